@@ -1,0 +1,61 @@
+# VendorPilot. Two commands matter: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint format messages bench load migrate clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP)
+
+## Run web, Celery worker and Celery beat together (Ctrl-C stops all three).
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore '.venv/*' -v 0; else echo 'gettext not installed: using the committed .mo files'; fi
+	$(PY) manage.py seed_demo
+	bin/run-all
+
+## Lint and run the whole test suite (set DATABASE_URL for PostgreSQL).
+test: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@if command -v msgfmt >/dev/null; then DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py compilemessages --ignore '.venv/*' -v 0; fi
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Extract translatable strings into every catalogue (project and apps).
+messages: $(DEV_STAMP)
+	$(PY) manage.py makemessages -l nl --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l nl --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --no-obsolete || true
+
+## Benchmarks against PostgreSQL (see benchmarks/README.md).
+bench: $(DEV_STAMP)
+	$(PY) -m benchmarks.run
+
+load: $(DEV_STAMP)
+	$(PY) -m benchmarks.load
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate
+
+clean:
+	rm -rf var/celery var/*.sqlite3* var/celerybeat-schedule* var/staticfiles

@@ -1,0 +1,81 @@
+"""Writes for users and API tokens."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken, Role, User
+
+
+@transaction.atomic
+def user_create_or_update(
+    *, email: str, role: str, vendor_name: str | None = None, password: str | None = None
+) -> tuple[User, bool]:
+    """`manage.py adduser`: creates or updates; a vendor user's vendor is created if missing."""
+    from procurement.models import Vendor
+
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    vendor = None
+    if role == Role.VENDOR:
+        if not vendor_name:
+            raise ValidationError({"vendor": "A vendor user needs --vendor NAME."})
+        vendor = Vendor.objects.filter(name__iexact=vendor_name).first()
+        if vendor is None:
+            vendor = Vendor(name=vendor_name, contact_email=email)
+            vendor.full_clean()
+            vendor.save()
+    elif vendor_name:
+        raise ValidationError({"vendor": "Only vendor users belong to a vendor."})
+
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(email=email)
+    user.role = role
+    user.vendor = vendor
+    user.is_staff = role == Role.ADMIN
+    user.is_superuser = role == Role.ADMIN
+    if password:
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user, created
+
+
+def api_token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Returns the token row and the raw token, which is never stored and shown only once."""
+    raw = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, token_hash=ApiToken.hash(raw), hint=raw[: len(ApiToken.PREFIX) + 6]
+    )
+    return token, raw
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    if not raw or not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.active()
+        .select_related("user", "user__vendor")
+        .filter(token_hash=ApiToken.hash(raw))
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS)
+    if token.last_used_at is None or token.last_used_at < stale:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

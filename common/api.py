@@ -1,0 +1,53 @@
+"""One error shape for every 400/422 the API returns (API.md: name each offending field).
+
+{"detail": [{"loc": ["body", "months"], "msg": "…", "field": "months"}],
+ "errors": {"months": ["…"]}}
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+_LOC_PREFIXES = {"body", "query", "path", "payload", "form", "file", "header", "cookie"}
+
+
+def field_name(loc: Iterable[Any]) -> str:
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in _LOC_PREFIXES:
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+def validation_error_body(errors: Iterable[Mapping[str, Any]]) -> dict:
+    detail, by_field = [], {}
+    for error in errors:
+        field = field_name(error.get("loc", ()))
+        message = str(error.get("msg", "Invalid value."))
+        detail.append({"loc": list(error.get("loc", ())), "msg": message, "field": field})
+        by_field.setdefault(field, []).append(message)
+    return {"detail": detail, "errors": by_field}
+
+
+class ApiValidationError(Exception):
+    """Raise from an endpoint or service wrapper to answer 422 naming the fields."""
+
+    def __init__(self, errors: Mapping[str, str | list[str]]):
+        self.errors = {k: [v] if isinstance(v, str) else list(v) for k, v in errors.items()}
+        super().__init__(self.errors)
+
+    @classmethod
+    def from_django(cls, exc) -> "ApiValidationError":
+        """From a django ValidationError (message_dict) or a bound form's errors."""
+        mapping = getattr(exc, "message_dict", None) or getattr(exc, "errors", None)
+        if mapping is None:
+            mapping = {"__all__": [str(m) for m in getattr(exc, "messages", [str(exc)])]}
+        return cls(
+            {("__all__" if k == "__all__" else k): [str(m) for m in v] for k, v in mapping.items()}
+        )
+
+    def body(self) -> dict:
+        detail = [
+            {"loc": ["body", *field.split(".")], "msg": msg, "field": field}
+            for field, messages in self.errors.items()
+            for msg in messages
+        ]
+        return {"detail": detail, "errors": self.errors}

@@ -1,0 +1,63 @@
+"""The public JSON API (API.md): one NinjaAPI under /api/v1, one router per app."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from accounts.api_auth import BearerTokenAuth, SessionAuth
+from common.api import ApiValidationError, validation_error_body
+
+api = NinjaAPI(
+    title="VendorPilot API",
+    version="1",
+    description="RFQs, quotes, costing and pilots. See API.md.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=[BearerTokenAuth(), SessionAuth()],
+)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    return api.create_response(request, validation_error_body(exc.errors), status=422)
+
+
+@api.exception_handler(ApiValidationError)
+def on_api_validation_error(request, exc: ApiValidationError):
+    return api.create_response(request, exc.body(), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc: AuthenticationError):
+    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": "You may not do this."}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc: Http404):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _register_routers() -> None:
+    # Each app owns its endpoints in `<app>/api.py` and exposes `router`.
+    from costing.api import router as costing_router
+    from pilots.api import router as pilots_router
+    from procurement.api import router as procurement_router
+
+    api.add_router("/", procurement_router)
+    api.add_router("/", costing_router)
+    api.add_router("/", pilots_router)
+
+
+_register_routers()

@@ -1,0 +1,296 @@
+"""Pilots, their daily KPI entries, the checkpoint scorecards and alerts (DOMAIN.md §5)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from procurement.models import Channel
+
+NON_NEGATIVE = [MinValueValidator(0)]
+PCT = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
+
+
+class PilotStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    RUNNING = "running", _("Running")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed")
+
+
+class Decision(models.TextChoices):
+    SCALE_UP = "scale_up", _("Scale up in phases")
+    STOP = "stop", _("Stop and analyse per KPI")
+
+
+class Pilot(models.Model):
+    vendor = models.ForeignKey(
+        "procurement.Vendor",
+        on_delete=models.PROTECT,
+        related_name="pilots",
+        verbose_name=_("vendor"),
+    )
+    quote = models.ForeignKey(
+        "procurement.Quote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pilots",
+        verbose_name=_("quote"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    start_date = models.DateField(_("start date"))
+    length_days = models.PositiveSmallIntegerField(
+        _("length (days)"), validators=[MinValueValidator(30), MaxValueValidator(90)]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PilotStatus.choices, default=PilotStatus.PLANNED
+    )
+
+    # The five KPI targets; the direction of each is fixed by DOMAIN.md §5.
+    target_csat_pct = models.DecimalField(_("CSAT target (%) ≥"), default=Decimal("85"), **PCT)
+    target_frt_minutes = models.DecimalField(
+        _("first response time target (min) ≤"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=NON_NEGATIVE,
+    )
+    target_aht_minutes = models.DecimalField(
+        _("handle time target (min) ≤"), max_digits=8, decimal_places=2, validators=NON_NEGATIVE
+    )
+    target_fcr_pct = models.DecimalField(
+        _("first contact resolution target (%) ≥"), default=Decimal("70"), **PCT
+    )
+    target_cost_per_ticket = models.DecimalField(
+        _("cost per ticket target (€) ≤"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
+    )
+
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_pilots",
+        verbose_name=_("managers to inform"),
+        help_text=_("Empty: every manager."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    # The managers' decision on the decision checkpoint, and the 90-day exit evaluation.
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    knowledge_transfer_rating = models.PositiveSmallIntegerField(
+        _("knowledge transfer (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    responsiveness_rating = models.PositiveSmallIntegerField(
+        _("responsiveness (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    exit_evaluation = models.CharField(
+        _("exit evaluation"), max_length=20, choices=Decision.choices, blank=True
+    )
+    exit_evaluation_note = models.TextField(_("exit evaluation note"), blank=True)
+    exit_evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exit evaluated by"),
+    )
+    exit_evaluated_at = models.DateTimeField(_("exit evaluated"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(length_days__range=(30, 90)), name="pilot_length_30_90"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start_date"], name="pilot_status_start")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} — {self.get_channel_display()} ({self.start_date:%Y-%m-%d})"
+
+
+class KpiEntry(models.Model):
+    """One day's KPIs for one pilot. Saving the same day again edits it; history keeps the old values."""
+
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="entries", verbose_name=_("pilot")
+    )
+    day = models.DateField(_("date"))
+    tickets = models.PositiveIntegerField(_("tickets"))
+    csat_responses = models.PositiveIntegerField(_("CSAT responses"))
+    csat_positive = models.PositiveIntegerField(_("positive CSAT responses"))
+    frt_minutes = models.DecimalField(
+        _("average first response time (min)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=NON_NEGATIVE,
+    )
+    aht_minutes = models.DecimalField(
+        _("average handle time (min)"), max_digits=10, decimal_places=2, validators=NON_NEGATIVE
+    )
+    fcr_resolved = models.PositiveIntegerField(_("resolved at first contact"))
+    cost = models.DecimalField(
+        _("cost (€)"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
+    )
+    qa_sampled = models.PositiveIntegerField(_("QA interactions sampled"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    late = models.BooleanField(_("entered late"), default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("KPI entry")
+        verbose_name_plural = _("KPI entries")
+        ordering = ["pilot", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilot", "day"], name="kpi_entry_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(csat_positive__lte=F("csat_responses")),
+                name="kpi_csat_positive_lte_responses",
+            ),
+            models.CheckConstraint(
+                condition=Q(fcr_resolved__lte=F("tickets")), name="kpi_fcr_resolved_lte_tickets"
+            ),
+            models.CheckConstraint(
+                condition=Q(frt_minutes__gte=0) & Q(aht_minutes__gte=0) & Q(cost__gte=0),
+                name="kpi_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot_id} {self.day:%Y-%m-%d}"
+
+
+class Verdict(models.TextChoices):
+    SCALE_UP = "scale_up", _("Scale up in phases")
+    STOP = "stop", _("Stop and analyse per KPI")
+    INSUFFICIENT_DATA = "insufficient_data", _("Insufficient data")
+
+
+class Scorecard(models.Model):
+    """An immutable checkpoint result. One per pilot and checkpoint day; e-mailed once."""
+
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="scorecards", verbose_name=_("pilot")
+    )
+    checkpoint_day = models.PositiveSmallIntegerField(_("checkpoint day"))
+    window_from = models.DateField(_("from"))
+    window_to = models.DateField(_("to"))
+    # {"csat_pct": {"value": "80.91", "target": "85.00", "met": false, "reliable": …, "interval": […]}, …}
+    kpis = models.JSONField(_("KPIs"))
+    met_count = models.PositiveSmallIntegerField(_("KPIs met"))
+    data_coverage_pct = models.DecimalField(_("data coverage (%)"), max_digits=5, decimal_places=2)
+    # Null, not "": API.md returns `verdict: null` on checkpoints that carry no verdict.
+    verdict = models.CharField(  # noqa: DJ001
+        _("verdict"), max_length=20, choices=Verdict.choices, null=True, blank=True
+    )
+    # Per missed KPI on a stop: gap and remedy; totals for the cost part of the scorecard.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sending = models.BooleanField(default=False)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        ordering = ["pilot", "checkpoint_day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot", "checkpoint_day"], name="scorecard_one_per_checkpoint"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pilot} — day {self.checkpoint_day}"
+
+
+class AlertKind(models.TextChoices):
+    MISSING_DAY = "missing_day", _("Missing day's entry")
+    KPI_OFF_TARGET = "kpi_off_target", _("KPI off target over the last 7 days")
+    CHECKPOINT_REACHED = "checkpoint_reached", _("Checkpoint reached")
+    EVALUATION_FAILED = "evaluation_failed", _("Evaluation failed")
+    EMAIL_FAILED = "email_failed", _("Scorecard e-mail failed")
+
+
+class Alert(models.Model):
+    """One open alert per cause (pilot, kind, key); it closes when the cause is gone."""
+
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("pilot")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=AlertKind.choices)
+    key = models.CharField(
+        _("cause"), max_length=100, blank=True, help_text=_("e.g. the KPI or the day")
+    )
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pilot", "kind", "key"],
+                condition=Q(closed_at__isnull=True),
+                name="alert_one_open_per_cause",
+            ),
+        ]
+        indexes = [models.Index(fields=["closed_at", "-opened_at"], name="alert_open_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.pilot}"

@@ -1,0 +1,516 @@
+"""Vendors, RFQs with one scope, invitations, quotes on the standard template.
+
+Field names follow DOMAIN.md so the costing engine can be fed without translation
+tables: a quote's `hourly_rate` is the engine's `hourly_rate`, and so on.
+"""
+
+from datetime import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+RATE = {"max_digits": 10, "decimal_places": 4}
+PCT = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
+NON_NEGATIVE = [MinValueValidator(0)]
+
+
+class Region(models.TextChoices):
+    OFFSHORE = "offshore", _("Offshore")
+    NEARSHORE = "nearshore", _("Nearshore")
+    ONSHORE = "onshore", _("Onshore (NL/BE)")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    CHAT = "chat", _("Live chat")
+    PHONE = "phone", _("Phone")
+
+
+class Vendor(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    region = models.CharField(
+        _("region"), max_length=20, choices=Region.choices, default=Region.NEARSHORE
+    )
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    cert_iso27001 = models.BooleanField(_("ISO 27001 certified"), default=False)
+    cert_soc2 = models.BooleanField(_("SOC 2 certified"), default=False)
+    other_certifications = models.CharField(_("other certifications"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RfqStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    AWARDED = "awarded", _("Awarded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Rfq(models.Model):
+    """One request for quotation: one scope that every invited vendor answers."""
+
+    title = models.CharField(_("title"), max_length=200)
+    reference = models.CharField(_("reference"), max_length=50, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_rfqs",
+    )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RfqStatus.choices, default=RfqStatus.DRAFT
+    )
+
+    # Scope (channels with volume, AHT and SLA are RfqChannel rows).
+    opens_at = models.TimeField(_("opens at"), default=time(9, 0))
+    closes_at = models.TimeField(_("closes at"), default=time(17, 0))
+    days_per_week = models.PositiveSmallIntegerField(
+        _("days a week"), default=5, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("e.g. Dutch, English")
+    )
+    term_months = models.PositiveSmallIntegerField(
+        _("term (months)"), default=12, validators=[MinValueValidator(12), MaxValueValidator(24)]
+    )
+    quote_deadline = models.DateTimeField(_("quote deadline"))
+    automation_deflection_pct = models.DecimalField(
+        _("automated share of simple questions (%)"), default=Decimal("0"), **PCT
+    )
+
+    # KPI targets for a later pilot (DOMAIN.md §5 defaults).
+    target_csat_pct = models.DecimalField(_("CSAT target (%)"), default=Decimal("85"), **PCT)
+    target_frt_minutes = models.DecimalField(
+        _("first response time target (min)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=NON_NEGATIVE,
+    )
+    target_aht_minutes = models.DecimalField(
+        _("handle time target (min)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text=_("Empty: the scope's handle time."),
+    )
+    target_fcr_pct = models.DecimalField(
+        _("first contact resolution target (%)"), default=Decimal("70"), **PCT
+    )
+    target_cost_per_ticket = models.DecimalField(
+        _("cost per ticket target (€)"),
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        **MONEY,
+        help_text=_("Empty: the awarded quote's cost per ticket."),
+    )
+
+    # In-house baseline (DOMAIN.md §2).
+    ih_gross_salary_month = models.DecimalField(
+        _("gross salary a month (€)"), default=Decimal("2500"), validators=NON_NEGATIVE, **MONEY
+    )
+    ih_employer_costs_pct = models.DecimalField(
+        _("employer costs (%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("35"),
+        validators=NON_NEGATIVE,
+    )
+    ih_overhead_per_fte_month = models.DecimalField(
+        _("overhead per FTE a month (€)"), default=Decimal("0"), validators=NON_NEGATIVE, **MONEY
+    )
+    ih_licences_per_fte_month = models.DecimalField(
+        _("licences per FTE a month (€)"), default=Decimal("0"), validators=NON_NEGATIVE, **MONEY
+    )
+    ih_absence_pct = models.DecimalField(_("absence (%)"), default=Decimal("0"), **PCT)
+    ih_productive_hours_per_fte_month = models.DecimalField(
+        _("productive hours per FTE a month"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("160"),
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    ih_one_time = models.DecimalField(
+        _("one-time in-house costs (€)"), default=Decimal("0"), validators=NON_NEGATIVE, **MONEY
+    )
+    ih_fte = models.DecimalField(
+        _("in-house FTE (if fixed)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text=_("Empty: enough whole people for the workload and opening hours."),
+    )
+    own_management_per_month = models.DecimalField(
+        _("own vendor management and QA a month (€)"),
+        default=Decimal("0"),
+        validators=NON_NEGATIVE,
+        **MONEY,
+    )
+    strategic = models.BooleanField(
+        _("customer service is strategically differentiating"), default=False
+    )
+
+    awarded_quote = models.OneToOneField(
+        "Quote",
+        verbose_name=_("awarded quote"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awarded_for",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("RFQ")
+        verbose_name_plural = _("RFQs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(term_months__range=(12, 24)), name="rfq_term_12_24"),
+            models.CheckConstraint(
+                condition=Q(days_per_week__range=(1, 7)), name="rfq_days_per_week_1_7"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+
+class RfqChannel(models.Model):
+    rfq = models.ForeignKey(
+        Rfq, on_delete=models.CASCADE, related_name="channels", verbose_name=_("RFQ")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    volume_per_month = models.PositiveIntegerField(
+        _("volume a month"), validators=[MinValueValidator(1)]
+    )
+    aht_minutes = models.DecimalField(
+        _("handle time (min)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    sla_response_minutes = models.DecimalField(
+        _("required response time (min)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+
+    class Meta:
+        verbose_name = _("RFQ channel")
+        verbose_name_plural = _("RFQ channels")
+        ordering = ["rfq", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["rfq", "channel"], name="rfq_channel_unique"),
+            models.CheckConstraint(
+                condition=Q(volume_per_month__gt=0), name="rfq_channel_volume_positive"
+            ),
+            models.CheckConstraint(condition=Q(aht_minutes__gt=0), name="rfq_channel_aht_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.volume_per_month}/month"
+
+
+class InvitationStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    VIEWED = "viewed", _("Viewed")
+    DECLINED = "declined", _("Declined")
+
+
+class Invitation(models.Model):
+    """Draft/submitted are read from the vendor's quote; this row holds invited/viewed/declined."""
+
+    rfq = models.ForeignKey(
+        Rfq, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("RFQ")
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("vendor")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.INVITED,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    viewed_at = models.DateTimeField(_("viewed"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["rfq", "vendor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["rfq", "vendor"], name="invitation_unique_vendor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} → {self.rfq.reference}"
+
+
+class PricingModel(models.TextChoices):
+    HOURLY = "hourly", _("Per hour")
+    PER_TICKET = "per_ticket", _("Per ticket")
+    SUBSCRIPTION = "subscription", _("Monthly subscription")
+    MIXED = "mixed", _("Mixed (monthly fee + variable)")
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class Party(models.TextChoices):
+    CLIENT = "client", _("Client")
+    VENDOR = "vendor", _("Vendor")
+    SHARED = "shared", _("Shared")
+
+
+class ReportingFrequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class Quote(models.Model):
+    """One vendor's answer to one RFQ on the standard quote template (DOMAIN.md §3).
+
+    `revision` is 0 while a draft and counts submissions and changes after submission;
+    simple-history keeps every version with who, when and what changed.
+    """
+
+    rfq = models.ForeignKey(
+        Rfq, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("RFQ")
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="quotes", verbose_name=_("vendor")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    entered_by_procurement = models.BooleanField(_("entered by procurement"), default=False)
+
+    # Pricing model and rates.
+    pricing_model = models.CharField(
+        _("pricing model"), max_length=20, choices=PricingModel.choices, blank=True
+    )
+    hourly_rate = models.DecimalField(
+        _("hourly rate (€)"), null=True, blank=True, validators=NON_NEGATIVE, **RATE
+    )
+    per_ticket_rate = models.DecimalField(
+        _("rate per ticket (€)"), null=True, blank=True, validators=NON_NEGATIVE, **RATE
+    )
+    monthly_fee = models.DecimalField(
+        _("monthly fee (€)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    agents_offered = models.PositiveIntegerField(_("agents offered"), null=True, blank=True)
+
+    # Onboarding and training.
+    onboarding_fee = models.DecimalField(
+        _("onboarding fee (€)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    onboarding_hours_per_agent = models.DecimalField(
+        _("onboarding hours per agent"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    training_hours_per_agent = models.DecimalField(
+        _("training hours per agent"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+
+    # Technology.
+    licences_per_agent_month = models.DecimalField(
+        _("licences per agent a month (€)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    integration_one_time = models.DecimalField(
+        _("integration, one-time (€)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    api_work_paid_by = models.CharField(
+        _("API work paid by"), max_length=10, choices=Party.choices, blank=True
+    )
+    maintenance_paid_by = models.CharField(
+        _("maintenance paid by"), max_length=10, choices=Party.choices, blank=True
+    )
+
+    # Management, reporting and QA.
+    management_fee_per_month = models.DecimalField(
+        _("management and QA fee a month (€)"),
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        **MONEY,
+    )
+    reporting_frequency = models.CharField(
+        _("reporting frequency"), max_length=10, choices=ReportingFrequency.choices, blank=True
+    )
+    qa_samples_per_month = models.PositiveIntegerField(
+        _("QA sample (interactions a month)"), null=True, blank=True
+    )
+
+    # SLA.
+    sla_email_response_minutes = models.DecimalField(
+        _("e-mail response time (min)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    sla_chat_response_minutes = models.DecimalField(
+        _("chat response time (min)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    sla_phone_response_minutes = models.DecimalField(
+        _("phone answer time (min)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    min_availability_pct = models.DecimalField(
+        _("minimum availability (%)"), null=True, blank=True, **PCT
+    )
+    penalties = models.TextField(_("penalties for non-compliance"), blank=True)
+    disaster_recovery = models.TextField(_("disaster recovery"), blank=True)
+    scale_up_days = models.PositiveIntegerField(_("scale-up time (days)"), null=True, blank=True)
+
+    # Commercial terms.
+    minimum_term_months = models.PositiveIntegerField(
+        _("minimum term (months)"), null=True, blank=True
+    )
+    volume_commitment = models.TextField(_("volume commitments"), blank=True)
+    performance_based_pricing = models.TextField(_("performance-based pricing"), blank=True)
+
+    # Exit.
+    notice_period_days = models.PositiveIntegerField(
+        _("notice period (days)"), null=True, blank=True
+    )
+    exit_fee = models.DecimalField(
+        _("exit fee (€)"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    data_return = models.TextField(_("data return procedure"), blank=True)
+    knowledge_base_owner = models.CharField(
+        _("knowledge base owned by"), max_length=10, choices=Party.choices, blank=True
+    )
+    escalation_routes = models.TextField(_("escalation routes"), blank=True)
+
+    # GDPR and security. None = not answered (a gap); False = answered no.
+    dpa = models.BooleanField(_("data processing agreement (DPA)"), null=True, blank=True)
+    data_location = models.CharField(_("data location"), max_length=200, blank=True)
+    encryption_at_rest = models.BooleanField(_("encryption at rest"), null=True, blank=True)
+    encryption_in_transit = models.BooleanField(_("encryption in transit"), null=True, blank=True)
+    access_levels = models.TextField(_("access levels"), blank=True)
+    audit_rights = models.BooleanField(_("audit rights"), null=True, blank=True)
+    incident_response_plan = models.BooleanField(_("incident response plan"), null=True, blank=True)
+    cert_iso27001 = models.BooleanField(_("ISO 27001"), default=False)
+    cert_soc2 = models.BooleanField(_("SOC 2"), default=False)
+    other_certifications = models.CharField(_("other certifications"), max_length=300, blank=True)
+
+    offer_document = models.FileField(
+        _("offer document (PDF)"), upload_to="offers/%Y/%m/", blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["rfq", "vendor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["rfq", "vendor"], name="quote_one_per_vendor_per_rfq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} — {self.rfq.reference} (rev. {self.revision})"
+
+
+class RiskItem(models.Model):
+    """DOMAIN.md §4: risk = Σ probability × impact."""
+
+    quote = models.ForeignKey(
+        Quote, on_delete=models.CASCADE, related_name="risks", verbose_name=_("quote")
+    )
+    name = models.CharField(_("risk"), max_length=200)
+    probability_pct = models.DecimalField(_("probability (%)"), **PCT)
+    impact = models.DecimalField(_("impact (€)"), validators=NON_NEGATIVE, **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        ordering = ["quote", "id"]
+
+    def __str__(self) -> str:
+        return self.name
