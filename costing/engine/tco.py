@@ -1,0 +1,352 @@
+"""Total cost of ownership, in-house versus a vendor's quote (DOMAIN.md §2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from costing.engine.numbers import (
+    HUNDRED,
+    ONE,
+    ZERO,
+    EngineInputError,
+    ceil_whole,
+    non_negative,
+    optional_non_negative,
+    positive,
+    precise,
+    s2,
+    s2_or_none,
+    whole_number,
+)
+from costing.engine.workload import WEEKS_PER_MONTH, Workload
+
+MIN_MONTHS = 1
+MAX_MONTHS = 60
+
+
+class PricingModel(StrEnum):
+    HOURLY = "hourly"
+    PER_TICKET = "per_ticket"
+    SUBSCRIPTION = "subscription"
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class InHouse:
+    """The in-house baseline. `fte=None` derives whole people from the workload."""
+
+    fte: Decimal | None = None
+    gross_salary_month: Decimal = ZERO
+    employer_costs_pct: Decimal = ZERO
+    overhead_per_fte_month: Decimal = ZERO
+    licences_per_fte_month: Decimal = ZERO
+    absence_pct: Decimal = ZERO
+    one_time: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        if self.fte is not None:
+            set_(self, "fte", positive(self.fte, "in_house.fte"))
+        for name in (
+            "gross_salary_month",
+            "employer_costs_pct",
+            "overhead_per_fte_month",
+            "licences_per_fte_month",
+            "absence_pct",
+            "one_time",
+        ):
+            set_(self, name, non_negative(getattr(self, name), f"in_house.{name}"))
+
+    @property
+    @precise
+    def monthly_cost_per_fte(self) -> Decimal:
+        """Salary plus employer costs, overhead and licences, grossed up for absence."""
+        employer_factor = ONE + self.employer_costs_pct / HUNDRED
+        per_fte = (
+            self.gross_salary_month * employer_factor
+            + self.overhead_per_fte_month
+            + self.licences_per_fte_month
+        )
+        # DOMAIN.md §2: vacation (24 days) and sickness (≥6 days) ≈ +10% on a full-timer.
+        return per_fte * (ONE + self.absence_pct / HUNDRED)
+
+    @precise
+    def hourly_cost(self, *, hours_per_week: Decimal | int | str = 40) -> Decimal:
+        """Whitepaper: €2,400 a month over 40 h × 4.2 weeks = 168 h → €14.29 an hour."""
+        hours = positive(hours_per_week, "hours_per_week")
+        return self.monthly_cost_per_fte / (hours * WEEKS_PER_MONTH)
+
+
+@dataclass(frozen=True, slots=True)
+class VendorOffer:
+    """A vendor's quote. Rates a pricing model does not use are ignored, except
+    `hourly_rate`, which also prices onboarding hours under every model."""
+
+    pricing_model: PricingModel
+    hourly_rate: Decimal | None = None
+    per_ticket_rate: Decimal | None = None
+    monthly_fee: Decimal | None = None
+    agents: int | None = None
+    onboarding_fee: Decimal = ZERO
+    onboarding_hours_per_agent: Decimal = ZERO
+    licences_per_agent_month: Decimal = ZERO
+    integration_one_time: Decimal = ZERO
+    management_per_month: Decimal = ZERO
+    exit_fee: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        try:
+            model = PricingModel(self.pricing_model)
+        except ValueError:
+            choices = ", ".join(m.value for m in PricingModel)
+            raise EngineInputError("vendor.pricing_model", f"must be one of {choices}") from None
+        set_(self, "pricing_model", model)
+        for name in ("hourly_rate", "per_ticket_rate", "monthly_fee"):
+            set_(self, name, optional_non_negative(getattr(self, name), f"vendor.{name}"))
+        if self.agents is not None:
+            set_(self, "agents", whole_number(self.agents, "vendor.agents", minimum=1))
+        for name in (
+            "onboarding_fee",
+            "onboarding_hours_per_agent",
+            "licences_per_agent_month",
+            "integration_one_time",
+            "management_per_month",
+            "exit_fee",
+        ):
+            set_(self, name, non_negative(getattr(self, name), f"vendor.{name}"))
+        self._check_rates()
+
+    def _check_rates(self) -> None:
+        model = self.pricing_model
+        if model is PricingModel.HOURLY and self.hourly_rate is None:
+            raise EngineInputError("vendor.hourly_rate", "required for hourly pricing")
+        if model is PricingModel.PER_TICKET and self.per_ticket_rate is None:
+            raise EngineInputError("vendor.per_ticket_rate", "required for per-ticket pricing")
+        if model in (PricingModel.SUBSCRIPTION, PricingModel.MIXED) and self.monthly_fee is None:
+            raise EngineInputError("vendor.monthly_fee", f"required for {model.value} pricing")
+        if model is PricingModel.MIXED:
+            if self.hourly_rate is None and self.per_ticket_rate is None:
+                raise EngineInputError(
+                    "vendor.hourly_rate", "mixed pricing needs an hourly or a per-ticket rate"
+                )
+            if self.hourly_rate is not None and self.per_ticket_rate is not None:
+                # DOMAIN.md §2 charges "whichever rate is given": two rates would be a guess.
+                raise EngineInputError(
+                    "vendor.per_ticket_rate",
+                    "mixed pricing takes an hourly or a per-ticket rate, not both",
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class InHouseCost:
+    fte: Decimal
+    monthly: Decimal
+    one_time: Decimal
+    tco: Decimal
+    cost_per_ticket: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "fte": s2(self.fte),
+            "monthly": s2(self.monthly),
+            "one_time": s2(self.one_time),
+            "tco": s2(self.tco),
+            "cost_per_ticket": s2(self.cost_per_ticket),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class OutsourcedCost:
+    agents: int
+    variable_monthly: Decimal
+    fixed_monthly: Decimal
+    monthly: Decimal
+    upfront: Decimal  # one-time costs billed in month 1
+    exit_fee: Decimal  # billed in the last month
+    one_time: Decimal
+    tco: Decimal
+    cost_per_ticket: Decimal
+    fixed: Decimal
+    variable: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "agents": self.agents,
+            "monthly": s2(self.monthly),
+            "one_time": s2(self.one_time),
+            "tco": s2(self.tco),
+            "cost_per_ticket": s2(self.cost_per_ticket),
+            "fixed": s2(self.fixed),
+            "variable": s2(self.variable),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CumulativeRow:
+    month: int
+    in_house: Decimal
+    outsourced: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"month": self.month, "in_house": s2(self.in_house), "outsourced": s2(self.outsourced)}
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """Full-precision result; `as_dict()` rounds for the API (API.md, Costing)."""
+
+    months: int
+    workload_hours_per_month: Decimal
+    fte_required: Decimal
+    in_house: InHouseCost
+    outsourced: OutsourcedCost
+    savings: Decimal
+    savings_pct: Decimal | None
+    roi_pct: Decimal | None
+    break_even_month: int | None
+    cumulative: tuple[CumulativeRow, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "workload_hours_per_month": s2(self.workload_hours_per_month),
+            "fte_required": s2(self.fte_required),
+            "in_house": self.in_house.as_dict(),
+            "outsourced": self.outsourced.as_dict(),
+            "savings": s2(self.savings),
+            "savings_pct": s2_or_none(self.savings_pct),
+            "roi_pct": s2_or_none(self.roi_pct),
+            "break_even_month": self.break_even_month,
+            "cumulative": [row.as_dict() for row in self.cumulative],
+        }
+
+
+def check_months(months: object) -> int:
+    months = whole_number(months, "months", minimum=MIN_MONTHS)
+    if months > MAX_MONTHS:
+        raise EngineInputError("months", f"must be between {MIN_MONTHS} and {MAX_MONTHS}")
+    return months
+
+
+def in_house_fte(*, in_house: InHouse, workload: Workload) -> Decimal:
+    if in_house.fte is not None:
+        return in_house.fte
+    # DOMAIN.md §1: whole people; the seed staffs 0.52 FTE of work with 1 FTE for
+    # coverage and peaks, and opening hours staff a desk even when the queue is empty.
+    return Decimal(ceil_whole(max(workload.fte_required, workload.coverage_fte)))
+
+
+def vendor_agents(*, offer: VendorOffer, workload: Workload) -> int:
+    if offer.agents is not None:
+        return offer.agents
+    return max(1, ceil_whole(workload.fte_required))
+
+
+@precise
+def in_house_cost(*, in_house: InHouse, workload: Workload, months: int) -> InHouseCost:
+    months = check_months(months)
+    fte = in_house_fte(in_house=in_house, workload=workload)
+    monthly = fte * in_house.monthly_cost_per_fte
+    tco = months * monthly + in_house.one_time
+    return InHouseCost(
+        fte=fte,
+        monthly=monthly,
+        one_time=in_house.one_time,
+        tco=tco,
+        cost_per_ticket=tco / (workload.volume_per_month * months),
+    )
+
+
+@precise
+def outsourced_cost(*, offer: VendorOffer, workload: Workload, months: int) -> OutsourcedCost:
+    months = check_months(months)
+    agents = vendor_agents(offer=offer, workload=workload)
+    model = offer.pricing_model
+
+    variable_monthly = ZERO
+    if offer.hourly_rate is not None and model in (PricingModel.HOURLY, PricingModel.MIXED):
+        variable_monthly = offer.hourly_rate * workload.workload_hours_per_month
+    elif offer.per_ticket_rate is not None and model in (
+        PricingModel.PER_TICKET,
+        PricingModel.MIXED,
+    ):
+        variable_monthly = offer.per_ticket_rate * workload.handled
+
+    base_fee = ZERO
+    if model in (PricingModel.SUBSCRIPTION, PricingModel.MIXED) and offer.monthly_fee is not None:
+        base_fee = offer.monthly_fee
+    fixed_monthly = (
+        base_fee + agents * offer.licences_per_agent_month + offer.management_per_month
+    )
+    monthly = variable_monthly + fixed_monthly
+
+    onboarding_hours_cost = ZERO
+    if offer.hourly_rate is not None:
+        onboarding_hours_cost = offer.onboarding_hours_per_agent * agents * offer.hourly_rate
+    upfront = offer.onboarding_fee + onboarding_hours_cost + offer.integration_one_time
+    one_time = upfront + offer.exit_fee
+
+    tco = months * monthly + one_time
+    variable = months * variable_monthly
+    return OutsourcedCost(
+        agents=agents,
+        variable_monthly=variable_monthly,
+        fixed_monthly=fixed_monthly,
+        monthly=monthly,
+        upfront=upfront,
+        exit_fee=offer.exit_fee,
+        one_time=one_time,
+        tco=tco,
+        cost_per_ticket=tco / (workload.volume_per_month * months),
+        fixed=tco - variable,
+        variable=variable,
+    )
+
+
+@precise
+def cumulative_costs(
+    *, in_house: InHouseCost, outsourced: OutsourcedCost, months: int
+) -> tuple[CumulativeRow, ...]:
+    """DOMAIN.md §2: one-time costs fall in month 1, except the exit fee in the last month."""
+    # The last month adds the whole one-time sum, the very expression of `tco`, so the
+    # series ends exactly on it.
+    return tuple(
+        CumulativeRow(
+            month=month,
+            in_house=month * in_house.monthly + in_house.one_time,
+            outsourced=month * outsourced.monthly
+            + (outsourced.one_time if month == months else outsourced.upfront),
+        )
+        for month in range(1, months + 1)
+    )
+
+
+@precise
+def estimate(
+    *, workload: Workload, in_house: InHouse, offer: VendorOffer, months: int
+) -> Estimate:
+    months = check_months(months)
+    in_house_side = in_house_cost(in_house=in_house, workload=workload, months=months)
+    outsourced_side = outsourced_cost(offer=offer, workload=workload, months=months)
+    cumulative = cumulative_costs(
+        in_house=in_house_side, outsourced=outsourced_side, months=months
+    )
+    savings = in_house_side.tco - outsourced_side.tco
+    break_even_month = next(
+        (row.month for row in cumulative if row.outsourced <= row.in_house), None
+    )
+    return Estimate(
+        months=months,
+        workload_hours_per_month=workload.workload_hours_per_month,
+        fte_required=workload.fte_required,
+        in_house=in_house_side,
+        outsourced=outsourced_side,
+        savings=savings,
+        savings_pct=None if in_house_side.tco == 0 else savings / in_house_side.tco * HUNDRED,
+        roi_pct=None if outsourced_side.tco == 0 else savings / outsourced_side.tco * HUNDRED,
+        break_even_month=break_even_month,
+        cumulative=cumulative,
+    )
