@@ -1,0 +1,33 @@
+"""One e-mail module (STYLE.md): `make_message("pilot-scorecard", to=[…], context={…})` renders
+`emails/<name>-subject.txt`, `emails/<name>-body.txt` and `emails/<name>-body.html` (in any app's
+templates/emails/ folder) in the recipient's language, plain text plus HTML."""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def make_message(
+    name: str,
+    *,
+    to: Sequence[str],
+    context: dict,
+    language: str | None = None,
+    reply_to: Sequence[str] = (),
+) -> EmailMultiAlternatives:
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+        text = render_to_string(f"emails/{name}-body.txt", context)
+        html = render_to_string(f"emails/{name}-body.html", context)
+    message = EmailMultiAlternatives(subject, text, to=list(to), reply_to=list(reply_to))
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def absolute_url(path: str) -> str:
+    """Links in e-mails point at SITE_URL, never at the request's host."""
+    return f"{settings.SITE_URL}{path}"
