@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,6 +6,6 @@ app_name = "pilots"
 
 urlpatterns = [
     path("", views.pilot_list, name="pilot_list"),
-    path("alerts/", views.alert_list, name="alert_list"),
     path("mine/", views.vendor_pilot_list, name="vendor_pilot_list"),
+    path("", include("pilots.urls_evaluation")),
 ]
