@@ -3,10 +3,11 @@
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
 from .kpis import KpiTotals
-from .models import Alert, KpiEntry
+from .models import Alert, KpiEntry, Pilot
 
 
 def open_alert_count() -> int:
@@ -26,15 +27,34 @@ def kpi_totals(
     if date_to is not None:
         entries = entries.filter(day__lte=date_to)
     money = DecimalField(max_digits=20, decimal_places=4)
-    rows = entries.values("pilot_id").annotate(
-        days_with_entry=Count("id"),
-        tickets=Sum("tickets"),
-        csat_responses=Sum("csat_responses"),
-        csat_positive=Sum("csat_positive"),
-        frt_weighted=Sum(ExpressionWrapper(F("frt_minutes") * F("tickets"), output_field=money)),
-        aht_weighted=Sum(ExpressionWrapper(F("aht_minutes") * F("tickets"), output_field=money)),
-        fcr_resolved=Sum("fcr_resolved"),
-        cost=Sum("cost"),
-        qa_sampled=Sum("qa_sampled"),
-    )
-    return {row["pilot_id"]: KpiTotals.from_row(row) for row in rows}
+    # Aliases differ from the field names: an annotation named "tickets" would shadow the
+    # field inside F("tickets").
+    sums = {
+        "days_with_entry": Count("id"),
+        "tickets": Sum("tickets"),
+        "csat_responses": Sum("csat_responses"),
+        "csat_positive": Sum("csat_positive"),
+        "frt_weighted": Sum(ExpressionWrapper(F("frt_minutes") * F("tickets"), output_field=money)),
+        "aht_weighted": Sum(ExpressionWrapper(F("aht_minutes") * F("tickets"), output_field=money)),
+        "fcr_resolved": Sum("fcr_resolved"),
+        "cost": Sum("cost"),
+        "qa_sampled": Sum("qa_sampled"),
+    }
+    rows = entries.values("pilot_id").annotate(**{f"sum_{name}": agg for name, agg in sums.items()})
+    return {
+        row["pilot_id"]: KpiTotals.from_row({name: row[f"sum_{name}"] for name in sums})
+        for row in rows
+    }
+
+
+def pilots_for_user(user) -> QuerySet[Pilot]:
+    """Internal roles see every pilot; a vendor only its own (DEVELOPERS.md: never anything else)."""
+    pilots = Pilot.objects.select_related("vendor")
+    if user.is_vendor:
+        return pilots.filter(vendor_id=user.vendor_id)
+    return pilots
+
+
+def get_pilot_for_user(user, pk: int) -> Pilot:
+    """404 for a pilot outside the user's reach, so existence does not leak."""
+    return get_object_or_404(pilots_for_user(user), pk=pk)

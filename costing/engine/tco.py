@@ -192,7 +192,11 @@ class CumulativeRow:
     outsourced: Decimal
 
     def as_dict(self) -> dict[str, Any]:
-        return {"month": self.month, "in_house": s2(self.in_house), "outsourced": s2(self.outsourced)}
+        return {
+            "month": self.month,
+            "in_house": s2(self.in_house),
+            "outsourced": s2(self.outsourced),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,9 +282,7 @@ def outsourced_cost(*, offer: VendorOffer, workload: Workload, months: int) -> O
     base_fee = ZERO
     if model in (PricingModel.SUBSCRIPTION, PricingModel.MIXED) and offer.monthly_fee is not None:
         base_fee = offer.monthly_fee
-    fixed_monthly = (
-        base_fee + agents * offer.licences_per_agent_month + offer.management_per_month
-    )
+    fixed_monthly = base_fee + agents * offer.licences_per_agent_month + offer.management_per_month
     monthly = variable_monthly + fixed_monthly
 
     onboarding_hours_cost = ZERO
@@ -289,8 +291,12 @@ def outsourced_cost(*, offer: VendorOffer, workload: Workload, months: int) -> O
     upfront = offer.onboarding_fee + onboarding_hours_cost + offer.integration_one_time
     one_time = upfront + offer.exit_fee
 
-    tco = months * monthly + one_time
+    # DOMAIN.md §2: tco = months × monthly + one_time and fixed = tco − variable. Summing
+    # the two parts instead is the same sum, and keeps fixed + variable == tco exact to
+    # the last of the 50 digits.
     variable = months * variable_monthly
+    fixed = months * fixed_monthly + one_time
+    tco = variable + fixed
     return OutsourcedCost(
         agents=agents,
         variable_monthly=variable_monthly,
@@ -301,7 +307,7 @@ def outsourced_cost(*, offer: VendorOffer, workload: Workload, months: int) -> O
         one_time=one_time,
         tco=tco,
         cost_per_ticket=tco / (workload.volume_per_month * months),
-        fixed=tco - variable,
+        fixed=fixed,
         variable=variable,
     )
 
@@ -311,29 +317,27 @@ def cumulative_costs(
     *, in_house: InHouseCost, outsourced: OutsourcedCost, months: int
 ) -> tuple[CumulativeRow, ...]:
     """DOMAIN.md §2: one-time costs fall in month 1, except the exit fee in the last month."""
-    # The last month adds the whole one-time sum, the very expression of `tco`, so the
-    # series ends exactly on it.
+    # Each row repeats the expression of its side's `tco`, so the last row is the TCO exactly.
     return tuple(
         CumulativeRow(
             month=month,
             in_house=month * in_house.monthly + in_house.one_time,
-            outsourced=month * outsourced.monthly
-            + (outsourced.one_time if month == months else outsourced.upfront),
+            outsourced=month * outsourced.variable_monthly
+            + (
+                month * outsourced.fixed_monthly
+                + (outsourced.one_time if month == months else outsourced.upfront)
+            ),
         )
         for month in range(1, months + 1)
     )
 
 
 @precise
-def estimate(
-    *, workload: Workload, in_house: InHouse, offer: VendorOffer, months: int
-) -> Estimate:
+def estimate(*, workload: Workload, in_house: InHouse, offer: VendorOffer, months: int) -> Estimate:
     months = check_months(months)
     in_house_side = in_house_cost(in_house=in_house, workload=workload, months=months)
     outsourced_side = outsourced_cost(offer=offer, workload=workload, months=months)
-    cumulative = cumulative_costs(
-        in_house=in_house_side, outsourced=outsourced_side, months=months
-    )
+    cumulative = cumulative_costs(in_house=in_house_side, outsourced=outsourced_side, months=months)
     savings = in_house_side.tco - outsourced_side.tco
     break_even_month = next(
         (row.month for row in cumulative if row.outsourced <= row.in_house), None

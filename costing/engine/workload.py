@@ -78,9 +78,7 @@ class Workload:
         """People needed to keep the desk open, even with an empty queue (DOMAIN.md §1)."""
         if self.coverage_hours_per_week is None:
             return ZERO
-        return (
-            self.coverage_hours_per_week * WEEKS_PER_MONTH / self.productive_hours_per_fte_month
-        )
+        return self.coverage_hours_per_week * WEEKS_PER_MONTH / self.productive_hours_per_fte_month
 
 
 @precise

@@ -1,0 +1,466 @@
+"""The cost article's spreadsheet recipe as an XLSX with live formulas.
+
+Pure: takes engine inputs, returns bytes. Every result is an Excel formula over the
+"Inputs" sheet, so a procurement user can change a volume or a rate in Excel and watch
+TCO, savings and ROI follow. The formulas restate DOMAIN.md §1–§2; tests evaluate them
+and compare with the engine.
+
+Layout (cell positions are part of the contract with the tests):
+
+Inputs
+    A1              title
+    B3..B8          volume_per_month, aht_minutes, productive_hours_per_fte_month,
+                    coverage_hours_per_week, automation_deflection_pct, months
+    B10..B16        in-house: fte (blank = derived), gross_salary_month,
+                    employer_costs_pct, overhead_per_fte_month, licences_per_fte_month,
+                    absence_pct, one_time
+    C18.. (one column per offer, C, D, …)
+    row 18..29      label, pricing_model, hourly_rate, per_ticket_rate, monthly_fee,
+                    agents (blank = derived), onboarding_fee, onboarding_hours_per_agent,
+                    licences_per_agent_month, integration_one_time, management_per_month,
+                    exit_fee
+Results
+    B3..B6          handled, workload_hours_per_month, fte_required, coverage_fte
+    row 8           header: B = in-house, C, D, … = offers (same columns as on Inputs)
+    rows 9..20      people (FTE / agents), variable_monthly, fixed_monthly, monthly,
+                    one_time, tco, cost_per_ticket, variable, fixed, savings,
+                    savings_pct, roi_pct
+Scenarios
+    row 3           header; rows 4.. one scenario each
+    A..C            name, volume factor, AHT factor (editable)
+    D..H            handled, workload hours, FTE required, in-house FTE, in-house TCO
+    then per offer  agents, TCO, savings (three columns each, from column I)
+
+The pricing model chooses which formula a quote's variable part gets when the workbook
+is built; changing the model's text in Excel does not rewrite the formulas.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from costing.engine import (
+    DEFAULT_SCENARIOS,
+    WEEKS_PER_MONTH,
+    InHouse,
+    PricingModel,
+    ScenarioFactors,
+    VendorOffer,
+    Workload,
+)
+from costing.engine.tco import check_months
+from costing.exports import safe_cell_text
+
+INPUTS = "Inputs"
+RESULTS = "Results"
+SCENARIOS = "Scenarios"
+
+INPUT_ROWS: Mapping[str, int] = {
+    "volume_per_month": 3,
+    "aht_minutes": 4,
+    "productive_hours_per_fte_month": 5,
+    "coverage_hours_per_week": 6,
+    "automation_deflection_pct": 7,
+    "months": 8,
+    "fte": 10,
+    "gross_salary_month": 11,
+    "employer_costs_pct": 12,
+    "overhead_per_fte_month": 13,
+    "licences_per_fte_month": 14,
+    "absence_pct": 15,
+    "one_time": 16,
+}
+OFFER_ROWS: Mapping[str, int] = {
+    "label": 18,
+    "pricing_model": 19,
+    "hourly_rate": 20,
+    "per_ticket_rate": 21,
+    "monthly_fee": 22,
+    "agents": 23,
+    "onboarding_fee": 24,
+    "onboarding_hours_per_agent": 25,
+    "licences_per_agent_month": 26,
+    "integration_one_time": 27,
+    "management_per_month": 28,
+    "exit_fee": 29,
+}
+RESULT_ROWS: Mapping[str, int] = {
+    "handled": 3,
+    "workload_hours_per_month": 4,
+    "fte_required": 5,
+    "coverage_fte": 6,
+    "header": 8,
+    "people": 9,
+    "variable_monthly": 10,
+    "fixed_monthly": 11,
+    "monthly": 12,
+    "one_time": 13,
+    "tco": 14,
+    "cost_per_ticket": 15,
+    "variable": 16,
+    "fixed": 17,
+    "savings": 18,
+    "savings_pct": 19,
+    "roi_pct": 20,
+}
+IN_HOUSE_COLUMN = "B"
+FIRST_OFFER_COLUMN = 3  # C
+SCENARIO_HEADER_ROW = 3
+SCENARIO_FIRST_ROW = 4
+SCENARIO_COLUMNS: Mapping[str, str] = {
+    "name": "A",
+    "volume_factor": "B",
+    "aht_factor": "C",
+    "handled": "D",
+    "workload_hours_per_month": "E",
+    "fte_required": "F",
+    "in_house_fte": "G",
+    "in_house_tco": "H",
+}
+SCENARIO_FIRST_OFFER_COLUMN = 9  # I: agents, TCO, savings per offer
+
+MONEY = "#,##0.00"
+TWO_DECIMALS = "0.00"
+
+_LABELS: Mapping[str, str] = {
+    "volume_per_month": "Volume per month",
+    "aht_minutes": "AHT (minutes)",
+    "productive_hours_per_fte_month": "Productive hours per FTE per month",
+    "coverage_hours_per_week": "Coverage hours per week",
+    "automation_deflection_pct": "Automation deflection %",
+    "months": "Term (months)",
+    "fte": "In-house FTE (blank = derived)",
+    "gross_salary_month": "Gross salary per month",
+    "employer_costs_pct": "Employer costs %",
+    "overhead_per_fte_month": "Overhead per FTE per month",
+    "licences_per_fte_month": "Licences per FTE per month",
+    "absence_pct": "Absence %",
+    "one_time": "In-house one-time costs",
+    "label": "Offer",
+    "pricing_model": "Pricing model",
+    "hourly_rate": "Hourly rate",
+    "per_ticket_rate": "Per-ticket rate",
+    "monthly_fee": "Monthly fee",
+    "agents": "Agents (blank = derived)",
+    "onboarding_fee": "Onboarding fee",
+    "onboarding_hours_per_agent": "Onboarding hours per agent",
+    "licences_per_agent_month": "Licences per agent per month",
+    "integration_one_time": "Integration (one-time)",
+    "management_per_month": "Management and QA per month",
+    "exit_fee": "Exit fee",
+    "handled": "Handled per month",
+    "workload_hours_per_month": "Workload hours per month",
+    "fte_required": "FTE required",
+    "coverage_fte": "Coverage FTE",
+    "people": "FTE / agents",
+    "variable_monthly": "Variable per month",
+    "fixed_monthly": "Fixed per month",
+    "monthly": "Monthly",
+    "tco": "TCO",
+    "cost_per_ticket": "Cost per ticket",
+    "variable": "Variable (term)",
+    "fixed": "Fixed (term)",
+    "savings": "Savings",
+    "savings_pct": "Savings %",
+    "roi_pct": "ROI %",
+}
+_RESULT_LABELS: Mapping[str, str] = {**_LABELS, "one_time": "One-time"}
+_MONEY_ROWS = frozenset(
+    {"variable_monthly", "fixed_monthly", "monthly", "one_time", "tco", "cost_per_ticket"}
+    | {"variable", "fixed", "savings"}
+)
+
+
+def _inp(name: str, column: str = IN_HOUSE_COLUMN) -> str:
+    row = INPUT_ROWS.get(name) or OFFER_ROWS[name]
+    return f"{INPUTS}!{column}{row}"
+
+
+def _res(name: str, column: str = IN_HOUSE_COLUMN) -> str:
+    return f"{column}{RESULT_ROWS[name]}"
+
+
+def _handled(volume: str) -> str:
+    return f"{volume}*(1-{_inp('automation_deflection_pct')}/100)"
+
+
+def _hours(handled: str, aht: str) -> str:
+    return f"{handled}*{aht}/60"
+
+
+def _in_house_people(fte_required: str, coverage_fte: str) -> str:
+    # DOMAIN.md §1: a given FTE wins; otherwise whole people covering work and opening hours.
+    override = _inp("fte")
+    return f"IF({override}>0,{override},ROUNDUP(MAX({fte_required},{coverage_fte}),0))"
+
+
+def _in_house_monthly(people: str) -> str:
+    return (
+        f"{people}*({_inp('gross_salary_month')}*(1+{_inp('employer_costs_pct')}/100)"
+        f"+{_inp('overhead_per_fte_month')}+{_inp('licences_per_fte_month')})"
+        f"*(1+{_inp('absence_pct')}/100)"
+    )
+
+
+def _agents(column: str, fte_required: str) -> str:
+    override = _inp("agents", column)
+    return f"IF({override}>0,{override},MAX(1,ROUNDUP({fte_required},0)))"
+
+
+def _variable_monthly(offer: VendorOffer, column: str, hours: str, handled: str) -> str:
+    model = offer.pricing_model
+    if model is PricingModel.HOURLY or (
+        model is PricingModel.MIXED and offer.hourly_rate is not None
+    ):
+        return f"{_inp('hourly_rate', column)}*{hours}"
+    if model in (PricingModel.PER_TICKET, PricingModel.MIXED):
+        return f"{_inp('per_ticket_rate', column)}*{handled}"
+    return "0"
+
+
+def _fixed_monthly(offer: VendorOffer, column: str, agents: str) -> str:
+    fixed = f"{agents}*{_inp('licences_per_agent_month', column)}+{_inp('management_per_month', column)}"
+    if offer.pricing_model in (PricingModel.SUBSCRIPTION, PricingModel.MIXED):
+        return f"{_inp('monthly_fee', column)}+{fixed}"
+    return fixed
+
+
+def _one_time(column: str, agents: str) -> str:
+    # A blank hourly rate counts as 0 in Excel, as the engine prices no onboarding hours.
+    return (
+        f"{_inp('onboarding_fee', column)}"
+        f"+{_inp('onboarding_hours_per_agent', column)}*{agents}*{_inp('hourly_rate', column)}"
+        f"+{_inp('integration_one_time', column)}+{_inp('exit_fee', column)}"
+    )
+
+
+def _set(ws: Worksheet, ref: str, value: object, number_format: str | None = None) -> None:
+    cell = ws[ref]
+    cell.value = value
+    if number_format:
+        cell.number_format = number_format
+
+
+def _write_inputs(
+    ws: Worksheet,
+    *,
+    title: str,
+    months: int,
+    workload: Workload,
+    in_house: InHouse,
+    offers: Sequence[tuple[str, VendorOffer]],
+) -> None:
+    ws["A1"] = safe_cell_text(title)
+    values: dict[str, object] = {
+        "volume_per_month": workload.volume_per_month,
+        "aht_minutes": workload.aht_minutes,
+        "productive_hours_per_fte_month": workload.productive_hours_per_fte_month,
+        "coverage_hours_per_week": workload.coverage_hours_per_week,
+        "automation_deflection_pct": workload.automation_deflection_pct,
+        "months": months,
+        "fte": in_house.fte,
+        "gross_salary_month": in_house.gross_salary_month,
+        "employer_costs_pct": in_house.employer_costs_pct,
+        "overhead_per_fte_month": in_house.overhead_per_fte_month,
+        "licences_per_fte_month": in_house.licences_per_fte_month,
+        "absence_pct": in_house.absence_pct,
+        "one_time": in_house.one_time,
+    }
+    for name, row in INPUT_ROWS.items():
+        ws[f"A{row}"] = _LABELS[name]
+        _set(ws, f"{IN_HOUSE_COLUMN}{row}", values[name])
+    for name, row in OFFER_ROWS.items():
+        ws[f"A{row}"] = _LABELS[name]
+    for index, (label, offer) in enumerate(offers):
+        column = get_column_letter(FIRST_OFFER_COLUMN + index)
+        for name, row in OFFER_ROWS.items():
+            if name == "label":
+                value: object = safe_cell_text(label)
+            elif name == "pricing_model":
+                value = offer.pricing_model.value
+            else:
+                value = getattr(offer, name)
+            _set(ws, f"{column}{row}", value)
+    ws.column_dimensions["A"].width = 38
+
+
+def _write_results(ws: Worksheet, *, title: str, offers: Sequence[tuple[str, VendorOffer]]) -> None:
+    ws["A1"] = safe_cell_text(title)
+    volume, aht = _inp("volume_per_month"), _inp("aht_minutes")
+    productive_hours = _inp("productive_hours_per_fte_month")
+    shared = {
+        "handled": _handled(volume),
+        "workload_hours_per_month": _hours(_res("handled"), aht),
+        "fte_required": f"{_res('workload_hours_per_month')}/{productive_hours}",
+        # DOMAIN.md §1: a month is 4.2 weeks.
+        "coverage_fte": f"{_inp('coverage_hours_per_week')}*{WEEKS_PER_MONTH}/{productive_hours}",
+    }
+    for name, formula in shared.items():
+        ws[f"A{RESULT_ROWS[name]}"] = _LABELS[name]
+        _set(ws, _res(name), f"={formula}", TWO_DECIMALS)
+
+    header = RESULT_ROWS["header"]
+    ws[f"{IN_HOUSE_COLUMN}{header}"] = "In-house"
+    for name, row in RESULT_ROWS.items():
+        if name not in shared and name != "header":
+            ws[f"A{row}"] = _RESULT_LABELS[name]
+
+    def write_side(column: str, formulas: Mapping[str, str]) -> None:
+        for name, formula in formulas.items():
+            number_format = MONEY if name in _MONEY_ROWS else TWO_DECIMALS
+            _set(ws, _res(name, column), f"={formula}", number_format)
+
+    def common(column: str) -> dict[str, str]:
+        tco = _res("tco", column)
+        return {
+            "monthly": f"{_res('variable_monthly', column)}+{_res('fixed_monthly', column)}",
+            "tco": f"{_inp('months')}*{_res('monthly', column)}+{_res('one_time', column)}",
+            "cost_per_ticket": f"{tco}/({volume}*{_inp('months')})",
+            "variable": f"{_inp('months')}*{_res('variable_monthly', column)}",
+            "fixed": f"{tco}-{_res('variable', column)}",
+        }
+
+    people = _res("people")
+    write_side(
+        IN_HOUSE_COLUMN,
+        {
+            "people": _in_house_people(_res("fte_required"), _res("coverage_fte")),
+            "variable_monthly": "0",
+            "fixed_monthly": _in_house_monthly(people),
+            "one_time": _inp("one_time"),
+            **common(IN_HOUSE_COLUMN),
+        },
+    )
+    in_house_tco = _res("tco")
+    for index, (label, offer) in enumerate(offers):
+        column = get_column_letter(FIRST_OFFER_COLUMN + index)
+        ws[f"{column}{header}"] = safe_cell_text(label)
+        agents, tco, savings = (_res(n, column) for n in ("people", "tco", "savings"))
+        write_side(
+            column,
+            {
+                "people": _agents(column, _res("fte_required")),
+                "variable_monthly": _variable_monthly(
+                    offer, column, _res("workload_hours_per_month"), _res("handled")
+                ),
+                "fixed_monthly": _fixed_monthly(offer, column, agents),
+                "one_time": _one_time(column, agents),
+                **common(column),
+                "savings": f"{in_house_tco}-{tco}",
+                "savings_pct": f'IF({in_house_tco}=0,"",{savings}/{in_house_tco}*100)',
+                "roi_pct": f'IF({tco}=0,"",{savings}/{tco}*100)',
+            },
+        )
+        ws.column_dimensions[column].width = 16
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions[IN_HOUSE_COLUMN].width = 16
+
+
+def _write_scenarios(
+    ws: Worksheet,
+    *,
+    title: str,
+    offers: Sequence[tuple[str, VendorOffer]],
+    scenario_factors: Mapping[str, ScenarioFactors],
+) -> None:
+    ws["A1"] = safe_cell_text(title)
+    cols = SCENARIO_COLUMNS
+    headers = {
+        "name": "Scenario",
+        "volume_factor": "Volume ×",
+        "aht_factor": "AHT ×",
+        "handled": _LABELS["handled"],
+        "workload_hours_per_month": _LABELS["workload_hours_per_month"],
+        "fte_required": _LABELS["fte_required"],
+        "in_house_fte": "In-house FTE",
+        "in_house_tco": "In-house TCO",
+    }
+    for name, column in cols.items():
+        ws[f"{column}{SCENARIO_HEADER_ROW}"] = headers[name]
+    offer_columns = []
+    for index, (label, _offer) in enumerate(offers):
+        first = SCENARIO_FIRST_OFFER_COLUMN + 3 * index
+        agents, tco, savings = (get_column_letter(first + k) for k in range(3))
+        offer_columns.append((agents, tco, savings))
+        for column, suffix in ((agents, "agents"), (tco, "TCO"), (savings, "savings")):
+            ws[f"{column}{SCENARIO_HEADER_ROW}"] = safe_cell_text(f"{label} {suffix}")
+
+    months = _inp("months")
+    coverage_fte = f"{RESULTS}!{_res('coverage_fte')}"
+    for offset, (scenario, factors) in enumerate(scenario_factors.items()):
+        row = SCENARIO_FIRST_ROW + offset
+        here = {name: f"{column}{row}" for name, column in cols.items()}
+        ws[here["name"]] = safe_cell_text(scenario)
+        _set(ws, here["volume_factor"], factors.volume, TWO_DECIMALS)
+        _set(ws, here["aht_factor"], factors.aht, TWO_DECIMALS)
+        handled = _handled(f"{_inp('volume_per_month')}*{here['volume_factor']}")
+        aht = f"{_inp('aht_minutes')}*{here['aht_factor']}"
+        formulas = {
+            "handled": handled,
+            "workload_hours_per_month": _hours(here["handled"], aht),
+            "fte_required": f"{here['workload_hours_per_month']}/{_inp('productive_hours_per_fte_month')}",
+            "in_house_fte": _in_house_people(here["fte_required"], coverage_fte),
+            "in_house_tco": f"{months}*{_in_house_monthly(here['in_house_fte'])}+{_inp('one_time')}",
+        }
+        for name, formula in formulas.items():
+            number_format = MONEY if name == "in_house_tco" else TWO_DECIMALS
+            _set(ws, here[name], f"={formula}", number_format)
+        for index, (_label, offer) in enumerate(offers):
+            column = get_column_letter(FIRST_OFFER_COLUMN + index)
+            agents_col, tco_col, savings_col = offer_columns[index]
+            agents = f"{agents_col}{row}"
+            monthly = (
+                _variable_monthly(offer, column, here["workload_hours_per_month"], here["handled"])
+                + "+"
+                + _fixed_monthly(offer, column, agents)
+            )
+            _set(ws, agents, f"={_agents(column, here['fte_required'])}")
+            _set(ws, f"{tco_col}{row}", f"={months}*({monthly})+{_one_time(column, agents)}", MONEY)
+            _set(ws, f"{savings_col}{row}", f"={here['in_house_tco']}-{tco_col}{row}", MONEY)
+    ws.column_dimensions["A"].width = 16
+
+
+def build_comparison_workbook(
+    *,
+    title: str,
+    months: int,
+    workload: Workload,
+    in_house: InHouse,
+    offers: Sequence[tuple[str, VendorOffer]],
+    scenario_factors: Mapping[str, ScenarioFactors] = DEFAULT_SCENARIOS,
+) -> bytes:
+    """An .xlsx comparing the in-house baseline with each labelled offer (label: vendor name)."""
+    months = check_months(months)
+    workbook = Workbook()
+    inputs = workbook.active
+    inputs.title = INPUTS
+    _write_inputs(
+        inputs, title=title, months=months, workload=workload, in_house=in_house, offers=offers
+    )
+    _write_results(workbook.create_sheet(RESULTS), title=title, offers=offers)
+    _write_scenarios(
+        workbook.create_sheet(SCENARIOS),
+        title=title,
+        offers=offers,
+        scenario_factors=scenario_factors,
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+__all__ = [
+    "INPUTS",
+    "INPUT_ROWS",
+    "OFFER_ROWS",
+    "RESULTS",
+    "RESULT_ROWS",
+    "SCENARIOS",
+    "SCENARIO_COLUMNS",
+    "build_comparison_workbook",
+]

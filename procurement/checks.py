@@ -1,0 +1,153 @@
+"""The checks shown on every quote and in the comparison (DOMAIN.md §3, §2, §4).
+
+Pure reads over a quote (with `vendor` selected and `risks` prefetched: no extra queries).
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from costing.engine import (
+    GDPR_SECURITY,
+    QUOTE_TEMPLATE,
+    SLA_CONTRACT,
+    RateFlag,
+    RiskItem,
+    checklist_gaps,
+    rate_flags,
+    risk_total,
+)
+
+from .models import Quote
+
+GROUP_LABELS = {
+    QUOTE_TEMPLATE: _("Quote template"),
+    SLA_CONTRACT: _("SLA and contract"),
+    GDPR_SECURITY: _("GDPR and security"),
+}
+
+GAP_LABELS = {
+    "pricing_model": _("Tariff model"),
+    "onboarding_costs": _("Onboarding costs"),
+    "sla": _("SLAs"),
+    "data_protocols": _("Data protocols (GDPR)"),
+    "reporting_frequency": _("Reporting frequency"),
+    "training_time": _("Training time"),
+    "qa_sample_rate": _("QA sample rate"),
+    "scale_up_time": _("Scale-up time"),
+    "exit_clauses": _("Exit clauses"),
+    "response_time_per_channel": _("Response time per channel"),
+    "minimum_availability": _("Minimum availability"),
+    "penalties": _("Penalties for non-compliance"),
+    "disaster_recovery": _("Disaster recovery"),
+    "exit_and_data_return": _("Exit and data-return procedure"),
+    "knowledge_base_ownership": _("Ownership of the knowledge base"),
+    "escalation_routes": _("Escalation routes"),
+    "dpa": _("Data processing agreement (DPA)"),
+    "data_location": _("Data location"),
+    "encryption_at_rest": _("Encryption at rest"),
+    "encryption_in_transit": _("Encryption in transit"),
+    "access_levels": _("Access levels"),
+    "audit_rights": _("Audit rights"),
+    "incident_response_plan": _("Incident response plan"),
+    "certifications": _("Certifications (ISO 27001, SOC 2)"),
+}
+
+RATE_FLAG_LABELS = {
+    "below_market": _("below market"),
+    "above_market": _("above market"),
+}
+
+
+def _given(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return True
+
+
+def checklist_answers(quote: Quote) -> dict[str, bool]:
+    """Which checklist points the quote answers. A yes/no question answered 'no' is still
+    a gap: the point is not covered, and that is what turns into a hidden cost."""
+    sla_times = [
+        quote.sla_email_response_minutes,
+        quote.sla_chat_response_minutes,
+        quote.sla_phone_response_minutes,
+    ]
+    rates_given = {
+        "hourly": _given(quote.hourly_rate),
+        "per_ticket": _given(quote.per_ticket_rate),
+        "subscription": _given(quote.monthly_fee),
+        "mixed": _given(quote.monthly_fee)
+        and (_given(quote.hourly_rate) or _given(quote.per_ticket_rate)),
+    }
+    exit_terms = _given(quote.notice_period_days) and _given(quote.exit_fee)
+    return {
+        # Quote template
+        "pricing_model": bool(quote.pricing_model) and rates_given.get(quote.pricing_model, False),
+        "onboarding_costs": _given(quote.onboarding_fee)
+        or _given(quote.onboarding_hours_per_agent),
+        "sla": any(_given(t) for t in sla_times),
+        "data_protocols": quote.dpa is True,
+        "reporting_frequency": _given(quote.reporting_frequency),
+        "training_time": _given(quote.training_hours_per_agent)
+        or _given(quote.onboarding_hours_per_agent),
+        "qa_sample_rate": _given(quote.qa_samples_per_month),
+        "scale_up_time": _given(quote.scale_up_days),
+        "exit_clauses": exit_terms,
+        # SLA and contract
+        "response_time_per_channel": _answers_every_rfq_channel(quote),
+        "minimum_availability": _given(quote.min_availability_pct),
+        "penalties": _given(quote.penalties),
+        "disaster_recovery": _given(quote.disaster_recovery),
+        "exit_and_data_return": _given(quote.data_return),
+        "knowledge_base_ownership": quote.knowledge_base_owner == "client",
+        "escalation_routes": _given(quote.escalation_routes),
+        # GDPR and security
+        "dpa": quote.dpa is True,
+        "data_location": _given(quote.data_location),
+        "encryption_at_rest": quote.encryption_at_rest is True,
+        "encryption_in_transit": quote.encryption_in_transit is True,
+        "access_levels": _given(quote.access_levels),
+        "audit_rights": quote.audit_rights is True,
+        "incident_response_plan": quote.incident_response_plan is True,
+        "certifications": quote.cert_iso27001
+        or quote.cert_soc2
+        or _given(quote.other_certifications),
+    }
+
+
+def _answers_every_rfq_channel(quote: Quote) -> bool:
+    """Every channel in the RFQ's scope needs a response time (uses prefetched rfq.channels)."""
+    by_channel = {
+        "email": quote.sla_email_response_minutes,
+        "chat": quote.sla_chat_response_minutes,
+        "phone": quote.sla_phone_response_minutes,
+    }
+    channels = [c.channel for c in quote.rfq.channels.all()]
+    return bool(channels) and all(_given(by_channel[c]) for c in channels)
+
+
+def quote_gaps(quote: Quote) -> list[str]:
+    """Missing checklist points, in checklist order (keys; labels in GAP_LABELS)."""
+    return checklist_gaps(checklist_answers(quote))
+
+
+def quote_rate_flags(quote: Quote) -> list[RateFlag]:
+    """Rates outside the vendor's region band (DOMAIN.md §2)."""
+    return rate_flags(
+        region=quote.vendor.region,
+        hourly_rate=quote.hourly_rate,
+        per_ticket_rate=quote.per_ticket_rate,
+    )
+
+
+def quote_risk(quote: Quote) -> Decimal:
+    """DOMAIN.md §4: Σ probability × impact over the quote's risk register (prefetched)."""
+    return risk_total(
+        [
+            RiskItem(name=r.name, probability_pct=r.probability_pct, impact=r.impact)
+            for r in quote.risks.all()
+        ]
+    )
