@@ -32,11 +32,13 @@ def broker_ok() -> bool:
     from config.celery_app import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
         return True
     except Exception:
-        logger.warning("healthz: broker unreachable at %s", app.conf.broker_url.split("@")[-1])
+        logger.warning(
+            "healthz: broker unreachable at %s", settings.CELERY_BROKER_URL.split("@")[-1]
+        )
         return False
 
 
