@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
+from common.templatetags.money import format_eur
 from costing.adapters import in_house_for_rfq, offer_for_quote, workload_for_rfq
 from costing.engine import (
     EngineInputError,
@@ -29,9 +34,15 @@ from costing.engine import (
 )
 from costing.engine.numbers import s2
 from costing.engine.tco import check_months
-from costing.messages import engine_error_text
-from procurement.checks import quote_gaps, quote_rate_flags, quote_risk
-from procurement.models import Quote, Rfq
+from costing.messages import (
+    RATE_FLAG_TEXT,
+    RATE_NAMES,
+    REASON_LABELS,
+    RECOMMENDATION_LABELS,
+    engine_error_text,
+)
+from procurement.checks import GAP_LABELS, quote_gaps, quote_rate_flags, quote_risk
+from procurement.models import Quote, Region, Rfq
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,32 @@ class QuoteColumn:
     @property
     def error_text(self) -> str:
         return "" if self.error is None else engine_error_text(self.error)
+
+    # --- display (translated labels for the page and the CSV) -------------------------------
+
+    @property
+    def error_field_label(self) -> str:
+        return "" if self.error is None else field_label(self.error.field)
+
+    @property
+    def gap_labels(self) -> list[str]:
+        return [str(GAP_LABELS.get(gap, gap)) for gap in self.gaps]
+
+    @property
+    def rate_flag_texts(self) -> list[str]:
+        return [rate_flag_text(flag) for flag in self.rate_flags]
+
+    @property
+    def recommendation_label(self) -> str:
+        if self.recommendation is None:
+            return ""
+        return str(RECOMMENDATION_LABELS[self.recommendation.code])
+
+    @property
+    def reason_labels(self) -> list[str]:
+        if self.recommendation is None:
+            return []
+        return [str(REASON_LABELS.get(r, r)) for r in self.recommendation.reasons]
 
     def as_dict(self) -> dict[str, Any]:
         est = self.estimate
@@ -107,6 +144,31 @@ class Comparison:
             "in_house": self.in_house.as_dict(),
             "quotes": [column.as_dict() for column in self.columns],
         }
+
+
+def field_label(path: str) -> str:
+    """`quote.hourly_rate` → the model field's name in the active language."""
+    model, _dot, name = path.partition(".")
+    model_class = {"quote": Quote, "rfq": Rfq}.get(model)
+    if model_class is None:
+        return path
+    try:
+        verbose_name = model_class._meta.get_field(name).verbose_name
+    except (FieldDoesNotExist, AttributeError):
+        return name.replace("_", " ")
+    return str(capfirst(verbose_name))
+
+
+def rate_flag_text(flag: RateFlag) -> str:
+    """ "Hourly rate €9.00 below the market band (Nearshore €12.00–€25.00)"."""
+    return gettext("%(rate)s %(value)s %(flag)s (%(region)s %(low)s–%(high)s)") % {
+        "rate": RATE_NAMES[flag.rate],
+        "value": format_eur(flag.value),
+        "flag": RATE_FLAG_TEXT[flag.code],
+        "region": Region(flag.region.value).label,
+        "low": format_eur(flag.band_low),
+        "high": format_eur(flag.band_high),
+    }
 
 
 def _s2_or_none(value: Decimal | None) -> str | None:
