@@ -82,6 +82,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
     chat_rate_pct = _percentage(
         _("Chat rate (%)"),
         required=False,
+        # xgettext:no-python-format
         help_text=_("2–5% of website visitors start a chat (whitepaper)."),
     )
     aht_minutes = _decimal(
@@ -105,6 +106,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
     )
     automation_deflection_pct = _percentage(
         _("Handled by automation (%)"),
+        # xgettext:no-python-format
         help_text=_("FAQ bots and scripts take 30–40% of simple questions."),
     )
     coverage_hours_per_week = _decimal(

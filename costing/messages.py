@@ -97,7 +97,9 @@ RECOMMENDATION_LABELS: dict[str, Promise] = {
 REASON_LABELS: dict[str, Promise] = {
     REASON_STRATEGIC: _("Customer service is strategically differentiating."),
     REASON_NO_SAVINGS: _("Outsourcing saves nothing over the term."),
+    # xgettext:no-python-format
     REASON_RISK: _("The risk exceeds 70% of the savings."),
+    # xgettext:no-python-format
     REASON_SAVINGS_OUTWEIGH_RISK: _("The savings outweigh the risk (risk ≤ 70% of savings)."),
 }
 
