@@ -252,12 +252,12 @@ def costing_staffing(request: HttpRequest, payload: StaffingIn):
     return result.as_dict()
 
 
-@router.get("/quotes/{quote_id}/tco", response={200: EstimateOut, 404: MessageOut, **ERRORS})
-def quote_tco(request: HttpRequest, quote_id: int, query: Query[MonthsQuery]):
+@router.get("/quotes/{id}/tco", response={200: EstimateOut, 404: MessageOut, **ERRORS})
+def quote_tco(request: HttpRequest, id: int, query: Query[MonthsQuery]):
     """The estimate for this quote against its RFQ's scope and in-house baseline.
     Procurement and managers only."""
     check_role(request.auth, INTERNAL)
-    quote = quote_for_costing(pk=quote_id)
+    quote = quote_for_costing(pk=id)
     months = query.months if query.months is not None else quote.rfq.term_months
     try:
         result = estimate_for_quote(quote=quote, rfq=quote.rfq, months=months)
@@ -266,12 +266,12 @@ def quote_tco(request: HttpRequest, quote_id: int, query: Query[MonthsQuery]):
     return result.as_dict()
 
 
-@router.get("/rfqs/{rfq_id}/comparison", response={200: ComparisonOut, 404: MessageOut, **ERRORS})
-def rfq_comparison(request: HttpRequest, rfq_id: int, query: Query[MonthsQuery]):
+@router.get("/rfqs/{id}/comparison", response={200: ComparisonOut, 404: MessageOut, **ERRORS})
+def rfq_comparison(request: HttpRequest, id: int, query: Query[MonthsQuery]):
     """Every submitted quote against the in-house baseline, cheapest TCO first.
     Procurement and managers only."""
     check_role(request.auth, INTERNAL)
-    rfq = rfq_for_costing(pk=rfq_id)
+    rfq = rfq_for_costing(pk=id)
     months = query.months if query.months is not None else rfq.term_months
     try:
         comparison = build_comparison(
