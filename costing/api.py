@@ -27,7 +27,7 @@ from costing.engine import (
     estimate,
     staffing,
 )
-from costing.messages import engine_error_text
+from costing.messages import OUT_OF_RANGE, engine_error_text
 from costing.selectors import quote_for_costing, rfq_for_costing, submitted_quotes_for_comparison
 
 router = Router(tags=["costing"])
@@ -212,8 +212,10 @@ class MessageOut(Schema):
 ERRORS = {401: MessageOut, 403: MessageOut, 422: ValidationErrorOut}
 
 
-def _invalid(exc: EngineInputError) -> ApiValidationError:
-    return ApiValidationError({exc.field: engine_error_text(exc)})
+def _invalid(exc: EngineInputError | ArithmeticError) -> ApiValidationError:
+    if isinstance(exc, EngineInputError):
+        return ApiValidationError({exc.field: engine_error_text(exc)})
+    return ApiValidationError({"__all__": str(OUT_OF_RANGE)})
 
 
 # --- endpoints ------------------------------------------------------------------------------
@@ -236,9 +238,9 @@ def costing_estimate(request: HttpRequest, payload: EstimateIn):
             offer=VendorOffer(**payload.vendor.model_dump()),
             months=payload.months,
         )
-    except EngineInputError as exc:
+        return result.as_dict()  # rounding to cents is part of the answer (and can overflow)
+    except (EngineInputError, ArithmeticError) as exc:
         raise _invalid(exc) from None
-    return result.as_dict()
 
 
 @router.post("/costing/staffing", response={200: StaffingOut, **ERRORS})
@@ -246,10 +248,9 @@ def costing_staffing(request: HttpRequest, payload: StaffingIn):
     """Erlang C agents for a service-level target (DOMAIN.md §1). Any signed-in user."""
     check_role(request.auth, EVERYONE)
     try:
-        result = staffing(**payload.model_dump())
-    except EngineInputError as exc:
+        return staffing(**payload.model_dump()).as_dict()
+    except (EngineInputError, ArithmeticError) as exc:
         raise _invalid(exc) from None
-    return result.as_dict()
 
 
 @router.get("/quotes/{id}/tco", response={200: EstimateOut, 404: MessageOut, **ERRORS})
@@ -260,10 +261,9 @@ def quote_tco(request: HttpRequest, id: int, query: Query[MonthsQuery]):
     quote = quote_for_costing(pk=id)
     months = query.months if query.months is not None else quote.rfq.term_months
     try:
-        result = estimate_for_quote(quote=quote, rfq=quote.rfq, months=months)
-    except EngineInputError as exc:
+        return estimate_for_quote(quote=quote, rfq=quote.rfq, months=months).as_dict()
+    except (EngineInputError, ArithmeticError) as exc:
         raise _invalid(exc) from None
-    return result.as_dict()
 
 
 @router.get("/rfqs/{id}/comparison", response={200: ComparisonOut, 404: MessageOut, **ERRORS})
@@ -277,6 +277,6 @@ def rfq_comparison(request: HttpRequest, id: int, query: Query[MonthsQuery]):
         comparison = build_comparison(
             rfq=rfq, quotes=submitted_quotes_for_comparison(rfq), months=months
         )
-    except EngineInputError as exc:
+        return comparison.as_dict()
+    except (EngineInputError, ArithmeticError) as exc:
         raise _invalid(exc) from None
-    return comparison.as_dict()

@@ -20,6 +20,34 @@ from costing.engine import (
 )
 from costing.engine.numbers import ENGINE_CONTEXT
 
+# Past a quadrillion euros (or per cent) a figure is a typo, not a business case; it is
+# also where display rounding stops being exact. Refused as out of range, never a 500.
+MAX_DISPLAYABLE = Decimal("1e15")
+
+
+class OutOfRange(ArithmeticError):
+    """A result too large to show: the input was beyond any real contact centre."""
+
+
+def _check_displayable(result: Estimate) -> None:
+    figures = [
+        result.workload_hours_per_month,
+        result.fte_required,
+        result.in_house.fte,
+        result.in_house.monthly,
+        result.in_house.tco,
+        result.in_house.cost_per_ticket,
+        result.outsourced.monthly,
+        result.outsourced.one_time,
+        result.outsourced.tco,
+        result.outsourced.cost_per_ticket,
+        result.savings,
+        result.savings_pct,
+        result.roi_pct,
+    ]
+    if any(f is not None and abs(f) >= MAX_DISPLAYABLE for f in figures):
+        raise OutOfRange
+
 
 @dataclass(frozen=True)
 class ScenarioResult:
@@ -54,7 +82,8 @@ def calculate(
     months: int,
     scenario_factors: Mapping[str, ScenarioFactors],
 ) -> CalculatorResult:
-    """Raises `EngineInputError` for input the engine rejects (the form names the field)."""
+    """Raises `EngineInputError` for input the engine rejects (the form names the field)
+    and `ArithmeticError` (`OutOfRange`, decimal overflow) for absurdly large figures."""
     main = estimate(workload=workload, in_house=in_house, offer=offer, months=months)
     by_scenario = scenarios(
         workload=workload,
@@ -63,6 +92,8 @@ def calculate(
         months=months,
         factors=scenario_factors,
     )
+    for result in (main, *by_scenario.values()):
+        _check_displayable(result)
     return CalculatorResult(
         workload=workload,
         estimate=main,

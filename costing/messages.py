@@ -89,6 +89,10 @@ def engine_error_text(exc: EngineInputError) -> str:
     return exc.message
 
 
+# Decimal overflow is out of reach for real input but not for 1e-999998 FTE: the answer to
+# such input is a clear 422 or form error, never a 500.
+OUT_OF_RANGE = _("The numbers are too large or too small to compute. Check the values entered.")
+
 RECOMMENDATION_LABELS: dict[str, Promise] = {
     OUTSOURCE: _("Outsource"),
     KEEP_IN_HOUSE: _("Keep it in-house"),

@@ -18,7 +18,7 @@ from costing.comparison import Comparison, build_comparison
 from costing.comparison_exports import comparison_csv, comparison_filename, comparison_xlsx
 from costing.engine import EngineInputError, staffing
 from costing.forms import CalculatorForm, StaffingForm, TermForm
-from costing.messages import engine_error_text
+from costing.messages import OUT_OF_RANGE, engine_error_text
 from costing.selectors import rfq_for_costing, submitted_quotes_for_comparison
 from procurement.models import Rfq
 
@@ -50,6 +50,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
             )
         except EngineInputError as exc:
             form.add_engine_error(exc)
+        except ArithmeticError:
+            form.add_error(None, OUT_OF_RANGE)
 
     panels = []
     for prefix, label in STAFFING_CHANNELS:
@@ -60,6 +62,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 staffing_result = staffing(**staffing_form.cleaned_data)
             except EngineInputError as exc:
                 staffing_form.add_engine_error(exc)
+            except ArithmeticError:
+                staffing_form.add_error(None, OUT_OF_RANGE)
         panels.append(
             {"channel": prefix, "label": label, "form": staffing_form, "result": staffing_result}
         )

@@ -377,3 +377,11 @@ def test_the_browser_session_may_estimate(vendor_a_client):
     response = vendor_a_client.post(URL, API_EXAMPLE_REQUEST, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["roi_pct"] == "102.50"
+
+
+@pytest.mark.django_db
+def test_numbers_beyond_decimal_range_answer_422_not_500(api):
+    # 1e-999998 FTE makes the savings % overflow any decimal: a clear error instead.
+    response = api.post(URL, request_with(**{"in_house.fte": "1e-999998"}))
+    assert response.status_code == 422
+    assert "__all__" in response.json()["errors"]
