@@ -60,8 +60,14 @@ class ScenarioResult:
 @dataclass(frozen=True)
 class CalculatorResult:
     workload: Workload
+    in_house: InHouse
     estimate: Estimate
     scenarios: tuple[ScenarioResult, ...]
+
+    @property
+    def in_house_hourly_cost(self) -> Decimal:
+        """Whitepaper: €2,400 a month over 40 h × 4.2 weeks = 168 h → €14.29 an hour."""
+        return self.in_house.hourly_cost()
 
     @property
     def contacts_per_day(self) -> Decimal:
@@ -96,6 +102,7 @@ def calculate(
         _check_displayable(result)
     return CalculatorResult(
         workload=workload,
+        in_house=in_house,
         estimate=main,
         scenarios=tuple(
             ScenarioResult(

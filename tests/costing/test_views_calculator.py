@@ -109,6 +109,30 @@ def test_volume_from_website_visitors_and_chat_rate(procurement_client):
 
 
 @pytest.mark.django_db
+def test_the_whitepaper_hourly_cost_and_part_timer(procurement_client):
+    # €2,000 gross × 1.2 = €2,400 a month → €14.29 an hour; 30 h/week = 0.75 FTE → €1,800.
+    response = procurement_client.post(
+        URL, form_data(gross_salary_month="2000", employer_costs_pct="20", in_house_fte="0.75")
+    )
+
+    assert response.context["result"].estimate.in_house.monthly == Decimal(1800)
+    html = response.content.decode()
+    assert 'id="in-house-hourly">€14.29<' in html
+    assert "€1,800.00" in html
+
+    with_absence = procurement_client.post(
+        URL,
+        form_data(
+            gross_salary_month="2000",
+            employer_costs_pct="20",
+            in_house_fte="0.75",
+            absence_pct="10",
+        ),
+    )
+    assert with_absence.context["result"].estimate.in_house.monthly == Decimal(1980)
+
+
+@pytest.mark.django_db
 def test_productive_hours_a_year(procurement_client):
     # 1,000 productive hours a year are 83.33 a month: exactly the cost article's workload.
     response = procurement_client.post(
