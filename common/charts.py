@@ -11,6 +11,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+LEGEND_ROW_HEIGHT = 16
 PALETTE = ("#0d6efd", "#d63384", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#dc3545", "#6c757d")
 
 Number = int | float | Decimal
@@ -108,6 +109,11 @@ def line_chart_svg(
     ys += [float(h.y) for h in hlines]
     xs += [float(m.x) for m in vmarkers]
     frame = _Frame(width=width, height=height)
+    # A long legend (a comparison of ten vendors) wraps onto extra rows below the plot
+    # instead of running off the right edge; one row leaves the drawing as it was.
+    legend_places = _legend_places(series, left=frame.left, right=width - frame.right)
+    legend_rows = 1 + max((row for _x, row in legend_places), default=0)
+    total_height = height + LEGEND_ROW_HEIGHT * (legend_rows - 1)
     if xs:
         frame.x_min, frame.x_max = min(xs), max(xs)
     if ys:
@@ -116,7 +122,7 @@ def line_chart_svg(
         frame.y_min, frame.y_max = frame.ticks[0], frame.ticks[-1]
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total_height}" '
         f'class="vp-chart" role="img" aria-label="{escape(title)}" '
         f'style="max-width:100%;height:auto;font-family:sans-serif;font-size:11px">',
         f"<title>{escape(title)}</title>",
@@ -166,7 +172,6 @@ def line_chart_svg(
             f'<text x="{width - frame.right - 4}" y="{y - 4:.1f}" text-anchor="end" '
             f'fill="{line.color}">{escape(line.label)}</text>'
         )
-    legend_x = frame.left
     for index, item in enumerate(series):
         color = item.color or PALETTE[index % len(PALETTE)]
         dash = ' stroke-dasharray="5 3"' if item.dashed else ""
@@ -183,15 +188,27 @@ def line_chart_svg(
                     f'fill="{color}"/>'
                     for x, y in segment
                 )
-        legend_y = height - 10
+        legend_x, legend_row = legend_places[index]
+        legend_y = height - 10 + LEGEND_ROW_HEIGHT * legend_row
         out.append(
             f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
             f'stroke="{color}" stroke-width="2"{dash}/><text x="{legend_x + 22}" y="{legend_y}">'
             f"{escape(item.label)}</text>"
         )
-        legend_x += 30 + 7 * len(item.label)
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
+
+
+def _legend_places(series: Sequence[Series], *, left: int, right: int) -> list[tuple[int, int]]:
+    """(x, row) of each legend entry: left to right, a new row when the next would not fit."""
+    places, x, row = [], left, 0
+    for item in series:
+        entry_width = 30 + 7 * len(item.label)
+        if x > left and x + entry_width - 8 > right:
+            x, row = left, row + 1
+        places.append((x, row))
+        x += entry_width
+    return places
 
 
 def _x_ticks(frame: _Frame, count: int = 6) -> list[float]:

@@ -1,3 +1,282 @@
-from ninja import Router
+"""Costing endpoints of API.md: the estimate, Erlang C staffing, a quote's TCO and the
+comparison of an RFQ's quotes.
 
-router = Router()
+Pydantic checks types (a number, a known pricing model) and absurd sizes; the engine
+checks the domain (volume > 0, months 1–60, the rate a pricing model needs, a reachable
+service level) and names the field, which is answered as 422 with that field's API path.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from pydantic import BeforeValidator
+
+from accounts.permissions import EVERYONE, INTERNAL, check_role
+from common.api import ApiValidationError
+from costing.comparison import build_comparison, estimate_for_quote
+from costing.engine import (
+    EngineInputError,
+    InHouse,
+    PricingModel,
+    VendorOffer,
+    Workload,
+    estimate,
+    staffing,
+)
+from costing.messages import OUT_OF_RANGE, engine_error_text
+from costing.selectors import quote_for_costing, rfq_for_costing, submitted_quotes_for_comparison
+
+router = Router(tags=["costing"])
+
+# Upper bounds far past any real contact centre; they keep a typo such as 1e999999 from
+# reaching the arithmetic (never a 500) and keep every search bounded.
+MAX_AMOUNT = Decimal("1e12")
+MAX_COUNT = 1_000_000_000
+
+
+def _not_a_boolean(value: object) -> object:
+    # JSON true is no count of months or agents (pydantic would read it as 1).
+    if isinstance(value, bool):
+        raise ValueError("Input should be a whole number, not true or false")
+    return value
+
+
+Amount = Annotated[Decimal, Field(le=MAX_AMOUNT)]
+Count = Annotated[int, BeforeValidator(_not_a_boolean), Field(le=MAX_COUNT)]
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+class InHouseIn(Schema):
+    """API.md: in-house numbers default to 0 where not given; no FTE = whole people."""
+
+    fte: Amount | None = None
+    gross_salary_month: Amount = Decimal(0)
+    employer_costs_pct: Amount = Decimal(0)
+    overhead_per_fte_month: Amount = Decimal(0)
+    licences_per_fte_month: Amount = Decimal(0)
+    absence_pct: Amount = Decimal(0)
+    one_time: Amount = Decimal(0)
+
+
+class VendorIn(Schema):
+    pricing_model: PricingModel
+    hourly_rate: Amount | None = None
+    per_ticket_rate: Amount | None = None
+    monthly_fee: Amount | None = None
+    agents: Count | None = None
+    onboarding_fee: Amount = Decimal(0)
+    onboarding_hours_per_agent: Amount = Decimal(0)
+    licences_per_agent_month: Amount = Decimal(0)
+    integration_one_time: Amount = Decimal(0)
+    management_per_month: Amount = Decimal(0)
+    exit_fee: Amount = Decimal(0)
+
+
+class EstimateIn(Schema):
+    months: Count = 12
+    volume_per_month: Amount
+    aht_minutes: Amount
+    productive_hours_per_fte_month: Amount = Decimal(160)
+    coverage_hours_per_week: Amount | None = None
+    automation_deflection_pct: Amount = Decimal(0)
+    in_house: InHouseIn = Field(default_factory=InHouseIn)
+    vendor: VendorIn
+
+
+class StaffingIn(Schema):
+    contacts_per_interval: Amount
+    interval_minutes: Amount
+    aht_seconds: Amount
+    target_service_level_pct: Amount
+    target_answer_seconds: Amount
+    max_occupancy_pct: Amount | None = None
+    shrinkage_pct: Amount = Decimal(0)
+    concurrency: Amount = Decimal(1)
+
+
+class MonthsQuery(Schema):
+    months: Count | None = Field(
+        None, description="Term in months, 1–60; default: the RFQ's term (12–24)."
+    )
+
+
+# --- responses (decimals as strings with two decimals) ---------------------------------------
+
+
+class InHouseOut(Schema):
+    fte: str
+    monthly: str
+    one_time: str
+    tco: str
+    cost_per_ticket: str
+
+
+class OutsourcedOut(Schema):
+    agents: int
+    monthly: str
+    one_time: str
+    tco: str
+    cost_per_ticket: str
+    fixed: str
+    variable: str
+
+
+class CumulativeOut(Schema):
+    month: int
+    in_house: str
+    outsourced: str
+
+
+class EstimateOut(Schema):
+    workload_hours_per_month: str
+    fte_required: str
+    in_house: InHouseOut
+    outsourced: OutsourcedOut
+    savings: str
+    savings_pct: str | None
+    roi_pct: str | None
+    break_even_month: int | None
+    cumulative: list[CumulativeOut]
+
+
+class StaffingOut(Schema):
+    traffic_erlangs: str
+    agents: int
+    service_level_pct: str
+    asa_seconds: str
+    occupancy_pct: str
+    scheduled_fte: str
+
+
+class RateFlagOut(Schema):
+    code: str
+    rate: str
+    value: str
+    region: str
+    band_low: str
+    band_high: str
+
+
+class RecommendationOut(Schema):
+    code: str
+    reasons: list[str]
+    savings: str
+    risk: str
+    risk_threshold: str
+    strategic: bool
+
+
+class PricingErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ComparisonQuoteOut(Schema):
+    quote_id: int
+    vendor_id: int
+    outsourced: OutsourcedOut | None
+    savings: str | None
+    savings_pct: str | None
+    roi_pct: str | None
+    break_even_month: int | None
+    gaps: list[str]
+    rate_flags: list[RateFlagOut]
+    risk: str
+    recommendation: RecommendationOut | None
+    error: PricingErrorOut | None = Field(
+        None, description="Why the quote cannot be priced (its other fields are then null)."
+    )
+
+
+class ComparisonOut(Schema):
+    months: int
+    in_house: InHouseOut
+    quotes: list[ComparisonQuoteOut]
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict]
+    errors: dict[str, list[str]]
+
+
+class MessageOut(Schema):
+    detail: str
+
+
+ERRORS = {401: MessageOut, 403: MessageOut, 422: ValidationErrorOut}
+
+
+def _invalid(exc: EngineInputError | ArithmeticError) -> ApiValidationError:
+    if isinstance(exc, EngineInputError):
+        return ApiValidationError({exc.field: engine_error_text(exc)})
+    return ApiValidationError({"__all__": str(OUT_OF_RANGE)})
+
+
+# --- endpoints ------------------------------------------------------------------------------
+
+
+@router.post("/costing/estimate", response={200: EstimateOut, **ERRORS})
+def costing_estimate(request: HttpRequest, payload: EstimateIn):
+    """In-house against one vendor offer over a term (DOMAIN.md §1–§2). Any signed-in user."""
+    check_role(request.auth, EVERYONE)
+    try:
+        result = estimate(
+            workload=Workload(
+                volume_per_month=payload.volume_per_month,
+                aht_minutes=payload.aht_minutes,
+                productive_hours_per_fte_month=payload.productive_hours_per_fte_month,
+                coverage_hours_per_week=payload.coverage_hours_per_week,
+                automation_deflection_pct=payload.automation_deflection_pct,
+            ),
+            in_house=InHouse(**payload.in_house.model_dump()),
+            offer=VendorOffer(**payload.vendor.model_dump()),
+            months=payload.months,
+        )
+        return result.as_dict()  # rounding to cents is part of the answer (and can overflow)
+    except (EngineInputError, ArithmeticError) as exc:
+        raise _invalid(exc) from None
+
+
+@router.post("/costing/staffing", response={200: StaffingOut, **ERRORS})
+def costing_staffing(request: HttpRequest, payload: StaffingIn):
+    """Erlang C agents for a service-level target (DOMAIN.md §1). Any signed-in user."""
+    check_role(request.auth, EVERYONE)
+    try:
+        return staffing(**payload.model_dump()).as_dict()
+    except (EngineInputError, ArithmeticError) as exc:
+        raise _invalid(exc) from None
+
+
+@router.get("/quotes/{id}/tco", response={200: EstimateOut, 404: MessageOut, **ERRORS})
+def quote_tco(request: HttpRequest, id: int, query: Query[MonthsQuery]):
+    """The estimate for this quote against its RFQ's scope and in-house baseline.
+    Procurement and managers only."""
+    check_role(request.auth, INTERNAL)
+    quote = quote_for_costing(pk=id)
+    months = query.months if query.months is not None else quote.rfq.term_months
+    try:
+        return estimate_for_quote(quote=quote, rfq=quote.rfq, months=months).as_dict()
+    except (EngineInputError, ArithmeticError) as exc:
+        raise _invalid(exc) from None
+
+
+@router.get("/rfqs/{id}/comparison", response={200: ComparisonOut, 404: MessageOut, **ERRORS})
+def rfq_comparison(request: HttpRequest, id: int, query: Query[MonthsQuery]):
+    """Every submitted quote against the in-house baseline, cheapest TCO first.
+    Procurement and managers only."""
+    check_role(request.auth, INTERNAL)
+    rfq = rfq_for_costing(pk=id)
+    months = query.months if query.months is not None else rfq.term_months
+    try:
+        comparison = build_comparison(
+            rfq=rfq, quotes=submitted_quotes_for_comparison(rfq), months=months
+        )
+        return comparison.as_dict()
+    except (EngineInputError, ArithmeticError) as exc:
+        raise _invalid(exc) from None

@@ -1,9 +1,150 @@
+"""Costing pages: the calculator, the quote comparison of an RFQ and its exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import INTERNAL, role_required
+from costing.calculator import calculate
+from costing.charts import comparison_chart, cumulative_chart
+from costing.comparison import Comparison, build_comparison
+from costing.comparison_exports import comparison_csv, comparison_filename, comparison_xlsx
+from costing.engine import EngineInputError, staffing
+from costing.forms import CalculatorForm, StaffingForm, TermForm
+from costing.messages import OUT_OF_RANGE, engine_error_text
+from costing.selectors import rfq_for_costing, submitted_quotes_for_comparison
+from procurement.models import Rfq
+
+STAFFING_CHANNELS = (("chat", _("Live chat")), ("phone", _("Phone")))
 
 
 @role_required(INTERNAL)
+@require_http_methods(["GET", "POST"])
 def calculator(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/placeholder.html", {"title": "Calculator"})
+    """GET shows the cost article's worked example; POST recalculates (a partial for htmx,
+    the whole page without JavaScript). Nothing is stored, so there is no redirect."""
+    if request.method == "POST":
+        data: Any = request.POST
+    else:
+        data = CalculatorForm.default_data()
+        for prefix, _label in STAFFING_CHANNELS:
+            data.update(StaffingForm.default_data(prefix))
+
+    form = CalculatorForm(data)
+    result = None
+    if form.is_valid():
+        try:
+            result = calculate(
+                workload=form.cleaned_data["workload"],
+                in_house=form.cleaned_data["in_house"],
+                offer=form.cleaned_data["offer"],
+                months=form.cleaned_data["months"],
+                scenario_factors=form.cleaned_data["scenario_factors"],
+            )
+        except EngineInputError as exc:
+            form.add_engine_error(exc)
+        except ArithmeticError:
+            form.add_error(None, OUT_OF_RANGE)
+
+    panels = []
+    for prefix, label in STAFFING_CHANNELS:
+        staffing_form = StaffingForm(data, prefix=prefix)
+        staffing_result = None
+        if staffing_form.is_valid():
+            try:
+                staffing_result = staffing(**staffing_form.cleaned_data)
+            except EngineInputError as exc:
+                staffing_form.add_engine_error(exc)
+            except ArithmeticError:
+                staffing_form.add_error(None, OUT_OF_RANGE)
+        panels.append(
+            {"channel": prefix, "label": label, "form": staffing_form, "result": staffing_result}
+        )
+
+    context = {
+        "form": form,
+        "result": result,
+        "chart": cumulative_chart(result.estimate) if result else "",
+        "staffing_panels": panels,
+        "scenario_rows": _scenario_rows(form),
+    }
+    template = "costing/_calculator.html" if request.htmx else "costing/calculator.html"
+    return render(request, template, context)
+
+
+def _scenario_rows(form: CalculatorForm) -> list[dict[str, Any]]:
+    """The factor inputs of the scenarios table, one row per factor."""
+    names = ("pessimistic", "realistic", "optimistic")
+    return [
+        {"label": _("Volume ×"), "fields": [form[f"{name}_volume"] for name in names]},
+        {"label": _("AHT ×"), "fields": [form[f"{name}_aht"] for name in names]},
+    ]
+
+
+def _comparison_for(request: HttpRequest, rfq: Rfq) -> tuple[TermForm, Comparison | None, str]:
+    """The comparison at the chosen term (default: the RFQ's); an error text when the RFQ
+    itself cannot be priced."""
+    term_form = TermForm(request.GET if "months" in request.GET else {"months": rfq.term_months})
+    months = term_form.cleaned_data["months"] if term_form.is_valid() else rfq.term_months
+    try:
+        comparison = build_comparison(
+            rfq=rfq, quotes=submitted_quotes_for_comparison(rfq), months=months
+        )
+    except EngineInputError as exc:
+        return term_form, None, engine_error_text(exc)
+    return term_form, comparison, ""
+
+
+@role_required(INTERNAL)
+@require_GET
+def comparison(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = rfq_for_costing(pk=pk)
+    term_form, result, error = _comparison_for(request, rfq)
+    context = {
+        "rfq": rfq,
+        "term_form": term_form,
+        "comparison": result,
+        "error": error,
+        "chart": comparison_chart(result) if result else "",
+    }
+    return render(request, "costing/comparison.html", context)
+
+
+def _export(request: HttpRequest, pk: int, *, extension: str) -> HttpResponse:
+    rfq = rfq_for_costing(pk=pk)
+    _term_form, result, error = _comparison_for(request, rfq)
+    if result is None:
+        messages.error(request, gettext("Nothing to export: %(error)s") % {"error": error})
+        return redirect("costing:comparison", pk=rfq.pk)
+    if extension == "xlsx":
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body: bytes | str = comparison_xlsx(result)
+    else:
+        content_type = "text/csv; charset=utf-8"
+        body = comparison_csv(result)
+    return HttpResponse(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{comparison_filename(result, extension)}"'
+        },
+    )
+
+
+@role_required(INTERNAL)
+@require_GET
+def comparison_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export(request, pk, extension="xlsx")
+
+
+@role_required(INTERNAL)
+@require_GET
+def comparison_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export(request, pk, extension="csv")

@@ -1,0 +1,140 @@
+"""Models → engine inputs: an RFQ's scope and baseline, a quote's offer.
+
+Pure functions over objects that are already loaded (the RFQ's `channels` prefetched):
+no query here, so a comparison of ten quotes costs what a comparison of one does.
+Errors are the engine's `EngineInputError`, with `field` naming the model field that is
+wrong (`rfq.channels`, `quote.hourly_rate`), so pages and the API can say what to fix.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+
+from costing.engine import EngineInputError, InHouse, VendorOffer, Workload
+from procurement.models import Quote, Rfq
+
+HOURS_PER_DAY = Decimal(24)
+
+# Engine field (dotted API path) → the quote field a procurement user can correct.
+QUOTE_FIELDS: dict[str, str] = {
+    "vendor.pricing_model": "pricing_model",
+    "vendor.hourly_rate": "hourly_rate",
+    "vendor.per_ticket_rate": "per_ticket_rate",
+    "vendor.monthly_fee": "monthly_fee",
+    "vendor.agents": "agents_offered",
+    "vendor.onboarding_fee": "onboarding_fee",
+    "vendor.onboarding_hours_per_agent": "onboarding_hours_per_agent",
+    "vendor.licences_per_agent_month": "licences_per_agent_month",
+    "vendor.integration_one_time": "integration_one_time",
+    # The quote's fee plus the RFQ's own management: the quote's part is what may be wrong.
+    "vendor.management_per_month": "management_fee_per_month",
+    "vendor.exit_fee": "exit_fee",
+}
+
+# Engine field → the RFQ field behind it.
+RFQ_FIELDS: dict[str, str] = {
+    "volume_per_month": "channels",
+    "aht_minutes": "channels",
+    "productive_hours_per_fte_month": "ih_productive_hours_per_fte_month",
+    "coverage_hours_per_week": "opens_at",
+    "automation_deflection_pct": "automation_deflection_pct",
+    "in_house.fte": "ih_fte",
+    "in_house.gross_salary_month": "ih_gross_salary_month",
+    "in_house.employer_costs_pct": "ih_employer_costs_pct",
+    "in_house.overhead_per_fte_month": "ih_overhead_per_fte_month",
+    "in_house.licences_per_fte_month": "ih_licences_per_fte_month",
+    "in_house.absence_pct": "ih_absence_pct",
+    "in_house.one_time": "ih_one_time",
+    "vendor.management_per_month": "own_management_per_month",
+}
+
+
+def _hours(moment: time) -> Decimal:
+    return Decimal(moment.hour) + Decimal(moment.minute) / 60 + Decimal(moment.second) / 3600
+
+
+def opening_hours_per_day(rfq: Rfq) -> Decimal:
+    """09:00–17:00 is 8 hours. A closing time at or before the opening time runs past
+    midnight (18:00–02:00 is 8 hours); equal times mean around the clock."""
+    span = _hours(rfq.closes_at) - _hours(rfq.opens_at)
+    return span if span > 0 else span + HOURS_PER_DAY
+
+
+def coverage_hours_per_week(rfq: Rfq) -> Decimal:
+    # DOMAIN.md §1: opening hours staff a desk even when the queue is empty
+    # (live chat 09:00–23:00, 7 days a week = 98 h/week).
+    return opening_hours_per_day(rfq) * rfq.days_per_week
+
+
+def _rfq_error(exc: EngineInputError) -> EngineInputError:
+    return EngineInputError(f"rfq.{RFQ_FIELDS.get(exc.field, exc.field)}", exc.message)
+
+
+def workload_for_rfq(rfq: Rfq) -> Workload:
+    """The RFQ's whole scope as one workload: volumes add up, and the AHT is the
+    volume-weighted mean, so workload hours = Σ volume × AHT / 60 over the channels."""
+    channels = list(rfq.channels.all())
+    if not channels:
+        raise EngineInputError("rfq.channels", "the RFQ has no channel with a volume in scope")
+    volume = sum((Decimal(c.volume_per_month) for c in channels), Decimal(0))
+    if volume <= 0:
+        raise EngineInputError("rfq.channels", "the channels' volume must be greater than 0")
+    minutes = sum((Decimal(c.volume_per_month) * c.aht_minutes for c in channels), Decimal(0))
+    try:
+        return Workload(
+            volume_per_month=volume,
+            aht_minutes=minutes / volume,
+            productive_hours_per_fte_month=rfq.ih_productive_hours_per_fte_month,
+            coverage_hours_per_week=coverage_hours_per_week(rfq),
+            automation_deflection_pct=rfq.automation_deflection_pct,
+        )
+    except EngineInputError as exc:
+        raise _rfq_error(exc) from None
+
+
+def in_house_for_rfq(rfq: Rfq) -> InHouse:
+    try:
+        return InHouse(
+            fte=rfq.ih_fte or None,  # 0 or empty: derive whole people from the workload
+            gross_salary_month=rfq.ih_gross_salary_month,
+            employer_costs_pct=rfq.ih_employer_costs_pct,
+            overhead_per_fte_month=rfq.ih_overhead_per_fte_month,
+            licences_per_fte_month=rfq.ih_licences_per_fte_month,
+            absence_pct=rfq.ih_absence_pct,
+            one_time=rfq.ih_one_time,
+        )
+    except EngineInputError as exc:
+        raise _rfq_error(exc) from None
+
+
+def _zero_if_none(value: Decimal | None) -> Decimal:
+    return Decimal(0) if value is None else value
+
+
+def offer_for_quote(quote: Quote, rfq: Rfq) -> VendorOffer:
+    """The quote's template fields map 1:1 onto the offer; management adds the RFQ's own
+    vendor management and QA (DOMAIN.md §2: "your own vendor management and QA")."""
+    if not quote.pricing_model:
+        raise EngineInputError("quote.pricing_model", "the quote names no pricing model")
+    if rfq.own_management_per_month is not None and rfq.own_management_per_month < 0:
+        raise EngineInputError("rfq.own_management_per_month", "must not be negative")
+    try:
+        return VendorOffer(
+            pricing_model=quote.pricing_model,
+            hourly_rate=quote.hourly_rate,
+            per_ticket_rate=quote.per_ticket_rate,
+            monthly_fee=quote.monthly_fee,
+            agents=quote.agents_offered or None,  # 0 or empty: derive from the workload
+            onboarding_fee=_zero_if_none(quote.onboarding_fee),
+            onboarding_hours_per_agent=_zero_if_none(quote.onboarding_hours_per_agent),
+            licences_per_agent_month=_zero_if_none(quote.licences_per_agent_month),
+            integration_one_time=_zero_if_none(quote.integration_one_time),
+            management_per_month=_zero_if_none(quote.management_fee_per_month)
+            + _zero_if_none(rfq.own_management_per_month),
+            exit_fee=_zero_if_none(quote.exit_fee),
+        )
+    except EngineInputError as exc:
+        raise EngineInputError(
+            f"quote.{QUOTE_FIELDS.get(exc.field, exc.field)}", exc.message
+        ) from None

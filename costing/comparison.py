@@ -1,0 +1,239 @@
+"""The quote comparison of one RFQ: every submitted quote priced against the in-house
+baseline, with its checklist gaps, rate-band flags, risk and recommendation, ranked by
+TCO (DOMAIN.md §2–§4).
+
+Pure over loaded objects (see `costing.selectors`): no query in here, so the page and
+the endpoint run the same number of queries for one quote or for fifty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
+from common.templatetags.money import format_eur
+from costing.adapters import in_house_for_rfq, offer_for_quote, workload_for_rfq
+from costing.engine import (
+    EngineInputError,
+    Estimate,
+    InHouse,
+    InHouseCost,
+    RateFlag,
+    Recommendation,
+    VendorOffer,
+    Workload,
+    estimate,
+    in_house_cost,
+    recommend,
+)
+from costing.engine.numbers import s2
+from costing.engine.tco import check_months
+from costing.messages import (
+    RATE_FLAG_TEXT,
+    RATE_NAMES,
+    REASON_LABELS,
+    RECOMMENDATION_LABELS,
+    engine_error_text,
+)
+from procurement.checks import GAP_LABELS, quote_gaps, quote_rate_flags, quote_risk
+from procurement.models import Quote, Region, Rfq
+
+
+@dataclass(frozen=True)
+class QuoteColumn:
+    """One quote in the comparison. `estimate` is None when the quote cannot be priced
+    (its template leaves the rate of its pricing model open, …): `error` says why."""
+
+    quote: Quote
+    offer: VendorOffer | None
+    estimate: Estimate | None
+    gaps: tuple[str, ...]
+    rate_flags: tuple[RateFlag, ...]
+    risk: Decimal
+    recommendation: Recommendation | None
+    error: EngineInputError | None = None
+
+    @property
+    def priced(self) -> bool:
+        return self.estimate is not None
+
+    @property
+    def error_text(self) -> str:
+        return "" if self.error is None else engine_error_text(self.error)
+
+    # --- display (translated labels for the page and the CSV) -------------------------------
+
+    @property
+    def error_field_label(self) -> str:
+        return "" if self.error is None else field_label(self.error.field)
+
+    @property
+    def gap_labels(self) -> list[str]:
+        return [str(GAP_LABELS.get(gap, gap)) for gap in self.gaps]
+
+    @property
+    def rate_flag_texts(self) -> list[str]:
+        return [rate_flag_text(flag) for flag in self.rate_flags]
+
+    @property
+    def recommendation_label(self) -> str:
+        if self.recommendation is None:
+            return ""
+        return str(RECOMMENDATION_LABELS[self.recommendation.code])
+
+    @property
+    def reason_labels(self) -> list[str]:
+        if self.recommendation is None:
+            return []
+        return [str(REASON_LABELS.get(r, r)) for r in self.recommendation.reasons]
+
+    def as_dict(self) -> dict[str, Any]:
+        est = self.estimate
+        return {
+            "quote_id": self.quote.pk,
+            "vendor_id": self.quote.vendor_id,
+            "outsourced": None if est is None else est.outsourced.as_dict(),
+            "savings": None if est is None else s2(est.savings),
+            "savings_pct": None if est is None else _s2_or_none(est.savings_pct),
+            "roi_pct": None if est is None else _s2_or_none(est.roi_pct),
+            "break_even_month": None if est is None else est.break_even_month,
+            "gaps": list(self.gaps),
+            "rate_flags": [flag.as_dict() for flag in self.rate_flags],
+            "risk": s2(self.risk),
+            "recommendation": None
+            if self.recommendation is None
+            else self.recommendation.as_dict(),
+            "error": None
+            if self.error is None
+            else {"field": self.error.field, "message": self.error_text},
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    rfq: Rfq
+    months: int
+    workload: Workload
+    in_house_inputs: InHouse
+    in_house: InHouseCost
+    columns: tuple[QuoteColumn, ...]
+
+    @property
+    def priced_columns(self) -> tuple[QuoteColumn, ...]:
+        return tuple(column for column in self.columns if column.priced)
+
+    @property
+    def in_house_cumulative(self) -> tuple[Decimal, ...]:
+        # DOMAIN.md §2: in-house one-time costs fall in month 1. Same expression as the
+        # engine's cumulative rows, so the last month equals the in-house TCO exactly.
+        return tuple(
+            month * self.in_house.monthly + self.in_house.one_time
+            for month in range(1, self.months + 1)
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """API.md: `{"months", "in_house", "quotes": [...]}`, cheapest TCO first."""
+        return {
+            "months": self.months,
+            "in_house": self.in_house.as_dict(),
+            "quotes": [column.as_dict() for column in self.columns],
+        }
+
+
+def field_label(path: str) -> str:
+    """`quote.hourly_rate` → the model field's name in the active language."""
+    model, _dot, name = path.partition(".")
+    model_class = {"quote": Quote, "rfq": Rfq}.get(model)
+    if model_class is None:
+        return path
+    try:
+        verbose_name = model_class._meta.get_field(name).verbose_name
+    except (FieldDoesNotExist, AttributeError):
+        return name.replace("_", " ")
+    return str(capfirst(verbose_name))
+
+
+def rate_flag_text(flag: RateFlag) -> str:
+    """ "Hourly rate €9.00 below the market band (Nearshore €12.00–€25.00)"."""
+    return gettext("%(rate)s %(value)s %(flag)s (%(region)s %(low)s–%(high)s)") % {
+        "rate": RATE_NAMES[flag.rate],
+        "value": format_eur(flag.value),
+        "flag": RATE_FLAG_TEXT[flag.code],
+        "region": Region(flag.region.value).label,
+        "low": format_eur(flag.band_low),
+        "high": format_eur(flag.band_high),
+    }
+
+
+def _s2_or_none(value: Decimal | None) -> str | None:
+    return None if value is None else s2(value)
+
+
+def estimate_for_quote(*, quote: Quote, rfq: Rfq, months: int) -> Estimate:
+    """The estimate of one quote against its RFQ's scope and in-house baseline."""
+    return estimate(
+        workload=workload_for_rfq(rfq),
+        in_house=in_house_for_rfq(rfq),
+        offer=offer_for_quote(quote, rfq),
+        months=months,
+    )
+
+
+def _column(
+    *, quote: Quote, rfq: Rfq, workload: Workload, in_house: InHouse, months: int
+) -> QuoteColumn:
+    gaps = tuple(quote_gaps(quote))
+    try:
+        flags = tuple(quote_rate_flags(quote))
+    except EngineInputError:
+        flags = ()  # a rate the engine rejects is reported below as the pricing error
+    try:
+        risk = quote_risk(quote)
+    except EngineInputError as exc:
+        return QuoteColumn(quote, None, None, gaps, flags, Decimal(0), None, exc)
+    try:
+        offer = offer_for_quote(quote, rfq)
+        result = estimate(workload=workload, in_house=in_house, offer=offer, months=months)
+    except EngineInputError as exc:
+        return QuoteColumn(quote, None, None, gaps, flags, risk, None, exc)
+    # DOMAIN.md §4: the three axes — savings, strategic value, risk.
+    recommendation = recommend(savings=result.savings, risk=risk, strategic=rfq.strategic)
+    return QuoteColumn(quote, offer, result, gaps, flags, risk, recommendation)
+
+
+def _rank(column: QuoteColumn) -> tuple[int, Decimal, str, int]:
+    # Cheapest TCO first; quotes that cannot be priced come last, by vendor name.
+    tco = column.estimate.outsourced.tco if column.estimate else Decimal(0)
+    return (0 if column.priced else 1, tco, column.quote.vendor.name.lower(), column.quote.pk)
+
+
+def build_comparison(*, rfq: Rfq, quotes: Iterable[Quote], months: int) -> Comparison:
+    """Raises `EngineInputError` (field `months` or `rfq.…`) when the RFQ itself cannot be
+    priced; a quote that cannot be priced stays in the comparison with its error."""
+    months = check_months(months)
+    workload = workload_for_rfq(rfq)
+    in_house_inputs = in_house_for_rfq(rfq)
+    baseline = in_house_cost(in_house=in_house_inputs, workload=workload, months=months)
+    columns = sorted(
+        (
+            _column(
+                quote=quote, rfq=rfq, workload=workload, in_house=in_house_inputs, months=months
+            )
+            for quote in quotes
+        ),
+        key=_rank,
+    )
+    return Comparison(
+        rfq=rfq,
+        months=months,
+        workload=workload,
+        in_house_inputs=in_house_inputs,
+        in_house=baseline,
+        columns=tuple(columns),
+    )

@@ -1,0 +1,410 @@
+"""Forms of the costing pages. They check and convert only: `clean()` turns the input into
+the engine's typed inputs (`Workload`, `InHouse`, `VendorOffer`, scenario factors), and an
+`EngineInputError` the engine raises lands on the field it names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from costing.engine import (
+    DEFAULT_SCENARIOS,
+    EngineInputError,
+    InHouse,
+    ScenarioFactors,
+    VendorOffer,
+    Workload,
+    chat_volume_per_month,
+    productive_hours_per_month_from_year,
+)
+from costing.messages import engine_error_text
+from procurement.models import PricingModel
+
+MAX_AMOUNT = Decimal("1e12")
+TERM_CHOICES = [(m, str(m)) for m in range(12, 25)]  # the UI offers 12–24 months
+SCENARIO_NAMES = tuple(DEFAULT_SCENARIOS)  # pessimistic, realistic, optimistic
+
+
+def _decimal(label, *, required: bool = True, min_value=None, max_value=MAX_AMOUNT, help_text=""):
+    # localize: Dutch users type 2.500 and 18,50; the input shows the same format back.
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=min_value,
+        max_value=max_value,
+        localize=True,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def _percentage(label, *, required: bool = True, help_text=""):
+    return _decimal(
+        label, required=required, min_value=0, max_value=Decimal(100), help_text=help_text
+    )
+
+
+class EngineErrorsMixin:
+    """Put an engine error on the form field it concerns (the form-level error if none)."""
+
+    engine_fields: Mapping[str, str] = {}
+
+    def add_engine_error(self, exc: EngineInputError) -> None:
+        field = self.engine_fields.get(exc.field, exc.field)
+        if field not in self.fields:  # type: ignore[attr-defined]
+            field = None
+        self.add_error(field, engine_error_text(exc))  # type: ignore[attr-defined]
+
+
+class CalculatorForm(EngineErrorsMixin, forms.Form):
+    """The cost article's spreadsheet recipe (DOMAIN.md §1–§2) with one vendor offer."""
+
+    VOLUME_PER_MONTH = "month"
+    VOLUME_FROM_VISITORS = "visitors"
+    HOURS_PER_MONTH = "month"
+    HOURS_PER_YEAR = "year"
+
+    # Workload
+    volume_basis = forms.ChoiceField(
+        label=_("Volume"),
+        choices=[
+            (VOLUME_PER_MONTH, _("Contacts a month")),
+            (VOLUME_FROM_VISITORS, _("Website visitors a day × chat rate")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    volume_per_month = _decimal(_("Contacts a month"), required=False, min_value=0)
+    visitors_per_day = _decimal(_("Website visitors a day"), required=False, min_value=0)
+    chat_rate_pct = _percentage(
+        _("Chat rate (%)"),
+        required=False,
+        # xgettext:no-python-format
+        help_text=_("2–5% of website visitors start a chat (whitepaper)."),
+    )
+    aht_minutes = _decimal(
+        _("Average handle time (minutes)"),
+        min_value=0,
+        help_text=_("A chat takes at least 10 minutes (whitepaper)."),
+    )
+    hours_basis = forms.ChoiceField(
+        label=_("Productive hours per FTE"),
+        choices=[(HOURS_PER_MONTH, _("A month")), (HOURS_PER_YEAR, _("A year"))],
+        widget=forms.RadioSelect,
+    )
+    productive_hours_per_month = _decimal(
+        _("Productive hours a month"), required=False, min_value=0
+    )
+    productive_hours_per_year = _decimal(
+        _("Productive hours a year"),
+        required=False,
+        min_value=0,
+        help_text=_("1,000 productive hours a year is the cost article's starting point."),
+    )
+    automation_deflection_pct = _percentage(
+        _("Handled by automation (%)"),
+        # xgettext:no-python-format
+        help_text=_("FAQ bots and scripts take 30–40% of simple questions."),
+    )
+    coverage_hours_per_week = _decimal(
+        _("Opening hours a week"),
+        required=False,
+        min_value=0,
+        max_value=Decimal(168),
+        help_text=_("Staffed even when the queue is empty: 09:00–23:00, 7 days is 98 hours."),
+    )
+    months = forms.TypedChoiceField(label=_("Term (months)"), choices=TERM_CHOICES, coerce=int)
+
+    # In-house
+    in_house_fte = _decimal(
+        _("In-house FTE"),
+        required=False,
+        min_value=0,
+        help_text=_("Empty: enough whole people for the workload and the opening hours."),
+    )
+    gross_salary_month = _decimal(_("Gross salary a month (€)"), min_value=0)
+    employer_costs_pct = _decimal(
+        _("Employer costs (%)"), min_value=0, help_text=_("Usually 30–40%.")
+    )
+    overhead_per_fte_month = _decimal(_("Overhead per FTE a month (€)"), min_value=0)
+    licences_per_fte_month = _decimal(_("Licences per FTE a month (€)"), min_value=0)
+    absence_pct = _percentage(
+        _("Absence (%)"),
+        help_text=_("Vacation and sickness add about 10% on a full-time employee."),
+    )
+    in_house_one_time = _decimal(
+        _("One-time costs (€)"), min_value=0, help_text=_("Recruitment, workplace set-up.")
+    )
+
+    # Vendor offer
+    pricing_model = forms.ChoiceField(label=_("Pricing model"), choices=PricingModel.choices)
+    hourly_rate = _decimal(_("Hourly rate (€)"), required=False, min_value=0)
+    per_ticket_rate = _decimal(_("Rate per ticket (€)"), required=False, min_value=0)
+    monthly_fee = _decimal(_("Monthly fee (€)"), required=False, min_value=0)
+    agents = forms.IntegerField(
+        label=_("Agents"),
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text=_("Empty: enough agents for the workload."),
+    )
+    onboarding_fee = _decimal(_("Onboarding fee (€)"), min_value=0)
+    onboarding_hours_per_agent = _decimal(
+        _("Onboarding hours per agent"),
+        min_value=0,
+        help_text=_("40–80 hours per agent, at the hourly rate."),
+    )
+    licences_per_agent_month = _decimal(
+        _("Licences per agent a month (€)"), min_value=0, help_text=_("CRM/CCaaS: €10–50.")
+    )
+    integration_one_time = _decimal(
+        _("Integration, one-time (€)"), min_value=0, help_text=_("CRM, telephony: €1,000–10,000.")
+    )
+    management_per_month = _decimal(
+        _("Management and QA a month (€)"),
+        min_value=0,
+        help_text=_("The vendor's fee plus your own vendor management."),
+    )
+    exit_fee = _decimal(_("Exit fee (€)"), min_value=0)
+
+    # Scenario factors (editable in the scenarios table)
+    pessimistic_volume = _decimal(_("Volume ×"), min_value=0, max_value=Decimal(100))
+    pessimistic_aht = _decimal(_("AHT ×"), min_value=0, max_value=Decimal(100))
+    realistic_volume = _decimal(_("Volume ×"), min_value=0, max_value=Decimal(100))
+    realistic_aht = _decimal(_("AHT ×"), min_value=0, max_value=Decimal(100))
+    optimistic_volume = _decimal(_("Volume ×"), min_value=0, max_value=Decimal(100))
+    optimistic_aht = _decimal(_("AHT ×"), min_value=0, max_value=Decimal(100))
+
+    IN_HOUSE_FIELDS = (
+        "in_house_fte",
+        "gross_salary_month",
+        "employer_costs_pct",
+        "overhead_per_fte_month",
+        "licences_per_fte_month",
+        "absence_pct",
+        "in_house_one_time",
+    )
+    VENDOR_FIELDS = (
+        "pricing_model",
+        "hourly_rate",
+        "per_ticket_rate",
+        "monthly_fee",
+        "agents",
+        "onboarding_fee",
+        "onboarding_hours_per_agent",
+        "licences_per_agent_month",
+        "integration_one_time",
+        "management_per_month",
+        "exit_fee",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The factors sit in the cells of the scenarios table, rendered without crispy.
+        for name in SCENARIO_NAMES:
+            for part in ("volume", "aht"):
+                self.fields[f"{name}_{part}"].widget.attrs["class"] = (
+                    "form-control form-control-sm text-end"
+                )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Crispy marks its own fields; the raw scenario inputs are marked here.
+        for name in SCENARIO_NAMES:
+            for part in ("volume", "aht"):
+                field_name = f"{name}_{part}"
+                if field_name in self.errors:
+                    attrs = self.fields[field_name].widget.attrs
+                    attrs["class"] += " is-invalid"
+                    attrs["aria-invalid"] = "true"
+
+    @classmethod
+    def default_data(cls) -> dict[str, Any]:
+        """The cost article's worked example: 500 tickets at 10 minutes, 160 productive
+        hours, in-house €2,500 + 35%, a nearshore offer at €18/h with €2,000 onboarding."""
+        data: dict[str, Any] = {
+            "volume_basis": cls.VOLUME_PER_MONTH,
+            "volume_per_month": Decimal(500),
+            "visitors_per_day": Decimal(1000),
+            "chat_rate_pct": Decimal(3),
+            "aht_minutes": Decimal(10),
+            "hours_basis": cls.HOURS_PER_MONTH,
+            "productive_hours_per_month": Decimal(160),
+            "productive_hours_per_year": Decimal(1000),
+            "automation_deflection_pct": Decimal(0),
+            "coverage_hours_per_week": None,
+            "months": 12,
+            "in_house_fte": None,
+            "gross_salary_month": Decimal(2500),
+            "employer_costs_pct": Decimal(35),
+            "overhead_per_fte_month": Decimal(0),
+            "licences_per_fte_month": Decimal(0),
+            "absence_pct": Decimal(0),
+            "in_house_one_time": Decimal(0),
+            "pricing_model": PricingModel.HOURLY.value,
+            "hourly_rate": Decimal(18),
+            "per_ticket_rate": None,
+            "monthly_fee": None,
+            "agents": None,
+            "onboarding_fee": Decimal(2000),
+            "onboarding_hours_per_agent": Decimal(0),
+            "licences_per_agent_month": Decimal(0),
+            "integration_one_time": Decimal(0),
+            "management_per_month": Decimal(0),
+            "exit_fee": Decimal(0),
+        }
+        for name, factors in DEFAULT_SCENARIOS.items():
+            data[f"{name}_volume"] = factors.volume
+            data[f"{name}_aht"] = factors.aht
+        return {key: "" if value is None else value for key, value in data.items()}
+
+    @property
+    def engine_fields(self) -> dict[str, str]:  # type: ignore[override]
+        volume_field = (
+            "visitors_per_day"
+            if self.cleaned_data.get("volume_basis") == self.VOLUME_FROM_VISITORS
+            else "volume_per_month"
+        )
+        hours_field = (
+            "productive_hours_per_year"
+            if self.cleaned_data.get("hours_basis") == self.HOURS_PER_YEAR
+            else "productive_hours_per_month"
+        )
+        return {
+            "volume_per_month": volume_field,
+            "productive_hours_per_fte_month": hours_field,
+            "productive_hours_per_fte_year": "productive_hours_per_year",
+            "in_house.fte": "in_house_fte",
+            "in_house.one_time": "in_house_one_time",
+            "vendor.agents": "agents",
+            **{f"in_house.{name}": name for name in self.IN_HOUSE_FIELDS},
+            **{f"vendor.{name}": name for name in self.VENDOR_FIELDS if name != "agents"},
+        }
+
+    def _require(self, *names: str) -> bool:
+        missing = [name for name in names if self.cleaned_data.get(name) is None]
+        for name in missing:
+            if name not in self.errors:
+                self.add_error(name, _("Enter a value."))
+        return not missing
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self._build(data)
+        except EngineInputError as exc:
+            self.add_engine_error(exc)
+        return data
+
+    def _build(self, data: dict[str, Any]) -> None:
+        if data["volume_basis"] == self.VOLUME_FROM_VISITORS:
+            if not self._require("visitors_per_day", "chat_rate_pct"):
+                return
+            volume = chat_volume_per_month(
+                visitors_per_day=data["visitors_per_day"], chat_rate_pct=data["chat_rate_pct"]
+            )
+        else:
+            if not self._require("volume_per_month"):
+                return
+            volume = data["volume_per_month"]
+        if data["hours_basis"] == self.HOURS_PER_YEAR:
+            if not self._require("productive_hours_per_year"):
+                return
+            hours = productive_hours_per_month_from_year(data["productive_hours_per_year"])
+        else:
+            if not self._require("productive_hours_per_month"):
+                return
+            hours = data["productive_hours_per_month"]
+
+        data["workload"] = Workload(
+            volume_per_month=volume,
+            aht_minutes=data["aht_minutes"],
+            productive_hours_per_fte_month=hours,
+            coverage_hours_per_week=data["coverage_hours_per_week"],
+            automation_deflection_pct=data["automation_deflection_pct"],
+        )
+        data["in_house"] = InHouse(
+            fte=data["in_house_fte"] or None,
+            gross_salary_month=data["gross_salary_month"],
+            employer_costs_pct=data["employer_costs_pct"],
+            overhead_per_fte_month=data["overhead_per_fte_month"],
+            licences_per_fte_month=data["licences_per_fte_month"],
+            absence_pct=data["absence_pct"],
+            one_time=data["in_house_one_time"],
+        )
+        data["offer"] = VendorOffer(
+            **{name: data[name] for name in self.VENDOR_FIELDS},
+        )
+        factors = {}
+        for name in SCENARIO_NAMES:
+            try:
+                factors[name] = ScenarioFactors(
+                    volume=data[f"{name}_volume"], aht=data[f"{name}_aht"]
+                )
+            except EngineInputError as exc:
+                part = "volume" if exc.field.endswith("volume") else "aht"
+                self.add_error(f"{name}_{part}", engine_error_text(exc))
+                return
+        data["scenario_factors"] = factors
+
+
+class TermForm(forms.Form):
+    """The comparison's term, 12–24 months (GET)."""
+
+    months = forms.TypedChoiceField(label=_("Term (months)"), choices=TERM_CHOICES, coerce=int)
+
+
+class StaffingForm(EngineErrorsMixin, forms.Form):
+    """Erlang C for one live channel (DOMAIN.md §1). Used twice, with prefix chat/phone."""
+
+    contacts_per_interval = _decimal(_("Contacts per interval"), min_value=0)
+    interval_minutes = _decimal(_("Interval (minutes)"), min_value=0, max_value=Decimal(1440))
+    aht_seconds = _decimal(_("Handle time (seconds)"), min_value=0)
+    target_service_level_pct = _percentage(_("Service level target (%)"))
+    target_answer_seconds = _decimal(_("Answered within (seconds)"), min_value=0)
+    max_occupancy_pct = _percentage(
+        _("Maximum occupancy (%)"), required=False, help_text=_("Empty: no cap.")
+    )
+    shrinkage_pct = _percentage(
+        _("Shrinkage (%)"), help_text=_("Breaks, training, absence: time not on the queue.")
+    )
+    concurrency = _decimal(
+        _("Contacts at once"),
+        min_value=0,
+        max_value=Decimal(20),
+        help_text=_("1 for phone; chat: 2 chats ≈ 1.7, 3 ≈ 2.5."),
+    )
+
+    DEFAULTS: Mapping[str, Mapping[str, Decimal]] = {
+        # callcentrehelper.com's worked example: 14 agents, 20.00 FTE.
+        "phone": {
+            "contacts_per_interval": Decimal(100),
+            "interval_minutes": Decimal(30),
+            "aht_seconds": Decimal(180),
+            "target_service_level_pct": Decimal(80),
+            "target_answer_seconds": Decimal(20),
+            "max_occupancy_pct": Decimal(85),
+            "shrinkage_pct": Decimal(30),
+            "concurrency": Decimal(1),
+        },
+        # Whitepaper: a chat takes at least 10 minutes; two chats at once ≈ 1.7.
+        "chat": {
+            "contacts_per_interval": Decimal(20),
+            "interval_minutes": Decimal(30),
+            "aht_seconds": Decimal(600),
+            "target_service_level_pct": Decimal(80),
+            "target_answer_seconds": Decimal(60),
+            "max_occupancy_pct": Decimal(85),
+            "shrinkage_pct": Decimal(30),
+            "concurrency": Decimal("1.7"),
+        },
+    }
+
+    @classmethod
+    def default_data(cls, prefix: str) -> dict[str, Any]:
+        return {f"{prefix}-{name}": value for name, value in cls.DEFAULTS[prefix].items()}

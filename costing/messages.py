@@ -1,0 +1,118 @@
+"""Human, translated text for what the pure engine reports as codes or plain English.
+
+The engine stays free of Django (STYLE.md), so its `EngineInputError` messages, its
+recommendation codes and its rate-flag codes are turned into translatable text here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from costing.engine import (
+    ABOVE_MARKET,
+    BELOW_MARKET,
+    KEEP_IN_HOUSE,
+    OUTSOURCE,
+    REASON_NO_SAVINGS,
+    REASON_RISK,
+    REASON_SAVINGS_OUTWEIGH_RISK,
+    REASON_STRATEGIC,
+    EngineInputError,
+)
+
+_EXACT: dict[str, Promise] = {
+    "must be a number": _("Enter a number."),
+    "must be a finite number": _("Enter a finite number."),
+    "must be greater than 0": _("Must be greater than 0."),
+    "must not be negative": _("Must not be negative."),
+    "must be between 0 and 100": _("Must be between 0 and 100."),
+    "must be a whole number": _("Enter a whole number."),
+    "a week has only 168 hours": _("A week has only 168 hours."),
+    "required for hourly pricing": _("Required for hourly pricing."),
+    "required for per-ticket pricing": _("Required for per-ticket pricing."),
+    "required for subscription pricing": _("Required for subscription pricing."),
+    "required for mixed pricing": _("Required for mixed pricing."),
+    "mixed pricing needs an hourly or a per-ticket rate": _(
+        "Mixed pricing needs an hourly or a per-ticket rate."
+    ),
+    "mixed pricing takes an hourly or a per-ticket rate, not both": _(
+        "Mixed pricing takes an hourly or a per-ticket rate, not both."
+    ),
+    "must be greater than the traffic in Erlangs": _(
+        "Must be greater than the traffic in Erlangs."
+    ),
+    "must be below 100: unreachable": _("Must be below 100%: 100% can never be reached."),
+    "must be below 100": _("Must be below 100."),
+    "the RFQ has no channel with a volume in scope": _(
+        "The RFQ has no channel with a volume in its scope."
+    ),
+    "the channels' volume must be greater than 0": _(
+        "The channels' volume must be greater than 0."
+    ),
+    "the quote names no pricing model": _("The quote names no pricing model."),
+}
+
+_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"must be at least (?P<minimum>-?\d+)"),
+        lambda m: gettext("Must be at least %(minimum)s.") % m.groupdict(),
+    ),
+    (
+        re.compile(r"must be between (?P<low>-?\d+) and (?P<high>-?\d+)"),
+        lambda m: gettext("Must be between %(low)s and %(high)s.") % m.groupdict(),
+    ),
+    (
+        re.compile(r"must be one of (?P<choices>.+)"),
+        lambda m: gettext("Must be one of: %(choices)s.") % m.groupdict(),
+    ),
+    (
+        re.compile(r"unreachable with at most (?P<agents>\d+) agents"),
+        lambda m: gettext("Unreachable with at most %(agents)s agents.") % m.groupdict(),
+    ),
+)
+
+
+def engine_error_text(exc: EngineInputError) -> str:
+    """The engine's message in the active language (the raw text when it is unknown)."""
+    known = _EXACT.get(exc.message)
+    if known is not None:
+        return str(known)
+    for pattern, render in _PATTERNS:
+        match = pattern.fullmatch(exc.message)
+        if match:
+            return render(match)
+    return exc.message
+
+
+# Decimal overflow is out of reach for real input but not for 1e-999998 FTE: the answer to
+# such input is a clear 422 or form error, never a 500.
+OUT_OF_RANGE = _("The numbers are too large or too small to compute. Check the values entered.")
+
+RECOMMENDATION_LABELS: dict[str, Promise] = {
+    OUTSOURCE: _("Outsource"),
+    KEEP_IN_HOUSE: _("Keep it in-house"),
+}
+
+REASON_LABELS: dict[str, Promise] = {
+    REASON_STRATEGIC: _("Customer service is strategically differentiating."),
+    REASON_NO_SAVINGS: _("Outsourcing saves nothing over the term."),
+    # xgettext:no-python-format
+    REASON_RISK: _("The risk exceeds 70% of the savings."),
+    # xgettext:no-python-format
+    REASON_SAVINGS_OUTWEIGH_RISK: _("The savings outweigh the risk (risk ≤ 70% of savings)."),
+}
+
+RATE_FLAG_TEXT: dict[str, Promise] = {
+    BELOW_MARKET: _("below the market band"),
+    ABOVE_MARKET: _("above the market band"),
+}
+
+RATE_NAMES: dict[str, Promise] = {
+    "hourly_rate": _("Hourly rate"),
+    "per_ticket_rate": _("Rate per ticket"),
+}

@@ -1,0 +1,184 @@
+"""Models → engine inputs (costing.adapters) and the comparison builder over loaded objects."""
+
+from datetime import time
+from decimal import Decimal
+
+import pytest
+
+from costing.adapters import (
+    coverage_hours_per_week,
+    in_house_for_rfq,
+    offer_for_quote,
+    workload_for_rfq,
+)
+from costing.comparison import build_comparison
+from costing.engine import EngineInputError, PricingModel
+from costing.selectors import submitted_quotes_for_comparison
+from tests.costing.factories import QuoteFactory, RfqFactory
+from tests.factories import VendorFactory
+
+
+@pytest.mark.django_db
+def test_the_scope_adds_volumes_and_weighs_the_handle_time_by_volume(procurement_user):
+    rfq = RfqFactory(
+        owner=procurement_user,
+        channels=[("email", 300, "8"), ("chat", 200, "12")],
+        automation_deflection_pct=Decimal(30),
+        ih_productive_hours_per_fte_month=Decimal(150),
+    )
+
+    workload = workload_for_rfq(rfq)
+
+    assert workload.volume_per_month == 500
+    assert workload.aht_minutes == Decimal("9.6")  # (300 × 8 + 200 × 12) / 500
+    # Σ volume × AHT / 60 = (2,400 + 2,400) / 60 = 80 h before deflection.
+    assert workload.workload_hours_per_month == Decimal(56)  # 80 × 0.7
+    assert workload.productive_hours_per_fte_month == Decimal(150)
+    assert workload.automation_deflection_pct == Decimal(30)
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "days", "hours"),
+    [
+        (time(9), time(17), 5, Decimal(40)),
+        (time(9), time(23), 7, Decimal(98)),  # the whitepaper's live chat
+        (time(8, 30), time(17, 15), 5, Decimal("43.75")),
+        (time(18), time(2), 7, Decimal(56)),  # past midnight
+        (time(0), time(0), 7, Decimal(168)),  # around the clock
+    ],
+)
+def test_coverage_hours_come_from_the_opening_hours(opens, closes, days, hours):
+    from procurement.models import Rfq
+
+    rfq = Rfq(opens_at=opens, closes_at=closes, days_per_week=days)
+    assert coverage_hours_per_week(rfq) == hours
+
+
+@pytest.mark.django_db
+def test_the_in_house_baseline_maps_onto_the_engine(procurement_user):
+    rfq = RfqFactory(
+        owner=procurement_user,
+        ih_fte=None,
+        ih_overhead_per_fte_month=Decimal(300),
+        ih_licences_per_fte_month=Decimal(40),
+        ih_absence_pct=Decimal(10),
+        ih_one_time=Decimal(5000),
+    )
+
+    in_house = in_house_for_rfq(rfq)
+
+    assert in_house.fte is None  # derived from workload and opening hours
+    assert in_house.gross_salary_month == Decimal(2500)
+    assert in_house.employer_costs_pct == Decimal(35)
+    assert in_house.overhead_per_fte_month == Decimal(300)
+    assert in_house.licences_per_fte_month == Decimal(40)
+    assert in_house.absence_pct == Decimal(10)
+    assert in_house.one_time == Decimal(5000)
+
+
+@pytest.mark.django_db
+def test_opening_hours_staff_the_in_house_desk_when_no_fte_is_given(procurement_user, vendor_a):
+    # 40 h a week × 4.2 / 160 = 1.05 FTE for coverage → 2 whole people (DOMAIN.md §1).
+    rfq = RfqFactory(owner=procurement_user, ih_fte=None)
+    QuoteFactory(rfq=rfq, vendor=vendor_a)
+
+    comparison = build_comparison(rfq=rfq, quotes=submitted_quotes_for_comparison(rfq), months=12)
+
+    assert comparison.in_house.fte == 2
+    assert comparison.in_house.tco == Decimal(81000)
+
+
+@pytest.mark.django_db
+def test_a_quote_maps_one_to_one_and_adds_own_management(procurement_user, vendor_a):
+    rfq = RfqFactory(owner=procurement_user, own_management_per_month=Decimal(250))
+    quote = QuoteFactory(
+        rfq=rfq,
+        vendor=vendor_a,
+        pricing_model="mixed",
+        hourly_rate=None,
+        per_ticket_rate=Decimal("1.25"),
+        monthly_fee=Decimal(400),
+        agents_offered=3,
+        onboarding_fee=None,
+        onboarding_hours_per_agent=Decimal(40),
+        licences_per_agent_month=Decimal(25),
+        integration_one_time=Decimal(3000),
+        management_fee_per_month=Decimal(150),
+        exit_fee=Decimal(1500),
+    )
+
+    offer = offer_for_quote(quote, rfq)
+
+    assert offer.pricing_model is PricingModel.MIXED
+    assert offer.per_ticket_rate == Decimal("1.25")
+    assert offer.monthly_fee == Decimal(400)
+    assert offer.hourly_rate is None
+    assert offer.agents == 3
+    assert offer.onboarding_fee == 0  # not given: nothing to add
+    assert offer.onboarding_hours_per_agent == Decimal(40)
+    assert offer.licences_per_agent_month == Decimal(25)
+    assert offer.integration_one_time == Decimal(3000)
+    assert offer.management_per_month == Decimal(400)  # 150 + 250
+    assert offer.exit_fee == Decimal(1500)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "error_field"),
+    [
+        ({"pricing_model": ""}, "quote.pricing_model"),
+        ({"hourly_rate": None}, "quote.hourly_rate"),
+        ({"pricing_model": "per_ticket", "hourly_rate": None}, "quote.per_ticket_rate"),
+        ({"pricing_model": "subscription"}, "quote.monthly_fee"),
+        ({"hourly_rate": Decimal(-1)}, "quote.hourly_rate"),
+    ],
+)
+def test_a_quote_that_cannot_be_priced_names_its_field(
+    procurement_user, vendor_a, fields, error_field
+):
+    rfq = RfqFactory(owner=procurement_user)
+    quote = QuoteFactory(rfq=rfq, vendor=vendor_a, **fields)
+
+    with pytest.raises(EngineInputError) as caught:
+        offer_for_quote(quote, rfq)
+
+    assert caught.value.field == error_field
+
+
+@pytest.mark.django_db
+def test_an_rfq_without_channels_cannot_be_priced(procurement_user):
+    rfq = RfqFactory(owner=procurement_user, channels=[])
+
+    with pytest.raises(EngineInputError) as caught:
+        workload_for_rfq(rfq)
+
+    assert caught.value.field == "rfq.channels"
+
+
+@pytest.mark.django_db
+def test_the_comparison_ranks_by_tco_then_vendor_name_and_sums_to_the_tco(procurement_user):
+    rfq = RfqFactory(owner=procurement_user)
+    for name in ("Zeta Care", "Alpha Care"):  # the same price: alphabetical
+        QuoteFactory(rfq=rfq, vendor=VendorFactory(name=name))
+    QuoteFactory(rfq=rfq, vendor=VendorFactory(name="Cheaper Care"), hourly_rate=Decimal(12))
+
+    comparison = build_comparison(rfq=rfq, quotes=submitted_quotes_for_comparison(rfq), months=18)
+
+    assert [c.quote.vendor.name for c in comparison.columns] == [
+        "Cheaper Care",
+        "Alpha Care",
+        "Zeta Care",
+    ]
+    assert comparison.in_house_cumulative[-1] == comparison.in_house.tco
+    assert len(comparison.in_house_cumulative) == 18
+    for column in comparison.columns:
+        assert column.estimate.cumulative[-1].outsourced == column.estimate.outsourced.tco
+        assert column.estimate.in_house == comparison.in_house
+
+
+@pytest.mark.django_db
+def test_the_comparison_rejects_a_term_out_of_range(procurement_user):
+    rfq = RfqFactory(owner=procurement_user)
+    with pytest.raises(EngineInputError) as caught:
+        build_comparison(rfq=rfq, quotes=[], months=61)
+    assert caught.value.field == "months"

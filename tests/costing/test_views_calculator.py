@@ -1,0 +1,337 @@
+"""The calculator page: the cost article's example by default, recalculation by POST (whole
+page or an htmx partial), errors on their fields, Erlang C for chat and phone, access."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from costing.forms import CalculatorForm, StaffingForm
+
+URL = reverse("costing:calculator")
+NBSP = "\u00a0"
+
+
+def form_data(**changes):
+    """What the browser posts for the default page, with changes."""
+    data = {
+        **CalculatorForm.default_data(),
+        **StaffingForm.default_data("chat"),
+        **StaffingForm.default_data("phone"),
+    }
+    data.update(changes)
+    return {key: "" if value is None else str(value) for key, value in data.items()}
+
+
+@pytest.mark.django_db
+def test_the_page_opens_on_the_cost_article_example(procurement_client):
+    response = procurement_client.get(URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    estimate = response.context["result"].estimate
+    assert estimate.in_house.tco == Decimal("40500")
+    assert '<td class="num" id="in-house-tco">€40,500.00</td>' in html
+    assert '<td class="num" id="outsourced-tco">€20,000.00</td>' in html
+    assert '<div class="fs-5 text-success" id="savings">€20,500.00</div>' in html
+    assert '<div class="fs-5" id="savings-pct">50.62%</div>' in html
+    assert '<div class="fs-5" id="roi">102.50%</div>' in html
+    assert '<div class="fs-5" id="break-even">month 2</div>' in html
+    assert '<dd class="col-sm-6 num" id="fte-required">0.52</dd>' in html
+    assert ">83.33 <" in html  # workload hours a month
+
+
+@pytest.mark.django_db
+def test_the_page_speaks_dutch_with_dutch_numbers(procurement_client, procurement_user):
+    procurement_user.language = "nl"
+    procurement_user.save()
+
+    html = procurement_client.get(URL).content.decode()
+
+    assert f'id="in-house-tco">€{NBSP}40.500,00<' in html
+    assert f'id="outsourced-tco">€{NBSP}20.000,00<' in html
+    assert 'id="roi">102,50%<' in html
+    assert "Kostencalculator" in html
+    assert "maand 2" in html
+    # The inputs show Dutch numbers as well, and read them back.
+    assert 'value="2.500"' in html
+
+
+@pytest.mark.django_db
+def test_the_chart_marks_the_break_even_month(procurement_client):
+    html = procurement_client.get(URL).content.decode()
+
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
+    assert "Break-even: month 2" in html
+    assert html.count("<polyline") == 2  # in-house and outsourced
+
+
+@pytest.mark.django_db
+def test_a_post_recalculates_the_whole_page_without_javascript(procurement_client):
+    response = procurement_client.post(URL, form_data(months=24))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html  # the whole page
+    assert 'id="in-house-tco">€81,000.00<' in html
+    assert 'id="outsourced-tco">€38,000.00<' in html
+
+
+@pytest.mark.django_db
+def test_an_htmx_post_returns_only_the_calculator(procurement_client):
+    response = procurement_client.post(URL, form_data(hourly_rate="20"), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and "navbar" not in html
+    assert html.lstrip().startswith('<div id="calculator">')
+    assert 'hx-post="/costing/calculator/"' in html
+    assert 'id="outsourced-tco">€22,000.00<' in html  # 20 × 83.33 × 12 + 2,000
+
+
+@pytest.mark.django_db
+def test_volume_from_website_visitors_and_chat_rate(procurement_client):
+    # Whitepaper: 1,000 visitors a day at 3% → 30 chats of 10 minutes → 5 hours a day.
+    response = procurement_client.post(
+        URL,
+        form_data(
+            volume_basis="visitors", volume_per_month="", visitors_per_day="1000", chat_rate_pct="3"
+        ),
+    )
+
+    result = response.context["result"]
+    assert result.workload.volume_per_month == Decimal("882.0")  # 30 × 29.4 days
+    assert result.contacts_per_day == Decimal(30)
+    assert result.workload_hours_per_day == Decimal(5)
+    html = response.content.decode()
+    assert "30 chats a day" in html
+    assert "5.00 hours a day" in html
+
+
+@pytest.mark.django_db
+def test_the_whitepaper_hourly_cost_and_part_timer(procurement_client):
+    # €2,000 gross × 1.2 = €2,400 a month → €14.29 an hour; 30 h/week = 0.75 FTE → €1,800.
+    response = procurement_client.post(
+        URL, form_data(gross_salary_month="2000", employer_costs_pct="20", in_house_fte="0.75")
+    )
+
+    assert response.context["result"].estimate.in_house.monthly == Decimal(1800)
+    html = response.content.decode()
+    assert 'id="in-house-hourly">€14.29<' in html
+    assert "€1,800.00" in html
+
+    with_absence = procurement_client.post(
+        URL,
+        form_data(
+            gross_salary_month="2000",
+            employer_costs_pct="20",
+            in_house_fte="0.75",
+            absence_pct="10",
+        ),
+    )
+    assert with_absence.context["result"].estimate.in_house.monthly == Decimal(1980)
+
+
+@pytest.mark.django_db
+def test_productive_hours_a_year(procurement_client):
+    # 1,000 productive hours a year are 83.33 a month: exactly the cost article's workload.
+    response = procurement_client.post(
+        URL,
+        form_data(
+            hours_basis="year", productive_hours_per_month="", productive_hours_per_year="1000"
+        ),
+    )
+
+    assert response.context["result"].estimate.fte_required == Decimal(1)
+
+
+@pytest.mark.django_db
+def test_the_three_scenarios_side_by_side_with_editable_factors(procurement_client):
+    response = procurement_client.post(URL, form_data(pessimistic_volume="1.5"))
+
+    scenarios = {s.name: s for s in response.context["result"].scenarios}
+    assert list(scenarios) == ["pessimistic", "realistic", "optimistic"]
+    assert scenarios["pessimistic"].workload.volume_per_month == Decimal(750)
+    assert scenarios["realistic"].estimate.outsourced.tco == Decimal(20000)
+    # Optimistic: 400 tickets × 9 min = 60 h × €18 × 12 + €2,000.
+    assert scenarios["optimistic"].estimate.outsourced.tco == Decimal(14960)
+    html = response.content.decode()
+    assert 'name="pessimistic_volume" value="1.5"' in html
+    assert "€14,960.00" in html
+
+
+@pytest.mark.django_db
+def test_erlang_c_panels_for_chat_and_phone(procurement_client):
+    response = procurement_client.get(URL)
+
+    panels = {panel["channel"]: panel for panel in response.context["staffing_panels"]}
+    phone = panels["phone"]["result"]
+    # callcentrehelper's example: 14 agents, 88.84%, 20.00 FTE.
+    assert phone.agents == 14
+    assert phone.scheduled_fte.quantize(Decimal("0.01")) == Decimal("20.00")
+    assert panels["chat"]["result"].agents >= 1
+    html = response.content.decode()
+    assert "88.84%" in html
+    assert "20.00</td>" in html
+
+
+# --- errors on the field, never a 500 -------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        pytest.param({"aht_minutes": "0"}, "aht_minutes", id="zero-aht"),
+        pytest.param({"volume_per_month": "0"}, "volume_per_month", id="zero-volume"),
+        pytest.param({"volume_per_month": ""}, "volume_per_month", id="no-volume"),
+        pytest.param({"volume_per_month": "lots"}, "volume_per_month", id="volume-text"),
+        pytest.param(
+            {"volume_basis": "visitors", "visitors_per_day": ""},
+            "visitors_per_day",
+            id="no-visitors",
+        ),
+        pytest.param(
+            {"volume_basis": "visitors", "visitors_per_day": "0"},
+            "visitors_per_day",
+            id="zero-visitors",
+        ),
+        pytest.param(
+            {"chat_rate_pct": "120", "volume_basis": "visitors"},
+            "chat_rate_pct",
+            id="rate-over-100",
+        ),
+        pytest.param(
+            {"hours_basis": "year", "productive_hours_per_year": "0"},
+            "productive_hours_per_year",
+            id="zero-hours-year",
+        ),
+        pytest.param(
+            {"coverage_hours_per_week": "200"}, "coverage_hours_per_week", id="coverage-over-a-week"
+        ),
+        pytest.param({"months": "36"}, "months", id="term-out-of-range"),
+        pytest.param({"in_house_fte": "-1"}, "in_house_fte", id="negative-fte"),
+        pytest.param({"absence_pct": "-3"}, "absence_pct", id="negative-absence"),
+        pytest.param({"hourly_rate": ""}, "hourly_rate", id="hourly-without-rate"),
+        pytest.param(
+            {"pricing_model": "per_ticket"}, "per_ticket_rate", id="per-ticket-without-rate"
+        ),
+        pytest.param(
+            {"pricing_model": "subscription"}, "monthly_fee", id="subscription-without-fee"
+        ),
+        pytest.param(
+            {"pricing_model": "mixed", "monthly_fee": "500", "per_ticket_rate": "2"},
+            "per_ticket_rate",
+            id="mixed-two-rates",
+        ),
+        pytest.param({"pricing_model": "barter"}, "pricing_model", id="unknown-model"),
+        pytest.param({"agents": "0"}, "agents", id="zero-agents"),
+        pytest.param({"optimistic_aht": "0"}, "optimistic_aht", id="zero-scenario-factor"),
+    ],
+)
+def test_bad_input_is_shown_on_its_field(procurement_client, changes, field):
+    response = procurement_client.post(URL, form_data(**changes))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors, form.errors
+    assert response.context["result"] is None
+    html = response.content.decode()
+    assert 'id="calculator-invalid"' in html
+    assert "is-invalid" in html
+
+
+@pytest.mark.django_db
+def test_the_engine_message_is_translated_onto_the_field(procurement_client):
+    response = procurement_client.post(URL, form_data(hourly_rate=""))
+    assert response.context["form"].errors["hourly_rate"] == ["Required for hourly pricing."]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        pytest.param(
+            {"phone-target_service_level_pct": "100"}, "target_service_level_pct", id="sl-100"
+        ),
+        pytest.param(
+            {"phone-contacts_per_interval": "0"}, "contacts_per_interval", id="no-contacts"
+        ),
+        pytest.param({"phone-shrinkage_pct": "100"}, "shrinkage_pct", id="shrinkage-100"),
+        pytest.param({"phone-concurrency": "0"}, "concurrency", id="zero-concurrency"),
+        pytest.param(
+            {"phone-contacts_per_interval": "9999999"}, "target_service_level_pct", id="unreachable"
+        ),
+    ],
+)
+def test_a_bad_staffing_input_is_shown_on_its_panel_only(procurement_client, changes, field):
+    response = procurement_client.post(URL, form_data(**changes))
+
+    assert response.status_code == 200
+    panels = {panel["channel"]: panel for panel in response.context["staffing_panels"]}
+    assert field in panels["phone"]["form"].errors
+    assert panels["phone"]["result"] is None
+    # The other panel and the cost result still show.
+    assert panels["chat"]["result"] is not None
+    assert response.context["result"] is not None
+
+
+@pytest.mark.django_db
+def test_an_empty_post_shows_errors_not_a_500(procurement_client):
+    response = procurement_client.post(URL, {})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_dutch_users_type_dutch_numbers(procurement_client, procurement_user):
+    procurement_user.language = "nl"
+    procurement_user.save()
+
+    response = procurement_client.post(
+        URL, form_data(gross_salary_month="2.500", hourly_rate="18,50", employer_costs_pct="35")
+    )
+
+    estimate = response.context["result"].estimate
+    assert estimate.in_house.monthly == Decimal("3375")
+    assert estimate.outsourced.variable_monthly.quantize(Decimal("0.01")) == Decimal("1541.67")
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "client_name", ["procurement_client", "manager_client", "admin_role_client"]
+)
+def test_internal_roles_may_use_the_calculator(request, client_name):
+    assert request.getfixturevalue(client_name).get(URL).status_code == 200
+
+
+@pytest.mark.django_db
+def test_vendors_may_not_use_the_calculator_page(vendor_a_client):
+    assert vendor_a_client.get(URL).status_code == 403
+    assert vendor_a_client.post(URL, form_data()).status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"in_house_fte": "1e-999998"},  # the savings % overflows any decimal
+        {"volume_per_month": "1000000000000", "aht_minutes": "1000000000000"},  # absurd TCO
+    ],
+)
+def test_numbers_beyond_decimal_range_are_an_error_not_a_500(procurement_client, changes):
+    response = procurement_client.post(URL, form_data(**changes))
+
+    assert response.status_code == 200
+    assert response.context["result"] is None
+    assert "too large or too small" in response.content.decode()
