@@ -162,7 +162,8 @@ def parse_kpi_csv(*, raw: bytes, pilot: Pilot, today: date) -> ParsedCsv:
     result = ParsedCsv()
 
     def file_error(message: str) -> ParsedCsv:
-        result.errors.append(RowError(line=None, field="file", message=message))
+        # A problem with the file as a whole replaces any row errors found before it.
+        result.errors[:] = [RowError(line=None, field="file", message=message)]
         result.rows.clear()
         return result
 

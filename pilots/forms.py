@@ -120,6 +120,7 @@ class KpiEntryForm(forms.Form):
 class KpiCsvUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
+        allow_empty_file=True,  # the parser says "The file is empty." in its own words
         help_text=_("UTF-8, separated by commas or semicolons, at most 1 MB and %(rows)s rows.")
         % {"rows": MAX_ROWS},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),

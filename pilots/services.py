@@ -82,15 +82,15 @@ def kpi_entry_errors(
     errors: dict[str, str] = {}
     if day is None:
         errors["day"] = _("Enter the date of the day.")
-    elif day > today:
-        errors["day"] = _("%(day)s lies in the future: enter a day once it has begun.") % {
-            "day": date_format(day, "DATE_FORMAT")
-        }
     elif day < pilot.start_date or day > pilot_end_date(pilot):
         errors["day"] = _("%(day)s is outside the pilot, which runs from %(start)s to %(end)s.") % {
             "day": date_format(day, "DATE_FORMAT"),
             "start": date_format(pilot.start_date, "DATE_FORMAT"),
             "end": date_format(pilot_end_date(pilot), "DATE_FORMAT"),
+        }
+    elif day > today:
+        errors["day"] = _("%(day)s lies in the future: enter a day once it has begun.") % {
+            "day": date_format(day, "DATE_FORMAT")
         }
 
     numbers: dict[str, Decimal] = {}

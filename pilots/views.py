@@ -18,7 +18,7 @@ from common.charts import HLine, Series, VMarker, line_chart_svg
 from procurement.models import Quote, QuoteStatus
 
 from . import services
-from .csv_import import entries_csv, parse_kpi_csv, template_csv
+from .csv_import import RowError, entries_csv, parse_kpi_csv, template_csv
 from .forms import KpiCsvUploadForm, KpiEntryForm, PilotFilterForm, PilotForm
 from .kpis import COST, KPI_KEYS
 from .models import Alert, Pilot
@@ -380,7 +380,8 @@ def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
                         by=request.user,
                     )
                 except ValidationError as exc:
-                    errors = [{"line": None, "field": "file", "message": m} for m in exc.messages]
+                    # A concurrent change broke a rule between the check and the save.
+                    errors = [RowError(line=None, field="file", message=m) for m in exc.messages]
                 else:
                     messages.success(
                         request,
