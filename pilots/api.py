@@ -13,7 +13,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
@@ -169,7 +169,7 @@ def pilot_create_endpoint(request: HttpRequest, payload: PilotIn):
         )
     except ValidationError as exc:
         raise _api_error(exc) from None
-    return 201, pilot
+    return Status(201, pilot)
 
 
 @router.get("/pilots", response=list[PilotOut], summary="List pilots")
@@ -204,7 +204,7 @@ def kpi_put_endpoint(request: HttpRequest, id: int, date: dt.date, payload: KpiI
         )
     except ValidationError as exc:
         raise _api_error(exc) from None
-    return (201 if created else 200), entry
+    return Status(201 if created else 200, entry)
 
 
 @router.get("/pilots/{id}/kpis", response=list[KpiOut], summary="A pilot's daily KPIs")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
@@ -58,7 +61,7 @@ def _grouped(value: int | Decimal) -> str:
 
 
 def _model_label(name: str) -> str:
-    return KpiEntry._meta.get_field(name).verbose_name
+    return capfirst(KpiEntry._meta.get_field(name).verbose_name)
 
 
 class KpiEntryForm(forms.Form):
@@ -108,6 +111,23 @@ class KpiEntryForm(forms.Form):
         self.fields["tickets"].help_text = _("Tickets handled on the day; at most %(max)s.") % {
             "max": _grouped(MAX_TICKETS_PER_DAY)
         }
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("day", css_class="col-md-6")),
+            Row(
+                Column("tickets", css_class="col-md-4"),
+                Column("csat_responses", css_class="col-md-4"),
+                Column("csat_positive", css_class="col-md-4"),
+            ),
+            Row(
+                Column("frt_minutes", css_class="col-md-4"),
+                Column("aht_minutes", css_class="col-md-4"),
+                Column("fcr_resolved", css_class="col-md-4"),
+            ),
+            Row(Column("cost", css_class="col-md-4"), Column("qa_sampled", css_class="col-md-8")),
+            "note",
+        )
 
     def values(self) -> dict[str, object]:
         """What the service takes; an empty QA sample counts as none sampled."""

@@ -308,8 +308,6 @@ def pilot_create(
     for key, name in TARGET_FIELDS.items():
         if targets.get(key) is None:
             errors[name] = _("Enter a target.")
-    if errors:
-        raise ValidationError(errors)
     pilot = Pilot(
         vendor=vendor,
         quote=quote,
@@ -317,10 +315,20 @@ def pilot_create(
         start_date=start_date,
         length_days=length_days,
         created_by=by,
-        **{name: Decimal(targets[key]) for key, name in TARGET_FIELDS.items()},
+        **{
+            name: None if targets.get(key) is None else Decimal(targets[key])
+            for key, name in TARGET_FIELDS.items()
+        },
     )
     pilot.status = pilot_status(pilot, as_of)
-    pilot.full_clean()
+    try:
+        # The length's check constraint is the rule above in our own words.
+        pilot.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, messages[0])
+    if errors:
+        raise ValidationError(errors)
     pilot._history_user = by
     with transaction.atomic():
         pilot.save()

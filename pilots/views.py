@@ -252,6 +252,7 @@ def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
             vmarkers=markers,
             x_label=_("Day of the pilot"),
             y_format=_y_format if key != COST else (lambda v: f"€{_y_format(v)}"),
+            y_from_zero=False,  # the target line is always in view; zoom in on the band around it
             height=240,
         )
         charts.append({"key": key, "svg": svg})
