@@ -386,7 +386,7 @@ def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        _("%(created)s days added and %(updated)s days updated from the file.")
+                        _("Saved from the file. New days: %(created)s; replaced days: %(updated)s.")
                         % {"created": result.created, "updated": result.updated},
                     )
                     return redirect("pilots:pilot_detail", pk=pilot.pk)

@@ -85,7 +85,7 @@ def test_a_valid_file_saves_every_row_and_replaces_a_day_already_entered(
     replaced = KpiEntry.objects.get(pilot=pilot, day=START)
     assert [h.history_change_reason for h in replaced.history.order_by("history_date")][-1] == "CSV"
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert messages == ["4 days added and 1 days updated from the file."]
+    assert messages == ["Saved from the file. New days: 4; replaced days: 1."]
 
 
 def test_utf8_with_bom_semicolons_decimal_commas_and_dutch_dates_are_read(vendor_a_client, pilot):

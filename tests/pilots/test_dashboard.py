@@ -251,3 +251,20 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
             dashboard(manager_client, pilot)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_dashboard_in_dutch_uses_dutch_words_numbers_and_dates(
+    manager, manager_client, pilot, vendor_a_user
+):
+    manager.language = "nl"
+    manager.save()
+    add_day(pilot, 1, vendor_a_user, tickets=10, csat_responses=10, csat_positive=9,
+            fcr_resolved=5, qa_sampled=0)  # fmt: skip
+    add_day(pilot, 2, vendor_a_user, tickets=100, csat_responses=100, csat_positive=80,
+            fcr_resolved=50, qa_sampled=0)  # fmt: skip
+    html = dashboard(manager_client, pilot)[0].content.decode()
+    assert "Dag 10 van 30" in html
+    assert "80,91%" in kpi_row(html, "csat_pct")
+    assert "€\u00a03,33" in kpi_row(html, "cost_per_ticket")
+    assert "Ontbrekende dagen" in html and "gehaald" in html
+    assert "1 maart 2026" in html
