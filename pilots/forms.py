@@ -180,12 +180,18 @@ class PilotForm(forms.Form):
         help_text=_("30 to 90 days. The decision checkpoint is day 60 (or the last day)."),
         widget=forms.NumberInput(attrs={"min": 30, "max": 90}),
     )
-    target_csat_pct = _decimal_field(Pilot._meta.get_field("target_csat_pct").verbose_name)
-    target_frt_minutes = _decimal_field(Pilot._meta.get_field("target_frt_minutes").verbose_name)
-    target_aht_minutes = _decimal_field(Pilot._meta.get_field("target_aht_minutes").verbose_name)
-    target_fcr_pct = _decimal_field(Pilot._meta.get_field("target_fcr_pct").verbose_name)
+    target_csat_pct = _decimal_field(
+        capfirst(Pilot._meta.get_field("target_csat_pct").verbose_name)
+    )
+    target_frt_minutes = _decimal_field(
+        capfirst(Pilot._meta.get_field("target_frt_minutes").verbose_name)
+    )
+    target_aht_minutes = _decimal_field(
+        capfirst(Pilot._meta.get_field("target_aht_minutes").verbose_name)
+    )
+    target_fcr_pct = _decimal_field(capfirst(Pilot._meta.get_field("target_fcr_pct").verbose_name))
     target_cost_per_ticket = _decimal_field(
-        Pilot._meta.get_field("target_cost_per_ticket").verbose_name
+        capfirst(Pilot._meta.get_field("target_cost_per_ticket").verbose_name)
     )
     managers = forms.ModelMultipleChoiceField(
         label=_("Managers to inform"),

@@ -134,6 +134,7 @@ class PilotSummary:
     pilot: Pilot
     status: str
     day: int
+    end_date: date
     is_over: bool
     days_with_entry: int
     met_count: int
@@ -180,6 +181,7 @@ def pilot_summaries(pilots: Iterable[Pilot], *, as_of: date) -> list[PilotSummar
                 pilot=pilot,
                 status=pilot_status(pilot, as_of),
                 day=pilot_day(pilot, as_of),
+                end_date=pilot_end_date(pilot),
                 is_over=as_of > pilot_end_date(pilot),
                 days_with_entry=pilot_totals.days_with_entry,
                 met_count=result.met_count,

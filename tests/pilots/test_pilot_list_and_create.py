@@ -183,7 +183,7 @@ def test_the_form_from_a_quote_is_prefilled(procurement_client, procurement_user
     assert initial["target_cost_per_ticket"] == Decimal("3.33")
     html = response.content.decode()
     assert 'id="source-quote"' in html
-    assert "CSAT target (%) ≥" in html and "cost per ticket target (€) ≤" in html
+    assert "CSAT target (%) ≥" in html and "Cost per ticket target (€) ≤" in html
 
 
 def test_procurement_creates_a_pilot_with_managers_to_inform(
