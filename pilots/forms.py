@@ -141,10 +141,15 @@ class KpiCsvUploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         allow_empty_file=True,  # the parser says "The file is empty." in its own words
-        help_text=_("UTF-8, separated by commas or semicolons, at most 1 MB and %(rows)s rows.")
-        % {"rows": MAX_ROWS},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request: a lazy string formatted at import would be English only.
+        self.fields["file"].help_text = _(
+            "UTF-8, separated by commas or semicolons, at most 1 MB and %(rows)s rows."
+        ) % {"rows": MAX_ROWS}
 
 
 def _manager_queryset():

@@ -249,3 +249,13 @@ def test_the_export_round_trips_and_escapes_formulas(vendor_a_client, pilot, ven
     KpiEntry.objects.all().delete()
     assert upload(vendor_a_client, pilot, response.content).status_code == 302
     assert str(KpiEntry.objects.get(pilot=pilot).frt_minutes) == "35.50"
+
+
+def test_the_upload_page_speaks_dutch_to_a_dutch_user(vendor_a_client, vendor_a_user, pilot):
+    vendor_a_user.language = "nl"
+    vendor_a_user.save()
+    html = vendor_a_client.get(reverse("pilots:kpi_csv_upload", args=[pilot.pk])).content.decode()
+    assert "gescheiden door komma's of puntkomma's" in html
+    raw = csv_bytes([row(date(2026, 3, 1), tickets=-1)])
+    errors = upload_errors(upload(vendor_a_client, pilot, raw))
+    assert errors == [(2, "tickets", "Mag niet negatief zijn.")]
