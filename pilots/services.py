@@ -206,7 +206,9 @@ def kpi_entry_upsert(
             entry = KpiEntry(pilot=pilot, day=day, entered_by=by, late=today > day)
         for name, value in cleaned.items():
             setattr(entry, name, value)
-        entry.full_clean()
+        # The database constraints stand behind the rules above; one-entry-per-day is settled
+        # by the unique constraint itself below, not by a racy look-up.
+        entry.full_clean(validate_constraints=False)
         entry._history_user = by
         entry._change_reason = source
         if created:
@@ -216,6 +218,8 @@ def kpi_entry_upsert(
                 with transaction.atomic():
                     entry.save()
             except IntegrityError:
+                if not KpiEntry.objects.filter(pilot=pilot, day=day).exists():
+                    raise  # not the race: a constraint the rules should have caught
                 return kpi_entry_upsert(
                     pilot=pilot, day=day, values=values, by=by, source=source, today=today
                 )

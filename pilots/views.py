@@ -18,7 +18,7 @@ from common.charts import HLine, Series, VMarker, line_chart_svg
 from procurement.models import Quote, QuoteStatus
 
 from . import services
-from .csv_import import RowError, entries_csv, parse_kpi_csv, template_csv
+from .csv_import import MAX_UPLOAD_BYTES, RowError, entries_csv, parse_kpi_csv, template_csv
 from .forms import KpiCsvUploadForm, KpiEntryForm, PilotFilterForm, PilotForm
 from .kpis import COST, KPI_KEYS
 from .models import Alert, Pilot
@@ -370,7 +370,7 @@ def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             # Read one byte past the limit: enough to tell "too big" without reading it all.
-            raw = upload.read(1024 * 1024 + 1)
+            raw = upload.read(MAX_UPLOAD_BYTES + 1)
             parsed = parse_kpi_csv(raw=raw, pilot=pilot, today=app_today())
             errors = parsed.errors
             if parsed.ok:

@@ -303,3 +303,26 @@ def test_the_first_entry_marks_a_planned_pilot_running(vendor_a, vendor_a_user):
     kpi_entry_upsert(pilot=pilot, day=START, values=good_values(), by=vendor_a_user, today=TODAY)
     pilot.refresh_from_db()
     assert pilot.status == PilotStatus.RUNNING
+
+
+def test_a_concurrent_first_save_of_the_same_day_edits_the_winners_row(
+    pilot, vendor_a_user, procurement_user
+):
+    # The other request saved the day between our look-up and our insert.
+    KpiEntry.objects.create(
+        pilot=pilot, day=TODAY, entered_by=procurement_user, **good_values(tickets=80)
+    )
+    look_ups = []
+    real = KpiEntry.objects.select_for_update
+
+    def racing_look_up(*args, **kwargs):
+        look_ups.append(1)
+        rows = real(*args, **kwargs)
+        return rows.none() if len(look_ups) == 1 else rows  # the first look-up sees no row
+
+    with mock.patch.object(KpiEntry.objects, "select_for_update", side_effect=racing_look_up):
+        entry, created = kpi_entry_upsert(
+            pilot=pilot, day=TODAY, values=good_values(tickets=60), by=vendor_a_user, today=TODAY
+        )
+    assert created is False and len(look_ups) == 2
+    assert KpiEntry.objects.get(pilot=pilot, day=TODAY).tickets == 60
