@@ -322,7 +322,7 @@ def test_a_concurrent_first_save_of_the_same_day_edits_the_winners_row(
 
     with mock.patch.object(KpiEntry.objects, "select_for_update", side_effect=racing_look_up):
         entry, created = kpi_entry_upsert(
-            pilot=pilot, day=TODAY, values=good_values(tickets=60), by=vendor_a_user, today=TODAY
+            pilot=pilot, day=TODAY, values=good_values(tickets=90), by=vendor_a_user, today=TODAY
         )
     assert created is False and len(look_ups) == 2
-    assert KpiEntry.objects.get(pilot=pilot, day=TODAY).tickets == 60
+    assert KpiEntry.objects.get(pilot=pilot, day=TODAY).tickets == 90
