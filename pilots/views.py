@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
-from procurement.models import Quote, QuoteStatus
+from procurement.models import Channel, Quote, QuoteStatus
 
 from . import services
 from .csv_import import MAX_UPLOAD_BYTES, RowError, entries_csv, parse_kpi_csv, template_csv
@@ -136,7 +136,10 @@ def pilot_create(request: HttpRequest) -> HttpResponse:
         initial.update(length_days=90, start_date=app_today())
         source_quote = _quote_from_query(request)
         if source_quote is not None:
-            defaults = defaults_from_quote(source_quote, channel=request.GET.get("channel"))
+            channel = request.GET.get("channel")
+            defaults = defaults_from_quote(
+                source_quote, channel=channel if channel in Channel.values else None
+            )
             initial.update(quote=source_quote.pk, vendor=defaults.vendor_id)
             if defaults.channel:
                 initial["channel"] = defaults.channel

@@ -250,3 +250,18 @@ def test_a_quote_of_another_vendor_is_refused_on_the_quote(
     )
     assert "another vendor" in response.context["form"].errors["quote"][0]
     assert not Pilot.objects.exists()
+
+
+def test_the_form_takes_another_channel_of_the_scope_and_ignores_nonsense(
+    procurement_client, procurement_user, vendor_a
+):
+    quote = make_awarded_quote(vendor_a, procurement_user)
+    quote.rfq.channels.create(channel="chat", volume_per_month=300, aht_minutes=Decimal("12"))
+    url = reverse("pilots:pilot_create")
+    chat = procurement_client.get(url, {"quote": quote.pk, "channel": "chat"})
+    assert chat.context["form"].initial["channel"] == "chat"
+    assert chat.context["form"].initial["target_aht_minutes"] == Decimal("12")
+    for params in ({"quote": quote.pk, "channel": "fax"}, {"quote": "abc"}, {"quote": 999_999}):
+        response = procurement_client.get(url, params)
+        assert response.status_code == 200
+        assert response.context["form"].initial.get("channel") in (None, "email")
