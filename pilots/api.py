@@ -1,3 +1,215 @@
-from ninja import Router
+"""Pilot endpoints of API.md: create and read pilots, put and read daily KPIs.
 
-router = Router()
+A vendor reaches only its own pilots (another vendor's pilot is 404, so existence does not
+leak); managers read but may not write KPIs (403). Every write goes through a service, and a
+refused write changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
+from common.api import ApiValidationError
+from procurement.models import Quote, Vendor
+
+from .kpis import KPI_KEYS, s2
+from .models import KpiEntry, Pilot
+from .selectors import (
+    app_today,
+    get_pilot_for_user,
+    pilot_day,
+    pilot_status,
+    pilot_targets,
+    pilots_for_user,
+)
+from .services import TARGET_FIELDS, kpi_entry_upsert, pilot_create
+from .targets import DEFAULT_TARGETS, defaults_from_quote
+
+router = Router(tags=["pilots"])
+
+KPI_WRITERS = VENDORS | PROCUREMENT
+# Service (model) field → the API's field name.
+_API_FIELD = {
+    "vendor": "vendor_id",
+    "quote": "quote_id",
+    "day": "date",
+    **{model: f"targets.{key}" for key, model in TARGET_FIELDS.items()},
+}
+
+
+def _api_error(exc: ValidationError) -> ApiValidationError:
+    errors = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
+    return ApiValidationError({_API_FIELD.get(name, name): msgs for name, msgs in errors.items()})
+
+
+class TargetsIn(Schema):
+    """Each may be left out: it then defaults from the quote and its RFQ, else DOMAIN.md §5."""
+
+    csat_pct: Decimal | None = None
+    frt_minutes: Decimal | None = None
+    aht_minutes: Decimal | None = None
+    fcr_pct: Decimal | None = None
+    cost_per_ticket: Decimal | None = None
+
+
+class PilotIn(Schema):
+    vendor_id: int
+    quote_id: int | None = None
+    channel: Literal["email", "chat", "phone"]
+    start_date: dt.date
+    length_days: int
+    targets: TargetsIn | None = None
+
+
+class TargetsOut(Schema):
+    csat_pct: str
+    frt_minutes: str
+    aht_minutes: str
+    fcr_pct: str
+    cost_per_ticket: str
+
+
+class PilotOut(Schema):
+    id: int
+    vendor_id: int
+    quote_id: int | None
+    channel: str
+    start_date: dt.date
+    length_days: int
+    status: str
+    day_number: int
+    targets: TargetsOut
+
+    @staticmethod
+    def resolve_status(obj: Pilot) -> str:
+        return pilot_status(obj, app_today())
+
+    @staticmethod
+    def resolve_day_number(obj: Pilot) -> int:
+        return pilot_day(obj, app_today())
+
+    @staticmethod
+    def resolve_targets(obj: Pilot) -> dict[str, str]:
+        return {key: s2(value) for key, value in pilot_targets(obj).items()}
+
+
+class KpiIn(Schema):
+    tickets: int
+    csat_responses: int
+    csat_positive: int
+    frt_minutes: Decimal
+    aht_minutes: Decimal
+    fcr_resolved: int
+    cost: Decimal
+
+
+class KpiOut(Schema):
+    id: int
+    date: dt.date
+    tickets: int
+    csat_responses: int
+    csat_positive: int
+    frt_minutes: str
+    aht_minutes: str
+    fcr_resolved: int
+    cost: str
+
+    @staticmethod
+    def resolve_date(obj: KpiEntry) -> dt.date:
+        return obj.day
+
+    @staticmethod
+    def resolve_frt_minutes(obj: KpiEntry) -> str:
+        return s2(obj.frt_minutes)
+
+    @staticmethod
+    def resolve_aht_minutes(obj: KpiEntry) -> str:
+        return s2(obj.aht_minutes)
+
+    @staticmethod
+    def resolve_cost(obj: KpiEntry) -> str:
+        return s2(obj.cost)
+
+
+@router.post("/pilots", response={201: PilotOut}, summary="Create a pilot")
+def pilot_create_endpoint(request: HttpRequest, payload: PilotIn):
+    """Procurement. `start_date` may lie in the past; `targets` default from the quote."""
+    user = request.auth
+    check_role(user, PROCUREMENT)
+    vendor = Vendor.objects.filter(pk=payload.vendor_id).first()
+    if vendor is None:
+        raise ApiValidationError({"vendor_id": "No such vendor."})
+    quote = None
+    targets: dict[str, Decimal | None] = dict(DEFAULT_TARGETS)
+    if payload.quote_id is not None:
+        quote = Quote.objects.filter(pk=payload.quote_id).select_related("rfq").first()
+        if quote is None:
+            raise ApiValidationError({"quote_id": "No such quote."})
+        if quote.vendor_id == vendor.id:
+            targets.update(defaults_from_quote(quote, channel=payload.channel).targets)
+    given = payload.targets.dict() if payload.targets else {}
+    targets.update({key: value for key, value in given.items() if value is not None})
+    try:
+        pilot = pilot_create(
+            vendor=vendor,
+            quote=quote,
+            channel=payload.channel,
+            start_date=payload.start_date,
+            length_days=payload.length_days,
+            targets={key: targets.get(key) for key in KPI_KEYS},
+            by=user,
+        )
+    except ValidationError as exc:
+        raise _api_error(exc) from None
+    return Status(201, pilot)
+
+
+@router.get("/pilots", response=list[PilotOut], summary="List pilots")
+@paginate(LimitOffsetPagination)
+def pilot_list_endpoint(request: HttpRequest):
+    """Procurement and managers: every pilot; a vendor: its own. Newest first."""
+    check_role(request.auth, EVERYONE)
+    return pilots_for_user(request.auth).order_by("-start_date", "-id")
+
+
+@router.get("/pilots/{id}", response=PilotOut, summary="One pilot")
+def pilot_detail_endpoint(request: HttpRequest, id: int):  # noqa: A002 - API.md's path name
+    check_role(request.auth, EVERYONE)
+    return get_pilot_for_user(request.auth, id)
+
+
+@router.put(
+    "/pilots/{id}/kpis/{date}",
+    response={200: KpiOut, 201: KpiOut},
+    summary="Put one day's KPIs",
+)
+def kpi_put_endpoint(request: HttpRequest, id: int, date: dt.date, payload: KpiIn):  # noqa: A002
+    """The pilot's vendor or procurement. 201 for a new day, 200 when the day's entry was
+    replaced (the old values stay in its history). 422 names the field for a date outside the
+    pilot or in the future, a negative number, `csat_positive` > `csat_responses`,
+    `fcr_resolved` > `tickets`, or an implausible value."""
+    check_role(request.auth, KPI_WRITERS)
+    pilot = get_pilot_for_user(request.auth, id)
+    try:
+        entry, created = kpi_entry_upsert(
+            pilot=pilot, day=date, values=payload.dict(), by=request.auth, source="API"
+        )
+    except ValidationError as exc:
+        raise _api_error(exc) from None
+    return Status(201 if created else 200, entry)
+
+
+@router.get("/pilots/{id}/kpis", response=list[KpiOut], summary="A pilot's daily KPIs")
+def kpi_list_endpoint(request: HttpRequest, id: int):  # noqa: A002
+    """Oldest first."""
+    check_role(request.auth, EVERYONE)
+    pilot = get_pilot_for_user(request.auth, id)
+    return KpiEntry.objects.filter(pilot=pilot).order_by("day")

@@ -1,13 +1,36 @@
 """Reads for pilots, KPI entries, scorecards and alerts."""
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .kpis import KpiTotals
-from .models import Alert, KpiEntry, Pilot
+from .kpis import (
+    AHT,
+    COST,
+    CSAT,
+    FCR,
+    FRT,
+    HIGHER_IS_BETTER,
+    KPI_KEYS,
+    QA_SAMPLE_PER_MONTH,
+    Evaluation,
+    KpiResult,
+    KpiTotals,
+    checkpoint_days,
+    date_of_day,
+    day_number,
+    decision_checkpoint_day,
+    evaluate,
+    is_met,
+)
+from .models import Alert, KpiEntry, Pilot, PilotStatus
 
 
 def open_alert_count() -> int:
@@ -58,3 +81,387 @@ def pilots_for_user(user) -> QuerySet[Pilot]:
 def get_pilot_for_user(user, pk: int) -> Pilot:
     """404 for a pilot outside the user's reach, so existence does not leak."""
     return get_object_or_404(pilots_for_user(user), pk=pk)
+
+
+# --- Pilot pages: status, calendar, dashboard, list (DOMAIN.md §5) ----------------------------
+
+
+def app_today() -> date:
+    """Today in the app's time zone (settings.TIME_ZONE), whatever zone a request activated."""
+    return timezone.localdate(timezone.now(), timezone=ZoneInfo(settings.TIME_ZONE))
+
+
+def pilot_end_date(pilot: Pilot) -> date:
+    return date_of_day(pilot.start_date, pilot.length_days)
+
+
+def pilot_targets(pilot: Pilot) -> dict[str, Decimal]:
+    return {
+        CSAT: pilot.target_csat_pct,
+        FRT: pilot.target_frt_minutes,
+        AHT: pilot.target_aht_minutes,
+        FCR: pilot.target_fcr_pct,
+        COST: pilot.target_cost_per_ticket,
+    }
+
+
+def pilot_status(pilot: Pilot, as_of: date) -> str:
+    """Planned and running follow the calendar; decided and closed are set by the decision."""
+    if pilot.status in (PilotStatus.DECIDED, PilotStatus.CLOSED):
+        return pilot.status
+    return PilotStatus.PLANNED if as_of < pilot.start_date else PilotStatus.RUNNING
+
+
+def pilot_status_q(status: str, as_of: date) -> Q:
+    """The database filter that matches `pilot_status(pilot, as_of) == status`."""
+    by_calendar = [PilotStatus.PLANNED, PilotStatus.RUNNING]
+    if status == PilotStatus.PLANNED:
+        return Q(status__in=by_calendar, start_date__gt=as_of)
+    if status == PilotStatus.RUNNING:
+        return Q(status__in=by_calendar, start_date__lte=as_of)
+    return Q(status=status)
+
+
+def pilot_day(pilot: Pilot, as_of: date) -> int:
+    """Day N of M on `as_of`: 0 before day 1, M once the pilot is over."""
+    return max(0, min(pilot.length_days, day_number(pilot.start_date, as_of)))
+
+
+@dataclass(frozen=True)
+class PilotSummary:
+    """One row of a pilot list: status, day N of M, KPIs met so far, open alerts."""
+
+    pilot: Pilot
+    status: str
+    day: int
+    end_date: date
+    is_over: bool
+    days_with_entry: int
+    met_count: int
+    met: dict[str, bool]
+    open_alerts: int | None
+
+
+def pilots_for_list(
+    *,
+    user,
+    status: str | None = None,
+    channel: str | None = None,
+    vendor_id: int | None = None,
+    as_of: date,
+) -> QuerySet[Pilot]:
+    """Scoped to the user, filtered, with the open alerts counted in the same query."""
+    pilots = pilots_for_user(user).annotate(
+        open_alert_count=Count("alerts", filter=Q(alerts__closed_at__isnull=True))
+    )
+    if status:
+        pilots = pilots.filter(pilot_status_q(status, as_of))
+    if channel:
+        pilots = pilots.filter(channel=channel)
+    if vendor_id:
+        pilots = pilots.filter(vendor_id=vendor_id)
+    return pilots.order_by("-start_date", "-id")
+
+
+def pilot_summaries(pilots: Iterable[Pilot], *, as_of: date) -> list[PilotSummary]:
+    """KPIs met so far for a page of pilots: one `kpi_totals` query, whatever the page size."""
+    pilots = list(pilots)
+    totals = kpi_totals(pilot_ids=[p.id for p in pilots], date_to=as_of)
+    rows = []
+    for pilot in pilots:
+        pilot_totals = totals.get(pilot.id, KpiTotals())
+        result = evaluate(
+            totals=pilot_totals,
+            targets=pilot_targets(pilot),
+            window_days=max(1, pilot_day(pilot, as_of)),
+            decision=False,
+        )
+        rows.append(
+            PilotSummary(
+                pilot=pilot,
+                status=pilot_status(pilot, as_of),
+                day=pilot_day(pilot, as_of),
+                end_date=pilot_end_date(pilot),
+                is_over=as_of > pilot_end_date(pilot),
+                days_with_entry=pilot_totals.days_with_entry,
+                met_count=result.met_count,
+                met={key: r.met for key, r in result.kpis.items()},
+                open_alerts=getattr(pilot, "open_alert_count", None),
+            )
+        )
+    return rows
+
+
+def entry_totals(entry: KpiEntry) -> KpiTotals:
+    """One day's entry as a window of one day (what `kpi_totals` would sum for it)."""
+    return KpiTotals(
+        days_with_entry=1,
+        tickets=entry.tickets,
+        csat_responses=entry.csat_responses,
+        csat_positive=entry.csat_positive,
+        frt_weighted=entry.frt_minutes * entry.tickets,
+        aht_weighted=entry.aht_minutes * entry.tickets,
+        fcr_resolved=entry.fcr_resolved,
+        cost=entry.cost,
+        qa_sampled=entry.qa_sampled,
+    )
+
+
+def _pool(totals: Iterable[KpiTotals]) -> KpiTotals:
+    pooled = KpiTotals()
+    for item in totals:
+        pooled = pooled + item
+    return pooled
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One KPI on the dashboard: pooled so far against its target, and over the last 7 days."""
+
+    key: str
+    result: KpiResult
+    higher_is_better: bool
+    last7_value: Decimal | None
+    last7_met: bool
+
+    @property
+    def not_yet_reliable(self) -> bool:
+        return self.result.reliable is False
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    number: int
+    date_from: date
+    date_to: date
+    days_elapsed: int
+    entries: int
+    values: dict[str, Decimal | None]
+    met: dict[str, bool]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The decision checkpoint's verdict on the data so far (DOMAIN.md §5)."""
+
+    decision_day: int
+    window_days: int
+    complete: bool  # the decision window is over: this is the checkpoint's own data
+    evaluation: Evaluation
+
+
+@dataclass(frozen=True)
+class PilotDashboard:
+    pilot: Pilot
+    as_of: date
+    status: str
+    day: int
+    end_date: date
+    is_over: bool
+    days_over: int
+    days_elapsed: int
+    today_entered: bool
+    days_with_entry: int
+    coverage_pct: Decimal | None
+    totals: KpiTotals
+    kpis: list[KpiLine]
+    met_count: int
+    weeks: list[WeekRow]
+    missing_days: list[tuple[int, date]]
+    projection: Projection | None
+    qa_month: date | None
+    qa_sampled: int
+    qa_target: int
+    daily: dict[int, KpiEntry]
+    daily_values: dict[str, list[tuple[int, Decimal | None]]]
+    rolling7_values: dict[str, list[tuple[int, Decimal | None]]]
+    checkpoint_days: list[int]
+    late_count: int = field(default=0)
+
+    @property
+    def qa_short(self) -> bool:
+        return self.qa_sampled < self.qa_target
+
+
+def kpi_entries_for_pilot(pilot: Pilot) -> list[KpiEntry]:
+    """A pilot's ≤ 90 entries, oldest first, in one query."""
+    return list(KpiEntry.objects.filter(pilot=pilot).order_by("day"))
+
+
+def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
+    """Everything the dashboard shows, from ONE query of the pilot's entries.
+
+    "So far" means the days that are over plus today once today's entry is in: today is not
+    missing while it lasts. Every window is pooled (DOMAIN.md §5), never a mean of days.
+    """
+    targets = pilot_targets(pilot)
+    length = pilot.length_days
+    current = day_number(pilot.start_date, as_of)
+    entries = [e for e in kpi_entries_for_pilot(pilot) if e.day <= as_of]
+    daily = {day_number(pilot.start_date, e.day): e for e in entries}
+    daily_totals = {n: entry_totals(e) for n, e in daily.items()}
+
+    days_over = max(0, min(length, current - 1))
+    today_entered = 1 <= current <= length and current in daily
+    days_elapsed = days_over + (1 if today_entered else 0)
+    last_day = current if today_entered else days_over  # the last day the page judges
+    elapsed_days = set(range(1, days_over + 1)) | ({current} if today_entered else set())
+
+    totals = _pool(daily_totals.values())
+    so_far = evaluate(totals=totals, targets=targets, window_days=days_elapsed, decision=False)
+
+    def window(first: int, last: int) -> KpiTotals:
+        return _pool(daily_totals[n] for n in range(max(1, first), last + 1) if n in daily_totals)
+
+    last7 = window(last_day - 6, last_day).pooled()
+    kpis = [
+        KpiLine(
+            key=key,
+            result=so_far.kpis[key],
+            higher_is_better=HIGHER_IS_BETTER[key],
+            last7_value=last7[key],
+            last7_met=is_met(key, last7[key], targets[key]),
+        )
+        for key in KPI_KEYS
+    ]
+
+    weeks = []
+    for number in range(1, (last_day + 6) // 7 + 1):
+        first, last = 7 * (number - 1) + 1, min(7 * number, length)
+        week_totals = window(first, last)
+        pooled = week_totals.pooled()
+        weeks.append(
+            WeekRow(
+                number=number,
+                date_from=date_of_day(pilot.start_date, first),
+                date_to=date_of_day(pilot.start_date, last),
+                days_elapsed=len([n for n in range(first, last + 1) if n in elapsed_days]),
+                entries=week_totals.days_with_entry,
+                values=pooled,
+                met={key: is_met(key, pooled[key], targets[key]) for key in KPI_KEYS},
+            )
+        )
+
+    projection = None
+    if days_elapsed:
+        decision_day = decision_checkpoint_day(length)
+        window_days = min(days_elapsed, decision_day)
+        projection = Projection(
+            decision_day=decision_day,
+            window_days=window_days,
+            complete=days_over >= decision_day,
+            evaluation=evaluate(
+                totals=window(1, min(last_day, decision_day)),
+                targets=targets,
+                window_days=window_days,
+                decision=True,
+            ),
+        )
+
+    qa_month = min(as_of, pilot_end_date(pilot)) if current >= 1 else None
+    qa_sampled = (
+        sum(
+            e.qa_sampled
+            for e in entries
+            if (e.day.year, e.day.month) == (qa_month.year, qa_month.month)
+        )
+        if qa_month
+        else 0
+    )
+
+    visible = range(1, last_day + 1)
+    daily_values = {key: [] for key in KPI_KEYS}
+    rolling7_values = {key: [] for key in KPI_KEYS}
+    for n in visible:
+        day_pooled = daily_totals[n].pooled() if n in daily_totals else dict.fromkeys(KPI_KEYS)
+        rolling = window(n - 6, n).pooled()
+        for key in KPI_KEYS:
+            daily_values[key].append((n, day_pooled[key]))
+            rolling7_values[key].append((n, rolling[key]))
+
+    return PilotDashboard(
+        pilot=pilot,
+        as_of=as_of,
+        status=pilot_status(pilot, as_of),
+        day=pilot_day(pilot, as_of),
+        end_date=pilot_end_date(pilot),
+        is_over=as_of > pilot_end_date(pilot),
+        days_over=days_over,
+        days_elapsed=days_elapsed,
+        today_entered=today_entered,
+        days_with_entry=totals.days_with_entry,
+        coverage_pct=so_far.data_coverage_pct if days_elapsed else None,
+        totals=totals,
+        kpis=kpis,
+        met_count=so_far.met_count,
+        weeks=weeks,
+        missing_days=[
+            (n, date_of_day(pilot.start_date, n)) for n in range(1, days_over + 1) if n not in daily
+        ],
+        projection=projection,
+        qa_month=qa_month,
+        qa_sampled=qa_sampled,
+        qa_target=QA_SAMPLE_PER_MONTH,
+        daily=daily,
+        daily_values=daily_values,
+        rolling7_values=rolling7_values,
+        checkpoint_days=checkpoint_days(length),
+        late_count=sum(1 for e in entries if e.late),
+    )
+
+
+# --- One day's entry and its history (who, when, what) ---------------------------------------
+
+# The values a person enters; the history shows how each changed.
+HISTORY_FIELDS = (
+    "tickets",
+    "csat_responses",
+    "csat_positive",
+    "frt_minutes",
+    "aht_minutes",
+    "fcr_resolved",
+    "cost",
+    "qa_sampled",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    when: datetime
+    who: object  # the user, or None for a change made outside a request (e.g. the admin shell)
+    kind: str  # "+" created, "~" changed, "-" deleted (simple-history's history_type)
+    source: str  # the change reason: form, CSV, API
+    changes: list[tuple[str, object, object]]  # (field, old, new); on "+" the values entered
+
+
+def kpi_entry_for_day(pilot: Pilot, day: date) -> KpiEntry | None:
+    return KpiEntry.objects.filter(pilot=pilot, day=day).select_related("entered_by").first()
+
+
+def kpi_entry_history(entry: KpiEntry) -> list[HistoryRow]:
+    """Every version of the entry, newest first, with what changed from the one before (one query)."""
+    records = list(
+        entry.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    rows, previous = [], None
+    for record in records:
+        if previous is None:
+            changes = [(name, None, getattr(record, name)) for name in HISTORY_FIELDS]
+        else:
+            changes = [
+                (name, getattr(previous, name), getattr(record, name))
+                for name in HISTORY_FIELDS
+                if getattr(previous, name) != getattr(record, name)
+            ]
+        rows.append(
+            HistoryRow(
+                when=record.history_date,
+                who=record.history_user,
+                kind=record.history_type,
+                source=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+        previous = record
+    return list(reversed(rows))

@@ -1,12 +1,111 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pilot pages. Views: access check → form → service → redirect (STYLE.md)."""
 
-from accounts.permissions import INTERNAL, VENDORS, role_required
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
+from common.charts import HLine, Series, VMarker, line_chart_svg
+from procurement.models import Channel, Quote, QuoteStatus
+
+from . import services
+from .csv_import import MAX_UPLOAD_BYTES, RowError, entries_csv, parse_kpi_csv, template_csv
+from .forms import KpiCsvUploadForm, KpiEntryForm, PilotFilterForm, PilotForm
+from .kpis import COST, KPI_KEYS
+from .models import Alert, Pilot
+from .presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
+from .selectors import (
+    PilotDashboard,
+    app_today,
+    get_pilot_for_user,
+    kpi_entries_for_pilot,
+    kpi_entry_for_day,
+    kpi_entry_history,
+    pilot_dashboard,
+    pilot_end_date,
+    pilot_summaries,
+    pilot_targets,
+    pilots_for_list,
+    pilots_for_user,
+)
+from .services import kpi_entries_import, kpi_entry_upsert
+from .targets import DEFAULT_TARGETS, defaults_from_quote
+
+# Who may write a pilot's KPIs: the pilot's own vendor and procurement (admin included).
+KPI_WRITERS = VENDORS | PROCUREMENT
+PAGE_SIZE = 25
+
+
+def _pilot_for(request: HttpRequest, pk: int, *, write: bool = False) -> Pilot:
+    """404 to a vendor asking for another vendor's pilot (existence does not leak), then 403
+    to a role that may read but not write (managers on KPI entry)."""
+    pilot = get_pilot_for_user(request.user, pk)
+    if write and request.user.role not in KPI_WRITERS:
+        raise PermissionDenied
+    return pilot
+
+
+def _can_write(user) -> bool:
+    return user.role in KPI_WRITERS
+
+
+# --- Lists -----------------------------------------------------------------------------------
 
 
 @role_required(INTERNAL)
 def pilot_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/placeholder.html", {"title": "Pilots"})
+    today = app_today()
+    filters = PilotFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    vendor = criteria.get("vendor")
+    pilots = pilots_for_list(
+        user=request.user,
+        status=criteria.get("status") or None,
+        channel=criteria.get("channel") or None,
+        vendor_id=vendor.id if vendor else None,
+        as_of=today,
+    )
+    page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "pilots/pilot_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "rows": pilot_summaries(page.object_list, as_of=today),
+            "kpi_keys": KPI_KEYS,
+            "query": query.urlencode(),
+            "today": today,
+        },
+    )
+
+
+@role_required(VENDORS)
+def vendor_pilot_list(request: HttpRequest) -> HttpResponse:
+    today = app_today()
+    pilots = pilots_for_user(request.user).order_by("-start_date", "-id")
+    page = Paginator(pilots, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pilots/vendor_pilot_list.html",
+        {
+            "page": page,
+            "rows": pilot_summaries(page.object_list, as_of=today),
+            "kpi_keys": KPI_KEYS,
+            "today": today,
+        },
+    )
 
 
 @role_required(INTERNAL)
@@ -14,6 +113,307 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     return render(request, "common/placeholder.html", {"title": "Alerts"})
 
 
-@role_required(VENDORS)
-def vendor_pilot_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/placeholder.html", {"title": "My pilots"})
+# --- Create ------------------------------------------------------------------------------------
+
+
+@role_required(PROCUREMENT)
+def pilot_create(request: HttpRequest) -> HttpResponse:
+    source_quote, quote_notes = None, []
+    if request.method == "POST":
+        form = PilotForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                pilot = _create(request, data, form)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The pilot was created."))
+                return redirect("pilots:pilot_detail", pk=pilot.pk)
+        source_quote = form.cleaned_data.get("quote") if hasattr(form, "cleaned_data") else None
+    else:
+        initial: dict = {f"target_{key}": value for key, value in DEFAULT_TARGETS.items()}
+        initial.update(length_days=90, start_date=app_today())
+        source_quote = _quote_from_query(request)
+        if source_quote is not None:
+            channel = request.GET.get("channel")
+            defaults = defaults_from_quote(
+                source_quote, channel=channel if channel in Channel.values else None
+            )
+            initial.update(quote=source_quote.pk, vendor=defaults.vendor_id)
+            if defaults.channel:
+                initial["channel"] = defaults.channel
+            for key, value in defaults.targets.items():
+                initial[f"target_{key}"] = value
+            quote_notes = defaults.notes
+        elif request.GET.get("vendor", "").isdigit():
+            initial["vendor"] = int(request.GET["vendor"])
+        form = PilotForm(initial=initial)
+    awarded = (
+        Quote.objects.filter(status=QuoteStatus.SUBMITTED, awarded_for__isnull=False)
+        .select_related("vendor", "rfq")
+        .order_by("-rfq__created_at")[:20]
+    )
+    return render(
+        request,
+        "pilots/pilot_form.html",
+        {
+            "form": form,
+            "source_quote": source_quote,
+            "quote_notes": quote_notes,
+            "awarded_quotes": awarded,
+        },
+    )
+
+
+def _quote_from_query(request: HttpRequest) -> Quote | None:
+    raw = request.GET.get("quote", "")
+    if not raw.isdigit():
+        return None
+    quote = (
+        Quote.objects.filter(pk=int(raw), status=QuoteStatus.SUBMITTED)
+        .select_related("vendor", "rfq")
+        .first()
+    )
+    if quote is None:
+        messages.warning(request, _("That quote was not found or is not submitted."))
+    return quote
+
+
+def _create(request: HttpRequest, data: dict, form: PilotForm) -> Pilot:
+    return services.pilot_create(
+        vendor=data["vendor"],
+        quote=data.get("quote"),
+        channel=data["channel"],
+        start_date=data["start_date"],
+        length_days=data["length_days"],
+        targets=form.targets(),
+        managers=data.get("managers") or [],
+        by=request.user,
+    )
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+@login_required
+def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = _pilot_for(request, pk)
+    today = app_today()
+    dashboard = pilot_dashboard(pilot=pilot, as_of=today)
+    open_alerts = (
+        Alert.objects.filter(pilot=pilot, closed_at__isnull=True).count()
+        if request.user.is_internal
+        else None
+    )
+    return render(
+        request,
+        "pilots/pilot_detail.html",
+        {
+            "pilot": pilot,
+            "dash": dashboard,
+            "charts": _kpi_charts(dashboard),
+            "can_write": _can_write(request.user),
+            # Entry opens on day 1 and stays open after the end, for late days and corrections.
+            "can_enter": _can_write(request.user) and dashboard.day >= 1,
+            "open_alerts": open_alerts,
+            # The evaluation work links its scorecards here (one query, read in the template).
+            "scorecards": pilot.scorecards.all(),
+        },
+    )
+
+
+def _y_format(value: float) -> str:
+    return number_format(round(value, 1), decimal_pos=0 if abs(value) >= 10 else 1)
+
+
+def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
+    """A trend per KPI: daily values, the 7-day pooled value and the target line."""
+    targets = pilot_targets(dashboard.pilot)
+    markers = [
+        VMarker(_("day %(n)s") % {"n": n}, n, color="#6c757d")
+        for n in dashboard.checkpoint_days
+        if n <= max(dashboard.days_over, 1)
+    ]
+    charts = []
+    for key in KPI_KEYS:
+        unit = str(KPI_UNITS[key])
+        label = str(KPI_LABELS[key])
+        svg = line_chart_svg(
+            title=f"{label} ({unit})",
+            series=[
+                Series(_("Daily"), dashboard.daily_values[key], color="#adb5bd", dots=True),
+                Series(_("7-day pooled"), dashboard.rolling7_values[key], color="#0d6efd"),
+            ],
+            hlines=[
+                HLine(
+                    _("target %(direction)s %(value)s")
+                    % {"direction": direction(key), "value": format_kpi(key, targets[key])},
+                    targets[key],
+                )
+            ],
+            vmarkers=markers,
+            x_label=_("Day of the pilot"),
+            y_format=_y_format if key != COST else (lambda v: f"€{_y_format(v)}"),
+            y_from_zero=False,  # the target line is always in view; zoom in on the band around it
+            height=240,
+        )
+        charts.append({"key": key, "svg": svg})
+    return charts
+
+
+# --- One day's entry ---------------------------------------------------------------------------
+
+
+def _parse_day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _default_entry_day(pilot: Pilot, today: date) -> date:
+    """The first day that is over and still missing, else today (within the pilot)."""
+    missing = pilot_dashboard(pilot=pilot, as_of=today).missing_days
+    if missing:
+        return missing[0][1]
+    return min(max(today, pilot.start_date), pilot_end_date(pilot))
+
+
+@login_required
+def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = _pilot_for(request, pk, write=True)
+    today = app_today()
+    if request.method == "POST":
+        form = KpiEntryForm(request.POST, pilot=pilot)
+        if form.is_valid():
+            day = form.cleaned_data["day"]
+            try:
+                _entry, created = kpi_entry_upsert(
+                    pilot=pilot, day=day, values=form.values(), by=request.user, source="form"
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                when = date_format(day, "DATE_FORMAT")
+                if created:
+                    messages.success(request, _("The KPIs of %(day)s were saved.") % {"day": when})
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "The KPIs of %(day)s were updated; the previous values are kept in "
+                            "the history."
+                        )
+                        % {"day": when},
+                    )
+                return redirect("pilots:kpi_day", pk=pilot.pk, day=day.isoformat())
+        day = _parse_day(request.POST.get("day"))
+    else:
+        day = _parse_day(request.GET.get("day")) or _default_entry_day(pilot, today)
+        existing = kpi_entry_for_day(pilot, day)
+        initial = {"day": day}
+        if existing is not None:
+            initial.update(
+                {
+                    name: getattr(existing, name)
+                    for name in KpiEntryForm.base_fields
+                    if name != "day"
+                }
+            )
+        form = KpiEntryForm(initial=initial, pilot=pilot)
+    existing = kpi_entry_for_day(pilot, day) if day else None
+    return render(
+        request,
+        "pilots/kpi_entry.html",
+        {
+            "pilot": pilot,
+            "form": form,
+            "day": day,
+            "existing": existing,
+            "history": kpi_entry_history(existing) if existing else [],
+            "day_number": (day - pilot.start_date).days + 1 if day else None,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def kpi_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
+    pilot = _pilot_for(request, pk)
+    parsed = _parse_day(day)
+    if parsed is None:
+        raise Http404
+    entry = kpi_entry_for_day(pilot, parsed)
+    return render(
+        request,
+        "pilots/kpi_day.html",
+        {
+            "pilot": pilot,
+            "day": parsed,
+            "day_number": (parsed - pilot.start_date).days + 1,
+            "entry": entry,
+            "history": kpi_entry_history(entry) if entry else [],
+            "can_write": _can_write(request.user),
+            "in_pilot": pilot.start_date <= parsed <= pilot_end_date(pilot),
+            "today": app_today(),
+        },
+    )
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+@login_required
+def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = _pilot_for(request, pk, write=True)
+    errors, form = [], KpiCsvUploadForm()
+    if request.method == "POST":
+        form = KpiCsvUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            # Read one byte past the limit: enough to tell "too big" without reading it all.
+            raw = upload.read(MAX_UPLOAD_BYTES + 1)
+            parsed = parse_kpi_csv(raw=raw, pilot=pilot, today=app_today())
+            errors = parsed.errors
+            if parsed.ok:
+                try:
+                    result = kpi_entries_import(
+                        pilot=pilot,
+                        rows=[(day, values) for _line, day, values in parsed.rows],
+                        by=request.user,
+                    )
+                except ValidationError as exc:
+                    # A concurrent change broke a rule between the check and the save.
+                    errors = [RowError(line=None, field="file", message=m) for m in exc.messages]
+                else:
+                    messages.success(
+                        request,
+                        _("Saved from the file. New days: %(created)s; replaced days: %(updated)s.")
+                        % {"created": result.created, "updated": result.updated},
+                    )
+                    return redirect("pilots:pilot_detail", pk=pilot.pk)
+    return render(
+        request,
+        "pilots/kpi_csv_upload.html",
+        {"pilot": pilot, "form": form, "errors": errors},
+    )
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    # A BOM so that Excel opens the UTF-8 file with the right characters.
+    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def kpi_csv_template(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = _pilot_for(request, pk, write=True)
+    return _csv_response(template_csv(pilot), f"pilot-{pilot.pk}-kpi-template.csv")
+
+
+@login_required
+def kpi_csv_export(request: HttpRequest, pk: int) -> HttpResponse:
+    pilot = _pilot_for(request, pk)
+    return _csv_response(entries_csv(kpi_entries_for_pilot(pilot)), f"pilot-{pilot.pk}-kpis.csv")

@@ -1,0 +1,244 @@
+"""Forms check and convert only (STYLE.md); the rules live in `services`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from procurement.models import Channel, Quote, QuoteStatus, Vendor
+
+from .csv_import import MAX_ROWS
+from .models import KpiEntry, Pilot, PilotStatus
+from .selectors import pilot_end_date
+from .services import (
+    MAX_AHT_MINUTES,
+    MAX_FRT_MINUTES,
+    MAX_NOTE_LENGTH,
+    MAX_TICKETS_PER_DAY,
+    TARGET_FIELDS,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _count_field(label: str, help_text: str = "", required: bool = True) -> forms.IntegerField:
+    # No min_value here: a negative number reaches the service, which names the rule.
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+    )
+
+
+def _decimal_field(label: str, help_text: str = "", required: bool = True) -> forms.DecimalField:
+    # localize: a Dutch user types 35,5.
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def _grouped(value: int | Decimal) -> str:
+    return number_format(value, use_l10n=True, force_grouping=True)
+
+
+def _model_label(name: str) -> str:
+    return capfirst(KpiEntry._meta.get_field(name).verbose_name)
+
+
+class KpiEntryForm(forms.Form):
+    """One day's KPIs. Saving a day that has an entry edits it (the service decides)."""
+
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    tickets = _count_field(_model_label("tickets"), _("Tickets handled on the day."))
+    csat_responses = _count_field(_model_label("csat_responses"))
+    csat_positive = _count_field(
+        _model_label("csat_positive"), _("At most the number of CSAT responses.")
+    )
+    frt_minutes = _decimal_field(_model_label("frt_minutes"))
+    aht_minutes = _decimal_field(_model_label("aht_minutes"))
+    fcr_resolved = _count_field(_model_label("fcr_resolved"), _("At most the number of tickets."))
+    cost = _decimal_field(_model_label("cost"), _("The day's total cost for this pilot, in euros."))
+    qa_sampled = _count_field(
+        _model_label("qa_sampled"),
+        _("Interactions your QA reviewed; at least 50 a month are needed."),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_model_label("note"),
+        required=False,
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, pilot: Pilot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pilot = pilot
+        end = pilot_end_date(pilot)
+        self.fields["day"].widget.attrs.update(
+            {"min": pilot.start_date.isoformat(), "max": end.isoformat()}
+        )
+        self.fields["day"].help_text = _(
+            "A day of the pilot (%(start)s – %(end)s), today or earlier."
+        ) % {
+            "start": date_format(pilot.start_date, "DATE_FORMAT"),
+            "end": date_format(end, "DATE_FORMAT"),
+        }
+        self.fields["frt_minutes"].help_text = _(
+            "Average over the day's tickets; at most %(max)s minutes."
+        ) % {"max": _grouped(MAX_FRT_MINUTES)}
+        self.fields["aht_minutes"].help_text = _(
+            "Average over the day's tickets; at most %(max)s minutes."
+        ) % {"max": _grouped(MAX_AHT_MINUTES)}
+        self.fields["tickets"].help_text = _("Tickets handled on the day; at most %(max)s.") % {
+            "max": _grouped(MAX_TICKETS_PER_DAY)
+        }
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("day", css_class="col-md-6")),
+            Row(
+                Column("tickets", css_class="col-md-4"),
+                Column("csat_responses", css_class="col-md-4"),
+                Column("csat_positive", css_class="col-md-4"),
+            ),
+            Row(
+                Column("frt_minutes", css_class="col-md-4"),
+                Column("aht_minutes", css_class="col-md-4"),
+                Column("fcr_resolved", css_class="col-md-4"),
+            ),
+            Row(Column("cost", css_class="col-md-4"), Column("qa_sampled", css_class="col-md-8")),
+            "note",
+        )
+
+    def values(self) -> dict[str, object]:
+        """What the service takes; an empty QA sample counts as none sampled."""
+        data = {name: self.cleaned_data.get(name) for name in self.fields if name != "day"}
+        if data.get("qa_sampled") is None:
+            data["qa_sampled"] = 0
+        return data
+
+
+class KpiCsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        allow_empty_file=True,  # the parser says "The file is empty." in its own words
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request: a lazy string formatted at import would be English only.
+        self.fields["file"].help_text = _(
+            "UTF-8, separated by commas or semicolons, at most 1 MB and %(rows)s rows."
+        ) % {"rows": MAX_ROWS}
+
+
+def _manager_queryset():
+    return User.objects.filter(role__in=[Role.MANAGER, Role.ADMIN], is_active=True).order_by(
+        "full_name", "email"
+    )
+
+
+class QuoteChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, quote: Quote) -> str:
+        return f"{quote.vendor.name} — {quote.rfq.reference} {quote.rfq.title}"
+
+
+class PilotForm(forms.Form):
+    """A pilot: from a quote (`?quote=<id>` prefills) or for a vendor directly."""
+
+    quote = QuoteChoiceField(
+        label=_("Quote"),
+        queryset=Quote.objects.none(),
+        required=False,
+        help_text=_("Optional: the awarded quote this pilot tests."),
+    )
+    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"))
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    start_date = forms.DateField(
+        label=_("Start date (day 1)"),
+        widget=DateInput(),
+        help_text=_("May lie in the past, for a pilot recorded after it began."),
+    )
+    length_days = forms.IntegerField(
+        label=_("Length (days)"),
+        initial=90,
+        help_text=_("30 to 90 days. The decision checkpoint is day 60 (or the last day)."),
+        widget=forms.NumberInput(attrs={"min": 30, "max": 90}),
+    )
+    target_csat_pct = _decimal_field(
+        capfirst(Pilot._meta.get_field("target_csat_pct").verbose_name)
+    )
+    target_frt_minutes = _decimal_field(
+        capfirst(Pilot._meta.get_field("target_frt_minutes").verbose_name)
+    )
+    target_aht_minutes = _decimal_field(
+        capfirst(Pilot._meta.get_field("target_aht_minutes").verbose_name)
+    )
+    target_fcr_pct = _decimal_field(capfirst(Pilot._meta.get_field("target_fcr_pct").verbose_name))
+    target_cost_per_ticket = _decimal_field(
+        capfirst(Pilot._meta.get_field("target_cost_per_ticket").verbose_name)
+    )
+    managers = forms.ModelMultipleChoiceField(
+        label=_("Managers to inform"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty: every manager."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].queryset = (
+            Quote.objects.filter(status=QuoteStatus.SUBMITTED)
+            .select_related("vendor", "rfq")
+            .order_by("-rfq__created_at", "vendor__name")
+        )
+        self.fields["managers"].queryset = _manager_queryset()
+        self.fields["target_csat_pct"].initial = Decimal("85")
+        self.fields["target_frt_minutes"].initial = Decimal("60")
+        self.fields["target_fcr_pct"].initial = Decimal("70")
+
+    def targets(self) -> dict[str, Decimal | None]:
+        return {key: self.cleaned_data.get(name) for key, name in TARGET_FIELDS.items()}
+
+
+class PilotFilterForm(forms.Form):
+    """The manager's pilot list filters (GET)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All"))] + list(PilotStatus.choices), required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("All"))] + list(Channel.choices), required=False
+    )
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"),
+        queryset=Vendor.objects.order_by("name"),
+        required=False,
+        empty_label=_("All"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"

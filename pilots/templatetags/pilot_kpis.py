@@ -1,0 +1,48 @@
+from decimal import Decimal
+
+from django import template
+
+from pilots import presentation
+
+register = template.Library()
+
+
+@register.filter
+def kpi_label(key: str) -> str:
+    return str(presentation.KPI_LABELS.get(key, key))
+
+
+@register.filter
+def kpi_value(value: Decimal | None, key: str) -> str:
+    """`{{ line.result.value|kpi_value:line.key }}` → 88.12% / 35.00 min / €3.21."""
+    return presentation.format_kpi(key, value)
+
+
+@register.filter
+def kpi_direction(key: str) -> str:
+    return presentation.direction(key)
+
+
+@register.filter
+def status_label(status: str, is_over: bool = False) -> str:
+    return presentation.status_label(status, is_over=bool(is_over))
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    return presentation.STATUS_BADGES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def field_label(name: str) -> str:
+    return presentation.field_label(name)
+
+
+@register.filter
+def source_label(source: str) -> str:
+    return str(presentation.SOURCE_LABELS.get(source, source))
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)
