@@ -57,6 +57,8 @@ class AnsweredSelect(forms.NullBooleanSelect):
 
 
 class VendorForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Vendor
         fields = list(VENDOR_FIELDS)

@@ -529,6 +529,8 @@ def quote_write_error(*, rfq: Rfq, vendor: Vendor, by: User) -> ValidationError 
 
 
 def _check_write(*, rfq: Rfq, vendor: Vendor, by: User) -> None:
+    # Decide on the RFQ as it is now in the database, not on a copy a caller held.
+    rfq = Rfq.objects.get(pk=rfq.pk)
     error = quote_write_error(rfq=rfq, vendor=vendor, by=by)
     if error is not None:
         raise error
@@ -662,8 +664,12 @@ def quote_update(
 ) -> Quote:
     """Change a submitted quote: a new revision (+1), kept in history with who, when and the
     changed fields. Saving without a change makes no revision."""
+    quote = (
+        Quote.objects.select_for_update(of=("self",))
+        .select_related("rfq", "vendor")
+        .get(pk=quote.pk)
+    )
     _check_write(rfq=quote.rfq, vendor=quote.vendor, by=by)
-    quote = _locked(Quote, quote.pk)
     if quote.status != QuoteStatus.SUBMITTED:
         raise ValidationError({"status": _("This quote is a draft: save it or submit it first.")})
     changed = _apply(quote, data)
