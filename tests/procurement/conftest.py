@@ -1,5 +1,5 @@
 """The RFQ round under test: an open RFQ (e-mail + chat), vendors A and B invited, and
-fixed time (2 March 2026, deadline 16 March 17:00 Amsterdam)."""
+fixed time (2 March 2026, deadline 9 March 17:00 Amsterdam)."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -13,8 +13,8 @@ from tests.procurement.factories import QuoteFactory, RfqFactory
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=AMS)
-DEADLINE = datetime(2026, 3, 16, 17, 0, tzinfo=AMS)
-AFTER_DEADLINE = datetime(2026, 3, 16, 17, 1, tzinfo=AMS)
+DEADLINE = datetime(2026, 3, 9, 17, 0, tzinfo=AMS)
+AFTER_DEADLINE = datetime(2026, 3, 9, 17, 1, tzinfo=AMS)
 
 
 @pytest.fixture(autouse=True)
