@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 from pydantic import create_model
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
@@ -88,7 +89,7 @@ def vendor_create(request: HttpRequest, payload: VendorIn):
         vendor = services.vendor_create(by=request.auth, data=payload.dict())
     except ValidationError as exc:
         _reject(exc)
-    return 201, vendor
+    return Status(201, vendor)
 
 
 # --- RFQs ----------------------------------------------------------------------------------
@@ -310,7 +311,7 @@ def rfq_create(request: HttpRequest, payload: RfqIn):
         )
     except ValidationError as exc:
         _reject(exc, _rfq_field)
-    return 201, _rfq_out(rfq, request.auth, invitations=[])
+    return Status(201, _rfq_out(rfq, request.auth, invitations=[]))
 
 
 @router.get("/rfqs/{rfq_id}", response=RfqDetailOut)
@@ -340,7 +341,7 @@ def invitation_create(request: HttpRequest, rfq_id: int, payload: InvitationIn):
     out = _invitation_out(invitation)
     out["state"] = invitation.status
     out["warnings"] = [str(w) for w in services.invitation_warnings(rfq)]
-    return 201, out
+    return Status(201, out)
 
 
 # --- quotes --------------------------------------------------------------------------------
@@ -489,7 +490,7 @@ def quote_submit(request: HttpRequest, rfq_id: int, payload: QuoteIn):  # type: 
     except ValidationError as exc:
         _reject(exc, lambda f: "vendor_id" if f == "vendor" else f)
     quote = selectors.get_quote_for_user(request.auth, quote.pk)
-    return (201 if created else 200), _quote_out(quote, request.auth)
+    return Status(201 if created else 200, _quote_out(quote, request.auth))
 
 
 @router.get("/quotes/{quote_id}", response=QuoteOut)
