@@ -142,8 +142,10 @@ class RfqForm(forms.ModelForm):
             "reference": _("Leave empty to number it automatically."),
             "closes_at": _("00:00 means midnight."),
             "ih_employer_costs_pct": _("Typically 30–40% (cost article)."),
-            "ih_absence_pct": _("Vacation and sickness add about 10% on a full-time employee."),
-            "automation_deflection_pct": _("FAQ bots and scripts take 30–40% of simple questions."),
+            "ih_absence_pct": _("Vacation and sickness on a full-time employee: about 10%."),
+            "automation_deflection_pct": _(
+                "Share of simple questions FAQ bots and scripts take: typically 30–40%."
+            ),
         }
 
     def __init__(self, *args, **kwargs):

@@ -407,15 +407,16 @@ def invitation_warnings(rfq: Rfq) -> list[str]:
     """Not a block: the round can go on, but procurement should know (cost article: three
     quotes on the same scope)."""
     active = rfq.invitations.exclude(status=InvitationStatus.DECLINED).count()
-    if active < MINIMUM_INVITATIONS:
-        return [
-            _(
-                "Only %(count)s vendor is invited. Invite at least two, preferably three, "
-                "so the quotes can be compared on the same scope."
-            )
-            % {"count": active}
-        ]
-    return []
+    if active >= MINIMUM_INVITATIONS:
+        return []
+    if active == 0:
+        return [_("No vendor is invited yet. Invite at least two, preferably three.")]
+    return [
+        _(
+            "Only one vendor is invited. Invite at least two, preferably three, so the "
+            "quotes can be compared on the same scope."
+        )
+    ]
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from costing.engine import RiskItem as EngineRiskItem
 from procurement.display import format_field
 from procurement.forms import STATE_LABELS
 from procurement.models import Quote, RfqStatus
-from procurement.selectors import DeadlineState
+from procurement.selectors import DeadlineState, deadline_state
 
 register = template.Library()
 
@@ -92,3 +92,11 @@ def expected_cost(risk):
 @register.filter
 def basename(path: str) -> str:
     return (path or "").rsplit("/", 1)[-1]
+
+
+@register.filter
+def rfq_deadline_badge(rfq) -> str:
+    """The deadline state of an open RFQ (nothing once it is closed, awarded or cancelled)."""
+    if rfq.status not in (RfqStatus.OPEN, RfqStatus.DRAFT):
+        return ""
+    return deadline_badge(deadline_state(rfq))

@@ -54,7 +54,10 @@ def quote_a(rfq, vendor_a, invitation_a):
 @pytest.fixture
 def quote_b(rfq, vendor_b, invitation_b):
     return QuoteFactory(
-        rfq=rfq, vendor=vendor_b, pricing_model="per_ticket", hourly_rate=None,
+        rfq=rfq,
+        vendor=vendor_b,
+        pricing_model="per_ticket",
+        hourly_rate=None,
         per_ticket_rate=Decimal("1.50"),
     )
 

@@ -19,7 +19,12 @@ RFQ_BODY = {
     "term_months": 12,
     "channels": [
         {"channel": "email", "volume_per_month": 500, "aht_minutes": 10},
-        {"channel": "chat", "volume_per_month": 150, "aht_minutes": "10", "sla_response_minutes": 1},
+        {
+            "channel": "chat",
+            "volume_per_month": 150,
+            "aht_minutes": "10",
+            "sla_response_minutes": 1,
+        },
     ],
     "in_house": {"gross_salary_month": "2500", "employer_costs_pct": 35, "fte": 1},
 }
@@ -35,7 +40,12 @@ def _errors(response) -> dict:
 
 def test_no_credentials_is_401(api_as, rfq, quote_a):
     client = api_as(None)
-    for path in ("/api/v1/vendors", "/api/v1/rfqs", f"/api/v1/rfqs/{rfq.pk}", f"/api/v1/quotes/{quote_a.pk}"):
+    for path in (
+        "/api/v1/vendors",
+        "/api/v1/rfqs",
+        f"/api/v1/rfqs/{rfq.pk}",
+        f"/api/v1/quotes/{quote_a.pk}",
+    ):
         assert client.get(path).status_code == 401
     assert client.post("/api/v1/rfqs", RFQ_BODY).status_code == 401
 
@@ -48,7 +58,10 @@ def test_managers_read_but_do_not_write(api_as, manager, rfq, quote_a, vendor_b)
     assert client.get(f"/api/v1/quotes/{quote_a.pk}").status_code == 200
     assert client.post("/api/v1/vendors", {"name": "X", "region": "onshore"}).status_code == 403
     assert client.post("/api/v1/rfqs", RFQ_BODY).status_code == 403
-    assert client.post(f"/api/v1/rfqs/{rfq.pk}/invitations", {"vendor_id": vendor_b.pk}).status_code == 403
+    assert (
+        client.post(f"/api/v1/rfqs/{rfq.pk}/invitations", {"vendor_id": vendor_b.pk}).status_code
+        == 403
+    )
     assert (
         client.post(f"/api/v1/rfqs/{rfq.pk}/quotes", {"vendor_id": vendor_b.pk}).status_code == 403
     )
@@ -61,7 +74,10 @@ def test_vendors_cannot_use_procurement_endpoints(api_as, vendor_a_user, rfq, ve
     assert client.get("/api/v1/vendors").status_code == 403
     assert client.post("/api/v1/vendors", {"name": "X", "region": "onshore"}).status_code == 403
     assert client.post("/api/v1/rfqs", RFQ_BODY).status_code == 403
-    assert client.post(f"/api/v1/rfqs/{rfq.pk}/invitations", {"vendor_id": vendor_b.pk}).status_code == 403
+    assert (
+        client.post(f"/api/v1/rfqs/{rfq.pk}/invitations", {"vendor_id": vendor_b.pk}).status_code
+        == 403
+    )
 
 
 def test_another_vendor_gets_404_for_the_first_vendors_objects(
@@ -70,7 +86,9 @@ def test_another_vendor_gets_404_for_the_first_vendors_objects(
     client = api_as(vendor_b_user)
     assert client.get(f"/api/v1/rfqs/{rfq.pk}").status_code == 404
     assert client.get(f"/api/v1/rfqs/{rfq.pk}/quotes").status_code == 404
-    assert client.post(f"/api/v1/rfqs/{rfq.pk}/quotes", {"pricing_model": "hourly"}).status_code == 404
+    assert (
+        client.post(f"/api/v1/rfqs/{rfq.pk}/quotes", {"pricing_model": "hourly"}).status_code == 404
+    )
     assert client.get(f"/api/v1/quotes/{quote_a.pk}").status_code == 404
     assert client.get("/api/v1/rfqs").json() == []
     assert Quote.objects.count() == 1
@@ -94,7 +112,12 @@ def test_procurement_lists_and_creates_vendors(api_as, procurement_user, vendor_
     client = api_as(procurement_user)
     response = client.post(
         "/api/v1/vendors",
-        {"name": "Porto Support", "region": "nearshore", "country": "Portugal", "contact_email": "s@porto.example"},
+        {
+            "name": "Porto Support",
+            "region": "nearshore",
+            "country": "Portugal",
+            "contact_email": "s@porto.example",
+        },
     )
     assert response.status_code == 201
     body = response.json()
@@ -138,8 +161,18 @@ def test_procurement_creates_an_open_rfq_with_scope_and_baseline(api_as, procure
     assert body["status"] == "open"
     assert body["reference"] == "RFQ-2026-001"
     assert body["channels"] == [
-        {"channel": "chat", "volume_per_month": 150, "aht_minutes": "10.00", "sla_response_minutes": "1.00"},
-        {"channel": "email", "volume_per_month": 500, "aht_minutes": "10.00", "sla_response_minutes": None},
+        {
+            "channel": "chat",
+            "volume_per_month": 150,
+            "aht_minutes": "10.00",
+            "sla_response_minutes": "1.00",
+        },
+        {
+            "channel": "email",
+            "volume_per_month": 500,
+            "aht_minutes": "10.00",
+            "sla_response_minutes": None,
+        },
     ]
     assert body["in_house"]["gross_salary_month"] == "2500.00"
     assert body["in_house"]["employer_costs_pct"] == "35.00"
@@ -168,11 +201,23 @@ def test_an_rfq_may_be_created_as_a_draft(api_as, procurement_user):
         ({"quote_deadline": "2026-01-01T00:00:00+01:00"}, "quote_deadline"),
         ({"quote_deadline": "someday"}, "quote_deadline"),
         ({"channels": []}, "channels"),
-        ({"channels": [{"channel": "fax", "volume_per_month": 1, "aht_minutes": 1}]}, "channels.0.channel"),
-        ({"channels": [{"channel": "email", "volume_per_month": 0, "aht_minutes": 1}]}, "channels.0.volume_per_month"),
-        ({"channels": [{"channel": "email", "volume_per_month": 5, "aht_minutes": "ten"}]}, "channels.0.aht_minutes"),
+        (
+            {"channels": [{"channel": "fax", "volume_per_month": 1, "aht_minutes": 1}]},
+            "channels.0.channel",
+        ),
+        (
+            {"channels": [{"channel": "email", "volume_per_month": 0, "aht_minutes": 1}]},
+            "channels.0.volume_per_month",
+        ),
+        (
+            {"channels": [{"channel": "email", "volume_per_month": 5, "aht_minutes": "ten"}]},
+            "channels.0.aht_minutes",
+        ),
         ({"in_house": {"employer_costs_pct": -1}}, "in_house.employer_costs_pct"),
-        ({"in_house": {"productive_hours_per_fte_month": 0}}, "in_house.productive_hours_per_fte_month"),
+        (
+            {"in_house": {"productive_hours_per_fte_month": 0}},
+            "in_house.productive_hours_per_fte_month",
+        ),
         ({"targets": {"csat_pct": 101}}, "targets.csat_pct"),
         ({"status": "awarded"}, "status"),
         ({"days_per_week": 9}, "days_per_week"),
@@ -199,7 +244,9 @@ def test_a_vendor_lists_and_reads_the_rfqs_it_is_invited_to_without_the_baseline
     assert Invitation.objects.get(pk=invitation_a.pk).status == "viewed"
 
 
-def test_a_vendor_cannot_read_a_draft_rfq_it_is_invited_to(api_as, vendor_a_user, procurement_user, vendor_a):
+def test_a_vendor_cannot_read_a_draft_rfq_it_is_invited_to(
+    api_as, vendor_a_user, procurement_user, vendor_a
+):
     draft = RfqFactory(status="draft")
     Invitation.objects.create(rfq=draft, vendor=vendor_a, invited_by=procurement_user)
     assert api_as(vendor_a_user).get(f"/api/v1/rfqs/{draft.pk}").status_code == 404
@@ -238,8 +285,12 @@ def test_a_bad_invitation_is_422_naming_the_field(
         Invitation.objects.create(rfq=rfq, vendor=vendor_a, invited_by=procurement_user)
     if setup == "close":
         Rfq.objects.filter(pk=rfq.pk).update(status="closed")
-    body = {"missing": {}, "unknown": {"vendor_id": 999999}, "a": {"vendor_id": vendor_a.pk}}[vendor]
-    assert field in _errors(api_as(procurement_user).post(f"/api/v1/rfqs/{rfq.pk}/invitations", body))
+    body = {"missing": {}, "unknown": {"vendor_id": 999999}, "a": {"vendor_id": vendor_a.pk}}[
+        vendor
+    ]
+    assert field in _errors(
+        api_as(procurement_user).post(f"/api/v1/rfqs/{rfq.pk}/invitations", body)
+    )
     assert Invitation.objects.count() == (1 if setup == "invite" else 0)
 
 
@@ -254,7 +305,11 @@ def test_a_vendor_submits_then_revises_its_quote(api_as, vendor_a_user, rfq, inv
     )
     assert first.status_code == 201
     body = first.json()
-    assert (body["revision"], body["status"], body["vendor_id"]) == (1, "submitted", vendor_a_user.vendor_id)
+    assert (body["revision"], body["status"], body["vendor_id"]) == (
+        1,
+        "submitted",
+        vendor_a_user.vendor_id,
+    )
     assert (body["hourly_rate"], body["onboarding_fee"]) == ("18.00", "2000.00")
     assert "rate_flags" not in body or body["rate_flags"] is None
     assert body["risk"] is None
@@ -265,15 +320,23 @@ def test_a_vendor_submits_then_revises_its_quote(api_as, vendor_a_user, rfq, inv
     assert (second.json()["revision"], second.json()["hourly_rate"]) == (2, "17.50")
     assert second.json()["onboarding_fee"] == "2000.00"  # left out, kept
     quote = Quote.objects.get()
-    assert (quote.revision, quote.hourly_rate, quote.entered_by_procurement) == (2, Decimal("17.5"), False)
+    assert (quote.revision, quote.hourly_rate, quote.entered_by_procurement) == (
+        2,
+        Decimal("17.5"),
+        False,
+    )
 
     read = client.get(f"/api/v1/quotes/{quote.pk}").json()
     assert (read["id"], read["revision"], read["vendor_id"]) == (quote.pk, 2, quote.vendor_id)
 
 
-def test_procurement_enters_a_quote_with_vendor_id(api_as, procurement_user, rfq, invitation_b, vendor_b):
+def test_procurement_enters_a_quote_with_vendor_id(
+    api_as, procurement_user, rfq, invitation_b, vendor_b
+):
     client = api_as(procurement_user)
-    assert "vendor_id" in _errors(client.post(f"/api/v1/rfqs/{rfq.pk}/quotes", {"pricing_model": "hourly"}))
+    assert "vendor_id" in _errors(
+        client.post(f"/api/v1/rfqs/{rfq.pk}/quotes", {"pricing_model": "hourly"})
+    )
     response = client.post(
         f"/api/v1/rfqs/{rfq.pk}/quotes",
         {"vendor_id": vendor_b.pk, "pricing_model": "per_ticket", "per_ticket_rate": 2.5},
@@ -297,7 +360,9 @@ def test_procurement_enters_a_quote_with_vendor_id(api_as, procurement_user, rfq
     assert [q["vendor_id"] for q in listed] == [vendor_b.pk]
 
 
-def test_after_the_deadline_the_vendor_gets_422_naming_the_deadline(api_as, vendor_a_user, rfq, quote_a):
+def test_after_the_deadline_the_vendor_gets_422_naming_the_deadline(
+    api_as, vendor_a_user, rfq, quote_a
+):
     with time_machine.travel(AFTER_DEADLINE):
         response = api_as(vendor_a_user).post(f"/api/v1/rfqs/{rfq.pk}/quotes", {"hourly_rate": 12})
     assert "quote_deadline" in _errors(response)
@@ -314,24 +379,36 @@ def test_after_the_deadline_the_vendor_gets_422_naming_the_deadline(api_as, vend
         ({"pricing_model": "hourly", "hourly_rate": -1}, "hourly_rate"),
         ({"pricing_model": "hourly", "hourly_rate": "eighteen"}, "hourly_rate"),
         ({"pricing_model": "hourly", "hourly_rate": "NaN"}, "hourly_rate"),
-        ({"pricing_model": "hourly", "hourly_rate": 18, "min_availability_pct": 101}, "min_availability_pct"),
+        (
+            {"pricing_model": "hourly", "hourly_rate": 18, "min_availability_pct": 101},
+            "min_availability_pct",
+        ),
         ({"pricing_model": "hourly", "hourly_rate": 18, "agents_offered": 0}, "agents_offered"),
         ({"pricing_model": "hourly", "hourly_rate": 18, "scale_up_days": -3}, "scale_up_days"),
         ({"pricing_model": "hourly", "hourly_rate": 18, "dpa": "perhaps"}, "dpa"),
-        ({"pricing_model": "hourly", "hourly_rate": 18, "knowledge_base_owner": "x"}, "knowledge_base_owner"),
+        (
+            {"pricing_model": "hourly", "hourly_rate": 18, "knowledge_base_owner": "x"},
+            "knowledge_base_owner",
+        ),
         ({"pricing_model": "hourly", "hourly_rate": 18, "vendor_id": 999999}, "vendor_id"),
     ],
 )
-def test_each_bad_quote_value_is_422_naming_the_field(api_as, vendor_a_user, rfq, invitation_a, body, field):
+def test_each_bad_quote_value_is_422_naming_the_field(
+    api_as, vendor_a_user, rfq, invitation_a, body, field
+):
     assert field in _errors(api_as(vendor_a_user).post(f"/api/v1/rfqs/{rfq.pk}/quotes", body))
     assert not Quote.objects.exists()
 
 
 def test_a_vendor_that_is_not_invited_cannot_post_a_quote(api_as, rfq, procurement_user, vendor_b):
     # Invited to the RFQ but declined: 422 naming the vendor.
-    Invitation.objects.create(rfq=rfq, vendor=vendor_b, invited_by=procurement_user, status="declined")
+    Invitation.objects.create(
+        rfq=rfq, vendor=vendor_b, invited_by=procurement_user, status="declined"
+    )
     user = VendorUserFactory(vendor=vendor_b, email="second@beta.example")
-    response = api_as(user).post(f"/api/v1/rfqs/{rfq.pk}/quotes", {"pricing_model": "hourly", "hourly_rate": 5})
+    response = api_as(user).post(
+        f"/api/v1/rfqs/{rfq.pk}/quotes", {"pricing_model": "hourly", "hourly_rate": 5}
+    )
     assert "vendor_id" in _errors(response)
 
 

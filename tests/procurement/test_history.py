@@ -66,7 +66,9 @@ def test_procurement_reads_the_submitted_revisions_not_the_drafts(revised, procu
 
 
 def test_the_history_page_lists_each_revision_and_its_changes(revised, procurement_client):
-    html = procurement_client.get(reverse("procurement:quote_history", args=[revised.pk])).content.decode()
+    html = procurement_client.get(
+        reverse("procurement:quote_history", args=[revised.pk])
+    ).content.decode()
     for revision in (1, 2, 3):
         assert f'data-revision="{revision}"' in html
     assert 'data-revision="0"' not in html
@@ -80,7 +82,9 @@ def test_the_history_page_lists_each_revision_and_its_changes(revised, procureme
 
 
 def test_the_vendor_sees_procurement_as_a_role_not_a_name(revised, vendor_a_client):
-    html = vendor_a_client.get(reverse("procurement:quote_history", args=[revised.pk])).content.decode()
+    html = vendor_a_client.get(
+        reverse("procurement:quote_history", args=[revised.pk])
+    ).content.decode()
     row3 = html.split('data-revision="3"')[1].split("</tr>")[0]
     assert "Bea Buyer" not in row3
     assert "Procurement" in row3
@@ -96,7 +100,9 @@ def test_an_old_revision_is_readable_as_it_was(revised, procurement_client, proc
     assert "The current revision is 3." in html
 
 
-def test_procurement_cannot_open_a_vendors_draft_version(revised, vendor_a_user, procurement_client):
+def test_procurement_cannot_open_a_vendors_draft_version(
+    revised, vendor_a_user, procurement_client
+):
     draft = selectors.quote_history(quote=revised, user=vendor_a_user)[0]
     url = reverse("procurement:quote_revision", args=[revised.pk, draft.history_id])
     assert procurement_client.get(url).status_code == 404

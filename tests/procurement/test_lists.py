@@ -88,9 +88,13 @@ def test_the_vendor_list_counts_in_constant_queries(
 def test_the_portal_lists_only_the_vendors_own_invitations_in_constant_queries(
     many_rfqs, vendor_a_client, vendor_b_user, django_assert_max_num_queries
 ):
-    Invitation.objects.create(rfq=many_rfqs[0], vendor=vendor_b_user.vendor, invited_by=many_rfqs[0].owner)
+    Invitation.objects.create(
+        rfq=many_rfqs[0], vendor=vendor_b_user.vendor, invited_by=many_rfqs[0].owner
+    )
     draft = RfqFactory(status="draft")
-    Invitation.objects.create(rfq=draft, vendor=many_rfqs[0].quotes.get().vendor, invited_by=draft.owner)
+    Invitation.objects.create(
+        rfq=draft, vendor=many_rfqs[0].quotes.get().vendor, invited_by=draft.owner
+    )
     url = reverse("procurement:portal")
     with django_assert_max_num_queries(MAX_QUERIES):
         html = vendor_a_client.get(url).content.decode()

@@ -51,7 +51,9 @@ def _template(**overrides):
     return data
 
 
-def test_a_vendor_saves_a_draft_then_submits_then_revises(rfq, invitation_a, vendor_a_client, vendor_a_user):
+def test_a_vendor_saves_a_draft_then_submits_then_revises(
+    rfq, invitation_a, vendor_a_client, vendor_a_user
+):
     start = reverse("procurement:portal_quote", args=[rfq.pk])
     form = vendor_a_client.get(start)
     assert form.status_code == 200
@@ -63,7 +65,9 @@ def test_a_vendor_saves_a_draft_then_submits_then_revises(rfq, invitation_a, ven
     assert response["Location"] == reverse("procurement:quote_detail", args=[quote.pk])
     assert (quote.status, quote.revision, quote.pricing_model) == ("draft", 0, "hourly")
     # The start page now leads to the existing quote.
-    assert vendor_a_client.get(start)["Location"] == reverse("procurement:quote_edit", args=[quote.pk])
+    assert vendor_a_client.get(start)["Location"] == reverse(
+        "procurement:quote_edit", args=[quote.pk]
+    )
 
     edit = reverse("procurement:quote_edit", args=[quote.pk])
     vendor_a_client.post(edit, _template())
@@ -74,7 +78,9 @@ def test_a_vendor_saves_a_draft_then_submits_then_revises(rfq, invitation_a, ven
     quote.refresh_from_db()
     assert (quote.revision, quote.hourly_rate) == (2, Decimal("17.50"))
 
-    detail = vendor_a_client.get(reverse("procurement:quote_detail", args=[quote.pk])).content.decode()
+    detail = vendor_a_client.get(
+        reverse("procurement:quote_detail", args=[quote.pk])
+    ).content.decode()
     assert "Revision 2" in detail
     assert "Every checklist item is answered." in detail
 
@@ -114,7 +120,10 @@ def test_each_bad_value_is_sent_back_naming_the_field(
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("offer.pdf", b"MZ\x90\x00 an executable"), "This file is not a PDF document"),
+        (
+            SimpleUploadedFile("offer.pdf", b"MZ\x90\x00 an executable"),
+            "This file is not a PDF document",
+        ),
         (SimpleUploadedFile("offer.docx", PDF), "Upload the offer as a PDF file (.pdf)."),
         (
             SimpleUploadedFile("offer.pdf", PDF + b"0" * (10 * 1024 * 1024 + 1)),
@@ -151,7 +160,9 @@ def test_after_the_deadline_the_edit_page_is_closed_to_the_vendor(quote_a, vendo
     with time_machine.travel(AFTER_DEADLINE):
         edit = reverse("procurement:quote_edit", args=[quote_a.pk])
         response = vendor_a_client.get(edit, follow=True)
-        assert response.redirect_chain[-1][0] == reverse("procurement:quote_detail", args=[quote_a.pk])
+        assert response.redirect_chain[-1][0] == reverse(
+            "procurement:quote_detail", args=[quote_a.pk]
+        )
         assert "The quote deadline passed on" in response.content.decode()
         assert 'id="edit-quote"' not in response.content.decode()
 
@@ -189,7 +200,9 @@ def test_after_the_deadline_procurement_enters_a_quote_for_a_vendor(
     )
 
 
-def test_procurement_cannot_enter_a_quote_for_an_uninvited_vendor(rfq, vendor_b, procurement_client):
+def test_procurement_cannot_enter_a_quote_for_an_uninvited_vendor(
+    rfq, vendor_b, procurement_client
+):
     response = procurement_client.post(
         reverse("procurement:quote_enter", args=[rfq.pk]), {**_template(), "vendor": vendor_b.pk}
     )
@@ -202,8 +215,19 @@ def test_procurement_cannot_enter_a_quote_for_an_uninvited_vendor(rfq, vendor_b,
 
 def test_the_quote_page_shows_sections_gaps_flags_and_deadline(rfq, quote_b, procurement_client):
     RiskItem.objects.create(quote=quote_b, name="Data leak", probability_pct=10, impact=50000)
-    html = procurement_client.get(reverse("procurement:quote_detail", args=[quote_b.pk])).content.decode()
-    for section in ("pricing", "onboarding", "technology", "management", "sla", "commercial", "exit", "gdpr"):
+    html = procurement_client.get(
+        reverse("procurement:quote_detail", args=[quote_b.pk])
+    ).content.decode()
+    for section in (
+        "pricing",
+        "onboarding",
+        "technology",
+        "management",
+        "sla",
+        "commercial",
+        "exit",
+        "gdpr",
+    ):
         assert f'data-section="{section}"' in html
     # Beta Support is offshore (€0.50–2/ticket): €1.50 is inside the band.
     assert "Rates are within the vendor's region band." in html
@@ -218,7 +242,9 @@ def test_the_quote_page_shows_sections_gaps_flags_and_deadline(rfq, quote_b, pro
 
 def test_a_rate_outside_the_band_is_flagged_with_the_band(rfq, quote_a, procurement_client):
     Quote.objects.filter(pk=quote_a.pk).update(hourly_rate=Decimal("30"))
-    html = procurement_client.get(reverse("procurement:quote_detail", args=[quote_a.pk])).content.decode()
+    html = procurement_client.get(
+        reverse("procurement:quote_detail", args=[quote_a.pk])
+    ).content.decode()
     assert 'data-rate-flag="above_market"' in html
     assert "€30.00 an hour; the nearshore band is €12.00–€25.00" in html
 
@@ -226,7 +252,9 @@ def test_a_rate_outside_the_band_is_flagged_with_the_band(rfq, quote_a, procurem
 def test_a_vendor_never_sees_the_risk_register_rate_flags_or_other_vendors(
     rfq, quote_a, quote_b, vendor_a_client
 ):
-    RiskItem.objects.create(quote=quote_a, name="Vendor dependency", probability_pct=10, impact=8000)
+    RiskItem.objects.create(
+        quote=quote_a, name="Vendor dependency", probability_pct=10, impact=8000
+    )
     Quote.objects.filter(pk=quote_a.pk).update(hourly_rate=Decimal("30"))
     pages = [
         reverse("procurement:quote_detail", args=[quote_a.pk]),
@@ -259,7 +287,10 @@ def test_a_vendor_declines_with_a_reason(rfq, invitation_a, vendor_a_client):
     assert Invitation.objects.get(pk=invitation_a.pk).status == "invited"
     vendor_a_client.post(url, {"reason": "No capacity in March"})
     invitation_a.refresh_from_db()
-    assert (invitation_a.status, invitation_a.decline_reason) == ("declined", "No capacity in March")
+    assert (invitation_a.status, invitation_a.decline_reason) == (
+        "declined",
+        "No capacity in March",
+    )
 
 
 # --- risk register ---------------------------------------------------------------------------
@@ -271,13 +302,19 @@ def test_procurement_adds_edits_and_removes_risks(quote_a, procurement_client):
         {"name": "Data leak", "probability_pct": "5", "impact": "50000"},
     )
     risk = RiskItem.objects.get()
-    assert (risk.quote, risk.probability_pct, risk.impact) == (quote_a, Decimal("5"), Decimal("50000"))
+    assert (risk.quote, risk.probability_pct, risk.impact) == (
+        quote_a,
+        Decimal("5"),
+        Decimal("50000"),
+    )
     procurement_client.post(
         reverse("procurement:risk_update", args=[risk.pk]),
         {"name": "Data leak", "probability_pct": "10", "impact": "50000"},
     )
     assert RiskItem.objects.get().probability_pct == Decimal("10")
-    html = procurement_client.get(reverse("procurement:quote_detail", args=[quote_a.pk])).content.decode()
+    html = procurement_client.get(
+        reverse("procurement:quote_detail", args=[quote_a.pk])
+    ).content.decode()
     assert 'id="risk-total">€5,000.00' in html
     procurement_client.post(reverse("procurement:risk_delete", args=[risk.pk]))
     assert not RiskItem.objects.exists()
@@ -295,8 +332,12 @@ def test_a_bad_risk_is_sent_back_naming_the_field(quote_a, procurement_client):
 
 def test_managers_read_the_risk_register_but_cannot_change_it(quote_a, manager_client):
     risk = RiskItem.objects.create(quote=quote_a, name="Data leak", probability_pct=5, impact=1000)
-    html = manager_client.get(reverse("procurement:quote_detail", args=[quote_a.pk])).content.decode()
+    html = manager_client.get(
+        reverse("procurement:quote_detail", args=[quote_a.pk])
+    ).content.decode()
     assert "Data leak" in html
     assert reverse("procurement:risk_update", args=[risk.pk]) not in html
-    assert manager_client.post(reverse("procurement:risk_delete", args=[risk.pk])).status_code == 403
+    assert (
+        manager_client.post(reverse("procurement:risk_delete", args=[risk.pk])).status_code == 403
+    )
     assert RiskItem.objects.exists()

@@ -62,7 +62,9 @@ def test_procurement_creates_an_rfq_with_its_scope(procurement_client, procureme
     assert rfq.coverage_hours_per_week == Decimal("98")
     assert rfq.ih_absence_pct == Decimal("10")
     assert rfq.target_aht_minutes is None
-    assert {(c.channel, c.volume_per_month, c.sla_response_minutes) for c in rfq.channels.all()} == {
+    assert {
+        (c.channel, c.volume_per_month, c.sla_response_minutes) for c in rfq.channels.all()
+    } == {
         ("email", 500, Decimal("240")),
         ("chat", 900, Decimal("1")),
     }
@@ -162,7 +164,7 @@ def test_inviting_one_vendor_warns_but_invites(rfq, procurement_client, vendor_a
         reverse("procurement:rfq_invite", args=[rfq.pk]), {"vendors": [vendor_a.pk]}, follow=True
     )
     html = response.content.decode()
-    assert "Only 1 vendor is invited" in html
+    assert "Only one vendor is invited" in html
     assert 'id="too-few-invited"' in html
     assert Invitation.objects.filter(rfq=rfq, vendor=vendor_a).exists()
 
@@ -176,7 +178,9 @@ def test_no_invitations_after_closing_through_the_page(rfq, procurement_client, 
     assert not Invitation.objects.exists()
 
 
-def test_open_close_award_through_the_page(procurement_client, procurement_user, vendor_a, vendor_b):
+def test_open_close_award_through_the_page(
+    procurement_client, procurement_user, vendor_a, vendor_b
+):
     from tests.procurement.factories import RfqFactory
 
     rfq = RfqFactory(owner=procurement_user, status="draft")

@@ -32,21 +32,28 @@ def test_a_vendor_never_gets_another_vendors_quote(quote_a, quote_b, rfq, vendor
         selectors.get_quote_for_user(vendor_b_user, quote_a.pk)
 
 
-def test_a_vendors_unsent_draft_is_sealed_from_procurement(draft_a, quote_b, rfq, procurement_user, vendor_a_user):
+def test_a_vendors_unsent_draft_is_sealed_from_procurement(
+    draft_a, quote_b, rfq, procurement_user, vendor_a_user
+):
     assert list(selectors.quotes_for_rfq(rfq=rfq, user=procurement_user)) == [quote_b]
     with pytest.raises(Http404):
         selectors.get_quote_for_user(procurement_user, draft_a.pk)
     assert selectors.get_quote_for_user(vendor_a_user, draft_a.pk) == draft_a
 
 
-def test_a_draft_procurement_entered_itself_is_visible_to_it(rfq, vendor_a, invitation_a, procurement_user):
+def test_a_draft_procurement_entered_itself_is_visible_to_it(
+    rfq, vendor_a, invitation_a, procurement_user
+):
     quote = QuoteFactory(rfq=rfq, vendor=vendor_a, draft=True, entered_by_procurement=True)
     assert selectors.get_quote_for_user(procurement_user, quote.pk) == quote
 
 
-def test_the_invitation_state_follows_the_quote(rfq, invitation_a, invitation_b, draft_a, procurement_user, vendor_a_user):
+def test_the_invitation_state_follows_the_quote(
+    rfq, invitation_a, invitation_b, draft_a, procurement_user, vendor_a_user
+):
     states = {
-        i.vendor.name: i.state for i in selectors.invitations_for_rfq(rfq=rfq, user=procurement_user)
+        i.vendor.name: i.state
+        for i in selectors.invitations_for_rfq(rfq=rfq, user=procurement_user)
     }
     assert states == {"Alpha Contact": "draft", "Beta Support": "invited"}
     # A vendor gets only its own row.
@@ -66,7 +73,9 @@ def test_submitted_quotes_for_comparison_fetch_what_the_engine_needs_in_three_qu
     assert {q.pk for q in quotes} == {quote_b.pk}  # vendor A's draft is not compared
 
 
-def test_rate_flag_filter_matches_the_engines_bands(rfq, vendor_a, vendor_b, invitation_a, invitation_b, procurement_user):
+def test_rate_flag_filter_matches_the_engines_bands(
+    rfq, vendor_a, vendor_b, invitation_a, invitation_b, procurement_user
+):
     cheap = QuoteFactory(rfq=rfq, vendor=vendor_a, hourly_rate=9)  # nearshore band €12–25/h
     fair = QuoteFactory(rfq=rfq, vendor=vendor_b, hourly_rate=6)  # offshore band €4–8/h
     assert list(selectors.quote_list(user=procurement_user, rate_flag="below_market")) == [cheap]

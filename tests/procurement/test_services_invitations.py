@@ -58,7 +58,9 @@ def test_a_failed_send_is_released_for_a_retry(
     rfq, vendor_a, vendor_a_user, procurement_user, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError),
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
         invitation = services.invitation_create(rfq=rfq, vendor=vendor_a, by=procurement_user)
@@ -113,7 +115,9 @@ def test_a_vendor_is_invited_once(rfq, invitation_a, vendor_a, procurement_user)
     assert Invitation.objects.count() == 1
 
 
-def test_a_vendor_that_declined_may_be_invited_again(rfq, invitation_a, vendor_a_user, procurement_user):
+def test_a_vendor_that_declined_may_be_invited_again(
+    rfq, invitation_a, vendor_a_user, procurement_user
+):
     services.invitation_decline(invitation=invitation_a, by=vendor_a_user, reason="Too busy")
     services.invitation_create(rfq=rfq, vendor=invitation_a.vendor, by=procurement_user)
     invitation_a.refresh_from_db()

@@ -22,7 +22,9 @@ def _pdf(name="offer.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def test_a_draft_is_revision_0_and_submitting_makes_revision_1(rfq, vendor_a, invitation_a, vendor_a_user):
+def test_a_draft_is_revision_0_and_submitting_makes_revision_1(
+    rfq, vendor_a, invitation_a, vendor_a_user
+):
     quote = services.quote_save_draft(
         rfq=rfq, vendor=vendor_a, by=vendor_a_user, data={"pricing_model": "hourly"}
     )
@@ -44,7 +46,9 @@ def test_a_draft_is_revision_0_and_submitting_makes_revision_1(rfq, vendor_a, in
     assert Invitation.objects.get(pk=invitation_a.pk).status == "viewed"
 
 
-def test_every_change_after_submission_is_a_new_revision(rfq, vendor_a, invitation_a, vendor_a_user):
+def test_every_change_after_submission_is_a_new_revision(
+    rfq, vendor_a, invitation_a, vendor_a_user
+):
     quote = services.quote_submit(
         rfq=rfq, vendor=vendor_a, by=vendor_a_user, data=COMPLETE_TEMPLATE
     )
@@ -154,7 +158,9 @@ def test_after_the_deadline_a_vendor_can_neither_submit_nor_change(
     assert not Quote.objects.filter(vendor=vendor_b).exists()
 
 
-def test_just_before_the_deadline_a_vendor_may_still_submit(rfq, vendor_a, invitation_a, vendor_a_user):
+def test_just_before_the_deadline_a_vendor_may_still_submit(
+    rfq, vendor_a, invitation_a, vendor_a_user
+):
     with time_machine.travel(rfq.quote_deadline):
         quote = services.quote_submit(
             rfq=rfq, vendor=vendor_a, by=vendor_a_user, data=COMPLETE_TEMPLATE
@@ -175,13 +181,19 @@ def test_after_the_deadline_procurement_may_still_enter_a_quote_for_a_vendor(
     assert quote.history.first().history_user == procurement_user
 
 
-def test_procurement_may_enter_a_quote_on_a_closed_rfq(rfq, vendor_b, invitation_b, procurement_user):
+def test_procurement_may_enter_a_quote_on_a_closed_rfq(
+    rfq, vendor_b, invitation_b, procurement_user
+):
     services.rfq_close(rfq=rfq, by=procurement_user)
-    quote = services.quote_submit(rfq=rfq, vendor=vendor_b, by=procurement_user, data=COMPLETE_TEMPLATE)
+    quote = services.quote_submit(
+        rfq=rfq, vendor=vendor_b, by=procurement_user, data=COMPLETE_TEMPLATE
+    )
     assert quote.status == "submitted"
 
 
-def test_a_vendor_cannot_change_its_quote_once_the_rfq_is_closed(rfq, quote_a, vendor_a_user, procurement_user):
+def test_a_vendor_cannot_change_its_quote_once_the_rfq_is_closed(
+    rfq, quote_a, vendor_a_user, procurement_user
+):
     services.rfq_close(rfq=rfq, by=procurement_user)
     with pytest.raises(ValidationError) as exc:
         services.quote_update(quote=quote_a, by=vendor_a_user, data={"hourly_rate": 10})
@@ -210,7 +222,9 @@ def test_a_vendor_that_declined_cannot_quote(rfq, vendor_a, invitation_a, vendor
     assert "vendor" in exc.value.message_dict
 
 
-def test_a_vendor_cannot_write_another_vendors_quote(rfq, quote_a, vendor_a, invitation_a, vendor_b_user):
+def test_a_vendor_cannot_write_another_vendors_quote(
+    rfq, quote_a, vendor_a, invitation_a, vendor_b_user
+):
     with pytest.raises(PermissionDenied):
         services.quote_update(quote=quote_a, by=vendor_b_user, data={"hourly_rate": 1})
     with pytest.raises(PermissionDenied):
@@ -246,9 +260,13 @@ def test_a_pdf_offer_document_is_attached(rfq, vendor_a, invitation_a, vendor_a_
 @pytest.mark.parametrize(
     "upload",
     [
-        SimpleUploadedFile("offer.pdf", b"PK\x03\x04 a zip renamed", content_type="application/pdf"),
+        SimpleUploadedFile(
+            "offer.pdf", b"PK\x03\x04 a zip renamed", content_type="application/pdf"
+        ),
         SimpleUploadedFile("offer.docx", PDF, content_type="application/pdf"),
-        SimpleUploadedFile("offer.pdf", PDF + b"0" * (10 * 1024 * 1024), content_type="application/pdf"),
+        SimpleUploadedFile(
+            "offer.pdf", PDF + b"0" * (10 * 1024 * 1024), content_type="application/pdf"
+        ),
     ],
     ids=["not-a-pdf", "wrong-extension", "over-10-mb"],
 )
@@ -279,7 +297,9 @@ def test_procurement_keeps_the_risk_register(quote_a, procurement_user, manager,
         by=procurement_user,
         data={"name": "Data leak", "probability_pct": Decimal("5"), "impact": Decimal("50000")},
     )
-    services.risk_item_update(risk=risk, by=procurement_user, data={"probability_pct": Decimal("10")})
+    services.risk_item_update(
+        risk=risk, by=procurement_user, data={"probability_pct": Decimal("10")}
+    )
     assert RiskItem.objects.get(pk=risk.pk).probability_pct == Decimal("10")
     for user in (manager, vendor_a_user):
         with pytest.raises(PermissionDenied):

@@ -195,7 +195,9 @@ def test_no_award_of_another_rfqs_quote(rfq, procurement_user, vendor_a):
     assert Rfq.objects.get(pk=rfq.pk).awarded_quote is None
 
 
-def test_an_awarded_rfq_cannot_be_cancelled_or_awarded_again(rfq, quote_a, quote_b, procurement_user):
+def test_an_awarded_rfq_cannot_be_cancelled_or_awarded_again(
+    rfq, quote_a, quote_b, procurement_user
+):
     services.rfq_close(rfq=rfq, by=procurement_user)
     services.rfq_award(rfq=rfq, quote=quote_a, by=procurement_user)
     with pytest.raises(ValidationError):

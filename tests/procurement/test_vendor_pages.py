@@ -35,7 +35,10 @@ def test_procurement_adds_a_vendor(procurement_client):
     [
         ({"name": "", "region": "onshore"}, "This field is required."),
         ({"name": "X", "region": "moon"}, "Select a valid choice."),
-        ({"name": "X", "region": "onshore", "contact_email": "nope"}, "Enter a valid email address."),
+        (
+            {"name": "X", "region": "onshore", "contact_email": "nope"},
+            "Enter a valid email address.",
+        ),
         ({"name": "Alpha Contact", "region": "onshore"}, "Vendor with this Name already exists."),
     ],
 )
@@ -71,7 +74,9 @@ def test_procurement_adds_a_vendor_user_who_gets_a_set_password_link(
     assert message.to == ["desk@alpha.example"]
     assert "/accounts/reset/" in message.body
     assert "/accounts/reset/" in message.alternatives[0][0]
-    html = procurement_client.get(reverse("procurement:vendor_detail", args=[vendor_a.pk])).content.decode()
+    html = procurement_client.get(
+        reverse("procurement:vendor_detail", args=[vendor_a.pk])
+    ).content.decode()
     assert "desk@alpha.example" in html
 
 
