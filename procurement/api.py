@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import create_model
+from pydantic import create_model, field_validator
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError
@@ -24,7 +24,7 @@ from costing.engine.numbers import s2_or_none
 
 from . import selectors, services
 from .checks import quote_gaps, quote_rate_flags, quote_risk
-from .models import Quote, Rfq, Vendor
+from .models import Quote, Rfq, RfqStatus, Vendor
 from .quote_template import TEMPLATE_FIELDS
 
 router = Router(tags=["procurement"])
@@ -47,6 +47,17 @@ def _reject(exc: ValidationError, rename: Callable[[str], str] = lambda f: f) ->
     raise ApiValidationError(errors) from exc
 
 
+class ApiIn(Schema):
+    """Request bodies: text may not hold NUL characters (the database refuses them)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Null characters are not allowed.")
+        return value
+
+
 # --- vendors -------------------------------------------------------------------------------
 
 
@@ -62,7 +73,7 @@ class VendorOut(Schema):
     other_certifications: str
 
 
-class VendorIn(Schema):
+class VendorIn(ApiIn):
     name: str
     region: Literal["offshore", "nearshore", "onshore"]
     country: str = ""
@@ -95,14 +106,14 @@ def vendor_create(request: HttpRequest, payload: VendorIn):
 # --- RFQs ----------------------------------------------------------------------------------
 
 
-class ChannelIn(Schema):
+class ChannelIn(ApiIn):
     channel: Literal["email", "chat", "phone"]
     volume_per_month: int
     aht_minutes: Decimal
     sla_response_minutes: Decimal | None = None
 
 
-class TargetsIn(Schema):
+class TargetsIn(ApiIn):
     csat_pct: Decimal = Decimal("85")
     frt_minutes: Decimal = Decimal("60")
     aht_minutes: Decimal | None = None
@@ -110,7 +121,7 @@ class TargetsIn(Schema):
     cost_per_ticket: Decimal | None = None
 
 
-class InHouseIn(Schema):
+class InHouseIn(ApiIn):
     gross_salary_month: Decimal = Decimal("2500")
     employer_costs_pct: Decimal = Decimal("35")
     overhead_per_fte_month: Decimal = Decimal("0")
@@ -121,7 +132,7 @@ class InHouseIn(Schema):
     fte: Decimal | None = None
 
 
-class RfqIn(Schema):
+class RfqIn(ApiIn):
     title: str
     reference: str = ""
     description: str = ""
@@ -206,7 +217,7 @@ class RfqDetailOut(RfqOut):
     invitations: list[InvitationOut] = Field(description="A vendor sees only its own.")
 
 
-class InvitationIn(Schema):
+class InvitationIn(ApiIn):
     vendor_id: int
 
 
@@ -294,7 +305,9 @@ def _invitation_out(invitation) -> dict[str, Any]:
 def rfq_list(request: HttpRequest, status: str = "", q: str = ""):
     """RFQs: all for procurement and managers; a vendor's own invitations (never drafts)."""
     check_role(request.auth, READERS)
-    rfqs = selectors.rfq_list(user=request.auth, search=q, status=status)
+    if status and status not in RfqStatus.values:
+        raise ApiValidationError({"status": f"One of {', '.join(RfqStatus.values)}."})
+    rfqs = selectors.rfq_list(user=request.auth, search=q.replace("\x00", ""), status=status)
     return [_rfq_out(rfq, request.auth) for rfq in rfqs]
 
 
@@ -374,7 +387,7 @@ def _out_type(name: str) -> Any:
 # The standard template's fields, built from the model so the API cannot drift from it.
 QuoteIn = create_model(
     "QuoteIn",
-    __base__=Schema,
+    __base__=ApiIn,
     vendor_id=(
         int | None,
         Field(None, description="Procurement only: the vendor the quote is entered for."),

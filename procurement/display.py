@@ -69,7 +69,7 @@ def rate_flag_rows(quote: Quote) -> list[RateFlagRow]:
         text = _("%(value)s %(unit)s; the %(region)s band is %(low)s–%(high)s") % {
             "value": format_eur(flag.value),
             "unit": unit,
-            "region": quote.vendor.get_region_display().lower(),
+            "region": quote.vendor.get_region_display(),
             "low": format_eur(flag.band_low),
             "high": format_eur(flag.band_high),
         }

@@ -246,7 +246,7 @@ def test_a_rate_outside_the_band_is_flagged_with_the_band(rfq, quote_a, procurem
         reverse("procurement:quote_detail", args=[quote_a.pk])
     ).content.decode()
     assert 'data-rate-flag="above_market"' in html
-    assert "€30.00 an hour; the nearshore band is €12.00–€25.00" in html
+    assert "€30.00 an hour; the Nearshore band is €12.00–€25.00" in html
 
 
 def test_a_vendor_never_sees_the_risk_register_rate_flags_or_other_vendors(
