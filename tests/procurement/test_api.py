@@ -425,9 +425,13 @@ def test_the_openapi_document_describes_exactly_the_procurement_paths(api_as, pr
     }
 
 
-def test_nul_characters_and_unknown_filters_are_422_not_500(api_as, procurement_user, rfq, invitation_a, vendor_a_user):
+def test_nul_characters_and_unknown_filters_are_422_not_500(
+    api_as, procurement_user, rfq, invitation_a, vendor_a_user
+):
     client = api_as(procurement_user)
-    assert "name" in _errors(client.post("/api/v1/vendors", {"name": "A\x00B", "region": "onshore"}))
+    assert "name" in _errors(
+        client.post("/api/v1/vendors", {"name": "A\x00B", "region": "onshore"})
+    )
     assert "title" in _errors(client.post("/api/v1/rfqs", {**RFQ_BODY, "title": "x\x00"}))
     assert "status" in _errors(client.get("/api/v1/rfqs", status="sealed"))
     assert client.get("/api/v1/rfqs", q="web\x00shop").status_code == 200
