@@ -413,10 +413,6 @@ def get_quote_revision(*, quote: Quote, user, history_id: int):
     raise Http404
 
 
-def risks_for_quote(quote: Quote) -> list[RiskItem]:
-    return list(quote.risks.all())
-
-
 __all__ = [
     "INVITATION_STATES",
     "deadline_state",

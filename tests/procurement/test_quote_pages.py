@@ -341,3 +341,15 @@ def test_managers_read_the_risk_register_but_cannot_change_it(quote_a, manager_c
         manager_client.post(reverse("procurement:risk_delete", args=[risk.pk])).status_code == 403
     )
     assert RiskItem.objects.exists()
+
+
+def test_saving_the_form_unchanged_makes_no_new_revision(rfq, invitation_a, vendor_a_client):
+    start = reverse("procurement:portal_quote", args=[rfq.pk])
+    vendor_a_client.post(start, _template())
+    quote = Quote.objects.get()
+    response = vendor_a_client.post(
+        reverse("procurement:quote_edit", args=[quote.pk]), _template(action="update"), follow=True
+    )
+    assert "Nothing changed: no new revision was made." in response.content.decode()
+    quote.refresh_from_db()
+    assert quote.revision == 1

@@ -258,3 +258,22 @@ def test_managers_read_the_rfq_page_without_any_write_controls(rfq, invitation_a
     assert 'id="invite-form"' not in html
     assert 'id="close-rfq"' not in html
     assert "Enter a quote for a vendor" not in html
+
+
+def test_procurement_emails_an_invitation_again(
+    rfq, invitation_a, vendor_a_user, procurement_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = procurement_client.post(
+            reverse("procurement:invitation_resend", args=[rfq.pk, invitation_a.pk]), follow=True
+        )
+    assert "The invitation is e-mailed again to Alpha Contact." in response.content.decode()
+    assert [m.to for m in mail.outbox] == [[vendor_a_user.email]]
+    invitation_a.refresh_from_db()
+    assert invitation_a.notified_at is not None
+
+
+def test_an_invitation_of_another_rfq_is_not_found_here(rfq, procurement_client, vendor_b):
+    other = QuoteFactory(vendor=vendor_b).rfq.invitations.get()
+    url = reverse("procurement:invitation_resend", args=[rfq.pk, other.pk])
+    assert procurement_client.post(url).status_code == 404
