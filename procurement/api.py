@@ -1,13 +1,64 @@
-"""Procurement endpoints of API.md."""
+"""Procurement endpoints of API.md: vendors, RFQs, invitations and quotes.
 
+The endpoints call the same services and selectors as the pages, so the rules are one set.
+Roles: procurement (and admin) write; managers read (403 on writes); a vendor reads only the
+RFQs it is invited to and its own quote (404 for anything else, so existence does not leak).
+Every rejected request is a 422 naming the field, and changes nothing.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, time
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+from pydantic import create_model, field_validator
 
-from accounts.permissions import INTERNAL, check_role
+from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
+from common.api import ApiValidationError
+from costing.engine.numbers import s2_or_none
 
-from .models import Vendor
+from . import selectors, services
+from .checks import quote_gaps, quote_rate_flags, quote_risk
+from .models import Quote, Rfq, RfqStatus, Vendor
+from .quote_template import TEMPLATE_FIELDS
 
 router = Router(tags=["procurement"])
+
+READERS = frozenset(INTERNAL | VENDORS)
+QUOTE_WRITERS = frozenset(PROCUREMENT | VENDORS)
+
+
+def _dec(value: Decimal | None) -> str | None:
+    """API.md: decimals are strings with two decimals ("40500.00")."""
+    return s2_or_none(value)
+
+
+def _reject(exc: ValidationError, rename: Callable[[str], str] = lambda f: f) -> None:
+    """A service's ValidationError as the API's 422, with the API's field names."""
+    if hasattr(exc, "error_dict"):
+        errors = {rename(field): messages for field, messages in exc.message_dict.items()}
+    else:
+        errors = {"__all__": exc.messages}
+    raise ApiValidationError(errors) from exc
+
+
+class ApiIn(Schema):
+    """Request bodies: text may not hold NUL characters (the database refuses them)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Null characters are not allowed.")
+        return value
+
+
+# --- vendors -------------------------------------------------------------------------------
 
 
 class VendorOut(Schema):
@@ -16,9 +67,447 @@ class VendorOut(Schema):
     region: str
     country: str
     contact_email: str
+    website: str
+    cert_iso27001: bool
+    cert_soc2: bool
+    other_certifications: str
+
+
+class VendorIn(ApiIn):
+    name: str
+    region: Literal["offshore", "nearshore", "onshore"]
+    country: str = ""
+    contact_email: str = ""
+    website: str = ""
+    cert_iso27001: bool = False
+    cert_soc2: bool = False
+    other_certifications: str = ""
+    notes: str = ""
 
 
 @router.get("/vendors", response=list[VendorOut])
 def vendor_list(request: HttpRequest):
+    """Every vendor (procurement and managers)."""
     check_role(request.auth, INTERNAL)
     return Vendor.objects.order_by("name")
+
+
+@router.post("/vendors", response={201: VendorOut})
+def vendor_create(request: HttpRequest, payload: VendorIn):
+    """Add a vendor (procurement)."""
+    check_role(request.auth, PROCUREMENT)
+    try:
+        vendor = services.vendor_create(by=request.auth, data=payload.dict())
+    except ValidationError as exc:
+        _reject(exc)
+    return Status(201, vendor)
+
+
+# --- RFQs ----------------------------------------------------------------------------------
+
+
+class ChannelIn(ApiIn):
+    channel: Literal["email", "chat", "phone"]
+    volume_per_month: int
+    aht_minutes: Decimal
+    sla_response_minutes: Decimal | None = None
+
+
+class TargetsIn(ApiIn):
+    csat_pct: Decimal = Decimal("85")
+    frt_minutes: Decimal = Decimal("60")
+    aht_minutes: Decimal | None = None
+    fcr_pct: Decimal = Decimal("70")
+    cost_per_ticket: Decimal | None = None
+
+
+class InHouseIn(ApiIn):
+    gross_salary_month: Decimal = Decimal("2500")
+    employer_costs_pct: Decimal = Decimal("35")
+    overhead_per_fte_month: Decimal = Decimal("0")
+    licences_per_fte_month: Decimal = Decimal("0")
+    absence_pct: Decimal = Decimal("0")
+    productive_hours_per_fte_month: Decimal = Decimal("160")
+    one_time: Decimal = Decimal("0")
+    fte: Decimal | None = None
+
+
+class RfqIn(ApiIn):
+    title: str
+    reference: str = ""
+    description: str = ""
+    status: Literal["draft", "open"] = Field(
+        "open", description="`open` (default) e-mails the invited vendors; `draft` waits."
+    )
+    channels: list[ChannelIn]
+    opens_at: time = time(9, 0)
+    closes_at: time = time(17, 0)
+    days_per_week: int = 5
+    languages: str = ""
+    term_months: int = 12
+    quote_deadline: datetime
+    automation_deflection_pct: Decimal = Decimal("0")
+    targets: TargetsIn = Field(default_factory=TargetsIn)
+    in_house: InHouseIn = Field(default_factory=InHouseIn)
+    own_management_per_month: Decimal = Decimal("0")
+    strategic: bool = False
+
+
+class ChannelOut(Schema):
+    channel: str
+    volume_per_month: int
+    aht_minutes: str
+    sla_response_minutes: str | None
+
+
+class TargetsOut(Schema):
+    csat_pct: str
+    frt_minutes: str
+    aht_minutes: str | None
+    fcr_pct: str
+    cost_per_ticket: str | None
+
+
+class InHouseOut(Schema):
+    gross_salary_month: str
+    employer_costs_pct: str
+    overhead_per_fte_month: str
+    licences_per_fte_month: str
+    absence_pct: str
+    productive_hours_per_fte_month: str
+    one_time: str
+    fte: str | None
+
+
+class InvitationOut(Schema):
+    id: int
+    rfq_id: int
+    vendor_id: int
+    state: str = Field(description="invited, viewed, draft, submitted or declined")
+    invited_at: datetime
+    viewed_at: datetime | None
+    declined_at: datetime | None
+    decline_reason: str
+
+
+class RfqOut(Schema):
+    id: int
+    reference: str
+    title: str
+    description: str
+    status: str
+    quote_deadline: datetime
+    deadline_passed: bool
+    opens_at: time
+    closes_at: time
+    days_per_week: int
+    coverage_hours_per_week: str
+    languages: str
+    term_months: int
+    automation_deflection_pct: str
+    channels: list[ChannelOut]
+    targets: TargetsOut
+    in_house: InHouseOut | None = Field(description="The buyer's baseline: internal users only.")
+    own_management_per_month: str | None
+    strategic: bool | None
+    awarded_quote_id: int | None
+
+
+class RfqDetailOut(RfqOut):
+    invitations: list[InvitationOut] = Field(description="A vendor sees only its own.")
+
+
+class InvitationIn(ApiIn):
+    vendor_id: int
+
+
+class InvitationCreatedOut(InvitationOut):
+    warnings: list[str]
+
+
+# Model field ↔ API field: the baseline and the targets are nested objects in the API.
+_RFQ_API_NAMES = {
+    **{f"ih_{name}": f"in_house.{name}" for name in InHouseIn.model_fields},
+    **{f"target_{name}": f"targets.{name}" for name in TargetsIn.model_fields},
+}
+
+
+def _rfq_field(name: str) -> str:
+    return _RFQ_API_NAMES.get(name, name)
+
+
+def _rfq_data(payload: RfqIn) -> dict[str, Any]:
+    data = payload.dict(exclude={"channels", "targets", "in_house", "status"})
+    deadline = data["quote_deadline"]
+    if timezone.is_naive(deadline):
+        # A deadline without an offset is the app's local time (Europe/Amsterdam).
+        data["quote_deadline"] = timezone.make_aware(deadline)
+    data.update({f"target_{k}": v for k, v in payload.targets.dict().items()})
+    data.update({f"ih_{k}": v for k, v in payload.in_house.dict().items()})
+    return data
+
+
+def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
+    internal = user.is_internal
+    out = {
+        "id": rfq.pk,
+        "reference": rfq.reference,
+        "title": rfq.title,
+        "description": rfq.description,
+        "status": rfq.status,
+        "quote_deadline": rfq.quote_deadline,
+        "deadline_passed": services.quote_deadline_passed(rfq),
+        "opens_at": rfq.opens_at,
+        "closes_at": rfq.closes_at,
+        "days_per_week": rfq.days_per_week,
+        "coverage_hours_per_week": _dec(rfq.coverage_hours_per_week),
+        "languages": rfq.languages,
+        "term_months": rfq.term_months,
+        "automation_deflection_pct": _dec(rfq.automation_deflection_pct),
+        "channels": [
+            {
+                "channel": c.channel,
+                "volume_per_month": c.volume_per_month,
+                "aht_minutes": _dec(c.aht_minutes),
+                "sla_response_minutes": _dec(c.sla_response_minutes),
+            }
+            for c in rfq.channels.all()
+        ],
+        "targets": {name: _dec(getattr(rfq, f"target_{name}")) for name in TargetsIn.model_fields},
+        "in_house": (
+            {name: _dec(getattr(rfq, f"ih_{name}")) for name in InHouseIn.model_fields}
+            if internal
+            else None
+        ),
+        "own_management_per_month": _dec(rfq.own_management_per_month) if internal else None,
+        "strategic": rfq.strategic if internal else None,
+        "awarded_quote_id": rfq.awarded_quote_id if internal else None,
+    }
+    if invitations is not None:
+        out["invitations"] = [_invitation_out(i) for i in invitations]
+    return out
+
+
+def _invitation_out(invitation) -> dict[str, Any]:
+    return {
+        "id": invitation.pk,
+        "rfq_id": invitation.rfq_id,
+        "vendor_id": invitation.vendor_id,
+        "state": getattr(invitation, "state", invitation.status),
+        "invited_at": invitation.invited_at,
+        "viewed_at": invitation.viewed_at,
+        "declined_at": invitation.declined_at,
+        "decline_reason": invitation.decline_reason,
+    }
+
+
+@router.get("/rfqs", response=list[RfqOut])
+def rfq_list(request: HttpRequest, status: str = "", q: str = ""):
+    """RFQs: all for procurement and managers; a vendor's own invitations (never drafts)."""
+    check_role(request.auth, READERS)
+    if status and status not in RfqStatus.values:
+        raise ApiValidationError({"status": f"One of {', '.join(RfqStatus.values)}."})
+    rfqs = selectors.rfq_list(user=request.auth, search=q.replace("\x00", ""), status=status)
+    return [_rfq_out(rfq, request.auth) for rfq in rfqs]
+
+
+@router.post("/rfqs", response={201: RfqDetailOut})
+def rfq_create(request: HttpRequest, payload: RfqIn):
+    """Create an RFQ with its scope, in-house baseline and term (procurement)."""
+    check_role(request.auth, PROCUREMENT)
+    try:
+        rfq = services.rfq_create(
+            by=request.auth,
+            data=_rfq_data(payload),
+            channels=[c.dict() for c in payload.channels],
+            open_now=payload.status == "open",
+        )
+    except ValidationError as exc:
+        _reject(exc, _rfq_field)
+    return Status(201, _rfq_out(rfq, request.auth, invitations=[]))
+
+
+@router.get("/rfqs/{rfq_id}", response=RfqDetailOut)
+def rfq_detail(request: HttpRequest, rfq_id: int):
+    """One RFQ with its scope. A vendor reading it marks its invitation viewed."""
+    check_role(request.auth, READERS)
+    rfq = selectors.get_rfq_for_user(request.auth, rfq_id)
+    if request.auth.is_vendor:
+        invitation = selectors.get_invitation_for_vendor(request.auth, rfq)
+        services.invitation_mark_viewed(invitation=invitation, by=request.auth)
+    invitations = selectors.invitations_for_rfq(rfq=rfq, user=request.auth)
+    return _rfq_out(rfq, request.auth, invitations=invitations)
+
+
+@router.post("/rfqs/{rfq_id}/invitations", response={201: InvitationCreatedOut})
+def invitation_create(request: HttpRequest, rfq_id: int, payload: InvitationIn):
+    """Invite a vendor; its users are e-mailed (once the RFQ is open)."""
+    check_role(request.auth, PROCUREMENT)
+    rfq = selectors.get_rfq_for_user(request.auth, rfq_id)
+    vendor = Vendor.objects.filter(pk=payload.vendor_id).first()
+    if vendor is None:
+        raise ApiValidationError({"vendor_id": "No vendor with this id."})
+    try:
+        invitation = services.invitation_create(rfq=rfq, vendor=vendor, by=request.auth)
+    except ValidationError as exc:
+        _reject(exc, lambda f: "vendor_id" if f == "vendor" else f)
+    out = _invitation_out(invitation)
+    out["state"] = invitation.status
+    out["warnings"] = [str(w) for w in services.invitation_warnings(rfq)]
+    return Status(201, out)
+
+
+# --- quotes --------------------------------------------------------------------------------
+
+
+def _api_type(name: str) -> Any:
+    field = Quote._meta.get_field(name)
+    kind = field.get_internal_type()
+    if kind == "DecimalField":
+        return Decimal | None
+    if kind in ("PositiveIntegerField", "IntegerField"):
+        return int | None
+    if kind == "BooleanField":
+        return bool | None
+    return str | None
+
+
+def _out_type(name: str) -> Any:
+    kind = Quote._meta.get_field(name).get_internal_type()
+    if kind == "DecimalField":
+        return str | None
+    if kind in ("PositiveIntegerField", "IntegerField"):
+        return int | None
+    if kind == "BooleanField":
+        field = Quote._meta.get_field(name)
+        return bool | None if field.null else bool
+    return str
+
+
+# The standard template's fields, built from the model so the API cannot drift from it.
+QuoteIn = create_model(
+    "QuoteIn",
+    __base__=ApiIn,
+    vendor_id=(
+        int | None,
+        Field(None, description="Procurement only: the vendor the quote is entered for."),
+    ),
+    **{name: (_api_type(name), None) for name in TEMPLATE_FIELDS},
+)
+
+
+class RateFlagOut(Schema):
+    code: str
+    rate: str
+    value: str
+    region: str
+    band_low: str
+    band_high: str
+
+
+class RiskOut(Schema):
+    id: int
+    name: str
+    probability_pct: str
+    impact: str
+
+
+QuoteOut = create_model(
+    "QuoteOut",
+    __base__=Schema,
+    id=(int, ...),
+    rfq_id=(int, ...),
+    vendor_id=(int, ...),
+    status=(str, ...),
+    revision=(int, ...),
+    submitted_at=(datetime | None, ...),
+    entered_by_procurement=(bool, ...),
+    has_offer_document=(bool, ...),
+    gaps=(list[str], Field(..., description="Unanswered checklist items (DOMAIN.md §3).")),
+    rate_flags=(list[RateFlagOut] | None, Field(None, description="Internal users only.")),
+    risk=(str | None, Field(None, description="Σ probability × impact; internal users only.")),
+    risks=(list[RiskOut] | None, Field(None, description="Internal users only.")),
+    **{name: (_out_type(name), ...) for name in TEMPLATE_FIELDS},
+)
+
+
+def _quote_out(quote: Quote, user) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": quote.pk,
+        "rfq_id": quote.rfq_id,
+        "vendor_id": quote.vendor_id,
+        "status": quote.status,
+        "revision": quote.revision,
+        "submitted_at": quote.submitted_at,
+        "entered_by_procurement": quote.entered_by_procurement,
+        "has_offer_document": bool(quote.offer_document),
+        "gaps": quote_gaps(quote),
+    }
+    for name in TEMPLATE_FIELDS:
+        value = getattr(quote, name)
+        out[name] = _dec(value) if isinstance(value, Decimal) else value
+    if user.is_internal:
+        # The buyer's own judgement: never shown to the vendor.
+        out["rate_flags"] = [flag.as_dict() for flag in quote_rate_flags(quote)]
+        out["risk"] = _dec(quote_risk(quote))
+        out["risks"] = [
+            {
+                "id": r.pk,
+                "name": r.name,
+                "probability_pct": _dec(r.probability_pct),
+                "impact": _dec(r.impact),
+            }
+            for r in quote.risks.all()
+        ]
+    return out
+
+
+@router.get("/rfqs/{rfq_id}/quotes", response=list[QuoteOut])
+def quote_list(request: HttpRequest, rfq_id: int):
+    """The RFQ's quotes: every submitted one for internal users, a vendor's own only."""
+    check_role(request.auth, READERS)
+    rfq = selectors.get_rfq_for_user(request.auth, rfq_id)
+    return [
+        _quote_out(q, request.auth) for q in selectors.quotes_for_rfq(rfq=rfq, user=request.auth)
+    ]
+
+
+def _quote_vendor(request: HttpRequest, payload_vendor_id: int | None) -> Vendor:
+    user = request.auth
+    if user.is_vendor:
+        if payload_vendor_id not in (None, user.vendor_id):
+            raise ApiValidationError({"vendor_id": "A vendor submits only its own quote."})
+        return user.vendor
+    if payload_vendor_id is None:
+        raise ApiValidationError(
+            {"vendor_id": "Required: name the vendor you enter this quote for."}
+        )
+    vendor = Vendor.objects.filter(pk=payload_vendor_id).first()
+    if vendor is None:
+        raise ApiValidationError({"vendor_id": "No vendor with this id."})
+    return vendor
+
+
+@router.post("/rfqs/{rfq_id}/quotes", response={200: QuoteOut, 201: QuoteOut})
+def quote_submit(request: HttpRequest, rfq_id: int, payload: QuoteIn):  # type: ignore[valid-type]
+    """Submit a quote on the standard template (201); a second POST revises it (200, revision
+    + 1). Fields left out keep their value. Procurement passes `vendor_id`."""
+    check_role(request.auth, QUOTE_WRITERS)
+    rfq = selectors.get_rfq_for_user(request.auth, rfq_id)
+    vendor = _quote_vendor(request, payload.vendor_id)
+    data: Mapping[str, Any] = payload.dict(exclude_unset=True, exclude={"vendor_id"})
+    try:
+        quote, created = services.quote_submit_or_update(
+            rfq=rfq, vendor=vendor, by=request.auth, data=data
+        )
+    except ValidationError as exc:
+        _reject(exc, lambda f: "vendor_id" if f == "vendor" else f)
+    quote = selectors.get_quote_for_user(request.auth, quote.pk)
+    return Status(201 if created else 200, _quote_out(quote, request.auth))
+
+
+@router.get("/quotes/{quote_id}", response=QuoteOut)
+def quote_detail(request: HttpRequest, quote_id: int):
+    """One quote with its revision number; 404 for another vendor's quote."""
+    check_role(request.auth, READERS)
+    return _quote_out(selectors.get_quote_for_user(request.auth, quote_id), request.auth)

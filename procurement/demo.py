@@ -1,5 +1,269 @@
-"""Demo RFQ, quotes and in-house baseline for `seed_demo`. Filled in by the procurement work."""
+"""Demo RFQ round for `seed_demo`: the cost article's webshop, three vendors, three quotes.
+
+Runs through the real services (so history, revisions and e-mails are what a real round
+makes) and is idempotent: a second run finds the demo RFQ and only reports it.
+"""
+
+from datetime import time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from common.templatetags.money import format_eur
+
+from . import services
+from .checks import quote_gaps, quote_rate_flags, quote_risk
+from .models import Quote, Rfq, Vendor
+
+DEMO_REFERENCE = "RFQ-DEMO-WEBSHOP"
+NEARSHORE = "Lisbon Contact Partners"
+OFFSHORE = "Manila Care Services"
+ONSHORE = "Utrecht Klantcontact"
+
+VENDOR_DETAILS = {
+    NEARSHORE: {
+        "website": "https://lisbon-contact.example",
+        "cert_iso27001": True,
+        "notes": "Dutch-speaking team in Lisbon; references from two Dutch webshops.",
+    },
+    OFFSHORE: {
+        "website": "https://manila-care.example",
+        "notes": "Large English-language operation; Dutch only through a partner.",
+    },
+    ONSHORE: {
+        "website": "https://utrecht-klantcontact.example",
+        "cert_iso27001": True,
+        "cert_soc2": True,
+        "notes": "Sends quotes by e-mail; procurement enters them.",
+    },
+}
+
+# The cost article's worked example: 500 tickets a month, AHT 10 minutes, 160 productive
+# hours; in-house 1 FTE at €2,500 gross + 35% employer costs (DOMAIN.md §2).
+RFQ_DATA = {
+    "title": "Webshop customer service 2026",
+    "reference": DEMO_REFERENCE,
+    "description": (
+        "E-mail and live chat for our webshop (500 e-mails a month, chat on the site). "
+        "Dutch and English. Quote on the standard template; a 60-day pilot on e-mail "
+        "follows the award."
+    ),
+    "opens_at": time(9, 0),
+    "closes_at": time(17, 0),
+    "days_per_week": 5,
+    "languages": "Dutch, English",
+    "term_months": 12,
+    "ih_gross_salary_month": Decimal("2500"),
+    "ih_employer_costs_pct": Decimal("35"),
+    "ih_productive_hours_per_fte_month": Decimal("160"),
+    # "1 FTE voor dekking en pieken" — the article staffs 0.52 FTE of work with one person.
+    "ih_fte": Decimal("1"),
+}
+CHANNELS = [
+    {
+        "channel": "email",
+        "volume_per_month": 500,
+        "aht_minutes": Decimal("10"),
+        "sla_response_minutes": Decimal("240"),
+    },
+    {
+        "channel": "chat",
+        "volume_per_month": 150,
+        "aht_minutes": Decimal("10"),
+        "sla_response_minutes": Decimal("1"),
+    },
+]
+
+NEARSHORE_QUOTE = {
+    # Cost article: nearshore €18/h + €2,000 onboarding.
+    "pricing_model": "hourly",
+    "hourly_rate": Decimal("18"),
+    "agents_offered": 1,
+    "onboarding_fee": Decimal("2000"),
+    "training_hours_per_agent": Decimal("40"),
+    "licences_per_agent_month": Decimal("0"),
+    "integration_one_time": Decimal("0"),
+    "api_work_paid_by": "vendor",
+    "maintenance_paid_by": "vendor",
+    "management_fee_per_month": Decimal("0"),
+    "reporting_frequency": "weekly",
+    "qa_samples_per_month": 50,
+    "sla_email_response_minutes": Decimal("240"),
+    "sla_chat_response_minutes": Decimal("1"),
+    "min_availability_pct": Decimal("99.5"),
+    "penalties": "5% of the monthly invoice for every month an SLA is missed.",
+    "disaster_recovery": "Second site in Porto; fail-over within 4 hours.",
+    "scale_up_days": 14,
+    "minimum_term_months": 12,
+    "performance_based_pricing": "Bonus or malus of 5% around a CSAT of 85%.",
+    "notice_period_days": 90,
+    "exit_fee": Decimal("0"),
+    "data_return": "Full export (tickets, attachments, macros) within 30 days of the end.",
+    "knowledge_base_owner": "client",
+    "escalation_routes": "Team lead → account manager → operations director.",
+    "dpa": True,
+    "data_location": "EU (Portugal)",
+    "encryption_at_rest": True,
+    "encryption_in_transit": True,
+    "access_levels": "Role-based, named accounts with MFA, least privilege.",
+    "audit_rights": True,
+    "incident_response_plan": True,
+    "cert_iso27001": True,
+}
+
+OFFSHORE_QUOTE = {
+    "pricing_model": "per_ticket",
+    "per_ticket_rate": Decimal("1.25"),
+    "agents_offered": 2,
+    "onboarding_hours_per_agent": Decimal("60"),
+    "training_hours_per_agent": Decimal("60"),
+    "licences_per_agent_month": Decimal("25"),
+    "integration_one_time": Decimal("3000"),
+    "api_work_paid_by": "client",
+    "maintenance_paid_by": "shared",
+    "management_fee_per_month": Decimal("300"),
+    "reporting_frequency": "monthly",
+    "qa_samples_per_month": 30,
+    "sla_email_response_minutes": Decimal("480"),
+    "sla_chat_response_minutes": Decimal("2"),
+    "min_availability_pct": Decimal("98"),
+    "scale_up_days": 30,
+    "minimum_term_months": 24,
+    "volume_commitment": "At least 400 tickets a month.",
+    "notice_period_days": 180,
+    "exit_fee": Decimal("5000"),
+    "knowledge_base_owner": "vendor",
+    "escalation_routes": "Account manager.",
+    "dpa": True,
+    "data_location": "Philippines (outside the EU; standard contractual clauses)",
+    "encryption_in_transit": True,
+}
+
+ONSHORE_QUOTE = {
+    # Mixed: a monthly base plus a low rate per ticket (below the onshore €2–6 band).
+    "pricing_model": "mixed",
+    "monthly_fee": Decimal("600"),
+    "per_ticket_rate": Decimal("1.60"),
+    "agents_offered": 1,
+    "onboarding_fee": Decimal("1500"),
+    "training_hours_per_agent": Decimal("24"),
+    "licences_per_agent_month": Decimal("0"),
+    "integration_one_time": Decimal("1000"),
+    "api_work_paid_by": "vendor",
+    "maintenance_paid_by": "vendor",
+    "management_fee_per_month": Decimal("0"),
+    "reporting_frequency": "weekly",
+    "sla_email_response_minutes": Decimal("120"),
+    "sla_chat_response_minutes": Decimal("1"),
+    "min_availability_pct": Decimal("99.9"),
+    "penalties": "Service credit of 10% for every month an SLA is missed.",
+    "disaster_recovery": "Two data centres in the Netherlands.",
+    "scale_up_days": 7,
+    "minimum_term_months": 12,
+    "notice_period_days": 60,
+    "exit_fee": Decimal("0"),
+    "data_return": "Export within 14 days, then deletion with a certificate.",
+    "knowledge_base_owner": "client",
+    "escalation_routes": "Shift lead → service manager.",
+    "dpa": True,
+    "data_location": "Netherlands",
+    "encryption_at_rest": True,
+    "encryption_in_transit": True,
+    "access_levels": "Named accounts per agent, quarterly access review.",
+    "audit_rights": True,
+    "incident_response_plan": True,
+    "cert_iso27001": True,
+    "cert_soc2": True,
+}
+
+RISKS = {
+    NEARSHORE: [
+        ("Quality loss during knowledge transfer", Decimal("20"), Decimal("5000")),
+        ("Vendor dependency", Decimal("10"), Decimal("8000")),
+    ],
+    OFFSHORE: [
+        ("Data leak (data outside the EU)", Decimal("10"), Decimal("50000")),
+        ("Quality loss (Dutch through a partner)", Decimal("30"), Decimal("10000")),
+        ("Hidden costs (integration, licences)", Decimal("25"), Decimal("4000")),
+    ],
+    ONSHORE: [("Price rise after the first term", Decimal("30"), Decimal("3000"))],
+}
+
+
+def _user_of(cast: dict, vendor_name: str):
+    return cast[f"vendor:{vendor_name}"]
+
+
+def _run_round(cast: dict) -> Rfq:
+    buyer = cast["procurement"]
+    data = {**RFQ_DATA, "quote_deadline": timezone.now() + timedelta(days=14)}
+    rfq = services.rfq_create(by=buyer, data=data, channels=CHANNELS)
+    vendors = [Vendor.objects.get(name=name) for name in (NEARSHORE, OFFSHORE, ONSHORE)]
+    services.invitations_create(rfq=rfq, vendors=vendors, by=buyer)
+    rfq = services.rfq_open(rfq=rfq, by=buyer)
+
+    nearshore, offshore, onshore = vendors
+    # Nearshore: a draft first, then submitted (revision 1).
+    lisbon = _user_of(cast, NEARSHORE)
+    services.quote_save_draft(
+        rfq=rfq, vendor=nearshore, by=lisbon, data={"pricing_model": "hourly"}
+    )
+    services.quote_submit(rfq=rfq, vendor=nearshore, by=lisbon, data=NEARSHORE_QUOTE)
+    # Offshore: submitted, then the rate lowered after a question (revision 2).
+    manila = _user_of(cast, OFFSHORE)
+    quote = services.quote_submit(rfq=rfq, vendor=offshore, by=manila, data=OFFSHORE_QUOTE)
+    services.quote_update(quote=quote, by=manila, data={"per_ticket_rate": Decimal("1.10")})
+    # Onshore: sent by e-mail, entered by procurement.
+    services.quote_submit(rfq=rfq, vendor=onshore, by=buyer, data=ONSHORE_QUOTE)
+
+    for quote in Quote.objects.filter(rfq=rfq).select_related("vendor"):
+        for name, probability, impact in RISKS[quote.vendor.name]:
+            services.risk_item_create(
+                quote=quote,
+                by=buyer,
+                data={"name": name, "probability_pct": probability, "impact": impact},
+            )
+
+    rfq = services.rfq_close(rfq=rfq, by=buyer)
+    awarded = Quote.objects.get(rfq=rfq, vendor=nearshore)
+    return services.rfq_award(rfq=rfq, quote=awarded, by=buyer)
 
 
 def seed_procurement(cast: dict) -> dict:
-    return {"lines": []}
+    for name, details in VENDOR_DETAILS.items():
+        Vendor.objects.filter(name=name).update(**details)
+    rfq = Rfq.objects.filter(reference=DEMO_REFERENCE).first() or _run_round(cast)
+    rfq = Rfq.objects.select_related("awarded_quote").get(pk=rfq.pk)
+    quotes = {
+        q.vendor.name: q
+        for q in Quote.objects.filter(rfq=rfq)
+        .select_related("vendor", "rfq")
+        .prefetch_related("risks", "rfq__channels")
+    }
+    channels = ", ".join(
+        f"{c.get_channel_display()} {c.volume_per_month}/month" for c in rfq.channels.all()
+    )
+    lines = [f"RFQ {rfq.reference} “{rfq.title}” ({rfq.get_status_display()}): {channels}"]
+    for name, quote in quotes.items():
+        rates = ", ".join(
+            f"{label} {format_eur(value)}"
+            for label, value in (
+                ("hourly", quote.hourly_rate),
+                ("per ticket", quote.per_ticket_rate),
+                ("monthly", quote.monthly_fee),
+            )
+            if value is not None
+        )
+        flags = [f.code for f in quote_rate_flags(quote)]
+        awarded = " — awarded" if rfq.awarded_quote_id == quote.pk else ""
+        lines.append(
+            f"  {name} ({quote.vendor.get_region_display()}): {rates}; revision "
+            f"{quote.revision}; {len(quote_gaps(quote))} gaps; risk {format_eur(quote_risk(quote))}"
+            f"{'; ' + ', '.join(flags) if flags else ''}{awarded}"
+        )
+    return {
+        "rfq": rfq,
+        "quotes": quotes,
+        "awarded_quote": rfq.awarded_quote,
+        "lines": lines,
+    }

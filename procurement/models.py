@@ -179,6 +179,8 @@ class Rfq(models.Model):
         _("customer service is strategically differentiating"), default=False
     )
 
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
     awarded_quote = models.OneToOneField(
         "Quote",
         verbose_name=_("awarded quote"),
@@ -205,6 +207,18 @@ class Rfq(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
+
+    @property
+    def coverage_hours_per_week(self) -> Decimal:
+        """Opening hours a week (DOMAIN.md §1: a desk is staffed even when the queue is empty).
+
+        A closing time of 00:00 means midnight, so 09:00–00:00 is 15 hours and 00:00–00:00
+        is round the clock."""
+        opens = Decimal(self.opens_at.hour * 60 + self.opens_at.minute)
+        closes = Decimal(self.closes_at.hour * 60 + self.closes_at.minute)
+        if closes <= opens:
+            closes += 24 * 60
+        return (closes - opens) / 60 * self.days_per_week
 
 
 class RfqChannel(models.Model):
@@ -277,6 +291,8 @@ class Invitation(models.Model):
     viewed_at = models.DateTimeField(_("viewed"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # Set when the vendor's users were e-mailed; an RFQ still in draft e-mails on opening.
+    notified_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -1,0 +1,422 @@
+"""Forms check and convert only (STYLE.md); the rules live in services."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Channel,
+    Invitation,
+    InvitationStatus,
+    PricingModel,
+    Quote,
+    QuoteStatus,
+    Region,
+    Rfq,
+    RfqStatus,
+    RiskItem,
+    Vendor,
+)
+from .quote_template import SECTIONS, SLA_FIELD_BY_CHANNEL, TEMPLATE_FIELDS
+from .selectors import INVITATION_STATES
+from .services import RFQ_FIELDS, VENDOR_FIELDS
+from .validators import validate_offer_document
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def add_service_errors(
+    form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the field it names (or above the form)."""
+    mapping = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in mapping.items():
+        field = (rename or {}).get(field, field)
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class AnsweredSelect(forms.NullBooleanSelect):
+    """Yes / No / not answered: an unanswered GDPR question is a gap, not a "no"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [
+            ("unknown", _("Not answered")),
+            ("true", _("Yes")),
+            ("false", _("No")),
+        ]
+
+
+# --- vendors -------------------------------------------------------------------------------
+
+
+class VendorForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Vendor
+        fields = list(VENDOR_FIELDS)
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class VendorUserForm(forms.Form):
+    email = forms.EmailField(label=_("e-mail address"))
+    full_name = forms.CharField(label=_("full name"), max_length=150, required=False)
+    language = forms.ChoiceField(label=_("language"), choices=settings.LANGUAGES, initial="nl")
+
+
+class VendorFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices]
+    )
+    certified = forms.ChoiceField(
+        label=_("Certification"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("iso27001", _("ISO 27001")),
+            ("soc2", _("SOC 2")),
+            ("none", _("None")),
+        ],
+    )
+
+
+# --- RFQs ----------------------------------------------------------------------------------
+
+RFQ_FORM_SECTIONS = (
+    (_("Request"), ("title", "reference", "description", "quote_deadline")),
+    (
+        _("Opening hours, languages and term"),
+        ("opens_at", "closes_at", "days_per_week", "languages", "term_months"),
+    ),
+    (
+        _("KPI targets for the pilot"),
+        (
+            "target_csat_pct",
+            "target_frt_minutes",
+            "target_aht_minutes",
+            "target_fcr_pct",
+            "target_cost_per_ticket",
+        ),
+    ),
+    (
+        _("In-house baseline"),
+        (
+            "ih_gross_salary_month",
+            "ih_employer_costs_pct",
+            "ih_overhead_per_fte_month",
+            "ih_licences_per_fte_month",
+            "ih_absence_pct",
+            "ih_productive_hours_per_fte_month",
+            "ih_one_time",
+            "ih_fte",
+            "own_management_per_month",
+            "automation_deflection_pct",
+            "strategic",
+        ),
+    ),
+)
+
+
+class RfqForm(forms.ModelForm):
+    class Meta:
+        model = Rfq
+        fields = list(RFQ_FIELDS)
+        localized_fields = "__all__"
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "quote_deadline": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
+            ),
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {
+            "reference": _("Leave empty to number it automatically."),
+            "closes_at": _("00:00 means midnight."),
+            "ih_employer_costs_pct": _("Typically 30–40% (cost article)."),
+            "ih_absence_pct": _("Vacation and sickness on a full-time employee: about 10%."),
+            "automation_deflection_pct": _(
+                "Share of simple questions FAQ bots and scripts take: typically 30–40%."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].required = False
+        self.fields["quote_deadline"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+        self.fields["quote_deadline"].localize = False
+        self.fields["quote_deadline"].widget.is_localized = False
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].localize = False
+            self.fields[name].widget.is_localized = False
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in RFQ_FORM_SECTIONS]
+
+
+class ChannelForm(forms.Form):
+    """One channel of the scope; the RFQ form shows one per channel (e-mail, chat, phone)."""
+
+    included = forms.BooleanField(label=_("In scope"), required=False)
+    volume_per_month = forms.IntegerField(label=_("volume a month"), min_value=1, required=False)
+    aht_minutes = forms.DecimalField(
+        label=_("handle time (min)"),
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        localize=True,
+    )
+    sla_response_minutes = forms.DecimalField(
+        label=_("required response time (min)"),
+        min_value=Decimal("0"),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        localize=True,
+    )
+
+    def __init__(self, *args, channel: str, **kwargs):
+        kwargs.setdefault("prefix", channel)
+        super().__init__(*args, **kwargs)
+        self.channel = channel
+        self.channel_label = Channel(channel).label
+        for name, field in self.fields.items():
+            if name == "included":
+                field.widget.attrs["class"] = "form-check-input"
+                continue
+            field.widget.attrs.update(
+                {
+                    "class": "form-control form-control-sm",
+                    "inputmode": "decimal",
+                    "aria-label": f"{self.channel_label}: {field.label}",
+                }
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("included"):
+            for name in ("volume_per_month", "aht_minutes"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Required for a channel in scope."))
+        return data
+
+    def as_row(self) -> dict[str, Any] | None:
+        if not self.cleaned_data.get("included"):
+            return None
+        return {
+            "channel": self.channel,
+            "volume_per_month": self.cleaned_data["volume_per_month"],
+            "aht_minutes": self.cleaned_data["aht_minutes"],
+            "sla_response_minutes": self.cleaned_data.get("sla_response_minutes"),
+        }
+
+
+def channel_forms(data=None, rfq: Rfq | None = None) -> list[ChannelForm]:
+    existing = {c.channel: c for c in rfq.channels.all()} if rfq and rfq.pk else {}
+    forms_ = []
+    for channel in Channel.values:
+        row = existing.get(channel)
+        initial = (
+            {
+                "included": True,
+                "volume_per_month": row.volume_per_month,
+                "aht_minutes": row.aht_minutes,
+                "sla_response_minutes": row.sla_response_minutes,
+            }
+            if row
+            else {}
+        )
+        forms_.append(ChannelForm(data, channel=channel, initial=initial))
+    return forms_
+
+
+class RfqFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *RfqStatus.choices]
+    )
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
+
+
+class InviteForm(forms.Form):
+    vendors = forms.ModelMultipleChoiceField(
+        label=_("Vendors"),
+        queryset=Vendor.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one vendor.")},
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendors"].queryset = queryset
+        self.fields["vendors"].label_from_instance = self._label
+
+    @staticmethod
+    def _label(vendor: Vendor) -> str:
+        return f"{vendor.name} ({vendor.get_region_display()}, {vendor.country})"
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class AwardForm(forms.Form):
+    quote = forms.ModelChoiceField(label=_("Quote to award"), queryset=Quote.objects.none())
+
+    def __init__(self, *args, rfq: Rfq, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].queryset = Quote.objects.filter(
+            rfq=rfq, status=QuoteStatus.SUBMITTED
+        ).select_related("vendor")
+        self.fields["quote"].label_from_instance = lambda q: f"{q.vendor.name} (rev. {q.revision})"
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you decline?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+# --- quotes --------------------------------------------------------------------------------
+
+
+class QuoteForm(forms.ModelForm):
+    """The standard quote template, section by section (quote_template.SECTIONS)."""
+
+    offer_document = forms.FileField(
+        label=_("offer document (PDF)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text=_("PDF, at most 10 MB. A new upload replaces the current document."),
+    )
+
+    class Meta:
+        model = Quote
+        fields = list(TEMPLATE_FIELDS)
+        localized_fields = "__all__"
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in (
+                "penalties",
+                "disaster_recovery",
+                "volume_commitment",
+                "performance_based_pricing",
+                "data_return",
+                "escalation_routes",
+                "access_levels",
+                "notes",
+            )
+        } | {
+            name: AnsweredSelect()
+            for name in (
+                "dpa",
+                "encryption_at_rest",
+                "encryption_in_transit",
+                "audit_rights",
+                "incident_response_plan",
+            )
+        }
+
+    def __init__(self, *args, rfq: Rfq, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rfq = rfq
+        in_scope = {c.channel for c in rfq.channels.all()}
+        for channel, field in SLA_FIELD_BY_CHANNEL.items():
+            if channel not in in_scope:
+                del self.fields[field]
+        self.fields["pricing_model"].choices = [
+            ("", _("— choose —")),
+            *PricingModel.choices,
+        ]
+
+    def clean_offer_document(self):
+        upload = self.cleaned_data.get("offer_document")
+        if upload:
+            validate_offer_document(upload)
+        return upload or None
+
+    def template_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in TEMPLATE_FIELDS if name in self.fields}
+
+    def sections(self):
+        return [
+            (section, [self[name] for name in section.fields if name in self.fields])
+            for section in SECTIONS
+        ]
+
+
+class ProcurementQuoteForm(QuoteForm):
+    """Procurement enters a quote it received for an invited vendor."""
+
+    vendor = forms.ModelChoiceField(label=_("vendor"), queryset=Vendor.objects.none())
+
+    def __init__(self, *args, rfq: Rfq, **kwargs):
+        super().__init__(*args, rfq=rfq, **kwargs)
+        invited = Invitation.objects.filter(rfq=rfq).exclude(status=InvitationStatus.DECLINED)
+        submitted = Quote.objects.filter(rfq=rfq, status=QuoteStatus.SUBMITTED)
+        self.fields["vendor"].queryset = (
+            Vendor.objects.filter(pk__in=invited.values("vendor_id"))
+            .exclude(pk__in=submitted.values("vendor_id"))
+            .order_by("name")
+        )
+
+
+class QuoteFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *QuoteStatus.choices]
+    )
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices]
+    )
+    pricing_model = forms.ChoiceField(
+        label=_("Pricing model"),
+        required=False,
+        choices=[("", _("All pricing models")), *PricingModel.choices],
+    )
+    rate_flag = forms.ChoiceField(
+        label=_("Rates"),
+        required=False,
+        choices=[
+            ("", _("All rates")),
+            ("any", _("Outside the market band")),
+            ("below_market", _("Below market")),
+            ("above_market", _("Above market")),
+        ],
+    )
+
+
+class RiskItemForm(forms.ModelForm):
+    class Meta:
+        model = RiskItem
+        fields = ["name", "probability_pct", "impact"]
+        localized_fields = "__all__"
+
+
+STATE_LABELS = {
+    "invited": _("Invited"),
+    "viewed": _("Viewed"),
+    "draft": _("Draft"),
+    "submitted": _("Submitted"),
+    "declined": _("Declined"),
+}
+
+
+class PortalFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All")), *((code, STATE_LABELS[code]) for code in INVITATION_STATES)],
+    )

@@ -1,0 +1,435 @@
+"""Reads for procurement. Every vendor-facing query is scoped here, in one place.
+
+A vendor sees the RFQs it is invited to (never drafts), its own invitation and its own
+quote; nothing of another vendor, ever. Internal users see every RFQ and every quote that
+was submitted (or that procurement entered itself): a vendor's unsent draft is its own
+working copy, as sealed as a paper offer in an envelope.
+
+List selectors return querysets with counts annotated and relations selected or prefetched,
+so a page runs the same number of queries for 3 rows or 3,000.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from costing.engine import RATE_BANDS
+
+from .models import (
+    Invitation,
+    InvitationStatus,
+    Quote,
+    QuoteStatus,
+    Rfq,
+    RfqChannel,
+    RfqStatus,
+    RiskItem,
+    Vendor,
+)
+
+CLOSING_SOON = timedelta(hours=48)
+
+# Per-vendor state on the RFQ page: the invitation's own status, or its quote's.
+INVITATION_STATES = ("invited", "viewed", "draft", "submitted", "declined")
+
+
+# --- deadline ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    code: str  # "open", "closing_soon" or "passed"
+    deadline: datetime
+    remaining: timedelta
+
+    @property
+    def passed(self) -> bool:
+        return self.code == "passed"
+
+
+def deadline_state(rfq: Rfq, *, now: datetime | None = None) -> DeadlineState:
+    now = now or timezone.now()
+    remaining = rfq.quote_deadline - now
+    if remaining < timedelta(0):
+        code = "passed"
+    elif remaining <= CLOSING_SOON:
+        code = "closing_soon"
+    else:
+        code = "open"
+    return DeadlineState(code=code, deadline=rfq.quote_deadline, remaining=remaining)
+
+
+# --- RFQs ----------------------------------------------------------------------------------
+
+
+def rfqs_for_user(user) -> QuerySet[Rfq]:
+    """Internal roles: every RFQ. A vendor: the RFQs it is invited to, once opened."""
+    rfqs = Rfq.objects.select_related("owner")
+    if not user.is_authenticated:
+        return rfqs.none()
+    if user.is_vendor:
+        return rfqs.filter(invitations__vendor_id=user.vendor_id).exclude(status=RfqStatus.DRAFT)
+    return rfqs
+
+
+def get_rfq_for_user(user, pk: int) -> Rfq:
+    """404 for an RFQ outside the user's reach, so existence does not leak."""
+    return get_object_or_404(rfqs_for_user(user), pk=pk)
+
+
+def rfq_list(
+    *, user, search: str = "", status: str = "", owner_only: bool = False
+) -> QuerySet[Rfq]:
+    """The RFQ list: counts annotated, channels prefetched (constant queries per page)."""
+    rfqs = rfqs_for_user(user).prefetch_related("channels")
+    if search:
+        rfqs = rfqs.filter(
+            Q(title__icontains=search)
+            | Q(reference__icontains=search)
+            | Q(description__icontains=search)
+        )
+    if status:
+        rfqs = rfqs.filter(status=status)
+    if owner_only:
+        rfqs = rfqs.filter(owner=user)
+    return rfqs.annotate(
+        invited_count=Count(
+            "invitations",
+            filter=~Q(invitations__status=InvitationStatus.DECLINED),
+            distinct=True,
+        ),
+        declined_count=Count(
+            "invitations",
+            filter=Q(invitations__status=InvitationStatus.DECLINED),
+            distinct=True,
+        ),
+        submitted_count=Count(
+            "quotes", filter=Q(quotes__status=QuoteStatus.SUBMITTED), distinct=True
+        ),
+    ).order_by("-created_at", "-pk")
+
+
+def _quote_subquery(field: str) -> Subquery:
+    quotes = Quote.objects.filter(rfq_id=OuterRef("rfq_id"), vendor_id=OuterRef("vendor_id"))
+    return Subquery(quotes.values(field)[:1])
+
+
+def _with_state(invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
+    """Annotate the vendor's quote (status, id, revision) and the combined state."""
+    return invitations.annotate(
+        quote_status=_quote_subquery("status"),
+        quote_id=_quote_subquery("id"),
+        quote_revision=_quote_subquery("revision"),
+        quote_entered_by_procurement=_quote_subquery("entered_by_procurement"),
+    ).annotate(
+        state=Case(
+            When(status=InvitationStatus.DECLINED, then=Value("declined")),
+            When(quote_status=QuoteStatus.SUBMITTED, then=Value("submitted")),
+            When(quote_status=QuoteStatus.DRAFT, then=Value("draft")),
+            When(status=InvitationStatus.VIEWED, then=Value("viewed")),
+            default=Value("invited"),
+            output_field=CharField(),
+        )
+    )
+
+
+def invitations_for_rfq(*, rfq: Rfq, user) -> QuerySet[Invitation]:
+    """The RFQ page's invitation table; a vendor only ever gets its own row."""
+    invitations = Invitation.objects.filter(rfq=rfq).select_related("vendor")
+    if user.is_vendor:
+        invitations = invitations.filter(vendor_id=user.vendor_id)
+    return _with_state(invitations).order_by("vendor__name")
+
+
+def get_invitation_for_vendor(user, rfq: Rfq) -> Invitation:
+    return get_object_or_404(
+        _with_state(Invitation.objects.filter(rfq=rfq, vendor_id=user.vendor_id)).select_related(
+            "rfq"
+        )
+    )
+
+
+def vendors_to_invite(rfq: Rfq) -> QuerySet[Vendor]:
+    """Vendors not yet invited, or who declined (they may be asked again)."""
+    return (
+        Vendor.objects.exclude(
+            invitations__in=Invitation.objects.filter(rfq=rfq).exclude(
+                status=InvitationStatus.DECLINED
+            )
+        )
+        .annotate(user_count=Count("users", filter=Q(users__is_active=True), distinct=True))
+        .order_by("name")
+    )
+
+
+def portal_invitations(*, user, search: str = "", state: str = "") -> QuerySet[Invitation]:
+    """A vendor's own invitations (never to a draft RFQ), newest first."""
+    invitations = (
+        Invitation.objects.filter(vendor_id=user.vendor_id)
+        .exclude(rfq__status=RfqStatus.DRAFT)
+        .select_related("rfq", "rfq__owner")
+    )
+    if search:
+        invitations = invitations.filter(
+            Q(rfq__title__icontains=search) | Q(rfq__reference__icontains=search)
+        )
+    invitations = _with_state(invitations)
+    if state:
+        invitations = invitations.filter(state=state)
+    return invitations.order_by("-rfq__quote_deadline", "-pk")
+
+
+# --- quotes --------------------------------------------------------------------------------
+
+
+def _quotes_visible_to(user) -> QuerySet[Quote]:
+    quotes = Quote.objects.select_related("vendor", "rfq", "rfq__owner", "submitted_by")
+    if not user.is_authenticated:
+        return quotes.none()
+    if user.is_vendor:
+        return quotes.filter(vendor_id=user.vendor_id)
+    # Sealed drafts: a vendor's unsent draft is not procurement's to read.
+    return quotes.filter(Q(status=QuoteStatus.SUBMITTED) | Q(entered_by_procurement=True))
+
+
+def _with_checks_data(quotes: QuerySet[Quote]) -> QuerySet[Quote]:
+    """What procurement.checks needs, fetched once for the whole page."""
+    return quotes.prefetch_related(
+        Prefetch("rfq__channels", queryset=RfqChannel.objects.order_by("channel")),
+        Prefetch("risks", queryset=RiskItem.objects.order_by("id")),
+    )
+
+
+def quotes_for_rfq(*, rfq: Rfq, user) -> QuerySet[Quote]:
+    return _with_checks_data(_quotes_visible_to(user).filter(rfq=rfq)).order_by("vendor__name")
+
+
+def get_quote_for_user(user, pk: int) -> Quote:
+    """404 for another vendor's quote (and, for internal users, a vendor's unsent draft)."""
+    return get_object_or_404(_with_checks_data(_quotes_visible_to(user)), pk=pk)
+
+
+def submitted_quotes_for_comparison(rfq: Rfq) -> QuerySet[Quote]:
+    """Every submitted quote of the RFQ with what the TCO and checks need, in one go."""
+    return (
+        Quote.objects.filter(rfq=rfq, status=QuoteStatus.SUBMITTED)
+        .select_related("vendor", "rfq")
+        .prefetch_related("risks", "rfq__channels")
+        .order_by("vendor__name")
+    )
+
+
+def _rate_flag_q(code: str) -> Q:
+    """Quotes whose rate lies outside their vendor's region band (DOMAIN.md §2), as SQL."""
+    condition = Q(pk__in=[])
+    for region, bands in RATE_BANDS.items():
+        for rate, band in bands.items():
+            if code == "below_market":
+                outside = Q(**{f"{rate}__lt": band.low})
+            else:
+                outside = Q(**{f"{rate}__gt": band.high})
+            condition |= Q(vendor__region=region.value) & outside
+    return condition
+
+
+def quote_list(
+    *,
+    user,
+    search: str = "",
+    status: str = "",
+    region: str = "",
+    pricing_model: str = "",
+    rate_flag: str = "",
+    rfq_id: int | None = None,
+) -> QuerySet[Quote]:
+    quotes = _with_checks_data(_quotes_visible_to(user))
+    if search:
+        quotes = quotes.filter(
+            Q(vendor__name__icontains=search)
+            | Q(rfq__title__icontains=search)
+            | Q(rfq__reference__icontains=search)
+        )
+    if status:
+        quotes = quotes.filter(status=status)
+    if region:
+        quotes = quotes.filter(vendor__region=region)
+    if pricing_model:
+        quotes = quotes.filter(pricing_model=pricing_model)
+    if rate_flag in ("below_market", "above_market"):
+        quotes = quotes.filter(_rate_flag_q(rate_flag))
+    elif rate_flag == "any":
+        quotes = quotes.filter(_rate_flag_q("below_market") | _rate_flag_q("above_market"))
+    if rfq_id:
+        quotes = quotes.filter(rfq_id=rfq_id)
+    return quotes.order_by("-updated_at", "-pk")
+
+
+# --- vendors -------------------------------------------------------------------------------
+
+
+def vendor_list(*, search: str = "", region: str = "", certified: str = "") -> QuerySet[Vendor]:
+    vendors = Vendor.objects.all()
+    if search:
+        vendors = vendors.filter(
+            Q(name__icontains=search)
+            | Q(country__icontains=search)
+            | Q(contact_email__icontains=search)
+        )
+    if region:
+        vendors = vendors.filter(region=region)
+    if certified == "iso27001":
+        vendors = vendors.filter(cert_iso27001=True)
+    elif certified == "soc2":
+        vendors = vendors.filter(cert_soc2=True)
+    elif certified == "none":
+        vendors = vendors.filter(cert_iso27001=False, cert_soc2=False, other_certifications="")
+    return vendors.annotate(
+        user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
+        invitation_count=Count("invitations", distinct=True),
+        submitted_count=Count(
+            "quotes", filter=Q(quotes__status=QuoteStatus.SUBMITTED), distinct=True
+        ),
+    ).order_by("name")
+
+
+def get_vendor(pk: int) -> Vendor:
+    return get_object_or_404(Vendor, pk=pk)
+
+
+def vendor_quotes(vendor: Vendor) -> QuerySet[Quote]:
+    return (
+        Quote.objects.filter(vendor=vendor)
+        .filter(Q(status=QuoteStatus.SUBMITTED) | Q(entered_by_procurement=True))
+        .select_related("rfq")
+        .order_by("-updated_at")
+    )
+
+
+# --- revision history ----------------------------------------------------------------------
+
+# Bookkeeping that changes with every revision: shown in its own columns, not as a change.
+HISTORY_EXCLUDED_FIELDS = (
+    "revision",
+    "submitted_at",
+    "submitted_by",
+    "entered_by_procurement",
+    "updated_at",
+    "created_at",
+    "rfq",
+    "vendor",
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class RevisionEntry:
+    record: Any  # the historical quote
+    history_id: int
+    revision: int
+    status: str
+    when: datetime
+    who: Any  # User or None
+    entered_by_procurement: bool
+    kind: str  # "+" created, "~" changed
+    changes: list[FieldChange]
+
+
+def _visible_records(quote: Quote, user) -> list:
+    records = list(quote.history.order_by("history_date", "history_id"))
+    if user.is_vendor:
+        return records
+    # Internal users read revisions, not the vendor's drafts before submission.
+    return [r for r in records if r.revision >= 1 or r.entered_by_procurement]
+
+
+def quote_history(*, quote: Quote, user) -> list[RevisionEntry]:
+    """Every saved version, oldest first, with who, when and the changed fields
+    (simple-history `diff_against` the version before it)."""
+    records = _visible_records(quote, user)
+    user_ids = {r.history_user_id for r in records if r.history_user_id}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)}
+    entries: list[RevisionEntry] = []
+    previous = None
+    for record in records:
+        changes: list[FieldChange] = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_EXCLUDED_FIELDS)
+            for change in delta.changes:
+                field = Quote._meta.get_field(change.field)
+                changes.append(
+                    FieldChange(
+                        field=change.field,
+                        label=str(field.verbose_name),
+                        old=change.old,
+                        new=change.new,
+                    )
+                )
+        entries.append(
+            RevisionEntry(
+                record=record,
+                history_id=record.history_id,
+                revision=record.revision,
+                status=record.status,
+                when=record.history_date,
+                who=users.get(record.history_user_id),
+                entered_by_procurement=record.entered_by_procurement,
+                kind=record.history_type,
+                changes=changes,
+            )
+        )
+        previous = record
+    return entries
+
+
+def get_quote_revision(*, quote: Quote, user, history_id: int):
+    """One saved version of the quote, as a Quote instance (404 if not the user's to see)."""
+    for record in _visible_records(quote, user):
+        if record.history_id == history_id:
+            return record
+    raise Http404
+
+
+__all__ = [
+    "INVITATION_STATES",
+    "deadline_state",
+    "get_invitation_for_vendor",
+    "get_quote_for_user",
+    "get_quote_revision",
+    "get_rfq_for_user",
+    "get_vendor",
+    "invitations_for_rfq",
+    "portal_invitations",
+    "quote_history",
+    "quote_list",
+    "quotes_for_rfq",
+    "rfq_list",
+    "rfqs_for_user",
+    "submitted_quotes_for_comparison",
+    "vendor_list",
+    "vendor_quotes",
+    "vendors_to_invite",
+]

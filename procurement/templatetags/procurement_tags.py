@@ -1,0 +1,102 @@
+"""Badges and formatted values for the procurement pages (`{% load procurement_tags %}`)."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.timesince import timeuntil
+from django.utils.translation import gettext as _
+
+from costing.engine import RiskItem as EngineRiskItem
+from procurement.display import format_field
+from procurement.forms import STATE_LABELS
+from procurement.models import Quote, RfqStatus
+from procurement.selectors import DeadlineState, deadline_state
+
+register = template.Library()
+
+STATE_CLASSES = {
+    "invited": "secondary",
+    "viewed": "info",
+    "draft": "warning",
+    "submitted": "success",
+    "declined": "danger",
+}
+RFQ_STATUS_CLASSES = {
+    RfqStatus.DRAFT: "secondary",
+    RfqStatus.OPEN: "primary",
+    RfqStatus.CLOSED: "dark",
+    RfqStatus.AWARDED: "success",
+    RfqStatus.CANCELLED: "danger",
+}
+
+
+@register.filter
+def state_badge(code: str) -> str:
+    """Invitation state: invited, viewed, draft, submitted or declined."""
+    return format_html(
+        '<span class="badge text-bg-{}" data-state="{}">{}</span>',
+        STATE_CLASSES.get(code, "secondary"),
+        code,
+        STATE_LABELS.get(code, code),
+    )
+
+
+@register.filter
+def rfq_status_badge(rfq) -> str:
+    return format_html(
+        '<span class="badge text-bg-{}" data-status="{}">{}</span>',
+        RFQ_STATUS_CLASSES.get(rfq.status, "secondary"),
+        rfq.status,
+        rfq.get_status_display(),
+    )
+
+
+@register.filter
+def quote_status_badge(quote) -> str:
+    cls = "success" if quote.status == "submitted" else "warning"
+    return format_html(
+        '<span class="badge text-bg-{}" data-quote-status="{}">{}</span>',
+        cls,
+        quote.status,
+        quote.get_status_display(),
+    )
+
+
+@register.filter
+def deadline_badge(state: DeadlineState) -> str:
+    if state.code == "passed":
+        return format_html(
+            '<span class="badge text-bg-danger" data-deadline="passed">{}</span>',
+            _("Deadline passed"),
+        )
+    text = _("%(time)s left") % {"time": timeuntil(state.deadline)}
+    cls = "warning" if state.code == "closing_soon" else "success"
+    return format_html(
+        '<span class="badge text-bg-{}" data-deadline="{}">{}</span>', cls, state.code, text
+    )
+
+
+@register.simple_tag
+def quote_value(name: str, value) -> str:
+    """A quote field's value as a reader sees it (used for the changes in the history)."""
+    return format_field(Quote, name, value)
+
+
+@register.filter
+def expected_cost(risk):
+    """One risk's share of the total: probability × impact (DOMAIN.md §4)."""
+    return EngineRiskItem(
+        name=risk.name, probability_pct=risk.probability_pct, impact=risk.impact
+    ).expected_cost
+
+
+@register.filter
+def basename(path: str) -> str:
+    return (path or "").rsplit("/", 1)[-1]
+
+
+@register.filter
+def rfq_deadline_badge(rfq) -> str:
+    """The deadline state of an open RFQ (nothing once it is closed, awarded or cancelled)."""
+    if rfq.status not in (RfqStatus.OPEN, RfqStatus.DRAFT):
+        return ""
+    return deadline_badge(deadline_state(rfq))

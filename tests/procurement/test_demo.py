@@ -1,0 +1,60 @@
+"""The demo round: the cost article's webshop, three quotes, the nearshore one awarded."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import seed_accounts
+from procurement.demo import NEARSHORE, OFFSHORE, ONSHORE, seed_procurement
+from procurement.models import Invitation, Quote, Rfq
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_round_is_realistic_and_safe_to_run_twice():
+    cast = seed_accounts()
+    first = seed_procurement(cast)
+    second = seed_procurement(seed_accounts())
+
+    assert Rfq.objects.count() == 1
+    assert Quote.objects.count() == 3
+    assert Invitation.objects.count() == 3
+    rfq = second["rfq"]
+    assert rfq.pk == first["rfq"].pk
+    assert rfq.status == "awarded"
+    # Cost article baseline: €2,500 gross + 35%, 160 productive hours, one FTE.
+    assert (rfq.ih_gross_salary_month, rfq.ih_employer_costs_pct) == (
+        Decimal("2500"),
+        Decimal("35"),
+    )
+    assert (rfq.ih_productive_hours_per_fte_month, rfq.ih_fte) == (Decimal("160"), Decimal("1"))
+    email = rfq.channels.get(channel="email")
+    assert (email.volume_per_month, email.aht_minutes) == (500, Decimal("10"))
+    assert rfq.channels.filter(channel="chat").exists()
+
+    quotes = second["quotes"]
+    assert set(quotes) == {NEARSHORE, OFFSHORE, ONSHORE}
+    assert all(q.status == "submitted" for q in quotes.values())
+    nearshore = quotes[NEARSHORE]
+    assert (nearshore.pricing_model, nearshore.hourly_rate, nearshore.onboarding_fee) == (
+        "hourly",
+        Decimal("18"),
+        Decimal("2000"),
+    )
+    assert second["awarded_quote"] == nearshore == rfq.awarded_quote
+    assert quotes[OFFSHORE].pricing_model == "per_ticket"
+    assert quotes[OFFSHORE].revision == 2
+    assert quotes[ONSHORE].pricing_model == "mixed"
+    assert quotes[ONSHORE].entered_by_procurement is True
+    assert all(q.risks.exists() for q in quotes.values())
+    assert second["lines"][0].startswith("RFQ RFQ-DEMO-WEBSHOP")
+    assert any("9 gaps" in line for line in second["lines"])
+    assert any("below_market" in line for line in second["lines"])
+
+
+def test_seed_demo_prints_the_round(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "Lisbon Contact Partners (Nearshore): hourly €18.00; revision 1; 0 gaps" in out
+    assert "awarded" in out
