@@ -327,11 +327,11 @@ def rfq_create(request: HttpRequest, payload: RfqIn):
     return Status(201, _rfq_out(rfq, request.auth, invitations=[]))
 
 
-@router.get("/rfqs/{rfq_id}", response=RfqDetailOut)
-def rfq_detail(request: HttpRequest, rfq_id: int):
+@router.get("/rfqs/{id}", response=RfqDetailOut)
+def rfq_detail(request: HttpRequest, id: int):
     """One RFQ with its scope. A vendor reading it marks its invitation viewed."""
     check_role(request.auth, READERS)
-    rfq = selectors.get_rfq_for_user(request.auth, rfq_id)
+    rfq = selectors.get_rfq_for_user(request.auth, id)
     if request.auth.is_vendor:
         invitation = selectors.get_invitation_for_vendor(request.auth, rfq)
         services.invitation_mark_viewed(invitation=invitation, by=request.auth)
@@ -339,11 +339,11 @@ def rfq_detail(request: HttpRequest, rfq_id: int):
     return _rfq_out(rfq, request.auth, invitations=invitations)
 
 
-@router.post("/rfqs/{rfq_id}/invitations", response={201: InvitationCreatedOut})
-def invitation_create(request: HttpRequest, rfq_id: int, payload: InvitationIn):
+@router.post("/rfqs/{id}/invitations", response={201: InvitationCreatedOut})
+def invitation_create(request: HttpRequest, id: int, payload: InvitationIn):
     """Invite a vendor; its users are e-mailed (once the RFQ is open)."""
     check_role(request.auth, PROCUREMENT)
-    rfq = selectors.get_rfq_for_user(request.auth, rfq_id)
+    rfq = selectors.get_rfq_for_user(request.auth, id)
     vendor = Vendor.objects.filter(pk=payload.vendor_id).first()
     if vendor is None:
         raise ApiValidationError({"vendor_id": "No vendor with this id."})
@@ -462,11 +462,11 @@ def _quote_out(quote: Quote, user) -> dict[str, Any]:
     return out
 
 
-@router.get("/rfqs/{rfq_id}/quotes", response=list[QuoteOut])
-def quote_list(request: HttpRequest, rfq_id: int):
+@router.get("/rfqs/{id}/quotes", response=list[QuoteOut])
+def quote_list(request: HttpRequest, id: int):
     """The RFQ's quotes: every submitted one for internal users, a vendor's own only."""
     check_role(request.auth, READERS)
-    rfq = selectors.get_rfq_for_user(request.auth, rfq_id)
+    rfq = selectors.get_rfq_for_user(request.auth, id)
     return [
         _quote_out(q, request.auth) for q in selectors.quotes_for_rfq(rfq=rfq, user=request.auth)
     ]
@@ -488,12 +488,12 @@ def _quote_vendor(request: HttpRequest, payload_vendor_id: int | None) -> Vendor
     return vendor
 
 
-@router.post("/rfqs/{rfq_id}/quotes", response={200: QuoteOut, 201: QuoteOut})
-def quote_submit(request: HttpRequest, rfq_id: int, payload: QuoteIn):  # type: ignore[valid-type]
+@router.post("/rfqs/{id}/quotes", response={200: QuoteOut, 201: QuoteOut})
+def quote_submit(request: HttpRequest, id: int, payload: QuoteIn):  # type: ignore[valid-type]
     """Submit a quote on the standard template (201); a second POST revises it (200, revision
     + 1). Fields left out keep their value. Procurement passes `vendor_id`."""
     check_role(request.auth, QUOTE_WRITERS)
-    rfq = selectors.get_rfq_for_user(request.auth, rfq_id)
+    rfq = selectors.get_rfq_for_user(request.auth, id)
     vendor = _quote_vendor(request, payload.vendor_id)
     data: Mapping[str, Any] = payload.dict(exclude_unset=True, exclude={"vendor_id"})
     try:
@@ -506,8 +506,8 @@ def quote_submit(request: HttpRequest, rfq_id: int, payload: QuoteIn):  # type: 
     return Status(201 if created else 200, _quote_out(quote, request.auth))
 
 
-@router.get("/quotes/{quote_id}", response=QuoteOut)
-def quote_detail(request: HttpRequest, quote_id: int):
+@router.get("/quotes/{id}", response=QuoteOut)
+def quote_detail(request: HttpRequest, id: int):
     """One quote with its revision number; 404 for another vendor's quote."""
     check_role(request.auth, READERS)
-    return _quote_out(selectors.get_quote_for_user(request.auth, quote_id), request.auth)
+    return _quote_out(selectors.get_quote_for_user(request.auth, id), request.auth)

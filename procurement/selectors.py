@@ -232,7 +232,7 @@ def submitted_quotes_for_comparison(rfq: Rfq) -> QuerySet[Quote]:
         Quote.objects.filter(rfq=rfq, status=QuoteStatus.SUBMITTED)
         .select_related("vendor", "rfq")
         .prefetch_related("risks", "rfq__channels")
-        .order_by("vendor__name")
+        .order_by("vendor__name", "pk")
     )
 
 
