@@ -148,8 +148,7 @@ def monitored_pilots(*, as_of: date):
     """Pilots whose daily entries are expected: running, or decided to scale up (the pilot
     goes on to its exit evaluation); not stopped, not closed; day 1 is over."""
     return Pilot.objects.filter(
-        Q(status=PilotStatus.RUNNING)
-        | Q(status=PilotStatus.DECIDED, decision=Decision.SCALE_UP),
+        Q(status=PilotStatus.RUNNING) | Q(status=PilotStatus.DECIDED, decision=Decision.SCALE_UP),
         start_date__lt=as_of,
     )
 
@@ -233,9 +232,7 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
         .order_by()
         .values_list("pilot_id", "n")
     )
-    expected = {
-        p.pk: max(0, min(p.length_days, (as_of - p.start_date).days)) for p in batch
-    }
+    expected = {p.pk: max(0, min(p.length_days, (as_of - p.start_date).days)) for p in batch}
     short = [pk for pk in ids if counts.get(pk, 0) < expected[pk]]
 
     # 3. Only for pilots with a gap: which days (one query).

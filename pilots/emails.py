@@ -25,6 +25,7 @@ from common.emails import absolute_url, make_message
 from . import kpis
 from .evaluation import (
     kpi_label,
+    kpi_unit,
     scorecard_is_decision,
     scorecard_missed,
     scorecard_rows,
@@ -68,9 +69,7 @@ def _dashed(draw: ImageDraw.ImageDraw, y: float, x0: float, x1: float, fill: int
         x += 10
 
 
-def trend_chart_png(
-    *, series: dict[str, list], targets: dict[str, float], days: int, checkpoint_day: int
-) -> bytes:
+def trend_chart_png(*, series: dict[str, list], targets: dict[str, float], days: int) -> bytes:
     """Five small panels, one per KPI: the daily value (light), the pooled value so far
     (bold, what a checkpoint judges) and the target (dashed red). Labels in the active
     language."""
@@ -100,7 +99,12 @@ def trend_chart_png(
         def y_of(value: float, low=low, high=high, plot_top=plot_top, plot_bottom=plot_bottom):
             return plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top)
 
-        draw.text((_LEFT, top), kpi_label(key), fill=_INDEX["text"], font=label_font)
+        draw.text(
+            (_LEFT, top),
+            f"{kpi_label(key)} ({kpi_unit(key)})",
+            fill=_INDEX["text"],
+            font=label_font,
+        )
         draw.rectangle(
             [plot_left, plot_top, plot_right, plot_bottom], outline=_INDEX["grid"], width=1
         )
@@ -128,14 +132,10 @@ def trend_chart_png(
                 font=small_font,
             )
     bottom = _TOP + _PANEL * len(kpis.KPI_KEYS)
-    for day in sorted({1, checkpoint_day, days}):
-        draw.text((x_of(day) - 6, bottom), str(day), fill=_INDEX["muted"], font=small_font)
-    draw.text(
-        (plot_right + 6, bottom),
-        _("day"),
-        fill=_INDEX["muted"],
-        font=small_font,
-    )
+    first, last = _("day %(day)s") % {"day": 1}, _("day %(day)s") % {"day": days}
+    draw.text((plot_left, bottom), first, fill=_INDEX["muted"], font=small_font)
+    width = draw.textlength(last, font=small_font)
+    draw.text((plot_right - width, bottom), last, fill=_INDEX["muted"], font=small_font)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False, compress_level=6)
     return buffer.getvalue()
@@ -196,7 +196,6 @@ def scorecard_message(
             series=series,
             targets={row.key: row.target for row in rows},
             days=scorecard.checkpoint_day,
-            checkpoint_day=scorecard.checkpoint_day,
         )
     message = make_message("pilot-scorecard", to=to, context=context, language=language)
     # HTML and its inline image belong together: multipart/related (RFC 2387).

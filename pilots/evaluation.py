@@ -149,6 +149,9 @@ class MissedRow:
 
     @property
     def gap_display(self) -> str:
+        """A percentage KPI misses by percentage points, not by a percentage."""
+        if self.gap is not None and kpi_unit(self.key) == "%":
+            return gettext("%(points)s percentage points") % {"points": format_decimal(self.gap, 2)}
         return format_kpi(self.key, self.gap)
 
 
@@ -481,9 +484,9 @@ def scorecard_email_deliver(*, scorecard_id: int) -> int:
     SMTP and network errors propagate (the task retries them with backoff)."""
     from .emails import scorecard_messages
 
-    scorecard = Scorecard.objects.select_related(
-        "pilot__vendor", "pilot__quote__rfq__owner"
-    ).get(pk=scorecard_id)
+    scorecard = Scorecard.objects.select_related("pilot__vendor", "pilot__quote__rfq__owner").get(
+        pk=scorecard_id
+    )
     Scorecard.objects.filter(pk=scorecard_id).update(send_attempts=F("send_attempts") + 1)
     messages = scorecard_messages(scorecard)
     if not messages:
@@ -648,4 +651,3 @@ def pilot_exit_evaluate(*, pilot: Pilot, evaluation: str, note: str, by) -> Pilo
         pilot.save()
         alerts_close(pilot_ids=[pilot.pk])
     return pilot
-

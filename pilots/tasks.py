@@ -55,9 +55,7 @@ def evaluate_due_pilots(as_of: str | None = None) -> int:
     result = evaluation.sweep(as_of=day, on_created=enqueue_scorecard_emails)
     made = {card.pk for card in result.created}
     # E-mails that never went out (broker down, or every retry failed) are offered again.
-    enqueue_scorecard_emails(
-        [pk for pk in evaluation.scorecards_pending_email() if pk not in made]
-    )
+    enqueue_scorecard_emails([pk for pk in evaluation.scorecards_pending_email() if pk not in made])
     for pilot_id in result.failed_pilot_ids:
         transaction.on_commit(
             partial(evaluate_pilot.apply_async, args=[pilot_id, day.isoformat()], countdown=300)

@@ -67,7 +67,9 @@ def scorecard_pdf(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     context = scorecard_context(scorecard, user=request.user, for_print=True)
     html = render_to_string("pilots/scorecard_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    filename = f"scorecard-{slugify(scorecard.pilot.vendor.name)}-day-{scorecard.checkpoint_day}.pdf"
+    filename = (
+        f"scorecard-{slugify(scorecard.pilot.vendor.name)}-day-{scorecard.checkpoint_day}.pdf"
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -220,7 +222,9 @@ def scorecard_context(
     can_exit = is_manager and evaluation.pilot_can_exit_evaluate(
         pilot, has_final_scorecard=has_final_scorecard
     )
-    entries = daily_entries(pilot=pilot, date_from=scorecard.window_from, date_to=scorecard.window_to)
+    entries = daily_entries(
+        pilot=pilot, date_from=scorecard.window_from, date_to=scorecard.window_to
+    )
     quote = pilot.quote
     return {
         "scorecard": scorecard,

@@ -284,3 +284,42 @@ def wait_until(predicate: Callable[[], bool], *, timeout: float = 60.0, every: f
             return True
         time.sleep(every)
     return predicate()
+
+
+# --- An RFQ with a quote (the seed's worked example) -----------------------------------------
+
+
+def make_rfq_and_quote(*, owner, vendor, **quote_fields):
+    """The cost article's example: 500 e-mails a month, AHT 10 min, in-house 1 FTE at € 2,500
+    + 35%, nearshore € 18/h + € 2,000 onboarding, 12 months → quote € 3.33, in-house € 6.75
+    a ticket."""
+    from datetime import datetime
+    from datetime import timezone as dt_timezone
+
+    from procurement.models import Quote, QuoteStatus, Rfq, RfqChannel
+
+    rfq = Rfq.objects.create(
+        title="Customer service e-mail",
+        reference=f"RFQ-{Rfq.objects.count() + 1:04d}",
+        owner=owner,
+        quote_deadline=datetime(2025, 12, 1, tzinfo=dt_timezone.utc),
+        term_months=12,
+        ih_gross_salary_month=Decimal("2500"),
+        ih_employer_costs_pct=Decimal("35"),
+    )
+    RfqChannel.objects.create(
+        rfq=rfq, channel="email", volume_per_month=500, aht_minutes=Decimal("10")
+    )
+    fields = {
+        "status": QuoteStatus.SUBMITTED,
+        "revision": 1,
+        "pricing_model": "hourly",
+        "hourly_rate": Decimal("18"),
+        "onboarding_fee": Decimal("2000"),
+        "scale_up_days": 14,
+        "dpa": True,
+        "data_location": "EU (Lisbon)",
+        "sla_email_response_minutes": Decimal("60"),
+        **quote_fields,
+    }
+    return rfq, Quote.objects.create(rfq=rfq, vendor=vendor, **fields)
