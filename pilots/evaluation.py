@@ -23,7 +23,7 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -294,7 +294,6 @@ def make_rfq_and_quote(*, owner, vendor, **quote_fields):
     + 35%, nearshore € 18/h + € 2,000 onboarding, 12 months → quote € 3.33, in-house € 6.75
     a ticket."""
     from datetime import datetime
-    from datetime import timezone as dt_timezone
 
     from procurement.models import Quote, QuoteStatus, Rfq, RfqChannel
 
@@ -302,7 +301,7 @@ def make_rfq_and_quote(*, owner, vendor, **quote_fields):
         title="Customer service e-mail",
         reference=f"RFQ-{Rfq.objects.count() + 1:04d}",
         owner=owner,
-        quote_deadline=datetime(2025, 12, 1, tzinfo=dt_timezone.utc),
+        quote_deadline=datetime(2025, 12, 1, tzinfo=UTC),
         term_months=12,
         ih_gross_salary_month=Decimal("2500"),
         ih_employer_costs_pct=Decimal("35"),
