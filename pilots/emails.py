@@ -62,11 +62,35 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)
 
 
-def _dashed(draw: ImageDraw.ImageDraw, y: float, x0: float, x1: float, fill: int) -> None:
-    x = x0
-    while x < x1:
-        draw.line([(x, y), (min(x + 6, x1), y)], fill=fill, width=1)
-        x += 10
+@lru_cache(maxsize=4096)
+def _text_mask(text: str, size: int) -> Image.Image:
+    """Text drawn once as a 1-bit mask: labels and targets repeat from chart to chart, and
+    FreeType rendering is most of a chart's cost."""
+    draft = ImageDraw.Draw(Image.new("1", (1, 1)))
+    _left, _top, right, bottom = draft.textbbox((0, 0), text, font=_font(size))
+    mask = Image.new("1", (right + 2, bottom + 2), 0)
+    ImageDraw.Draw(mask).text((0, 0), text, fill=1, font=_font(size))
+    return mask
+
+
+def _text(image: Image.Image, xy: tuple[float, float], text: str, size: int, colour: str) -> int:
+    mask = _text_mask(text, size)
+    image.paste(_INDEX[colour], (int(xy[0]), int(xy[1])), mask)
+    return mask.size[0]
+
+
+@lru_cache(maxsize=16)
+def _dash_mask(width: int) -> Image.Image:
+    """A 6-on, 4-off dashed line as a 1-bit mask, drawn once per width."""
+    mask = Image.new("1", (width, 1), 0)
+    for x in range(width):
+        if x % 10 < 6:
+            mask.putpixel((x, 0), 1)
+    return mask
+
+
+def _dashed(image: Image.Image, y: float, x0: float, x1: float, colour: str) -> None:
+    image.paste(_INDEX[colour], (int(x0), int(y)), _dash_mask(int(x1 - x0)))
 
 
 def trend_chart_png(*, series: dict[str, list], targets: dict[str, float], days: int) -> bytes:
@@ -77,8 +101,7 @@ def trend_chart_png(*, series: dict[str, list], targets: dict[str, float], days:
     image = Image.new("P", (_WIDTH, height), _INDEX["white"])
     image.putpalette([c for rgb in _PALETTE.values() for c in rgb])
     draw = ImageDraw.Draw(image)
-    label_font, small_font = _font(12), _font(10)
-    plot_left, plot_right = _LEFT + 4, _WIDTH - _RIGHT - 70
+    plot_left, plot_right = _LEFT + 4, _WIDTH - _RIGHT - 84
 
     def x_of(day: float) -> float:
         return plot_left + (day - 1) / max(days - 1, 1) * (plot_right - plot_left)
@@ -99,22 +122,14 @@ def trend_chart_png(*, series: dict[str, list], targets: dict[str, float], days:
         def y_of(value: float, low=low, high=high, plot_top=plot_top, plot_bottom=plot_bottom):
             return plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top)
 
-        draw.text(
-            (_LEFT, top),
-            f"{kpi_label(key)} ({kpi_unit(key)})",
-            fill=_INDEX["text"],
-            font=label_font,
-        )
+        unit = "EUR" if kpi_unit(key) == "€" else kpi_unit(key)  # the built-in font has no €
+        _text(image, (_LEFT, top), f"{kpi_label(key)} ({unit})", 12, "text")
         draw.rectangle(
             [plot_left, plot_top, plot_right, plot_bottom], outline=_INDEX["grid"], width=1
         )
-        _dashed(draw, y_of(target), plot_left, plot_right, _INDEX["target"])
-        draw.text(
-            (plot_right + 6, y_of(target) - 6),
-            _("target %(value)s") % {"value": _short(target)},
-            fill=_INDEX["target"],
-            font=small_font,
-        )
+        _dashed(image, y_of(target), plot_left, plot_right, "target")
+        target_label = _("target %(value)s") % {"value": _short(target)}
+        _text(image, (plot_right + 6, y_of(target) - 6), target_label, 10, "target")
         for which, colour, width in ((1, "daily", 1), (2, "pooled", 2)):
             line = [(x_of(p[0]), y_of(float(p[which]))) for p in points if p[which] is not None]
             if len(line) > 1:
@@ -125,19 +140,14 @@ def trend_chart_png(*, series: dict[str, list], targets: dict[str, float], days:
         pooled = [p[2] for p in points if p[2] is not None]
         if pooled:
             last = float(pooled[-1])
-            draw.text(
-                (plot_right + 6, y_of(last) - 6 if abs(y_of(last) - y_of(target)) > 11 else top),
-                _short(last),
-                fill=_INDEX["pooled"],
-                font=small_font,
-            )
+            y = y_of(last) - 6 if abs(y_of(last) - y_of(target)) > 11 else top
+            _text(image, (plot_right + 6, y), _short(last), 10, "pooled")
     bottom = _TOP + _PANEL * len(kpis.KPI_KEYS)
     first, last = _("day %(day)s") % {"day": 1}, _("day %(day)s") % {"day": days}
-    draw.text((plot_left, bottom), first, fill=_INDEX["muted"], font=small_font)
-    width = draw.textlength(last, font=small_font)
-    draw.text((plot_right - width, bottom), last, fill=_INDEX["muted"], font=small_font)
+    _text(image, (plot_left, bottom), first, 10, "muted")
+    _text(image, (plot_right - _text_mask(last, 10).size[0], bottom), last, 10, "muted")
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=6)
+    image.save(buffer, format="PNG", optimize=False, compress_level=3)
     return buffer.getvalue()
 
 

@@ -460,18 +460,25 @@ def _record_failures(failures: dict[int, Exception], *, as_of: date) -> None:
 
 
 def scorecard_email_claim(*, scorecard_id: int) -> bool:
-    """True for exactly one caller: the one whose UPDATE flipped `sending` (STYLE.md)."""
+    """True for exactly one caller: the one whose UPDATE flipped `sending` (STYLE.md). The
+    same UPDATE counts the attempt."""
     return (
         Scorecard.objects.filter(pk=scorecard_id, emailed_at=None, sending=False).update(
-            sending=True
+            sending=True, send_attempts=F("send_attempts") + 1
         )
         == 1
     )
 
 
-def scorecard_email_holds_claim(*, scorecard_id: int) -> bool:
-    """For a retry of the task that claimed it: still claimed and not yet sent."""
-    return Scorecard.objects.filter(pk=scorecard_id, emailed_at=None, sending=True).exists()
+def scorecard_email_reclaim(*, scorecard_id: int) -> bool:
+    """For a retry of the task that claimed it: go on only while it is still claimed and not
+    yet sent, and count the attempt."""
+    return (
+        Scorecard.objects.filter(pk=scorecard_id, emailed_at=None, sending=True).update(
+            send_attempts=F("send_attempts") + 1
+        )
+        == 1
+    )
 
 
 class NoRecipients(Exception):
@@ -487,18 +494,18 @@ def scorecard_email_deliver(*, scorecard_id: int) -> int:
     scorecard = Scorecard.objects.select_related("pilot__vendor", "pilot__quote__rfq__owner").get(
         pk=scorecard_id
     )
-    Scorecard.objects.filter(pk=scorecard_id).update(send_attempts=F("send_attempts") + 1)
     messages = scorecard_messages(scorecard)
     if not messages:
         raise NoRecipients(gettext("nobody to e-mail: no active manager"))
     with get_connection(fail_silently=False) as connection:
         connection.send_messages(messages)
-    Scorecard.objects.filter(pk=scorecard_id).update(emailed_at=timezone.now(), sending=False)
-    alerts_close(
-        pilot_ids=[scorecard.pilot_id],
-        kind=AlertKind.EMAIL_FAILED,
-        key=str(scorecard.checkpoint_day),
-    )
+    with transaction.atomic():
+        Scorecard.objects.filter(pk=scorecard_id).update(emailed_at=timezone.now(), sending=False)
+        alerts_close(
+            pilot_ids=[scorecard.pilot_id],
+            kind=AlertKind.EMAIL_FAILED,
+            key=str(scorecard.checkpoint_day),
+        )
     return len(messages)
 
 

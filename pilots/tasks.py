@@ -108,7 +108,7 @@ def send_scorecard_email(self, scorecard_id: int) -> str:
         # First attempt: claim it, or another task has it (or it was sent).
         if not evaluation.scorecard_email_claim(scorecard_id=scorecard_id):
             return "skipped"
-    elif not evaluation.scorecard_email_holds_claim(scorecard_id=scorecard_id):
+    elif not evaluation.scorecard_email_reclaim(scorecard_id=scorecard_id):
         # A retry goes on only with the claim its first attempt took (SMTP and network
         # errors, the only ones retried, are raised after the claim).
         return "skipped"

@@ -176,8 +176,10 @@ def _redis_ok(url: str) -> bool:
 
 def _use_broker(app, url: str) -> None:
     """Point this process's Celery app at `url` and drop pooled connections to the old one."""
+    from kombu import pools
+
     app.conf.broker_url = url
-    app.pool.force_close_all()
+    pools.reset()  # close the pooled connections and forget the pools
     app._pool = None
     app.amqp._producer_pool = None
 
