@@ -83,15 +83,15 @@ def scorecard_out(card: Scorecard) -> dict:
 
 
 @router.get(
-    "/pilots/{pilot_id}/scorecards",
+    "/pilots/{id}/scorecards",
     response=list[ScorecardOut],
     by_alias=True,
     summary="Every scorecard made for a pilot",
 )
-def list_scorecards(request: HttpRequest, pilot_id: int):
+def list_scorecards(request: HttpRequest, id: int):  # noqa: A002 - API.md names it {id}
     """Procurement, managers and the pilot's own vendor; another vendor's pilot is 404."""
     check_role(request.auth, EVERYONE)
-    pilot = get_pilot_for_user(request.auth, pilot_id)
+    pilot = get_pilot_for_user(request.auth, id)
     return [scorecard_out(card) for card in scorecards_for_pilot(pilot=pilot)]
 
 

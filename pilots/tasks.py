@@ -39,14 +39,15 @@ def enqueue_scorecard_emails(scorecard_ids: list[int]) -> None:
     transaction). A broker that is down loses nothing: the scorecard stays unsent and the
     next sweep offers it again."""
     for scorecard_id in scorecard_ids:
-        transaction.on_commit(partial(_enqueue_one, scorecard_id))
+        transaction.on_commit(partial(_enqueue, send_scorecard_email, scorecard_id))
 
 
-def _enqueue_one(scorecard_id: int) -> None:
+def _enqueue(task, *args, countdown: int | None = None) -> None:
     try:
-        send_scorecard_email.delay(scorecard_id)
+        task.apply_async(args=args, countdown=countdown)
     except Exception:
-        logger.exception("could not enqueue the e-mail of scorecard %s", scorecard_id)
+        # The work is found again from the database by the next daily sweep.
+        logger.exception("could not enqueue %s%s", task.name, args)
 
 
 @shared_task(name="pilots.evaluate_due_pilots")
@@ -58,7 +59,7 @@ def evaluate_due_pilots(as_of: str | None = None) -> int:
     enqueue_scorecard_emails([pk for pk in evaluation.scorecards_pending_email() if pk not in made])
     for pilot_id in result.failed_pilot_ids:
         transaction.on_commit(
-            partial(evaluate_pilot.apply_async, args=[pilot_id, day.isoformat()], countdown=300)
+            partial(_enqueue, evaluate_pilot, pilot_id, day.isoformat(), countdown=300)
         )
     logger.info(
         "sweep as of %s: %d scorecards, %d pilots failed",

@@ -281,7 +281,7 @@ def _charts(scorecard: Scorecard, entries, rows) -> list:
     markers = [
         VMarker(_("day %(day)s") % {"day": day}, day)
         for day in kpis.checkpoint_days(pilot.length_days)
-        if day <= scorecard.checkpoint_day
+        if day < scorecard.checkpoint_day  # the window's own end is the chart's edge
     ]
     charts = []
     for row in rows:

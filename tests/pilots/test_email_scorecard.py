@@ -206,7 +206,11 @@ def test_the_sweep_task_enqueues_new_and_pending_emails_after_commit(
     old = decided_day()  # made earlier, never sent (the broker was down)
     pilot = pilot_with_days(30, length_days=90)
     enqueued = []
-    monkeypatch.setattr(tasks.send_scorecard_email, "delay", lambda pk: enqueued.append(pk))
+    monkeypatch.setattr(
+        tasks.send_scorecard_email,
+        "apply_async",
+        lambda args, countdown=None: enqueued.append(args[0]),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         made = tasks.evaluate_due_pilots(as_of=day_after(pilot, 30).isoformat())
     new = Scorecard.objects.get(pilot=pilot, checkpoint_day=30)

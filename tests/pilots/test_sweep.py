@@ -285,3 +285,31 @@ def test_queries_per_batch_are_constant_whatever_the_batch_holds():
     per_batch = counts[12] - large
     assert counts[8] - large == 2 * per_batch
     assert per_batch <= 20  # scorecards ≤ 12 (4 KPI sums at most), alerts ≤ 8
+
+
+@pytest.mark.django_db
+def test_the_sweep_task_schedules_a_retry_for_a_failed_pilot_and_survives_a_broker_outage(
+    pilot_with_days, monkeypatch, django_capture_on_commit_callbacks
+):
+    from pilots import tasks
+
+    bad = pilot_with_days(30, length_days=30)
+    real_build = evaluation.scorecard_build
+    monkeypatch.setattr(
+        evaluation,
+        "scorecard_build",
+        lambda **kw: (_ for _ in ()).throw(ValueError("bad data")),
+    )
+    scheduled = []
+
+    def broker_down(args, countdown=None):
+        scheduled.append((args, countdown))
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.evaluate_pilot, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.evaluate_due_pilots(as_of=day_after(bad, 30).isoformat()) == 0
+    assert scheduled == [((bad.pk, "2026-01-31"), 300)]
+    # The retry task itself: it makes the scorecard once the cause is fixed.
+    monkeypatch.setattr(evaluation, "scorecard_build", real_build)
+    assert tasks.evaluate_pilot.apply(args=[bad.pk, "2026-01-31"]).get() == 1
