@@ -542,6 +542,23 @@ def scorecard_email_send_now(*, scorecard_id: int) -> bool:
     return True
 
 
+STALE_CLAIM_AGE = timedelta(days=1)
+
+
+def scorecard_email_release_stale(*, now=None) -> int:
+    """Free claims left by a worker that died mid-send (its redelivered task finds the claim
+    taken and skips). A claim lives seconds to minutes — five retries back off 31 s at most —
+    so one on a scorecard made more than a day ago is stale. The daily sweep offers those
+    scorecards again."""
+    now = now or timezone.now()
+    released = Scorecard.objects.filter(
+        emailed_at=None, sending=True, created_at__lt=now - STALE_CLAIM_AGE
+    ).update(sending=False)
+    if released:
+        logger.warning("released %d stale scorecard e-mail claims", released)
+    return released
+
+
 def scorecards_pending_email(*, now=None) -> list[int]:
     """Scorecards of the last two weeks whose e-mail is neither sent nor in flight."""
     now = now or timezone.now()

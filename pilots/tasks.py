@@ -55,7 +55,9 @@ def evaluate_due_pilots(as_of: str | None = None) -> int:
     day = _as_date(as_of)
     result = evaluation.sweep(as_of=day, on_created=enqueue_scorecard_emails)
     made = {card.pk for card in result.created}
-    # E-mails that never went out (broker down, or every retry failed) are offered again.
+    # E-mails that never went out (broker down, every retry failed, a worker that died
+    # mid-send) are offered again.
+    evaluation.scorecard_email_release_stale()
     enqueue_scorecard_emails([pk for pk in evaluation.scorecards_pending_email() if pk not in made])
     for pilot_id in result.failed_pilot_ids:
         transaction.on_commit(

@@ -276,3 +276,18 @@ def test_the_command_defaults_to_today_in_the_app_time_zone(pilot_with_days, cap
     with time_machine.travel(f"{moment.isoformat()}T00:00:00+01:00", tick=False):
         call_command("evaluate_pilots")
     assert "day 30 scorecard" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_claim_left_by_a_dead_worker_is_released_the_next_day(decided_day):
+    from django.utils import timezone
+
+    card = decided_day()
+    assert evaluation.scorecard_email_claim(scorecard_id=card.pk)  # then the worker died
+    assert evaluation.scorecard_email_release_stale() == 0  # a fresh claim is kept
+    assert card.pk not in evaluation.scorecards_pending_email()
+    later = timezone.now() + timedelta(days=1, minutes=1)
+    assert evaluation.scorecard_email_release_stale(now=later) == 1
+    assert card.pk in evaluation.scorecards_pending_email()
+    assert scorecard_email_send_now(scorecard_id=card.pk) is True
+    assert len(mail.outbox) == 1

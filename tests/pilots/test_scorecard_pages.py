@@ -336,3 +336,17 @@ def test_the_scorecards_panel_shows_made_and_due_checkpoints(manager_client, quo
         Decimal("100.00")
         == Scorecard.objects.get(pilot=quoted_pilot, checkpoint_day=60).data_coverage_pct
     )
+
+
+@pytest.mark.django_db
+def test_the_panel_tag_embeds_in_any_pilot_page(rf, manager, quoted_pilot):
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = manager
+    html = Template("{% load pilot_evaluation %}{% scorecards_panel pilot %}").render(
+        Context({"pilot": quoted_pilot, "request": request})
+    )
+    assert "Checkpoints and scorecards" in html
+    assert detail_url(quoted_pilot) in html
+    assert "Stop and analyse per KPI" in html

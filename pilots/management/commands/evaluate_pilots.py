@@ -37,6 +37,7 @@ class Command(BaseCommand):
         for card in result.created:
             self.stdout.write(scorecard_line(card))
         made = {card.pk for card in result.created}
+        evaluation.scorecard_email_release_stale()
         to_send = [c.pk for c in result.created] + [
             pk for pk in evaluation.scorecards_pending_email() if pk not in made
         ]
