@@ -202,6 +202,8 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
         last_day = kpis.date_of_day(pilot.start_date, pilot.length_days)
         if yesterday > last_day:
             continue  # the pilot is over: nothing left to watch live
+        if (as_of - pilot.start_date).days < OFF_TARGET_WINDOW_DAYS:
+            continue  # not yet a week of days to judge: one bad first day is no trend
         pooled = week.get(pilot.pk, kpis.KpiTotals()).pooled()
         targets = pilot_targets(pilot)
         for key in kpis.KPI_KEYS:

@@ -269,3 +269,13 @@ def test_the_badge_counts_open_alerts(manager_client):
     pilots_evaluate_due(as_of=date(2026, 1, 4))
     html = manager_client.get(reverse("pilots:alert_list")).content.decode()
     assert '<span class="badge text-bg-danger" id="alert-badge">3</span>' in html
+
+
+@pytest.mark.django_db
+def test_a_kpi_is_judged_only_once_a_full_week_is_over():
+    pilot = PilotFactory(start_date=START, status=PilotStatus.RUNNING)
+    add_days(pilot, range(1, 8), csat_positive=5)  # 50% CSAT from day 1
+    pilots_evaluate_due(as_of=date(2026, 1, 7))  # six days over
+    assert not open_alerts(pilot, AlertKind.KPI_OFF_TARGET).exists()
+    pilots_evaluate_due(as_of=date(2026, 1, 8))  # seven days over
+    assert [a.key for a in open_alerts(pilot, AlertKind.KPI_OFF_TARGET)] == ["csat_pct"]
