@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from costing.engine import EngineInputError, InHouse, VendorOffer, Workload, estimate
+from costing.comparison import estimate_for_quote
+from costing.engine import EngineInputError
 from procurement.models import Quote, Rfq, RfqChannel
 
 from .kpis import AHT, COST, CSAT, FCR, FRT
@@ -44,50 +45,12 @@ def _scope_channels(rfq: Rfq) -> list[RfqChannel]:
     return sorted(rfq.channels.all(), key=lambda c: (-c.volume_per_month, c.channel))
 
 
-def quote_cost_per_ticket(quote: Quote, channels: list[RfqChannel] | None = None) -> Decimal:
-    """The quote's TCO cost per ticket over its RFQ's scope and term (full precision).
-
-    A scope of several channels is one workload: total volume with the volume-weighted handle
-    time, so the workload hours equal the sum of the channels' hours.
-    Raises EngineInputError when the quote lacks what its pricing model needs.
-    """
+def quote_cost_per_ticket(quote: Quote) -> Decimal:
+    """The quote's TCO cost per ticket over its RFQ's scope and term (full precision), priced
+    exactly as on the comparison page. Raises EngineInputError when the quote lacks what its
+    pricing model needs."""
     rfq = quote.rfq
-    channels = _scope_channels(rfq) if channels is None else channels
-    if not channels:
-        raise EngineInputError("rfq.channels", "the RFQ has no channel in its scope")
-    volume = sum(Decimal(c.volume_per_month) for c in channels)
-    hours_minutes = sum(Decimal(c.volume_per_month) * c.aht_minutes for c in channels)
-    workload = Workload(
-        volume_per_month=volume,
-        aht_minutes=hours_minutes / volume,
-        productive_hours_per_fte_month=rfq.ih_productive_hours_per_fte_month,
-        automation_deflection_pct=rfq.automation_deflection_pct,
-    )
-    in_house = InHouse(
-        fte=rfq.ih_fte,
-        gross_salary_month=rfq.ih_gross_salary_month,
-        employer_costs_pct=rfq.ih_employer_costs_pct,
-        overhead_per_fte_month=rfq.ih_overhead_per_fte_month,
-        licences_per_fte_month=rfq.ih_licences_per_fte_month,
-        absence_pct=rfq.ih_absence_pct,
-        one_time=rfq.ih_one_time,
-    )
-    offer = VendorOffer(
-        pricing_model=quote.pricing_model,
-        hourly_rate=quote.hourly_rate,
-        per_ticket_rate=quote.per_ticket_rate,
-        monthly_fee=quote.monthly_fee,
-        agents=quote.agents_offered,
-        onboarding_fee=quote.onboarding_fee or ZERO,
-        onboarding_hours_per_agent=quote.onboarding_hours_per_agent or ZERO,
-        licences_per_agent_month=quote.licences_per_agent_month or ZERO,
-        integration_one_time=quote.integration_one_time or ZERO,
-        # DOMAIN.md §2's fixed `management_per_month`: our own vendor management and QA plus the
-        # vendor's management and QA fee, both paid every month of the outsourced term.
-        management_per_month=rfq.own_management_per_month + (quote.management_fee_per_month or 0),
-        exit_fee=quote.exit_fee or ZERO,
-    )
-    result = estimate(workload=workload, in_house=in_house, offer=offer, months=rfq.term_months)
+    result = estimate_for_quote(quote=quote, rfq=rfq, months=rfq.term_months)
     return result.outsourced.cost_per_ticket
 
 
@@ -112,7 +75,7 @@ def defaults_from_quote(quote: Quote, *, channel: str | None = None) -> QuoteDef
         targets[COST] = rfq.target_cost_per_ticket
     else:
         try:
-            targets[COST] = quote_cost_per_ticket(quote, channels).quantize(Decimal("0.01"))
+            targets[COST] = quote_cost_per_ticket(quote).quantize(Decimal("0.01"))
         except EngineInputError as exc:
             notes.append(exc.field)
     return QuoteDefaults(vendor_id=quote.vendor_id, channel=channel, targets=targets, notes=notes)

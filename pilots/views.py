@@ -108,11 +108,6 @@ def vendor_pilot_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(INTERNAL)
-def alert_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/placeholder.html", {"title": "Alerts"})
-
-
 # --- Create ------------------------------------------------------------------------------------
 
 
@@ -217,8 +212,6 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Entry opens on day 1 and stays open after the end, for late days and corrections.
             "can_enter": _can_write(request.user) and dashboard.day >= 1,
             "open_alerts": open_alerts,
-            # The evaluation work links its scorecards here (one query, read in the template).
-            "scorecards": pilot.scorecards.all(),
         },
     )
 

@@ -1,0 +1,79 @@
+"""`manage.py evaluate_pilots [--date YYYY-MM-DD]` (API.md): the checkpoint sweep in this
+process, as of that date (default: today in the app's time zone). It sends the scorecard
+e-mails before it returns — no worker needed — and prints one line per scorecard made."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilots import evaluation
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"--date: {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02"
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "Make every due pilot scorecard (days 30, 60, 90) and e-mail it to the managers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--date",
+            dest="as_of",
+            metavar="YYYY-MM-DD",
+            help="Evaluate as of this date (default: today in the app's time zone).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        as_of = _iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        result = evaluation.sweep(as_of=as_of)
+        for card in result.created:
+            self.stdout.write(scorecard_line(card))
+        made = {card.pk for card in result.created}
+        evaluation.scorecard_email_release_stale()
+        to_send = [c.pk for c in result.created] + [
+            pk for pk in evaluation.scorecards_pending_email() if pk not in made
+        ]
+        sent = sum(evaluation.scorecard_email_send_now(scorecard_id=pk) for pk in to_send)
+        if result.failed_pilot_ids:
+            self.stderr.write(
+                _("Evaluation failed for pilots %(ids)s (see the alerts).")
+                % {"ids": ", ".join(map(str, result.failed_pilot_ids))}
+            )
+        if sent < len(to_send):
+            self.stderr.write(
+                _("%(failed)s of %(total)s scorecard e-mails could not be sent (see the alerts).")
+                % {"failed": len(to_send) - sent, "total": len(to_send)}
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("As of %(date)s: %(made)s scorecards made, %(sent)s e-mails sent.")
+                % {"date": as_of.isoformat(), "made": len(result.created), "sent": sent}
+            )
+        )
+
+
+def scorecard_line(card) -> str:
+    pilot = card.pilot
+    line = _(
+        "pilot %(pilot)s %(vendor)s (%(channel)s, started %(start)s): day %(day)s scorecard, "
+        "%(met)s/5 KPIs met, coverage %(coverage)s%%"
+    ) % {
+        "pilot": pilot.pk,
+        "vendor": pilot.vendor.name,
+        "channel": pilot.get_channel_display(),
+        "start": pilot.start_date.isoformat(),
+        "day": card.checkpoint_day,
+        "met": card.met_count,
+        "coverage": card.data_coverage_pct,
+    }
+    if card.verdict:
+        line += ", " + _("verdict %(verdict)s") % {"verdict": card.verdict}
+    return line

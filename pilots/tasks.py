@@ -1,0 +1,119 @@
+"""Celery tasks: thin — they take ids and dates, and call the services (STYLE.md).
+
+- `pilots.evaluate_due_pilots(as_of=None)`: the daily sweep (Celery beat, 06:00 in the app's
+  time zone). Finds due checkpoints from stored dates — never a countdown held in the broker.
+- `pilots.send_scorecard_email(scorecard_id)`: claims the scorecard's e-mail once, sends it,
+  retries SMTP and network errors with exponential backoff, and on the final failure frees
+  the claim and raises an `email_failed` alert.
+- `pilots.evaluate_pilot(pilot_id, as_of)`: the retry of one pilot whose evaluation failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import partial
+from smtplib import SMTPException
+
+from celery import Task, shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from . import evaluation
+
+logger = logging.getLogger(__name__)
+
+EMAIL_MAX_RETRIES = 5
+
+
+def _as_date(as_of: str | date | None) -> date:
+    if as_of is None:
+        return timezone.localdate()  # the app's time zone (settings.TIME_ZONE)
+    if isinstance(as_of, date):
+        return as_of
+    return date.fromisoformat(as_of)
+
+
+def enqueue_scorecard_emails(scorecard_ids: list[int]) -> None:
+    """After commit, so the worker finds the rows (STYLE.md: never `.delay()` inside an open
+    transaction). A broker that is down loses nothing: the scorecard stays unsent and the
+    next sweep offers it again."""
+    for scorecard_id in scorecard_ids:
+        transaction.on_commit(partial(_enqueue, send_scorecard_email, scorecard_id))
+
+
+def _enqueue(task, *args, countdown: int | None = None) -> None:
+    try:
+        task.apply_async(args=args, countdown=countdown)
+    except Exception:
+        # The work is found again from the database by the next daily sweep.
+        logger.exception("could not enqueue %s%s", task.name, args)
+
+
+@shared_task(name="pilots.evaluate_due_pilots")
+def evaluate_due_pilots(as_of: str | None = None) -> int:
+    day = _as_date(as_of)
+    result = evaluation.sweep(as_of=day, on_created=enqueue_scorecard_emails)
+    made = {card.pk for card in result.created}
+    # E-mails that never went out (broker down, every retry failed, a worker that died
+    # mid-send) are offered again.
+    evaluation.scorecard_email_release_stale()
+    enqueue_scorecard_emails([pk for pk in evaluation.scorecards_pending_email() if pk not in made])
+    for pilot_id in result.failed_pilot_ids:
+        transaction.on_commit(
+            partial(_enqueue, evaluate_pilot, pilot_id, day.isoformat(), countdown=300)
+        )
+    logger.info(
+        "sweep as of %s: %d scorecards, %d pilots failed",
+        day,
+        len(result.created),
+        len(result.failed_pilot_ids),
+    )
+    return len(result.created)
+
+
+@shared_task(
+    name="pilots.evaluate_pilot",
+    bind=True,
+    autoretry_for=(evaluation.EvaluationFailed,),
+    retry_backoff=300,
+    max_retries=3,
+)
+def evaluate_pilot(self, pilot_id: int, as_of: str) -> int:
+    created = evaluation.pilot_evaluate(pilot_id=pilot_id, as_of=_as_date(as_of))
+    enqueue_scorecard_emails([card.pk for card in created])
+    return len(created)
+
+
+class ScorecardEmailTask(Task):
+    """Frees the claim and raises the alert once the retries are spent (or on an error that
+    is not worth retrying, such as no recipients)."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        scorecard_id = kwargs.get("scorecard_id", args[0] if args else None)
+        if scorecard_id is None:
+            return
+        logger.error("scorecard %s e-mail failed for good: %s", scorecard_id, exc)
+        evaluation.scorecard_email_release(scorecard_id=scorecard_id, error=exc)
+
+
+@shared_task(
+    name="pilots.send_scorecard_email",
+    bind=True,
+    base=ScorecardEmailTask,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=EMAIL_MAX_RETRIES,
+)
+def send_scorecard_email(self, scorecard_id: int) -> str:
+    if self.request.retries == 0:
+        # First attempt: claim it, or another task has it (or it was sent).
+        if not evaluation.scorecard_email_claim(scorecard_id=scorecard_id):
+            return "skipped"
+    elif not evaluation.scorecard_email_reclaim(scorecard_id=scorecard_id):
+        # A retry goes on only with the claim its first attempt took (SMTP and network
+        # errors, the only ones retried, are raised after the claim).
+        return "skipped"
+    evaluation.scorecard_email_deliver(scorecard_id=scorecard_id)
+    return "sent"

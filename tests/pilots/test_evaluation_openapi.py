@@ -1,0 +1,26 @@
+"""The OpenAPI document describes the evaluation endpoints exactly as API.md names them."""
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_openapi_has_the_scorecard_and_alert_endpoints(client):
+    document = client.get("/api/v1/openapi.json").json()
+    paths = document["paths"]
+    assert set(paths["/api/v1/pilots/{id}/scorecards"]) == {"get"}
+    assert set(paths["/api/v1/alerts"]) == {"get"}
+    schemas = document["components"]["schemas"]
+    scorecard = schemas["ScorecardOut"]["properties"]
+    assert set(scorecard) == {
+        "id",
+        "checkpoint_day",
+        "window",
+        "kpis",
+        "met_count",
+        "data_coverage_pct",
+        "verdict",
+        "created_at",
+        "emailed_at",
+    }
+    assert set(schemas["WindowOut"]["properties"]) == {"from", "to"}
+    assert set(schemas["KpiOut"]["properties"]) == {"value", "target", "met"}
