@@ -67,6 +67,18 @@ def coverage_hours_per_week(rfq: Rfq) -> Decimal:
     return opening_hours_per_day(rfq) * rfq.days_per_week
 
 
+LIVE_CHANNELS = frozenset({"chat", "phone"})
+
+
+def live_coverage_hours_per_week(rfq: Rfq, channels) -> Decimal | None:
+    """Opening hours staff a LIVE desk (chat, phone) even when the queue is empty; e-mail is
+    a backlog, staffed by workload hours alone (DOMAIN.md §1), so an e-mail-only scope
+    needs no coverage."""
+    if any(c.channel in LIVE_CHANNELS for c in channels):
+        return coverage_hours_per_week(rfq)
+    return None
+
+
 def _rfq_error(exc: EngineInputError) -> EngineInputError:
     return EngineInputError(f"rfq.{RFQ_FIELDS.get(exc.field, exc.field)}", exc.message)
 
@@ -86,7 +98,7 @@ def workload_for_rfq(rfq: Rfq) -> Workload:
             volume_per_month=volume,
             aht_minutes=minutes / volume,
             productive_hours_per_fte_month=rfq.ih_productive_hours_per_fte_month,
-            coverage_hours_per_week=coverage_hours_per_week(rfq),
+            coverage_hours_per_week=live_coverage_hours_per_week(rfq, channels),
             automation_deflection_pct=rfq.automation_deflection_pct,
         )
     except EngineInputError as exc:

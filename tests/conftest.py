@@ -5,12 +5,16 @@ Service fixtures (Redis, Celery worker, SMTP, Chromium) skip when the service is
 except with CI=true, where a missing service fails the test.
 """
 
-import os
-
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from accounts.services import api_token_issue
+
+# The real-browser fixtures (`browser`, `page`) for every test folder: one Playwright
+# session for the whole run.
+from tests.browser import browser, page  # noqa: F401
 from tests.factories import (
     AdminUserFactory,
     ManagerFactory,
@@ -18,17 +22,16 @@ from tests.factories import (
     VendorFactory,
     VendorUserFactory,
 )
+from tests.support import IN_CI, require_service  # noqa: F401 (re-exported)
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
-
-def require_service(available: bool, what: str) -> None:
-    """Skip locally, fail in CI, when a real service a test needs is not there."""
-    if available:
-        return
-    if IN_CI:
-        pytest.fail(f"{what} is required in CI but is not available")
-    pytest.skip(f"{what} is not available")
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request activates its user's language in the test thread and nothing resets it;
+    start and end every test in the default language so none leaks into the next."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from costing.adapters import (
 from costing.comparison import build_comparison
 from costing.engine import EngineInputError, PricingModel
 from costing.selectors import submitted_quotes_for_comparison
+from procurement.models import RfqChannel
 from tests.costing.factories import QuoteFactory, RfqFactory
 from tests.factories import VendorFactory
 
@@ -77,15 +78,29 @@ def test_the_in_house_baseline_maps_onto_the_engine(procurement_user):
 
 
 @pytest.mark.django_db
-def test_opening_hours_staff_the_in_house_desk_when_no_fte_is_given(procurement_user, vendor_a):
-    # 40 h a week × 4.2 / 160 = 1.05 FTE for coverage → 2 whole people (DOMAIN.md §1).
+def test_an_email_only_scope_is_staffed_by_workload_alone(procurement_user, vendor_a):
+    # E-mail is a backlog (DOMAIN.md §1): 0.52 FTE of work → 1 whole person, as in the
+    # cost article, however long the desk is open.
     rfq = RfqFactory(owner=procurement_user, ih_fte=None)
     QuoteFactory(rfq=rfq, vendor=vendor_a)
 
     comparison = build_comparison(rfq=rfq, quotes=submitted_quotes_for_comparison(rfq), months=12)
 
+    assert comparison.in_house.fte == 1
+    assert comparison.in_house.tco == Decimal(40500)
+
+
+@pytest.mark.django_db
+def test_opening_hours_staff_a_live_desk_when_no_fte_is_given(procurement_user, vendor_a):
+    # With live chat in scope, 40 h a week × 4.2 / 160 = 1.05 FTE of cover → 2 whole people.
+    rfq = RfqFactory(owner=procurement_user, ih_fte=None)
+    RfqChannel.objects.create(rfq=rfq, channel="chat", volume_per_month=10, aht_minutes=Decimal(10))
+    QuoteFactory(rfq=rfq, vendor=vendor_a)
+
+    comparison = build_comparison(rfq=rfq, quotes=submitted_quotes_for_comparison(rfq), months=12)
+
+    assert comparison.workload.coverage_hours_per_week == 40
     assert comparison.in_house.fte == 2
-    assert comparison.in_house.tco == Decimal(81000)
 
 
 @pytest.mark.django_db

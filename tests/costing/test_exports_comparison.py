@@ -83,7 +83,8 @@ def test_the_xlsx_holds_the_rfq_inputs_and_each_quote_cheapest_first(
     assert inputs[f"B{INPUT_ROWS['volume_per_month']}"].value == 500
     assert inputs[f"B{INPUT_ROWS['aht_minutes']}"].value == 10
     assert inputs[f"B{INPUT_ROWS['months']}"].value == 12
-    assert inputs[f"B{INPUT_ROWS['coverage_hours_per_week']}"].value == 40  # 09:00–17:00 × 5
+    # An e-mail-only scope needs no opening-hours cover (e-mail is a backlog, DOMAIN.md §1).
+    assert inputs[f"B{INPUT_ROWS['coverage_hours_per_week']}"].value in (None, 0)
     assert inputs[f"B{INPUT_ROWS['fte']}"].value == 1
     assert inputs[f"B{INPUT_ROWS['gross_salary_month']}"].value == 2500
     # Manila (€1.50 × 500 × 12 + €1,000 = €10,000) before Lisbon (€20,000).

@@ -3,8 +3,8 @@ and the comparison page draws its chart on the server."""
 
 import pytest
 
+from tests.browser import sign_in
 from tests.costing.factories import CompleteQuoteFactory, QuoteFactory, RfqFactory
-from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, ProcurementUserFactory, VendorFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,7 @@ import pytest
 
 from pilots.models import KpiEntry
 from pilots.selectors import app_today
-from tests.e2e.conftest import sign_in
+from tests.browser import sign_in
 from tests.factories import TEST_PASSWORD, VendorFactory, VendorUserFactory
 from tests.pilots.factories import PilotFactory
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from procurement.models import Quote, Rfq
-from tests.e2e.conftest import sign_in
+from tests.browser import sign_in
 from tests.factories import TEST_PASSWORD, ProcurementUserFactory, VendorFactory, VendorUserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.browser import sign_in
 from tests.factories import TEST_PASSWORD, ProcurementUserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -213,16 +213,18 @@ def test_a_planned_pilot_says_when_it_starts(manager_client, vendor_a):
     assert 'id="charts"' not in html
 
 
-def test_scorecards_panel_appears_once_there_are_scorecards(manager_client, pilot):
-    response, _ = dashboard(manager_client, pilot)
-    assert 'id="scorecards-panel"' not in response.content.decode()
+def test_the_scorecards_panel_lists_the_checkpoints_and_links_each_scorecard(manager_client, pilot):
+    scorecard_url = reverse("pilots:scorecard_detail", args=[pilot.pk, 30])
+    html = dashboard(manager_client, pilot)[0].content.decode()
+    assert 'id="scorecards-panel"' in html
+    assert 'data-checkpoint="30"' in html  # a 30-day pilot: one checkpoint, the decision
+    assert scorecard_url not in html
     Scorecard.objects.create(
         pilot=pilot, checkpoint_day=30, window_from=START, window_to=START + timedelta(days=29),
-        kpis={}, met_count=4, data_coverage_pct=Decimal("96.67"), verdict="scale_up",
+        kpis={}, met_count=4, data_coverage_pct=Decimal("96.67"), verdict=None,
     )  # fmt: skip
-    response, _ = dashboard(manager_client, pilot)
-    assert 'id="scorecards-panel"' in response.content.decode()
-    assert list(response.context["scorecards"]) == list(pilot.scorecards.all())
+    html = dashboard(manager_client, pilot)[0].content.decode()
+    assert f'href="{scorecard_url}"' in html
 
 
 def test_the_vendor_sees_the_entry_buttons_and_the_manager_does_not(

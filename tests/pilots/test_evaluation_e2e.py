@@ -5,15 +5,12 @@ import pytest
 
 from pilots.evaluation import pilots_evaluate_due
 from pilots.models import PilotStatus
-from tests.e2e import conftest as e2e
+from tests import browser as e2e
 from tests.factories import TEST_PASSWORD
 from tests.pilots.conftest import CSAT_MISS, FCR_MISS, day_after, make_rfq_and_quote
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# The browser fixtures of tests/e2e, shared here.
-browser = e2e.browser
-page = e2e.page
 sign_in = e2e.sign_in
 
 

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import require_service
+from tests.support import require_service
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
