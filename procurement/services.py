@@ -112,6 +112,13 @@ def _locked(model, pk: int):
 # --- vendors -------------------------------------------------------------------------------
 
 
+def _assign(instance, data: Mapping[str, Any], allowed) -> None:
+    """Copy the allowed fields only: a form or API payload never reaches other columns."""
+    for name, value in data.items():
+        if name in allowed:
+            setattr(instance, name, value)
+
+
 @transaction.atomic
 def vendor_create(*, by: User, data: Mapping[str, Any]) -> Vendor:
     _require_procurement(by)
@@ -123,9 +130,7 @@ def vendor_create(*, by: User, data: Mapping[str, Any]) -> Vendor:
 @transaction.atomic
 def vendor_update(*, vendor: Vendor, by: User, data: Mapping[str, Any]) -> Vendor:
     _require_procurement(by)
-    for name, value in data.items():
-        if name in VENDOR_FIELDS:
-            setattr(vendor, name, value)
+    _assign(vendor, data, VENDOR_FIELDS)
     _save(vendor, by=by)
     return vendor
 
@@ -721,9 +726,7 @@ def risk_item_create(*, quote: Quote, by: User, data: Mapping[str, Any]) -> Risk
 @transaction.atomic
 def risk_item_update(*, risk: RiskItem, by: User, data: Mapping[str, Any]) -> RiskItem:
     _require_procurement(by)
-    for name, value in data.items():
-        if name in RISK_FIELDS:
-            setattr(risk, name, value)
+    _assign(risk, data, RISK_FIELDS)
     _save(risk, by=by)
     return risk
 
