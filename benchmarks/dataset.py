@@ -21,7 +21,8 @@ import argparse
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from decimal import Decimal
 
 SEED = 2026
@@ -147,19 +148,27 @@ def build(
             # (about 0.3 s each): build with a cheap hasher, then store one real hash.
             shared_hash = make_password(TEST_PASSWORD)
             users = []
-            with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+            ):
                 for i in range(n(10, 2)):
-                    users.append(ProcurementUserFactory.build(email=f"buyer{i + 1:02d}@bench.example"))
+                    users.append(
+                        ProcurementUserFactory.build(email=f"buyer{i + 1:02d}@bench.example")
+                    )
                 for i in range(n(10, 2)):
                     users.append(ManagerFactory.build(email=f"manager{i + 1:02d}@bench.example"))
                 for i in range(n(2, 1)):
                     users.append(AdminUserFactory.build(email=f"admin{i + 1:02d}@bench.example"))
                 for i, vendor in enumerate(vendors):
                     slug = f"vendor-{i + 1:03d}"
-                    users.append(VendorUserFactory.build(email=f"agent1@{slug}.bench.example", vendor=vendor))
+                    users.append(
+                        VendorUserFactory.build(email=f"agent1@{slug}.bench.example", vendor=vendor)
+                    )
                     if i % 4 == 0:
                         users.append(
-                            VendorUserFactory.build(email=f"agent2@{slug}.bench.example", vendor=vendor)
+                            VendorUserFactory.build(
+                                email=f"agent2@{slug}.bench.example", vendor=vendor
+                            )
                         )
             for user in users:
                 user.password = shared_hash
@@ -225,7 +234,9 @@ def build(
                             volume_per_month=rng.choice([200, 500, 1000, 2500, 5000, 12000, 20000]),
                             aht_minutes=_money(rng.uniform(low, high)),
                             sla_response_minutes=Decimal(
-                                {"email": rng.choice([240, 480, 1440]), "chat": 1, "phone": 1}[channel]
+                                {"email": rng.choice([240, 480, 1440]), "chat": 1, "phone": 1}[
+                                    channel
+                                ]
                             ),
                         )
                     )
@@ -298,10 +309,20 @@ def build(
             awarded_quotes = [r.awarded_quote for r in awarded]
             pilots = []
             for i in range(n_pilots):
-                quote = awarded_quotes[i % len(awarded_quotes)] if awarded_quotes and i % 2 == 0 else None
-                vendor = next(v for v in vendors if v.pk == quote.vendor_id) if quote else rng.choice(vendors)
+                quote = (
+                    awarded_quotes[i % len(awarded_quotes)]
+                    if awarded_quotes and i % 2 == 0
+                    else None
+                )
+                vendor = (
+                    next(v for v in vendors if v.pk == quote.vendor_id)
+                    if quote
+                    else rng.choice(vendors)
+                )
                 # Day 90 is at the latest yesterday; a third ended within the last month.
-                start = as_of - timedelta(days=90 + (rng.randint(0, 30) if i % 3 == 0 else rng.randint(31, 400)))
+                start = as_of - timedelta(
+                    days=90 + (rng.randint(0, 30) if i % 3 == 0 else rng.randint(31, 400))
+                )
                 ended_days_ago = (as_of - start).days - 90
                 status = (
                     PilotStatus.RUNNING
@@ -337,9 +358,10 @@ def build(
                 "entered_by_id", "created_at", "updated_at",
             ]  # fmt: skip
             rows = 0
-            with connection.cursor() as cursor, cursor.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            ) as copy:
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
                 for pilot in pilots:
                     rows += _copy_pilot_days(rng, copy, pilot, good_day, vendor_users, now)
             built.counts["kpi entries (COPY)"] = rows
@@ -475,13 +497,21 @@ class Handles:
         pilot = Pilot.objects.order_by("pk").first()
         users = {}
         for role in (Role.PROCUREMENT, Role.MANAGER, Role.ADMIN):
-            users[role] = User.objects.filter(role=role).order_by("pk").values_list("pk", flat=True).first()
+            users[role] = (
+                User.objects.filter(role=role).order_by("pk").values_list("pk", flat=True).first()
+            )
         if pilot is not None:
             users[Role.VENDOR] = (
-                User.objects.filter(vendor_id=pilot.vendor_id).order_by("pk").values_list("pk", flat=True).first()
+                User.objects.filter(vendor_id=pilot.vendor_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
             )
         other = (
-            Pilot.objects.exclude(vendor_id=pilot.vendor_id).order_by("pk").values_list("pk", flat=True).first()
+            Pilot.objects.exclude(vendor_id=pilot.vendor_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
             if pilot
             else None
         )

@@ -212,7 +212,11 @@ def measure(target: Target, handles: dict, clients: dict, n: int, warmup: int) -
     try:
         result.queries, response = _count_queries(call)
     except Exception as exc:  # a crashing page is a finding, not a crashed benchmark
-        result.status, result.verdict, result.note = "error", "ERROR", f"{type(exc).__name__}: {exc}"
+        result.status, result.verdict, result.note = (
+            "error",
+            "ERROR",
+            f"{type(exc).__name__}: {exc}",
+        )
         return result
     result.http_status = response.status_code
     if response.status_code in (404, 405) and response.status_code not in target.ok:
@@ -242,9 +246,7 @@ def measure(target: Target, handles: dict, clients: dict, n: int, warmup: int) -
     for other in target.constant_vs:
         try:
             other_path = _path(Target(**{**asdict(target), "args": (other,)}), handles)
-            result.constant_vs[other], _ = _count_queries(
-                _requester(target, other_path, clients)
-            )
+            result.constant_vs[other], _ = _count_queries(_requester(target, other_path, clients))
         except NotAvailable as exc:
             result.constant_vs[other] = str(exc)
     _judge(target, result)

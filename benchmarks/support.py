@@ -134,9 +134,9 @@ def machine_info() -> dict:
         info["memory_gib"] = round(total_kb / 1024 / 1024, 1)
     with contextlib.suppress(OSError, StopIteration):
         cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-        info["cpu_model"] = next(line for line in cpuinfo if line.startswith("model name")).split(
-            ":", 1
-        )[1].strip()
+        info["cpu_model"] = (
+            next(line for line in cpuinfo if line.startswith("model name")).split(":", 1)[1].strip()
+        )
     with contextlib.suppress(OSError):
         info["load_average"] = [round(x, 2) for x in os.getloadavg()]
     return info

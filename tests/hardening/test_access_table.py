@@ -117,7 +117,11 @@ def _walk(patterns, prefix: str = "", namespace: str | None = None):
 def page_urls() -> dict[str, tuple[str, URLPattern]]:
     found = {}
     for route, name, entry in _walk(get_resolver().url_patterns):
-        if route.startswith(SKIP_PREFIXES) or route.startswith("^static") or route.startswith("^media"):
+        if (
+            route.startswith(SKIP_PREFIXES)
+            or route.startswith("^static")
+            or route.startswith("^media")
+        ):
             continue
         found[name] = (route, entry)
     return found
@@ -166,7 +170,9 @@ def _check(response, expected, who: str, what: str) -> None:
         assert response["Location"].startswith(reverse(settings.LOGIN_URL)), (who, what)
         return
     allowed = expected if isinstance(expected, set) else {expected}
-    assert response.status_code in allowed, f"{who} on {what}: {response.status_code}, expected {expected}"
+    assert response.status_code in allowed, (
+        f"{who} on {what}: {response.status_code}, expected {expected}"
+    )
 
 
 def test_every_page_has_an_access_rule():
