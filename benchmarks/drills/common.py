@@ -221,12 +221,22 @@ class SmtpSink:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
         message = message_from_bytes(envelope.original_content or envelope.content)
+        # The plain-text part identifies a message; the whole content would not (a resent
+        # message has a new Message-ID, Date and MIME boundaries).
+        text = next(
+            (
+                part.get_payload(decode=True) or b""
+                for part in message.walk()
+                if part.get_content_type() == "text/plain"
+            ),
+            b"",
+        )
         with self.lock:
             self.messages.append(
                 {
                     "to": tuple(sorted(envelope.rcpt_tos)),
                     "subject": str(message.get("Subject", "")),
-                    "digest": hashlib.sha256(envelope.content).hexdigest()[:16],
+                    "text": hashlib.sha256(text).hexdigest()[:16],
                 }
             )
         return "250 OK"
@@ -243,11 +253,11 @@ class SmtpSink:
         return f"smtp://127.0.0.1:{self.port}"
 
     def duplicates(self) -> list[tuple]:
-        """The same subject to the same recipients more than once."""
+        """The same message (recipients, subject, text) delivered more than once."""
         seen: dict[tuple, int] = {}
         with self.lock:
             for m in self.messages:
-                key = (m["to"], m["subject"])
+                key = (m["to"], m["subject"], m["text"])
                 seen[key] = seen.get(key, 0) + 1
         return [k for k, n in seen.items() if n > 1]
 
