@@ -1,7 +1,8 @@
 """`make load`: the app under gunicorn on loopback, driven by wrk with a realistic mix.
 
     python -m benchmarks.load [--users 50] [--seconds 60] [--scale 0.5] [--reuse]
-                              [--think-ms 0] [--max-requests 200000] [--json PATH]
+                              [--think-ms 1000] [--proxy auto|nginx|none]
+                              [--max-requests 200000] [--json PATH]
 
 1. Builds (or with --reuse keeps) the database `vp_bench_load` with benchmarks/dataset.py.
 2. collectstatic, then gunicorn on 127.0.0.1 with production settings (a test SECRET_KEY,
@@ -10,12 +11,12 @@
 3. Signs users in (session cookies) and issues API tokens for vendors, procurement and
    managers, then expands MIX into concrete requests: each vendor PUTs KPIs for its own
    pilot, procurement compares quotes, managers read dashboards and the pilot list.
-4. wrk (C, event loop: it needs a fraction of a core, so the app keeps the machine) keeps
-   --users connections busy for --seconds, each a user sending its next request as soon as
-   the last one is answered: a closed loop, the hard case (50 requests always in flight).
-   --think-ms adds a pause, but wrk reconnects first and then thinks on an open socket,
-   which pins a gunicorn sync worker (the slow-client case a buffering proxy such as nginx
-   absorbs in production); so think time is only meaningful behind such a proxy.
+4. wrk (C, event loop: it needs a fraction of a core, so the app keeps the machine) runs
+   --users connections for --seconds. Each is a user who pauses --think-ms on average
+   (uniform 0–2×) between requests — default 1 s, a user clicking much faster than people
+   do — behind a private nginx as in production (it buffers requests, so a pausing user
+   does not hold a gunicorn sync worker). `--think-ms 0` is the closed loop: every user
+   fires the next request the moment the last is answered (capacity, not realism).
 5. Reports throughput, p50/p95/p99 as the users saw them (wrk), errors (any status outside
    the step's `ok`, timeouts, socket errors), and per step the server time (access log).
    Target (issue 7): 50 users, p95 < 300 ms, zero errors. Exit code 1 when missed.
@@ -391,6 +392,45 @@ def per_step(log: Path, requests: list[dict], since_line: int) -> dict[str, dict
     }
 
 
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path %(dir)s/body;
+  proxy_temp_path %(dir)s/proxy;
+  fastcgi_temp_path %(dir)s/fastcgi;
+  uwsgi_temp_path %(dir)s/uwsgi;
+  scgi_temp_path %(dir)s/scgi;
+  upstream app { server 127.0.0.1:%(upstream)d; }
+  server {
+    listen 127.0.0.1:%(port)d;
+    location / {
+      proxy_pass http://app;
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }
+  }
+}
+"""
+
+
+@contextlib.contextmanager
+def nginx_proxy(workdir: Path, upstream: int):
+    """A private nginx on loopback in front of gunicorn, as in production: it buffers each
+    request and response, so a user pausing between clicks does not hold a sync worker."""
+    port = support.free_port()
+    workdir.chmod(0o777)  # nginx's workers run as nobody
+    conf = workdir / "nginx.conf"
+    conf.write_text(NGINX_CONF % {"dir": workdir, "upstream": upstream, "port": port})
+    cmd = ["nginx", "-c", str(conf), "-p", str(workdir), "-e", str(workdir / "nginx-error.log")]
+    with support.running(cmd, log=workdir / "nginx.log", port=port):
+        yield port
+
+
 def _log_lines(log: Path) -> int:
     return len(log.read_text().splitlines()) if log.exists() else 0
 
@@ -406,8 +446,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--think-ms",
         type=int,
-        default=0,
+        default=1000,
         help="mean pause between a user's requests; >0 needs a buffering proxy (see README)",
+    )
+    parser.add_argument(
+        "--proxy",
+        choices=["auto", "nginx", "none"],
+        default="auto",
+        help="nginx in front of gunicorn (auto: when --think-ms > 0 and nginx is installed)",
     )
     parser.add_argument("--max-requests", type=int, default=200_000, help="stop after this many")
     parser.add_argument("--warmup-seconds", type=int, default=5)
@@ -416,6 +462,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
+    if args.proxy == "auto":
+        args.proxy = "nginx" if args.think_ms > 0 and shutil.which("nginx") else "none"
+    if args.proxy == "nginx" and not shutil.which("nginx"):
+        raise SystemExit("nginx is not installed: apt-get install nginx-light")
+    if args.think_ms > 0 and args.proxy == "none":
+        print("warning: think time without a buffering proxy measures gunicorn's slow-client case")
 
     reuse = args.reuse and support.database_exists(args.db)
     db_url = support.database_url(args.db) if reuse else support.recreate_database(args.db)
@@ -446,7 +498,13 @@ def main(argv: list[str] | None = None) -> int:
     ]  # fmt: skip
     report: dict = {"meta": support.run_metadata(), "args": {**vars(args), "json": str(args.json)}}
     print(f"gunicorn: {args.workers} workers on {base_url} (logs in {workdir})")
-    with support.running(gunicorn, env=support.app_environment(db_url), log=error_log, port=port):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(
+            support.running(gunicorn, env=support.app_environment(db_url), log=error_log, port=port)
+        )
+        if args.proxy == "nginx":
+            base_url = f"http://127.0.0.1:{stack.enter_context(nginx_proxy(workdir, port))}"
+            print(f"nginx in front on {base_url}")
         probed = probe(base_url, requests)
         for name, status in probed.items():
             if status in (404, 405):
@@ -487,7 +545,8 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     print(
         f"\n{result['requests']:,} requests in {seconds:.1f} s = {result['requests'] / seconds:,.0f} req/s "
-        f"with {args.users} users ({args.workers} gunicorn workers, {os.cpu_count()} CPUs)\n"
+        f"with {args.users} users, think time {args.think_ms} ms, proxy {args.proxy} "
+        f"({args.workers} gunicorn workers, {os.cpu_count()} CPUs)\n"
         f"as the users saw it: p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms, "
         f"max {lat['max']} ms\n"
         f"errors: {errors} ({bad_status} unexpected statuses, {socket_errors} timeouts/socket errors)\n"
