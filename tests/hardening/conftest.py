@@ -52,7 +52,7 @@ def objects(cast, vendor_a) -> dict:
     RfqChannel.objects.create(
         rfq=rfq, channel="email", volume_per_month=500, aht_minutes=Decimal("10")
     )
-    Invitation.objects.create(rfq=rfq, vendor=vendor_a, invited_by=buyer)
+    invitation = Invitation.objects.create(rfq=rfq, vendor=vendor_a, invited_by=buyer)
     quote = Quote.objects.create(
         rfq=rfq,
         vendor=vendor_a,
@@ -64,7 +64,7 @@ def objects(cast, vendor_a) -> dict:
         hourly_rate=Decimal("18"),
         onboarding_fee=Decimal("2000"),
     )
-    RiskItem.objects.create(
+    risk = RiskItem.objects.create(
         quote=quote, name="Data leak", probability_pct=Decimal("10"), impact=Decimal("5000")
     )
     start = timezone.localdate() - timedelta(days=70)
@@ -107,7 +107,12 @@ def objects(cast, vendor_a) -> dict:
     reset_user = ManagerFactory(email="forgot@example.com")
     return {
         "rfq": rfq,
+        "invitation": invitation,
         "quote": quote,
+        "risk": risk,
+        "history_id": quote.history.order_by("history_id").first().history_id,
+        "checkpoint_day": scorecard.checkpoint_day,
+        "action": "close",
         "pilot": pilot,
         "day": day,
         "entry": entry,

@@ -53,7 +53,7 @@ def _pages_with_forms(cast, objects):
     for name, rule in sorted(ACCESS.items()):
         if name not in PAGES:
             continue
-        url = _page_url(name, PAGES[name][1], objects)
+        url = _page_url(name, PAGES[name][1], objects, PAGES[name][0])
         for role, expected in rule.items():
             if expected != 200:
                 continue
