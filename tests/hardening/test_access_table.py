@@ -12,6 +12,8 @@ Expected values: a status, a set of statuses, or LOGIN (302 to the sign-in page)
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -102,7 +104,7 @@ DRAFTED: dict[str, dict] = {
     "procurement:vendor_update": roles(PROCUREMENT),
     "procurement:vendor_user_create": roles(PROCUREMENT),
     "procurement:portal_rfq": roles(OWNER, outsider=404),
-    "procurement:portal_quote": roles(OWNER, outsider=404),
+    "procurement:portal_quote": roles(OWNER, ok={200, 302}, outsider=404),  # 302: to the draft
     "procurement:portal_decline": roles(OWNER, ok={200, 405}, outsider=404),
     # costing (issue 4)
     "costing:comparison": roles(INTERNAL),
@@ -112,9 +114,9 @@ DRAFTED: dict[str, dict] = {
     "pilots:pilot_create": roles(PROCUREMENT),
     "pilots:pilot_detail": roles(INTERNAL | OWNER, outsider=404),
     "pilots:kpi_entry": roles(PROCUREMENT | OWNER, outsider=404),
-    "pilots:kpi_day": roles(PROCUREMENT | OWNER, outsider=404),
+    "pilots:kpi_day": roles(INTERNAL | OWNER, outsider=404),  # one day with its history
     "pilots:kpi_csv_upload": roles(PROCUREMENT | OWNER, outsider=404),
-    "pilots:kpi_csv_template": roles(INTERNAL | OWNER, outsider=404),
+    "pilots:kpi_csv_template": roles(PROCUREMENT | OWNER, outsider=404),
     "pilots:kpi_csv_export": roles(INTERNAL | OWNER, outsider=404),
     # evaluation (issue 6)
     "pilots:scorecard_list": roles(INTERNAL | OWNER, outsider=404),
@@ -171,8 +173,13 @@ API_DRAFTED: dict[str, dict] = {
     "GET /api/v1/rfqs": api_roles(EVERY_ROLE),  # a vendor: only the RFQs it is invited to
     "GET /api/v1/rfqs/{rfq_id}": api_roles(INTERNAL | OWNER, outsider=404),
     "POST /api/v1/rfqs/{rfq_id}/invitations": api_roles(PROCUREMENT, ok=201),
-    "GET /api/v1/rfqs/{rfq_id}/quotes": api_roles(PROCUREMENT | OWNER, outsider=404),
-    "GET /api/v1/quotes/{quote_id}": api_roles(PROCUREMENT | OWNER, outsider=404),
+    "POST /api/v1/rfqs": api_roles(PROCUREMENT, ok=201),
+    # Managers read RFQs and comparisons (README's roles), so their quotes too.
+    "GET /api/v1/rfqs/{rfq_id}/quotes": api_roles(INTERNAL | OWNER, outsider=404),
+    "POST /api/v1/rfqs/{rfq_id}/quotes": api_roles(
+        PROCUREMENT | OWNER, ok={200, 201}, outsider=404
+    ),
+    "GET /api/v1/quotes/{quote_id}": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/quotes/{id}/tco": api_roles(INTERNAL),
     "GET /api/v1/rfqs/{id}/comparison": api_roles(INTERNAL),
     "POST /api/v1/costing/estimate": api_roles(EVERY_ROLE),
@@ -204,6 +211,22 @@ def _invitation_body(role: str, objects: dict) -> dict:
     return {"vendor_id": VendorFactory(name=f"Invitee {role}").pk}
 
 
+def _rfq_body(role: str, objects: dict) -> dict:
+    from django.utils import timezone
+
+    return {
+        "title": f"Access {role}",
+        "reference": f"ACCESS-{role}",
+        "status": "draft",
+        "channels": [{"channel": "email", "volume_per_month": 500, "aht_minutes": "10"}],
+        "quote_deadline": (timezone.now() + timedelta(days=14)).isoformat(),
+    }
+
+
+def _quote_body(role: str, objects: dict) -> dict:
+    return {"vendor_id": objects["vendor"].pk, "pricing_model": "hourly", "hourly_rate": "18"}
+
+
 def _pilot_body(role: str, objects: dict) -> dict:
     return {
         "vendor_id": objects["vendor"].pk,
@@ -224,6 +247,8 @@ def _pilot_body(role: str, objects: dict) -> dict:
 # role's answer is about access, not about validation.
 API_BODIES: dict = {
     "POST /api/v1/vendors": _new_vendor_body,
+    "POST /api/v1/rfqs": _rfq_body,
+    "POST /api/v1/rfqs/{rfq_id}/quotes": _quote_body,
     "POST /api/v1/rfqs/{rfq_id}/invitations": _invitation_body,
     "POST /api/v1/pilots": _pilot_body,
     "PUT /api/v1/pilots/{id}/kpis/{date}": {
