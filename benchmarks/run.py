@@ -24,6 +24,7 @@ import contextlib
 import importlib
 import inspect
 import json
+import os
 import statistics
 import sys
 import time
@@ -309,6 +310,34 @@ def _optional_modules() -> dict:
     return out
 
 
+def _evaluate() -> dict:
+    """Scorecards and alerts as the app makes them (`evaluate_pilots`, API.md), so the
+    dashboard, alerts and pilot list show realistic data; timed, e-mails to memory."""
+    from django.core.management import call_command, get_commands
+    from django.utils import timezone
+
+    from pilots.models import Alert, Scorecard
+
+    if "evaluate_pilots" not in get_commands():
+        print("  evaluate_pilots: not present (no scorecards or alerts in the dataset)")
+        return {"status": "not present"}
+    started = time.perf_counter()
+    with open(os.devnull, "w") as devnull:
+        call_command("evaluate_pilots", date=timezone.localdate().isoformat(), stdout=devnull)
+    took = time.perf_counter() - started
+    figures = {
+        "status": "ok",
+        "seconds": round(took, 1),
+        "scorecards": Scorecard.objects.count(),
+        "open_alerts": Alert.objects.filter(closed_at__isnull=True).count(),
+    }
+    print(
+        f"  evaluate_pilots: {figures['scorecards']:,} scorecards (e-mailed), "
+        f"{figures['open_alerts']:,} open alerts in {took:.1f} s"
+    )
+    return figures
+
+
 def _module_row(name: str, data: dict) -> list[str]:
     if data["status"] != "ok":
         return [name, "", "", "", "", "", data["status"], data.get("error", "")[:80]]
@@ -341,6 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="keep an existing dataset")
     parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--no-evaluate",
+        action="store_true",
+        help="skip `evaluate_pilots` on the dataset (scorecards and alerts for the pages)",
+    )
     args = parser.parse_args(argv)
 
     reuse = args.reuse and support.database_exists(args.db)
@@ -361,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"building the dataset at scale {args.scale} …")
         built = dataset.build(scale=args.scale, seed=args.seed)
         report["dataset"] = {"counts": built.counts, "seconds": built.seconds}
+        if not args.no_evaluate:
+            report["dataset"]["evaluate"] = _evaluate()
     print(f"collectstatic … {support.ensure_collectstatic():.1f} s")
 
     handles = dataset.Handles.load()
