@@ -479,6 +479,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"database {args.db}: migrating … {support.migrate():.1f} s")
         dataset.build(scale=args.scale, seed=args.seed)
+        from benchmarks.run import _evaluate
+
+        _evaluate()  # scorecards and alerts, as the app makes them (when evaluate_pilots exists)
     print(f"collectstatic … {support.ensure_collectstatic():.1f} s")
     contexts = _contexts(random.Random(args.seed))
     requests, unavailable = build_requests(contexts, args.seed)
