@@ -34,11 +34,50 @@ def client_for(user, **kwargs) -> Client:
     return client
 
 
+def _scorecard(pilot, *, checkpoint_day: int):
+    """A day-30 scorecard as the app builds it (the evaluation's builder once merged, else
+    the pure rules of pilots/kpis.py), so pages and API render a real one."""
+    from pilots import kpis
+    from pilots.models import Scorecard
+    from pilots.selectors import kpi_totals
+
+    window_to = kpis.date_of_day(pilot.start_date, checkpoint_day)
+    totals = kpi_totals(pilot_ids=[pilot.pk], date_to=window_to).get(pilot.pk, kpis.KpiTotals())
+    try:
+        from pilots.evaluation import scorecard_build
+    except ImportError:
+        targets = {
+            kpis.CSAT: pilot.target_csat_pct,
+            kpis.FRT: pilot.target_frt_minutes,
+            kpis.AHT: pilot.target_aht_minutes,
+            kpis.FCR: pilot.target_fcr_pct,
+            kpis.COST: pilot.target_cost_per_ticket,
+        }
+        result = kpis.evaluate(
+            totals=totals, targets=targets, window_days=checkpoint_day, decision=False
+        )
+        card = Scorecard(
+            pilot=pilot,
+            checkpoint_day=checkpoint_day,
+            window_from=pilot.start_date,
+            window_to=window_to,
+            kpis={key: r.as_dict() for key, r in result.kpis.items()},
+            met_count=result.met_count,
+            data_coverage_pct=kpis.q2(result.data_coverage_pct),
+            verdict=result.verdict,
+            details={"decision": False, "missed": []},
+        )
+    else:
+        card = scorecard_build(pilot=pilot, checkpoint_day=checkpoint_day, totals=totals)
+    card.save()
+    return card
+
+
 @pytest.fixture
 def objects(cast, vendor_a) -> dict:
     """One object of every kind, vendor A's where a vendor owns it (ids for URL parameters)."""
     from accounts.services import api_token_issue
-    from pilots.models import Alert, KpiEntry, Pilot, Scorecard
+    from pilots.models import Alert, KpiEntry, Pilot
     from procurement.models import Invitation, Quote, Rfq, RfqChannel, RiskItem
 
     buyer = cast["procurement"]
@@ -92,15 +131,7 @@ def objects(cast, vendor_a) -> dict:
         cost=Decimal("60"),
         entered_by=cast["vendor"],
     )
-    scorecard = Scorecard.objects.create(
-        pilot=pilot,
-        checkpoint_day=30,
-        window_from=start,
-        window_to=start + timedelta(days=29),
-        kpis={},
-        met_count=0,
-        data_coverage_pct=Decimal("3.33"),
-    )
+    scorecard = _scorecard(pilot, checkpoint_day=30)
     alert = Alert.objects.create(pilot=pilot, kind="missing_day", key=str(day))
     token, _raw = api_token_issue(user=buyer, name="access table")
     # Never signed in: a sign-in changes last_login, which invalidates a reset link.

@@ -122,8 +122,9 @@ DRAFTED: dict[str, dict] = {
     "pilots:scorecard_list": roles(INTERNAL | OWNER, outsider=404),
     "pilots:scorecard_detail": roles(INTERNAL | OWNER, outsider=404),
     "pilots:scorecard_pdf": roles(INTERNAL | OWNER, outsider=404),
-    "pilots:pilot_decide": roles(MANAGERS, ok={200, 405}),
-    "pilots:pilot_exit_evaluation": roles(MANAGERS, ok={200, 405}),
+    # GET: on to the scorecard, where the form is.
+    "pilots:pilot_decide": roles(MANAGERS, ok={200, 302, 405}),
+    "pilots:pilot_exit_evaluation": roles(MANAGERS, ok={200, 302, 405}),
     "pilots:alert_acknowledge": roles(INTERNAL, ok=405),
 }
 
