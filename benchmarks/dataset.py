@@ -485,6 +485,7 @@ class Handles:
     pilot_day: str | None
     users: dict[str, int]  # role -> a user id (vendor: the pilot's vendor)
     vendor_other_pilot: int | None  # another vendor's pilot (404 for the vendor)
+    decision_day: int = 60  # the 90-day pilots' decision checkpoint (DOMAIN.md §5)
 
     @classmethod
     def load(cls) -> Handles:

@@ -72,6 +72,8 @@ TARGETS: list[Target] = [
     Target("Pilot dashboard, 90 days", ("pilots:pilot_detail", "pilots:dashboard", "pilots:pilot_dashboard"), "manager", args=("pilot",), max_queries=20, max_p95_ms=150, source="issue 5"),
     Target("Manager pilot list", "pilots:pilot_list", "manager", source="issue 5"),
     Target("Alerts", "pilots:alert_list", "manager", source="issue 6"),
+    Target("Scorecard page, day 60", "pilots:scorecard_detail", "manager", args=("pilot", "decision_day"), source="issue 6"),
+    Target("Scorecard PDF, day 60", "pilots:scorecard_pdf", "manager", args=("pilot", "decision_day"), ok=(200,), source="issue 6"),
     Target("Vendor list API", "/api/v1/vendors", "procurement", auth="token"),
     Target("Estimate API", "/api/v1/costing/estimate", "procurement", method="POST", auth="token", body="estimate", source="issue 4"),
     Target("Comparison API", "/api/v1/rfqs/{rfq_10}/comparison?months=24", "procurement", auth="token", source="issue 4"),
