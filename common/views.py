@@ -1,10 +1,14 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -49,3 +53,40 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {name: "ok" if ok else "down" for name, ok in checks.items()}
     body["status"] = "ok" if all(checks.values()) else "down"
     return JsonResponse(body, status=200 if all(checks.values()) else 503)
+
+
+# A database that cannot be reached is an outage, not a bug: answer 503 with Retry-After so
+# browsers, integrators and load balancers retry, instead of a 500 that says "our fault".
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: 503 while the database is unreachable, Django's plain 500 otherwise.
+
+    Renders nothing that needs the database (no base.html: its navigation reads the user).
+    """
+    exc = sys.exc_info()[1]
+    if not isinstance(exc, DATABASE_DOWN):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": "Service temporarily unavailable. Try again shortly."}, status=503
+        )
+    else:
+        response = HttpResponse(
+            format_html(
+                '<!doctype html><html><head><meta charset="utf-8"><title>{}</title></head>'
+                "<body><h1>{}</h1><p>{}</p></body></html>",
+                _("Service temporarily unavailable"),
+                _("Service temporarily unavailable"),
+                _(
+                    "VendorPilot cannot reach its database right now. What you saved is safe. "
+                    "Please try again in a minute."
+                ),
+            ),
+            status=503,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -6,6 +6,9 @@ from django.urls import include, path
 from common import views as common_views
 from config.api import api
 
+# 503 instead of 500 while the database is unreachable (tests/hardening/test_database_outage.py).
+handler500 = "common.views.server_error"
+
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
