@@ -109,7 +109,7 @@ class MonthsQuery(Schema):
 # --- responses (decimals as strings with two decimals) ---------------------------------------
 
 
-class InHouseOut(Schema):
+class EstimateInHouseOut(Schema):
     fte: str
     monthly: str
     one_time: str
@@ -136,7 +136,7 @@ class CumulativeOut(Schema):
 class EstimateOut(Schema):
     workload_hours_per_month: str
     fte_required: str
-    in_house: InHouseOut
+    in_house: EstimateInHouseOut
     outsourced: OutsourcedOut
     savings: str
     savings_pct: str | None
@@ -154,7 +154,7 @@ class StaffingOut(Schema):
     scheduled_fte: str
 
 
-class RateFlagOut(Schema):
+class ComparisonRateFlagOut(Schema):
     code: str
     rate: str
     value: str
@@ -186,7 +186,7 @@ class ComparisonQuoteOut(Schema):
     roi_pct: str | None
     break_even_month: int | None
     gaps: list[str]
-    rate_flags: list[RateFlagOut]
+    rate_flags: list[ComparisonRateFlagOut]
     risk: str
     recommendation: RecommendationOut | None
     error: PricingErrorOut | None = Field(
@@ -196,7 +196,7 @@ class ComparisonQuoteOut(Schema):
 
 class ComparisonOut(Schema):
     months: int
-    in_house: InHouseOut
+    in_house: EstimateInHouseOut
     quotes: list[ComparisonQuoteOut]
 
 

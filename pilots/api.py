@@ -69,7 +69,7 @@ class PilotIn(Schema):
     targets: TargetsIn | None = None
 
 
-class TargetsOut(Schema):
+class PilotTargetsOut(Schema):
     csat_pct: str
     frt_minutes: str
     aht_minutes: str
@@ -86,7 +86,7 @@ class PilotOut(Schema):
     length_days: int
     status: str
     day_number: int
-    targets: TargetsOut
+    targets: PilotTargetsOut
 
     @staticmethod
     def resolve_status(obj: Pilot) -> str:
@@ -111,7 +111,7 @@ class KpiIn(Schema):
     cost: Decimal
 
 
-class KpiOut(Schema):
+class KpiEntryOut(Schema):
     id: int
     date: dt.date
     tickets: int
@@ -188,7 +188,7 @@ def pilot_detail_endpoint(request: HttpRequest, id: int):  # noqa: A002 - API.md
 
 @router.put(
     "/pilots/{id}/kpis/{date}",
-    response={200: KpiOut, 201: KpiOut},
+    response={200: KpiEntryOut, 201: KpiEntryOut},
     summary="Put one day's KPIs",
 )
 def kpi_put_endpoint(request: HttpRequest, id: int, date: dt.date, payload: KpiIn):  # noqa: A002
@@ -207,7 +207,7 @@ def kpi_put_endpoint(request: HttpRequest, id: int, date: dt.date, payload: KpiI
     return Status(201 if created else 200, entry)
 
 
-@router.get("/pilots/{id}/kpis", response=list[KpiOut], summary="A pilot's daily KPIs")
+@router.get("/pilots/{id}/kpis", response=list[KpiEntryOut], summary="A pilot's daily KPIs")
 def kpi_list_endpoint(request: HttpRequest, id: int):  # noqa: A002
     """Oldest first."""
     check_role(request.auth, EVERYONE)

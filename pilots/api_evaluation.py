@@ -23,18 +23,18 @@ class WindowOut(Schema):
     to: date
 
 
-class KpiOut(Schema):
+class ScorecardKpiOut(Schema):
     value: str | None
     target: str
     met: bool
 
 
 class KpisOut(Schema):
-    csat_pct: KpiOut
-    frt_minutes: KpiOut
-    aht_minutes: KpiOut
-    fcr_pct: KpiOut
-    cost_per_ticket: KpiOut
+    csat_pct: ScorecardKpiOut
+    frt_minutes: ScorecardKpiOut
+    aht_minutes: ScorecardKpiOut
+    fcr_pct: ScorecardKpiOut
+    cost_per_ticket: ScorecardKpiOut
 
 
 class ScorecardOut(Schema):

@@ -23,7 +23,7 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -459,23 +459,26 @@ def _record_failures(failures: dict[int, Exception], *, as_of: date) -> None:
 # --- The scorecard e-mail: claim once, send, record -------------------------------------------
 
 
-def scorecard_email_claim(*, scorecard_id: int) -> bool:
-    """True for exactly one caller: the one whose UPDATE flipped `sending` (STYLE.md). The
-    same UPDATE counts the attempt."""
+def scorecard_email_claim(*, scorecard_id: int, now=None) -> bool:
+    """True for exactly one caller: the one whose UPDATE took the claim (STYLE.md). A claim
+    older than STALE_CLAIM_AGE was left by a worker that died mid-send and may be taken
+    over. The same UPDATE counts the attempt."""
+    now = now or timezone.now()
+    free = Q(sending=False) | Q(sending_at__lt=now - STALE_CLAIM_AGE) | Q(sending_at=None)
     return (
-        Scorecard.objects.filter(pk=scorecard_id, emailed_at=None, sending=False).update(
-            sending=True, send_attempts=F("send_attempts") + 1
+        Scorecard.objects.filter(free, pk=scorecard_id, emailed_at=None).update(
+            sending=True, sending_at=now, send_attempts=F("send_attempts") + 1
         )
         == 1
     )
 
 
 def scorecard_email_reclaim(*, scorecard_id: int) -> bool:
-    """For a retry of the task that claimed it: go on only while it is still claimed and not
-    yet sent, and count the attempt."""
+    """For a retry, or a redelivery, of the task that claimed it: go on only while it is
+    still claimed and not yet sent; refresh the claim and count the attempt."""
     return (
         Scorecard.objects.filter(pk=scorecard_id, emailed_at=None, sending=True).update(
-            send_attempts=F("send_attempts") + 1
+            sending_at=timezone.now(), send_attempts=F("send_attempts") + 1
         )
         == 1
     )
@@ -542,18 +545,19 @@ def scorecard_email_send_now(*, scorecard_id: int) -> bool:
     return True
 
 
-STALE_CLAIM_AGE = timedelta(days=1)
+# A live send takes seconds; its retries back off 31 s at most and refresh the claim. A claim
+# untouched for this long belongs to a worker that died mid-send.
+STALE_CLAIM_AGE = timedelta(minutes=10)
 
 
 def scorecard_email_release_stale(*, now=None) -> int:
-    """Free claims left by a worker that died mid-send (its redelivered task finds the claim
-    taken and skips). A claim lives seconds to minutes — five retries back off 31 s at most —
-    so one on a scorecard made more than a day ago is stale. The daily sweep offers those
-    scorecards again."""
+    """Free claims left by a worker that died mid-send, so the sweep offers them again."""
     now = now or timezone.now()
-    released = Scorecard.objects.filter(
-        emailed_at=None, sending=True, created_at__lt=now - STALE_CLAIM_AGE
-    ).update(sending=False)
+    released = (
+        Scorecard.objects.filter(emailed_at=None, sending=True)
+        .filter(Q(sending_at__lt=now - STALE_CLAIM_AGE) | Q(sending_at=None))
+        .update(sending=False, sending_at=None)
+    )
     if released:
         logger.warning("released %d stale scorecard e-mail claims", released)
     return released

@@ -231,6 +231,9 @@ class Scorecard(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sending = models.BooleanField(default=False)
+    # When the e-mail was claimed (or a retry took the claim on): a claim far older than any
+    # live send is one a dead worker left behind.
+    sending_at = models.DateTimeField(null=True, blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 

@@ -50,6 +50,15 @@ def _enqueue(task, *args, countdown: int | None = None) -> None:
         logger.exception("could not enqueue %s%s", task.name, args)
 
 
+def _redelivered(request) -> bool:
+    """The broker handed this message out again because the worker that had it died before
+    acknowledging (acks late). Kombu marks it in the delivery info and the headers."""
+    return bool(
+        (request.delivery_info or {}).get("redelivered")
+        or (request.headers or {}).get("redelivered")
+    )
+
+
 @shared_task(name="pilots.evaluate_due_pilots")
 def evaluate_due_pilots(as_of: str | None = None) -> int:
     day = _as_date(as_of)
@@ -107,11 +116,18 @@ class ScorecardEmailTask(Task):
     max_retries=EMAIL_MAX_RETRIES,
 )
 def send_scorecard_email(self, scorecard_id: int) -> str:
-    if self.request.retries == 0:
+    redelivered = _redelivered(self.request)
+    if self.request.retries == 0 and not redelivered:
         # First attempt: claim it, or another task has it (or it was sent).
         if not evaluation.scorecard_email_claim(scorecard_id=scorecard_id):
             return "skipped"
-    elif not evaluation.scorecard_email_reclaim(scorecard_id=scorecard_id):
+    elif not (
+        evaluation.scorecard_email_reclaim(scorecard_id=scorecard_id)
+        or evaluation.scorecard_email_claim(scorecard_id=scorecard_id)
+    ):
+        # A retry, or a message the broker redelivered because its worker died (acks late),
+        # carries on with the claim its first attempt took; a fresh claim covers a message
+        # redelivered before the first attempt claimed anything.
         # A retry goes on only with the claim its first attempt took (SMTP and network
         # errors, the only ones retried, are raised after the claim).
         return "skipped"

@@ -160,7 +160,7 @@ class ChannelOut(Schema):
     sla_response_minutes: str | None
 
 
-class TargetsOut(Schema):
+class RfqTargetsOut(Schema):
     csat_pct: str
     frt_minutes: str
     aht_minutes: str | None
@@ -168,7 +168,7 @@ class TargetsOut(Schema):
     cost_per_ticket: str | None
 
 
-class InHouseOut(Schema):
+class RfqInHouseOut(Schema):
     gross_salary_month: str
     employer_costs_pct: str
     overhead_per_fte_month: str
@@ -198,16 +198,17 @@ class RfqOut(Schema):
     status: str
     quote_deadline: datetime
     deadline_passed: bool
-    opens_at: time
-    closes_at: time
+    # Local opening hours ("09:00"): JSON Schema's `time` format would demand a zone offset.
+    opens_at: str = Field(pattern=r"^\d{2}:\d{2}$", examples=["09:00"])
+    closes_at: str = Field(pattern=r"^\d{2}:\d{2}$", examples=["23:00"])
     days_per_week: int
     coverage_hours_per_week: str
     languages: str
     term_months: int
     automation_deflection_pct: str
     channels: list[ChannelOut]
-    targets: TargetsOut
-    in_house: InHouseOut | None = Field(description="The buyer's baseline: internal users only.")
+    targets: RfqTargetsOut
+    in_house: RfqInHouseOut | None = Field(description="The buyer's baseline: internal users only.")
     own_management_per_month: str | None
     strategic: bool | None
     awarded_quote_id: int | None
@@ -257,8 +258,8 @@ def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
         "status": rfq.status,
         "quote_deadline": rfq.quote_deadline,
         "deadline_passed": services.quote_deadline_passed(rfq),
-        "opens_at": rfq.opens_at,
-        "closes_at": rfq.closes_at,
+        "opens_at": rfq.opens_at.strftime("%H:%M"),
+        "closes_at": rfq.closes_at.strftime("%H:%M"),
         "days_per_week": rfq.days_per_week,
         "coverage_hours_per_week": _dec(rfq.coverage_hours_per_week),
         "languages": rfq.languages,
@@ -396,7 +397,7 @@ QuoteIn = create_model(
 )
 
 
-class RateFlagOut(Schema):
+class QuoteRateFlagOut(Schema):
     code: str
     rate: str
     value: str
@@ -424,7 +425,7 @@ QuoteOut = create_model(
     entered_by_procurement=(bool, ...),
     has_offer_document=(bool, ...),
     gaps=(list[str], Field(..., description="Unanswered checklist items (DOMAIN.md §3).")),
-    rate_flags=(list[RateFlagOut] | None, Field(None, description="Internal users only.")),
+    rate_flags=(list[QuoteRateFlagOut] | None, Field(None, description="Internal users only.")),
     risk=(str | None, Field(None, description="Σ probability × impact; internal users only.")),
     risks=(list[RiskOut] | None, Field(None, description="Internal users only.")),
     **{name: (_out_type(name), ...) for name in TEMPLATE_FIELDS},

@@ -197,3 +197,5 @@ LOGGING = {
 API_TOKEN_TOUCH_SECONDS = 300
 
 NINJA_PAGINATION_PER_PAGE = 50
+# A `limit` past this is a 422, never a database error (bigint out of range).
+NINJA_PAGINATION_MAX_LIMIT = 500

@@ -74,10 +74,8 @@ ACCESS: dict[str, dict] = {
     "pilots:alert_list": roles(INTERNAL),
 }
 
-# Drafted from the issues and API.md for the pages the other branches add (wrong role: 403;
-# another vendor's object: 404; POST-only views answer a GET with 405 to the allowed roles).
-# They apply as soon as the URL exists. After the merge: verify each failing line against the
-# issue (is the page or the rule wrong?), then move them into ACCESS and delete DRAFTED.
+# The feature pages (wrong role: 403; another vendor's object: 404; POST-only views answer a
+# GET with 405 to the allowed roles).
 OWNER = {"vendor"}  # vendor A's user: its own objects
 DRAFTED: dict[str, dict] = {
     # procurement (issue 3)
@@ -168,19 +166,17 @@ def api_roles(allowed: set[str], ok=200, outsider=None) -> dict:
 
 
 EVERY_ROLE = INTERNAL | VENDORS
-# Drafted from API.md's "who" column, applied when the operation exists (as DRAFTED above).
+# From API.md's "who" column.
 API_DRAFTED: dict[str, dict] = {
     "POST /api/v1/vendors": api_roles(PROCUREMENT, ok=201),
     "GET /api/v1/rfqs": api_roles(EVERY_ROLE),  # a vendor: only the RFQs it is invited to
-    "GET /api/v1/rfqs/{rfq_id}": api_roles(INTERNAL | OWNER, outsider=404),
-    "POST /api/v1/rfqs/{rfq_id}/invitations": api_roles(PROCUREMENT, ok=201),
+    "GET /api/v1/rfqs/{id}": api_roles(INTERNAL | OWNER, outsider=404),
+    "POST /api/v1/rfqs/{id}/invitations": api_roles(PROCUREMENT, ok=201),
     "POST /api/v1/rfqs": api_roles(PROCUREMENT, ok=201),
     # Managers read RFQs and comparisons (README's roles), so their quotes too.
-    "GET /api/v1/rfqs/{rfq_id}/quotes": api_roles(INTERNAL | OWNER, outsider=404),
-    "POST /api/v1/rfqs/{rfq_id}/quotes": api_roles(
-        PROCUREMENT | OWNER, ok={200, 201}, outsider=404
-    ),
-    "GET /api/v1/quotes/{quote_id}": api_roles(INTERNAL | OWNER, outsider=404),
+    "GET /api/v1/rfqs/{id}/quotes": api_roles(INTERNAL | OWNER, outsider=404),
+    "POST /api/v1/rfqs/{id}/quotes": api_roles(PROCUREMENT | OWNER, ok={200, 201}, outsider=404),
+    "GET /api/v1/quotes/{id}": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/quotes/{id}/tco": api_roles(INTERNAL),
     "GET /api/v1/rfqs/{id}/comparison": api_roles(INTERNAL),
     "POST /api/v1/costing/estimate": api_roles(EVERY_ROLE),
@@ -192,7 +188,7 @@ API_DRAFTED: dict[str, dict] = {
         PROCUREMENT | OWNER, ok={200, 201}, outsider=404
     ),
     "GET /api/v1/pilots/{id}/kpis": api_roles(INTERNAL | OWNER, outsider=404),
-    "GET /api/v1/pilots/{pilot_id}/scorecards": api_roles(INTERNAL | OWNER, outsider=404),
+    "GET /api/v1/pilots/{id}/scorecards": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/alerts": api_roles(INTERNAL),
 }
 
@@ -249,8 +245,8 @@ def _pilot_body(role: str, objects: dict) -> dict:
 API_BODIES: dict = {
     "POST /api/v1/vendors": _new_vendor_body,
     "POST /api/v1/rfqs": _rfq_body,
-    "POST /api/v1/rfqs/{rfq_id}/quotes": _quote_body,
-    "POST /api/v1/rfqs/{rfq_id}/invitations": _invitation_body,
+    "POST /api/v1/rfqs/{id}/quotes": _quote_body,
+    "POST /api/v1/rfqs/{id}/invitations": _invitation_body,
     "POST /api/v1/pilots": _pilot_body,
     "PUT /api/v1/pilots/{id}/kpis/{date}": {
         "tickets": 20,
@@ -362,23 +358,23 @@ def _check(response, expected, who: str, what: str) -> None:
     )
 
 
-ACCESS.update({name: rule for name, rule in DRAFTED.items() if name in PAGES})
+ACCESS.update(DRAFTED)
 
 
 def test_every_page_has_an_access_rule():
     missing = sorted(set(PAGES) - set(ACCESS))
     assert not missing, f"new page(s) without a rule in ACCESS: {missing}"
-    stale = sorted(set(ACCESS) - set(PAGES) - set(DRAFTED))
+    stale = sorted(set(ACCESS) - set(PAGES))
     assert not stale, f"rules for pages that no longer exist: {stale}"
 
 
-API_ACCESS.update({op: rule for op, rule in API_DRAFTED.items() if op in OPERATIONS})
+API_ACCESS.update(API_DRAFTED)
 
 
 def test_every_api_operation_has_an_access_rule():
     missing = sorted(set(OPERATIONS) - set(API_ACCESS))
     assert not missing, f"new API operation(s) without a rule in API_ACCESS: {missing}"
-    stale = sorted(set(API_ACCESS) - set(OPERATIONS) - set(API_DRAFTED))
+    stale = sorted(set(API_ACCESS) - set(OPERATIONS))
     assert not stale, f"rules for API operations that no longer exist: {stale}"
 
 

@@ -279,15 +279,43 @@ def test_the_command_defaults_to_today_in_the_app_time_zone(pilot_with_days, cap
 
 
 @pytest.mark.django_db
-def test_a_claim_left_by_a_dead_worker_is_released_the_next_day(decided_day):
+def test_a_claim_left_by_a_dead_worker_is_released_once_it_is_stale(decided_day):
     from django.utils import timezone
 
     card = decided_day()
     assert evaluation.scorecard_email_claim(scorecard_id=card.pk)  # then the worker died
     assert evaluation.scorecard_email_release_stale() == 0  # a fresh claim is kept
     assert card.pk not in evaluation.scorecards_pending_email()
-    later = timezone.now() + timedelta(days=1, minutes=1)
+    assert not evaluation.scorecard_email_claim(scorecard_id=card.pk)  # nobody else sends it
+    later = timezone.now() + evaluation.STALE_CLAIM_AGE + timedelta(minutes=1)
     assert evaluation.scorecard_email_release_stale(now=later) == 1
     assert card.pk in evaluation.scorecards_pending_email()
     assert scorecard_email_send_now(scorecard_id=card.pk) is True
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_stale_claim_can_be_taken_over_directly(decided_day):
+    from django.utils import timezone
+
+    card = decided_day()
+    assert evaluation.scorecard_email_claim(scorecard_id=card.pk)
+    later = timezone.now() + evaluation.STALE_CLAIM_AGE + timedelta(minutes=1)
+    assert evaluation.scorecard_email_claim(scorecard_id=card.pk, now=later)
+    card.refresh_from_db()
+    assert card.sending and card.sending_at == later and card.send_attempts == 2
+
+
+@pytest.mark.django_db
+def test_a_task_redelivered_after_its_worker_died_sends_the_email_once(decided_day):
+    from pilots.tasks import send_scorecard_email
+
+    card = decided_day()
+    assert evaluation.scorecard_email_claim(scorecard_id=card.pk)  # first delivery, then SIGKILL
+    redelivery = send_scorecard_email.apply(args=[card.pk], headers={"redelivered": True})
+    assert redelivery.get() == "sent"
+    assert len(mail.outbox) == 1
+    # A further redelivery (or the sweep) finds it sent and does nothing.
+    again = send_scorecard_email.apply(args=[card.pk], headers={"redelivered": True})
+    assert again.get() == "skipped"
     assert len(mail.outbox) == 1

@@ -23,4 +23,4 @@ def test_openapi_has_the_scorecard_and_alert_endpoints(client):
         "emailed_at",
     }
     assert set(schemas["WindowOut"]["properties"]) == {"from", "to"}
-    assert set(schemas["KpiOut"]["properties"]) == {"value", "target", "met"}
+    assert set(schemas["ScorecardKpiOut"]["properties"]) == {"value", "target", "met"}
