@@ -51,3 +51,25 @@ class ApiValidationError(Exception):
             for msg in messages
         ]
         return {"detail": detail, "errors": self.errors}
+
+
+# A list is never paged this deep; past it the database would overflow (bigint), so the
+# request is refused as bad input naming the field instead.
+MAX_OFFSET = 1_000_000_000
+
+
+def bounded_limit_offset_pagination():
+    """ninja's LimitOffsetPagination with `offset` bounded too (its `limit` is bounded by
+    NINJA_PAGINATION_MAX_LIMIT)."""
+    from django.conf import settings
+    from ninja import Field, Schema
+    from ninja.pagination import LimitOffsetPagination
+
+    class BoundedLimitOffsetPagination(LimitOffsetPagination):
+        class Input(Schema):
+            limit: int = Field(
+                settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+            )
+            offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    return BoundedLimitOffsetPagination

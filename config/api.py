@@ -1,6 +1,7 @@
 """The public JSON API (API.md): one NinjaAPI under /api/v1, one router per app."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -42,6 +43,20 @@ def on_permission_denied(request, exc: PermissionDenied):
 @api.exception_handler(Http404)
 def on_not_found(request, exc: Http404):
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc: DataError):
+    # A number past what the database holds (e.g. an id beyond bigint) is bad input, not a
+    # server error: nothing was written (the statement failed), so answer 422.
+    return api.create_response(
+        request,
+        {
+            "detail": [{"loc": [], "msg": "A value is out of range.", "field": "__all__"}],
+            "errors": {"__all__": ["A value is out of range."]},
+        },
+        status=422,
+    )
 
 
 @api.exception_handler(HttpError)

@@ -14,10 +14,10 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
-from common.api import ApiValidationError
+from common.api import ApiValidationError, bounded_limit_offset_pagination
 from procurement.models import Quote, Vendor
 
 from .kpis import KPI_KEYS, s2
@@ -173,7 +173,7 @@ def pilot_create_endpoint(request: HttpRequest, payload: PilotIn):
 
 
 @router.get("/pilots", response=list[PilotOut], summary="List pilots")
-@paginate(LimitOffsetPagination)
+@paginate(bounded_limit_offset_pagination())
 def pilot_list_endpoint(request: HttpRequest):
     """Procurement and managers: every pilot; a vendor: its own. Newest first."""
     check_role(request.auth, EVERYONE)

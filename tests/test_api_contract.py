@@ -66,3 +66,15 @@ def test_browsable_docs_are_served_without_a_cdn(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "swagger" in html.lower()
     assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+
+
+@pytest.mark.django_db
+def test_numbers_past_what_the_database_holds_are_bad_input_not_server_errors(api_as, manager):
+    api = api_as(manager)
+    huge = 10**20  # beyond PostgreSQL's bigint
+    offset = api.get("/api/v1/pilots", offset=huge)
+    assert offset.status_code == 422
+    assert "offset" in offset.json()["errors"]
+    assert api.get("/api/v1/pilots", limit=huge).status_code == 422
+    assert api.get(f"/api/v1/pilots/{huge}").status_code in (404, 422)
+    assert api.get(f"/api/v1/rfqs/{huge}").status_code in (404, 422)

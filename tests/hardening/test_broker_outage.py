@@ -8,6 +8,7 @@ The long version with gunicorn and a real worker: benchmarks/drills/redis_down.p
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -41,6 +42,9 @@ def _use_broker(url: str) -> None:
     from config.celery_app import app
 
     app.conf.broker_url = url
+    # Celery reads the CELERY_BROKER_URL environment variable before its configuration (CI
+    # sets it), so switch that too.
+    os.environ["CELERY_BROKER_URL"] = url
     # Connections and producers are pooled per app: drop them so the new URL is used.
     app._pool = None
     app.__dict__.get("amqp") and setattr(app.amqp, "_producer_pool", None)
