@@ -633,8 +633,9 @@ def portal_rfq(request: HttpRequest, pk: int) -> HttpResponse:
     about other vendors, and not the buyer's in-house baseline."""
     rfq = selectors.get_rfq_for_user(request.user, pk)
     invitation = selectors.get_invitation_for_vendor(request.user, rfq)
-    services.invitation_mark_viewed(invitation=invitation, by=request.user)
-    invitation = selectors.get_invitation_for_vendor(request.user, rfq)
+    if services.invitation_mark_viewed(invitation=invitation, by=request.user) is not invitation:
+        # Now viewed: read it again with its annotated state.
+        invitation = selectors.get_invitation_for_vendor(request.user, rfq)
     quote = Quote.objects.filter(rfq=rfq, vendor_id=request.user.vendor_id).first()
     write_error = services.quote_write_error(rfq=rfq, vendor=request.user.vendor, by=request.user)
     return render(

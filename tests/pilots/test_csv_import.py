@@ -259,3 +259,17 @@ def test_the_upload_page_speaks_dutch_to_a_dutch_user(vendor_a_client, vendor_a_
     raw = csv_bytes([row(date(2026, 3, 1), tickets=-1)])
     errors = upload_errors(upload(vendor_a_client, pilot, raw))
     assert errors == [(2, "tickets", "Mag niet negatief zijn.")]
+
+
+def test_spreadsheet_formulas_in_an_upload_are_refused_or_kept_as_plain_text(
+    vendor_a_client, pilot
+):
+    # Issue 7: `=CMD()` in a number is a field error and nothing is saved ...
+    raw = csv_bytes([row(date(2026, 3, 1)), row(date(2026, 3, 2), tickets="=CMD()")])
+    errors = upload_errors(upload(vendor_a_client, pilot, raw))
+    assert [(line, field) for line, field, _ in errors] == [(3, "tickets")]
+    assert not KpiEntry.objects.exists()
+    # ... and in the free-text note it is stored as the text it is, never evaluated.
+    raw = csv_bytes([row(date(2026, 3, 1), note='=HYPERLINK("http://x","y")')])
+    upload(vendor_a_client, pilot, raw)
+    assert KpiEntry.objects.get(pilot=pilot).note == '=HYPERLINK("http://x","y")'
