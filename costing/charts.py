@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from common.charts import PALETTE, Series, VMarker, line_chart_svg
-from common.templatetags.money import format_eur
+from common.formats import format_eur
 from costing.comparison import Comparison
 from costing.engine import Estimate
 

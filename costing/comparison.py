@@ -17,7 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from common.templatetags.money import format_eur
+from common.formats import format_eur
 from costing.adapters import in_house_for_rfq, offer_for_quote, workload_for_rfq
 from costing.engine import (
     EngineInputError,

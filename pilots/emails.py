@@ -152,7 +152,7 @@ def trend_chart_png(*, series: dict[str, list], targets: dict[str, float], days:
 
 
 def _short(value: float) -> str:
-    from common.templatetags.money import format_decimal
+    from common.formats import format_decimal
 
     return format_decimal(value, 1 if abs(value) >= 10 else 2)
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.templatetags.money import format_decimal
+from common.formats import format_decimal
 
 from . import kpis
 from .alerts import alert_open, alerts_close, alerts_refresh, pilot_targets

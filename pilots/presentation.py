@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from common.templatetags.money import format_decimal, format_eur
+from common.formats import format_decimal, format_eur
 
 from .kpis import AHT, COST, CSAT, FCR, FRT, HIGHER_IS_BETTER
 from .models import KpiEntry, PilotStatus

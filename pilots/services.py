@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from common.templatetags.money import format_eur
+from common.formats import format_eur
 from procurement.models import QuoteStatus
 
 from .kpis import AHT, COST, CSAT, FCR, FRT

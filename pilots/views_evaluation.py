@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import EVERYONE, INTERNAL, MANAGERS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
-from common.templatetags.money import format_decimal
+from common.formats import format_decimal
 
 from . import evaluation, kpis
 from .alerts import alert_acknowledge, alert_message

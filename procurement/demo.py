@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from common.templatetags.money import format_eur
+from common.formats import format_eur
 
 from . import services
 from .checks import quote_gaps, quote_rate_flags, quote_risk

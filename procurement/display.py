@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from common.templatetags.money import format_decimal, format_eur
+from common.formats import format_decimal, format_eur
 from costing.engine import CHECKLISTS
 
 from .checks import (
