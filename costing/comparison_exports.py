@@ -18,7 +18,7 @@ from costing.comparison import Comparison
 from costing.engine import q2
 from costing.exports import safe_csv_row
 from costing.messages import RATE_FLAG_TEXT, RATE_NAMES, RECOMMENDATION_LABELS
-from costing.xlsx import build_comparison_workbook
+from costing.xlsx import WorkbookOffer, build_comparison_workbook
 from procurement.checks import GAP_LABELS
 
 
@@ -32,7 +32,13 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
     """Inputs, results per quote and scenarios, with live formulas. A quote that cannot be
     priced has no offer to put in a formula, so it is left out of the workbook."""
     offers = [
-        (column.quote.vendor.name, column.offer)
+        WorkbookOffer(
+            label=column.quote.vendor.name,
+            offer=column.offer,
+            risk=column.risk,
+            rate_flags=column.rate_flag_texts,
+            checklist_gaps=column.gap_labels,
+        )
         for column in comparison.columns
         if column.offer is not None and column.priced
     ]
@@ -43,6 +49,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
         workload=comparison.workload,
         in_house=comparison.in_house_inputs,
         offers=offers,
+        strategic=rfq.strategic,
     )
 
 

@@ -116,3 +116,10 @@ RATE_NAMES: dict[str, Promise] = {
     "hourly_rate": _("Hourly rate"),
     "per_ticket_rate": _("Rate per ticket"),
 }
+
+# DEFAULT_SCENARIOS' keys as people read them (a custom scenario keeps its own name).
+SCENARIO_LABELS: dict[str, Promise] = {
+    "pessimistic": _("Pessimistic"),
+    "realistic": _("Realistic"),
+    "optimistic": _("Optimistic"),
+}

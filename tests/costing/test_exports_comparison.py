@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from costing.xlsx import INPUT_ROWS, OFFER_ROWS, RESULT_ROWS
+from costing.xlsx import DECISION_ROWS, INPUT_ROWS, OFFER_ROWS, RESULT_ROWS
 from tests.costing.factories import CompleteQuoteFactory, QuoteFactory, RfqFactory
 from tests.costing.test_xlsx import Book
 from tests.factories import VendorFactory
@@ -78,7 +78,7 @@ def test_the_xlsx_holds_the_rfq_inputs_and_each_quote_cheapest_first(
 ):
     workbook = openpyxl.load_workbook(io.BytesIO(procurement_client.get(xlsx_url(rfq)).content))
 
-    assert workbook.sheetnames == ["Inputs", "Results", "Scenarios"]
+    assert workbook.sheetnames == ["Inputs", "Results", "Scenarios", "Decision"]
     inputs = workbook["Inputs"]
     assert inputs[f"B{INPUT_ROWS['volume_per_month']}"].value == 500
     assert inputs[f"B{INPUT_ROWS['aht_minutes']}"].value == 10
@@ -89,7 +89,7 @@ def test_the_xlsx_holds_the_rfq_inputs_and_each_quote_cheapest_first(
     assert inputs[f"B{INPUT_ROWS['gross_salary_month']}"].value == 2500
     # Manila (€1.50 × 500 × 12 + €1,000 = €10,000) before Lisbon (€20,000).
     assert inputs[f"C{OFFER_ROWS['label']}"].value == "Manila Desk"
-    assert inputs[f"C{OFFER_ROWS['pricing_model']}"].value == "per_ticket"
+    assert inputs[f"C{OFFER_ROWS['pricing_model']}"].value == "Per ticket"
     assert inputs[f"C{OFFER_ROWS['per_ticket_rate']}"].value == 1.5
     assert inputs[f"D{OFFER_ROWS['label']}"].value == "Lisbon Care"
     assert inputs[f"D{OFFER_ROWS['hourly_rate']}"].value == 18
@@ -120,6 +120,32 @@ def test_the_xlsx_results_are_live_formulas_that_match_the_page(procurement_clie
     book.set(f"Inputs!B{INPUT_ROWS['volume_per_month']}", 1000)
     assert book[f"Results!C{tco_row}"] == Decimal(19000)
     assert book[f"Results!C{RESULT_ROWS['savings']}"] == Decimal(21500)
+
+
+@pytest.mark.django_db
+def test_the_xlsx_decision_sheet_shows_the_pages_recommendation_with_labels(
+    procurement_client, rfq, quotes
+):
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(procurement_client.get(xlsx_url(rfq)).content), data_only=True
+    )
+    page = procurement_client.get(reverse("costing:comparison", args=[rfq.pk])).context[
+        "comparison"
+    ]
+
+    decision = workbook["Decision"]
+    for index, column in enumerate(page.priced_columns):
+        letter = "CD"[index]
+        assert decision[f"{letter}{DECISION_ROWS['header']}"].value == column.quote.vendor.name
+        assert (
+            decision[f"{letter}{DECISION_ROWS['recommendation']}"].value
+            == column.recommendation_label
+        )
+        assert decision[f"{letter}{DECISION_ROWS['risk']}"].value == float(column.risk)
+        gaps = decision[f"{letter}{DECISION_ROWS['checklist_gaps']}"].value
+        assert gaps == ("; ".join(column.gap_labels) or "—")
+    texts = [cell.value for row in decision.iter_rows() for cell in row if cell.value]
+    assert not {"per_ticket", "hourly", "below_market", "above_market"} & set(texts)
 
 
 @pytest.mark.django_db

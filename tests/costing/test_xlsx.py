@@ -7,6 +7,7 @@ from decimal import ROUND_UP, Decimal, localcontext
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from costing.engine import (
     ENGINE_CONTEXT,
@@ -20,7 +21,10 @@ from costing.engine import (
     scenarios,
 )
 from costing.exports import safe_cell_text, safe_csv_row
+from costing.messages import SCENARIO_LABELS
 from costing.xlsx import (
+    DECISION_ROWS,
+    DECISION_STRATEGIC,
     FIRST_OFFER_COLUMN,
     INPUT_ROWS,
     OFFER_ROWS,
@@ -28,6 +32,7 @@ from costing.xlsx import (
     SCENARIO_COLUMNS,
     SCENARIO_FIRST_OFFER_COLUMN,
     SCENARIO_FIRST_ROW,
+    WorkbookOffer,
     build_comparison_workbook,
 )
 
@@ -275,10 +280,15 @@ def workbook(offers=(("Nearshore", NEARSHORE_QUOTE),), **overrides):
 # --- tests ------------------------------------------------------------------------------------
 
 
-def test_it_has_the_three_sheets_of_the_spreadsheet_recipe():
+def test_it_has_the_sheets_of_the_spreadsheet_recipe_and_a_decision_sheet():
     data, _ = workbook()
 
-    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Inputs", "Results", "Scenarios"]
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == [
+        "Inputs",
+        "Results",
+        "Scenarios",
+        "Decision",
+    ]
 
 
 def test_inputs_hold_the_values_at_their_documented_cells():
@@ -293,7 +303,7 @@ def test_inputs_hold_the_values_at_their_documented_cells():
     assert book["Inputs!B12"] == 35
     assert book.workbook["Inputs"]["B10"].value is None  # FTE left for the formula to derive
     assert book["Inputs!C18"] == "Nearshore"
-    assert book["Inputs!C19"] == "hourly"
+    assert book["Inputs!C19"] == "Per hour"  # the pricing model's label, not its code
     assert book[f"Inputs!C{OFFER_ROWS['hourly_rate']}"] == 18
     assert book["Inputs!C24"] == 2000
     assert book.workbook["Inputs"]["C23"].value is None  # agents derived
@@ -431,7 +441,7 @@ def test_the_scenarios_sheet_matches_the_engine_and_follows_its_factors():
         for offset, (name, result) in enumerate(expected.items()):
             row = SCENARIO_FIRST_ROW + offset
             cols = SCENARIO_COLUMNS
-            assert book[f"Scenarios!{cols['name']}{row}"] == name
+            assert book[f"Scenarios!{cols['name']}{row}"] == SCENARIO_LABELS.get(name, name)
             assert q2(book[f"Scenarios!{cols['in_house_tco']}{row}"]) == q2(result.in_house.tco)
             assert book[f"Scenarios!{cols['in_house_fte']}{row}"] == result.in_house.fte
             assert book[f"Scenarios!{agents}{row}"] == result.outsourced.agents
@@ -442,6 +452,104 @@ def test_the_scenarios_sheet_matches_the_engine_and_follows_its_factors():
     book.set("Scenarios!B4", 2)  # edit the pessimistic volume factor in Excel
     # 1000 × 11 / 60 = 183.33 h × 18 = 3300 a month × 12 + 2000.
     assert q2(book["Scenarios!J4"]) == Decimal("41600.00")
+
+
+def _formula_cells(data):
+    loaded = openpyxl.load_workbook(io.BytesIO(data))
+    return [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in loaded
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"workload": Workload(volume_per_month=900, aht_minutes=12, coverage_hours_per_week=98)},
+        {"in_house": InHouse(fte="0.75", gross_salary_month=2000, employer_costs_pct=20)},
+    ],
+)
+def test_every_formula_is_stored_with_the_value_it_computes(overrides):
+    data, _ = workbook(ALL_KINDS_OF_OFFERS, **overrides)
+    book = Book(data)
+    cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+
+    cells = _formula_cells(data)
+    assert len(cells) > 100
+    for ref in cells:
+        sheet, cell = ref.split("!")
+        value, expected = cached[sheet][cell].value, book[ref]
+        assert value is not None, ref  # a previewer that never calculates shows a figure
+        if isinstance(expected, str):
+            assert value == expected, ref
+        else:
+            assert Decimal(repr(value)) == pytest.approx(expected, rel=Decimal("1e-12")), ref
+
+
+def test_a_previewer_reading_only_cached_values_sees_the_cost_article():
+    loaded = openpyxl.load_workbook(io.BytesIO(workbook()[0]), data_only=True)
+    results = loaded["Results"]
+
+    assert results["B14"].value == 40500
+    assert results["C14"].value == 20000
+    assert results["C18"].value == 20500
+    assert round(results["C19"].value, 2) == 50.62
+    assert loaded["Decision"][f"C{DECISION_ROWS['recommendation']}"].value == "Outsource"
+    # Month 1: €1,666.67 + €2,000 onboarding against €3,375; month 2 is cheaper outsourced.
+    assert loaded["Decision"][f"C{DECISION_ROWS['break_even_month']}"].value == 2
+
+
+def test_the_decision_sheet_weighs_savings_risk_and_strategy_like_the_engine():
+    offers = [
+        WorkbookOffer(
+            label="Lisbon",
+            offer=NEARSHORE_QUOTE,
+            risk=Decimal("14000"),
+            rate_flags=["Hourly rate €18.00 above the market band"],
+            checklist_gaps=["SLAs", "Exit clauses"],
+        ),
+        WorkbookOffer(label="Manila", offer=NEARSHORE_QUOTE, risk=Decimal("15000")),
+    ]
+    data, _ = workbook(offers)
+    book = Book(data)
+    rows = {name: f"{row}" for name, row in DECISION_ROWS.items()}
+
+    # Savings €20,500: the limit is €14,350; €14,000 stays under it, €15,000 does not.
+    assert book["Decision!C" + rows["savings"]] == Decimal(20500)
+    assert q2(book["Decision!C" + rows["risk_limit"]]) == Decimal("14350.00")
+    assert book["Decision!C" + rows["risk_within_limit"]] == "Yes"
+    assert book["Decision!C" + rows["recommendation"]] == "Outsource"
+    assert book["Decision!D" + rows["risk_within_limit"]] == "No"
+    assert book["Decision!D" + rows["recommendation"]] == "Keep it in-house"
+    assert book["Decision!C" + rows["pricing_model"]] == "Per hour"
+    assert book["Decision!C" + rows["rate_flags"]] == "Hourly rate €18.00 above the market band"
+    assert book["Decision!C" + rows["checklist_gaps"]] == "SLAs; Exit clauses"
+    assert book["Decision!D" + rows["checklist_gaps"]] == "—"
+    assert book[f"Decision!{DECISION_STRATEGIC}"] == "No"
+
+    book.set("Decision!D" + rows["risk"], 1000)  # lower the risk in Excel
+    assert book["Decision!D" + rows["recommendation"]] == "Outsource"
+    book.set(f"Decision!{DECISION_STRATEGIC}", "Yes")  # strategically differentiating
+    assert book["Decision!C" + rows["recommendation"]] == "Keep it in-house"
+    book.set("Inputs!D20", 40)  # a rate that eats the savings
+    book.set(f"Decision!{DECISION_STRATEGIC}", "No")
+    assert book["Decision!D" + rows["savings"]] < 0
+    assert book["Decision!D" + rows["recommendation"]] == "Keep it in-house"
+
+
+def test_the_workbook_speaks_dutch_under_dutch():
+    with translation.override("nl"):
+        data, _ = workbook()
+    loaded = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+
+    assert loaded["Inputs"][f"A{INPUT_ROWS['volume_per_month']}"].value == "Volume per maand"
+    assert loaded["Inputs"]["C19"].value == "Per uur"
+    assert loaded["Scenarios"]["A4"].value == "Pessimistisch"
+    assert loaded["Decision"][f"C{DECISION_ROWS['recommendation']}"].value == "Uitbesteden"
 
 
 def test_user_text_cannot_become_a_formula():
@@ -463,14 +571,15 @@ def test_user_text_cannot_become_a_formula():
     for sheet in loaded:
         assert sheet["A1"].value == "'=1+1"
         assert sheet["A1"].data_type == "s"
-    # XML reads a stored carriage return back as a line feed; the prefix is what matters.
+    # XlsxWriter stores a carriage return as Excel's escape `_x000D_`, which openpyxl does
+    # not decode (Excel does); the prefix is what matters.
     assert [loaded["Inputs"][f"{column(i)}18"].value for i in range(len(offers))] == [
         f"'{hostile}",
         "'+31 20 555 0101",
         "'-2+3",
         "'@SUM(1,1)",
         "'\tTabbed",
-        "'\nReturn",
+        "'_x000D_Return",
         "Acme BV",
     ]
     assert loaded["Results"]["C8"].value == f"'{hostile}"
