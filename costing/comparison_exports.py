@@ -6,8 +6,6 @@ formula injection (`costing.exports`); money goes out as `Decimal` with two deci
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -16,10 +14,8 @@ from django.utils.translation import gettext
 
 from costing.comparison import Comparison
 from costing.engine import q2
-from costing.exports import safe_csv_row
-from costing.messages import RATE_FLAG_TEXT, RATE_NAMES, RECOMMENDATION_LABELS
+from costing.exports import localized_csv
 from costing.xlsx import WorkbookOffer, build_comparison_workbook
-from procurement.checks import GAP_LABELS
 
 
 def comparison_filename(comparison: Comparison, extension: str) -> str:
@@ -99,11 +95,6 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
     for rank, column in enumerate(comparison.columns, start=1):
         est = column.estimate
         out = est.outsourced if est else None
-        flags = [
-            f"{RATE_NAMES[f.rate]} {q2(f.value)} {RATE_FLAG_TEXT[f.code]} "
-            f"({q2(f.band_low)}–{q2(f.band_high)})"
-            for f in column.rate_flags
-        ]
         yield [
             rank if est else "",
             column.quote.vendor.name,
@@ -121,18 +112,13 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
             _money(est.roi_pct) if est else None,
             est.break_even_month if est else None,
             _money(column.risk),
-            str(RECOMMENDATION_LABELS[column.recommendation.code]) if column.recommendation else "",
-            "; ".join(str(GAP_LABELS.get(gap, gap)) for gap in column.gaps),
-            "; ".join(flags),
+            column.recommendation_label,
+            "; ".join(column.gap_labels),
+            "; ".join(column.rate_flag_texts),
             column.error_text,
         ]
 
 
 def comparison_csv(comparison: Comparison) -> str:
-    buffer = io.StringIO()
-    # The byte-order mark makes Excel read the file as UTF-8 (€, accents in names).
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in _csv_rows(comparison):
-        writer.writerow(safe_csv_row(row))
-    return buffer.getvalue()
+    """In the user's language: `;` and a decimal comma in Dutch (`costing.exports`)."""
+    return localized_csv(_csv_rows(comparison))

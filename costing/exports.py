@@ -6,7 +6,12 @@ plain text again."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils.translation import get_language
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,3 +27,30 @@ def safe_csv_row(values: Iterable[object]) -> list[object]:
         "" if value is None else safe_cell_text(value) if isinstance(value, str) else value
         for value in values
     ]
+
+
+def csv_separators() -> tuple[str, str]:
+    """(delimiter, decimal separator) that Excel expects in the active language: Dutch
+    Excel splits columns on ";" because "," is its decimal comma."""
+    if (get_language() or "en").startswith("nl"):
+        return ";", ","
+    return ",", "."
+
+
+def _csv_number(value: object, decimal_separator: str) -> object:
+    if isinstance(value, Decimal | float):
+        return f"{value:f}".replace(".", decimal_separator)
+    return value
+
+
+def localized_csv(rows: Iterable[Iterable[object]]) -> str:
+    """A CSV in the user's language, as Excel opens it with a double click: a byte-order
+    mark (UTF-8: €, accents), the language's delimiter and decimal separator, no thousands
+    separators. User text is escaped against formulas; numbers stay numbers."""
+    delimiter, decimal_separator = csv_separators()
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_csv_number(value, decimal_separator) for value in safe_csv_row(row)])
+    return buffer.getvalue()

@@ -1,8 +1,9 @@
-"""Template filters for money, decimals and percentages; the formatting lives in common.formats."""
+"""Template filters for money, decimals, percentages and deadlines; the formatting lives in
+common.formats."""
 
 from django import template
 
-from common.formats import format_decimal, format_eur, format_pct
+from common.formats import format_deadline, format_decimal, format_eur, format_pct
 
 register = template.Library()
 
@@ -21,3 +22,9 @@ def dec(value, places: int = 2) -> str:
 @register.filter
 def pct(value, places: int = 2) -> str:
     return format_pct(value, int(places))
+
+
+@register.filter
+def deadline(value) -> str:
+    """`{{ rfq.quote_deadline|deadline }}` → `14 Dec 2026, 17:00 CET`."""
+    return format_deadline(value)

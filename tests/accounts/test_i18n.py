@@ -60,4 +60,7 @@ def test_dutch_dates():
 
     with translation.override("nl"):
         assert render('{{ d|date:"j F Y" }}', d=datetime.date(2026, 3, 1)) == "1 maart 2026"
-        assert render('{{ d|date:"SHORT_DATE_FORMAT" }}', d=datetime.date(2026, 3, 1)) == "1-3-2026"
+        # One format per language: the short name renders like the long one.
+        assert (
+            render('{{ d|date:"SHORT_DATE_FORMAT" }}', d=datetime.date(2026, 3, 1)) == "1 mrt 2026"
+        )

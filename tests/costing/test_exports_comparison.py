@@ -285,3 +285,32 @@ def test_an_rfq_that_cannot_be_priced_goes_back_with_a_message(
 
     assert response.redirect_chain[-1][0] == reverse("costing:comparison", args=[rfq.pk])
     assert "Nothing to export" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dutch_csv_uses_semicolons_and_decimal_commas(
+    procurement_user, procurement_client, rfq, quotes
+):
+    procurement_user.language = "nl"
+    procurement_user.save()
+
+    response = procurement_client.get(csv_url(rfq))
+
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header, in_house, _manila, lisbon = rows
+    assert len(header) == len(lisbon) == 20  # one column per field: no split on ","
+    assert header[:3] == ["Positie", "Leverancier", "Offerte"]
+    named = dict(zip(header, lisbon, strict=True))
+    assert named["TCO"] == "20000,00"
+    assert named["Besparing %"] == "50,62"
+    assert named["Advies"] == "Uitbesteden"
+    assert in_house[4] == "1,00"
+    assert "." not in named["TCO"]
+
+
+@pytest.mark.django_db
+def test_the_english_csv_keeps_commas_and_decimal_points(procurement_client, rfq, quotes):
+    rows = csv_rows(procurement_client.get(csv_url(rfq)))
+
+    assert dict(zip(rows[0], rows[3], strict=True))["TCO"] == "20000.00"

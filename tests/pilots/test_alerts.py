@@ -208,17 +208,17 @@ def test_the_page_lists_newest_first_and_filters_open_and_closed(manager_client)
     first, second = Alert.objects.order_by("key")
     Alert.objects.filter(pk=first.pk).update(opened_at=second.opened_at - timedelta(hours=1))
     html = manager_client.get(reverse("pilots:alert_list")).content.decode()
-    assert html.index("Jan. 2, 2026") < html.index("Jan. 1, 2026")
-    assert "No KPI entry for Jan. 2, 2026." in html
+    assert html.index("2 Jan 2026") < html.index("1 Jan 2026")
+    assert "No KPI entry for 2 Jan 2026." in html
     add_days(pilot, [1])
     pilots_evaluate_due(as_of=date(2026, 1, 3))
     open_html = manager_client.get(reverse("pilots:alert_list")).content.decode()
     closed_html = manager_client.get(
         reverse("pilots:alert_list"), {"status": "closed"}
     ).content.decode()
-    assert "Jan. 1, 2026." not in open_html
-    assert "No KPI entry for Jan. 1, 2026." in closed_html
-    assert "Jan. 2, 2026." not in closed_html
+    assert "1 Jan 2026." not in open_html
+    assert "No KPI entry for 1 Jan 2026." in closed_html
+    assert "2 Jan 2026." not in closed_html
 
 
 @pytest.mark.django_db
@@ -253,7 +253,7 @@ def test_api_alerts_are_open_ones_newest_first(api_as, manager, procurement_user
     assert closed.pk not in [a["id"] for a in body]
     assert body[0]["kind"] == "missing_day"
     assert body[0]["pilot_id"] == pilot.pk
-    assert body[0]["message"] == "No KPI entry for Jan. 2, 2026."
+    assert body[0]["message"] == "No KPI entry for 2 Jan 2026."
     assert api_as(procurement_user).get("/api/v1/alerts").status_code == 200
 
 

@@ -209,7 +209,7 @@ def test_a_planned_pilot_says_when_it_starts(manager_client, vendor_a):
     response, dash = dashboard(manager_client, pilot)
     html = response.content.decode()
     assert dash.status == "planned" and dash.day == 0 and dash.projection is None
-    assert "Starts on April 1, 2026" in html and "The pilot has not started yet." in html
+    assert "Starts on 1 Apr 2026" in html and "The pilot has not started yet." in html
     assert 'id="charts"' not in html
 
 
@@ -269,4 +269,4 @@ def test_the_dashboard_in_dutch_uses_dutch_words_numbers_and_dates(
     assert "80,91%" in kpi_row(html, "csat_pct")
     assert "€\u00a03,33" in kpi_row(html, "cost_per_ticket")
     assert "Ontbrekende dagen" in html and "gehaald" in html
-    assert "1 maart 2026" in html
+    assert "1 mrt 2026" in html

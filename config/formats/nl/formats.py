@@ -1,0 +1,8 @@
+# Eén datumnotatie en één datum-tijdnotatie: "14 dec 2026" en "14 dec 2026, 18:41".
+DATE_FORMAT = "j b Y"
+SHORT_DATE_FORMAT = DATE_FORMAT
+DATETIME_FORMAT = "j b Y, H:i"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
+TIME_FORMAT = "H:i"
+MONTH_DAY_FORMAT = "j b"
+YEAR_MONTH_FORMAT = "F Y"
