@@ -73,6 +73,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "result": result,
         "chart": cumulative_chart(result.estimate) if result else "",
         "staffing_panels": panels,
+        "staffing_forms": [panel["form"] for panel in panels],
         "scenario_rows": _scenario_rows(form),
     }
     template = "costing/_calculator.html" if request.htmx else "costing/calculator.html"

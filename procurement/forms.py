@@ -24,7 +24,7 @@ from .models import (
 from .quote_template import SECTIONS, SLA_FIELD_BY_CHANNEL, TEMPLATE_FIELDS
 from .selectors import INVITATION_STATES
 from .services import RFQ_FIELDS, VENDOR_FIELDS
-from .validators import validate_offer_document
+from .validators import validate_offer_document, validate_quote_deadline_in_future
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -158,6 +158,13 @@ class RfqForm(forms.ModelForm):
             self.fields[name].localize = False
             self.fields[name].widget.is_localized = False
 
+    def clean_quote_deadline(self):
+        # Checked here too, so a past deadline shows with the other errors, not after them.
+        deadline = self.cleaned_data.get("quote_deadline")
+        if self.instance.pk is None or deadline != self.instance.quote_deadline:
+            validate_quote_deadline_in_future(deadline)
+        return deadline
+
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in RFQ_FORM_SECTIONS]
 
@@ -189,6 +196,7 @@ class ChannelForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.channel = channel
         self.channel_label = Channel(channel).label
+        self.error_summary_prefix = self.channel_label  # "Phone — Volume a month: …"
         for name, field in self.fields.items():
             if name == "included":
                 field.widget.attrs["class"] = "form-check-input"

@@ -1,7 +1,10 @@
-"""Checks on uploaded offer documents, shared by the form and the service."""
+"""Checks shared by the forms and the services: offer documents, the quote deadline."""
+
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 OFFER_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -26,4 +29,12 @@ def validate_offer_document(upload: UploadedFile) -> None:
     if head != PDF_MAGIC:
         raise ValidationError(
             _("This file is not a PDF document, whatever its name says."), code="not_pdf"
+        )
+
+
+def validate_quote_deadline_in_future(value: datetime | None) -> None:
+    """A deadline is set in the future (checked when it is set or changed)."""
+    if value is not None and value <= timezone.now():
+        raise ValidationError(
+            _("The quote deadline must lie in the future."), code="deadline_in_past"
         )

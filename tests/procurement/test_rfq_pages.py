@@ -1,11 +1,14 @@
 """RFQ pages: create, edit, invite, open/close/award/cancel, and what the RFQ page shows."""
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
+from procurement.forms import RfqForm
 from procurement.models import Invitation, Rfq
 from tests.factories import VendorFactory, VendorUserFactory
 from tests.procurement.factories import QuoteFactory
@@ -277,3 +280,41 @@ def test_an_invitation_of_another_rfq_is_not_found_here(rfq, procurement_client,
     other = QuoteFactory(vendor=vendor_b).rfq.invitations.get()
     url = reverse("procurement:invitation_resend", args=[rfq.pk, other.pk])
     assert procurement_client.post(url).status_code == 404
+
+
+def test_the_rfq_form_flags_a_past_deadline_together_with_the_other_errors(procurement_client):
+    response = procurement_client.post(
+        reverse("procurement:rfq_create"),
+        _rfq_post(
+            title="",
+            quote_deadline="2026-03-01T17:00",
+            ih_employer_costs_pct="-5",
+            **{"chat-volume_per_month": ""},
+        ),
+    )
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    summary = html[
+        html.index("vp-error-summary") : html.index("</ul>", html.index("vp-error-summary"))
+    ]
+    assert "Correct these 4 errors to save:" in summary
+    assert '<a class="alert-link" href="#id_title">Title</a>: This field is required.' in summary
+    assert 'href="#id_quote_deadline"' in summary
+    assert "The quote deadline must lie in the future." in summary
+    assert 'href="#id_ih_employer_costs_pct"' in summary
+    assert 'href="#id_chat-volume_per_month">Live chat — ' in summary
+    # The inline errors stay beside their fields.
+    assert html.count("The quote deadline must lie in the future.") == 2
+    assert not Rfq.objects.exists()
+
+
+def test_editing_keeps_a_deadline_that_has_passed_meanwhile(rfq, procurement_client, frozen_time):
+    frozen_time.move_to(datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    form = RfqForm(
+        _rfq_post(quote_deadline="2026-03-09T17:00", reference="RFQ-2026-001"), instance=rfq
+    )
+
+    form.is_valid()
+
+    assert "quote_deadline" not in form.errors
