@@ -9,7 +9,7 @@ service level) and names the field, which is answered as 422 with that field's A
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -17,6 +17,7 @@ from pydantic import BeforeValidator
 
 from accounts.permissions import EVERYONE, INTERNAL, check_role
 from common.api import ApiValidationError
+from common.bounds import api_bound
 from costing.comparison import build_comparison, estimate_for_quote
 from costing.engine import (
     EngineInputError,
@@ -32,9 +33,8 @@ from costing.selectors import quote_for_costing, rfq_for_costing, submitted_quot
 
 router = Router(tags=["costing"])
 
-# Upper bounds far past any real contact centre; they keep a typo such as 1e999999 from
-# reaching the arithmetic (never a 500) and keep every search bounded.
-MAX_AMOUNT = Decimal("1e12")
+# Counts (months, ids) stay bounded so a typo such as 1e999999 never reaches the arithmetic
+# (never a 500); amounts have the plausible bounds of common.bounds, as the forms do.
 MAX_COUNT = 1_000_000_000
 
 
@@ -45,59 +45,67 @@ def _not_a_boolean(value: object) -> object:
     return value
 
 
-Amount = Annotated[Decimal, Field(le=MAX_AMOUNT)]
 Count = Annotated[int, BeforeValidator(_not_a_boolean), Field(le=MAX_COUNT)]
 
 
 # --- requests -------------------------------------------------------------------------------
 
 
+def _amount(name: str) -> Any:
+    """A decimal with the plausible bound of `name` (common.bounds, shared with the forms)."""
+    return Annotated[Decimal, api_bound(name)]
+
+
+def _pct() -> Any:
+    return _amount("percentage")
+
+
 class InHouseIn(Schema):
     """API.md: in-house numbers default to 0 where not given; no FTE = whole people."""
 
-    fte: Amount | None = None
-    gross_salary_month: Amount = Decimal(0)
-    employer_costs_pct: Amount = Decimal(0)
-    overhead_per_fte_month: Amount = Decimal(0)
-    licences_per_fte_month: Amount = Decimal(0)
-    absence_pct: Amount = Decimal(0)
-    one_time: Amount = Decimal(0)
+    fte: _amount("fte") | None = None
+    gross_salary_month: _amount("gross_salary_month") = Decimal(0)
+    employer_costs_pct: _amount("employer_costs_pct") = Decimal(0)
+    overhead_per_fte_month: _amount("overhead_per_fte_month") = Decimal(0)
+    licences_per_fte_month: _amount("licences_per_fte_month") = Decimal(0)
+    absence_pct: _pct() = Decimal(0)
+    one_time: _amount("one_time") = Decimal(0)
 
 
 class VendorIn(Schema):
     pricing_model: PricingModel
-    hourly_rate: Amount | None = None
-    per_ticket_rate: Amount | None = None
-    monthly_fee: Amount | None = None
-    agents: Count | None = None
-    onboarding_fee: Amount = Decimal(0)
-    onboarding_hours_per_agent: Amount = Decimal(0)
-    licences_per_agent_month: Amount = Decimal(0)
-    integration_one_time: Amount = Decimal(0)
-    management_per_month: Amount = Decimal(0)
-    exit_fee: Amount = Decimal(0)
+    hourly_rate: _amount("hourly_rate") | None = None
+    per_ticket_rate: _amount("per_ticket_rate") | None = None
+    monthly_fee: _amount("monthly_fee") | None = None
+    agents: Annotated[Count, api_bound("agents")] | None = None
+    onboarding_fee: _amount("onboarding_fee") = Decimal(0)
+    onboarding_hours_per_agent: _amount("onboarding_hours_per_agent") = Decimal(0)
+    licences_per_agent_month: _amount("licences_per_agent_month") = Decimal(0)
+    integration_one_time: _amount("integration_one_time") = Decimal(0)
+    management_per_month: _amount("management_per_month") = Decimal(0)
+    exit_fee: _amount("exit_fee") = Decimal(0)
 
 
 class EstimateIn(Schema):
     months: Count = 12
-    volume_per_month: Amount
-    aht_minutes: Amount
-    productive_hours_per_fte_month: Amount = Decimal(160)
-    coverage_hours_per_week: Amount | None = None
-    automation_deflection_pct: Amount = Decimal(0)
+    volume_per_month: _amount("volume_per_month")
+    aht_minutes: _amount("aht_minutes")
+    productive_hours_per_fte_month: _amount("productive_hours_per_fte_month") = Decimal(160)
+    coverage_hours_per_week: _amount("coverage_hours_per_week") | None = None
+    automation_deflection_pct: _pct() = Decimal(0)
     in_house: InHouseIn = Field(default_factory=InHouseIn)
     vendor: VendorIn
 
 
 class StaffingIn(Schema):
-    contacts_per_interval: Amount
-    interval_minutes: Amount
-    aht_seconds: Amount
-    target_service_level_pct: Amount
-    target_answer_seconds: Amount
-    max_occupancy_pct: Amount | None = None
-    shrinkage_pct: Amount = Decimal(0)
-    concurrency: Amount = Decimal(1)
+    contacts_per_interval: _amount("contacts_per_interval")
+    interval_minutes: _amount("interval_minutes")
+    aht_seconds: _amount("aht_seconds")
+    target_service_level_pct: _pct()
+    target_answer_seconds: _amount("target_answer_seconds")
+    max_occupancy_pct: _pct() | None = None
+    shrinkage_pct: _pct() = Decimal(0)
+    concurrency: _amount("concurrency") = Decimal(1)
 
 
 class MonthsQuery(Schema):

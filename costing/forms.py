@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.bounds import bound_form_fields
 from costing.engine import (
     DEFAULT_SCENARIOS,
     EngineInputError,
@@ -24,12 +25,12 @@ from costing.engine import (
 from costing.messages import engine_error_text
 from procurement.models import PricingModel
 
-MAX_AMOUNT = Decimal("1e12")
 TERM_CHOICES = [(m, str(m)) for m in range(12, 25)]  # the UI offers 12–24 months
 SCENARIO_NAMES = tuple(DEFAULT_SCENARIOS)  # pessimistic, realistic, optimistic
 
 
-def _decimal(label, *, required: bool = True, min_value=None, max_value=MAX_AMOUNT, help_text=""):
+def _decimal(label, *, required: bool = True, min_value=None, max_value=None, help_text=""):
+    # The upper bounds come from common.bounds (in words), attached in each form's __init__.
     # localize: Dutch users type 2.500 and 18,50; the input shows the same format back.
     return forms.DecimalField(
         label=label,
@@ -203,6 +204,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bound_form_fields(self)
         # The factors sit in the cells of the scenarios table, rendered without crispy.
         for name in SCENARIO_NAMES:
             for part in ("volume", "aht"):
@@ -379,6 +381,10 @@ class StaffingForm(EngineErrorsMixin, forms.Form):
         max_value=Decimal(20),
         help_text=_("1 for phone; chat: 2 chats ≈ 1.7, 3 ≈ 2.5."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_form_fields(self)
 
     DEFAULTS: Mapping[str, Mapping[str, Decimal]] = {
         # callcentrehelper.com's worked example: 14 agents, 20.00 FTE.

@@ -9,7 +9,7 @@ Every rejected request is a 422 naming the field, and changes nothing.
 from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -20,6 +20,7 @@ from pydantic import create_model, field_validator
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError
+from common.bounds import api_bound, bound_name
 from costing.engine.numbers import s2_or_none
 
 from . import selectors, services
@@ -106,30 +107,38 @@ def vendor_create(request: HttpRequest, payload: VendorIn):
 # --- RFQs ----------------------------------------------------------------------------------
 
 
+def _bounded(kind: Any, name: str) -> Any:
+    """`kind` with the plausible bound of `name` (common.bounds, shared with the forms)."""
+    table_name = bound_name(name)
+    return kind if table_name is None else Annotated[kind, api_bound(table_name)]
+
+
 class ChannelIn(ApiIn):
     channel: Literal["email", "chat", "phone"]
-    volume_per_month: int
-    aht_minutes: Decimal
-    sla_response_minutes: Decimal | None = None
+    volume_per_month: _bounded(int, "volume_per_month")
+    aht_minutes: _bounded(Decimal, "aht_minutes")
+    sla_response_minutes: _bounded(Decimal, "sla_response_minutes") | None = None
 
 
 class TargetsIn(ApiIn):
-    csat_pct: Decimal = Decimal("85")
-    frt_minutes: Decimal = Decimal("60")
-    aht_minutes: Decimal | None = None
-    fcr_pct: Decimal = Decimal("70")
-    cost_per_ticket: Decimal | None = None
+    csat_pct: _bounded(Decimal, "csat_pct") = Decimal("85")
+    frt_minutes: _bounded(Decimal, "frt_minutes") = Decimal("60")
+    aht_minutes: _bounded(Decimal, "aht_minutes") | None = None
+    fcr_pct: _bounded(Decimal, "fcr_pct") = Decimal("70")
+    cost_per_ticket: _bounded(Decimal, "cost_per_ticket") | None = None
 
 
 class InHouseIn(ApiIn):
-    gross_salary_month: Decimal = Decimal("2500")
-    employer_costs_pct: Decimal = Decimal("35")
-    overhead_per_fte_month: Decimal = Decimal("0")
-    licences_per_fte_month: Decimal = Decimal("0")
-    absence_pct: Decimal = Decimal("0")
-    productive_hours_per_fte_month: Decimal = Decimal("160")
-    one_time: Decimal = Decimal("0")
-    fte: Decimal | None = None
+    gross_salary_month: _bounded(Decimal, "gross_salary_month") = Decimal("2500")
+    employer_costs_pct: _bounded(Decimal, "employer_costs_pct") = Decimal("35")
+    overhead_per_fte_month: _bounded(Decimal, "overhead_per_fte_month") = Decimal("0")
+    licences_per_fte_month: _bounded(Decimal, "licences_per_fte_month") = Decimal("0")
+    absence_pct: _bounded(Decimal, "absence_pct") = Decimal("0")
+    productive_hours_per_fte_month: _bounded(Decimal, "productive_hours_per_fte_month") = Decimal(
+        "160"
+    )
+    one_time: _bounded(Decimal, "one_time") = Decimal("0")
+    fte: _bounded(Decimal, "fte") | None = None
 
 
 class RfqIn(ApiIn):
@@ -146,10 +155,10 @@ class RfqIn(ApiIn):
     languages: str = ""
     term_months: int = 12
     quote_deadline: datetime
-    automation_deflection_pct: Decimal = Decimal("0")
+    automation_deflection_pct: _bounded(Decimal, "automation_deflection_pct") = Decimal("0")
     targets: TargetsIn = Field(default_factory=TargetsIn)
     in_house: InHouseIn = Field(default_factory=InHouseIn)
-    own_management_per_month: Decimal = Decimal("0")
+    own_management_per_month: _bounded(Decimal, "own_management_per_month") = Decimal("0")
     strategic: bool = False
 
 
@@ -365,9 +374,9 @@ def _api_type(name: str) -> Any:
     field = Quote._meta.get_field(name)
     kind = field.get_internal_type()
     if kind == "DecimalField":
-        return Decimal | None
+        return _bounded(Decimal, name) | None
     if kind in ("PositiveIntegerField", "IntegerField"):
-        return int | None
+        return _bounded(int, name) | None
     if kind == "BooleanField":
         return bool | None
     return str | None

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.bounds import bound_form_fields
+
 from .models import (
     Channel,
     Invitation,
@@ -150,6 +152,7 @@ class RfqForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_form_fields(self)
         self.fields["reference"].required = False
         self.fields["quote_deadline"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
         self.fields["quote_deadline"].localize = False
@@ -197,6 +200,7 @@ class ChannelForm(forms.Form):
         self.channel = channel
         self.channel_label = Channel(channel).label
         self.error_summary_prefix = self.channel_label  # "Phone — Volume a month: …"
+        bound_form_fields(self)
         for name, field in self.fields.items():
             if name == "included":
                 field.widget.attrs["class"] = "form-check-input"
@@ -338,6 +342,7 @@ class QuoteForm(forms.ModelForm):
 
     def __init__(self, *args, rfq: Rfq, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_form_fields(self)
         self.rfq = rfq
         in_scope = {c.channel for c in rfq.channels.all()}
         for channel, field in SLA_FIELD_BY_CHANNEL.items():
@@ -410,6 +415,10 @@ class RiskItemForm(forms.ModelForm):
         model = RiskItem
         fields = ["name", "probability_pct", "impact"]
         localized_fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_form_fields(self)
 
 
 STATE_LABELS = {

@@ -100,7 +100,7 @@ def test_submitting_without_a_rate_names_the_field(rfq, invitation_a, vendor_a_c
     [
         ("hourly_rate", "-3", "Ensure this value is greater than or equal to 0."),
         ("hourly_rate", "eighteen", "Enter a number."),
-        ("min_availability_pct", "150", "Ensure this value is less than or equal to 100."),
+        ("min_availability_pct", "150", "Enter a percentage of at most 100."),
         ("pricing_model", "barter", "Select a valid choice."),
         ("scale_up_days", "-1", "Ensure this value is greater than or equal to 0."),
         ("agents_offered", "0", "Offer at least one agent, or leave empty."),
@@ -326,7 +326,7 @@ def test_a_bad_risk_is_sent_back_naming_the_field(quote_a, procurement_client):
         {"name": "Data leak", "probability_pct": "150", "impact": "50000"},
     )
     assert response.status_code == 422
-    assert "Ensure this value is less than or equal to 100." in response.content.decode()
+    assert "Enter a percentage of at most 100." in response.content.decode()
     assert not RiskItem.objects.exists()
 
 
