@@ -226,9 +226,10 @@ def _pydantic_check(name: str) -> Callable[[Any], Any]:
 
 def api_bound(name: str) -> AfterValidator:
     """`volume_per_month: Annotated[Decimal, api_bound("volume_per_month")]` in a schema."""
-    if name not in BOUNDS:
+    table_name = bound_name(name)
+    if table_name is None:
         raise KeyError(name)
-    return AfterValidator(_pydantic_check(name))
+    return AfterValidator(_pydantic_check(table_name))
 
 
 def Bounded(kind: Any, name: str) -> Any:  # noqa: N802 - reads as a type in schemas
