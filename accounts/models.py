@@ -84,6 +84,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    @property
+    def greeting_name(self) -> str:
+        """Whom an e-mail greets: the first name, else the vendor's name; never an address
+        ("" when there is neither: the e-mail then opens without a name)."""
+        if self.full_name.strip():
+            return self.full_name.split()[0]
+        if self.vendor_id:
+            return self.vendor.name
+        return ""
+
     # Role checks, in one place. Admin may do what procurement and managers do.
     @property
     def is_vendor(self) -> bool:

@@ -186,3 +186,23 @@ def test_no_quote_draft_for_another_rfq_counts_against_declining(
     QuoteFactory(vendor=vendor_a)  # a submitted quote on another RFQ
     services.invitation_decline(invitation=invitation_a, by=vendor_a_user, reason="Not this one")
     assert Invitation.objects.get(pk=invitation_a.pk).status == "declined"
+
+
+def test_the_invitation_greets_by_name_and_gives_the_deadline_with_its_time_zone(
+    rfq, vendor_a, procurement_user, django_capture_on_commit_callbacks
+):
+    VendorUserFactory(email="ana@lisbon.example", full_name="Ana Sousa", vendor=vendor_a)
+    VendorUserFactory(email="desk@lisbon.example", full_name="", vendor=vendor_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(rfq=rfq, vendor=vendor_a, by=procurement_user)
+
+    named = next(m for m in mail.outbox if m.to == ["ana@lisbon.example"])
+    nameless = next(m for m in mail.outbox if m.to == ["desk@lisbon.example"])
+    assert named.body.startswith("Dear Ana,")
+    # No name: the vendor's name, never the address.
+    assert nameless.body.startswith(f"Dear {vendor_a.name},")
+    assert "desk@lisbon.example" not in nameless.body
+    # 9 March 17:00 in Amsterdam, with its zone for a vendor in Manila; one full stop.
+    assert "before 9 Mar 2026, 17:00 CET. After the deadline" in named.body
+    assert ".." not in named.body
+    assert "before 9 Mar 2026, 17:00 CET." in named.alternatives[0][0]
