@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.bounds import bound_form_fields
+from common.forms import form_conventions
 from costing.engine import (
     DEFAULT_SCENARIOS,
     EngineInputError,
@@ -204,7 +204,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        bound_form_fields(self)
+        form_conventions(self)
         # The factors sit in the cells of the scenarios table, rendered without crispy.
         for name in SCENARIO_NAMES:
             for part in ("volume", "aht"):
@@ -384,7 +384,7 @@ class StaffingForm(EngineErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        bound_form_fields(self)
+        form_conventions(self)
 
     DEFAULTS: Mapping[str, Mapping[str, Decimal]] = {
         # callcentrehelper.com's worked example: 14 agents, 20.00 FTE.

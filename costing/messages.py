@@ -14,8 +14,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from costing.engine import (
-    ABOVE_MARKET,
-    BELOW_MARKET,
     KEEP_IN_HOUSE,
     OUTSOURCE,
     REASON_NO_SAVINGS,
@@ -24,6 +22,7 @@ from costing.engine import (
     REASON_STRATEGIC,
     EngineInputError,
 )
+from procurement.checks import RATE_FLAG_LABELS
 
 _EXACT: dict[str, Promise] = {
     "must be a number": _("Enter a number."),
@@ -107,10 +106,7 @@ REASON_LABELS: dict[str, Promise] = {
     REASON_SAVINGS_OUTWEIGH_RISK: _("The savings outweigh the risk (risk ≤ 70% of savings)."),
 }
 
-RATE_FLAG_TEXT: dict[str, Promise] = {
-    BELOW_MARKET: _("below the market band"),
-    ABOVE_MARKET: _("above the market band"),
-}
+RATE_FLAG_TEXT: dict[str, Promise] = RATE_FLAG_LABELS
 
 RATE_NAMES: dict[str, Promise] = {
     "hourly_rate": _("Hourly rate"),

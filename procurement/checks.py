@@ -53,9 +53,10 @@ GAP_LABELS = {
     "certifications": _("Certifications (ISO 27001, SOC 2)"),
 }
 
+# One home for the rate-flag words; costing.messages shows the same ones.
 RATE_FLAG_LABELS = {
-    "below_market": _("below market"),
-    "above_market": _("above market"),
+    "below_market": _("below the market band"),
+    "above_market": _("above the market band"),
 }
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.bounds import bound_form_fields
+from common.forms import CHOOSE, NOT_ANSWERED, form_conventions
 
 from .models import (
     Channel,
@@ -49,7 +49,7 @@ class AnsweredSelect(forms.NullBooleanSelect):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.choices = [
-            ("unknown", _("Not answered")),
+            ("unknown", NOT_ANSWERED),
             ("true", _("Yes")),
             ("false", _("No")),
         ]
@@ -152,7 +152,7 @@ class RfqForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bound_form_fields(self)
+        form_conventions(self)
         self.fields["reference"].required = False
         self.fields["quote_deadline"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
         self.fields["quote_deadline"].localize = False
@@ -200,7 +200,7 @@ class ChannelForm(forms.Form):
         self.channel = channel
         self.channel_label = Channel(channel).label
         self.error_summary_prefix = self.channel_label  # "Phone — Volume a month: …"
-        bound_form_fields(self)
+        form_conventions(self)
         for name, field in self.fields.items():
             if name == "included":
                 field.widget.attrs["class"] = "form-check-input"
@@ -342,14 +342,14 @@ class QuoteForm(forms.ModelForm):
 
     def __init__(self, *args, rfq: Rfq, **kwargs):
         super().__init__(*args, **kwargs)
-        bound_form_fields(self)
+        form_conventions(self)
         self.rfq = rfq
         in_scope = {c.channel for c in rfq.channels.all()}
         for channel, field in SLA_FIELD_BY_CHANNEL.items():
             if channel not in in_scope:
                 del self.fields[field]
         self.fields["pricing_model"].choices = [
-            ("", _("— choose —")),
+            ("", CHOOSE),
             *PricingModel.choices,
         ]
 
@@ -418,7 +418,7 @@ class RiskItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bound_form_fields(self)
+        form_conventions(self)
 
 
 STATE_LABELS = {

@@ -269,7 +269,7 @@ def test_a_vendor_never_sees_the_risk_register_rate_flags_or_other_vendors(
         assert "1.50" not in html, url
         assert "Vendor dependency" not in html, url
         assert "Risk register" not in html, url
-        assert "above market" not in html, url
+        assert "above the market band" not in html, url
         assert "In-house baseline" not in html, url
 
 
