@@ -169,6 +169,9 @@ def test_inviting_one_vendor_warns_but_invites(rfq, procurement_client, vendor_a
     html = response.content.decode()
     assert "Only one vendor is invited" in html
     assert 'id="too-few-invited"' in html
+    # One coherent advice: at least two, preferably three (never "fewer than two… ask three").
+    assert "Invite at least two, preferably three" in html
+    assert "Ask at least three" not in html
     assert Invitation.objects.filter(rfq=rfq, vendor=vendor_a).exists()
 
 
