@@ -340,3 +340,15 @@ def test_numbers_beyond_decimal_range_are_an_error_not_a_500(procurement_client,
     assert response.status_code == 200
     assert response.context["result"] is None
     assert message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_calculate_button_comes_after_every_input(procurement_client):
+    html = procurement_client.get(URL).content.decode()
+
+    button = html.index('id="calculate"')
+    last_input = max(
+        html.rindex(f'name="{name}"') for name in ("phone-concurrency", "optimistic_aht")
+    )
+    assert button > last_input
+    assert 'class="vp-savebar' in html
