@@ -12,7 +12,7 @@ from django.utils import timezone
 from common.formats import format_eur
 
 from . import services
-from .checks import quote_gaps, quote_rate_flags, quote_risk
+from .checks import RATE_FLAG_LABELS, quote_gaps, quote_rate_flags, quote_risk
 from .models import Quote, Rfq, Vendor
 
 DEMO_REFERENCE = "RFQ-DEMO-WEBSHOP"
@@ -254,7 +254,7 @@ def seed_procurement(cast: dict) -> dict:
             )
             if value is not None
         )
-        flags = [f.code for f in quote_rate_flags(quote)]
+        flags = [str(RATE_FLAG_LABELS[f.code]) for f in quote_rate_flags(quote)]
         awarded = " — awarded" if rfq.awarded_quote_id == quote.pk else ""
         lines.append(
             f"  {name} ({quote.vendor.get_region_display()}): {rates}; revision "

@@ -50,7 +50,8 @@ def test_the_demo_round_is_realistic_and_safe_to_run_twice():
     assert all(q.risks.exists() for q in quotes.values())
     assert second["lines"][0].startswith("RFQ RFQ-DEMO-WEBSHOP")
     assert any("9 gaps" in line for line in second["lines"])
-    assert any("below_market" in line for line in second["lines"])
+    assert any("below the market band" in line for line in second["lines"])
+    assert not any("below_market" in line or "per_ticket" in line for line in second["lines"])
 
 
 def test_seed_demo_prints_the_round(capsys):
