@@ -1,59 +1,12 @@
-import logging
+"""handler500: a database outage answers 503 (it imports no app)."""
+
 import sys
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
-
-from accounts.navigation import home_url_for
-
-logger = logging.getLogger(__name__)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect(home_url_for(request.user))
-
-
-def database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    except Exception:
-        logger.exception("healthz: database check failed")
-        return False
-
-
-def broker_ok() -> bool:
-    from config.celery_app import app
-
-    try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
-        return True
-    except Exception:
-        logger.warning(
-            "healthz: broker unreachable at %s", settings.CELERY_BROKER_URL.split("@")[-1]
-        )
-        return False
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": database_ok(), "broker": broker_ok()}
-    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
-    body["status"] = "ok" if all(checks.values()) else "down"
-    return JsonResponse(body, status=200 if all(checks.values()) else 503)
-
 
 # A database that cannot be reached is an outage, not a bug: answer 503 with Retry-After so
 # browsers, integrators and load balancers retry, instead of a 500 that says "our fault".

@@ -136,6 +136,17 @@ def vendor_update(*, vendor: Vendor, by: User, data: Mapping[str, Any]) -> Vendo
 
 
 @transaction.atomic
+def vendor_find_or_create(*, name: str, contact_email: str) -> Vendor:
+    """`manage.py adduser --vendor NAME`: the vendor of that name (any case), made if missing."""
+    vendor = Vendor.objects.filter(name__iexact=name).first()
+    if vendor is None:
+        vendor = Vendor(name=name, contact_email=contact_email)
+        vendor.full_clean()
+        vendor.save()
+    return vendor
+
+
+@transaction.atomic
 def vendor_user_create(
     *, vendor: Vendor, by: User, email: str, full_name: str = "", language: str = "en"
 ) -> User:

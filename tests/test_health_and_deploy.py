@@ -29,7 +29,7 @@ def test_healthz_is_503_with_the_broker_down(client, settings):
 
 @pytest.mark.django_db
 def test_healthz_is_503_with_the_database_down(client, monkeypatch):
-    from common import views
+    from config import views
 
     monkeypatch.setattr(views, "broker_ok", lambda: True)
 

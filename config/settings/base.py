@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "procurement",
     "costing",
     "pilots",
+    "config",  # the glue: home, /healthz, seed_demo and adduser (imports every app)
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The vendor organisation a vendor user belongs to (accounts names it only by this label).
+VENDOR_MODEL = "procurement.Vendor"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -62,7 +62,7 @@ def test_the_api_answers_503_json(procurement_user, database_down):
 
 @pytest.mark.django_db
 def test_healthz_says_which_dependency_is_down(client, database_down, monkeypatch):
-    from common import views
+    from config import views
 
     monkeypatch.setattr(views, "broker_ok", lambda: True)
     database_down()

@@ -1,19 +1,18 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, seed_accounts
+from accounts.demo import DEMO_PASSWORD
+from pilots.demo import seed_pilots
+from pilots.demo_evaluation import seed_evaluation
+from procurement.demo import seed_cast, seed_procurement
 
 
 class Command(BaseCommand):
     help = "Load a realistic demo (API.md). Safe to run twice: it updates what it made before."
 
     def handle(self, *args, **options) -> None:
-        from pilots.demo import seed_pilots
-        from pilots.demo_evaluation import seed_evaluation
-        from procurement.demo import seed_procurement
-
         with transaction.atomic():
-            cast = seed_accounts()
+            cast = seed_cast()
             procurement = seed_procurement(cast)
         with transaction.atomic():
             pilot_lines = seed_pilots(cast, procurement)

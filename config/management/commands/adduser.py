@@ -1,8 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.models import Role
 from accounts.services import api_token_issue, user_create_or_update
+from procurement.services import vendor_find_or_create
 
 
 class Command(BaseCommand):
@@ -26,9 +28,15 @@ class Command(BaseCommand):
         **options,
     ) -> None:
         try:
-            user, created = user_create_or_update(
-                email=email, role=role, vendor_name=vendor, password=password
-            )
+            with transaction.atomic():
+                organisation = None
+                if vendor and role == Role.VENDOR:
+                    organisation = vendor_find_or_create(name=vendor, contact_email=email)
+                elif vendor:
+                    raise ValidationError({"vendor": "Only vendor users belong to a vendor."})
+                user, created = user_create_or_update(
+                    email=email, role=role, vendor=organisation, password=password
+                )
         except ValidationError as exc:
             messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
             raise CommandError(messages) from exc
