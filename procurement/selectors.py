@@ -79,6 +79,38 @@ def deadline_state(rfq: Rfq, *, now: datetime | None = None) -> DeadlineState:
 # --- RFQs ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RfqActions:
+    """What `user` may do with an RFQ right now; the pages show exactly these buttons."""
+
+    edit: bool = False
+    open: bool = False
+    close: bool = False
+    cancel: bool = False
+    invite: bool = False
+    resend_invitations: bool = False
+    enter_quote: bool = False
+    award: bool = False
+    start_pilot: bool = False
+
+
+def rfq_actions(rfq: Rfq, user) -> RfqActions:
+    """The same guards the services apply (rfq_open, rfq_close, …), asked before the click."""
+    if not (user.is_authenticated and user.is_procurement):
+        return RfqActions()
+    return RfqActions(
+        edit=rfq.is_editable,
+        open=rfq.is_draft,
+        close=rfq.is_open,
+        cancel=rfq.is_cancellable,
+        invite=rfq.is_editable,
+        resend_invitations=rfq.is_open,
+        enter_quote=rfq.takes_entered_quotes,
+        award=rfq.status == RfqStatus.CLOSED,
+        start_pilot=rfq.is_awarded and rfq.awarded_quote_id is not None,
+    )
+
+
 def rfqs_for_user(user) -> QuerySet[Rfq]:
     """Internal roles: every RFQ. A vendor: the RFQs it is invited to, once opened."""
     rfqs = Rfq.objects.select_related("owner")
@@ -356,6 +388,10 @@ class RevisionEntry:
     entered_by_procurement: bool
     kind: str  # "+" created, "~" changed
     changes: list[FieldChange]
+
+    @property
+    def status_label(self) -> str:
+        return QuoteStatus(self.status).label
 
 
 def _visible_records(quote: Quote, user) -> list:

@@ -79,7 +79,6 @@ VENDOR_FIELDS: tuple[str, ...] = (
     "other_certifications",
     "notes",
 )
-EDITABLE_RFQ_STATUSES = (RfqStatus.DRAFT, RfqStatus.OPEN)
 # The cost article asks for three quotes on the same scope; fewer than two is no comparison.
 RECOMMENDED_QUOTES = 3
 MINIMUM_INVITATIONS = 2
@@ -258,7 +257,7 @@ def rfq_update(
     quotes were made on a fixed scope, so it is frozen."""
     _require_procurement(by)
     rfq = _locked(Rfq, rfq.pk)
-    if rfq.status not in EDITABLE_RFQ_STATUSES:
+    if not rfq.is_editable:
         raise ValidationError(
             {
                 "status": _("This RFQ is %(status)s; it can no longer be changed.")
@@ -350,7 +349,7 @@ def rfq_cancel(*, rfq: Rfq, by: User, reason: str = "") -> Rfq:
     """Any state but awarded → cancelled. Once vendors were asked, say why."""
     _require_procurement(by)
     rfq = _locked(Rfq, rfq.pk)
-    if rfq.status in (RfqStatus.AWARDED, RfqStatus.CANCELLED):
+    if not rfq.is_cancellable:
         raise ValidationError(
             {
                 "status": _("This RFQ is %(status)s; it can no longer be cancelled.")
@@ -381,7 +380,7 @@ def invitation_create(*, rfq: Rfq, vendor: Vendor, by: User) -> Invitation:
     A vendor that declined may be invited again."""
     _require_procurement(by)
     rfq = _locked(Rfq, rfq.pk)
-    if rfq.status not in EDITABLE_RFQ_STATUSES:
+    if not rfq.is_editable:
         raise ValidationError(
             {
                 "status": _("This RFQ is %(status)s: no more vendors can be invited.")
@@ -535,7 +534,7 @@ def quote_write_error(*, rfq: Rfq, vendor: Vendor, by: User) -> ValidationError 
                     % {"deadline": _display_datetime(rfq.quote_deadline)}
                 }
             )
-    elif rfq.status not in (RfqStatus.OPEN, RfqStatus.CLOSED):
+    elif not rfq.takes_entered_quotes:
         return ValidationError(
             {
                 "status": _("This RFQ is %(status)s: quotes can no longer be changed.")

@@ -38,7 +38,7 @@ from .forms import (
     add_service_errors,
     channel_forms,
 )
-from .models import Quote, QuoteStatus, Rfq, RfqStatus, RiskItem
+from .models import Quote, QuoteStatus, Rfq, RiskItem
 
 PER_PAGE = 25
 INVALID = 422  # a form sent back with errors, like the API's 422
@@ -115,7 +115,7 @@ def rfq_create(request: HttpRequest) -> HttpResponse:
 @role_required(PROCUREMENT)
 def rfq_update(request: HttpRequest, pk: int) -> HttpResponse:
     rfq = selectors.get_rfq_for_user(request.user, pk)
-    if rfq.status not in services.EDITABLE_RFQ_STATUSES:
+    if not rfq.is_editable:
         messages.error(request, _("This RFQ can no longer be changed."))
         return redirect("procurement:rfq_detail", rfq.pk)
     return _rfq_form_response(request, rfq)
@@ -128,9 +128,9 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invitations = list(selectors.invitations_for_rfq(rfq=rfq, user=user))
     quotes = list(selectors.quotes_for_rfq(rfq=rfq, user=user))
     quote_rows = [(q, quote_checks(q)) for q in quotes]
-    can_write = user.is_procurement
+    actions = selectors.rfq_actions(rfq, user)
     invite_form = None
-    if can_write and rfq.status in services.EDITABLE_RFQ_STATUSES:
+    if actions.invite:
         invite_form = InviteForm(queryset=selectors.vendors_to_invite(rfq))
     active_invitations = [i for i in invitations if i.state != "declined"]
     return render(
@@ -145,10 +145,11 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quote_rows": quote_rows,
             "submitted_count": sum(q.status == QuoteStatus.SUBMITTED for q in quotes),
             "recommended_quotes": services.RECOMMENDED_QUOTES,
-            "too_few_invited": len(active_invitations) < services.MINIMUM_INVITATIONS,
-            "can_write": can_write,
+            "too_few_invited": not rfq.is_cancelled
+            and len(active_invitations) < services.MINIMUM_INVITATIONS,
+            "actions": actions,
             "invite_form": invite_form,
-            "award_form": AwardForm(rfq=rfq) if can_write and rfq.status == "closed" else None,
+            "award_form": AwardForm(rfq=rfq) if actions.award else None,
             "cancel_form": CancelForm(),
         },
     )
@@ -233,7 +234,7 @@ def rfq_invite(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
         return redirect("procurement:rfq_detail", rfq.pk)
     names = ", ".join(i.vendor.name for i in invited)
-    if rfq.status == RfqStatus.OPEN:
+    if rfq.is_open:
         messages.success(request, _("Invited and e-mailed: %(names)s.") % {"names": names})
     else:
         messages.success(
@@ -332,7 +333,7 @@ def _refuse_locked(request: HttpRequest, error: ValidationError, fallback: str) 
 def quote_enter(request: HttpRequest, pk: int) -> HttpResponse:
     """Procurement enters a quote it received (by e-mail or on paper) for an invited vendor."""
     rfq = selectors.get_rfq_for_user(request.user, pk)
-    if rfq.status not in (RfqStatus.OPEN, RfqStatus.CLOSED):
+    if not rfq.takes_entered_quotes:
         messages.error(request, _("Quotes can be entered while the RFQ is open or closed."))
         return redirect("procurement:rfq_detail", rfq.pk)
     return _quote_form_response(request, rfq=rfq, quote=None)
