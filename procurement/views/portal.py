@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from accounts.permissions import VENDORS, role_required
 
 from .. import selectors, services
+from ..filters import PortalInvitationFilter
 from ..forms import (
     STATE_LABELS,
     DeclineForm,
-    PortalFilterForm,
     add_service_errors,
 )
 from ..models import Quote
@@ -23,18 +23,16 @@ from .quotes import quote_form_response, refuse_locked
 
 @role_required(VENDORS)
 def portal(request: HttpRequest) -> HttpResponse:
-    form = PortalFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    invitations = selectors.portal_invitations(
-        user=request.user, search=filters.get("q", ""), state=filters.get("state", "")
+    filters = PortalInvitationFilter(
+        request.GET or None, queryset=selectors.portal_invitations(user=request.user)
     )
-    page = paginate(request, invitations)
+    page = paginate(request, filters.qs)
     rows = [(i, selectors.deadline_state(i.rfq)) for i in page.object_list]
     return render(
         request,
         "procurement/portal.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "rows": rows,
             "state_labels": STATE_LABELS,

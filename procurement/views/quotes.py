@@ -12,9 +12,9 @@ from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, role_
 
 from .. import selectors, services
 from ..display import quote_checks, template_sections
+from ..filters import QuoteFilter
 from ..forms import (
     ProcurementQuoteForm,
-    QuoteFilterForm,
     QuoteForm,
     RiskItemForm,
     add_service_errors,
@@ -106,22 +106,13 @@ def quote_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(INTERNAL)
 def quote_list(request: HttpRequest) -> HttpResponse:
-    form = QuoteFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    quotes = selectors.quote_list(
-        user=request.user,
-        search=filters.get("q", ""),
-        status=filters.get("status", ""),
-        region=filters.get("region", ""),
-        pricing_model=filters.get("pricing_model", ""),
-        rate_flag=filters.get("rate_flag", ""),
-    )
-    page = paginate(request, quotes)
+    filters = QuoteFilter(request.GET or None, queryset=selectors.quote_list(user=request.user))
+    page = paginate(request, filters.qs)
     rows = [(q, quote_checks(q)) for q in page.object_list]
     return render(
         request,
         "procurement/quote_list.html",
-        {"form": form, "page": page, "rows": rows, "query": query_without_page(request)},
+        {"form": filters.form, "page": page, "rows": rows, "query": query_without_page(request)},
     )
 
 

@@ -11,12 +11,12 @@ from accounts.permissions import INTERNAL, PROCUREMENT, role_required
 
 from .. import selectors, services
 from ..display import quote_checks
+from ..filters import RfqFilter
 from ..forms import (
     STATE_LABELS,
     AwardForm,
     CancelForm,
     InviteForm,
-    RfqFilterForm,
     RfqForm,
     add_service_errors,
     channel_forms,
@@ -27,19 +27,14 @@ from .base import INVALID, paginate, query_without_page
 
 @role_required(INTERNAL)
 def rfq_list(request: HttpRequest) -> HttpResponse:
-    form = RfqFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rfqs = selectors.rfq_list(
-        user=request.user,
-        search=filters.get("q", ""),
-        status=filters.get("status", ""),
-        owner_only=filters.get("mine", False),
+    filters = RfqFilter(
+        request.GET or None, queryset=selectors.rfq_list(user=request.user), request=request
     )
-    page = paginate(request, rfqs)
+    page = paginate(request, filters.qs)
     return render(
         request,
         "procurement/rfq_list.html",
-        {"form": form, "page": page, "query": query_without_page(request)},
+        {"form": filters.form, "page": page, "query": query_without_page(request)},
     )
 
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.permissions import PROCUREMENT, role_required
 
 from .. import selectors, services
+from ..filters import VendorFilter
 from ..forms import (
-    VendorFilterForm,
     VendorForm,
     VendorUserForm,
     add_service_errors,
@@ -20,18 +20,12 @@ from .base import INVALID, paginate, query_without_page
 
 @role_required(PROCUREMENT)
 def vendor_list(request: HttpRequest) -> HttpResponse:
-    form = VendorFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    vendors = selectors.vendor_list(
-        search=filters.get("q", ""),
-        region=filters.get("region", ""),
-        certified=filters.get("certified", ""),
-    )
-    page = paginate(request, vendors)
+    filters = VendorFilter(request.GET or None, queryset=selectors.vendor_list())
+    page = paginate(request, filters.qs)
     return render(
         request,
         "procurement/vendor_list.html",
-        {"form": form, "page": page, "query": query_without_page(request)},
+        {"form": filters.form, "page": page, "query": query_without_page(request)},
     )
 
 
