@@ -198,6 +198,9 @@ LOGGING = {
 
 # API tokens: shown once, stored as SHA-256; last use is written at most this often.
 API_TOKEN_TOUCH_SECONDS = 300
+# Requests per signed-in user (token or session) to /api/v1, e.g. "600/min"; past it, 429 with
+# Retry-After. Counted in the default cache (per process unless CACHES names a shared one).
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
 
 NINJA_PAGINATION_PER_PAGE = 50
 # A `limit` past this is a 422, never a database error (bigint out of range).

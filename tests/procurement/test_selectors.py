@@ -79,6 +79,7 @@ def test_rate_flag_filter_matches_the_engines_bands(
 ):
     cheap = QuoteFactory(rfq=rfq, vendor=vendor_a, hourly_rate=9)  # nearshore band €12–25/h
     fair = QuoteFactory(rfq=rfq, vendor=vendor_b, hourly_rate=6)  # offshore band €4–8/h
+
     def flagged(flag):
         quotes = selectors.quote_list(user=procurement_user)
         return list(QuoteFilter({"rate_flag": flag}, queryset=quotes).qs)
