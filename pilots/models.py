@@ -1,5 +1,6 @@
 """Pilots, their daily KPI entries, the checkpoint scorecards and alerts (DOMAIN.md §5)."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,11 +12,23 @@ from simple_history.models import HistoricalRecords
 
 from procurement.models import Channel
 
+from . import kpis
+
 NON_NEGATIVE = [MinValueValidator(0)]
 PCT = {
     "max_digits": 5,
     "decimal_places": 2,
     "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
+
+
+# Model field of each KPI target (the API names them by KPI key).
+TARGET_FIELDS = {
+    kpis.CSAT: "target_csat_pct",
+    kpis.FRT: "target_frt_minutes",
+    kpis.AHT: "target_aht_minutes",
+    kpis.FCR: "target_fcr_pct",
+    kpis.COST: "target_cost_per_ticket",
 }
 
 
@@ -142,6 +155,47 @@ class Pilot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor} — {self.get_channel_display()} ({self.start_date:%Y-%m-%d})"
+
+    # --- Facts of the row (DOMAIN.md §5: day 1 is start_date; day N is start_date + N − 1) ---
+
+    @property
+    def end_date(self) -> date:
+        """The pilot's last day (day `length_days`)."""
+        return self.date_of_day(self.length_days)
+
+    @property
+    def targets(self) -> dict[str, Decimal]:
+        """The five KPI targets by KPI key (`pilots.kpis.KPI_KEYS`)."""
+        return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
+
+    def date_of_day(self, n: int) -> date:
+        return self.start_date + timedelta(days=n - 1)
+
+    def day_number(self, on: date) -> int:
+        """The pilot day `on` falls on, unbounded (0 the day before day 1)."""
+        return (on - self.start_date).days + 1
+
+    def day_on(self, on: date) -> int:
+        """Day N of M on `on`: 0 before day 1, M once the pilot is over."""
+        return max(0, min(self.length_days, self.day_number(on)))
+
+    def is_over_on(self, on: date) -> bool:
+        return on > self.end_date
+
+    def status_on(self, on: date) -> str:
+        """Planned and running follow the calendar; decided and closed are set by the decision."""
+        if self.status in (PilotStatus.DECIDED, PilotStatus.CLOSED):
+            return self.status
+        return PilotStatus.PLANNED if on < self.start_date else PilotStatus.RUNNING
+
+    @property
+    def decision_day(self) -> int:
+        """The decision checkpoint: day 60, or the last day of a shorter pilot."""
+        return kpis.decision_checkpoint_day(self.length_days)
+
+    @property
+    def checkpoint_days(self) -> list[int]:
+        return kpis.checkpoint_days(self.length_days)
 
 
 class KpiEntry(models.Model):

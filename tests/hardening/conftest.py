@@ -44,7 +44,7 @@ def _scorecard(pilot, *, checkpoint_day: int):
     window_to = kpis.date_of_day(pilot.start_date, checkpoint_day)
     totals = kpi_totals(pilot_ids=[pilot.pk], date_to=window_to).get(pilot.pk, kpis.KpiTotals())
     try:
-        from pilots.evaluation import scorecard_build
+        from pilots.evaluation.scorecards import scorecard_build
     except ImportError:
         targets = {
             kpis.CSAT: pilot.target_csat_pct,

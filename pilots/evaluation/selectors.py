@@ -2,7 +2,7 @@
 batches), scorecards and alerts within a user's reach, e-mail recipients and the cost
 comparison of the decision scorecard.
 
-pilots/selectors.py holds the shared reads; these are the evaluation's own.
+`pilots.selectors` holds the shared reads; these are the evaluation's own.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
-
-from . import kpis
-from .kpis import KpiTotals
-from .models import Alert, KpiEntry, Pilot, Scorecard
-from .selectors import get_pilot_for_user
+from costing.comparison import estimate_for_quote
+from costing.engine import EngineInputError
+from pilots import kpis
+from pilots.kpis import KpiTotals
+from pilots.models import Alert, KpiEntry, Pilot, Scorecard
+from pilots.selectors import get_pilot_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -291,8 +292,6 @@ class CostComparison:
 def cost_comparison(*, pilot: Pilot) -> CostComparison:
     """The quote's and the in-house cost per ticket over the RFQ's term and scope, from the
     pure costing engine. Without a quote there is nothing to compare against."""
-    from costing.comparison import estimate_for_quote
-    from costing.engine import EngineInputError
 
     quote = pilot.quote
     if quote is None:
