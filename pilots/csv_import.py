@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from costing.exports import safe_csv_row
+from common.csvsafe import safe_csv_row
 
 from .models import KpiEntry, Pilot
 from .services import DECIMAL_FIELDS, REQUIRED_FIELDS, kpi_entry_errors
