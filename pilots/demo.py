@@ -28,11 +28,11 @@ from common.emails import absolute_url
 from procurement.models import Vendor
 
 from .evaluation import claims, sweep
+from .kpi_days import app_today, kpi_day_errors
 from .kpis import AHT, COST, CSAT, FCR, FRT, KPI_KEYS
 from .models import KpiEntry, Pilot, Scorecard
 from .presentation import verdict_label
-from .selectors import app_today, pilot_day
-from .services import kpi_entry_errors, pilot_create
+from .services import pilot_create
 from .targets import DEFAULT_TARGETS, defaults_from_quote
 
 NEARSHORE_VENDOR = "Lisbon Contact Partners"
@@ -108,7 +108,7 @@ def _seed_entries(
             continue
         values["note"] = notes.get(n, "")
         # The demo obeys the same rules as a vendor's entry.
-        errors = kpi_entry_errors(pilot=pilot, day=day, values=values, today=today)
+        errors = kpi_day_errors(period=pilot, day=day, values=values, today=today)
         assert not errors, (day, errors)  # noqa: S101 - a broken demo must stop loudly
         entries.append(
             KpiEntry(pilot=pilot, day=day, entered_by=vendor_user, late=n in late, **values)
@@ -144,7 +144,7 @@ def _line(pilot: Pilot, created: bool, added: int, today: date) -> str:
     state = "created" if created else "already there"
     return (
         f"Pilot #{pilot.pk} ({state}): {pilot.vendor.name}, {pilot.get_channel_display()}, "
-        f"day {pilot_day(pilot, today)} of {pilot.length_days}, {entries} daily entries "
+        f"day {pilot.day_on(today)} of {pilot.length_days}, {entries} daily entries "
         f"({added} added) — /pilots/{pilot.pk}/"
     )
 

@@ -198,12 +198,13 @@ class Pilot(models.Model):
         return kpis.checkpoint_days(self.length_days)
 
 
-class KpiEntry(models.Model):
-    """One day's KPIs for one pilot. Saving the same day again edits it; history keeps the old values."""
+class KpiDay(models.Model):
+    """One day's KPIs of a measured period (abstract: a pilot's `KpiEntry`, a contract's).
 
-    pilot = models.ForeignKey(
-        Pilot, on_delete=models.CASCADE, related_name="entries", verbose_name=_("pilot")
-    )
+    The concrete model adds the owner FK and `Meta.constraints = kpi_day_constraints(...)`;
+    the rules a day must pass live in `pilots.kpi_days.KpiDayForm`. Saving the same day again
+    edits it; history keeps the old values."""
+
     day = models.DateField(_("date"))
     tickets = models.PositiveIntegerField(_("tickets"))
     csat_responses = models.PositiveIntegerField(_("CSAT responses"))
@@ -233,26 +234,43 @@ class KpiEntry(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+def kpi_day_constraints(owner_field: str, prefix: str) -> list[models.BaseConstraint]:
+    """The database's guard behind the KPI rules, for a concrete `KpiDay` owned by
+    `owner_field` (constraint names start with `prefix`, e.g. "kpi" for pilots)."""
+    return [
+        models.UniqueConstraint(fields=[owner_field, "day"], name=f"{prefix}_entry_one_per_day"),
+        models.CheckConstraint(
+            condition=Q(csat_positive__lte=F("csat_responses")),
+            name=f"{prefix}_csat_positive_lte_responses",
+        ),
+        models.CheckConstraint(
+            condition=Q(fcr_resolved__lte=F("tickets")), name=f"{prefix}_fcr_resolved_lte_tickets"
+        ),
+        models.CheckConstraint(
+            condition=Q(frt_minutes__gte=0) & Q(aht_minutes__gte=0) & Q(cost__gte=0),
+            name=f"{prefix}_non_negative",
+        ),
+    ]
+
+
+class KpiEntry(KpiDay):
+    """One day's KPIs for one pilot."""
+
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="entries", verbose_name=_("pilot")
+    )
 
     class Meta:
         verbose_name = _("KPI entry")
         verbose_name_plural = _("KPI entries")
         ordering = ["pilot", "day"]
-        constraints = [
-            models.UniqueConstraint(fields=["pilot", "day"], name="kpi_entry_one_per_day"),
-            models.CheckConstraint(
-                condition=Q(csat_positive__lte=F("csat_responses")),
-                name="kpi_csat_positive_lte_responses",
-            ),
-            models.CheckConstraint(
-                condition=Q(fcr_resolved__lte=F("tickets")), name="kpi_fcr_resolved_lte_tickets"
-            ),
-            models.CheckConstraint(
-                condition=Q(frt_minutes__gte=0) & Q(aht_minutes__gte=0) & Q(cost__gte=0),
-                name="kpi_non_negative",
-            ),
-        ]
+        constraints = kpi_day_constraints("pilot", "kpi")
 
     def __str__(self) -> str:
         return f"{self.pilot_id} {self.day:%Y-%m-%d}"

@@ -34,11 +34,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pilots import kpis
+from pilots.kpi_days import DatePlusDays
 from pilots.models import Alert, AlertKind, Decision, KpiEntry, Pilot, PilotStatus
 from pilots.presentation import format_kpi, kpi_label, verdict_label
 from pilots.selectors import kpi_totals
-
-from .selectors import DatePlusDays
 
 logger = logging.getLogger(__name__)
 

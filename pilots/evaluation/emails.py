@@ -171,7 +171,7 @@ def scorecard_messages(scorecard: Scorecard) -> list[EmailMultiAlternatives]:
     entries = daily_entries(
         pilot=pilot, date_from=scorecard.window_from, date_to=scorecard.window_to
     )
-    series = daily_series(entries, start_date=pilot.start_date)
+    series = daily_series(entries, period=pilot)
     return [
         scorecard_message(scorecard, to=emails, language=language, series=series)
         for language, emails in sorted(by_language.items())

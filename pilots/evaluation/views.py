@@ -279,7 +279,7 @@ def _gap_groups(quote) -> list[dict]:
 def _charts(scorecard: Scorecard, entries, rows) -> list:
     """Per KPI: the daily value, the pooled value so far and the target (DOMAIN.md §5)."""
     pilot = scorecard.pilot
-    series = daily_series(entries, start_date=pilot.start_date)
+    series = daily_series(entries, period=pilot)
     markers = [
         VMarker(_("day %(day)s") % {"day": day}, day)
         for day in pilot.checkpoint_days

@@ -41,7 +41,7 @@ def _scorecard(pilot, *, checkpoint_day: int):
     from pilots.models import Scorecard
     from pilots.selectors import kpi_totals
 
-    window_to = kpis.date_of_day(pilot.start_date, checkpoint_day)
+    window_to = pilot.date_of_day(checkpoint_day)
     totals = kpi_totals(pilot_ids=[pilot.pk], date_to=window_to).get(pilot.pk, kpis.KpiTotals())
     try:
         from pilots.evaluation.scorecards import scorecard_build
