@@ -96,6 +96,29 @@ def verdict_label(code: str | None) -> str:
     return str(Verdict(code).label)
 
 
+VERDICT_REASONS = {
+    Verdict.SCALE_UP: _("at least 4 of the 5 KPIs are within target: scale up in phases."),
+    Verdict.STOP: _("fewer than 4 of the 5 KPIs are within target: stop and analyse per KPI."),
+    Verdict.INSUFFICIENT_DATA: _(
+        # xgettext:no-python-format
+        "less than 80% of the days have an entry: the KPIs cannot be judged."
+    ),
+}
+
+
+def verdict_reason(code: str | None) -> str:
+    return str(VERDICT_REASONS[code]) if code else ""
+
+
+def projection_label(verdict: str | None, *, complete: bool) -> str:
+    """The dashboard's projected decision: "Would scale up" until the window is over."""
+    if verdict == Verdict.SCALE_UP:
+        return str(_("Scale up") if complete else _("Would scale up"))
+    if verdict == Verdict.STOP:
+        return str(_("Stop") if complete else _("Would stop"))
+    return verdict_label(Verdict.INSUFFICIENT_DATA)
+
+
 def verdict_colour(code: str | None) -> str:
     return VERDICT_COLOURS.get(code, "secondary") if code else "secondary"
 

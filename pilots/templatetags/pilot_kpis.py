@@ -54,6 +54,19 @@ def verdict_label(code: str | None) -> str:
 
 
 @register.filter
+def projection_label(projection) -> str:
+    """`{{ dash.projection|projection_label }}`"""
+    return presentation.projection_label(
+        projection.evaluation.verdict, complete=projection.complete
+    )
+
+
+@register.filter
+def verdict_reason(code: str | None) -> str:
+    return presentation.verdict_reason(code)
+
+
+@register.filter
 def verdict_colour(code: str | None) -> str:
     return presentation.verdict_colour(code)
 
