@@ -170,7 +170,8 @@ def _measure(n_pilots: int, *, emails: int | None) -> dict:
     from django.core import mail
     from django.db import connection
 
-    from pilots.evaluation import pilots_evaluate_due, scorecard_email_send_now
+    from pilots.evaluation.claims import scorecard_email_send_now
+    from pilots.evaluation.sweep import pilots_evaluate_due
 
     mail.outbox = []
     counter = QueryCounter()

@@ -83,7 +83,7 @@ def _register_routers() -> None:
     # Each app owns its endpoints in `<app>/api.py` and exposes `router`.
     from costing.api import router as costing_router
     from pilots.api import router as pilots_router
-    from pilots.api_evaluation import router as evaluation_router
+    from pilots.evaluation.api import router as evaluation_router
     from procurement.api import router as procurement_router
 
     api.add_router("/", procurement_router)

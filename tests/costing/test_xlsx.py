@@ -8,6 +8,7 @@ from decimal import ROUND_UP, Decimal, localcontext
 import openpyxl
 import pytest
 
+from common.csvsafe import safe_cell_text, safe_csv_row
 from costing.engine import (
     ENGINE_CONTEXT,
     EngineInputError,
@@ -19,7 +20,6 @@ from costing.engine import (
     q2,
     scenarios,
 )
-from costing.exports import safe_cell_text, safe_csv_row
 from costing.xlsx import (
     FIRST_OFFER_COLUMN,
     INPUT_ROWS,

@@ -41,7 +41,8 @@ def test_the_demo_pilots_and_running_it_twice_adds_nothing():
         30,
         10,
     )
-    assert len(lines) == 2 and "day 71 of 90" in lines[0] and "66 daily entries" in lines[0]
+    # Two pilot lines, then the sweep's: the day-60 scorecard and the count made.
+    assert len(lines) == 4 and "day 71 of 90" in lines[0] and "66 daily entries" in lines[0]
 
     again = seed_pilots(seed_cast(), {"lines": []})
     assert Pilot.objects.count() == 2 and KpiEntry.objects.count() == 76

@@ -3,7 +3,6 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
 from pilots.demo import seed_pilots
-from pilots.demo_evaluation import seed_evaluation
 from procurement.demo import seed_cast, seed_procurement
 
 
@@ -14,12 +13,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             cast = seed_cast()
             procurement = seed_procurement(cast)
+        # Pilots, their KPIs and the checkpoint sweep as of today: the scorecards' e-mail
+        # goes out in-process once this transaction commits.
         with transaction.atomic():
             pilot_lines = seed_pilots(cast, procurement)
-        # The checkpoint sweep as of today: the pilot past day 60 gets its scorecards, and
-        # their e-mail goes out in-process once this transaction commits.
-        with transaction.atomic():
-            pilot_lines += seed_evaluation(cast, pilot_lines)
 
         for line in procurement.get("lines", []) + pilot_lines:
             self.stdout.write(line)

@@ -21,18 +21,13 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
 from common.emails import absolute_url, make_message
+from common.formats import format_decimal
+from pilots import kpis
+from pilots.models import Scorecard
+from pilots.presentation import kpi_label, kpi_unit, verdict_label
 
-from . import kpis
-from .evaluation import (
-    kpi_label,
-    kpi_unit,
-    scorecard_is_decision,
-    scorecard_missed,
-    scorecard_rows,
-    verdict_label,
-)
-from .models import Scorecard
-from .selectors_evaluation import daily_entries, daily_series, scorecard_recipients
+from .scorecards import scorecard_is_decision, scorecard_missed, scorecard_rows
+from .selectors import daily_entries, daily_series, scorecard_recipients
 
 CHART_CID = "scorecard-trend"
 
@@ -152,8 +147,6 @@ def trend_chart_png(*, series: dict[str, list], targets: dict[str, float], days:
 
 
 def _short(value: float) -> str:
-    from common.formats import format_decimal
-
     return format_decimal(value, 1 if abs(value) >= 10 else 2)
 
 
@@ -178,7 +171,7 @@ def scorecard_messages(scorecard: Scorecard) -> list[EmailMultiAlternatives]:
     entries = daily_entries(
         pilot=pilot, date_from=scorecard.window_from, date_to=scorecard.window_to
     )
-    series = daily_series(entries, start_date=pilot.start_date)
+    series = daily_series(entries, period=pilot)
     return [
         scorecard_message(scorecard, to=emails, language=language, series=series)
         for language, emails in sorted(by_language.items())

@@ -1,10 +1,10 @@
 """Forms of the evaluation: the managers' decision and the exit evaluation. They check and
-convert only; the services in pilots/evaluation.py decide what is allowed."""
+convert only; the services in `pilots.evaluation.decisions` decide what is allowed."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Decision
+from pilots.models import Decision
 
 RATINGS = [(n, str(n)) for n in range(1, 6)]
 

@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from accounts.permissions import EVERYONE, INTERNAL, check_role
+from pilots import kpis
+from pilots.models import Alert, Scorecard
+from pilots.selectors import get_pilot_for_user
 
-from . import kpis
 from .alerts import alert_message
-from .models import Alert, Scorecard
-from .selectors import get_pilot_for_user
-from .selectors_evaluation import open_alerts, scorecards_for_pilot
+from .selectors import open_alerts, scorecards_for_pilot
 
 router = Router(tags=["evaluation"])
 

@@ -1,8 +1,8 @@
 """Reads for the evaluation work: KPI sums per checkpoint window (in the database, in
-batches), scorecards and alerts within a user's reach, e-mail recipients and the cost
+batches, with `pilots.kpi_days.kpi_sums`), scorecards and alerts within a user's reach, e-mail recipients and the cost
 comparison of the decision scorecard.
 
-pilots/selectors.py holds the shared reads; these are the evaluation's own.
+`pilots.selectors` holds the shared reads; these are the evaluation's own.
 """
 
 from __future__ import annotations
@@ -16,84 +16,27 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
-    Count,
-    DateField,
-    DecimalField,
-    ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     QuerySet,
-    Sum,
     Value,
 )
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
-
-from . import kpis
-from .kpis import KpiTotals
-from .models import Alert, KpiEntry, Pilot, Scorecard
-from .selectors import get_pilot_for_user
+from costing.comparison import estimate_for_quote
+from costing.engine import EngineInputError
+from pilots import kpis
+from pilots.kpi_days import DatePlusDays, kpi_sums, totals_from_sums
+from pilots.kpis import KpiTotals
+from pilots.models import Alert, KpiDay, KpiEntry, Pilot, Scorecard
+from pilots.selectors import get_pilot_for_user
 
 logger = logging.getLogger(__name__)
 
 
 # --- KPI sums per checkpoint window --------------------------------------------------------
-
-
-class DatePlusDays(Func):
-    """`date + n days` with `n` an expression (a column or a value), portable.
-
-    PostgreSQL adds an integer to a date natively; SQLite needs its date() function. Used
-    for windows that differ per pilot: day N of a pilot is `start_date + N − 1` (DOMAIN.md §5).
-    """
-
-    arity = 2
-    output_field = DateField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        template = "(%(expressions)s)"
-        return super().as_sql(
-            compiler, connection, template=template, arg_joiner=" + ", **extra_context
-        )
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        date_sql, date_params = compiler.compile(self.source_expressions[0])
-        days_sql, days_params = compiler.compile(self.source_expressions[1])
-        return f"({date_sql} + ({days_sql})::integer)", (*date_params, *days_params)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        date_sql, date_params = compiler.compile(self.source_expressions[0])
-        days_sql, days_params = compiler.compile(self.source_expressions[1])
-        return (
-            f"date({date_sql}, '+' || CAST({days_sql} AS INTEGER) || ' days')",
-            (*date_params, *days_params),
-        )
-
-
-def kpi_sums() -> dict:
-    """The aggregates a KpiTotals is made of (DOMAIN.md §5: pooled, never a mean).
-
-    Aliases differ from the field names: an annotation named "tickets" would shadow the
-    field inside F("tickets")."""
-    weighted = DecimalField(max_digits=20, decimal_places=4)
-    return {
-        "days_with_entry": Count("id"),
-        "tickets": Sum("tickets"),
-        "csat_responses": Sum("csat_responses"),
-        "csat_positive": Sum("csat_positive"),
-        "frt_weighted": Sum(
-            ExpressionWrapper(F("frt_minutes") * F("tickets"), output_field=weighted)
-        ),
-        "aht_weighted": Sum(
-            ExpressionWrapper(F("aht_minutes") * F("tickets"), output_field=weighted)
-        ),
-        "fcr_resolved": Sum("fcr_resolved"),
-        "cost": Sum("cost"),
-        "qa_sampled": Sum("qa_sampled"),
-    }
 
 
 @dataclass(frozen=True)
@@ -131,7 +74,6 @@ def kpi_totals_for_windows(windows: Iterable[Window]) -> dict[tuple[int, int], K
     for window in windows:
         by_slot[_slot(window)].append(window)
 
-    sums = kpi_sums()
     result: dict[tuple[int, int], KpiTotals] = {}
     for slot, slot_windows in sorted(by_slot.items()):
         if slot == _LENGTH_SLOT:
@@ -146,16 +88,14 @@ def kpi_totals_for_windows(windows: Iterable[Window]) -> dict[tuple[int, int], K
                     F("pilot__start_date"), Cast(last_offset, output_field=IntegerField())
                 ),
             )
-            .values("pilot_id")
-            .annotate(**{f"sum_{name}": agg for name, agg in sums.items()})
             .order_by()
+            .values("pilot_id")
+            .annotate(**kpi_sums())
         )
         day_of = {w.pilot_id: w.checkpoint_day for w in slot_windows}
         for row in rows:
             pilot_id = row["pilot_id"]
-            result[(pilot_id, day_of[pilot_id])] = KpiTotals.from_row(
-                {name: row[f"sum_{name}"] for name in sums}
-            )
+            result[(pilot_id, day_of[pilot_id])] = totals_from_sums(row)
     return result
 
 
@@ -173,11 +113,12 @@ def daily_entries(*, pilot: Pilot, date_from: date, date_to: date) -> list[KpiEn
             "aht_minutes",
             "fcr_resolved",
             "cost",
+            "qa_sampled",
         )
     )
 
 
-def daily_series(entries: Iterable[KpiEntry], *, start_date: date) -> dict[str, list]:
+def daily_series(entries: Iterable[KpiDay], *, period) -> dict[str, list]:
     """Per KPI: [(day number, daily value, pooled value so far)], from the day's entries.
 
     Daily values are shown to see the trend; the pooled value is what a checkpoint judges.
@@ -185,19 +126,10 @@ def daily_series(entries: Iterable[KpiEntry], *, start_date: date) -> dict[str, 
     series: dict[str, list] = {key: [] for key in kpis.KPI_KEYS}
     running = KpiTotals()
     for entry in entries:
-        day = KpiTotals(
-            days_with_entry=1,
-            tickets=entry.tickets,
-            csat_responses=entry.csat_responses,
-            csat_positive=entry.csat_positive,
-            frt_weighted=entry.frt_minutes * entry.tickets,
-            aht_weighted=entry.aht_minutes * entry.tickets,
-            fcr_resolved=entry.fcr_resolved,
-            cost=entry.cost,
-        )
+        day = KpiTotals.from_entry(entry)
         running = running + day
         daily, pooled = day.pooled(), running.pooled()
-        number = kpis.day_number(start_date, entry.day)
+        number = period.day_number(entry.day)
         for key in kpis.KPI_KEYS:
             series[key].append((number, daily[key], pooled[key]))
     return series
@@ -291,8 +223,6 @@ class CostComparison:
 def cost_comparison(*, pilot: Pilot) -> CostComparison:
     """The quote's and the in-house cost per ticket over the RFQ's term and scope, from the
     pure costing engine. Without a quote there is nothing to compare against."""
-    from costing.comparison import estimate_for_quote
-    from costing.engine import EngineInputError
 
     quote = pilot.quote
     if quote is None:

@@ -19,12 +19,17 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import EVERYONE, INTERNAL, MANAGERS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
 from common.formats import format_decimal
+from costing.engine import CHECKLISTS
+from pilots.models import Alert, Pilot, Scorecard
+from pilots.presentation import verdict_label
+from procurement.checks import GAP_LABELS, GROUP_LABELS, quote_gaps
 
-from . import evaluation, kpis
+from . import decisions
 from .alerts import alert_acknowledge, alert_message
-from .forms_evaluation import DecisionForm, ExitEvaluationForm
-from .models import Alert, Pilot, Scorecard
-from .selectors_evaluation import (
+from .decisions import pilot_can_decide, pilot_can_exit_evaluate
+from .forms import DecisionForm, ExitEvaluationForm
+from .scorecards import scorecard_is_decision, scorecard_missed, scorecard_rows
+from .selectors import (
     ALERT_STATUSES,
     alerts_for_list,
     cost_comparison,
@@ -61,7 +66,7 @@ def scorecard_detail(request: HttpRequest, pk: int, day: int) -> HttpResponse:
 
 @role_required(EVERYONE)
 def scorecard_pdf(request: HttpRequest, pk: int, day: int) -> HttpResponse:
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded only when a PDF is asked for
 
     scorecard = get_scorecard_for_user(request.user, pilot_pk=pk, checkpoint_day=day)
     context = scorecard_context(scorecard, user=request.user, for_print=True)
@@ -78,7 +83,7 @@ def scorecard_pdf(request: HttpRequest, pk: int, day: int) -> HttpResponse:
 @role_required(MANAGERS)
 def pilot_decide(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = get_pilot_for_evaluation(request.user, pk)
-    decision_day = kpis.decision_checkpoint_day(pilot.length_days)
+    decision_day = pilot.decision_day
     scorecard = Scorecard.objects.filter(pilot=pilot, checkpoint_day=decision_day).first()
     if request.method != "POST":
         if scorecard is None:
@@ -90,7 +95,7 @@ def pilot_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            evaluation.pilot_decide(
+            decisions.pilot_decide(
                 pilot=pilot,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
@@ -125,7 +130,7 @@ def pilot_exit_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExitEvaluationForm(request.POST)
     if form.is_valid():
         try:
-            evaluation.pilot_exit_evaluate(
+            decisions.pilot_exit_evaluate(
                 pilot=pilot,
                 evaluation=form.cleaned_data["evaluation"],
                 note=form.cleaned_data["note"],
@@ -202,7 +207,7 @@ def scorecard_context(
     exit_form: ExitEvaluationForm | None = None,
 ) -> dict:
     pilot: Pilot = scorecard.pilot
-    rows = evaluation.scorecard_rows(scorecard)
+    rows = scorecard_rows(scorecard)
     totals = (scorecard.details or {}).get("totals", {})
     tickets = totals.get("tickets") or 0
     cost_total = Decimal(totals.get("cost") or 0)
@@ -210,16 +215,16 @@ def scorecard_context(
     comparison = cost_comparison(pilot=pilot)
     all_scorecards = list(scorecards_for_pilot(pilot=pilot))
     checkpoint_days = {card.checkpoint_day for card in all_scorecards}
-    decision_day = kpis.decision_checkpoint_day(pilot.length_days)
+    decision_day = pilot.decision_day
     has_decision_scorecard = decision_day in checkpoint_days
-    has_final_scorecard = kpis.checkpoint_days(pilot.length_days)[-1] in checkpoint_days
+    has_final_scorecard = pilot.checkpoint_days[-1] in checkpoint_days
     is_manager = user.is_manager
     can_decide = (
         is_manager
         and scorecard.checkpoint_day == decision_day
-        and evaluation.pilot_can_decide(pilot, has_decision_scorecard=has_decision_scorecard)
+        and pilot_can_decide(pilot, has_decision_scorecard=has_decision_scorecard)
     )
-    can_exit = is_manager and evaluation.pilot_can_exit_evaluate(
+    can_exit = is_manager and pilot_can_exit_evaluate(
         pilot, has_final_scorecard=has_final_scorecard
     )
     entries = daily_entries(
@@ -230,9 +235,9 @@ def scorecard_context(
         "scorecard": scorecard,
         "pilot": pilot,
         "rows": rows,
-        "missed": evaluation.scorecard_missed(scorecard),
-        "is_decision": evaluation.scorecard_is_decision(scorecard),
-        "verdict_label": evaluation.verdict_label(scorecard.verdict),
+        "missed": scorecard_missed(scorecard),
+        "is_decision": scorecard_is_decision(scorecard),
+        "verdict_label": verdict_label(scorecard.verdict),
         "totals": totals,
         "qa_needed": (scorecard.details or {}).get("qa_needed"),
         "actual_cost_per_ticket": actual_cpt,
@@ -259,9 +264,6 @@ def scorecard_context(
 
 
 def _gap_groups(quote) -> list[dict]:
-    from costing.engine import CHECKLISTS
-    from procurement.checks import GAP_LABELS, GROUP_LABELS, quote_gaps
-
     gaps = set(quote_gaps(quote))
     return [
         {
@@ -277,10 +279,10 @@ def _gap_groups(quote) -> list[dict]:
 def _charts(scorecard: Scorecard, entries, rows) -> list:
     """Per KPI: the daily value, the pooled value so far and the target (DOMAIN.md §5)."""
     pilot = scorecard.pilot
-    series = daily_series(entries, start_date=pilot.start_date)
+    series = daily_series(entries, period=pilot)
     markers = [
         VMarker(_("day %(day)s") % {"day": day}, day)
-        for day in kpis.checkpoint_days(pilot.length_days)
+        for day in pilot.checkpoint_days
         if day < scorecard.checkpoint_day  # the window's own end is the chart's edge
     ]
     charts = []
@@ -310,18 +312,18 @@ def _charts(scorecard: Scorecard, entries, rows) -> list:
 def scorecards_panel_context(*, pilot: Pilot, user) -> dict:
     """The checkpoints of a pilot: made (with their result) or due on a date."""
     made = {card.checkpoint_day: card for card in scorecards_for_pilot(pilot=pilot)}
-    decision_day = kpis.decision_checkpoint_day(pilot.length_days)
+    decision_day = pilot.decision_day
     checkpoints = []
-    for day in kpis.checkpoint_days(pilot.length_days):
+    for day in pilot.checkpoint_days:
         card = made.get(day)
         checkpoints.append(
             {
                 "day": day,
                 "card": card,
                 "is_decision": day == decision_day,
-                "verdict_label": evaluation.verdict_label(card.verdict) if card else "",
-                "due_on": kpis.date_of_day(pilot.start_date, day + 1),
-                "window_to": kpis.date_of_day(pilot.start_date, day),
+                "verdict_label": verdict_label(card.verdict) if card else "",
+                "due_on": pilot.date_of_day(day + 1),
+                "window_to": pilot.date_of_day(day),
             }
         )
     return {"pilot": pilot, "checkpoints": checkpoints, "user_is_manager": user.is_manager}

@@ -1,4 +1,5 @@
-"""Escaping for user text that ends up in spreadsheets (XLSX and CSV exports).
+"""Escaping for user text that ends up in spreadsheets (XLSX and CSV exports). A plain module:
+every app that writes a spreadsheet (costing exports, the pilot KPI CSV) imports it.
 
 A cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return is run as a
 formula by Excel and LibreOffice (CSV/formula injection, OWASP). A leading `'` makes it

@@ -25,18 +25,19 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import kpis
-from .models import Alert, AlertKind, Decision, KpiEntry, Pilot, PilotStatus
-from .selectors import kpi_totals
-from .selectors_evaluation import DatePlusDays
+from pilots import kpis
+from pilots.kpi_days import DatePlusDays
+from pilots.models import Alert, AlertKind, Decision, KpiEntry, Pilot, PilotStatus
+from pilots.presentation import format_kpi, kpi_label, verdict_label
+from pilots.selectors import kpi_totals
 
 logger = logging.getLogger(__name__)
 
@@ -95,10 +96,6 @@ def alert_acknowledge(*, alert: Alert, by) -> Alert:
 
 def alert_message(alert: Alert) -> str:
     """One sentence in the active language."""
-    from django.utils.formats import date_format
-
-    from .evaluation import format_kpi, kpi_label, verdict_label
-
     params = alert.params or {}
     if alert.kind == AlertKind.MISSING_DAY:
         day = date.fromisoformat(alert.key)
@@ -199,13 +196,12 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
         pilot_ids=ids, date_from=as_of - timedelta(days=OFF_TARGET_WINDOW_DAYS), date_to=yesterday
     )
     for pilot in batch:
-        last_day = kpis.date_of_day(pilot.start_date, pilot.length_days)
-        if yesterday > last_day:
+        if yesterday > pilot.end_date:
             continue  # the pilot is over: nothing left to watch live
         if (as_of - pilot.start_date).days < OFF_TARGET_WINDOW_DAYS:
             continue  # not yet a week of days to judge: one bad first day is no trend
         pooled = week.get(pilot.pk, kpis.KpiTotals()).pooled()
-        targets = pilot_targets(pilot)
+        targets = pilot.targets
         for key in kpis.KPI_KEYS:
             value = pooled[key]
             # No value (no tickets or no responses) is a missing-day matter, not off target.
@@ -278,13 +274,3 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
     ]
     if new:
         Alert.objects.bulk_create(new, ignore_conflicts=True)
-
-
-def pilot_targets(pilot: Pilot) -> dict[str, Decimal]:
-    return {
-        kpis.CSAT: pilot.target_csat_pct,
-        kpis.FRT: pilot.target_frt_minutes,
-        kpis.AHT: pilot.target_aht_minutes,
-        kpis.FCR: pilot.target_fcr_pct,
-        kpis.COST: pilot.target_cost_per_ticket,
-    }

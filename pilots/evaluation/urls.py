@@ -1,8 +1,8 @@
-"""Scorecards, decisions and alerts (the evaluation work); included by pilots/urls.py."""
+"""Scorecards, decisions and alerts (the evaluation work); included by `pilots.urls`."""
 
 from django.urls import path
 
-from . import views_evaluation as views
+from . import views
 
 urlpatterns = [
     path("alerts/", views.alert_list, name="alert_list"),
