@@ -1,11 +1,12 @@
 """Pricing that leaves nothing at €0 (DOMAIN.md §2): other fees, the transition's double
 running, scenarios per quote and the pilot's cost target per handled ticket (§5)."""
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 
 from costing.engine import (
+    ENGINE_CONTEXT,
     EngineInputError,
     InHouse,
     OtherFee,
@@ -164,10 +165,11 @@ def test_the_pilot_cost_target_divides_by_handled_tickets():
     target = cost_per_handled_ticket(offer=offer, workload=workload)
 
     monthly = Decimal("2.50") * 700 + 2 * 25 + 100  # €1,900
-    assert target == monthly / 700  # €2.71, not €1.90 over gross volume
-    # A vendor billing exactly its quote meets it (DOMAIN.md §5: Σcost / Σtickets ≤ target).
-    assert monthly / 700 <= target
-    assert monthly / 1000 < target
+    with localcontext(ENGINE_CONTEXT):
+        assert target == monthly / 700  # €2.71, not €1.90 over gross volume
+        # A vendor billing exactly its quote meets it (DOMAIN.md §5: Σcost / Σtickets ≤ target).
+        assert monthly / 700 <= target
+    assert q2(target) == Decimal("2.71")
 
 
 def test_the_pilot_cost_target_needs_handled_tickets():
