@@ -49,6 +49,14 @@ from costing.engine.scenarios import (
     scenario_workload,
     scenarios,
 )
+from costing.engine.scoring import (
+    CRITERIA,
+    DEFAULT_WEIGHTS,
+    QuoteScore,
+    QuoteScoreInput,
+    check_weights,
+    score_quotes,
+)
 from costing.engine.tco import (
     MAX_MONTHS,
     MIN_MONTHS,
@@ -82,6 +90,12 @@ from costing.engine.workload import (
 )
 
 __all__ = [
+    "score_quotes",
+    "check_weights",
+    "QuoteScoreInput",
+    "QuoteScore",
+    "DEFAULT_WEIGHTS",
+    "CRITERIA",
     "Scope",
     "Demand",
     "cost_per_handled_ticket",
