@@ -9,6 +9,7 @@ from costing.engine import (
     ENGINE_CONTEXT,
     EngineInputError,
     InHouse,
+    OpenHours,
     OtherFee,
     ScenarioFactors,
     VendorOffer,
@@ -181,3 +182,23 @@ def test_the_pilot_cost_target_needs_handled_tickets():
         )
 
     assert error.value.field == "automation_deflection_pct"
+
+
+def test_a_live_channels_scenarios_restaff_its_open_hours():
+    # The phone check (DOMAIN.md §1) priced by the hour: each scenario recomputes the seats.
+    phone = Workload(
+        volume_per_month=6000,
+        aht_minutes=4,
+        open_hours=OpenHours(channel="phone", open_hours_per_day=8, open_days_per_week=5),
+    )
+    outcomes = quote_scenarios(
+        workload=phone,
+        in_house=COST_ARTICLE_IN_HOUSE,
+        offer=VendorOffer(pricing_model="hourly", hourly_rate=18),
+        months=12,
+    )
+
+    assert outcomes["realistic"].tco == Decimal(840 * 18 * 12)  # 5 seats × 8 h × 5 × 4.2
+    # ×1.32 traffic: 3.14 Erlangs need 6 seats → 1,008 h; ×0.72: 1.71 Erlangs need 4 → 672 h.
+    assert outcomes["pessimistic"].tco == Decimal(1008 * 18 * 12)
+    assert outcomes["optimistic"].tco == Decimal(672 * 18 * 12)
