@@ -103,7 +103,7 @@ BODIES: dict[str, dict] = {
 
 BASELINE = Target("Baseline: bare page", "bench_baseline", "manager")
 BASELINE_LAYOUT = Target("Baseline: layout page", "bench_baseline_layout", "manager")
-OPTIONAL_MODULES = ("bench_comparison", "bench_dashboard", "bench_sweep")
+OPTIONAL_MODULES = ("bench_comparison", "bench_dashboard", "bench_sweep", "bench_live")
 ENGINE_TARGET_US = 1000.0  # issue 4: a 24-month estimate under 1 ms
 SWEEP_TARGET_PER_S = 500.0  # issue 6: at least 500 pilots/s
 LOAD_TARGET = "p95 < 300 ms at 50 users, 0 errors (make load)"
