@@ -11,6 +11,8 @@ Reuse points (code against these, do not copy them):
   `end_date`, `vendor` and `targets` (a Pilot, a Contract). Reports every error at once.
 - `kpi_day_upsert(owner=, entry_model=, owner_field=, day=, values=, by=, source=, today=)` and
   `kpi_days_import(...)` (all rows or none): the one write path.
+- `KpiPeriod`: the protocol a period implements (`start_date`, `end_date`, `vendor`,
+  `targets`, `day_number(date)`).
 - `pilots.csv_import.parse_kpi_csv(raw=, period=, today=)`: the CSV importer (validates each row
   with `KpiDayForm`); `template_csv(period)`, `entries_csv(entries)`.
 - `kpi_sums()` (the aggregate a `KpiTotals` is made of, in SQL), `kpi_totals_by(entries, by)`
@@ -76,14 +78,20 @@ VALUE_FIELDS = (*REQUIRED_FIELDS, "qa_sampled", "note")
 
 
 class KpiPeriod(Protocol):
-    """What a day's KPIs are measured against: a pilot, a contract."""
+    """What a day's KPIs are measured against: a pilot, a contract (`Pilot` implements it)."""
 
     start_date: date
-    end_date: date
+    end_date: date  # the last day that takes an entry
     vendor: object
 
     @property
-    def targets(self) -> dict[str, Decimal]: ...
+    def targets(self) -> dict[str, Decimal]:
+        """The five targets by KPI key (`pilots.kpis.KPI_KEYS`)."""
+        ...
+
+    def day_number(self, on: date) -> int:
+        """Day N of the period on `on` (day 1 is `start_date`); used by trend series."""
+        ...
 
 
 def app_today() -> date:

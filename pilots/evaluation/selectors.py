@@ -28,7 +28,7 @@ from accounts.models import Role
 from costing.comparison import estimate_for_quote
 from costing.engine import EngineInputError
 from pilots import kpis
-from pilots.kpi_days import DatePlusDays, kpi_sums, totals_from_sums
+from pilots.kpi_days import DatePlusDays, KpiPeriod, kpi_sums, totals_from_sums
 from pilots.kpis import KpiTotals
 from pilots.models import Alert, KpiDay, KpiEntry, Pilot, Scorecard
 from pilots.selectors import get_pilot_for_user
@@ -118,7 +118,7 @@ def daily_entries(*, pilot: Pilot, date_from: date, date_to: date) -> list[KpiEn
     )
 
 
-def daily_series(entries: Iterable[KpiDay], *, period) -> dict[str, list]:
+def daily_series(entries: Iterable[KpiDay], *, period: KpiPeriod) -> dict[str, list]:
     """Per KPI: [(day number, daily value, pooled value so far)], from the day's entries.
 
     Daily values are shown to see the trend; the pooled value is what a checkpoint judges.
