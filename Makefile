@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format messages bench load migrate clean
+.PHONY: run test lint format messages bench load migrate clean screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,4 +62,8 @@ migrate: $(STAMP)
 	$(PY) manage.py migrate
 
 clean:
-	rm -rf var/celery var/*.sqlite3* var/celerybeat-schedule* var/staticfiles
+	rm -rf var/celery var/*.sqlite3* var/celerybeat-schedule* var/staticfiles var/mail var/seed-demo.txt var/demo-sign-ins.txt
+
+## Retake the README's screenshots (docs/screenshots/*.png) in Debian's Chromium.
+screenshots: $(DEV_STAMP)
+	VP_SCREENSHOTS=1 $(VENV)/bin/pytest docs/screenshots.py -p no:cacheprovider -q
