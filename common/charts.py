@@ -460,23 +460,25 @@ def _draw(image: Image.Image, plan: Layout, offset: int, palette: dict[str, int]
                 fill=palette[item.color],
             )
         elif isinstance(item, Text):
-            font = _font(item.size, item.bold)
-            anchor = {"start": "l", "middle": "m", "end": "r"}[item.anchor] + "s"
+            mask, left, top = _text_mask(item.text, item.size, item.bold)
             if item.vertical:
-                box = draw.textbbox((0, 0), item.text, font=font)
-                mask = Image.new("1", (box[2] + 2, box[3] + 2), 0)
-                ImageDraw.Draw(mask).text((0, 0), item.text, fill=1, font=font)
                 mask = mask.rotate(90, expand=True)
-                corner = (int(item.x - mask.size[0] / 2), int(item.y + offset - mask.size[1] / 2))
-                image.paste(palette[item.color], corner, mask)
+                corner = (item.x - mask.size[0] / 2, item.y + offset - mask.size[1] / 2)
             else:
-                draw.text(
-                    (item.x, item.y + offset),
-                    item.text,
-                    fill=palette[item.color],
-                    font=font,
-                    anchor=anchor,
-                )
+                shift = {"start": left, "middle": -mask.size[0] / 2, "end": -mask.size[0]}
+                corner = (item.x + shift[item.anchor], item.y + offset + top)
+            image.paste(palette[item.color], (round(corner[0]), round(corner[1])), mask)
+
+
+@lru_cache(maxsize=4096)
+def _text_mask(text: str, size: int, bold: bool) -> tuple[Image.Image, int, int]:
+    """Text drawn once as a 1-bit mask, with its offset from the baseline start: labels repeat
+    from chart to chart, and font rendering is most of a chart's cost."""
+    font = _font(size, bold)
+    left, top, right, bottom = font.getbbox(text, anchor="ls")
+    mask = Image.new("1", (max(1, right - left), max(1, bottom - top)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, fill=1, font=font, anchor="ls")
+    return mask, left, top
 
 
 def to_png(plans: Sequence[Layout]) -> bytes:
@@ -496,7 +498,7 @@ def to_png(plans: Sequence[Layout]) -> bytes:
         _draw(image, plan, offset, palette)
         offset += plan.height
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", compress_level=6)
     return buffer.getvalue()
 
 
