@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format messages bench load migrate clean
+.PHONY: run test lint format messages bench load migrate clean screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ $(DEV_STAMP): pyproject.toml | $(PY)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore '.venv/*' -v 0; else echo 'gettext not installed: using the committed .mo files'; fi
-	$(PY) manage.py seed_demo
+	@mkdir -p var
+	$(PY) manage.py seed_demo > var/seed-demo.txt
+	@# What the demo holds now; its sign-ins are printed last, once the web server answers.
+	@sed '/Demo sign-ins/,$$d' var/seed-demo.txt
+	@sed -n '/Demo sign-ins/,$$p' var/seed-demo.txt > var/demo-sign-ins.txt
 	bin/run-all
 
 ## Lint and run the whole test suite (set DATABASE_URL for PostgreSQL).
@@ -58,4 +62,8 @@ migrate: $(STAMP)
 	$(PY) manage.py migrate
 
 clean:
-	rm -rf var/celery var/*.sqlite3* var/celerybeat-schedule* var/staticfiles
+	rm -rf var/celery var/*.sqlite3* var/celerybeat-schedule* var/staticfiles var/mail var/seed-demo.txt var/demo-sign-ins.txt
+
+## Retake the README's screenshots (docs/screenshots/*.png) in Debian's Chromium.
+screenshots: $(DEV_STAMP)
+	VP_SCREENSHOTS=1 $(VENV)/bin/pytest docs/screenshots.py -p no:cacheprovider -q

@@ -15,9 +15,10 @@ RETRY_AFTER_SECONDS = 30
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: 503 while the database is unreachable, Django's plain 500 otherwise.
+    """handler500: 503 while the database is unreachable, templates/500.html otherwise.
 
-    Renders nothing that needs the database (no base.html: its navigation reads the user).
+    Renders nothing that needs the database: Django's server_error renders 500.html without a
+    request context, so no context processor (navigation, alert badge) runs.
     """
     exc = sys.exc_info()[1]
     if not isinstance(exc, DATABASE_DOWN):

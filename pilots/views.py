@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
@@ -215,10 +215,6 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _y_format(value: float) -> str:
-    return number_format(round(value, 1), decimal_pos=0 if abs(value) >= 10 else 1)
-
-
 def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
     """A trend per KPI: daily values, the 7-day pooled value and the target line."""
     targets = dashboard.pilot.targets
@@ -246,8 +242,7 @@ def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
             ],
             vmarkers=markers,
             x_label=_("Day of the pilot"),
-            y_format=_y_format if key != COST else (lambda v: f"€{_y_format(v)}"),
-            y_from_zero=False,  # the target line is always in view; zoom in on the band around it
+            y_money=key == COST,
             height=240,
         )
         charts.append({"key": key, "svg": svg})
