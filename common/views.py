@@ -3,7 +3,7 @@ import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import InterfaceError, OperationalError, connection
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.html import format_html
@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.navigation import home_url_for
+
+from .db import is_conflict, is_unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -57,33 +59,60 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # A database that cannot be reached is an outage, not a bug: answer 503 with Retry-After so
 # browsers, integrators and load balancers retry, instead of a 500 that says "our fault".
-DATABASE_DOWN = (OperationalError, InterfaceError)
+# A deadlock or serialization failure that outlived retry_on_conflict is neither: the database
+# is up and rolled the write back, so answer 409 "nothing was saved, send it again" — a 503
+# would claim an outage that is not there (and page whoever watches for them).
 RETRY_AFTER_SECONDS = 30
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: 503 while the database is unreachable, Django's plain 500 otherwise.
+def _plain_page(title: str, text: str, status: int) -> HttpResponse:
+    # Nothing that needs the database (no base.html: its navigation reads the user).
+    return HttpResponse(
+        format_html(
+            '<!doctype html><html><head><meta charset="utf-8"><title>{}</title></head>'
+            "<body><h1>{}</h1><p>{}</p></body></html>",
+            title,
+            title,
+            text,
+        ),
+        status=status,
+    )
 
-    Renders nothing that needs the database (no base.html: its navigation reads the user).
-    """
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: 503 while the database is unreachable, 409 for a write conflict that
+    outlived its retries, Django's plain 500 otherwise."""
     exc = sys.exc_info()[1]
-    if not isinstance(exc, DATABASE_DOWN):
+    if exc is not None and is_conflict(exc):
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "A concurrent change got in the way. Nothing was saved; try again."},
+                status=409,
+            )
+        else:
+            response = _plain_page(
+                _("Nothing was saved"),
+                _(
+                    "Someone else was saving the same data at the same moment. Nothing was "
+                    "saved. Please go back and send it again."
+                ),
+                status=409,
+            )
+        response["Retry-After"] = "1"
+        response["Cache-Control"] = "no-store"
+        return response
+    if exc is None or not is_unreachable(exc):
         return defaults.server_error(request)
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"detail": "Service temporarily unavailable. Try again shortly."}, status=503
         )
     else:
-        response = HttpResponse(
-            format_html(
-                '<!doctype html><html><head><meta charset="utf-8"><title>{}</title></head>'
-                "<body><h1>{}</h1><p>{}</p></body></html>",
-                _("Service temporarily unavailable"),
-                _("Service temporarily unavailable"),
-                _(
-                    "VendorPilot cannot reach its database right now. What you saved is safe. "
-                    "Please try again in a minute."
-                ),
+        response = _plain_page(
+            _("Service temporarily unavailable"),
+            _(
+                "VendorPilot cannot reach its database right now. What you saved is safe. "
+                "Please try again in a minute."
             ),
             status=503,
         )
