@@ -25,7 +25,8 @@ def baseline(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def baseline_layout(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/placeholder.html", {"title": "Baseline"})
+    # The site layout itself (navigation, messages, scripts) around an empty content block.
+    return render(request, "base.html", {})
 
 
 urlpatterns = [
