@@ -70,12 +70,13 @@ messages: $(DEV_STAMP)
 	$(PY) manage.py makemessages -l nl --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 	$(PY) manage.py makemessages -d djangojs -l nl --ignore '.venv/*' --ignore 'var/*' --ignore 'static/*' --no-obsolete || true
 
-## Benchmarks against PostgreSQL (see benchmarks/README.md).
+## Benchmarks against PostgreSQL (see benchmarks/README.md), e.g.
+## make bench BENCH_ARGS='--scales 1,10'   make load LOAD_ARGS='--think-ms 0 --seconds 30'
 bench: $(DEV_STAMP)
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 load: $(DEV_STAMP)
-	$(PY) -m benchmarks.load
+	$(PY) -m benchmarks.load $(LOAD_ARGS)
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate
