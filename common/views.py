@@ -1,43 +1,74 @@
-"""handler500: a database outage answers 503 (it imports no app)."""
+"""handler500: a database outage answers 503, a write conflict 409 (it imports no app)."""
 
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from .db import is_conflict, is_unreachable
+
 # A database that cannot be reached is an outage, not a bug: answer 503 with Retry-After so
 # browsers, integrators and load balancers retry, instead of a 500 that says "our fault".
-DATABASE_DOWN = (OperationalError, InterfaceError)
+# A deadlock or serialization failure that outlived retry_on_conflict is neither: the database
+# is up and rolled the write back, so answer 409 "nothing was saved, send it again" — a 503
+# would claim an outage that is not there (and page whoever watches for them).
 RETRY_AFTER_SECONDS = 30
 
 
+def _plain_page(title: str, text: str, status: int) -> HttpResponse:
+    # Nothing that needs the database (no base.html: its navigation reads the user).
+    return HttpResponse(
+        format_html(
+            '<!doctype html><html><head><meta charset="utf-8"><title>{}</title></head>'
+            "<body><h1>{}</h1><p>{}</p></body></html>",
+            title,
+            title,
+            text,
+        ),
+        status=status,
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: 503 while the database is unreachable, templates/500.html otherwise.
+    """handler500: 503 while the database is unreachable, 409 for a write conflict that
+    outlived its retries, templates/500.html otherwise.
 
     Renders nothing that needs the database: Django's server_error renders 500.html without a
     request context, so no context processor (navigation, alert badge) runs.
     """
     exc = sys.exc_info()[1]
-    if not isinstance(exc, DATABASE_DOWN):
+    if exc is not None and is_conflict(exc):
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": "A concurrent change got in the way. Nothing was saved; try again."},
+                status=409,
+            )
+        else:
+            response = _plain_page(
+                _("Nothing was saved"),
+                _(
+                    "Someone else was saving the same data at the same moment. Nothing was "
+                    "saved. Please go back and send it again."
+                ),
+                status=409,
+            )
+        response["Retry-After"] = "1"
+        response["Cache-Control"] = "no-store"
+        return response
+    if exc is None or not is_unreachable(exc):
         return defaults.server_error(request)
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"detail": "Service temporarily unavailable. Try again shortly."}, status=503
         )
     else:
-        response = HttpResponse(
-            format_html(
-                '<!doctype html><html><head><meta charset="utf-8"><title>{}</title></head>'
-                "<body><h1>{}</h1><p>{}</p></body></html>",
-                _("Service temporarily unavailable"),
-                _("Service temporarily unavailable"),
-                _(
-                    "VendorPilot cannot reach its database right now. What you saved is safe. "
-                    "Please try again in a minute."
-                ),
+        response = _plain_page(
+            _("Service temporarily unavailable"),
+            _(
+                "VendorPilot cannot reach its database right now. What you saved is safe. "
+                "Please try again in a minute."
             ),
             status=503,
         )
