@@ -126,14 +126,14 @@ def test_production_allowed_hosts_default_has_no_testserver(production):
 
 @pytest.mark.django_db
 def test_a_plain_http_health_probe_is_not_redirected(production, monkeypatch):
-    from common import views as common_views
+    from config import views as config_views
 
-    monkeypatch.setattr(common_views, "broker_ok", lambda: True)
+    monkeypatch.setattr(config_views, "broker_ok", lambda: True)
     response = Client().get("/healthz")
     assert response.status_code == 200, response.status_code
     assert response.json()["database"] == "ok"
     # …and a probe while the broker is down sees the 503 itself, not a 301.
-    monkeypatch.setattr(common_views, "broker_ok", lambda: False)
+    monkeypatch.setattr(config_views, "broker_ok", lambda: False)
     assert Client().get("/healthz").status_code == 503
     # Only /healthz: a page beside it is still redirected.
     assert Client().get("/healthz/").status_code == 301
