@@ -10,6 +10,10 @@ from ninja.throttling import AuthRateThrottle
 
 from accounts.api_auth import BearerTokenAuth, SessionAuth
 from common.api import ApiValidationError, validation_error_body
+from costing.api import router as costing_router
+from pilots.api import router as pilots_router
+from pilots.evaluation.api import router as evaluation_router
+from procurement.api import router as procurement_router
 
 
 class UserRateThrottle(AuthRateThrottle):
@@ -79,17 +83,8 @@ def on_http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-def _register_routers() -> None:
-    # Each app owns its endpoints in `<app>/api.py` and exposes `router`.
-    from costing.api import router as costing_router
-    from pilots.api import router as pilots_router
-    from pilots.evaluation.api import router as evaluation_router
-    from procurement.api import router as procurement_router
-
-    api.add_router("/", procurement_router)
-    api.add_router("/", costing_router)
-    api.add_router("/", pilots_router)
-    api.add_router("/", evaluation_router)
-
-
-_register_routers()
+# Each app owns its endpoints in `<app>/api.py` and exposes `router`.
+api.add_router("/", procurement_router)
+api.add_router("/", costing_router)
+api.add_router("/", pilots_router)
+api.add_router("/", evaluation_router)
