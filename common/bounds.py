@@ -78,6 +78,7 @@ MONTHS = _b(120, _("Enter at most %(limit)s months."), COUNT)
 SAMPLES = _b(1_000_000, _("Enter at most %(limit)s samples a month."), COUNT)
 CONTACTS_PER_INTERVAL = _b(1_000_000, _("Enter at most %(limit)s contacts per interval."), COUNT)
 SECONDS = _b(86_400, _("Enter at most %(limit)s seconds (a day)."), COUNT)
+WEIGHT = _b(1_000_000, _("Enter a weight of at most %(limit)s."), COUNT)
 INTERVAL = _b(1_440, _("Enter at most %(limit)s minutes (a day)."), COUNT)
 CONCURRENCY = _b(20, _("Enter at most %(limit)s contacts at once."), COUNT)
 
@@ -111,6 +112,7 @@ BOUNDS: dict[str, Bound] = {
     "ih_licences_per_fte_month": PER_PERSON_MONTH,
     "licences_per_agent_month": PER_PERSON_MONTH,
     "hourly_rate": HOURLY_RATE,
+    "onboarding_hourly_rate": HOURLY_RATE,
     "per_ticket_rate": TICKET_RATE,
     "target_cost_per_ticket": TICKET_RATE,
     "cost_per_ticket": TICKET_RATE,
@@ -119,6 +121,7 @@ BOUNDS: dict[str, Bound] = {
     "management_fee_per_month": MONTHLY,
     "own_management_per_month": MONTHLY,
     "one_time": ONE_TIME,
+    "other_fee": ONE_TIME,
     "in_house_one_time": ONE_TIME,
     "ih_one_time": ONE_TIME,
     "onboarding_fee": ONE_TIME,
@@ -134,6 +137,8 @@ BOUNDS: dict[str, Bound] = {
     "contacts_per_interval": CONTACTS_PER_INTERVAL,
     "aht_seconds": SECONDS,
     "target_answer_seconds": SECONDS,
+    "answer_seconds": SECONDS,
+    "hourly_weight": WEIGHT,
     "concurrency": CONCURRENCY,
     "interval_minutes": INTERVAL,
     "percentage": PERCENTAGE,

@@ -1,7 +1,7 @@
 """The comparison as files: XLSX with live formulas (`costing.xlsx`) and CSV.
 
 Every text cell that came from a user (vendor names, the RFQ's title) is escaped against
-formula injection (`costing.exports`); money goes out as `Decimal` with two decimals.
+formula injection (`common.csvsafe`); money goes out as `Decimal` with two decimals.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from common.csvsafe import localized_csv
 from costing.comparison import Comparison
 from costing.engine import q2
-from costing.exports import localized_csv
 from costing.xlsx import WorkbookOffer, build_comparison_workbook
 
 
@@ -120,5 +120,5 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
 
 
 def comparison_csv(comparison: Comparison) -> str:
-    """In the user's language: `;` and a decimal comma in Dutch (`costing.exports`)."""
+    """In the user's language: `;` and a decimal comma in Dutch (`common.csvsafe`)."""
     return localized_csv(_csv_rows(comparison))

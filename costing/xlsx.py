@@ -62,6 +62,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from common.csvsafe import safe_cell_text
 from costing.engine import (
     DEFAULT_SCENARIOS,
     KEEP_IN_HOUSE,
@@ -82,7 +83,6 @@ from costing.engine import (
     scenarios,
 )
 from costing.engine.tco import check_months
-from costing.exports import safe_cell_text
 from costing.messages import RECOMMENDATION_LABELS, SCENARIO_LABELS
 from procurement.models import PricingModel as PricingModelChoice
 
