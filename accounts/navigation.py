@@ -36,13 +36,6 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("My pilots"), "pilots:vendor_pilot_list", frozenset({Role.VENDOR})),
 )
 
-HOME_URL_NAME = {
-    Role.PROCUREMENT: "procurement:rfq_list",
-    Role.MANAGER: "pilots:pilot_list",
-    Role.ADMIN: "procurement:rfq_list",
-    Role.VENDOR: "procurement:portal",
-}
-
 
 def items_for(user) -> list[dict]:
     if not user.is_authenticated:
@@ -52,7 +45,3 @@ def items_for(user) -> list[dict]:
         for item in NAVIGATION
         if user.role in item.roles
     ]
-
-
-def home_url_for(user) -> str:
-    return reverse(HOME_URL_NAME.get(user.role, "accounts:token_list"))

@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from config import home as config_home
 from config import views as config_views
 from config.api import api
 
@@ -15,7 +16,7 @@ handler404 = "django.views.defaults.page_not_found"
 handler500 = "common.views.server_error"
 
 urlpatterns = [
-    path("", config_views.home, name="home"),
+    path("", config_home.home, name="home"),
     path("healthz", config_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),

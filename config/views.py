@@ -1,24 +1,16 @@
-"""Project-level pages: the home redirect and `/healthz` (they read accounts and the Celery app)."""
+"""Project-level pages: `/healthz` (it reads the Celery app); the home page is config/home.py."""
 
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.navigation import home_url_for
 from config.celery_app import app as celery_app
 
 logger = logging.getLogger(__name__)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect(home_url_for(request.user))
 
 
 def database_ok() -> bool:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
@@ -387,3 +387,72 @@ def kpi_entry_history(entry: KpiEntry) -> list[HistoryRow]:
         )
         previous = record
     return list(reversed(rows))
+
+
+# --- What needs this person now (the home page, config/home.py) ----------------------------
+
+
+@dataclass(frozen=True)
+class CheckpointDue:
+    pilot: Pilot
+    day: int  # the checkpoint's pilot day
+    due_on: date  # the day after the checkpoint day: the scorecard is made once it is over
+
+
+def checkpoints_due(*, user, as_of: date, days: int) -> list[CheckpointDue]:
+    """Checkpoints (day 30, 60, …) of undecided pilots that come due from `as_of` for `days`
+    days, soonest first. One query; the calendar is the pilot's own (Pilot.checkpoint_days)."""
+    pilots = pilots_for_user(user).filter(
+        status__in=(PilotStatus.PLANNED, PilotStatus.RUNNING), start_date__lte=as_of
+    )
+    due = []
+    for pilot in pilots:
+        for day in pilot.checkpoint_days:
+            due_on = pilot.date_of_day(day) + timedelta(days=1)
+            if as_of <= due_on < as_of + timedelta(days=days):
+                due.append(CheckpointDue(pilot, day, due_on))
+    return sorted(due, key=lambda c: (c.due_on, c.pilot.pk))
+
+
+def pilots_awaiting_decision(*, user, limit: int) -> tuple[int, list[Pilot]]:
+    """Pilots whose decision scorecard (the one with a verdict) is made but not decided on."""
+    pilots = pilots_for_user(user).filter(decision="", scorecards__verdict__isnull=False).distinct()
+    return pilots.count(), list(pilots.order_by("start_date", "pk")[:limit])
+
+
+@dataclass(frozen=True)
+class MissingDays:
+    pilot: Pilot
+    count: int
+    first: date  # the earliest day without an entry
+
+
+def pilots_with_missing_days(*, user, as_of: date, limit: int) -> tuple[int, list[MissingDays]]:
+    """A vendor's running pilots with days up to yesterday that have no KPI entry: one query
+    for the pilots with their entry counts, one for the days entered of those listed."""
+    pilots = (
+        pilots_for_user(user)
+        .filter(status__in=(PilotStatus.PLANNED, PilotStatus.RUNNING), start_date__lt=as_of)
+        .annotate(entered=Count("entries", filter=Q(entries__day__lt=as_of)))
+    )
+    missing = []
+    for pilot in pilots.order_by("start_date", "pk"):
+        last = min(as_of - timedelta(days=1), pilot.end_date)
+        expected = (last - pilot.start_date).days + 1
+        if pilot.entered < expected:
+            missing.append((pilot, expected - pilot.entered, last))
+    listed = missing[:limit]
+    entered = {
+        (pilot_id, day)
+        for pilot_id, day in KpiEntry.objects.filter(
+            pilot_id__in=[p.pk for p, _n, _l in listed], day__lt=as_of
+        ).values_list("pilot_id", "day")
+    }
+    rows = []
+    for pilot, count, last in listed:
+        days = (
+            pilot.start_date + timedelta(days=n) for n in range((last - pilot.start_date).days + 1)
+        )
+        first = next(day for day in days if (pilot.pk, day) not in entered)
+        rows.append(MissingDays(pilot, count, first))
+    return len(missing), rows

@@ -378,7 +378,67 @@ def get_quote_revision(*, quote: Quote, user, history_id: int):
     raise Http404
 
 
+# --- What needs this person now (the home page, config/home.py) ----------------------------
+
+
+def quotes_to_review(*, limit: int) -> tuple[int, list[Quote]]:
+    """Submitted quotes on RFQs still being decided (open or closed), newest first."""
+    quotes = Quote.objects.filter(
+        status=QuoteStatus.SUBMITTED, rfq__status__in=(RfqStatus.OPEN, RfqStatus.CLOSED)
+    )
+    return quotes.count(), list(
+        quotes.select_related("rfq", "vendor").order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def rfq_deadlines_within(*, now: datetime, days: int, limit: int) -> tuple[int, list[Rfq]]:
+    """Open RFQs whose quote deadline falls in the next `days` days, soonest first, with
+    how many quotes are in."""
+    rfqs = Rfq.objects.filter(
+        status=RfqStatus.OPEN,
+        quote_deadline__gte=now,
+        quote_deadline__lt=now + timedelta(days=days),
+    )
+    listed = rfqs.annotate(
+        submitted_count=Count("quotes", filter=Q(quotes__status=QuoteStatus.SUBMITTED))
+    ).order_by("quote_deadline", "pk")
+    return rfqs.count(), list(listed[:limit])
+
+
+def _unanswered(invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
+    # Invited or viewed, no quote submitted and not declined, on an RFQ still open.
+    return _with_state(
+        invitations.filter(rfq__status=RfqStatus.OPEN).select_related("rfq", "vendor")
+    ).filter(state__in=("invited", "viewed", "draft"))
+
+
+def invitations_unanswered(*, limit: int) -> tuple[int, list[Invitation]]:
+    invitations = _unanswered(Invitation.objects.all())
+    return invitations.count(), list(invitations.order_by("rfq__quote_deadline", "pk")[:limit])
+
+
+def vendor_invitations_to_answer(*, user, limit: int) -> tuple[int, list[Invitation]]:
+    """A vendor's open requests without a submitted quote, the nearest deadline first."""
+    invitations = _unanswered(Invitation.objects.filter(vendor_id=user.vendor_id))
+    return invitations.count(), list(invitations.order_by("rfq__quote_deadline", "pk")[:limit])
+
+
+def vendor_draft_quotes(*, user, limit: int) -> tuple[int, list[Quote]]:
+    """A vendor's quotes still in draft on RFQs that take quotes."""
+    quotes = Quote.objects.filter(
+        vendor_id=user.vendor_id, status=QuoteStatus.DRAFT, rfq__status=RfqStatus.OPEN
+    )
+    return quotes.count(), list(
+        quotes.select_related("rfq").order_by("rfq__quote_deadline", "pk")[:limit]
+    )
+
+
 __all__ = [
+    "invitations_unanswered",
+    "quotes_to_review",
+    "rfq_deadlines_within",
+    "vendor_draft_quotes",
+    "vendor_invitations_to_answer",
     "INVITATION_STATES",
     "deadline_state",
     "get_invitation_for_vendor",

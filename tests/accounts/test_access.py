@@ -50,15 +50,23 @@ def test_each_role_sees_only_its_own_navigation(clients):
 
 
 @pytest.mark.django_db
-def test_home_sends_each_role_to_its_start_page(clients):
+def test_home_shows_each_role_what_needs_it(clients):
     expected = {
-        "procurement": reverse("procurement:rfq_list"),
-        "manager": reverse("pilots:pilot_list"),
-        "admin": reverse("procurement:rfq_list"),
-        "vendor": reverse("procurement:portal"),
+        "procurement": ["quotes-to-review", "deadlines-this-week", "invitations-unanswered"],
+        "manager": ["pilots-awaiting-decision", "checkpoints-due", "open-alerts"],
+        "admin": ["quotes-to-review", "pilots-awaiting-decision", "open-alerts"],
+        "vendor": ["invitations-to-answer", "quotes-in-draft", "missing-days"],
     }
+    others = {key for keys in expected.values() for key in keys}
     for role, client in clients.items():
-        assert client.get(reverse("home"))["Location"] == expected[role]
+        response = client.get(reverse("home"))
+        assert response.status_code == 200, role
+        html = response.content.decode()
+        for key in expected[role]:
+            assert f'id="{key}"' in html, (role, key)
+        if role != "admin":
+            for key in others - set(expected[role]):
+                assert f'id="{key}"' not in html, (role, key)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,261 @@
+"""The home page at `/`: what needs this person now, by role (procurement, managers,
+vendors), each block a count, the first few items and a link to the place to act.
+
+Glue (config may import every app): the counts come from each app's selectors, a fixed
+number of queries whatever the amount of work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from common.formats import format_date, format_deadline
+from pilots import selectors as pilot_selectors
+from pilots.evaluation import selectors as evaluation_selectors
+from pilots.evaluation.alerts import alert_message
+from pilots.kpi_days import app_today
+from procurement import selectors as procurement_selectors
+
+LIST_LENGTH = 5
+DEADLINE_WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Row:
+    url: str
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One thing that needs the person: how many, the first few, where to see them all."""
+
+    key: str
+    title: str | Promise
+    count: int
+    rows: list[Row]
+    empty: str | Promise  # what to do first when there is nothing
+    more_url: str = ""
+    action_url: str = ""
+    action_label: str | Promise = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _procurement_blocks(user, now) -> list[Block]:
+    count, quotes = procurement_selectors.quotes_to_review(limit=LIST_LENGTH)
+    to_review = Block(
+        "quotes-to-review",
+        gettext_lazy("Quotes to review"),
+        count,
+        [
+            Row(
+                reverse("procurement:quote_detail", args=[q.pk]),
+                f"{q.vendor.name} — {q.rfq.reference}",
+                _("submitted %(when)s") % {"when": format_date(q.submitted_at)},
+            )
+            for q in quotes
+        ],
+        gettext_lazy("No submitted quotes yet. Invite vendors to an open RFQ to receive some."),
+        more_url=reverse("procurement:quote_list") + "?status=submitted",
+    )
+    count, rfqs = procurement_selectors.rfq_deadlines_within(
+        now=now, days=DEADLINE_WINDOW_DAYS, limit=LIST_LENGTH
+    )
+    deadlines = Block(
+        "deadlines-this-week",
+        gettext_lazy("RFQ deadlines this week"),
+        count,
+        [
+            Row(
+                reverse("procurement:rfq_detail", args=[rfq.pk]),
+                f"{rfq.reference} — {rfq.title}",
+                _("closes %(deadline)s · %(count)s quotes in")
+                % {"deadline": format_deadline(rfq.quote_deadline), "count": rfq.submitted_count},
+            )
+            for rfq in rfqs
+        ],
+        gettext_lazy("No quote deadline in the next seven days."),
+        more_url=reverse("procurement:rfq_list") + "?status=open",
+        action_url=reverse("procurement:rfq_create"),
+        action_label=gettext_lazy("New RFQ"),
+    )
+    count, invitations = procurement_selectors.invitations_unanswered(limit=LIST_LENGTH)
+    unanswered = Block(
+        "invitations-unanswered",
+        gettext_lazy("Invitations not answered"),
+        count,
+        [
+            Row(
+                reverse("procurement:rfq_detail", args=[i.rfq_id]),
+                f"{i.vendor.name} — {i.rfq.reference}",
+                _("deadline %(deadline)s") % {"deadline": format_deadline(i.rfq.quote_deadline)},
+            )
+            for i in invitations
+        ],
+        gettext_lazy("Every invited vendor has answered."),
+        more_url=reverse("procurement:rfq_list") + "?status=open",
+    )
+    return [to_review, deadlines, unanswered]
+
+
+def _manager_blocks(user, today) -> list[Block]:
+    checkpoints = pilot_selectors.checkpoints_due(user=user, as_of=today, days=DEADLINE_WINDOW_DAYS)
+    due = Block(
+        "checkpoints-due",
+        gettext_lazy("Checkpoints due this week"),
+        len(checkpoints),
+        [
+            Row(
+                reverse("pilots:pilot_detail", args=[c.pilot.pk]),
+                _pilot_text(c.pilot),
+                _("day %(day)s scorecard on %(date)s")
+                % {"day": c.day, "date": format_date(c.due_on)},
+            )
+            for c in checkpoints[:LIST_LENGTH]
+        ],
+        gettext_lazy("No checkpoint falls due in the next seven days."),
+        more_url=reverse("pilots:pilot_list"),
+    )
+    count, pilots = pilot_selectors.pilots_awaiting_decision(user=user, limit=LIST_LENGTH)
+    awaiting = Block(
+        "pilots-awaiting-decision",
+        gettext_lazy("Pilots awaiting your decision"),
+        count,
+        [
+            Row(
+                reverse("pilots:scorecard_detail", args=[p.pk, p.decision_day]),
+                _pilot_text(p),
+                _("decision scorecard of day %(day)s") % {"day": p.decision_day},
+            )
+            for p in pilots
+        ],
+        gettext_lazy("No decision is waiting. Scorecards with a verdict appear here."),
+        more_url=reverse("pilots:pilot_list"),
+    )
+    alerts = evaluation_selectors.open_alerts()
+    alert_rows = list(alerts[:LIST_LENGTH])
+    open_alerts = Block(
+        "open-alerts",
+        gettext_lazy("Open alerts"),
+        alerts.count(),
+        [
+            Row(
+                reverse("pilots:pilot_detail", args=[a.pilot_id]),
+                f"{a.pilot.vendor.name} — {a.pilot.get_channel_display()}",
+                alert_message(a),
+            )
+            for a in alert_rows
+        ],
+        gettext_lazy("No open alerts: every pilot is on track."),
+        more_url=reverse("pilots:alert_list"),
+    )
+    return [awaiting, due, open_alerts]
+
+
+def _vendor_blocks(user, now, today) -> list[Block]:
+    count, invitations = procurement_selectors.vendor_invitations_to_answer(
+        user=user, limit=LIST_LENGTH
+    )
+    to_answer = Block(
+        "invitations-to-answer",
+        gettext_lazy("Requests to answer"),
+        count,
+        [
+            Row(
+                reverse("procurement:portal_rfq", args=[i.rfq_id]),
+                f"{i.rfq.reference} — {i.rfq.title}",
+                _("deadline %(deadline)s") % {"deadline": format_deadline(i.rfq.quote_deadline)},
+            )
+            for i in invitations
+        ],
+        gettext_lazy("No open request waits for your quote."),
+        more_url=reverse("procurement:portal"),
+    )
+    count, quotes = procurement_selectors.vendor_draft_quotes(user=user, limit=LIST_LENGTH)
+    drafts = Block(
+        "quotes-in-draft",
+        gettext_lazy("Quotes in draft"),
+        count,
+        [
+            Row(
+                reverse("procurement:quote_detail", args=[q.pk]),
+                f"{q.rfq.reference} — {q.rfq.title}",
+                _("submit before %(deadline)s")
+                % {"deadline": format_deadline(q.rfq.quote_deadline)},
+            )
+            for q in quotes
+        ],
+        gettext_lazy("No draft waiting: every quote you started is submitted."),
+        more_url=reverse("procurement:portal"),
+    )
+    count, missing = pilot_selectors.pilots_with_missing_days(
+        user=user, as_of=today, limit=LIST_LENGTH
+    )
+    missing_days = Block(
+        "missing-days",
+        gettext_lazy("Pilot days to enter"),
+        count,
+        [
+            Row(
+                reverse("pilots:kpi_entry", args=[m.pilot.pk]) + f"?day={m.first.isoformat()}",
+                _pilot_text(m.pilot),
+                ngettext(
+                    "%(count)s day without KPIs, from %(date)s",
+                    "%(count)s days without KPIs, from %(date)s",
+                    m.count,
+                )
+                % {"count": m.count, "date": format_date(m.first)},
+            )
+            for m in missing
+        ],
+        gettext_lazy("Every pilot day up to yesterday has its KPIs."),
+        more_url=reverse("pilots:vendor_pilot_list"),
+    )
+    return [to_answer, drafts, missing_days]
+
+
+def _pilot_text(pilot) -> str:
+    """Two pilots of one vendor and channel told apart by their dates."""
+    return _("%(vendor)s — %(channel)s, %(start)s – %(end)s") % {
+        "vendor": pilot.vendor.name,
+        "channel": pilot.get_channel_display(),
+        "start": format_date(pilot.start_date),
+        "end": format_date(pilot.end_date),
+    }
+
+
+INTROS = {
+    "procurement": gettext_lazy(
+        "Quotes to review, deadlines coming up and vendors who have not answered yet."
+    ),
+    "manager": gettext_lazy("Decisions to take, scorecards coming and pilots that need attention."),
+    "vendor": gettext_lazy("Requests to answer, drafts to submit and pilot days to enter."),
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    now = timezone.now()
+    today = app_today()
+    blocks: list[Block] = []
+    if user.is_vendor:
+        blocks = _vendor_blocks(user, now, today)
+        intro = INTROS["vendor"]
+    else:
+        if user.is_procurement:
+            blocks += _procurement_blocks(user, now)
+        if user.is_manager:
+            blocks += _manager_blocks(user, today)
+        intro = INTROS["procurement" if user.is_procurement else "manager"]
+    return render(request, "home.html", {"blocks": blocks, "intro": intro})

@@ -1,0 +1,166 @@
+"""The home page: what needs this person now, by role, each block linking to where to act."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from pilots.models import Alert, AlertKind, Scorecard
+from tests.factories import ManagerFactory, ProcurementUserFactory, VendorFactory, VendorUserFactory
+from tests.pilots.factories import KpiEntryFactory, PilotFactory
+from tests.procurement.factories import InvitationFactory, QuoteFactory, RfqFactory
+
+pytestmark = pytest.mark.django_db
+
+AMS = ZoneInfo("Europe/Amsterdam")
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=AMS)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def block(html: str, key: str) -> str:
+    start = html.index(f'id="{key}"')
+    return html[start : html.index("</section>", start)]
+
+
+def count_of(html: str, key: str) -> int:
+    section = block(html, key)
+    return int(section.split('data-count="', 1)[1].split('"', 1)[0])
+
+
+@pytest.fixture
+def work():
+    return seed_work()
+
+
+def seed_work() -> dict:
+    """An RFQ round and two pilots with something to do for every role."""
+    buyer = ProcurementUserFactory(email="buyer@example.com", full_name="Bea Buyer")
+    lisbon = VendorFactory(name="Lisbon Care")
+    manila = VendorFactory(name="Manila Desk")
+    soon = RfqFactory(
+        owner=buyer,
+        reference="RFQ-SOON",
+        title="Webshop",
+        status="open",
+        quote_deadline=NOW + timedelta(days=3),
+    )
+    later = RfqFactory(
+        owner=buyer, reference="RFQ-LATER", status="open", quote_deadline=NOW + timedelta(days=30)
+    )
+    InvitationFactory(rfq=soon, vendor=lisbon)
+    InvitationFactory(rfq=soon, vendor=manila)
+    InvitationFactory(rfq=later, vendor=lisbon)
+    QuoteFactory(rfq=soon, vendor=manila, status="submitted", submitted_at=NOW)
+    QuoteFactory(rfq=later, vendor=lisbon, status="draft")
+    # Day 60 of this pilot was 28 Feb: its decision scorecard waits for the managers.
+    decided_soon = PilotFactory(vendor=lisbon, start_date=date(2025, 12, 31), length_days=90)
+    Scorecard.objects.create(
+        pilot=decided_soon,
+        checkpoint_day=60,
+        window_from=decided_soon.start_date,
+        window_to=date(2026, 2, 28),
+        kpis={},
+        met_count=4,
+        data_coverage_pct=Decimal(100),
+        verdict="scale_up",
+    )
+    # Started 1 Feb: day 30 ends 2 March, its scorecard is made on 3 March (this week).
+    running = PilotFactory(vendor=lisbon, channel="email", start_date=date(2026, 2, 1))
+    for n in range(27):  # days 1–27 entered; 28 Feb and 1 March are missing
+        KpiEntryFactory(pilot=running, day=date(2026, 2, 1) + timedelta(days=n))
+    Alert.objects.create(pilot=running, kind=AlertKind.MISSING_DAY, key="2026-02-28")
+    return {"lisbon": lisbon, "running": running, "decided_soon": decided_soon, "soon": soon}
+
+
+def test_procurement_sees_quotes_to_review_deadlines_and_unanswered_invitations(client, work):
+    client.force_login(ProcurementUserFactory())
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert count_of(html, "quotes-to-review") == 1
+    assert "Manila Desk — RFQ-SOON" in block(html, "quotes-to-review")
+    assert count_of(html, "deadlines-this-week") == 1  # RFQ-LATER closes in 30 days
+    deadlines = block(html, "deadlines-this-week")
+    assert f'href="{reverse("procurement:rfq_detail", args=[work["soon"].pk])}"' in deadlines
+    assert "closes 5 Mar 2026, 10:00 CET · 1 quotes in" in deadlines
+    # Lisbon on both RFQs (a draft is not an answer); Manila submitted.
+    assert count_of(html, "invitations-unanswered") == 2
+    assert "checkpoints-due" not in html  # a manager's block
+
+
+def test_a_manager_sees_decisions_checkpoints_and_open_alerts(client, work):
+    client.force_login(ManagerFactory())
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert count_of(html, "pilots-awaiting-decision") == 1
+    decision = block(html, "pilots-awaiting-decision")
+    url = reverse("pilots:scorecard_detail", args=[work["decided_soon"].pk, 60])
+    assert f'href="{url}"' in decision
+    assert count_of(html, "checkpoints-due") == 1
+    assert "day 30 scorecard on 3 Mar 2026" in block(html, "checkpoints-due")
+    # Two pilots of one vendor and channel are told apart by their dates.
+    assert "Lisbon Care — E-mail, 1 Feb 2026 – 1 May 2026" in block(html, "checkpoints-due")
+    assert count_of(html, "open-alerts") == 1
+    assert "No KPI entry for 28 Feb 2026." in block(html, "open-alerts")
+    assert "quotes-to-review" not in html
+
+
+def test_a_vendor_sees_requests_drafts_and_days_to_enter(client, work):
+    client.force_login(VendorUserFactory(vendor=work["lisbon"]))
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert count_of(html, "invitations-to-answer") == 2
+    assert "RFQ-SOON — Webshop" in block(html, "invitations-to-answer")
+    assert "deadline 5 Mar 2026, 10:00 CET" in block(html, "invitations-to-answer")
+    assert count_of(html, "quotes-in-draft") == 1
+    assert count_of(html, "missing-days") >= 1
+    missing = block(html, "missing-days")
+    url = reverse("pilots:kpi_entry", args=[work["running"].pk]) + "?day=2026-02-28"
+    assert f'href="{url}"' in missing
+    assert "2 days without KPIs, from 28 Feb 2026" in missing
+    # Nothing of another vendor, nothing internal.
+    assert "Manila" not in html and "open-alerts" not in html
+
+
+def test_empty_blocks_say_what_to_do_first(client):
+    client.force_login(ProcurementUserFactory())
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "No submitted quotes yet. Invite vendors to an open RFQ to receive some." in html
+    assert f'href="{reverse("procurement:rfq_create")}"' in html
+
+
+def test_the_home_runs_a_fixed_number_of_queries(client, work, django_assert_max_num_queries):
+    admin = ProcurementUserFactory(role="admin")
+    client.force_login(admin)
+    client.get(reverse("home"))  # warm the session
+    with django_assert_max_num_queries(25) as first:
+        client.get(reverse("home"))
+    for n in range(5):
+        rfq = RfqFactory(status="open", quote_deadline=NOW + timedelta(days=2))
+        QuoteFactory(rfq=rfq, vendor=VendorFactory(), status="submitted", submitted_at=NOW)
+        InvitationFactory(rfq=rfq, vendor=VendorFactory())
+        pilot = PilotFactory(start_date=date(2026, 2, 1) + timedelta(days=n))
+        Alert.objects.create(pilot=pilot, kind=AlertKind.MISSING_DAY, key="2026-02-28")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(reverse("home"))
+
+
+def test_the_home_speaks_dutch(client, work):
+    user = VendorUserFactory(vendor=work["lisbon"], language="nl")
+    client.force_login(user)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Aanvragen om te beantwoorden" in html
