@@ -76,3 +76,44 @@ def test_a_vendor_enters_kpis_and_the_dashboard_shows_them_pooled(page):
         in page.locator("#kpi-entry-form").inner_text()
     )
     assert KpiEntry.objects.get(pilot=pilot, day=pilot.start_date).csat_positive == 9
+
+
+def test_the_kpi_form_shows_all_five_errors_at_once_with_a_summary(page):
+    today = app_today()
+    vendor = VendorFactory(name="Lisbon Error Partners")
+    user = VendorUserFactory(email="errors@lisbon.example", vendor=vendor, full_name="Eva Errors")
+    pilot = PilotFactory(vendor=vendor, start_date=today - timedelta(days=5), length_days=30)
+    sign_in(page, user.email, TEST_PASSWORD)
+    page.goto(f"/pilots/{pilot.pk}/kpis/enter/")
+
+    page.fill("#id_day", (today + timedelta(days=1)).isoformat())  # a day in the future
+    page.fill("#id_tickets", "10")
+    page.fill("#id_csat_responses", "5")
+    page.fill("#id_csat_positive", "8")  # more positives than responses
+    page.fill("#id_frt_minutes", "abc")  # not a number
+    page.fill("#id_aht_minutes", "9.5")
+    page.fill("#id_fcr_resolved", "12")  # more resolved than tickets
+    page.fill("#id_cost", "-5")  # a negative cost
+    page.fill("#id_qa_sampled", "3")
+    page.click("#kpi-entry-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    summary = page.locator("[data-error-summary]")
+    assert summary.is_visible()
+    assert "Correct these 5 errors to save:" in summary.inner_text()
+    links = summary.locator("a")
+    assert links.count() == 5
+    targets = {links.nth(i).get_attribute("href") for i in range(5)}
+    assert targets == {
+        "#id_day",
+        "#id_csat_positive",
+        "#id_frt_minutes",
+        "#id_fcr_resolved",
+        "#id_cost",
+    }
+    # A link takes the reader to its field; the inline errors stay beside the fields.
+    summary.locator('a[href="#id_cost"]').click()
+    assert page.url.endswith("#id_cost")
+    assert page.locator("#id_cost").is_visible()
+    assert page.locator(".invalid-feedback, .text-danger").count() >= 5
+    assert not KpiEntry.objects.filter(pilot=pilot).exists()
