@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from common.forms import form_conventions
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 
 from .csv_import import MAX_ROWS
@@ -167,6 +168,7 @@ class PilotForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        form_conventions(self)
         self.fields["quote"].queryset = (
             Quote.objects.filter(status=QuoteStatus.SUBMITTED)
             .select_related("vendor", "rfq")

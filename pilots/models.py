@@ -40,7 +40,7 @@ class PilotStatus(models.TextChoices):
 
 
 class Decision(models.TextChoices):
-    SCALE_UP = "scale_up", _("Scale up in phases")
+    SCALE_UP = "scale_up", _("Scale up")
     STOP = "stop", _("Stop and analyse per KPI")
 
 
@@ -277,7 +277,7 @@ class KpiEntry(KpiDay):
 
 
 class Verdict(models.TextChoices):
-    SCALE_UP = "scale_up", _("Scale up in phases")
+    SCALE_UP = "scale_up", _("Scale up")
     STOP = "stop", _("Stop and analyse per KPI")
     INSUFFICIENT_DATA = "insufficient_data", _("Insufficient data")
 

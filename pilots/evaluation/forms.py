@@ -41,7 +41,7 @@ class DecisionForm(forms.Form):
 
 
 EXIT_CHOICES = [
-    (Decision.SCALE_UP, _("Continue: scale up in phases")),
+    (Decision.SCALE_UP, _("Continue: scale up")),
     (Decision.STOP, _("Stop: end the contract and take the service back")),
 ]
 

@@ -49,9 +49,9 @@ def test_it_mails_the_chosen_managers_and_the_rfq_owner_once(decided_day, settin
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert sorted(message.to) == ["buyer@example.com", "manager@example.com"]
-    assert message.subject == "Alpha Contact pilot, day 60 scorecard: Scale up in phases"
+    assert message.subject == "Alpha Contact pilot, day 60 scorecard: Scale up"
     text = message.body
-    assert "Verdict: Scale up in phases" in text
+    assert "Verdict: Scale up" in text
     assert "- CSAT: 90.00% (target ≥ 85.00%) met" in text
     assert "- Cost per ticket: €3.00 (target ≤ €3.33) met" in text  # common.formats.format_eur
     assert "https://vendorpilot.example/pilots/" in text
@@ -109,7 +109,7 @@ def test_each_recipient_reads_it_in_their_own_language(decided_day, procurement_
     assert by_first["en@example.com"].to == ["en@example.com"]
     nl = next(m for m in mail.outbox if "nl@example.com" in m.to)
     assert sorted(nl.to) == ["buyer@example.com", "nl@example.com"]
-    assert nl.subject == "Pilot Alpha Contact, scorecard dag 60: Gefaseerd opschalen"
+    assert nl.subject == "Pilot Alpha Contact, scorecard dag 60: Opschalen"
     assert "- CSAT: 80,00% (doel ≥ 85,00%) niet gehaald" in nl.body
     assert "Kosten per ticket: €\xa03,00" in nl.body
     html = nl.alternatives[0][0]
