@@ -104,6 +104,9 @@ def scorecard_message(
             "is_decision": scorecard_is_decision(scorecard),
             "verdict_label": verdict_label(scorecard.verdict),
             "url": scorecard_url(scorecard),
+            # The call to action: the managers record their decision on the page.
+            "awaiting_decision": scorecard_is_decision(scorecard) and not pilot.decision,
+            "decision_url": scorecard_url(scorecard) + "#decision",
             "chart_cid": CHART_CID,
         }
         png = trend_chart_png(

@@ -55,7 +55,12 @@ def test_it_mails_the_chosen_managers_and_the_rfq_owner_once(decided_day, settin
     assert "- CSAT: 90.00% (target ≥ 85.00%) met" in text
     assert "- Cost per ticket: €3.00 (target ≤ €3.33) met" in text  # common.formats.format_eur
     assert "https://vendorpilot.example/pilots/" in text
+    # The call to action: record the decision, with a link to the form on the scorecard.
+    decision_url = f"https://vendorpilot.example/pilots/{card.pilot_id}/scorecards/60/#decision"
+    assert "Please record your decision (scale up or stop) on the scorecard:" in text
+    assert decision_url in text
     html, mimetype = message.alternatives[0]
+    assert f'href="{decision_url}"' in html
     assert mimetype == "text/html"
     assert f'src="cid:{CHART_CID}"' in html
     assert '<td style="border-bottom:1px solid #dee2e6;">First contact resolution</td>' in html
