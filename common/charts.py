@@ -100,6 +100,7 @@ def line_chart_svg(
     x_label: str = "",
     y_label: str = "",
     y_format: Callable[[float], str] = _default_format,
+    x_format: Callable[[float], str] = _default_format,
     y_from_zero: bool = True,
     width: int = 640,
     height: int = 280,
@@ -141,7 +142,7 @@ def line_chart_svg(
             x = frame.x(x_value)
             out.append(
                 f'<text x="{x:.1f}" y="{height - frame.bottom + 16}" text-anchor="middle" '
-                f'fill="#495057">{_default_format(x_value)}</text>'
+                f'fill="#495057">{escape(x_format(x_value))}</text>'
             )
     base = height - frame.bottom
     out.append(

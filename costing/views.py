@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import INTERNAL, role_required
 from costing.calculator import calculate
-from costing.charts import comparison_chart, cumulative_chart
+from costing.charts import comparison_chart, cumulative_chart, staffing_chart
 from costing.comparison import Comparison, build_comparison
 from costing.comparison_exports import comparison_csv, comparison_filename, comparison_xlsx
-from costing.engine import EngineInputError, staffing
+from costing.engine import EngineInputError, LiveStaffing, staffing
 from costing.forms import CalculatorForm, StaffingForm, TermForm
-from costing.messages import OUT_OF_RANGE, engine_error_text
+from costing.messages import OUT_OF_RANGE, SCENARIO_LABELS, engine_error_text
 from costing.selectors import rfq_for_costing, submitted_quotes_for_comparison
+from costing.staffing import staffing_rows
 from procurement.models import Rfq
 
 STAFFING_CHANNELS = (("chat", _("Live chat")), ("phone", _("Phone")))
@@ -113,8 +114,48 @@ def comparison(request: HttpRequest, pk: int) -> HttpResponse:
         "comparison": result,
         "error": error,
         "chart": comparison_chart(result) if result else "",
+        "staffing_panels": _comparison_staffing_panels(rfq, result) if result else [],
+        "scenario_labels": list(SCENARIO_LABELS.items()),
     }
     return render(request, "costing/comparison.html", context)
+
+
+def staffing_panel(
+    *,
+    channel: str,
+    title: str,
+    staffing: LiveStaffing,
+    opens_at_hour: int,
+    workload_hours: Any = None,
+) -> dict[str, Any]:
+    """What `costing/_staffing_table.html` shows for one live channel."""
+    return {
+        "channel": channel,
+        "title": title,
+        "staffing": staffing,
+        "rows": staffing_rows(staffing, opens_at_hour=opens_at_hour),
+        "seats_per_day": sum(row.seats for row in staffing.hours),
+        "chart": staffing_chart(
+            staffing,
+            opens_at_hour=opens_at_hour,
+            title=gettext("%(channel)s: seats per open hour") % {"channel": title},
+        ),
+        "workload_hours": workload_hours,
+    }
+
+
+def _comparison_staffing_panels(rfq: Rfq, comparison: Comparison) -> list[dict[str, Any]]:
+    return [
+        staffing_panel(
+            channel=channel.channel,
+            title=channel.label,
+            staffing=channel.staffing,
+            opens_at_hour=rfq.opens_at.hour,
+            workload_hours=channel.workload_hours_per_month,
+        )
+        for channel in comparison.live_channels
+        if channel.staffing is not None
+    ]
 
 
 def _export(request: HttpRequest, pk: int, *, extension: str) -> HttpResponse:
