@@ -35,8 +35,10 @@ def calculator(request: HttpRequest) -> HttpResponse:
         data: Any = request.POST
     else:
         data = CalculatorForm.default_data()
+        # The Erlang panels start from the calculator's own volume, AHT and open hours.
+        calculator_inputs = dict(data)
         for prefix, _label in STAFFING_CHANNELS:
-            data.update(StaffingForm.default_data(prefix))
+            data.update(StaffingForm.default_data(prefix, calculator=calculator_inputs))
 
     form = CalculatorForm(data)
     result = None
@@ -48,6 +50,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 offer=form.cleaned_data["offer"],
                 months=form.cleaned_data["months"],
                 scenario_factors=form.cleaned_data["scenario_factors"],
+                transition_months=form.cleaned_data["transition_months"],
             )
         except EngineInputError as exc:
             form.add_engine_error(exc)
@@ -73,11 +76,27 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "chart": cumulative_chart(result.estimate) if result else "",
+        "live_panel": _calculator_staffing_panel(form, result),
         "staffing_panels": panels,
         "scenario_rows": _scenario_rows(form),
     }
     template = "costing/_calculator.html" if request.htmx else "costing/calculator.html"
     return render(request, template, context)
+
+
+def _calculator_staffing_panel(form: CalculatorForm, result: Any) -> dict[str, Any] | None:
+    """The hour-by-hour table and chart of a chat or phone calculation."""
+    if result is None or result.estimate.staffing is None:
+        return None
+    channel = form.cleaned_data["channel"]
+    opens_at = form.cleaned_data.get("opens_at_hour")
+    return staffing_panel(
+        channel=channel,
+        title=str(dict(form.fields["channel"].choices)[channel]),
+        staffing=result.estimate.staffing,
+        opens_at_hour=9 if opens_at is None else opens_at,
+        workload_hours=result.estimate.workload_hours_per_month,
+    )
 
 
 def _scenario_rows(form: CalculatorForm) -> list[dict[str, Any]]:

@@ -282,7 +282,12 @@ def workbook(offers=(("Nearshore", NEARSHORE_QUOTE),), **overrides):
 def test_it_has_the_three_sheets_of_the_spreadsheet_recipe():
     data, _ = workbook()
 
-    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Inputs", "Results", "Scenarios", "Hour by hour"]
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == [
+        "Inputs",
+        "Results",
+        "Scenarios",
+        "Hour by hour",
+    ]
 
 
 def test_inputs_hold_the_values_at_their_documented_cells():
