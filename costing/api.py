@@ -209,9 +209,7 @@ class EstimateOut(Schema):
         description="Seats per open hour of an average open day; null for e-mail. For an "
         "RFQ's scope: its live channels' seats added up per open hour.",
     )
-    channels: list[ChannelStaffingOut] | None = Field(
-        None, description="For a quote against an RFQ's scope: each channel's hours."
-    )
+
     in_house: EstimateInHouseOut
     outsourced: OutsourcedOut
     savings: str
@@ -219,6 +217,12 @@ class EstimateOut(Schema):
     roi_pct: str | None
     break_even_month: int | None
     cumulative: list[CumulativeOut]
+
+
+class QuoteTcoOut(EstimateOut):
+    channels: list[ChannelStaffingOut] = Field(
+        description="Each channel of the RFQ's scope: workload hours against seat hours."
+    )
 
 
 class StaffingOut(Schema):
@@ -381,7 +385,7 @@ def costing_staffing(request: HttpRequest, payload: StaffingIn):
         raise _invalid(exc) from None
 
 
-@router.get("/quotes/{id}/tco", response={200: EstimateOut, 404: MessageOut, **ERRORS})
+@router.get("/quotes/{id}/tco", response={200: QuoteTcoOut, 404: MessageOut, **ERRORS})
 def quote_tco(request: HttpRequest, id: int, query: Query[MonthsQuery]):
     """The estimate for this quote against its RFQ's scope and in-house baseline.
     Procurement and managers only."""
