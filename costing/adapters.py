@@ -40,6 +40,10 @@ QUOTE_FIELDS: dict[str, str] = {
     # The quote's fee plus the RFQ's own management: the quote's part is what may be wrong.
     "vendor.management_per_month": "management_fee_per_month",
     "vendor.exit_fee": "exit_fee",
+    "vendor.other_fees": "other_fees",
+    "vendor.other_fees.label": "other_fees",
+    "vendor.other_fees.amount": "other_fees",
+    "vendor.other_fees.per": "other_fees",
 }
 
 # Engine field → the RFQ field behind it.

@@ -270,10 +270,6 @@ class Rfq(models.Model):
         return hours if hours > 0 else hours + 24
 
     @property
-    def has_live_channel(self) -> bool:
-        return any(c.is_live for c in self.channels.all())
-
-    @property
     def coverage_hours_per_week(self) -> Decimal:
         """Opening hours a week (DOMAIN.md §1: a desk is staffed even when the queue is empty).
 
