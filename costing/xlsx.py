@@ -156,8 +156,8 @@ MONEY = "#,##0.00"
 TWO_DECIMALS = "0.00"
 
 _LABELS: Mapping[str, str] = {
-    "volume_per_month": "Volume per month",
-    "aht_minutes": "AHT (minutes)",
+    "volume_per_month": "Backlog (e-mail): volume per month",
+    "aht_minutes": "Backlog (e-mail): AHT (minutes)",
     "productive_hours_per_fte_month": "Productive hours per FTE per month",
     "coverage_hours_per_week": "Coverage hours per week",
     "automation_deflection_pct": "Automation deflection %",

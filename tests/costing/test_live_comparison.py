@@ -260,3 +260,56 @@ def test_in_house_and_hourly_vendors_staff_the_same_seat_hours(procurement_user)
     assert column.scenarios == quote_scenarios(
         workload=scope, in_house=comparison.in_house_inputs, offer=column.offer, months=12
     )
+
+
+def test_a_quotes_training_rate_and_other_fees_are_priced_in_its_tco(
+    api_as, procurement_user, vendor_a
+):
+    rfq = RfqFactory(owner=procurement_user)  # the cost article's 500 e-mails
+    quote = QuoteFactory(
+        rfq=rfq,
+        vendor=vendor_a,
+        pricing_model="per_ticket",
+        hourly_rate=None,
+        per_ticket_rate=Decimal("1.25"),
+        agents_offered=2,
+        onboarding_fee=None,
+        onboarding_hours_per_agent=Decimal(60),
+        onboarding_hourly_rate=Decimal(6),
+        other_fees=[
+            {"label": "Reporting module", "amount": "250.00", "per": "month"},
+            {"label": "Set-up", "amount": "1500.00", "per": "once"},
+        ],
+    )
+
+    body = api_as(procurement_user).get(f"/api/v1/quotes/{quote.pk}/tco").json()
+
+    # 60 h × 2 agents × €6 (never €0) + €1,500 set-up; €625 tickets + €250 fee a month.
+    assert body["outsourced"]["one_time"] == "2220.00"
+    assert body["outsourced"]["monthly"] == "875.00"
+    assert body["outsourced"]["tco"] == "12720.00"
+
+
+def test_a_quote_with_onboarding_hours_and_no_rate_says_so_on_the_comparison(
+    procurement_client, api_as, procurement_user, vendor_a
+):
+    # Stored before issue 11 (the form and the API now refuse it): never priced at €0.
+    rfq = RfqFactory(owner=procurement_user)
+    quote = QuoteFactory(
+        rfq=rfq,
+        vendor=vendor_a,
+        pricing_model="per_ticket",
+        hourly_rate=None,
+        per_ticket_rate=Decimal("1.25"),
+        onboarding_hours_per_agent=Decimal(60),
+    )
+
+    body = api_as(procurement_user).get(f"/api/v1/rfqs/{rfq.pk}/comparison").json()
+    (column,) = body["quotes"]
+    assert column["error"]["field"] == "quote.onboarding_hourly_rate"
+    assert column["outsourced"] is None and column["scenarios"] is None
+    response = api_as(procurement_user).get(f"/api/v1/quotes/{quote.pk}/tco")
+    assert response.status_code == 422
+    assert "quote.onboarding_hourly_rate" in response.json()["errors"]
+    page = procurement_client.get(reverse("costing:comparison", args=[rfq.pk])).content.decode()
+    assert "Training rate an hour" in page
