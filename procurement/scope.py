@@ -62,10 +62,16 @@ def parse_hourly_weights(value: str | Iterable[Any] | None) -> list[Decimal]:
         return []
     if isinstance(value, str):
         lines = [line for line in value.replace("\r", "\n").split("\n") if line.strip()]
-        # A spreadsheet row may hold the hour beside the count: the count is the last cell.
-        cells = [[c for c in _CELL_SPLIT.split(line) if c.strip()][-1] for line in lines]
-        items: list[Any] = cells
-        header_allowed = True
+        if len(lines) == 1:
+            # Typed on one line: "1 2 3", "1; 2; 3" or "1, 2, 3" (a lone "2,5" is a decimal).
+            items: list[Any] = [t.strip(",") for t in re.split(r"[;\s]+", lines[0]) if t.strip(",")]
+            if len(items) == 1 and items[0].count(",") > 1:
+                items = items[0].split(",")
+            header_allowed = False
+        else:
+            # A pasted column; a row may hold the hour beside the count: the count is last.
+            items = [[c for c in _CELL_SPLIT.split(line) if c.strip()][-1] for line in lines]
+            header_allowed = True
     else:
         items = list(value)
         header_allowed = False

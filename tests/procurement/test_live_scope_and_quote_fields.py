@@ -31,6 +31,10 @@ def rfq_body(*channels, **changes):
         ("Calls\n120\n95\n\n80\n", ["120", "95", "80"]),  # a column with its heading
         ("09:00\t120\r\n10:00\t1.234,5", ["120", "1234.5"]),  # hour beside count, Dutch
         ("12,5\n7", ["12.5", "7"]),
+        ("1 2 3,5", ["1", "2", "3.5"]),  # typed on one line
+        ("1; 2; 3", ["1", "2", "3"]),
+        ("1, 2, 3", ["1", "2", "3"]),
+        ("1,2,3", ["1", "2", "3"]),
         ("", []),
         (None, []),
     ],
@@ -39,7 +43,7 @@ def test_weights_are_typed_or_pasted_from_a_column(value, weights):
     assert parse_hourly_weights(value) == [Decimal(w) for w in weights]
 
 
-@pytest.mark.parametrize("value", ["1\n0\n2", [1, -1], "1\nlots\n2"])
+@pytest.mark.parametrize("value", ["1\n0\n2", [1, -1], "1\nlots\n2", "Calls", "1 two 3"])
 def test_weights_must_be_positive_numbers(value):
     from django.core.exceptions import ValidationError
 
