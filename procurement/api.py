@@ -108,10 +108,19 @@ def vendor_create(request: HttpRequest, payload: VendorIn):
 
 
 class ChannelIn(ApiIn):
+    """A live channel (chat, phone) also takes its queue settings (DOMAIN.md §1); left out,
+    they take the defaults: 80% within 20 s (phone) or 60 s (chat), 1 call or 1.7 chats."""
+
     channel: Literal["email", "chat", "phone"]
     volume_per_month: int
     aht_minutes: Decimal
     sla_response_minutes: Decimal | None = None
+    concurrency: Decimal | None = None
+    service_level_pct: Decimal | None = None
+    answer_seconds: Decimal | None = None
+    hourly_weights: list[Decimal] | None = Field(
+        None, max_length=24, description="One positive weight per open hour; empty: equal."
+    )
 
 
 class TargetsIn(ApiIn):
@@ -146,6 +155,7 @@ class RfqIn(ApiIn):
     days_per_week: int = 5
     languages: str = ""
     term_months: int = 12
+    transition_months: int = Field(0, description="Months of double running, at most the term.")
     quote_deadline: datetime
     automation_deflection_pct: Decimal = Decimal("0")
     targets: TargetsIn = Field(default_factory=TargetsIn)
@@ -159,6 +169,10 @@ class ChannelOut(Schema):
     volume_per_month: int
     aht_minutes: str
     sla_response_minutes: str | None
+    concurrency: str | None = Field(description="Live channels only (null for e-mail).")
+    service_level_pct: str | None
+    answer_seconds: str | None
+    hourly_weights: list[str]
 
 
 class RfqTargetsOut(Schema):
@@ -206,6 +220,7 @@ class RfqOut(Schema):
     coverage_hours_per_week: str
     languages: str
     term_months: int
+    transition_months: int
     automation_deflection_pct: str
     channels: list[ChannelOut]
     targets: RfqTargetsOut
@@ -265,6 +280,7 @@ def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
         "coverage_hours_per_week": _dec(rfq.coverage_hours_per_week),
         "languages": rfq.languages,
         "term_months": rfq.term_months,
+        "transition_months": rfq.transition_months,
         "automation_deflection_pct": _dec(rfq.automation_deflection_pct),
         "channels": [
             {
@@ -272,6 +288,10 @@ def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
                 "volume_per_month": c.volume_per_month,
                 "aht_minutes": _dec(c.aht_minutes),
                 "sla_response_minutes": _dec(c.sla_response_minutes),
+                "concurrency": _dec(c.concurrency),
+                "service_level_pct": _dec(c.service_level_pct),
+                "answer_seconds": _dec(c.answer_seconds),
+                "hourly_weights": [str(w) for w in c.hourly_weights or ()],
             }
             for c in rfq.channels.all()
         ],
@@ -365,9 +385,23 @@ def invitation_create(request: HttpRequest, id: int, payload: InvitationIn):
 # --- quotes --------------------------------------------------------------------------------
 
 
+class OtherFeeIn(ApiIn):
+    label: str = Field(max_length=200)
+    amount: Decimal
+    per: Literal["month", "once"]
+
+
+class OtherFeeOut(Schema):
+    label: str
+    amount: str
+    per: str
+
+
 def _api_type(name: str) -> Any:
     field = Quote._meta.get_field(name)
     kind = field.get_internal_type()
+    if name == "other_fees":
+        return list[OtherFeeIn] | None
     if kind == "DecimalField":
         return Decimal | None
     if kind in ("PositiveIntegerField", "IntegerField"):
@@ -378,6 +412,8 @@ def _api_type(name: str) -> Any:
 
 
 def _out_type(name: str) -> Any:
+    if name == "other_fees":
+        return list[OtherFeeOut]
     kind = Quote._meta.get_field(name).get_internal_type()
     if kind == "DecimalField":
         return str | None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from ..fees import parse_other_fees
 from ..models import (
     Invitation,
     InvitationStatus,
@@ -97,7 +98,9 @@ def _apply(quote: Quote, data: Mapping[str, Any]) -> set[str]:
         if name not in TEMPLATE_FIELDS:
             continue
         field = quote._meta.get_field(name)
-        if value is None and not field.null:
+        if name == "other_fees":
+            value = parse_other_fees(value)  # ValidationError names the row: other_fees.1.amount
+        elif value is None and not field.null:
             # Text fields store "not answered" as empty; plain booleans as False.
             value = False if field.get_internal_type() == "BooleanField" else ""
         if getattr(quote, name) != value:
@@ -142,6 +145,16 @@ def _check_submittable(quote: Quote) -> None:
             errors["hourly_rate"] = _(
                 "A mixed price needs an hourly rate or a rate per ticket besides the monthly fee."
             )
+    # DOMAIN.md §2: onboarding hours are priced at the training rate, else the hourly rate;
+    # with neither they would cost €0 silently.
+    if (
+        (quote.onboarding_hours_per_agent or 0) > 0
+        and quote.onboarding_hourly_rate is None
+        and quote.hourly_rate is None
+    ):
+        errors["onboarding_hourly_rate"] = _(
+            "Give the training rate an hour to price the onboarding hours."
+        )
     if errors:
         raise ValidationError(errors)
 
