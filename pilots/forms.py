@@ -13,6 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from common.dates import SaneDateField
+from common.strict import StrictDecimalField, StrictIntegerField
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 
 from .csv_import import MAX_ROWS
@@ -36,7 +38,7 @@ class DateInput(forms.DateInput):
 
 def _decimal_field(label: str, help_text: str = "", required: bool = True) -> forms.DecimalField:
     # localize: a Dutch user types 35,5.
-    return forms.DecimalField(
+    return StrictDecimalField(
         label=label,
         required=required,
         help_text=help_text,
@@ -133,12 +135,12 @@ class PilotForm(forms.Form):
     )
     vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    start_date = forms.DateField(
+    start_date = SaneDateField(
         label=_("Start date (day 1)"),
         widget=DateInput(),
         help_text=_("May lie in the past, for a pilot recorded after it began."),
     )
-    length_days = forms.IntegerField(
+    length_days = StrictIntegerField(
         label=_("Length (days)"),
         initial=90,
         help_text=_("30 to 90 days. The decision checkpoint is day 60 (or the last day)."),

@@ -27,10 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
@@ -44,13 +42,14 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.dates import SaneDateField, app_today
 from common.formats import format_eur
+from common.strict import StrictDecimalField, StrictIntegerField
 
 from .kpis import KpiTotals
 from .models import KpiDay
@@ -94,11 +93,6 @@ class KpiPeriod(Protocol):
         ...
 
 
-def app_today() -> date:
-    """Today in the app's time zone (settings.TIME_ZONE), whatever zone a request activated."""
-    return timezone.localdate(timezone.now(), timezone=ZoneInfo(settings.TIME_ZONE))
-
-
 def _n(value: Decimal | int) -> str:
     """A cap in the active language's number format (10,080 in English, 10.080 in Dutch)."""
     return number_format(value, use_l10n=True, force_grouping=True)
@@ -113,7 +107,7 @@ def _label(name: str) -> str:
 
 def _count_field(name: str, help_text: str = "", required: bool = True) -> forms.IntegerField:
     # No min_value here: the range checks name the rule ("Must not be negative.").
-    return forms.IntegerField(
+    return StrictIntegerField(
         label=_label(name),
         required=required,
         help_text=help_text,
@@ -123,7 +117,7 @@ def _count_field(name: str, help_text: str = "", required: bool = True) -> forms
 
 def _decimal_field(name: str, help_text: str = "") -> forms.DecimalField:
     # No digit limits here: the caps below say what is plausible, in our words.
-    return forms.DecimalField(
+    return StrictDecimalField(
         label=_label(name),
         help_text=help_text,
         localize=True,
@@ -141,7 +135,7 @@ class KpiDayForm(forms.Form):
     `today` is in the app's time zone (default: today).
     """
 
-    day = forms.DateField(
+    day = SaneDateField(
         label=gettext_lazy("Date"),
         error_messages={"required": gettext_lazy("Enter the date of the day.")},
     )

@@ -169,7 +169,12 @@ class Pilot(models.Model):
         return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
 
     def date_of_day(self, n: int) -> date:
-        return self.start_date + timedelta(days=n - 1)
+        """Day n's date; past the calendar's end (a bad start date near year 9999 stored
+        before dates were bounded) the last date there is, never an OverflowError."""
+        try:
+            return self.start_date + timedelta(days=n - 1)
+        except OverflowError:
+            return date.max if n > 1 else date.min
 
     def day_number(self, on: date) -> int:
         """The pilot day `on` falls on, unbounded (0 the day before day 1)."""

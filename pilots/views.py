@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
+from common.dates import parse_sane_date
 from procurement.models import Channel, Quote, QuoteStatus
 
 from . import services
@@ -254,7 +255,7 @@ def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
 
 def _parse_day(raw: str | None) -> date | None:
     try:
-        return date.fromisoformat(raw) if raw else None
+        return parse_sane_date(raw) if raw else None
     except ValueError:
         return None
 
