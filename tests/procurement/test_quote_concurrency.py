@@ -59,7 +59,7 @@ def test_the_same_api_submit_twice_at_once_makes_one_quote(
         rfq = _invited_rfq(procurement_user, vendor_a_user.vendor)
         clients = [ApiClient(vendor_a_user), ApiClient(vendor_a_user)]
         url = f"/api/v1/rfqs/{rfq.pk}/quotes"
-        responses = _at_once(*(lambda c=c: c.post(url, body) for c in clients))
+        responses = _at_once(*(lambda c=c, url=url: c.post(url, body) for c in clients))
         assert sorted(r.status_code for r in responses) == [200, 201], responses
         quote = Quote.objects.get(rfq=rfq)
         assert quote.revision == 1  # the second, identical, made no revision
@@ -76,7 +76,7 @@ def test_a_double_click_on_submit_in_the_portal_makes_one_quote(
         for client in clients:
             client.force_login(vendor_a_user)
         url = reverse("procurement:portal_quote", args=[rfq.pk])
-        responses = _at_once(*(lambda c=c: c.post(url, _template()) for c in clients))
+        responses = _at_once(*(lambda c=c, url=url: c.post(url, _template()) for c in clients))
         quote = Quote.objects.get(rfq=rfq)
         detail = reverse("procurement:quote_detail", args=[quote.pk])
         assert [(r.status_code, r["Location"]) for r in responses] == [(302, detail)] * 2
