@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.dates import SaneDateField, app_today
+from common.db import retry_on_conflict
 from common.formats import format_eur
 from common.strict import StrictDecimalField, StrictIntegerField
 
@@ -364,6 +365,15 @@ def kpi_day_errors(
     return {} if form.is_valid() else form.first_errors()
 
 
+def lock_owner(owner: Model) -> Model:
+    """Lock the owner's row and return it as stored. THE lock order of every KPI write: the
+    owner (a pilot, a contract) first, then its entries in date order. Two writers of the
+    same owner (a CSV upload, API PUTs) then queue instead of deadlocking on each other's
+    entry rows, and each sees the owner as it is now (its status, its final days)."""
+    return type(owner)._default_manager.select_for_update().get(pk=owner.pk)
+
+
+@retry_on_conflict
 def kpi_day_upsert(
     *,
     owner: Model,
@@ -383,7 +393,11 @@ def kpi_day_upsert(
     through the form, the CSV import or the API). An entry made after its day is marked late;
     editing it later keeps the flag it was made with. Fields missing from `values` (e.g.
     `qa_sampled`, `note` through the API) keep their value.
+
+    Runs in one transaction, re-run on a deadlock or serialization failure
+    (`common.db.retry_on_conflict`; inside a caller's transaction the caller retries).
     """
+    owner = lock_owner(owner)
     form = KpiDayForm({"day": day, **values}, period=owner, today=today, localized=False)
     if not form.is_valid():
         raise ValidationError(form.first_errors())
@@ -439,6 +453,7 @@ class ImportResult:
     updated: int
 
 
+@retry_on_conflict
 def kpi_days_import(
     *,
     owner: Model,
@@ -449,8 +464,11 @@ def kpi_days_import(
     source: str,
     today: date,
 ) -> ImportResult:
-    """All rows or none: one transaction; the first failing row rolls every row back."""
+    """All rows or none: one transaction; the first failing row rolls every row back. The
+    owner is locked first and the rows are written in date order (`lock_owner`)."""
     created = updated = 0
+    rows = sorted(rows, key=lambda row: row[0])
+    owner = lock_owner(owner)
     with transaction.atomic():
         for day, values in rows:
             _entry, was_created = kpi_day_upsert(
