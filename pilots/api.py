@@ -13,13 +13,13 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
 from common.dates import SaneDate
-from common.strict import Money, StrictDecimal, StrictInt
+from common.strict import BoundedText, Money, StrictDecimal, StrictInt
 from procurement.models import Quote, Vendor
 
 from .kpis import KPI_KEYS, s2
@@ -107,6 +107,10 @@ class KpiIn(Schema):
     aht_minutes: StrictDecimal
     fcr_resolved: StrictInt
     cost: StrictDecimal
+    reason: BoundedText | None = Field(
+        None,
+        description="Procurement, correcting a final day (one the decision was based on): why.",
+    )
 
 
 class KpiEntryOut(Schema):
@@ -193,7 +197,8 @@ def kpi_put_endpoint(request: HttpRequest, id: int, date: SaneDate, payload: Kpi
     """The pilot's vendor or procurement. 201 for a new day, 200 when the day's entry was
     replaced (the old values stay in its history). 422 names the field for a date outside the
     pilot or in the future, a negative number, `csat_positive` > `csat_responses`,
-    `fcr_resolved` > `tickets`, or an implausible value."""
+    `fcr_resolved` > `tickets`, or an implausible value; and for a final day (DOMAIN.md §5:
+    the decision was based on it) unless procurement corrects it with a `reason`."""
     check_role(request.auth, KPI_WRITERS)
     pilot = get_pilot_for_user(request.auth, id)
     try:

@@ -59,6 +59,9 @@ class KpiEntryForm(KpiDayForm):
 
     def __init__(self, *args, period: KpiPeriod, **kwargs):
         super().__init__(*args, period=period, **kwargs)
+        correcting = self.may_correct_final and getattr(period, "final_until", None) is not None
+        if not correcting:
+            del self.fields["reason"]  # asked only of procurement once days are final
         end = period.end_date
         self.fields["day"].widget = DateInput(
             attrs={"min": period.start_date.isoformat(), "max": end.isoformat()}
@@ -95,6 +98,7 @@ class KpiEntryForm(KpiDayForm):
             ),
             Row(Column("cost", css_class="col-md-4"), Column("qa_sampled", css_class="col-md-8")),
             "note",
+            *(["reason"] if correcting else []),
         )
 
 

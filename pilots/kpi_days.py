@@ -12,7 +12,13 @@ Reuse points (code against these, do not copy them):
 - `kpi_day_upsert(owner=, entry_model=, owner_field=, day=, values=, by=, source=, today=)` and
   `kpi_days_import(...)` (all rows or none): the one write path.
 - `KpiPeriod`: the protocol a period implements (`start_date`, `end_date`, `vendor`,
-  `targets`, `day_number(date)`).
+  `targets`, `day_number(date)`, `final_until`).
+- Final days (DOMAIN.md §5): days up to `period.final_until` (None: none) are final. The form
+  refuses a change to them, unless built with `may_correct_final=True` (procurement) and
+  given a written `reason`, which the write path stores on the entry (and so in its history).
+  `kpi_day_upsert` decides `may_correct_final` from `by` (`by.is_procurement`) and returns
+  whether a final day was corrected (`corrects_final_day(owner, day)`), so the owner's
+  service can mark what was built on it (a pilot's scorecards: `data_changed_at`).
 - `pilots.csv_import.parse_kpi_csv(raw=, period=, today=)`: the CSV importer (validates each row
   with `KpiDayForm`); `template_csv(period)`, `entries_csv(entries)`.
 - `kpi_sums()` (the aggregate a `KpiTotals` is made of, in SQL), `kpi_totals_by(entries, by)`
@@ -93,6 +99,17 @@ class KpiPeriod(Protocol):
         """Day N of the period on `on` (day 1 is `start_date`); used by trend series."""
         ...
 
+    @property
+    def final_until(self) -> date | None:
+        """The last final day (a decision was based on the days up to it), or None."""
+        ...
+
+
+def corrects_final_day(period: object, day: date) -> bool:
+    """Whether `day` is final in `period` (a period without `final_until` has none)."""
+    final_until = getattr(period, "final_until", None)
+    return final_until is not None and day <= final_until
+
 
 def _n(value: Decimal | int) -> str:
     """A cap in the active language's number format (10,080 in English, 10.080 in Dutch)."""
@@ -160,13 +177,30 @@ class KpiDayForm(forms.Form):
         strip=True,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for correcting a final day"),
+        required=False,
+        strip=True,
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Only for a day the decision was based on: say why it is corrected."
+        ),
+    )
 
     def __init__(
-        self, *args, period: KpiPeriod, today: date | None = None, localized: bool = True, **kwargs
+        self,
+        *args,
+        period: KpiPeriod,
+        today: date | None = None,
+        localized: bool = True,
+        may_correct_final: bool = False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.period = period
         self.today = today
+        self.may_correct_final = may_correct_final
         for name in DECIMAL_FIELDS:
             self.fields[name].localize = localized
 
@@ -212,6 +246,27 @@ class KpiDayForm(forms.Form):
                 "day",
                 _("%(day)s lies in the future: enter a day once it has begun.")
                 % {"day": date_format(day, "DATE_FORMAT")},
+            )
+        elif corrects_final_day(period, day):
+            self._check_final_day(day)
+
+    def _check_final_day(self, day: date) -> None:
+        """DOMAIN.md §5: a vendor may not change a day the decision was based on; procurement
+        may, with a written reason."""
+        when = date_format(day, "DATE_FORMAT")
+        if not self.may_correct_final:
+            self.add_error(
+                "day",
+                _(
+                    "%(day)s is final: the decision was based on it. Procurement may correct "
+                    "it, with a reason."
+                )
+                % {"day": when},
+            )
+        elif not self.cleaned_data.get("reason") and "reason" not in self.errors:
+            self.add_error(
+                "reason",
+                _("%(day)s is final: give the reason for correcting it.") % {"day": when},
             )
 
     def _check_ranges(self, numbers: dict[str, Decimal | int]) -> None:
@@ -275,6 +330,7 @@ class KpiDayForm(forms.Form):
         data = {name: self.cleaned_data.get(name) for name in VALUE_FIELDS}
         if data.get("qa_sampled") is None:
             data["qa_sampled"] = 0
+        data["reason"] = self.cleaned_data.get("reason", "")
         return data
 
 
@@ -398,7 +454,13 @@ def kpi_day_upsert(
     (`common.db.retry_on_conflict`; inside a caller's transaction the caller retries).
     """
     owner = lock_owner(owner)
-    form = KpiDayForm({"day": day, **values}, period=owner, today=today, localized=False)
+    form = KpiDayForm(
+        {"day": day, **values},
+        period=owner,
+        today=today,
+        localized=False,
+        may_correct_final=bool(getattr(by, "is_procurement", False)),
+    )
     if not form.is_valid():
         raise ValidationError(form.first_errors())
     cleaned = {
@@ -406,6 +468,8 @@ def kpi_day_upsert(
         for name in VALUE_FIELDS
         if name in values and form.cleaned_data.get(name) is not None
     }
+    if corrects_final_day(owner, day):
+        cleaned["correction_reason"] = form.cleaned_data["reason"]
     for name in DECIMAL_FIELDS:
         cleaned[name] = cleaned[name].quantize(Decimal("0.01"))
     lookup = {owner_field: owner, "day": day}

@@ -15,13 +15,20 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.db import retry_on_conflict
 from procurement.models import QuoteStatus
 
-from .kpi_days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
-from .models import TARGET_FIELDS, KpiEntry, Pilot, PilotStatus
+from .kpi_days import (
+    ImportResult,
+    app_today,
+    corrects_final_day,
+    kpi_day_upsert,
+    kpi_days_import,
+)
+from .models import TARGET_FIELDS, KpiEntry, Pilot, PilotStatus, Scorecard
 
 
 @retry_on_conflict
@@ -50,7 +57,17 @@ def kpi_entry_upsert(
     )
     if pilot.status == PilotStatus.PLANNED:
         pilot_refresh_status(pilot=pilot, as_of=today)
+    if corrects_final_day(Pilot.objects.get(pk=pilot.pk), day):
+        scorecards_mark_data_changed(pilot=pilot, day=day)
     return entry, created
+
+
+def scorecards_mark_data_changed(*, pilot: Pilot, day: date) -> int:
+    """DOMAIN.md §5: procurement corrected a final day; every scorecard that covered it says
+    its data changed after it was made (its figures stay as made)."""
+    return Scorecard.objects.filter(pilot=pilot, window_from__lte=day, window_to__gte=day).update(
+        data_changed_at=timezone.now()
+    )
 
 
 @retry_on_conflict

@@ -273,7 +273,12 @@ def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot_for(request, pk, write=True)
     today = app_today()
     if request.method == "POST":
-        form = KpiEntryForm(request.POST, period=pilot, today=today)
+        form = KpiEntryForm(
+            request.POST,
+            period=pilot,
+            today=today,
+            may_correct_final=request.user.is_procurement,
+        )
         if form.is_valid():
             day = form.cleaned_data["day"]
             try:
@@ -303,7 +308,12 @@ def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"day": day}
         if existing is not None:
             initial.update({name: getattr(existing, name) for name in VALUE_FIELDS})
-        form = KpiEntryForm(initial=initial, period=pilot, today=today)
+        form = KpiEntryForm(
+            initial=initial,
+            period=pilot,
+            today=today,
+            may_correct_final=request.user.is_procurement,
+        )
     existing = kpi_entry_for_day(pilot, day) if day else None
     return render(
         request,
