@@ -72,6 +72,14 @@ class KpiEntryForm(KpiDayForm):
             "start": date_format(period.start_date, "DATE_FORMAT"),
             "end": date_format(end, "DATE_FORMAT"),
         }
+        final_until = getattr(period, "final_until", None)
+        if final_until is not None:
+            self.fields["day"].help_text = _(
+                "%(help)s Days up to %(final)s are final: the decision was based on them."
+            ) % {
+                "help": self.fields["day"].help_text,
+                "final": date_format(final_until, "DATE_FORMAT"),
+            }
         self.fields["frt_minutes"].help_text = _(
             "Average over the day's tickets; at most %(max)s minutes."
         ) % {"max": _grouped(MAX_FRT_MINUTES)}

@@ -69,6 +69,7 @@ def test_a_vendor_cannot_change_a_final_day_on_the_form(vendor_a_client, decided
     )
     assert "is final" in response.context["form"].errors["day"][0]
     assert "reason" not in response.context["form"].fields
+    assert "Days up to March 30, 2026 are final" in response.content.decode()
     assert KpiEntry.objects.get(pilot=decided, day=FINAL_DAY).tickets == 20
 
 
