@@ -111,3 +111,17 @@ def test_a_bad_start_date_already_stored_breaks_no_page(
     assert api_as(manager).get(f"/api/v1/pilots/{pilot.pk}").status_code == 200
     pilot.refresh_from_db()
     assert pilot.end_date == date.max
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_a_pilot_stored_in_year_1_alone(vendor_a):
+    from django.core import mail
+
+    from pilots.evaluation.sweep import pilots_evaluate_due
+    from pilots.models import Scorecard
+
+    pilot = PilotFactory(vendor=vendor_a, start_date=date(2026, 1, 1), length_days=30)
+    Pilot.objects.filter(pk=pilot.pk).update(start_date=date(1, 1, 1))
+    assert pilots_evaluate_due(as_of=TODAY) == []
+    assert not Scorecard.objects.exists()
+    assert not mail.outbox
