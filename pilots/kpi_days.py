@@ -16,9 +16,11 @@ Reuse points (code against these, do not copy them):
 - Final days (DOMAIN.md §5): days up to `period.final_until` (None: none) are final. The form
   refuses a change to them, unless built with `may_correct_final=True` (procurement) and
   given a written `reason`, which the write path stores on the entry (and so in its history).
-  `kpi_day_upsert` decides `may_correct_final` from `by` (`by.is_procurement`) and returns
-  whether a final day was corrected (`corrects_final_day(owner, day)`), so the owner's
-  service can mark what was built on it (a pilot's scorecards: `data_changed_at`).
+  `kpi_day_upsert` decides `may_correct_final` from `by` (`by.is_procurement`); after the
+  write the owner's service asks `corrects_final_day(owner, day)` to mark what was built on
+  the day (a pilot's scorecards: `data_changed_at`).
+- Lock order: every write locks the owner row first (`lock_owner`), then its entries in date
+  order, and is re-run on a deadlock (`common.db.retry_on_conflict`).
 - `pilots.csv_import.parse_kpi_csv(raw=, period=, today=)`: the CSV importer (validates each row
   with `KpiDayForm`); `template_csv(period)`, `entries_csv(entries)`.
 - `kpi_sums()` (the aggregate a `KpiTotals` is made of, in SQL), `kpi_totals_by(entries, by)`
