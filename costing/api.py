@@ -13,10 +13,10 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import BeforeValidator
 
 from accounts.permissions import EVERYONE, INTERNAL, check_role
 from common.api import ApiValidationError
+from common.strict import StrictDecimal, StrictInt
 from costing.comparison import build_comparison, quote_estimate_dict
 from costing.engine import (
     LIVE_CHANNELS,
@@ -43,15 +43,9 @@ MAX_AMOUNT = Decimal("1e12")
 MAX_COUNT = 1_000_000_000
 
 
-def _not_a_boolean(value: object) -> object:
-    # JSON true is no count of months or agents (pydantic would read it as 1).
-    if isinstance(value, bool):
-        raise ValueError("Input should be a whole number, not true or false")
-    return value
-
-
-Amount = Annotated[Decimal, Field(le=MAX_AMOUNT)]
-Count = Annotated[int, BeforeValidator(_not_a_boolean), Field(le=MAX_COUNT)]
+# Read strictly (common.strict): no booleans, underscores or non-ASCII digits.
+Amount = Annotated[StrictDecimal, Field(le=MAX_AMOUNT)]
+Count = Annotated[StrictInt, Field(le=MAX_COUNT)]
 # A day has 24 open hours at most; a quote's list of further fees stays short.
 MAX_OPEN_HOURS = 24
 MAX_OTHER_FEES = 50

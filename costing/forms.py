@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.strict import StrictDecimalField, StrictIntegerField
 from costing.engine import (
     DEFAULT_ANSWER_SECONDS,
     DEFAULT_CONCURRENCY,
@@ -43,7 +44,7 @@ SCENARIO_NAMES = tuple(DEFAULT_SCENARIOS)  # pessimistic, realistic, optimistic
 
 def _decimal(label, *, required: bool = True, min_value=None, max_value=MAX_AMOUNT, help_text=""):
     # localize: Dutch users type 2.500 and 18,50; the input shows the same format back.
-    return forms.DecimalField(
+    return StrictDecimalField(
         label=label,
         required=required,
         min_value=min_value,
@@ -209,7 +210,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
     hourly_rate = _decimal(_("Hourly rate (€)"), required=False, min_value=0)
     per_ticket_rate = _decimal(_("Rate per ticket (€)"), required=False, min_value=0)
     monthly_fee = _decimal(_("Monthly fee (€)"), required=False, min_value=0)
-    agents = forms.IntegerField(
+    agents = StrictIntegerField(
         label=_("Agents"),
         required=False,
         min_value=1,

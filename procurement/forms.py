@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.strict import MAX_TEXT_LENGTH, StrictDecimalField, StrictIntegerField, strict_formfield
+
 from .fees import other_fees_as_text, parse_other_fees
 from .models import (
     LIVE_CHANNEL_VALUES,
@@ -61,6 +63,7 @@ class VendorForm(forms.ModelForm):
 
     class Meta:
         model = Vendor
+        formfield_callback = strict_formfield
         fields = list(VENDOR_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -118,6 +121,7 @@ RFQ_FORM_SECTIONS = (
 class RfqForm(forms.ModelForm):
     class Meta:
         model = Rfq
+        formfield_callback = strict_formfield
         fields = list(RFQ_FIELDS)
         localized_fields = "__all__"
         widgets = {
@@ -165,8 +169,8 @@ class ChannelForm(forms.Form):
     LIVE_FIELDS = ("concurrency", "service_level_pct", "answer_seconds", "hourly_weights")
 
     included = forms.BooleanField(label=_("In scope"), required=False)
-    volume_per_month = forms.IntegerField(label=_("volume a month"), min_value=1, required=False)
-    aht_minutes = forms.DecimalField(
+    volume_per_month = StrictIntegerField(label=_("volume a month"), min_value=1, required=False)
+    aht_minutes = StrictDecimalField(
         label=_("handle time (min)"),
         min_value=Decimal("0.01"),
         max_digits=8,
@@ -174,7 +178,7 @@ class ChannelForm(forms.Form):
         required=False,
         localize=True,
     )
-    sla_response_minutes = forms.DecimalField(
+    sla_response_minutes = StrictDecimalField(
         label=_("required response time (min)"),
         min_value=Decimal("0"),
         max_digits=8,
@@ -341,7 +345,10 @@ class InviteForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Reason for cancelling"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
     )
 
 
@@ -377,6 +384,7 @@ class QuoteForm(forms.ModelForm):
 
     class Meta:
         model = Quote
+        formfield_callback = strict_formfield
         fields = list(TEMPLATE_FIELDS)
         localized_fields = "__all__"
         widgets = {
@@ -482,6 +490,7 @@ class ProcurementQuoteForm(QuoteForm):
 class RiskItemForm(forms.ModelForm):
     class Meta:
         model = RiskItem
+        formfield_callback = strict_formfield
         fields = ["name", "probability_pct", "impact"]
         localized_fields = "__all__"
 
