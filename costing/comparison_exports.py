@@ -13,8 +13,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from common.csvsafe import localized_csv
-from costing.comparison import Comparison
+from costing.comparison import Comparison, QuoteColumn
 from costing.engine import q2
+from costing.messages import SCENARIO_LABELS
 from costing.xlsx import WorkbookOffer, build_comparison_workbook
 
 
@@ -25,7 +26,8 @@ def comparison_filename(comparison: Comparison, extension: str) -> str:
 
 
 def comparison_xlsx(comparison: Comparison) -> bytes:
-    """Inputs, results per quote and scenarios, with live formulas. A quote that cannot be
+    """Inputs, results per quote, scenarios, hour by hour and the decision, with live
+    formulas stored with their values. A quote that cannot be
     priced has no offer to put in a formula, so it is left out of the workbook."""
     offers = [
         WorkbookOffer(
@@ -34,6 +36,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
             risk=column.risk,
             rate_flags=column.rate_flag_texts,
             checklist_gaps=column.gap_labels,
+            break_even_month=column.estimate.break_even_month,
         )
         for column in comparison.columns
         if column.offer is not None and column.priced
@@ -46,6 +49,9 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
         in_house=comparison.in_house_inputs,
         offers=offers,
         strategic=rfq.strategic,
+        transition_months=rfq.transition_months,
+        live_channels=[(c.label, c.workload) for c in comparison.live_channels],
+        opens_at_hour=rfq.opens_at.hour,
     )
 
 
@@ -75,6 +81,8 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         gettext("Checklist gaps"),
         gettext("Rate flags"),
         gettext("Error"),
+        gettext("Transition"),
+        *_scenario_headers(),
     ]
     in_house = comparison.in_house
     # In-house staff are fixed costs: the whole TCO is fixed (as in the XLSX).
@@ -90,7 +98,8 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         _money(in_house.cost_per_ticket),
         _money(in_house.tco),
         Decimal("0.00"),
-        *[""] * 9,
+        *[""] * 10,
+        *[""] * (2 * len(SCENARIO_LABELS)),
     ]
     for rank, column in enumerate(comparison.columns, start=1):
         est = column.estimate
@@ -116,7 +125,28 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
             "; ".join(column.gap_labels),
             "; ".join(column.rate_flag_texts),
             column.error_text,
+            _money(out.transition) if out else None,
+            *_scenario_cells(column),
         ]
+
+
+def _scenario_headers() -> list[str]:
+    # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
+    headers = []
+    for label in SCENARIO_LABELS.values():
+        headers += [
+            gettext("%(scenario)s TCO") % {"scenario": label},
+            gettext("%(scenario)s savings") % {"scenario": label},
+        ]
+    return headers
+
+
+def _scenario_cells(column: QuoteColumn) -> list[Decimal | None]:
+    cells: list[Decimal | None] = []
+    for name in SCENARIO_LABELS:
+        outcome = (column.scenarios or {}).get(name)
+        cells += [_money(outcome.tco), _money(outcome.savings)] if outcome else [None, None]
+    return cells
 
 
 def comparison_csv(comparison: Comparison) -> str:

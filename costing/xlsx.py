@@ -1,22 +1,18 @@
-"""The cost article's spreadsheet recipe as an XLSX with live formulas and their values.
+"""The cost article's spreadsheet recipe as an XLSX with live formulas.
 
-Takes engine inputs, returns bytes. Every result is an Excel formula over the "Inputs"
-sheet, so a procurement user can change a volume or a rate in Excel and watch TCO,
-savings and ROI follow. Each formula is stored WITH the value the engine computed
-(XlsxWriter's cached result), so previewers that never calculate (mail, SharePoint,
-phones) show the figures too. The formulas restate DOMAIN.md §1–§4; tests evaluate them
-and compare with the engine and with the cached values.
-
-Labels are translated text in the active language (pricing models, checklist points,
-rate flags, scenarios): no codes. Each sheet is written by its own `_write_<sheet>`
-function over one `_Workbook` context, so a new sheet is one more function.
+Pure: takes engine inputs, returns bytes. Every result is an Excel formula over the
+"Inputs" sheet, so a procurement user can change a volume or a rate in Excel and watch
+TCO, savings and ROI follow. The formulas restate DOMAIN.md §1–§2; tests evaluate them
+and compare with the engine.
 
 Layout (cell positions are part of the contract with the tests):
 
 Inputs
     A1              title
     B3..B8          volume_per_month, aht_minutes, productive_hours_per_fte_month,
-                    coverage_hours_per_week, automation_deflection_pct, months
+                    coverage_hours_per_week, automation_deflection_pct, months — the
+                    BACKLOG part of the scope (e-mail): its volume and volume-weighted AHT
+    B9              transition_months (double running, DOMAIN.md §2)
     B10..B16        in-house: fte (blank = derived), gross_salary_month,
                     employer_costs_pct, overhead_per_fte_month, licences_per_fte_month,
                     absence_pct, one_time
@@ -25,8 +21,13 @@ Inputs
                     agents (blank = derived), onboarding_fee, onboarding_hours_per_agent,
                     licences_per_agent_month, integration_one_time, management_per_month,
                     exit_fee
+    row 30..32      onboarding_hourly_rate (training rate), other fees a month, other
+                    fees once
+    B35..B38        the LIVE part (chat, phone) from the "Hour by hour" sheet: volume,
+                    handled, workload hours and seat hours a month (formulas over it)
 Results
-    B3..B6          handled, workload_hours_per_month, fte_required, coverage_fte
+    B3..B7          handled, workload_hours_per_month, fte_required, coverage_fte,
+                    billable_hours_per_month (backlog workload hours + live seat hours)
     row 8           header: B = in-house, C, D, … = offers (same columns as on Inputs)
     rows 9..20      people (FTE / agents), variable_monthly, fixed_monthly, monthly,
                     one_time, tco, cost_per_ticket, variable, fixed, savings,
@@ -36,6 +37,7 @@ Scenarios
     A..C            name, volume factor, AHT factor (editable)
     D..H            handled, workload hours, FTE required, in-house FTE, in-house TCO
     then per offer  agents, TCO, savings (three columns each, from column I)
+
 Decision (DOMAIN.md §4: the three axes side by side, one column per offer from C)
     B3              strategic ("Yes"/"No", editable)
     row 5           header (offer names)
@@ -43,24 +45,33 @@ Decision (DOMAIN.md §4: the three axes side by side, one column per offer from 
                     (formula), risk (editable), risk limit (70% of the savings), risk
                     within the limit, recommendation (formula), rate flags, checklist gaps
 
+Every formula is stored WITH its computed value (costing.xlsx_cache writes the file with
+XlsxWriter), so previewers that never calculate show the figures. Labels are translated
+text (pricing models, scenarios, checklist points, rate flags), never codes; each sheet has
+its own writer function.
+
+Hour by hour (costing.xlsx_staffing): each live channel's inputs and its seats per open
+hour as values (Erlang C is no spreadsheet formula), contacts and Erlangs as formulas over
+those inputs, and the seat hours a month as a formula over the seats; the seat hours of
+each scenario as values.
+
 The pricing model chooses which formula a quote's variable part gets when the workbook
-is built; changing the model's text in Excel does not rewrite the formulas.
+is built (and whether onboarding hours are priced at the training rate or the hourly
+rate); changing the model's text in Excel does not rewrite the formulas.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
-import xlsxwriter
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from common.csvsafe import safe_cell_text
 from costing.engine import (
@@ -69,27 +80,23 @@ from costing.engine import (
     OUTSOURCE,
     RISK_SHARE_OF_SAVINGS,
     WEEKS_PER_MONTH,
-    Estimate,
     InHouse,
-    InHouseCost,
     PricingModel,
     ScenarioFactors,
     VendorOffer,
     Workload,
-    estimate,
-    in_house_cost,
-    recommend,
-    scenario_workload,
-    scenarios,
 )
 from costing.engine.tco import check_months
+from costing.engine.workload import Demand, Scope
 from costing.messages import RECOMMENDATION_LABELS, SCENARIO_LABELS
+from costing.xlsx_cache import write_with_values
+from costing.xlsx_staffing import HOURLY, write_staffing_sheet
 from procurement.models import PricingModel as PricingModelChoice
 
 INPUTS = "Inputs"
+DECISION = "Decision"
 RESULTS = "Results"
 SCENARIOS = "Scenarios"
-DECISION = "Decision"
 
 INPUT_ROWS: Mapping[str, int] = {
     "volume_per_month": 3,
@@ -98,6 +105,7 @@ INPUT_ROWS: Mapping[str, int] = {
     "coverage_hours_per_week": 6,
     "automation_deflection_pct": 7,
     "months": 8,
+    "transition_months": 9,
     "fte": 10,
     "gross_salary_month": 11,
     "employer_costs_pct": 12,
@@ -119,12 +127,23 @@ OFFER_ROWS: Mapping[str, int] = {
     "integration_one_time": 27,
     "management_per_month": 28,
     "exit_fee": 29,
+    "onboarding_hourly_rate": 30,
+    "other_fees_monthly": 31,
+    "other_fees_once": 32,
+}
+# The live part of the scope, read from the "Hour by hour" sheet (column B of Inputs).
+LIVE_ROWS: Mapping[str, int] = {
+    "live_volume_per_month": 35,
+    "live_handled_per_month": 36,
+    "live_workload_hours_per_month": 37,
+    "live_seat_hours_per_month": 38,
 }
 RESULT_ROWS: Mapping[str, int] = {
     "handled": 3,
     "workload_hours_per_month": 4,
     "fte_required": 5,
     "coverage_fte": 6,
+    "billable_hours_per_month": 7,
     "header": 8,
     "people": 9,
     "variable_monthly": 10,
@@ -138,19 +157,6 @@ RESULT_ROWS: Mapping[str, int] = {
     "savings": 18,
     "savings_pct": 19,
     "roi_pct": 20,
-}
-DECISION_STRATEGIC = "B3"
-DECISION_ROWS: Mapping[str, int] = {
-    "header": 5,
-    "pricing_model": 6,
-    "break_even_month": 7,
-    "savings": 8,
-    "risk": 9,
-    "risk_limit": 10,
-    "risk_within_limit": 11,
-    "recommendation": 12,
-    "rate_flags": 13,
-    "checklist_gaps": 14,
 }
 IN_HOUSE_COLUMN = "B"
 FIRST_OFFER_COLUMN = 3  # C
@@ -172,8 +178,8 @@ MONEY = "#,##0.00"
 TWO_DECIMALS = "0.00"
 
 _LABELS: Mapping[str, Promise] = {
-    "volume_per_month": _("Volume per month"),
-    "aht_minutes": _("AHT (minutes)"),
+    "volume_per_month": _("Backlog (e-mail): volume per month"),
+    "aht_minutes": _("Backlog (e-mail): AHT (minutes)"),
     "productive_hours_per_fte_month": _("Productive hours per FTE per month"),
     "coverage_hours_per_week": _("Coverage hours per week"),
     "automation_deflection_pct": _("Automation deflection %"),
@@ -188,7 +194,7 @@ _LABELS: Mapping[str, Promise] = {
     "label": _("Offer"),
     "pricing_model": _("Pricing model"),
     "hourly_rate": _("Hourly rate"),
-    "per_ticket_rate": _("Rate per ticket"),
+    "per_ticket_rate": _("Per-ticket rate"),
     "monthly_fee": _("Monthly fee"),
     "agents": _("Agents (blank = derived)"),
     "onboarding_fee": _("Onboarding fee"),
@@ -197,6 +203,15 @@ _LABELS: Mapping[str, Promise] = {
     "integration_one_time": _("Integration (one-time)"),
     "management_per_month": _("Management and QA per month"),
     "exit_fee": _("Exit fee"),
+    "transition_months": _("Transition months (double running)"),
+    "onboarding_hourly_rate": _("Training rate (onboarding hours)"),
+    "other_fees_monthly": _("Other fees per month"),
+    "other_fees_once": _("Other fees (one-time)"),
+    "live_volume_per_month": _("Live channels: volume per month"),
+    "live_handled_per_month": _("Live channels: handled per month"),
+    "live_workload_hours_per_month": _("Live channels: workload hours per month"),
+    "live_seat_hours_per_month": _("Live channels: seat hours per month"),
+    "billable_hours_per_month": _("Staffed hours per month (backlog work + live seats)"),
     "handled": _("Handled per month"),
     "workload_hours_per_month": _("Workload hours per month"),
     "fte_required": _("FTE required"),
@@ -214,115 +229,14 @@ _LABELS: Mapping[str, Promise] = {
     "roi_pct": _("ROI %"),
 }
 _RESULT_LABELS: Mapping[str, Promise] = {**_LABELS, "one_time": _("One-time")}
-_DECISION_LABELS: Mapping[str, Promise] = {
-    "pricing_model": _("Pricing model"),
-    "break_even_month": _("Break-even month (computed at export)"),
-    "savings": _("Savings over the term"),
-    "risk": _("Risk (probability × impact)"),
-    # xgettext:no-python-format
-    "risk_limit": _("Risk limit (70% of the savings)"),
-    "risk_within_limit": _("Risk within the limit"),
-    "recommendation": _("Recommendation"),
-    "rate_flags": _("Rate flags"),
-    "checklist_gaps": _("Checklist gaps"),
-}
 _MONEY_ROWS = frozenset(
     {"variable_monthly", "fixed_monthly", "monthly", "one_time", "tco", "cost_per_ticket"}
     | {"variable", "fixed", "savings"}
 )
 
 
-@dataclass(frozen=True)
-class WorkbookOffer:
-    """One priced quote: the engine's offer plus what the Decision sheet shows beside it
-    (already translated texts for its rate flags and checklist gaps)."""
-
-    label: str
-    offer: VendorOffer
-    risk: Decimal = Decimal(0)
-    rate_flags: Sequence[str] = ()
-    checklist_gaps: Sequence[str] = ()
-
-
-@dataclass(frozen=True)
-class _Priced:
-    """An offer with the engine's results: the values cached beside the formulas."""
-
-    column: str  # its column on Inputs, Results and Decision
-    source: WorkbookOffer
-    estimate: Estimate
-    scenarios: Mapping[str, Estimate]
-
-
-@dataclass
-class _Workbook:
-    """Everything a sheet writer needs: the inputs, the engine's results and the formats."""
-
-    book: xlsxwriter.Workbook
-    title: str
-    months: int
-    workload: Workload
-    in_house: InHouse
-    in_house_cost: InHouseCost
-    strategic: bool
-    scenario_factors: Mapping[str, ScenarioFactors]
-    offers: Sequence[_Priced]
-    formats: dict[str, Format] = field(default_factory=dict)
-
-    def fmt(self, number_format: str | None) -> Format | None:
-        if number_format is None:
-            return None
-        if number_format not in self.formats:
-            self.formats[number_format] = self.book.add_format({"num_format": number_format})
-        return self.formats[number_format]
-
-    def sheet(self, name: str) -> _Sheet:
-        return _Sheet(self, self.book.add_worksheet(name))
-
-
-def _cached(value: object) -> object:
-    """The value Excel would compute, as XlsxWriter stores it ("" for an empty text)."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-@dataclass
-class _Sheet:
-    workbook: _Workbook
-    ws: Worksheet
-
-    def label(self, ref: str, text: object) -> None:
-        """Our own (translated) text."""
-        self.ws.write_string(ref, str(text))
-
-    def user_text(self, ref: str, text: str) -> None:
-        """Text someone typed (a vendor name, a title): never a formula."""
-        self.ws.write_string(ref, safe_cell_text(text))
-
-    def number(self, ref: str, value: object, number_format: str | None = None) -> None:
-        if value is None:
-            return  # blank: the formula derives it
-        self.ws.write_number(ref, float(value), self.workbook.fmt(number_format))
-
-    def formula(
-        self, ref: str, formula: str, value: object, number_format: str | None = None
-    ) -> None:
-        self.ws.write_formula(ref, f"={formula}", self.workbook.fmt(number_format), _cached(value))
-
-    def widths(self, widths: Mapping[str, int]) -> None:
-        for column, width in widths.items():
-            self.ws.set_column(f"{column}:{column}", width)
-
-
-def _column(index: int) -> str:
-    return xl_col_to_name(FIRST_OFFER_COLUMN - 1 + index)
-
-
 def _inp(name: str, column: str = IN_HOUSE_COLUMN) -> str:
-    row = INPUT_ROWS.get(name) or OFFER_ROWS[name]
+    row = INPUT_ROWS.get(name) or LIVE_ROWS.get(name) or OFFER_ROWS[name]
     return f"{INPUTS}!{column}{row}"
 
 
@@ -369,39 +283,69 @@ def _variable_monthly(offer: VendorOffer, column: str, hours: str, handled: str)
 
 
 def _fixed_monthly(offer: VendorOffer, column: str, agents: str) -> str:
-    fixed = f"{agents}*{_inp('licences_per_agent_month', column)}+{_inp('management_per_month', column)}"
+    fixed = (
+        f"{agents}*{_inp('licences_per_agent_month', column)}+{_inp('management_per_month', column)}"
+        f"+{_inp('other_fees_monthly', column)}"
+    )
     if offer.pricing_model in (PricingModel.SUBSCRIPTION, PricingModel.MIXED):
         return f"{_inp('monthly_fee', column)}+{fixed}"
     return fixed
 
 
-def _one_time(column: str, agents: str) -> str:
-    # A blank hourly rate counts as 0 in Excel, as the engine prices no onboarding hours.
+def _one_time(offer: VendorOffer, column: str, agents: str) -> str:
+    # DOMAIN.md §2: onboarding hours at the training rate, else the hourly rate (the engine
+    # refuses hours with neither, so a blank rate here only ever meets 0 hours).
+    rate = "onboarding_hourly_rate" if offer.onboarding_hourly_rate is not None else "hourly_rate"
     return (
         f"{_inp('onboarding_fee', column)}"
-        f"+{_inp('onboarding_hours_per_agent', column)}*{agents}*{_inp('hourly_rate', column)}"
-        f"+{_inp('integration_one_time', column)}+{_inp('exit_fee', column)}"
+        f"+{_inp('onboarding_hours_per_agent', column)}*{agents}*{_inp(rate, column)}"
+        f"+{_inp('integration_one_time', column)}+{_inp('other_fees_once', column)}"
+        f"+{_inp('exit_fee', column)}"
     )
 
 
-def pricing_model_label(model: PricingModel) -> str:
-    return str(PricingModelChoice(model.value).label)
+def _backlog(workload: Demand) -> tuple[Decimal, Decimal]:
+    """The scope's backlog channels as one volume and a volume-weighted AHT: their workload
+    hours are Σ handled × AHT / 60, the same deflection applying to each."""
+    channels = workload.channels if isinstance(workload, Scope) else (workload,)
+    backlog = [c for c in channels if not c.is_live]
+    volume = sum((c.volume_per_month for c in backlog), Decimal(0))
+    if volume == 0:
+        return Decimal(0), Decimal(0)
+    return volume, sum((c.volume_per_month * c.aht_minutes for c in backlog), Decimal(0)) / volume
 
 
-# --- sheets -----------------------------------------------------------------------------------
+def _set(ws: Worksheet, ref: str, value: object, number_format: str | None = None) -> None:
+    cell = ws[ref]
+    cell.value = value
+    if number_format:
+        cell.number_format = number_format
 
 
-def _write_inputs(wb: _Workbook) -> None:
-    sheet = wb.sheet(INPUTS)
-    sheet.user_text("A1", wb.title)
-    workload, in_house = wb.workload, wb.in_house
+def _write_inputs(
+    ws: Worksheet,
+    *,
+    title: str,
+    months: int,
+    workload: Demand,
+    in_house: InHouse,
+    offers: Sequence[tuple[str, VendorOffer]],
+    transition_months: int,
+    live_totals: Mapping[str, str],
+) -> None:
+    ws["A1"] = safe_cell_text(title)
+    first = workload.channels[0] if isinstance(workload, Scope) else workload
+    volume, aht = _backlog(workload)
     values: dict[str, object] = {
-        "volume_per_month": workload.volume_per_month,
-        "aht_minutes": workload.aht_minutes,
+        "volume_per_month": volume,
+        "aht_minutes": aht,
         "productive_hours_per_fte_month": workload.productive_hours_per_fte_month,
-        "coverage_hours_per_week": workload.coverage_hours_per_week,
-        "automation_deflection_pct": workload.automation_deflection_pct,
-        "months": wb.months,
+        "coverage_hours_per_week": None
+        if isinstance(workload, Scope)
+        else workload.coverage_hours_per_week,
+        "automation_deflection_pct": first.automation_deflection_pct,
+        "months": months,
+        "transition_months": transition_months,
         "fte": in_house.fte,
         "gross_salary_month": in_house.gross_salary_month,
         "employer_costs_pct": in_house.employer_costs_pct,
@@ -411,276 +355,274 @@ def _write_inputs(wb: _Workbook) -> None:
         "one_time": in_house.one_time,
     }
     for name, row in INPUT_ROWS.items():
-        sheet.label(f"A{row}", _LABELS[name])
-        sheet.number(f"{IN_HOUSE_COLUMN}{row}", values[name])
+        ws[f"A{row}"] = str(_LABELS[name])
+        _set(ws, f"{IN_HOUSE_COLUMN}{row}", values[name])
     for name, row in OFFER_ROWS.items():
-        sheet.label(f"A{row}", _LABELS[name])
-    for priced in wb.offers:
-        offer, column = priced.source.offer, priced.column
+        ws[f"A{row}"] = str(_LABELS[name])
+    for index, (label, offer) in enumerate(offers):
+        column = get_column_letter(FIRST_OFFER_COLUMN + index)
         for name, row in OFFER_ROWS.items():
-            ref = f"{column}{row}"
             if name == "label":
-                sheet.user_text(ref, priced.source.label)
+                value: object = safe_cell_text(label)
             elif name == "pricing_model":
-                sheet.label(ref, pricing_model_label(offer.pricing_model))
+                value = pricing_model_label(offer.pricing_model)
             else:
-                sheet.number(ref, getattr(offer, name))
-    sheet.widths({"A": 38, **{priced.column: 18 for priced in wb.offers}})
+                value = getattr(offer, name)
+            _set(ws, f"{column}{row}", value)
+    # The live part: formulas over the "Hour by hour" sheet, so the file explains itself.
+    for name, row in LIVE_ROWS.items():
+        ws[f"A{row}"] = str(_LABELS[name])
+        _set(ws, f"{IN_HOUSE_COLUMN}{row}", f"={live_totals[name]}", TWO_DECIMALS)
+    ws.column_dimensions["A"].width = 38
 
 
-def _write_results(wb: _Workbook) -> None:
-    sheet = wb.sheet(RESULTS)
-    sheet.user_text("A1", wb.title)
-    workload = wb.workload
+def _write_results(ws: Worksheet, *, title: str, offers: Sequence[tuple[str, VendorOffer]]) -> None:
+    ws["A1"] = safe_cell_text(title)
     volume, aht = _inp("volume_per_month"), _inp("aht_minutes")
     productive_hours = _inp("productive_hours_per_fte_month")
+    backlog_hours = _hours(_handled(volume), aht)
     shared = {
-        "handled": (_handled(volume), workload.handled),
-        "workload_hours_per_month": (
-            _hours(_res("handled"), aht),
-            workload.workload_hours_per_month,
-        ),
-        "fte_required": (
-            f"{_res('workload_hours_per_month')}/{productive_hours}",
-            workload.fte_required,
-        ),
+        "handled": f"{_handled(volume)}+{_inp('live_handled_per_month')}",
+        # DOMAIN.md §1: chat hours are divided by the concurrency (on "Hour by hour").
+        "workload_hours_per_month": f"{backlog_hours}+{_inp('live_workload_hours_per_month')}",
+        # In-house and an hourly vendor staff the backlog's work and the live seat hours.
+        "billable_hours_per_month": f"{backlog_hours}+{_inp('live_seat_hours_per_month')}",
+        "fte_required": f"{_res('billable_hours_per_month')}/{productive_hours}",
         # DOMAIN.md §1: a month is 4.2 weeks.
-        "coverage_fte": (
-            f"{_inp('coverage_hours_per_week')}*{WEEKS_PER_MONTH}/{productive_hours}",
-            workload.coverage_fte,
-        ),
+        "coverage_fte": f"{_inp('coverage_hours_per_week')}*{WEEKS_PER_MONTH}/{productive_hours}",
     }
-    for name, (formula, value) in shared.items():
-        sheet.label(f"A{RESULT_ROWS[name]}", _LABELS[name])
-        sheet.formula(_res(name), formula, value, TWO_DECIMALS)
+    for name, formula in shared.items():
+        ws[f"A{RESULT_ROWS[name]}"] = str(_LABELS[name])
+        _set(ws, _res(name), f"={formula}", TWO_DECIMALS)
 
     header = RESULT_ROWS["header"]
-    sheet.label(f"{IN_HOUSE_COLUMN}{header}", gettext("In-house"))
+    ws[f"{IN_HOUSE_COLUMN}{header}"] = gettext("In-house")
     for name, row in RESULT_ROWS.items():
         if name not in shared and name != "header":
-            sheet.label(f"A{row}", _RESULT_LABELS[name])
+            ws[f"A{row}"] = str(_RESULT_LABELS[name])
 
-    def write_side(column: str, cells: Mapping[str, tuple[str, object]]) -> None:
-        for name, (formula, value) in cells.items():
+    def write_side(column: str, formulas: Mapping[str, str]) -> None:
+        for name, formula in formulas.items():
             number_format = MONEY if name in _MONEY_ROWS else TWO_DECIMALS
-            sheet.formula(_res(name, column), formula, value, number_format)
+            _set(ws, _res(name, column), f"={formula}", number_format)
 
     def common(column: str) -> dict[str, str]:
         tco = _res("tco", column)
         return {
             "monthly": f"{_res('variable_monthly', column)}+{_res('fixed_monthly', column)}",
             "tco": f"{_inp('months')}*{_res('monthly', column)}+{_res('one_time', column)}",
-            "cost_per_ticket": f"{tco}/({volume}*{_inp('months')})",
+            "cost_per_ticket": f"{tco}/(({volume}+{_inp('live_volume_per_month')})*{_inp('months')})",
             "variable": f"{_inp('months')}*{_res('variable_monthly', column)}",
             "fixed": f"{tco}-{_res('variable', column)}",
         }
 
     people = _res("people")
-    in_house = wb.in_house_cost
-    formulas = {
-        "people": _in_house_people(_res("fte_required"), _res("coverage_fte")),
-        "variable_monthly": "0",
-        "fixed_monthly": _in_house_monthly(people),
-        "one_time": _inp("one_time"),
-        **common(IN_HOUSE_COLUMN),
-    }
-    values = {
-        "people": in_house.fte,
-        "variable_monthly": 0,
-        "fixed_monthly": in_house.monthly,
-        "one_time": in_house.one_time,
-        "monthly": in_house.monthly,
-        "tco": in_house.tco,
-        "cost_per_ticket": in_house.cost_per_ticket,
-        "variable": 0,
-        "fixed": in_house.tco,  # in-house staff are fixed costs
-    }
-    write_side(IN_HOUSE_COLUMN, {name: (formulas[name], values[name]) for name in formulas})
+    write_side(
+        IN_HOUSE_COLUMN,
+        {
+            "people": _in_house_people(_res("fte_required"), _res("coverage_fte")),
+            "variable_monthly": "0",
+            "fixed_monthly": _in_house_monthly(people),
+            "one_time": _inp("one_time"),
+            **common(IN_HOUSE_COLUMN),
+        },
+    )
     in_house_tco = _res("tco")
-    for priced in wb.offers:
-        column, offer, result = priced.column, priced.source.offer, priced.estimate
-        out = result.outsourced
-        sheet.user_text(f"{column}{header}", priced.source.label)
+    for index, (label, offer) in enumerate(offers):
+        column = get_column_letter(FIRST_OFFER_COLUMN + index)
+        ws[f"{column}{header}"] = safe_cell_text(label)
         agents, tco, savings = (_res(n, column) for n in ("people", "tco", "savings"))
-        formulas = {
-            "people": _agents(column, _res("fte_required")),
-            "variable_monthly": _variable_monthly(
-                offer, column, _res("workload_hours_per_month"), _res("handled")
-            ),
-            "fixed_monthly": _fixed_monthly(offer, column, agents),
-            "one_time": _one_time(column, agents),
-            **common(column),
-            "savings": f"{in_house_tco}-{tco}",
-            "savings_pct": f'IF({in_house_tco}=0,"",{savings}/{in_house_tco}*100)',
-            "roi_pct": f'IF({tco}=0,"",{savings}/{tco}*100)',
-        }
-        values = {
-            "people": out.agents,
-            "variable_monthly": out.variable_monthly,
-            "fixed_monthly": out.fixed_monthly,
-            "one_time": out.one_time,
-            "monthly": out.monthly,
-            "tco": out.tco,
-            "cost_per_ticket": out.cost_per_ticket,
-            "variable": out.variable,
-            "fixed": out.fixed,
-            "savings": result.savings,
-            "savings_pct": result.savings_pct,
-            "roi_pct": result.roi_pct,
-        }
-        write_side(column, {name: (formulas[name], values[name]) for name in formulas})
-    sheet.widths({"A": 30, IN_HOUSE_COLUMN: 16, **{priced.column: 16 for priced in wb.offers}})
+        write_side(
+            column,
+            {
+                "people": _agents(column, _res("fte_required")),
+                "variable_monthly": _variable_monthly(
+                    offer, column, _res("billable_hours_per_month"), _res("handled")
+                ),
+                "fixed_monthly": _fixed_monthly(offer, column, agents),
+                "one_time": _one_time(offer, column, agents),
+                **common(column),
+                # DOMAIN.md §2: the in-house desk runs on during the transition months.
+                "tco": f"{_inp('months')}*{_res('monthly', column)}+{_res('one_time', column)}"
+                f"+{_inp('transition_months')}*{_res('monthly')}",
+                "savings": f"{in_house_tco}-{tco}",
+                "savings_pct": f'IF({in_house_tco}=0,"",{savings}/{in_house_tco}*100)',
+                "roi_pct": f'IF({tco}=0,"",{savings}/{tco}*100)',
+            },
+        )
+        ws.column_dimensions[column].width = 16
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions[IN_HOUSE_COLUMN].width = 16
 
 
-def _write_scenarios(wb: _Workbook) -> None:
-    sheet = wb.sheet(SCENARIOS)
-    sheet.user_text("A1", wb.title)
+def _write_scenarios(
+    ws: Worksheet,
+    *,
+    title: str,
+    offers: Sequence[tuple[str, VendorOffer]],
+    scenario_factors: Mapping[str, ScenarioFactors],
+    scenario_seat_hours: Mapping[str, str],
+) -> None:
+    ws["A1"] = safe_cell_text(title)
     cols = SCENARIO_COLUMNS
     headers = {
         "name": gettext("Scenario"),
         "volume_factor": gettext("Volume ×"),
         "aht_factor": gettext("AHT ×"),
-        "handled": _LABELS["handled"],
-        "workload_hours_per_month": _LABELS["workload_hours_per_month"],
-        "fte_required": _LABELS["fte_required"],
+        "handled": str(_LABELS["handled"]),
+        "workload_hours_per_month": str(_LABELS["workload_hours_per_month"]),
+        "fte_required": str(_LABELS["fte_required"]),
         "in_house_fte": gettext("In-house FTE"),
         "in_house_tco": gettext("In-house TCO"),
     }
     for name, column in cols.items():
-        sheet.label(f"{column}{SCENARIO_HEADER_ROW}", headers[name])
+        ws[f"{column}{SCENARIO_HEADER_ROW}"] = headers[name]
     offer_columns = []
-    for index, priced in enumerate(wb.offers):
-        first = SCENARIO_FIRST_OFFER_COLUMN - 1 + 3 * index
-        agents, tco, savings = (xl_col_to_name(first + k) for k in range(3))
+    for index, (label, _offer) in enumerate(offers):
+        first = SCENARIO_FIRST_OFFER_COLUMN + 3 * index
+        agents, tco, savings = (get_column_letter(first + k) for k in range(3))
         offer_columns.append((agents, tco, savings))
         for column, suffix in (
             (agents, gettext("agents")),
             (tco, gettext("TCO")),
             (savings, gettext("savings")),
         ):
-            sheet.user_text(f"{column}{SCENARIO_HEADER_ROW}", f"{priced.source.label} {suffix}")
+            ws[f"{column}{SCENARIO_HEADER_ROW}"] = safe_cell_text(f"{label} {suffix}")
 
     months = _inp("months")
     coverage_fte = f"{RESULTS}!{_res('coverage_fte')}"
-    for offset, (scenario, factors) in enumerate(wb.scenario_factors.items()):
+    for offset, (scenario, factors) in enumerate(scenario_factors.items()):
         row = SCENARIO_FIRST_ROW + offset
         here = {name: f"{column}{row}" for name, column in cols.items()}
         label = SCENARIO_LABELS.get(scenario)
-        if label is None:
-            sheet.user_text(here["name"], scenario)
-        else:
-            sheet.label(here["name"], label)
-        sheet.number(here["volume_factor"], factors.volume, TWO_DECIMALS)
-        sheet.number(here["aht_factor"], factors.aht, TWO_DECIMALS)
-        workload = scenario_workload(workload=wb.workload, factors=factors)
-        in_house = in_house_cost(in_house=wb.in_house, workload=workload, months=wb.months)
-        handled = _handled(f"{_inp('volume_per_month')}*{here['volume_factor']}")
+        ws[here["name"]] = safe_cell_text(scenario) if label is None else str(label)
+        _set(ws, here["volume_factor"], factors.volume, TWO_DECIMALS)
+        _set(ws, here["aht_factor"], factors.aht, TWO_DECIMALS)
+        backlog_handled = _handled(f"{_inp('volume_per_month')}*{here['volume_factor']}")
         aht = f"{_inp('aht_minutes')}*{here['aht_factor']}"
-        cells = {
-            "handled": (handled, workload.handled),
-            "workload_hours_per_month": (
-                _hours(here["handled"], aht),
-                workload.workload_hours_per_month,
-            ),
-            "fte_required": (
-                f"{here['workload_hours_per_month']}/{_inp('productive_hours_per_fte_month')}",
-                workload.fte_required,
-            ),
-            "in_house_fte": (_in_house_people(here["fte_required"], coverage_fte), in_house.fte),
-            "in_house_tco": (
-                f"{months}*{_in_house_monthly(here['in_house_fte'])}+{_inp('one_time')}",
-                in_house.tco,
-            ),
+        backlog_hours = _hours(f"({backlog_handled})", aht)
+        # A live channel's workload scales with volume × AHT; its seats do not (Erlang C):
+        # the scenario's seat hours come as values from the "Hour by hour" sheet.
+        staffed = f"({backlog_hours}+{scenario_seat_hours[scenario]})"
+        formulas = {
+            "handled": f"{backlog_handled}+{_inp('live_handled_per_month')}*{here['volume_factor']}",
+            "workload_hours_per_month": f"{backlog_hours}+{_inp('live_workload_hours_per_month')}"
+            f"*{here['volume_factor']}*{here['aht_factor']}",
+            "fte_required": f"{staffed}/{_inp('productive_hours_per_fte_month')}",
+            "in_house_fte": _in_house_people(here["fte_required"], coverage_fte),
+            "in_house_tco": f"{months}*{_in_house_monthly(here['in_house_fte'])}+{_inp('one_time')}",
         }
-        for name, (formula, value) in cells.items():
+        for name, formula in formulas.items():
             number_format = MONEY if name == "in_house_tco" else TWO_DECIMALS
-            sheet.formula(here[name], formula, value, number_format)
-        for priced, (agents_col, tco_col, savings_col) in zip(
-            wb.offers, offer_columns, strict=True
-        ):
-            column, offer = priced.column, priced.source.offer
-            result = priced.scenarios[scenario]
+            _set(ws, here[name], f"={formula}", number_format)
+        for index, (_label, offer) in enumerate(offers):
+            column = get_column_letter(FIRST_OFFER_COLUMN + index)
+            agents_col, tco_col, savings_col = offer_columns[index]
             agents = f"{agents_col}{row}"
             monthly = (
-                _variable_monthly(offer, column, here["workload_hours_per_month"], here["handled"])
+                _variable_monthly(offer, column, staffed, here["handled"])
                 + "+"
                 + _fixed_monthly(offer, column, agents)
             )
-            sheet.formula(agents, _agents(column, here["fte_required"]), result.outsourced.agents)
-            sheet.formula(
+            transition = f"{_inp('transition_months')}*{_in_house_monthly(here['in_house_fte'])}"
+            _set(ws, agents, f"={_agents(column, here['fte_required'])}")
+            _set(
+                ws,
                 f"{tco_col}{row}",
-                f"{months}*({monthly})+{_one_time(column, agents)}",
-                result.outsourced.tco,
+                f"={months}*({monthly})+{_one_time(offer, column, agents)}+{transition}",
                 MONEY,
             )
-            sheet.formula(
-                f"{savings_col}{row}",
-                f"{here['in_house_tco']}-{tco_col}{row}",
-                result.savings,
-                MONEY,
-            )
-    sheet.widths({"A": 16})
+            _set(ws, f"{savings_col}{row}", f"={here['in_house_tco']}-{tco_col}{row}", MONEY)
+    ws.column_dimensions["A"].width = 16
 
 
-def _write_decision(wb: _Workbook) -> None:
-    """DOMAIN.md §4: savings, strategic value and risk side by side, and the verdict.
-    Savings, the risk limit and the recommendation are formulas: edit the risk, the
-    strategic answer or any input and the recommendation follows."""
-    sheet = wb.sheet(DECISION)
-    sheet.user_text("A1", wb.title)
+# --- Decision (DOMAIN.md §4) ------------------------------------------------------------------
+
+DECISION_STRATEGIC = "B3"
+DECISION_ROWS: Mapping[str, int] = {
+    "header": 5,
+    "pricing_model": 6,
+    "break_even_month": 7,
+    "savings": 8,
+    "risk": 9,
+    "risk_limit": 10,
+    "risk_within_limit": 11,
+    "recommendation": 12,
+    "rate_flags": 13,
+    "checklist_gaps": 14,
+}
+_DECISION_LABELS: Mapping[str, Promise] = {
+    "pricing_model": _("Pricing model"),
+    "break_even_month": _("Break-even month (computed at export)"),
+    "savings": _("Savings over the term"),
+    "risk": _("Risk (probability × impact)"),
+    # xgettext:no-python-format
+    "risk_limit": _("Risk limit (70% of the savings)"),
+    "risk_within_limit": _("Risk within the limit"),
+    "recommendation": _("Recommendation"),
+    "rate_flags": _("Rate flags"),
+    "checklist_gaps": _("Checklist gaps"),
+}
+
+
+@dataclass(frozen=True)
+class WorkbookOffer:
+    """One priced quote: the engine's offer plus what the Decision sheet shows beside it
+    (already translated texts for its rate flags and checklist gaps)."""
+
+    label: str
+    offer: VendorOffer
+    risk: Decimal = Decimal(0)
+    rate_flags: Sequence[str] = ()
+    checklist_gaps: Sequence[str] = ()
+    break_even_month: int | None = None
+
+
+def pricing_model_label(model: PricingModel) -> str:
+    return str(PricingModelChoice(model.value).label)
+
+
+def _write_decision(
+    ws: Worksheet, *, title: str, offers: Sequence[WorkbookOffer], strategic: bool
+) -> None:
+    """The three axes side by side and the verdict. Savings, the risk limit and the
+    recommendation are formulas: edit the risk, the strategic answer or any input and the
+    recommendation follows (any axis against outsourcing keeps it in-house)."""
+    ws["A1"] = safe_cell_text(title)
     yes, no = gettext("Yes"), gettext("No")
     keep, outsource = (str(RECOMMENDATION_LABELS[c]) for c in (KEEP_IN_HOUSE, OUTSOURCE))
-    sheet.label("A3", gettext("Customer service is strategically differentiating"))
-    sheet.label(DECISION_STRATEGIC, yes if wb.strategic else no)
-    strategic = f"${DECISION_STRATEGIC[0]}${DECISION_STRATEGIC[1:]}"
-    rows = DECISION_ROWS
-    for name, row in rows.items():
+    ws["A3"] = gettext("Customer service is strategically differentiating")
+    ws[DECISION_STRATEGIC] = yes if strategic else no
+    flag = f"${DECISION_STRATEGIC[0]}${DECISION_STRATEGIC[1:]}"
+    for name, row in DECISION_ROWS.items():
         if name != "header":
-            sheet.label(f"A{row}", _DECISION_LABELS[name])
+            ws[f"A{row}"] = str(_DECISION_LABELS[name])
     # xgettext:no-python-format
-    sheet.label(f"B{rows['risk_limit']}", gettext("70% of the savings"))
-    sheet.label(f"B{rows['risk']}", gettext("editable"))
-    for priced in wb.offers:
-        column, result, source = priced.column, priced.estimate, priced.source
-        at = {name: f"{column}{row}" for name, row in rows.items()}
-        verdict = recommend(savings=result.savings, risk=source.risk, strategic=wb.strategic)
-        sheet.user_text(at["header"], source.label)
-        sheet.label(at["pricing_model"], pricing_model_label(source.offer.pricing_model))
-        if result.break_even_month is None:
-            sheet.label(at["break_even_month"], gettext("Not within the term"))
-        else:
-            sheet.number(at["break_even_month"], result.break_even_month)
-        sheet.formula(at["savings"], f"{RESULTS}!{_res('savings', column)}", result.savings, MONEY)
-        sheet.number(at["risk"], source.risk, MONEY)
-        sheet.formula(
-            at["risk_limit"],
-            f"{RISK_SHARE_OF_SAVINGS}*{at['savings']}",
-            verdict.risk_threshold,
-            MONEY,
+    ws[f"B{DECISION_ROWS['risk_limit']}"] = gettext("70% of the savings")
+    ws[f"B{DECISION_ROWS['risk']}"] = gettext("editable")
+    for index, offer in enumerate(offers):
+        column = get_column_letter(FIRST_OFFER_COLUMN + index)
+        at = {name: f"{column}{row}" for name, row in DECISION_ROWS.items()}
+        ws[at["header"]] = safe_cell_text(offer.label)
+        ws[at["pricing_model"]] = pricing_model_label(offer.offer.pricing_model)
+        ws[at["break_even_month"]] = (
+            offer.break_even_month
+            if offer.break_even_month is not None
+            else gettext("Not within the term")
         )
-        sheet.formula(
-            at["risk_within_limit"],
-            f'IF({at["risk"]}<={at["risk_limit"]},"{yes}","{no}")',
-            yes if verdict.risk <= verdict.risk_threshold else no,
+        _set(ws, at["savings"], f"={RESULTS}!{_res('savings', column)}", MONEY)
+        _set(ws, at["risk"], offer.risk, MONEY)
+        _set(ws, at["risk_limit"], f"={RISK_SHARE_OF_SAVINGS}*{at['savings']}", MONEY)
+        ws[at["risk_within_limit"]] = f'=IF({at["risk"]}<={at["risk_limit"]},"{yes}","{no}")'
+        ws[at["recommendation"]] = (
+            f'=IF({flag}="{yes}","{keep}",IF({at["savings"]}<=0,"{keep}",'
+            f'IF({at["risk"]}>{at["risk_limit"]},"{keep}","{outsource}")))'
         )
-        # Any of the three axes against outsourcing keeps it in-house (DOMAIN.md §4).
-        sheet.formula(
-            at["recommendation"],
-            f'IF({strategic}="{yes}","{keep}",IF({at["savings"]}<=0,"{keep}",'
-            f'IF({at["risk"]}>{at["risk_limit"]},"{keep}","{outsource}")))',
-            str(RECOMMENDATION_LABELS[verdict.code]),
-        )
-        sheet.label(at["rate_flags"], "; ".join(source.rate_flags) or "—")
-        sheet.label(at["checklist_gaps"], "; ".join(source.checklist_gaps) or "—")
-    sheet.widths({"A": 40, "B": 20, **{priced.column: 24 for priced in wb.offers}})
-
-
-SHEET_WRITERS: tuple[Callable[[_Workbook], None], ...] = (
-    _write_inputs,
-    _write_results,
-    _write_scenarios,
-    _write_decision,
-)
+        ws[at["rate_flags"]] = "; ".join(offer.rate_flags) or "—"
+        ws[at["checklist_gaps"]] = "; ".join(offer.checklist_gaps) or "—"
+        ws.column_dimensions[column].width = 24
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 20
 
 
 def _as_offer(offer: WorkbookOffer | tuple[str, VendorOffer]) -> WorkbookOffer:
@@ -694,48 +636,69 @@ def build_comparison_workbook(
     *,
     title: str,
     months: int,
-    workload: Workload,
+    workload: Demand,
     in_house: InHouse,
     offers: Sequence[WorkbookOffer | tuple[str, VendorOffer]],
-    strategic: bool = False,
     scenario_factors: Mapping[str, ScenarioFactors] = DEFAULT_SCENARIOS,
+    strategic: bool = False,
+    transition_months: int = 0,
+    live_channels: Sequence[tuple[str, Workload]] | None = None,
+    opens_at_hour: int | None = None,
 ) -> bytes:
-    """An .xlsx comparing the in-house baseline with each labelled offer (label: vendor name)."""
+    """An .xlsx comparing the in-house baseline with each labelled offer (label: vendor name).
+    `live_channels` (label, workload) name the scope's live channels for the "Hour by hour"
+    sheet; by default they are taken from the scope, labelled by their channel."""
     months = check_months(months)
-    priced = []
-    for index, offer in enumerate(map(_as_offer, offers)):
-        scenario_results = scenarios(
-            workload=workload,
-            in_house=in_house,
-            offer=offer.offer,
-            months=months,
-            factors=scenario_factors,
-        )
-        result = estimate(workload=workload, in_house=in_house, offer=offer.offer, months=months)
-        priced.append(_Priced(_column(index), offer, result, scenario_results))
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    context = _Workbook(
-        book=book,
+    described = [_as_offer(offer) for offer in offers]
+    offers = [(offer.label, offer.offer) for offer in described]
+    if live_channels is None:
+        channels = workload.channels if isinstance(workload, Scope) else (workload,)
+        live_channels = [
+            (str(c.open_hours.channel.value), c) for c in channels if c.open_hours is not None
+        ]
+    workbook = Workbook()
+    inputs = workbook.active
+    inputs.title = INPUTS
+    results = workbook.create_sheet(RESULTS)
+    scenarios_sheet = workbook.create_sheet(SCENARIOS)
+    live = write_staffing_sheet(
+        workbook,
+        title=title,
+        channels=live_channels,
+        opens_at_hour=opens_at_hour,
+        deflection_ref=_inp("automation_deflection_pct"),
+        scenario_factors=scenario_factors,
+    )
+    _write_inputs(
+        inputs,
         title=title,
         months=months,
         workload=workload,
         in_house=in_house,
-        in_house_cost=in_house_cost(in_house=in_house, workload=workload, months=months),
-        strategic=strategic,
-        scenario_factors=scenario_factors,
-        offers=priced,
+        offers=offers,
+        transition_months=transition_months,
+        live_totals=live.totals,
     )
-    for write in SHEET_WRITERS:
-        write(context)
-    book.close()
-    return buffer.getvalue()
+    _write_results(results, title=title, offers=offers)
+    _write_scenarios(
+        scenarios_sheet,
+        title=title,
+        offers=offers,
+        scenario_factors=scenario_factors,
+        scenario_seat_hours=live.scenario_seat_hours,
+    )
+    _write_decision(
+        workbook.create_sheet(DECISION), title=title, offers=described, strategic=strategic
+    )
+    # Every formula with its value beside it, for previewers that never calculate.
+    return write_with_values(workbook)
 
 
 __all__ = [
     "DECISION",
     "DECISION_ROWS",
     "DECISION_STRATEGIC",
+    "WorkbookOffer",
     "INPUTS",
     "INPUT_ROWS",
     "OFFER_ROWS",
@@ -743,7 +706,7 @@ __all__ = [
     "RESULT_ROWS",
     "SCENARIOS",
     "SCENARIO_COLUMNS",
-    "SHEET_WRITERS",
-    "WorkbookOffer",
+    "HOURLY",
+    "LIVE_ROWS",
     "build_comparison_workbook",
 ]

@@ -21,6 +21,15 @@ from pydantic import create_model, field_validator
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError
 from common.bounds import api_bound, bound_name
+from common.dates import SaneDateTime
+from common.strict import (
+    MAX_TEXT_LENGTH,
+    BoundedText,
+    Money,
+    StrictInt,
+    bounded_text,
+    strict_decimal,
+)
 from costing.engine.numbers import s2_or_none
 
 from . import selectors, services
@@ -76,15 +85,15 @@ class VendorOut(Schema):
 
 
 class VendorIn(ApiIn):
-    name: str
+    name: bounded_text(200)
     region: Literal["offshore", "nearshore", "onshore"]
-    country: str = ""
-    contact_email: str = ""
-    website: str = ""
+    country: bounded_text(100) = ""
+    contact_email: bounded_text(254) = ""
+    website: bounded_text(200) = ""
     cert_iso27001: bool = False
     cert_soc2: bool = False
-    other_certifications: str = ""
-    notes: str = ""
+    other_certifications: bounded_text(300) = ""
+    notes: BoundedText = ""
 
 
 @router.get("/vendors", response=list[VendorOut])
@@ -108,6 +117,10 @@ def vendor_create(request: HttpRequest, payload: VendorIn):
 # --- RFQs ----------------------------------------------------------------------------------
 
 
+# Numbers are read strictly (common.strict) and decimals take at most two places: what the
+# API returns (API.md), so a value never comes back other than it went in.
+
+
 def _bounded(kind: Any, name: str) -> Any:
     """`kind` with the plausible bound of `name` (common.bounds, shared with the forms)."""
     table_name = bound_name(name)
@@ -115,51 +128,63 @@ def _bounded(kind: Any, name: str) -> Any:
 
 
 class ChannelIn(ApiIn):
+    """A live channel (chat, phone) also takes its queue settings (DOMAIN.md §1); left out,
+    they take the defaults: 80% within 20 s (phone) or 60 s (chat), 1 call or 1.7 chats."""
+
     channel: Literal["email", "chat", "phone"]
-    volume_per_month: _bounded(int, "volume_per_month")
-    aht_minutes: _bounded(Decimal, "aht_minutes")
-    sla_response_minutes: _bounded(Decimal, "sla_response_minutes") | None = None
+    volume_per_month: _bounded(StrictInt, "volume_per_month")
+    aht_minutes: _bounded(Money, "aht_minutes")
+    sla_response_minutes: _bounded(Money, "sla_response_minutes") | None = None
+    concurrency: _bounded(strict_decimal(2), "concurrency") | None = None
+    service_level_pct: _bounded(Money, "service_level_pct") | None = None
+    answer_seconds: _bounded(Money, "answer_seconds") | None = None
+    hourly_weights: list[strict_decimal(4)] | None = Field(
+        None, max_length=24, description="One positive weight per open hour; empty: equal."
+    )
 
 
 class TargetsIn(ApiIn):
-    csat_pct: _bounded(Decimal, "csat_pct") = Decimal("85")
-    frt_minutes: _bounded(Decimal, "frt_minutes") = Decimal("60")
-    aht_minutes: _bounded(Decimal, "aht_minutes") | None = None
-    fcr_pct: _bounded(Decimal, "fcr_pct") = Decimal("70")
-    cost_per_ticket: _bounded(Decimal, "cost_per_ticket") | None = None
+    csat_pct: _bounded(Money, "csat_pct") = Decimal("85")
+    frt_minutes: _bounded(Money, "frt_minutes") = Decimal("60")
+    aht_minutes: _bounded(Money, "aht_minutes") | None = None
+    fcr_pct: _bounded(Money, "fcr_pct") = Decimal("70")
+    cost_per_ticket: _bounded(Money, "cost_per_ticket") | None = None
 
 
 class InHouseIn(ApiIn):
-    gross_salary_month: _bounded(Decimal, "gross_salary_month") = Decimal("2500")
-    employer_costs_pct: _bounded(Decimal, "employer_costs_pct") = Decimal("35")
-    overhead_per_fte_month: _bounded(Decimal, "overhead_per_fte_month") = Decimal("0")
-    licences_per_fte_month: _bounded(Decimal, "licences_per_fte_month") = Decimal("0")
-    absence_pct: _bounded(Decimal, "absence_pct") = Decimal("0")
-    productive_hours_per_fte_month: _bounded(Decimal, "productive_hours_per_fte_month") = Decimal(
+    gross_salary_month: _bounded(Money, "gross_salary_month") = Decimal("2500")
+    employer_costs_pct: _bounded(Money, "employer_costs_pct") = Decimal("35")
+    overhead_per_fte_month: _bounded(Money, "overhead_per_fte_month") = Decimal("0")
+    licences_per_fte_month: _bounded(Money, "licences_per_fte_month") = Decimal("0")
+    absence_pct: _bounded(Money, "absence_pct") = Decimal("0")
+    productive_hours_per_fte_month: _bounded(Money, "productive_hours_per_fte_month") = Decimal(
         "160"
     )
-    one_time: _bounded(Decimal, "one_time") = Decimal("0")
-    fte: _bounded(Decimal, "fte") | None = None
+    one_time: _bounded(Money, "one_time") = Decimal("0")
+    fte: _bounded(Money, "fte") | None = None
 
 
 class RfqIn(ApiIn):
-    title: str
-    reference: str = ""
-    description: str = ""
+    title: bounded_text(200)
+    reference: bounded_text(50) = ""
+    description: BoundedText = ""
     status: Literal["draft", "open"] = Field(
         "open", description="`open` (default) e-mails the invited vendors; `draft` waits."
     )
     channels: list[ChannelIn]
     opens_at: time = time(9, 0)
     closes_at: time = time(17, 0)
-    days_per_week: int = 5
-    languages: str = ""
-    term_months: int = 12
-    quote_deadline: datetime
-    automation_deflection_pct: _bounded(Decimal, "automation_deflection_pct") = Decimal("0")
+    days_per_week: StrictInt = 5
+    languages: bounded_text(200) = ""
+    term_months: StrictInt = 12
+    transition_months: StrictInt = Field(
+        0, description="Months of double running, at most the term."
+    )
+    quote_deadline: SaneDateTime
+    automation_deflection_pct: _bounded(Money, "automation_deflection_pct") = Decimal("0")
     targets: TargetsIn = Field(default_factory=TargetsIn)
     in_house: InHouseIn = Field(default_factory=InHouseIn)
-    own_management_per_month: _bounded(Decimal, "own_management_per_month") = Decimal("0")
+    own_management_per_month: _bounded(Money, "own_management_per_month") = Decimal("0")
     strategic: bool = False
 
 
@@ -168,6 +193,10 @@ class ChannelOut(Schema):
     volume_per_month: int
     aht_minutes: str
     sla_response_minutes: str | None
+    concurrency: str | None = Field(description="Live channels only (null for e-mail).")
+    service_level_pct: str | None
+    answer_seconds: str | None
+    hourly_weights: list[str]
 
 
 class RfqTargetsOut(Schema):
@@ -215,6 +244,7 @@ class RfqOut(Schema):
     coverage_hours_per_week: str
     languages: str
     term_months: int
+    transition_months: int
     automation_deflection_pct: str
     channels: list[ChannelOut]
     targets: RfqTargetsOut
@@ -229,7 +259,7 @@ class RfqDetailOut(RfqOut):
 
 
 class InvitationIn(ApiIn):
-    vendor_id: int
+    vendor_id: StrictInt
 
 
 class InvitationCreatedOut(InvitationOut):
@@ -274,6 +304,7 @@ def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
         "coverage_hours_per_week": _dec(rfq.coverage_hours_per_week),
         "languages": rfq.languages,
         "term_months": rfq.term_months,
+        "transition_months": rfq.transition_months,
         "automation_deflection_pct": _dec(rfq.automation_deflection_pct),
         "channels": [
             {
@@ -281,6 +312,10 @@ def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
                 "volume_per_month": c.volume_per_month,
                 "aht_minutes": _dec(c.aht_minutes),
                 "sla_response_minutes": _dec(c.sla_response_minutes),
+                "concurrency": _dec(c.concurrency),
+                "service_level_pct": _dec(c.service_level_pct),
+                "answer_seconds": _dec(c.answer_seconds),
+                "hourly_weights": [str(w) for w in c.hourly_weights or ()],
             }
             for c in rfq.channels.all()
         ],
@@ -374,19 +409,35 @@ def invitation_create(request: HttpRequest, id: int, payload: InvitationIn):
 # --- quotes --------------------------------------------------------------------------------
 
 
+class OtherFeeIn(ApiIn):
+    label: str = Field(max_length=200)
+    amount: Decimal
+    per: Literal["month", "once"]
+
+
+class OtherFeeOut(Schema):
+    label: str
+    amount: str
+    per: str
+
+
 def _api_type(name: str) -> Any:
     field = Quote._meta.get_field(name)
     kind = field.get_internal_type()
+    if name == "other_fees":
+        return list[OtherFeeIn] | None
     if kind == "DecimalField":
-        return _bounded(Decimal, name) | None
+        return _bounded(strict_decimal(min(field.decimal_places, 2)), name) | None
     if kind in ("PositiveIntegerField", "IntegerField"):
-        return _bounded(int, name) | None
+        return _bounded(StrictInt, name) | None
     if kind == "BooleanField":
         return bool | None
-    return str | None
+    return bounded_text(field.max_length or MAX_TEXT_LENGTH) | None
 
 
 def _out_type(name: str) -> Any:
+    if name == "other_fees":
+        return list[OtherFeeOut]
     kind = Quote._meta.get_field(name).get_internal_type()
     if kind == "DecimalField":
         return str | None
@@ -403,7 +454,7 @@ QuoteIn = create_model(
     "QuoteIn",
     __base__=ApiIn,
     vendor_id=(
-        int | None,
+        StrictInt | None,
         Field(None, description="Procurement only: the vendor the quote is entered for."),
     ),
     **{name: (_api_type(name), None) for name in TEMPLATE_FIELDS},

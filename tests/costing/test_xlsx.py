@@ -41,7 +41,7 @@ from costing.xlsx import (
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>\"[^\"]*\")"
-    r"|(?P<ref>(?:(?P<sheet>[A-Za-z]+)!)?\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+))"
+    r"|(?P<ref>(?:(?P<sheet>[A-Za-z]+|'[^']+')!)?\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+))"
     r"|(?P<func>[A-Z]+)\(|(?P<op><=|>=|<>|[-+*/=<>(),]))"
 )
 
@@ -105,7 +105,8 @@ class _Parser:
         if token["str"]:
             return ("str", token["str"][1:-1])
         if token["ref"]:
-            return ("ref", token["sheet"] or self.sheet, f"{token['col']}{token['row']}")
+            sheet = (token["sheet"] or self.sheet).strip("'")
+            return ("ref", sheet, f"{token['col']}{token['row']}")
         if token["func"]:
             args = [] if self.take_op(")") else [self.comparison()]
             while args and not self.take_op(")"):
@@ -290,6 +291,7 @@ def test_it_has_the_sheets_of_the_spreadsheet_recipe_and_a_decision_sheet():
         "Inputs",
         "Results",
         "Scenarios",
+        "Hour by hour",
         "Decision",
     ]
 
@@ -315,25 +317,30 @@ def test_inputs_hold_the_values_at_their_documented_cells():
 def test_results_are_formulas_over_the_input_cells():
     sheet = openpyxl.load_workbook(io.BytesIO(workbook()[0]))["Results"]
 
-    assert sheet["B3"].value == "=Inputs!B3*(1-Inputs!B7/100)"
-    assert sheet["B4"].value == "=B3*Inputs!B4/60"
-    assert sheet["B5"].value == "=B4/Inputs!B5"
+    # The backlog part from Inputs B3/B4, the live part from Inputs B35..B38 ("Hour by hour").
+    assert sheet["B3"].value == "=Inputs!B3*(1-Inputs!B7/100)+Inputs!B36"
+    assert sheet["B4"].value == "=Inputs!B3*(1-Inputs!B7/100)*Inputs!B4/60+Inputs!B37"
+    assert sheet["B7"].value == "=Inputs!B3*(1-Inputs!B7/100)*Inputs!B4/60+Inputs!B38"
+    assert sheet["B5"].value == "=B7/Inputs!B5"
     assert sheet["B6"].value == "=Inputs!B6*4.2/Inputs!B5"
     assert sheet["B9"].value == "=IF(Inputs!B10>0,Inputs!B10,ROUNDUP(MAX(B5,B6),0))"
     assert sheet["B11"].value == (
         "=B9*(Inputs!B11*(1+Inputs!B12/100)+Inputs!B13+Inputs!B14)*(1+Inputs!B15/100)"
     )
     assert sheet["C9"].value == "=IF(Inputs!C23>0,Inputs!C23,MAX(1,ROUNDUP(B5,0)))"
-    assert sheet["C10"].value == "=Inputs!C20*B4"
-    assert sheet["C11"].value == "=C9*Inputs!C26+Inputs!C28"
-    assert sheet["C13"].value == "=Inputs!C24+Inputs!C25*C9*Inputs!C20+Inputs!C27+Inputs!C29"
-    assert sheet["C14"].value == "=Inputs!B8*C12+C13"
-    assert sheet["C15"].value == "=C14/(Inputs!B3*Inputs!B8)"
+    assert sheet["C10"].value == "=Inputs!C20*B7"
+    assert sheet["C11"].value == "=C9*Inputs!C26+Inputs!C28+Inputs!C31"
+    assert sheet["C13"].value == (
+        "=Inputs!C24+Inputs!C25*C9*Inputs!C20+Inputs!C27+Inputs!C32+Inputs!C29"
+    )
+    # DOMAIN.md §2: the transition months carry the in-house monthly cost.
+    assert sheet["C14"].value == "=Inputs!B8*C12+C13+Inputs!B9*B12"
+    assert sheet["C15"].value == "=C14/((Inputs!B3+Inputs!B35)*Inputs!B8)"
     assert sheet["C18"].value == "=B14-C14"
     assert sheet["C19"].value == '=IF(B14=0,"",C18/B14*100)'
     assert sheet["C20"].value == '=IF(C14=0,"",C18/C14*100)'
     formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
-    assert len(formulas) == 4 + 2 * 9 + 3
+    assert len(formulas) == 5 + 2 * 9 + 3
 
 
 def test_the_formulas_reproduce_the_cost_article():
@@ -494,7 +501,16 @@ def test_every_formula_is_stored_with_the_value_it_computes(overrides):
 
 
 def test_a_previewer_reading_only_cached_values_sees_the_cost_article():
-    loaded = openpyxl.load_workbook(io.BytesIO(workbook()[0]), data_only=True)
+    result = estimate(
+        workload=COST_ARTICLE_WORKLOAD,
+        in_house=COST_ARTICLE_IN_HOUSE,
+        offer=NEARSHORE_QUOTE,
+        months=12,
+    )
+    offer = WorkbookOffer(
+        label="Nearshore", offer=NEARSHORE_QUOTE, break_even_month=result.break_even_month
+    )
+    loaded = openpyxl.load_workbook(io.BytesIO(workbook([offer])[0]), data_only=True)
     results = loaded["Results"]
 
     assert results["B14"].value == 40500
@@ -549,7 +565,7 @@ def test_the_workbook_speaks_dutch_under_dutch():
         data, _ = workbook()
     loaded = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
 
-    assert loaded["Inputs"][f"A{INPUT_ROWS['volume_per_month']}"].value == "Volume per maand"
+    assert loaded["Inputs"][f"A{INPUT_ROWS['months']}"].value == "Looptijd (maanden)"
     assert loaded["Inputs"]["C19"].value == "Per uur"
     assert loaded["Scenarios"]["A4"].value == "Pessimistisch"
     assert loaded["Decision"][f"C{DECISION_ROWS['recommendation']}"].value == "Uitbesteden"
@@ -588,8 +604,11 @@ def test_user_text_cannot_become_a_formula():
     assert loaded["Results"]["C8"].value == f"'{hostile}"
     assert loaded["Scenarios"]["I3"].value == f"'{hostile} agents"
     assert loaded["Scenarios"]["A4"].value == "'=evil"
-    # Formulas exist only where the builder writes them, never in Inputs.
-    assert not [c for row in loaded["Inputs"].iter_rows() for c in row if c.data_type == "f"]
+    # Formulas exist only where the builder writes them: in Inputs only the live part, read
+    # from the "Hour by hour" sheet.
+    assert [
+        c.coordinate for row in loaded["Inputs"].iter_rows() for c in row if c.data_type == "f"
+    ] == ["B35", "B36", "B37", "B38"]
 
 
 def test_the_term_is_validated():

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pilots', '0002_scorecard_sending_at'),
+        ('pilots', '0003_final_days_correction'),
     ]
 
     operations = [
