@@ -56,7 +56,7 @@ def test_a_vendor_cannot_change_a_final_day_through_the_api(api_as, vendor_a_use
     assert response.status_code == 422
     assert response.json()["errors"] == {
         "date": [
-            "March 5, 2026 is final: the decision was based on it. Procurement may correct it,"
+            "5 Mar 2026 is final: the decision was based on it. Procurement may correct it,"
             " with a reason."
         ]
     }
@@ -69,7 +69,7 @@ def test_a_vendor_cannot_change_a_final_day_on_the_form(vendor_a_client, decided
     )
     assert "is final" in response.context["form"].errors["day"][0]
     assert "reason" not in response.context["form"].fields
-    assert "Days up to March 30, 2026 are final" in response.content.decode()
+    assert "Days up to 30 Mar 2026 are final" in response.content.decode()
     assert KpiEntry.objects.get(pilot=decided, day=FINAL_DAY).tickets == 20
 
 
