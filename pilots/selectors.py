@@ -47,7 +47,8 @@ def kpi_totals(
 
 def pilots_for_user(user) -> QuerySet[Pilot]:
     """Internal roles see every pilot; a vendor only its own (DEVELOPERS.md: never anything else)."""
-    pilots = Pilot.objects.select_related("vendor")
+    # The quote's RFQ tells two pilots of one vendor and channel apart on every list.
+    pilots = Pilot.objects.select_related("vendor", "quote__rfq")
     if user.is_vendor:
         return pilots.filter(vendor_id=user.vendor_id)
     return pilots

@@ -54,6 +54,42 @@ def test_the_list_shows_status_day_kpis_met_and_open_alerts(
     )
 
 
+def test_two_pilots_of_one_vendor_and_channel_are_told_apart_with_a_legend(
+    manager_client, vendor_a, vendor_a_user, procurement_user
+):
+    quote = make_awarded_quote(vendor_a, procurement_user)
+    first = make_pilot(vendor_a, start=START, length=30, quote=quote)
+    second = make_pilot(vendor_a, start=START + timedelta(days=3), length=30)
+    KpiEntryFactory(pilot=first, day=START, entered_by=vendor_a_user)
+
+    html = list_page(manager_client).content.decode()
+
+    rows = {
+        pilot.pk: html[
+            html.index(f"/pilots/{pilot.pk}/") : html.index(
+                "</tr>", html.index(f"/pilots/{pilot.pk}/")
+            )
+        ]
+        for pilot in (first, second)
+    }
+    assert quote.rfq.reference in rows[first.pk]
+    assert "no RFQ" in rows[second.pk]
+    assert (
+        f"{START.day} " in rows[first.pk]
+        and f"{(START + timedelta(days=3)).day} " in rows[second.pk]
+    )
+    assert rows[first.pk] != rows[second.pk]
+    # Every symbol is explained: what ✓ and ✗ mean and which KPI each position is.
+    assert 'id="kpi-legend"' in html
+    legend = html[html.index('id="kpi-legend"') :]
+    assert "met so far" in legend and "not met so far" in legend
+    assert (
+        "CSAT, First response time, Handle time, First contact resolution, Cost per ticket"
+        in legend
+    )
+    assert "CSAT: met;" in rows[first.pk]  # read out to screen readers too
+
+
 def test_filters_by_status_channel_and_vendor(manager_client, vendor_a, vendor_b):
     running = make_pilot(vendor_a, start=START)
     planned = make_pilot(vendor_a, start=date(2026, 4, 1), channel="chat")
