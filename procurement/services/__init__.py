@@ -31,6 +31,7 @@ from .quotes import (
 )
 from .rfqs import (
     RFQ_FIELDS,
+    check_channels,
     rfq_award,
     rfq_cancel,
     rfq_close,
@@ -51,6 +52,7 @@ __all__ = [
     "RECOMMENDED_QUOTES",
     "RFQ_FIELDS",
     "VENDOR_FIELDS",
+    "check_channels",
     "invitation_create",
     "invitation_decline",
     "invitation_mark_viewed",

@@ -27,6 +27,7 @@ from ..scope import (
     live_defaults,
     parse_hourly_weights,
 )
+from ..validators import validate_quote_deadline_in_future
 from .base import locked, require_procurement, save_with_history, update_with_history
 from .invitations import notify_on_commit
 
@@ -78,7 +79,8 @@ def _next_reference() -> str:
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
-def _check_channels(channels: Sequence[Mapping[str, Any]]) -> None:
+def check_channels(channels: Sequence[Mapping[str, Any]]) -> None:
+    """At least one channel in scope. The RFQ form runs it beside its other checks too."""
     if not channels:
         raise ValidationError(
             {"channels": _("Add at least one channel (e-mail, chat or phone) to the scope.")}
@@ -185,8 +187,11 @@ def _save_channels(*, rfq: Rfq, channels: Sequence[Mapping[str, Any]]) -> None:
 
 
 def _check_deadline_in_future(deadline: datetime | None) -> None:
-    if deadline and deadline <= timezone.now():
-        raise ValidationError({"quote_deadline": _("The quote deadline must lie in the future.")})
+    # One rule with the RFQ form's (procurement.validators), named by its field here.
+    try:
+        validate_quote_deadline_in_future(deadline)
+    except ValidationError as exc:
+        raise ValidationError({"quote_deadline": exc.messages}) from exc
 
 
 @transaction.atomic
@@ -205,7 +210,7 @@ def rfq_create(
             setattr(rfq, name, data[name])
     if not rfq.reference:
         rfq.reference = _next_reference()
-    _check_channels(channels)
+    check_channels(channels)
     channels = _normalise_rows(channels)
     _check_deadline_in_future(rfq.quote_deadline)
     _check_transition(rfq)
@@ -241,7 +246,7 @@ def rfq_update(
     if "quote_deadline" in data and data["quote_deadline"] != rfq.quote_deadline:
         _check_deadline_in_future(data["quote_deadline"])
     if channels is not None:
-        _check_channels(channels)
+        check_channels(channels)
         channels = _normalise_rows(channels)
     _check_transition(
         Rfq(

@@ -44,7 +44,17 @@ def _rfq_form_response(request: HttpRequest, rfq: Rfq | None) -> HttpResponse:
     channels = channel_forms(request.POST or None, rfq=rfq)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and all(c.is_valid() for c in channels):
+        # Every check at once: the form, each channel, and a scope with no channel at all.
+        valid = form.is_valid()
+        channel_errors = [c.errors for c in channels]  # validates every channel form
+        valid = valid and not any(channel_errors)
+        if not any(c.cleaned_data.get("included") for c in channels):
+            try:
+                services.check_channels([])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                valid = False
+        if valid:
             rows = [row for c in channels if (row := c.as_row())]
             data = {name: form.cleaned_data[name] for name in services.RFQ_FIELDS}
             try:

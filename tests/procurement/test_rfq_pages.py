@@ -321,3 +321,17 @@ def test_editing_keeps_a_deadline_that_has_passed_meanwhile(rfq, procurement_cli
     form.is_valid()
 
     assert "quote_deadline" not in form.errors
+
+
+def test_a_scope_without_channels_is_flagged_with_the_other_errors(procurement_client):
+    response = procurement_client.post(
+        reverse("procurement:rfq_create"),
+        _rfq_post(title="", **{"email-included": "", "chat-included": ""}),
+    )
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    summary = html[html.index("vp-error-summary") :]
+    assert "Add at least one channel (e-mail, chat or phone) to the scope." in summary
+    assert 'href="#id_title"' in summary
+    assert not Rfq.objects.exists()
