@@ -17,7 +17,7 @@ from tests.procurement.test_api import RFQ_BODY
 from tests.procurement.test_rfq_pages import _rfq_post
 
 TODAY = date(2026, 3, 1)
-MESSAGE = "Enter a date between Jan. 1, 2000 and March 1, 2036."
+MESSAGE = "Enter a date between 1 Jan 2000 and 1 Mar 2036."
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +35,7 @@ def test_the_range_runs_from_2000_to_ten_years_ahead():
     assert date_max(date(2024, 2, 29)) == date(2034, 2, 28)
     with translation.override("nl"):
         assert date_range_error(date(9999, 12, 31)) == (
-            "Vul een datum in tussen 1 januari 2000 en 1 maart 2036."
+            "Vul een datum in tussen 1 jan 2000 en 1 mrt 2036."
         )
 
 
