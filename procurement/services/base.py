@@ -4,9 +4,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.utils import formats, timezone
 
 from accounts.models import User
+from common.formats import format_deadline
 from common.services import model_update
 
 
@@ -23,7 +23,8 @@ def save_with_history(instance, *, by: User, exclude: Iterable[str] = ()) -> Non
 
 
 def display_datetime(value: datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    """A deadline in messages: the one format, with its time zone (common.formats)."""
+    return format_deadline(value)
 
 
 def locked(model, pk: int):
