@@ -7,6 +7,7 @@ import io
 from datetime import time
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -180,9 +181,21 @@ def test_the_exports_carry_the_scenarios_and_the_hour_by_hour_seats(
     ]
     assert quote_row[-6:-4] == [f"{pessimistic.tco:.2f}", f"{pessimistic.savings:.2f}"]
 
-    book = Book(
-        procurement_client.get(reverse("costing:comparison_xlsx", args=[phone_rfq.pk])).content
-    )
+    data = procurement_client.get(reverse("costing:comparison_xlsx", args=[phone_rfq.pk])).content
+    book = Book(data)
+    # Every formula, the live sheet's too, carries its value for previewers that never
+    # calculate, and that value is the formula's.
+    cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    for sheet in book.workbook:
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":
+                    value = cached[sheet.title][cell.coordinate].value
+                    expected = book[f"{sheet.title}!{cell.coordinate}"]
+                    assert value is not None, (sheet.title, cell.coordinate)
+                    if not isinstance(expected, str):
+                        assert Decimal(repr(value)) == pytest.approx(expected, rel=Decimal("1e-9"))
+    assert cached["Hour by hour"]["B7"].value == 840
     hourly = book.workbook["Hour by hour"]
     # Seats as values, contacts and Erlangs as formulas over the inputs beside them.
     seats = [hourly[f"F{row}"].value for row in range(30, 38)]
