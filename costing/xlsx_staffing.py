@@ -26,12 +26,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from common.csvsafe import safe_cell_text
 from costing.engine import ScenarioFactors, Workload
 from costing.engine.live import WEEKS_PER_MONTH
+from costing.messages import SCENARIO_LABELS
 
 HOURLY = "Hour by hour"
 SHEET_REF = f"'{HOURLY}'"
@@ -43,28 +47,36 @@ TOTAL_ROWS: Mapping[str, int] = {
 }
 SCENARIO_HEADER_ROW = 9
 FIRST_BLOCK_ROW = 15
-INPUT_LABELS: tuple[tuple[str, str], ...] = (
-    ("volume_per_month", "Volume per month"),
-    ("aht_minutes", "AHT (minutes)"),
-    ("automation_deflection_pct", "Automation deflection %"),
-    ("open_hours_per_day", "Open hours per day"),
-    ("open_days_per_week", "Open days per week"),
-    ("service_level_pct", "Service level target %"),
-    ("answer_seconds", "Answered within (seconds)"),
-    ("concurrency", "Contacts an agent carries at once"),
-    ("max_occupancy_pct", "Maximum occupancy % (blank = none)"),
-    ("handled", "Handled per month"),
-    ("workload_hours", "Workload hours per month"),
-    ("weights_total", "Sum of the hourly weights"),
-    ("seat_hours", "Seat hours per month"),
+INPUT_LABELS: tuple[tuple[str, Promise], ...] = (
+    ("volume_per_month", _("Volume per month")),
+    ("aht_minutes", _("AHT (minutes)")),
+    ("automation_deflection_pct", _("Automation deflection %")),
+    ("open_hours_per_day", _("Open hours per day")),
+    ("open_days_per_week", _("Open days per week")),
+    ("service_level_pct", _("Service level target %")),
+    ("answer_seconds", _("Answered within (seconds)")),
+    ("concurrency", _("Contacts an agent carries at once")),
+    ("max_occupancy_pct", _("Maximum occupancy % (blank = none)")),
+    ("handled", _("Handled per month")),
+    ("workload_hours", _("Workload hours per month")),
+    ("weights_total", _("Sum of the hourly weights")),
+    ("seat_hours", _("Seat hours per month")),
 )
-HOUR_COLUMNS = ("Hour", "Period", "Weight", "Contacts", "Erlangs", "Seats", "Service level %")
+HOUR_COLUMNS = (
+    _("Hour"),
+    _("Period"),
+    _("Weight"),
+    _("Contacts"),
+    _("Erlangs"),
+    _("Seats"),
+    _("Service level %"),
+)
 TWO_DECIMALS = "0.00"
 _TOTAL_LABELS = {
-    "live_volume_per_month": "Live channels: volume per month",
-    "live_handled_per_month": "Live channels: handled per month",
-    "live_workload_hours_per_month": "Live channels: workload hours per month",
-    "live_seat_hours_per_month": "Live channels: seat hours per month",
+    "live_volume_per_month": _("Live channels: volume per month"),
+    "live_handled_per_month": _("Live channels: handled per month"),
+    "live_workload_hours_per_month": _("Live channels: workload hours per month"),
+    "live_seat_hours_per_month": _("Live channels: seat hours per month"),
 }
 
 
@@ -100,7 +112,7 @@ def write_staffing_sheet(
     that holds the automation deflection % (one input for the whole workbook)."""
     ws = workbook.create_sheet(HOURLY)
     ws["A1"] = safe_cell_text(title)
-    ws["A2"] = (
+    ws["A2"] = gettext(
         "Seats and service level per open hour are Erlang C values from the engine; "
         "contacts, Erlangs and the monthly hours are formulas over the inputs beside them."
     )
@@ -120,7 +132,7 @@ def write_staffing_sheet(
 
     totals: dict[str, str] = {}
     for name, total_row in TOTAL_ROWS.items():
-        ws[f"A{total_row}"] = _TOTAL_LABELS[name]
+        ws[f"A{total_row}"] = str(_TOTAL_LABELS[name])
         key = name.removeprefix("live_").removesuffix("_per_month")
         parts = [refs[key] for refs in block_refs]
         cell = ws[f"B{total_row}"]
@@ -128,7 +140,7 @@ def write_staffing_sheet(
         cell.number_format = TWO_DECIMALS
         totals[name] = _ref(f"B{total_row}")
 
-    ws[f"A{SCENARIO_HEADER_ROW}"] = "Seat hours per month by scenario (Erlang C values)"
+    ws[f"A{SCENARIO_HEADER_ROW}"] = gettext("Seat hours per month by scenario (Erlang C values)")
     ws[f"A{SCENARIO_HEADER_ROW}"].font = Font(bold=True)
     scenario_refs: dict[str, str] = {}
     for offset, (name, factors) in enumerate(scenario_factors.items(), start=1):
@@ -140,7 +152,8 @@ def write_staffing_sheet(
             ),
             Decimal(0),
         )
-        ws[f"A{scenario_row}"] = safe_cell_text(name)
+        label = SCENARIO_LABELS.get(name)
+        ws[f"A{scenario_row}"] = safe_cell_text(name) if label is None else str(label)
         ws[f"B{scenario_row}"] = seat_hours
         ws[f"B{scenario_row}"].number_format = TWO_DECIMALS
         scenario_refs[name] = _ref(f"B{scenario_row}")
@@ -165,7 +178,7 @@ def _write_channel(
     ws[f"A{row}"].font = Font(bold=True)
     at = {name: f"B{row + 1 + index}" for index, (name, _text) in enumerate(INPUT_LABELS)}
     for index, (_name, text) in enumerate(INPUT_LABELS):
-        ws[f"A{row + 1 + index}"] = text
+        ws[f"A{row + 1 + index}"] = str(text)
     first_hour_row = row + len(INPUT_LABELS) + 2
     last_hour_row = first_hour_row + len(staffing.hours) - 1
     weights = [f"C{r}" for r in range(first_hour_row, last_hour_row + 1)]
@@ -193,7 +206,7 @@ def _write_channel(
             ws[at[name]].number_format = TWO_DECIMALS
     header_row = first_hour_row - 1
     for offset, text in enumerate(HOUR_COLUMNS):
-        cell = ws.cell(row=header_row, column=1 + offset, value=text)
+        cell = ws.cell(row=header_row, column=1 + offset, value=str(text))
         cell.font = Font(bold=True)
     per_day = f"{at['handled']}/({at['open_days_per_week']}*{WEEKS_PER_MONTH})"
     for hour_row, weight, hour in zip(
