@@ -44,13 +44,14 @@ def _csv_number(value: object, decimal_separator: str) -> object:
     return value
 
 
-def localized_csv(rows: Iterable[Iterable[object]]) -> str:
+def localized_csv(rows: Iterable[Iterable[object]], *, byte_order_mark: bool = True) -> str:
     """A CSV in the user's language, as Excel opens it with a double click: a byte-order
     mark (UTF-8: €, accents), the language's delimiter and decimal separator, no thousands
     separators. User text is escaped against formulas; numbers stay numbers."""
     delimiter, decimal_separator = csv_separators()
     buffer = io.StringIO()
-    buffer.write("\ufeff")
+    if byte_order_mark:
+        buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
         writer.writerow([_csv_number(value, decimal_separator) for value in safe_csv_row(row)])

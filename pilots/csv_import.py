@@ -17,10 +17,11 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from common.csvsafe import safe_csv_row
+from common.csvsafe import localized_csv
 
 from .kpi_days import DECIMAL_FIELDS, REQUIRED_FIELDS, KpiPeriod, kpi_day_errors
 from .models import KpiDay
@@ -35,10 +36,10 @@ EXAMPLE_ROW = {
     "tickets": "120",
     "csat_responses": "48",
     "csat_positive": "42",
-    "frt_minutes": "35.5",
-    "aht_minutes": "9.5",
+    "frt_minutes": Decimal("35.5"),
+    "aht_minutes": Decimal("9.5"),
     "fcr_resolved": "88",
-    "cost": "396.00",
+    "cost": Decimal("396.00"),
     "qa_sampled": "3",
     "note": "",
 }
@@ -66,38 +67,31 @@ class ParsedCsv:
 
 
 def template_csv(period: KpiPeriod) -> str:
-    """The downloadable template: the header row and one example row dated on day 1."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerow([period.start_date.isoformat(), *(EXAMPLE_ROW[c] for c in COLUMNS[1:])])
-    return out.getvalue()
+    """The downloadable template: the header row and one example row dated on day 1, in the
+    user's language (`;` and a decimal comma in Dutch; the upload reads either)."""
+    rows = [COLUMNS, [period.start_date.isoformat(), *(EXAMPLE_ROW[c] for c in COLUMNS[1:])]]
+    return localized_csv(rows, byte_order_mark=False)
 
 
 def entries_csv(entries: list[KpiDay]) -> str:
     """The entries in the template's format, so a file can be downloaded, corrected
-    and uploaded again. Notes are escaped against spreadsheet formulas."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for entry in entries:
-        writer.writerow(
-            safe_csv_row(
-                [
-                    entry.day.isoformat(),
-                    entry.tickets,
-                    entry.csat_responses,
-                    entry.csat_positive,
-                    entry.frt_minutes,
-                    entry.aht_minutes,
-                    entry.fcr_resolved,
-                    entry.cost,
-                    entry.qa_sampled,
-                    entry.note,
-                ]
-            )
-        )
-    return out.getvalue()
+    and uploaded again, in the user's language. Notes are escaped against formulas."""
+    rows = [
+        [
+            entry.day.isoformat(),
+            entry.tickets,
+            entry.csat_responses,
+            entry.csat_positive,
+            entry.frt_minutes,
+            entry.aht_minutes,
+            entry.fcr_resolved,
+            entry.cost,
+            entry.qa_sampled,
+            entry.note,
+        ]
+        for entry in entries
+    ]
+    return localized_csv([COLUMNS, *rows], byte_order_mark=False)
 
 
 def _parse_date(text: str) -> date | None:

@@ -251,6 +251,27 @@ def test_the_export_round_trips_and_escapes_formulas(vendor_a_client, pilot, ven
     assert str(KpiEntry.objects.get(pilot=pilot).frt_minutes) == "35.50"
 
 
+def test_a_dutch_export_uses_semicolons_and_decimal_commas_and_uploads_again(
+    vendor_a_client, vendor_a_user, pilot
+):
+    vendor_a_user.language = "nl"
+    vendor_a_user.save()
+    KpiEntry.objects.create(pilot=pilot, day=START, entered_by=vendor_a_user, **good_values())
+
+    response = vendor_a_client.get(reverse("pilots:kpi_csv_export", args=[pilot.pk]))
+
+    text = response.content.decode("utf-8-sig")
+    assert not text.startswith("\ufeff")  # one byte-order mark, not two
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert lines[0] == list(COLUMNS)
+    assert lines[1][4] == "35,50"  # frt_minutes with a decimal comma
+    KpiEntry.objects.all().delete()
+    assert upload(vendor_a_client, pilot, response.content).status_code == 302
+    assert str(KpiEntry.objects.get(pilot=pilot).frt_minutes) == "35.50"
+    template = vendor_a_client.get(reverse("pilots:kpi_csv_template", args=[pilot.pk]))
+    assert "35,5" in template.content.decode("utf-8-sig").splitlines()[1].split(";")
+
+
 def test_the_upload_page_speaks_dutch_to_a_dutch_user(vendor_a_client, vendor_a_user, pilot):
     vendor_a_user.language = "nl"
     vendor_a_user.save()
