@@ -44,6 +44,32 @@ from costing.messages import (
 from procurement.checks import GAP_LABELS, quote_gaps, quote_rate_flags, quote_risk
 from procurement.models import Quote, Region, Rfq
 
+# --- best value (DOMAIN.md §4): service-level fit, must-haves, weighted score ----------------
+
+
+@dataclass(frozen=True)
+class BestValueFit:
+    """One quote's best-value row: the criteria 0–100, the weighted score, the channels
+    whose offered response time misses the scope's, its exclusion and ranks."""
+
+    scores: dict[str, Decimal]
+    score: Decimal | None
+    sla_shortfalls: tuple[str, ...]
+    missing_must_haves: tuple[str, ...]
+    excluded: bool
+    best_value: bool
+    cost_rank: int | None
+    score_rank: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sla_shortfalls": list(self.sla_shortfalls),
+            "excluded": self.excluded,
+            "scores": {key: s2(value) for key, value in self.scores.items()},
+            "score": None if self.score is None else s2(self.score),
+            "best_value": self.best_value,
+        }
+
 
 @dataclass(frozen=True)
 class QuoteColumn:
@@ -58,6 +84,7 @@ class QuoteColumn:
     risk: Decimal
     recommendation: Recommendation | None
     error: EngineInputError | None = None
+    fit: BestValueFit | None = None
 
     @property
     def priced(self) -> bool:

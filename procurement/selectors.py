@@ -98,7 +98,7 @@ def rfq_list(
     *, user, search: str = "", status: str = "", owner_only: bool = False
 ) -> QuerySet[Rfq]:
     """The RFQ list: counts annotated, channels prefetched (constant queries per page)."""
-    rfqs = rfqs_for_user(user).prefetch_related("channels")
+    rfqs = rfqs_for_user(user).prefetch_related("channels", "test_cases")
     if search:
         rfqs = rfqs.filter(
             Q(title__icontains=search)
@@ -214,6 +214,8 @@ def _with_checks_data(quotes: QuerySet[Quote]) -> QuerySet[Quote]:
     return quotes.prefetch_related(
         Prefetch("rfq__channels", queryset=RfqChannel.objects.order_by("channel")),
         Prefetch("risks", queryset=RiskItem.objects.order_by("id")),
+        "test_case_answers",
+        "rfq__test_cases",
     )
 
 
@@ -231,7 +233,7 @@ def submitted_quotes_for_comparison(rfq: Rfq) -> QuerySet[Quote]:
     return (
         Quote.objects.filter(rfq=rfq, status=QuoteStatus.SUBMITTED)
         .select_related("vendor", "rfq")
-        .prefetch_related("risks", "rfq__channels")
+        .prefetch_related("risks", "rfq__channels", "test_case_answers")
         .order_by("vendor__name", "pk")
     )
 

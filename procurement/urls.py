@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_best_value
 
 app_name = "procurement"
 
@@ -40,6 +40,23 @@ urlpatterns = [
     path("vendors/<int:pk>/", views.vendor_detail, name="vendor_detail"),
     path("vendors/<int:pk>/edit/", views.vendor_update, name="vendor_update"),
     path("vendors/<int:pk>/users/new/", views.vendor_user_create, name="vendor_user_create"),
+    # Best value: criteria, test cases, blind review, closing, award approval (issue 12)
+    path("rfqs/<int:pk>/criteria/", views_best_value.rfq_criteria, name="rfq_criteria"),
+    path(
+        "rfqs/<int:pk>/test-cases/new/",
+        views_best_value.test_case_create,
+        name="test_case_create",
+    ),
+    path("test-cases/<int:pk>/edit/", views_best_value.test_case_update, name="test_case_update"),
+    path("test-cases/<int:pk>/delete/", views_best_value.test_case_delete, name="test_case_delete"),
+    path("rfqs/<int:pk>/review/", views_best_value.blind_review, name="blind_review"),
+    path("rfqs/<int:pk>/close/", views_best_value.rfq_close, name="rfq_close"),
+    path("quotes/<int:pk>/test-cases/", views_best_value.quote_test_cases, name="quote_test_cases"),
+    path("awards/", views_best_value.award_proposal_list, name="award_proposal_list"),
+    path("awards/<int:pk>/", views_best_value.award_proposal, name="award_proposal"),
+    path("awards/<int:pk>/approve/", views_best_value.award_approve, name="award_approve"),
+    path("awards/<int:pk>/reject/", views_best_value.award_reject, name="award_reject"),
+    path("awards/<int:pk>/memo.pdf", views_best_value.award_memo_pdf, name="award_memo_pdf"),
     # Vendor portal
     path("portal/", views.portal, name="portal"),
     path("portal/rfqs/<int:pk>/", views.portal_rfq, name="portal_rfq"),
