@@ -61,3 +61,8 @@ def award_assessment(comparison: Comparison, quote: Quote) -> AwardAssessment:
         missing_must_haves=tuple(fit.missing_must_haves) if fit else (),
         snapshot=_snapshot(comparison, column),
     )
+
+
+def assess_quote(rfq: Rfq, quote: Quote) -> AwardAssessment:
+    """The verdict on one quote over the RFQ's term (the demo proposes through this)."""
+    return award_assessment(comparison_for_award(rfq), quote)

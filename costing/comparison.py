@@ -164,6 +164,11 @@ class Comparison:
             for month in range(1, self.months + 1)
         )
 
+    @property
+    def best_value_column(self) -> QuoteColumn | None:
+        """DOMAIN.md §4: the highest score among the quotes not excluded (ties: lower TCO)."""
+        return next((c for c in self.columns if c.fit is not None and c.fit.best_value), None)
+
     def as_dict(self) -> dict[str, Any]:
         """API.md: `{"months", "in_house", "quotes": [...]}`, cheapest TCO first."""
         return {

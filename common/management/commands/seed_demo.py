@@ -8,13 +8,14 @@ class Command(BaseCommand):
     help = "Load a realistic demo (API.md). Safe to run twice: it updates what it made before."
 
     def handle(self, *args, **options) -> None:
+        from costing.awards import assess_quote
         from pilots.demo import seed_pilots
         from pilots.demo_evaluation import seed_evaluation
         from procurement.demo import seed_procurement
 
         with transaction.atomic():
             cast = seed_accounts()
-            procurement = seed_procurement(cast)
+            procurement = seed_procurement(cast, assess_quote)
         with transaction.atomic():
             pilot_lines = seed_pilots(cast, procurement)
         # The checkpoint sweep as of today: the pilot past day 60 gets its scorecards, and
