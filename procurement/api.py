@@ -25,8 +25,9 @@ from costing.engine.numbers import s2_or_none
 
 from . import criteria, selectors, services
 from .checks import quote_gaps, quote_rate_flags, quote_risk
-from .models import DEFAULT_WEIGHTS, Quote, Rfq, RfqStatus, Vendor
+from .models import DEFAULT_WEIGHTS, Quote, Rfq, RfqStatus, TestCaseAnswer, Vendor
 from .quote_template import TEMPLATE_FIELDS
+from .standing import standing_warnings
 
 router = Router(tags=["procurement"])
 
@@ -400,7 +401,9 @@ def invitation_create(request: HttpRequest, id: int, payload: InvitationIn):
         _reject(exc, lambda f: "vendor_id" if f == "vendor" else f)
     out = _invitation_out(invitation)
     out["state"] = invitation.status
-    out["warnings"] = [str(w) for w in services.invitation_warnings(rfq)]
+    out["warnings"] = [
+        str(w) for w in [*services.invitation_warnings(rfq), *standing_warnings([vendor])]
+    ]
     return Status(201, out)
 
 
@@ -616,5 +619,5 @@ def quote_test_case_ratings(request: HttpRequest, id: int, payload: list[TestCas
         _reject(exc)
     return [
         {"test_case_id": a.test_case_id, "answer": a.answer, "rating": a.rating}
-        for a in quote.test_case_answers.all()
+        for a in TestCaseAnswer.objects.filter(quote=quote)
     ]
