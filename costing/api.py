@@ -177,6 +177,17 @@ class PricingErrorOut(Schema):
     message: str
 
 
+class ScoresOut(Schema):
+    """DOMAIN.md §4: each criterion 0–100; `test_cases` is null when the RFQ has none."""
+
+    cost: str
+    service: str
+    compliance: str
+    scalability: str
+    risk: str
+    test_cases: str | None
+
+
 class ComparisonQuoteOut(Schema):
     quote_id: int
     vendor_id: int
@@ -192,6 +203,14 @@ class ComparisonQuoteOut(Schema):
     error: PricingErrorOut | None = Field(
         None, description="Why the quote cannot be priced (its other fields are then null)."
     )
+    # Best value (DOMAIN.md §4).
+    sla_shortfalls: list[str] = Field(
+        description="Channels whose offered response time is missing or slower than required."
+    )
+    excluded: bool = Field(description="A must-have is left open: never the best value.")
+    scores: ScoresOut | None
+    score: str | None = Field(description="Σ weight × criterion / 100, two decimals.")
+    best_value: bool
 
 
 class ComparisonOut(Schema):

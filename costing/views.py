@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import INTERNAL, role_required
 from costing.calculator import calculate
 from costing.charts import comparison_chart, cumulative_chart
-from costing.comparison import Comparison, build_comparison
+from costing.comparison import Comparison, build_comparison, sort_columns
 from costing.comparison_exports import comparison_csv, comparison_filename, comparison_xlsx
 from costing.engine import EngineInputError, staffing
 from costing.forms import CalculatorForm, StaffingForm, TermForm
 from costing.messages import OUT_OF_RANGE, engine_error_text
 from costing.selectors import rfq_for_costing, submitted_quotes_for_comparison
+from procurement.forms import WEIGHT_LABELS
 from procurement.models import Rfq
 
 STAFFING_CHANNELS = (("chat", _("Live chat")), ("phone", _("Phone")))
@@ -113,8 +114,30 @@ def comparison(request: HttpRequest, pk: int) -> HttpResponse:
         "comparison": result,
         "error": error,
         "chart": comparison_chart(result) if result else "",
+        **_best_value_context(request, rfq, result),
     }
     return render(request, "costing/comparison.html", context)
+
+
+# --- best value (DOMAIN.md §4) ------------------------------------------------------------
+
+SORTS = ("cost", "score")
+
+
+def _best_value_context(request: HttpRequest, rfq: Rfq, result: Comparison | None) -> dict:
+    """The columns in the chosen order (`?sort=cost` by TCO, `?sort=score` best first) and
+    one row per criterion that counts (test cases once the RFQ has some)."""
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "cost"
+    has_test_cases = bool(rfq.test_cases.all())
+    return {
+        "sort": sort,
+        "columns": sort_columns(result.columns, by=sort) if result else [],
+        "criteria_rows": [
+            (key, WEIGHT_LABELS[key], weight)
+            for key, weight in rfq.weights.items()
+            if key != "test_cases" or has_test_cases
+        ],
+    }
 
 
 def _export(request: HttpRequest, pk: int, *, extension: str) -> HttpResponse:

@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -425,6 +427,19 @@ def _write_scenarios(
     ws.column_dimensions["A"].width = 16
 
 
+def _write_table(ws: Worksheet, rows: Sequence[Sequence[object]]) -> None:
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                value = safe_cell_text(value)
+            cell = ws.cell(row=r, column=c, value=value)
+            if r == 1:
+                cell.font = Font(bold=True)
+            elif isinstance(value, Decimal):
+                cell.number_format = "0.00"
+    ws.column_dimensions["A"].width = 28
+
+
 def build_comparison_workbook(
     *,
     title: str,
@@ -433,8 +448,12 @@ def build_comparison_workbook(
     in_house: InHouse,
     offers: Sequence[tuple[str, VendorOffer]],
     scenario_factors: Mapping[str, ScenarioFactors] = DEFAULT_SCENARIOS,
+    tables: Sequence[tuple[str, Sequence[Sequence[object]]]] = (),
 ) -> bytes:
-    """An .xlsx comparing the in-house baseline with each labelled offer (label: vendor name)."""
+    """An .xlsx comparing the in-house baseline with each labelled offer (label: vendor name).
+
+    `tables`: further sheets of plain values, each `(sheet title, rows)` with the header
+    first (e.g. the best-value scores); text cells are escaped against formula injection."""
     months = check_months(months)
     workbook = Workbook()
     inputs = workbook.active
@@ -449,6 +468,8 @@ def build_comparison_workbook(
         offers=offers,
         scenario_factors=scenario_factors,
     )
+    for sheet_title, rows in tables:
+        _write_table(workbook.create_sheet(sheet_title[:31]), rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from costing.engine import RiskItem as EngineRiskItem
 from procurement.awards import award_proposals_for_rfq
-from procurement.checks import GAP_LABELS
+from procurement.checks import GAP_LABELS, quote_open_must_haves, quote_sla_shortfalls
 from procurement.display import format_field
 from procurement.forms import STATE_LABELS
 from procurement.models import Channel, Quote, RfqStatus
@@ -134,3 +134,12 @@ def vendor_standing(vendor) -> list:
 @register.inclusion_tag("procurement/_standing.html")
 def standing_notes(notes) -> dict:
     return {"notes": notes}
+
+
+@register.simple_tag
+def best_value_checks(quote) -> dict:
+    """The quote's service-level shortfalls and open must-haves (DOMAIN.md §4)."""
+    return {
+        "sla_shortfalls": [channel_label(c) for c in quote_sla_shortfalls(quote)],
+        "open_must_haves": [checklist_label(k) for k in quote_open_must_haves(quote)],
+    }
