@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from costing.engine import CHECKLIST_KEYS
+from costing.engine import CHECKLIST_KEYS, EngineInputError
+from costing.engine.scoring import check_weights
 
 from .models import (
     WEIGHT_KEYS,
@@ -63,38 +64,27 @@ def _check_editable(rfq: Rfq, field: str) -> None:
 
 
 def clean_weights(weights: Mapping[str, Any]) -> dict[str, int]:
-    """Whole numbers 0–100 for the six criteria, summing to 100 (DOMAIN.md §4). Criteria left
-    out weigh 0. Raises ValidationError naming `weights`."""
-    unknown = sorted(set(weights) - set(WEIGHT_KEYS))
+    """Whole numbers ≥ 0 for the six criteria, summing to 100 (DOMAIN.md §4; the engine's
+    `check_weights` is the rule). Criteria left out weigh 0. Raises ValidationError naming
+    `weights`, in the user's language."""
+    try:
+        return check_weights(weights)
+    except EngineInputError:
+        pass
+    unknown = sorted(str(k) for k in weights if k not in WEIGHT_KEYS)
+    values = [weights.get(key, 0) for key in WEIGHT_KEYS]
     if unknown:
-        raise ValidationError(
-            {
-                "weights": _("Unknown criteria: %(names)s. Use %(keys)s.")
-                % {"names": ", ".join(unknown), "keys": ", ".join(WEIGHT_KEYS)}
-            }
-        )
-    clean: dict[str, int] = {}
-    for key in WEIGHT_KEYS:
-        value = weights.get(key, 0)
-        if value is None:
-            value = 0
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-            raise ValidationError(
-                {
-                    "weights": _("Each weight is a whole number from 0 to 100 (%(key)s).")
-                    % {"key": key}
-                }
-            )
-        clean[key] = value
-    total = sum(clean.values())
-    if total != 100:
-        raise ValidationError(
-            {
-                "weights": _("The weights must add up to 100; they add up to %(total)s.")
-                % {"total": total}
-            }
-        )
-    return clean
+        message = _("Unknown criteria: %(names)s. Use %(keys)s.") % {
+            "names": ", ".join(unknown),
+            "keys": ", ".join(WEIGHT_KEYS),
+        }
+    elif all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
+        message = _("The weights must add up to 100; they add up to %(total)s.") % {
+            "total": sum(values)
+        }
+    else:
+        message = _("Each weight is a whole number from 0 to 100.")
+    raise ValidationError({"weights": message})
 
 
 def clean_must_haves(keys: Iterable[str]) -> list[str]:
