@@ -135,7 +135,7 @@ def award_approve(*, proposal: AwardProposal, by: User, note: str = "") -> Award
     if rfq.status != RfqStatus.CLOSED:
         raise ValidationError(
             {
-                "status": _("The RFQ is %(status)s: it can no longer be awarded.")
+                "status": _("Only a closed RFQ can be awarded; this one is %(status)s.")
                 % {"status": rfq.get_status_display().lower()}
             }
         )

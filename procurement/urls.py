@@ -12,7 +12,6 @@ urlpatterns = [
     path("rfqs/<int:pk>/edit/", views.rfq_update, name="rfq_update"),
     path("rfqs/<int:pk>/status/<str:action>/", views.rfq_transition, name="rfq_transition"),
     path("rfqs/<int:pk>/cancel/", views.rfq_cancel, name="rfq_cancel"),
-    path("rfqs/<int:pk>/award/", views.rfq_award, name="rfq_award"),
     path("rfqs/<int:pk>/invitations/", views.rfq_invite, name="rfq_invite"),
     path(
         "rfqs/<int:pk>/invitations/<int:invitation_pk>/resend/",
