@@ -40,7 +40,7 @@ def _snapshot(comparison: Comparison, column: QuoteColumn) -> dict[str, Any]:
         "recommendation": None if column.recommendation is None else column.recommendation.code,
         "gaps": list(column.gaps),
         "sla_shortfalls": list(fit.sla_shortfalls) if fit else [],
-        "scores": {k: s2(v) for k, v in fit.scores.items()} if fit else {},
+        "scores": {k: s2(v) for k, v in fit.scores.items() if v is not None} if fit else {},
         "score": s2(fit.score) if fit and fit.score is not None else None,
         "weights": dict(comparison.rfq.weights),
         "cost_rank": fit.cost_rank if fit else None,
