@@ -4,11 +4,12 @@ buyer's blind ratings."""
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from procurement import criteria
+from procurement import criteria, services
 from procurement.models import Rfq, TestCase, TestCaseAnswer
 
 pytestmark = pytest.mark.django_db
@@ -275,3 +276,16 @@ def test_an_answer_to_another_rfqs_test_case_is_refused_with_nothing_saved(
     assert response.status_code == 422
     assert "test_case_answers" in response.json()["errors"]
     assert not rfq.quotes.exists()
+
+
+def test_the_invitation_e_mail_lists_the_must_haves_and_test_cases(
+    rfq, cases, procurement_user, vendor_a_user, django_capture_on_commit_callbacks
+):
+    criteria.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["dpa"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(rfq=rfq, vendor=vendor_a_user.vendor, by=procurement_user)
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    for part in (message.body, html):
+        assert "Data processing agreement (DPA)" in part
+        assert "Refund after 40 days" in part
