@@ -354,17 +354,22 @@ def award_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, approve=False)
 
 
+def award_memo_document(proposal, request: HttpRequest):
+    """The award memo laid out by WeasyPrint (a `Document`: its pages can be counted)."""
+    from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
+
+    html = render_to_string(
+        "procurement/award_memo_pdf.html", _proposal_context(proposal), request=request
+    )
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).render()
+
+
 @role_required(INTERNAL)
 def award_memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """A one-page award memo for the file: the quote, why, the scores, the risks, who
     proposed and who approved (WeasyPrint, as the pilot scorecard PDF)."""
-    from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
-
     proposal = awards.get_award_proposal_for_user(request.user, pk)
-    html = render_to_string(
-        "procurement/award_memo_pdf.html", _proposal_context(proposal), request=request
-    )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = award_memo_document(proposal, request).write_pdf()
     filename = (
         f"award-memo-{slugify(proposal.rfq.reference)}-{slugify(proposal.quote.vendor.name)}.pdf"
     )

@@ -4,11 +4,13 @@ only an approved proposal awards the RFQ, and no other route does."""
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.urls import reverse
 
 from procurement import award_emails, awards, criteria
 from procurement.awards import AwardAssessment
 from procurement.models import AwardProposal, Rfq
+from procurement.views_best_value import award_memo_document
 from tests.factories import ManagerFactory, VendorUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +279,31 @@ def test_a_second_manager_sees_it_decided(closed, quote_a, procurement_user, man
     with pytest.raises(ValidationError) as exc:
         awards.award_reject(proposal=proposal, by=ManagerFactory(), note="Too late")
     assert "status" in exc.value.message_dict
+
+
+def test_the_award_memo_fits_on_one_page(closed, quote_a, procurement_user, manager):
+    proposal = awards.award_propose(
+        rfq=closed,
+        quote=quote_a,
+        by=procurement_user,
+        reason="Best value " * 40,
+        assessment=AwardAssessment(
+            is_best_value=True,
+            is_excluded=False,
+            snapshot={
+                "scores": {"cost": "80.00", "service": "75.00", "compliance": "100.00"},
+                "weights": {"cost": 40, "service": 20, "compliance": 20},
+                "score": "82.00",
+                "tco": "60000.00",
+                "months": 12,
+                "risks": [{"name": "Data leak", "probability_pct": "10.00", "impact": "5000.00"}],
+                "gaps": ["scale_up_time"],
+                "sla_shortfalls": ["chat"],
+            },
+        ),
+    )
+    awards.award_approve(proposal=proposal, by=manager, note="Agreed")
+    request = RequestFactory().get("/")
+    request.user = manager
+    document = award_memo_document(proposal, request)
+    assert len(document.pages) == 1
