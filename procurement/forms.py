@@ -351,6 +351,10 @@ class QuoteForm(forms.ModelForm):
             ("", _("— choose —")),
             *PricingModel.choices,
         ]
+        # Pilot step 2: the RFQ's test cases are answered in the quote itself.
+        self.test_cases = add_test_case_fields(
+            self, rfq=rfq, quote=self.instance if self.instance.pk else None
+        )
 
     def clean_offer_document(self):
         upload = self.cleaned_data.get("offer_document")
@@ -360,6 +364,12 @@ class QuoteForm(forms.ModelForm):
 
     def template_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in TEMPLATE_FIELDS if name in self.fields}
+
+    def test_case_answers(self) -> dict[int, str]:
+        return {tc.pk: self.cleaned_data[f"answer_{tc.pk}"] for tc in self.test_cases}
+
+    def test_case_fields(self):
+        return [self[f"answer_{tc.pk}"] for tc in self.test_cases]
 
     def sections(self):
         return [
@@ -500,22 +510,28 @@ class TestCaseForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+def add_test_case_fields(form: forms.Form, *, rfq: Rfq, quote: Quote | None) -> list[TestCase]:
+    """One text area per test case of the RFQ (`answer_<id>`), with the quote's answers."""
+    test_cases = list(rfq.test_cases.all())
+    current = {a.test_case_id: a.answer for a in quote.test_case_answers.all()} if quote else {}
+    for test_case in test_cases:
+        form.fields[f"answer_{test_case.pk}"] = forms.CharField(
+            label=test_case.title,
+            help_text=test_case.description,
+            required=False,
+            max_length=10000,
+            initial=current.get(test_case.pk, ""),
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+    return test_cases
+
+
 class TestCaseAnswersForm(forms.Form):
-    """One text area per test case of the quote's RFQ."""
+    """The quote's answers to the RFQ's test cases, on their own page."""
 
     def __init__(self, *args, quote: Quote, **kwargs):
         super().__init__(*args, **kwargs)
-        current = {a.test_case_id: a.answer for a in quote.test_case_answers.all()}
-        self.test_cases = list(quote.rfq.test_cases.all())
-        for test_case in self.test_cases:
-            self.fields[f"answer_{test_case.pk}"] = forms.CharField(
-                label=test_case.title,
-                help_text=test_case.description,
-                required=False,
-                max_length=10000,
-                initial=current.get(test_case.pk, ""),
-                widget=forms.Textarea(attrs={"rows": 4}),
-            )
+        self.test_cases = add_test_case_fields(self, rfq=quote.rfq, quote=quote)
 
     @property
     def answers(self) -> dict[int, str]:

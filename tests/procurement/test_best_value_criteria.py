@@ -289,3 +289,15 @@ def test_the_invitation_e_mail_lists_the_must_haves_and_test_cases(
     for part in (message.body, html):
         assert "Data processing agreement (DPA)" in part
         assert "Refund after 40 days" in part
+
+
+def test_the_quote_form_takes_the_answers_with_the_quote(rfq, cases, invitation_a, vendor_a_client):
+    url = reverse("procurement:portal_quote", args=[rfq.pk])
+    assert "Refund after 40 days" in vendor_a_client.get(url).content.decode()
+    data = {"pricing_model": "hourly", "hourly_rate": "18", "action": "submit"}
+    data[f"answer_{cases[0].pk}"] = "Store credit"
+    response = vendor_a_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    quote = rfq.quotes.get()
+    assert quote.status == "submitted"
+    assert [a.answer for a in quote.test_case_answers.all()] == ["Store credit"]
