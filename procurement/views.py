@@ -40,6 +40,7 @@ from .forms import (
     channel_forms,
 )
 from .models import Quote, QuoteStatus, Rfq, RfqStatus, RiskItem
+from .standing import standing_warnings
 
 PER_PAGE = 25
 INVALID = 422  # a form sent back with errors, like the API's 422
@@ -159,7 +160,8 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rfq_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     rfq = selectors.get_rfq_for_user(request.user, pk)
-    service = {"open": services.rfq_open, "close": services.rfq_close}.get(action)
+    # Closing asks first, on its own page (procurement:rfq_close).
+    service = {"open": services.rfq_open}.get(action)
     if service is None:
         raise Http404
     try:
@@ -168,11 +170,7 @@ def rfq_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        done = {
-            "open": _("The RFQ is open: invited vendors were e-mailed."),
-            "close": _("The RFQ is closed: vendors can no longer change their quotes."),
-        }
-        messages.success(request, done[action])
+        messages.success(request, _("The RFQ is open: invited vendors were e-mailed."))
     return redirect("procurement:rfq_detail", rfq.pk)
 
 
@@ -242,6 +240,9 @@ def rfq_invite(request: HttpRequest, pk: int) -> HttpResponse:
             _("Invited: %(names)s. They are e-mailed when you open the RFQ.") % {"names": names},
         )
     for warning in services.invitation_warnings(rfq):
+        messages.warning(request, warning)
+    # DOMAIN.md §6: a stopped pilot or a poor month warns; it does not block.
+    for warning in standing_warnings(i.vendor for i in invited):
         messages.warning(request, warning)
     return redirect("procurement:rfq_detail", rfq.pk)
 

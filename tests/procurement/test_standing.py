@@ -80,3 +80,17 @@ def test_a_provider_registered_later_adds_its_notes(stopped):
         from procurement import standing
 
         standing._providers.pop("test-contracts")
+
+
+def test_inviting_on_the_page_warns_about_the_stopped_pilot(stopped, rfq, procurement_client):
+    response = procurement_client.post(
+        reverse("procurement:rfq_invite", args=[rfq.pk]), {"vendors": [stopped.pk]}, follow=True
+    )
+    assert "Check Stopped Vendor before it quotes" in response.content.decode()
+    assert Invitation.objects.filter(rfq=rfq, vendor=stopped).exists()
+
+
+def test_closing_is_never_one_click(rfq, procurement_client):
+    url = reverse("procurement:rfq_transition", args=[rfq.pk, "close"])
+    assert procurement_client.post(url).status_code == 404
+    assert rfq.__class__.objects.get(pk=rfq.pk).status == "open"
