@@ -214,18 +214,23 @@ def _with_checks_data(quotes: QuerySet[Quote]) -> QuerySet[Quote]:
     return quotes.prefetch_related(
         Prefetch("rfq__channels", queryset=RfqChannel.objects.order_by("channel")),
         Prefetch("risks", queryset=RiskItem.objects.order_by("id")),
-        "test_case_answers",
-        "rfq__test_cases",
     )
 
 
+def _with_test_cases(quotes: QuerySet[Quote]) -> QuerySet[Quote]:
+    """A quote's page and the API show its test-case answers (the lists do not)."""
+    return quotes.prefetch_related("test_case_answers", "rfq__test_cases")
+
+
 def quotes_for_rfq(*, rfq: Rfq, user) -> QuerySet[Quote]:
-    return _with_checks_data(_quotes_visible_to(user).filter(rfq=rfq)).order_by("vendor__name")
+    return _with_test_cases(_with_checks_data(_quotes_visible_to(user).filter(rfq=rfq))).order_by(
+        "vendor__name"
+    )
 
 
 def get_quote_for_user(user, pk: int) -> Quote:
     """404 for another vendor's quote (and, for internal users, a vendor's unsent draft)."""
-    return get_object_or_404(_with_checks_data(_quotes_visible_to(user)), pk=pk)
+    return get_object_or_404(_with_test_cases(_with_checks_data(_quotes_visible_to(user))), pk=pk)
 
 
 def submitted_quotes_for_comparison(rfq: Rfq) -> QuerySet[Quote]:
