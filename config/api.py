@@ -67,14 +67,12 @@ def on_http_error(request, exc: HttpError):
 def _register_routers() -> None:
     # Each app owns its endpoints in `<app>/api.py` and exposes `router`.
     from costing.api import router as costing_router
-    from costing.api_awards import router as awards_router
     from pilots.api import router as pilots_router
     from pilots.api_evaluation import router as evaluation_router
     from procurement.api import router as procurement_router
 
     api.add_router("/", procurement_router)
     api.add_router("/", costing_router)
-    api.add_router("/", awards_router)
     api.add_router("/", pilots_router)
     api.add_router("/", evaluation_router)
 

@@ -156,7 +156,6 @@ SEGMENT_OBJECTS = {
     "status": "action",
     "test-cases": "test_case",
     "awards": "award",
-    "award-proposals": "award",
 }
 PARAM_OBJECTS = {
     "rfq_id": "rfq",
@@ -206,12 +205,8 @@ API_DRAFTED: dict[str, dict] = {
     "GET /api/v1/pilots/{id}/kpis": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/pilots/{id}/scorecards": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/alerts": api_roles(INTERNAL),
-    # issue 12 (the fixture's RFQ is open: proposing or deciding is refused with 422)
+    # issue 12
     "PUT /api/v1/quotes/{id}/test-case-ratings": api_roles(PROCUREMENT),
-    "GET /api/v1/rfqs/{id}/award-proposals": api_roles(INTERNAL),
-    "POST /api/v1/rfqs/{id}/award-proposals": api_roles(PROCUREMENT, ok=422),
-    "POST /api/v1/award-proposals/{id}/approve": api_roles(MANAGERS, ok=422),
-    "POST /api/v1/award-proposals/{id}/reject": api_roles(MANAGERS, ok={200, 422}),
 }
 
 
@@ -273,12 +268,6 @@ API_BODIES: dict = {
     "PUT /api/v1/quotes/{id}/test-case-ratings": lambda role, objects: [
         {"test_case_id": objects["test_case"].pk, "rating": 4}
     ],
-    "POST /api/v1/rfqs/{id}/award-proposals": lambda role, objects: {
-        "quote_id": objects["quote"].pk,
-        "reason": "Best value",
-    },
-    "POST /api/v1/award-proposals/{id}/approve": {"note": ""},
-    "POST /api/v1/award-proposals/{id}/reject": {"note": "Too expensive"},
     "PUT /api/v1/pilots/{id}/kpis/{date}": {
         "tickets": 20,
         "csat_responses": 10,

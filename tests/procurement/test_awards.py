@@ -170,15 +170,13 @@ def test_only_one_proposal_waits_at_a_time(closed, quote_a, quote_b, procurement
 
 
 def test_procurement_cannot_approve_its_own_proposal(
-    closed, quote_a, procurement_user, procurement_client, api_as
+    closed, quote_a, procurement_user, procurement_client
 ):
     proposal = awards.award_propose(
         rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
     )
     url = reverse("procurement:award_approve", args=[proposal.pk])
     assert procurement_client.post(url, {"note": ""}).status_code == 403
-    api = api_as(procurement_user).post(f"/api/v1/award-proposals/{proposal.pk}/approve", {})
-    assert api.status_code == 403
     assert Rfq.objects.get(pk=closed.pk).status == "closed"
 
 
@@ -192,13 +190,14 @@ def test_there_is_no_award_without_approval_through_any_channel(
         404,
         405,
     }
-    # Proposing over the API does not award either.
-    response = api.post(
-        f"/api/v1/rfqs/{closed.pk}/award-proposals",
-        {"quote_id": quote_a.pk, "reason": "Best value", "override_reason": "Pilot first"},
+    # No API operation awards (API.md): none names an award, and an RFQ's writes cannot
+    # set its status or awarded quote.
+    paths = api.get("/api/v1/openapi.json").json()["paths"]
+    assert not [path for path in paths if "award" in path]
+    api.post(
+        f"/api/v1/rfqs/{closed.pk}/quotes",
+        {"vendor_id": quote_a.vendor_id, "status": "awarded", "awarded_quote_id": quote_a.pk},
     )
-    assert response.status_code == 201, response.content
-    assert response.json()["status"] == "pending"
     # The admin shows the status and the awarded quote read-only.
     admin_role_client.post(
         reverse("admin:procurement_rfq_change", args=[closed.pk]),
@@ -208,31 +207,14 @@ def test_there_is_no_award_without_approval_through_any_channel(
     assert (closed.status, closed.awarded_quote) == ("closed", None)
 
 
-def test_the_api_approves_and_awards(
-    closed, quote_a, procurement_user, manager, api_as, django_capture_on_commit_callbacks
-):
-    created = api_as(procurement_user).post(
-        f"/api/v1/rfqs/{closed.pk}/award-proposals",
-        {"quote_id": quote_a.pk, "reason": "Best value", "override_reason": "Pilot first"},
-    )
-    proposal_id = created.json()["id"]
-    with django_capture_on_commit_callbacks(execute=True):
-        approved = api_as(manager).post(f"/api/v1/award-proposals/{proposal_id}/approve", {})
-    assert approved.status_code == 200, approved.content
-    assert approved.json()["status"] == "approved"
-    assert approved.json()["decided_by"] == manager.email
-    closed.refresh_from_db()
-    assert closed.awarded_quote == quote_a
-    listed = api_as(manager).get(f"/api/v1/rfqs/{closed.pk}/award-proposals").json()
-    assert [p["id"] for p in listed] == [proposal_id]
-
-
-def test_proposing_on_an_open_rfq_is_refused(rfq, quote_a, procurement_user, api_as):
-    response = api_as(procurement_user).post(
-        f"/api/v1/rfqs/{rfq.pk}/award-proposals", {"quote_id": quote_a.pk, "reason": "x"}
-    )
-    assert response.status_code == 422
-    assert "status" in response.json()["errors"]
+def test_proposing_on_an_open_rfq_is_refused(rfq, quote_a, procurement_user, procurement_client):
+    with pytest.raises(ValidationError) as exc:
+        awards.award_propose(
+            rfq=rfq, quote=quote_a, by=procurement_user, reason="x", assessment=BEST
+        )
+    assert "status" in exc.value.message_dict
+    page = procurement_client.get(reverse("costing:award_propose", args=[rfq.pk]))
+    assert page.status_code == 302  # back to the RFQ: close it first
 
 
 def test_the_award_memo_is_a_pdf_with_who_proposed_and_approved(
@@ -256,19 +238,6 @@ def test_the_managers_see_what_awaits_approval(closed, quote_a, procurement_user
     )
     page = manager_client.get(reverse("procurement:award_proposal_list")).content.decode()
     assert f'data-proposal="{proposal.pk}"' in page
-
-
-def test_an_excluded_quote_cannot_be_proposed_without_a_reason_over_the_api(
-    closed, quote_a, quote_b, procurement_user, api_as
-):
-    type(quote_a).objects.filter(pk=quote_a.pk).update(dpa=None)
-    Rfq.objects.filter(pk=closed.pk).update(must_haves=["dpa"])
-    response = api_as(procurement_user).post(
-        f"/api/v1/rfqs/{closed.pk}/award-proposals", {"quote_id": quote_a.pk, "reason": "Cheap"}
-    )
-    assert response.status_code == 422
-    assert "override_reason" in response.json()["errors"]
-    assert not AwardProposal.objects.exists()
 
 
 def test_a_second_manager_sees_it_decided(closed, quote_a, procurement_user, manager):
