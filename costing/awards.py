@@ -12,8 +12,8 @@ from typing import Any
 from costing.comparison import Comparison, QuoteColumn, build_comparison
 from costing.engine.numbers import s2
 from costing.selectors import submitted_quotes_for_comparison
-from procurement.awards import AwardAssessment
 from procurement.models import Quote, Rfq
+from procurement.services import AwardAssessment
 
 
 def comparison_for_award(rfq: Rfq) -> Comparison:

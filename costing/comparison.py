@@ -25,6 +25,8 @@ from costing.engine import (
     Estimate,
     InHouse,
     InHouseCost,
+    QuoteScore,
+    QuoteScoreInput,
     RateFlag,
     Recommendation,
     VendorOffer,
@@ -32,9 +34,9 @@ from costing.engine import (
     estimate,
     in_house_cost,
     recommend,
+    score_quotes,
 )
 from costing.engine.numbers import s2
-from costing.engine.scoring import QuoteScore, QuoteScoreInput, score_quotes
 from costing.engine.tco import check_months
 from costing.messages import (
     EXCLUDE,

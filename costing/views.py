@@ -22,6 +22,7 @@ from costing.messages import OUT_OF_RANGE, engine_error_text
 from costing.selectors import rfq_for_costing, submitted_quotes_for_comparison
 from procurement.forms import WEIGHT_LABELS
 from procurement.models import Rfq
+from procurement.selectors import rfq_actions
 
 STAFFING_CHANNELS = (("chat", _("Live chat")), ("phone", _("Phone")))
 
@@ -130,6 +131,7 @@ def _best_value_context(request: HttpRequest, rfq: Rfq, result: Comparison | Non
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "cost"
     has_test_cases = bool(rfq.test_cases.all())
     return {
+        "actions": rfq_actions(rfq, request.user),
         "sort": sort,
         "columns": sort_columns(result.columns, by=sort) if result else [],
         "criteria_rows": [

@@ -15,7 +15,7 @@ from costing.awards import award_assessment, comparison_for_award
 from costing.engine import EngineInputError
 from costing.messages import engine_error_text
 from costing.selectors import rfq_for_costing
-from procurement import awards
+from procurement import services
 from procurement.checks import GAP_LABELS
 from procurement.forms import AwardProposeForm, add_service_errors
 from procurement.models import RfqStatus
@@ -41,7 +41,7 @@ def award_propose(request: HttpRequest, pk: int) -> HttpResponse:
             quote = form.cleaned_data["quote"]
             assessment = award_assessment(comparison, quote)
             if (
-                awards.award_needs_override(assessment)
+                services.award_needs_override(assessment)
                 and not form.cleaned_data["override_reason"].strip()
             ):
                 form.add_error(
@@ -70,7 +70,7 @@ def award_propose(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 try:
-                    proposal = awards.award_propose(
+                    proposal = services.award_propose(
                         rfq=rfq,
                         quote=quote,
                         by=request.user,

@@ -23,8 +23,9 @@ from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError
 from costing.engine.numbers import s2_or_none
 
-from . import criteria, selectors, services
+from . import selectors, services
 from .checks import quote_gaps, quote_rate_flags, quote_risk
+from .filters import RfqFilter
 from .models import DEFAULT_WEIGHTS, Quote, Rfq, RfqStatus, TestCaseAnswer, Vendor
 from .quote_template import TEMPLATE_FIELDS
 from .standing import standing_warnings
@@ -343,7 +344,10 @@ def rfq_list(request: HttpRequest, status: str = "", q: str = ""):
     check_role(request.auth, READERS)
     if status and status not in RfqStatus.values:
         raise ApiValidationError({"status": f"One of {', '.join(RfqStatus.values)}."})
-    rfqs = selectors.rfq_list(user=request.auth, search=q.replace("\x00", ""), status=status)
+    rfqs = RfqFilter(
+        {"q": q.replace("\x00", ""), "status": status},
+        queryset=selectors.rfq_list(user=request.auth),
+    ).qs
     return [_rfq_out(rfq, request.auth) for rfq in rfqs]
 
 
@@ -358,14 +362,14 @@ def rfq_create(request: HttpRequest, payload: RfqIn):
                 data=_rfq_data(payload),
                 channels=[c.dict() for c in payload.channels],
             )
-            criteria.rfq_criteria_update(
+            services.rfq_criteria_update(
                 rfq=rfq,
                 by=request.auth,
                 weights=payload.weights if payload.weights is not None else rfq.weights,
                 must_haves=payload.must_haves,
             )
             if payload.test_cases:
-                criteria.test_cases_replace(
+                services.test_cases_replace(
                     rfq=rfq, by=request.auth, rows=[t.dict() for t in payload.test_cases]
                 )
             if payload.status == "open":
@@ -584,7 +588,7 @@ def quote_submit(request: HttpRequest, id: int, payload: QuoteIn):  # type: igno
                 rfq=rfq, vendor=vendor, by=request.auth, data=data
             )
             if answers is not None:
-                criteria.test_case_answers_save(
+                services.test_case_answers_save(
                     quote=quote,
                     by=request.auth,
                     answers={a.test_case_id: a.answer for a in answers},
@@ -612,7 +616,7 @@ def quote_test_case_ratings(request: HttpRequest, id: int, payload: list[TestCas
     if len(set(ids)) != len(ids):
         raise ApiValidationError({"test_case_id": "Each test case may appear only once."})
     try:
-        criteria.test_case_ratings_save(
+        services.test_case_ratings_save(
             quote=quote, by=request.auth, ratings={r.test_case_id: r.rating for r in payload}
         )
     except ValidationError as exc:

@@ -11,13 +11,14 @@ from costing.engine import (
     GDPR_SECURITY,
     QUOTE_TEMPLATE,
     SLA_CONTRACT,
+    QuoteScoreInput,
     RateFlag,
     RiskItem,
     checklist_gaps,
     rate_flags,
     risk_total,
+    score_quotes,
 )
-from costing.engine.scoring import QuoteScoreInput, score_quotes
 
 from .models import Quote
 from .quote_template import SLA_FIELD_BY_CHANNEL

@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from .awards import pending_award_proposals
+from .selectors import pending_award_proposals
 
 
 def _pending_count() -> int:

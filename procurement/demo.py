@@ -10,17 +10,27 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.demo import DEMO_PASSWORD, seed_accounts
+from accounts.models import Role, User
+from accounts.services import user_create_or_update
 from common.formats import format_eur
 
-from . import awards, criteria, services
-from .awards import AwardAssessment
+from . import services
 from .checks import quote_gaps, quote_rate_flags, quote_risk
 from .models import Quote, Rfq, Vendor
+from .services import AwardAssessment
 
 DEMO_REFERENCE = "RFQ-DEMO-WEBSHOP"
 NEARSHORE = "Lisbon Contact Partners"
 OFFSHORE = "Manila Care Services"
 ONSHORE = "Utrecht Klantcontact"
+
+DEMO_VENDORS = {
+    # vendor name: (region, country, user e-mail)
+    NEARSHORE: ("nearshore", "Portugal", "vendor@lisbon.example"),
+    OFFSHORE: ("offshore", "Philippines", "vendor@manila.example"),
+    ONSHORE: ("onshore", "Netherlands", "vendor@utrecht.example"),
+}
 
 VENDOR_DETAILS = {
     NEARSHORE: {
@@ -246,6 +256,20 @@ RISKS = {
 }
 
 
+def seed_cast() -> dict[str, User]:
+    """The demo's people: one user per internal role (accounts) and, for each demo vendor,
+    the vendor and one sign-in (key `vendor:<name>`)."""
+    cast = seed_accounts()
+    for name, (region, country, email) in DEMO_VENDORS.items():
+        vendor, _ = Vendor.objects.update_or_create(
+            name=name, defaults={"region": region, "country": country, "contact_email": email}
+        )
+        cast[f"vendor:{name}"], _ = user_create_or_update(
+            email=email, role=Role.VENDOR, vendor=vendor, password=DEMO_PASSWORD
+        )
+    return cast
+
+
 def _user_of(cast: dict, vendor_name: str):
     return cast[f"vendor:{vendor_name}"]
 
@@ -257,8 +281,8 @@ def _run_round(cast: dict, assess: Assess) -> Rfq:
     buyer = cast["procurement"]
     data = {**RFQ_DATA, "quote_deadline": timezone.now() + timedelta(days=14)}
     rfq = services.rfq_create(by=buyer, data=data, channels=CHANNELS)
-    criteria.rfq_criteria_update(rfq=rfq, by=buyer, weights=WEIGHTS, must_haves=MUST_HAVES)
-    criteria.test_cases_replace(rfq=rfq, by=buyer, rows=TEST_CASES)
+    services.rfq_criteria_update(rfq=rfq, by=buyer, weights=WEIGHTS, must_haves=MUST_HAVES)
+    services.test_cases_replace(rfq=rfq, by=buyer, rows=TEST_CASES)
     vendors = [Vendor.objects.get(name=name) for name in (NEARSHORE, OFFSHORE, ONSHORE)]
     services.invitations_create(rfq=rfq, vendors=vendors, by=buyer)
     rfq = services.rfq_open(rfq=rfq, by=buyer)
@@ -290,12 +314,12 @@ def _run_round(cast: dict, assess: Assess) -> Rfq:
     for quote in Quote.objects.filter(rfq=rfq).select_related("vendor", "rfq"):
         author = buyer if quote.entered_by_procurement else _user_of(cast, quote.vendor.name)
         answers = ANSWERS[quote.vendor.name]
-        criteria.test_case_answers_save(
+        services.test_case_answers_save(
             quote=quote,
             by=author,
             answers={case.pk: text for case, (text, _rating) in zip(cases, answers, strict=True)},
         )
-        criteria.test_case_ratings_save(
+        services.test_case_ratings_save(
             quote=quote,
             by=buyer,
             ratings={case.pk: rating for case, (_text, rating) in zip(cases, answers, strict=True)},
@@ -304,7 +328,7 @@ def _run_round(cast: dict, assess: Assess) -> Rfq:
     rfq = services.rfq_close(rfq=rfq, by=buyer)
     # Award with approval: procurement proposes the nearshore quote, a manager approves.
     chosen = Quote.objects.select_related("vendor").get(rfq=rfq, vendor=nearshore)
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=rfq,
         quote=chosen,
         by=buyer,
@@ -314,7 +338,7 @@ def _run_round(cast: dict, assess: Assess) -> Rfq:
         "we pilot on e-mail first.",
         assessment=assess(rfq, chosen),
     )
-    awards.award_approve(
+    services.award_approve(
         proposal=proposal, by=cast["manager"], note="Approved; start the e-mail pilot."
     )
     return Rfq.objects.get(pk=rfq.pk)

@@ -9,6 +9,7 @@ List selectors return querysets with counts annotated and relations selected or 
 so a page runs the same number of queries for 3 rows or 3,000.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,10 +30,11 @@ from django.db.models import (
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-
-from costing.engine import RATE_BANDS
+from django.utils.translation import gettext as _
 
 from .models import (
+    AwardProposal,
+    AwardStatus,
     Invitation,
     InvitationStatus,
     Quote,
@@ -41,6 +43,8 @@ from .models import (
     RfqChannel,
     RfqStatus,
     RiskItem,
+    TestCase,
+    TestCaseAnswer,
     Vendor,
 )
 
@@ -79,6 +83,42 @@ def deadline_state(rfq: Rfq, *, now: datetime | None = None) -> DeadlineState:
 # --- RFQs ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RfqActions:
+    """What `user` may do with an RFQ right now; the pages show exactly these buttons."""
+
+    edit: bool = False
+    open: bool = False
+    close: bool = False
+    cancel: bool = False
+    invite: bool = False
+    resend_invitations: bool = False
+    enter_quote: bool = False
+    propose_award: bool = False  # a manager approves it (issue 12)
+    start_pilot: bool = False
+    criteria: bool = False  # weights, must-haves, test cases
+    rate_answers: bool = False  # the blind review of test-case answers
+
+
+def rfq_actions(rfq: Rfq, user) -> RfqActions:
+    """The same guards the services apply (rfq_open, rfq_close, …), asked before the click."""
+    if not (user.is_authenticated and user.is_procurement):
+        return RfqActions()
+    return RfqActions(
+        edit=rfq.is_editable,
+        open=rfq.is_draft,
+        close=rfq.is_open,
+        cancel=rfq.is_cancellable,
+        invite=rfq.is_editable,
+        resend_invitations=rfq.is_open,
+        enter_quote=rfq.takes_entered_quotes,
+        propose_award=rfq.is_closed,
+        start_pilot=rfq.is_awarded and rfq.awarded_quote_id is not None,
+        criteria=rfq.is_editable,
+        rate_answers=rfq.takes_ratings,
+    )
+
+
 def rfqs_for_user(user) -> QuerySet[Rfq]:
     """Internal roles: every RFQ. A vendor: the RFQs it is invited to, once opened."""
     rfqs = Rfq.objects.select_related("owner")
@@ -94,21 +134,10 @@ def get_rfq_for_user(user, pk: int) -> Rfq:
     return get_object_or_404(rfqs_for_user(user), pk=pk)
 
 
-def rfq_list(
-    *, user, search: str = "", status: str = "", owner_only: bool = False
-) -> QuerySet[Rfq]:
-    """The RFQ list: counts annotated, channels prefetched (constant queries per page)."""
+def rfq_list(*, user) -> QuerySet[Rfq]:
+    """The RFQ list: counts annotated, channels prefetched (constant queries per page);
+    narrowed by procurement.filters.RfqFilter."""
     rfqs = rfqs_for_user(user).prefetch_related("channels", "test_cases")
-    if search:
-        rfqs = rfqs.filter(
-            Q(title__icontains=search)
-            | Q(reference__icontains=search)
-            | Q(description__icontains=search)
-        )
-    if status:
-        rfqs = rfqs.filter(status=status)
-    if owner_only:
-        rfqs = rfqs.filter(owner=user)
     return rfqs.annotate(
         invited_count=Count(
             "invitations",
@@ -179,21 +208,15 @@ def vendors_to_invite(rfq: Rfq) -> QuerySet[Vendor]:
     )
 
 
-def portal_invitations(*, user, search: str = "", state: str = "") -> QuerySet[Invitation]:
-    """A vendor's own invitations (never to a draft RFQ), newest first."""
+def portal_invitations(*, user) -> QuerySet[Invitation]:
+    """A vendor's own invitations (never to a draft RFQ), newest first, each with its
+    `state`; narrowed by procurement.filters.PortalInvitationFilter."""
     invitations = (
         Invitation.objects.filter(vendor_id=user.vendor_id)
         .exclude(rfq__status=RfqStatus.DRAFT)
         .select_related("rfq", "rfq__owner")
     )
-    if search:
-        invitations = invitations.filter(
-            Q(rfq__title__icontains=search) | Q(rfq__reference__icontains=search)
-        )
-    invitations = _with_state(invitations)
-    if state:
-        invitations = invitations.filter(state=state)
-    return invitations.order_by("-rfq__quote_deadline", "-pk")
+    return _with_state(invitations).order_by("-rfq__quote_deadline", "-pk")
 
 
 # --- quotes --------------------------------------------------------------------------------
@@ -243,71 +266,19 @@ def submitted_quotes_for_comparison(rfq: Rfq) -> QuerySet[Quote]:
     )
 
 
-def _rate_flag_q(code: str) -> Q:
-    """Quotes whose rate lies outside their vendor's region band (DOMAIN.md §2), as SQL."""
-    condition = Q(pk__in=[])
-    for region, bands in RATE_BANDS.items():
-        for rate, band in bands.items():
-            if code == "below_market":
-                outside = Q(**{f"{rate}__lt": band.low})
-            else:
-                outside = Q(**{f"{rate}__gt": band.high})
-            condition |= Q(vendor__region=region.value) & outside
-    return condition
-
-
-def quote_list(
-    *,
-    user,
-    search: str = "",
-    status: str = "",
-    region: str = "",
-    pricing_model: str = "",
-    rate_flag: str = "",
-    rfq_id: int | None = None,
-) -> QuerySet[Quote]:
+def quote_list(*, user) -> QuerySet[Quote]:
+    """The quotes a user may read, with what the checks need; narrowed by
+    procurement.filters.QuoteFilter."""
     quotes = _with_checks_data(_quotes_visible_to(user))
-    if search:
-        quotes = quotes.filter(
-            Q(vendor__name__icontains=search)
-            | Q(rfq__title__icontains=search)
-            | Q(rfq__reference__icontains=search)
-        )
-    if status:
-        quotes = quotes.filter(status=status)
-    if region:
-        quotes = quotes.filter(vendor__region=region)
-    if pricing_model:
-        quotes = quotes.filter(pricing_model=pricing_model)
-    if rate_flag in ("below_market", "above_market"):
-        quotes = quotes.filter(_rate_flag_q(rate_flag))
-    elif rate_flag == "any":
-        quotes = quotes.filter(_rate_flag_q("below_market") | _rate_flag_q("above_market"))
-    if rfq_id:
-        quotes = quotes.filter(rfq_id=rfq_id)
     return quotes.order_by("-updated_at", "-pk")
 
 
 # --- vendors -------------------------------------------------------------------------------
 
 
-def vendor_list(*, search: str = "", region: str = "", certified: str = "") -> QuerySet[Vendor]:
-    vendors = Vendor.objects.all()
-    if search:
-        vendors = vendors.filter(
-            Q(name__icontains=search)
-            | Q(country__icontains=search)
-            | Q(contact_email__icontains=search)
-        )
-    if region:
-        vendors = vendors.filter(region=region)
-    if certified == "iso27001":
-        vendors = vendors.filter(cert_iso27001=True)
-    elif certified == "soc2":
-        vendors = vendors.filter(cert_soc2=True)
-    elif certified == "none":
-        vendors = vendors.filter(cert_iso27001=False, cert_soc2=False, other_certifications="")
-    return vendors.annotate(
+def vendor_list() -> QuerySet[Vendor]:
+    """Every vendor with its counts; narrowed by procurement.filters.VendorFilter."""
+    return Vendor.objects.annotate(
         user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
         invitation_count=Count("invitations", distinct=True),
         submitted_count=Count(
@@ -363,6 +334,10 @@ class RevisionEntry:
     entered_by_procurement: bool
     kind: str  # "+" created, "~" changed
     changes: list[FieldChange]
+
+    @property
+    def status_label(self) -> str:
+        return QuoteStatus(self.status).label
 
 
 def _visible_records(quote: Quote, user) -> list:
@@ -440,3 +415,107 @@ __all__ = [
     "vendor_quotes",
     "vendors_to_invite",
 ]
+
+
+# --- best value: the blind review of test-case answers (issue 12) ---------------------------
+
+
+@dataclass(frozen=True)
+class ReviewAnswer:
+    answer: TestCaseAnswer
+    label: str  # "Answer A": the same letter for a vendor throughout the review
+
+    @property
+    def vendor_name(self) -> str:
+        return self.answer.quote.vendor.name
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    test_case: TestCase
+    answers: tuple[ReviewAnswer, ...]
+
+
+@dataclass(frozen=True)
+class BlindReview:
+    rows: tuple[ReviewRow, ...]
+    rated: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        """Names are shown only once every answer is rated (blind review)."""
+        return self.total > 0 and self.rated == self.total
+
+
+def _blind_order(rfq: Rfq, quote: Quote) -> str:
+    # Not the vendor's name, nor the order it quoted in: a stable scramble per RFQ.
+    return hashlib.sha256(f"{rfq.pk}:{quote.pk}:{rfq.reference}".encode()).hexdigest()
+
+
+def blind_review(rfq: Rfq) -> BlindReview:
+    """Every answer of the RFQ's submitted quotes, per test case, under a letter."""
+    quotes = sorted(
+        Quote.objects.filter(rfq=rfq, status=QuoteStatus.SUBMITTED).select_related("vendor"),
+        key=lambda q: _blind_order(rfq, q),
+    )
+    letters = {q.pk: chr(ord("A") + i) if i < 26 else str(i + 1) for i, q in enumerate(quotes)}
+    quote_by_pk = {q.pk: q for q in quotes}
+    answers = TestCaseAnswer.objects.filter(quote__in=quotes).exclude(answer="")
+    by_case: dict[int, list[TestCaseAnswer]] = {}
+    for answer in answers:
+        answer.quote = quote_by_pk[answer.quote_id]
+        by_case.setdefault(answer.test_case_id, []).append(answer)
+    rows = []
+    rated = total = 0
+    for test_case in rfq.test_cases.all():
+        case_answers = sorted(by_case.get(test_case.pk, []), key=lambda a: letters[a.quote_id])
+        total += len(case_answers)
+        rated += sum(a.rating is not None for a in case_answers)
+        rows.append(
+            ReviewRow(
+                test_case=test_case,
+                answers=tuple(
+                    ReviewAnswer(a, _("Answer %(letter)s") % {"letter": letters[a.quote_id]})
+                    for a in case_answers
+                ),
+            )
+        )
+    return BlindReview(rows=tuple(rows), rated=rated, total=total)
+
+
+# --- award proposals (issue 12) ---------------------------------------------------------------
+
+
+def award_proposals_for_rfq(rfq: Rfq) -> QuerySet[AwardProposal]:
+    return rfq.award_proposals.select_related("quote__vendor", "proposed_by", "decided_by")
+
+
+def pending_award_proposals() -> QuerySet[AwardProposal]:
+    """What the managers must decide (their alert while pending)."""
+    return AwardProposal.objects.filter(status=AwardStatus.PENDING).select_related(
+        "rfq", "quote__vendor", "proposed_by"
+    )
+
+
+def decided_award_proposals() -> QuerySet[AwardProposal]:
+    """Approved and rejected proposals, the latest decision first."""
+    return (
+        AwardProposal.objects.exclude(status=AwardStatus.PENDING)
+        .select_related("rfq", "quote__vendor", "proposed_by", "decided_by")
+        .order_by("-decided_at")
+    )
+
+
+def get_award_proposal_for_user(user, pk: int) -> AwardProposal:
+    """Internal users only (vendors never see the buyer's deliberation): 404 for others."""
+    if not user.is_internal:
+        raise Http404
+    proposal = (
+        AwardProposal.objects.select_related("rfq", "quote__vendor", "proposed_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal

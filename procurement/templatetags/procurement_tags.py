@@ -6,12 +6,11 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 
 from costing.engine import RiskItem as EngineRiskItem
-from procurement.awards import award_proposals_for_rfq
 from procurement.checks import GAP_LABELS, quote_open_must_haves, quote_sla_shortfalls
 from procurement.display import format_field
 from procurement.forms import STATE_LABELS
 from procurement.models import Channel, Quote, RfqStatus
-from procurement.selectors import DeadlineState, deadline_state
+from procurement.selectors import DeadlineState, award_proposals_for_rfq, deadline_state
 from procurement.standing import vendor_standings
 
 register = template.Library()

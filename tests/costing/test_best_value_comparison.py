@@ -27,7 +27,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from procurement import criteria
+from procurement import services
 from procurement.models import Rfq
 from tests.factories import VendorFactory
 from tests.procurement.factories import QuoteFactory, RfqFactory, RiskItemFactory
@@ -165,7 +165,7 @@ def test_a_missing_must_have_excludes_the_cheaper_quote_and_the_next_is_best_val
     # Alpha, the best value so far, has no audit rights; Bravo is then the best value.
     type(alpha).objects.filter(pk=alpha.pk).update(audit_rights=None)
     Rfq.objects.filter(pk=rfq.pk).update(status="open")
-    criteria.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["audit_rights"])
+    services.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["audit_rights"])
 
     rows, _body = _comparison(api_as, procurement_user, rfq)
     assert rows[alpha.pk]["excluded"] is True
@@ -179,7 +179,7 @@ def test_a_missing_must_have_excludes_the_cheaper_quote_and_the_next_is_best_val
 def test_test_case_ratings_feed_the_test_cases_criterion(api_as, procurement_user, rfq, quotes):
     alpha, bravo, charlie = quotes
     Rfq.objects.filter(pk=rfq.pk).update(status="open")
-    criteria.rfq_criteria_update(
+    services.rfq_criteria_update(
         rfq=rfq,
         by=procurement_user,
         weights={
@@ -191,17 +191,17 @@ def test_test_case_ratings_feed_the_test_cases_criterion(api_as, procurement_use
             "test_cases": 10,
         },
     )
-    criteria.test_cases_replace(
+    services.test_cases_replace(
         rfq=rfq, by=procurement_user, rows=[{"title": "Refund"}, {"title": "Lost parcel"}]
     )
     first, second = rfq.test_cases.all()
-    criteria.test_case_answers_save(
+    services.test_case_answers_save(
         quote=alpha, by=procurement_user, answers={first.pk: "a", second.pk: "b"}
     )
-    criteria.test_case_ratings_save(
+    services.test_case_ratings_save(
         quote=alpha, by=procurement_user, ratings={first.pk: 4, second.pk: 5}
     )
-    criteria.test_case_answers_save(quote=bravo, by=procurement_user, answers={first.pk: "c"})
+    services.test_case_answers_save(quote=bravo, by=procurement_user, answers={first.pk: "c"})
 
     rows, _body = _comparison(api_as, procurement_user, rfq)
     # Alpha: mean 4.5 → (4.5 − 1)/4 × 100 = 87.5; Bravo answered but unrated → 0.
@@ -217,7 +217,7 @@ def test_the_page_marks_the_best_value_greys_the_excluded_and_sorts_by_either(
     alpha, bravo, charlie = quotes
     type(bravo).objects.filter(pk=bravo.pk).update(dpa=None)
     Rfq.objects.filter(pk=rfq.pk).update(status="open")
-    criteria.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["dpa"])
+    services.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["dpa"])
     url = reverse("costing:comparison", args=[rfq.pk])
 
     page = procurement_client.get(url).content.decode()
@@ -237,7 +237,7 @@ def test_the_exports_carry_scores_shortfalls_and_exclusions(
     alpha, bravo, charlie = quotes
     type(bravo).objects.filter(pk=bravo.pk).update(dpa=None)
     Rfq.objects.filter(pk=rfq.pk).update(status="open")
-    criteria.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["dpa"])
+    services.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["dpa"])
 
     text = procurement_client.get(reverse("costing:comparison_csv", args=[rfq.pk])).content
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))

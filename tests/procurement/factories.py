@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from procurement import awards
+from procurement import services
 from procurement.models import Invitation, Quote, Rfq, RfqChannel, RiskItem
 from tests.factories import ManagerFactory, ProcurementUserFactory, VendorFactory
 
@@ -124,11 +124,11 @@ class RiskItemFactory(DjangoModelFactory):
 
 def award(*, rfq, quote, by, manager=None):
     """Award the only way there is (issue 12): procurement proposes, a manager approves."""
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=rfq,
         quote=quote,
         by=by,
         reason="Best value",
-        assessment=awards.AwardAssessment(is_best_value=True, is_excluded=False),
+        assessment=services.AwardAssessment(is_best_value=True, is_excluded=False),
     )
-    return awards.award_approve(proposal=proposal, by=manager or ManagerFactory())
+    return services.award_approve(proposal=proposal, by=manager or ManagerFactory())

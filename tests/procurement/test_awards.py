@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from procurement import award_emails, awards, criteria
-from procurement.awards import AwardAssessment
+from procurement import emails, services
 from procurement.models import AwardProposal, Rfq
-from procurement.views_best_value import award_memo_document
+from procurement.services import AwardAssessment
+from procurement.views.awards import award_memo_document
 from tests.factories import ManagerFactory, VendorUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,11 +59,11 @@ def test_a_quote_that_is_not_the_best_value_needs_a_written_reason(
 ):
     not_best = AwardAssessment(is_best_value=False, is_excluded=False)
     with pytest.raises(ValidationError) as exc:
-        awards.award_propose(
+        services.award_propose(
             rfq=closed, quote=quote_a, by=procurement_user, reason="Cheaper", assessment=not_best
         )
     assert "override_reason" in exc.value.message_dict
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=closed,
         quote=quote_a,
         by=procurement_user,
@@ -79,7 +79,7 @@ def test_an_excluded_quote_asks_for_the_reason_on_the_page(
 ):
     type(quote_a).objects.filter(pk=quote_a.pk).update(dpa=None)
     Rfq.objects.filter(pk=closed.pk).update(status="open")
-    criteria.rfq_criteria_update(rfq=closed, by=procurement_user, must_haves=["dpa"])
+    services.rfq_criteria_update(rfq=closed, by=procurement_user, must_haves=["dpa"])
     Rfq.objects.filter(pk=closed.pk).update(status="closed")
 
     response = _propose_page(procurement_client, closed, quote=quote_a.pk, reason="Cheapest")
@@ -114,7 +114,7 @@ def test_a_manager_approves_on_a_confirmation_page_and_the_vendors_hear_it_once(
     dutch_vendor_b_user,
     django_capture_on_commit_callbacks,
 ):
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
     )
     mail.outbox.clear()
@@ -135,13 +135,13 @@ def test_a_manager_approves_on_a_confirmation_page_and_the_vendors_hear_it_once(
     assert by_recipient[dutch_vendor_b_user.email].subject.startswith("Uitslag van")  # Dutch
     assert "approved" in by_recipient[procurement_user.email].subject
     # Sending again sends nothing new (claimed once).
-    assert award_emails.send_for_event("approved", proposal.pk) == 0
+    assert emails.send_award_emails("approved", proposal.pk) == 0
 
 
 def test_a_manager_rejects_with_a_reason_and_the_rfq_stays_closed(
     closed, quote_a, procurement_user, manager, manager_client, django_capture_on_commit_callbacks
 ):
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
     )
     url = reverse("procurement:award_reject", args=[proposal.pk])
@@ -153,17 +153,17 @@ def test_a_manager_rejects_with_a_reason_and_the_rfq_stays_closed(
     assert Rfq.objects.get(pk=closed.pk).status == "closed"
     assert any("rejected" in m.subject for m in mail.outbox if m.to == [procurement_user.email])
     # A new proposal may follow.
-    awards.award_propose(
+    services.award_propose(
         rfq=closed, quote=quote_a, by=procurement_user, reason="Exit fee fine", assessment=BEST
     )
 
 
 def test_only_one_proposal_waits_at_a_time(closed, quote_a, quote_b, procurement_user):
-    awards.award_propose(
+    services.award_propose(
         rfq=closed, quote=quote_a, by=procurement_user, reason="A", assessment=BEST
     )
     with pytest.raises(ValidationError) as exc:
-        awards.award_propose(
+        services.award_propose(
             rfq=closed, quote=quote_b, by=procurement_user, reason="B", assessment=BEST
         )
     assert "status" in exc.value.message_dict
@@ -172,7 +172,7 @@ def test_only_one_proposal_waits_at_a_time(closed, quote_a, quote_b, procurement
 def test_procurement_cannot_approve_its_own_proposal(
     closed, quote_a, procurement_user, procurement_client
 ):
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
     )
     url = reverse("procurement:award_approve", args=[proposal.pk])
@@ -209,7 +209,7 @@ def test_there_is_no_award_without_approval_through_any_channel(
 
 def test_proposing_on_an_open_rfq_is_refused(rfq, quote_a, procurement_user, procurement_client):
     with pytest.raises(ValidationError) as exc:
-        awards.award_propose(
+        services.award_propose(
             rfq=rfq, quote=quote_a, by=procurement_user, reason="x", assessment=BEST
         )
     assert "status" in exc.value.message_dict
@@ -220,10 +220,10 @@ def test_proposing_on_an_open_rfq_is_refused(rfq, quote_a, procurement_user, pro
 def test_the_award_memo_is_a_pdf_with_who_proposed_and_approved(
     closed, quote_a, procurement_user, manager, manager_client
 ):
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
     )
-    awards.award_approve(proposal=proposal, by=manager)
+    services.award_approve(proposal=proposal, by=manager)
     response = manager_client.get(reverse("procurement:award_memo_pdf", args=[proposal.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -233,7 +233,7 @@ def test_the_award_memo_is_a_pdf_with_who_proposed_and_approved(
 
 
 def test_the_managers_see_what_awaits_approval(closed, quote_a, procurement_user, manager_client):
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
     )
     page = manager_client.get(reverse("procurement:award_proposal_list")).content.decode()
@@ -241,17 +241,17 @@ def test_the_managers_see_what_awaits_approval(closed, quote_a, procurement_user
 
 
 def test_a_second_manager_sees_it_decided(closed, quote_a, procurement_user, manager):
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
     )
-    awards.award_approve(proposal=proposal, by=manager)
+    services.award_approve(proposal=proposal, by=manager)
     with pytest.raises(ValidationError) as exc:
-        awards.award_reject(proposal=proposal, by=ManagerFactory(), note="Too late")
+        services.award_reject(proposal=proposal, by=ManagerFactory(), note="Too late")
     assert "status" in exc.value.message_dict
 
 
 def test_the_award_memo_fits_on_one_page(closed, quote_a, procurement_user, manager):
-    proposal = awards.award_propose(
+    proposal = services.award_propose(
         rfq=closed,
         quote=quote_a,
         by=procurement_user,
@@ -271,7 +271,7 @@ def test_the_award_memo_fits_on_one_page(closed, quote_a, procurement_user, mana
             },
         ),
     )
-    awards.award_approve(proposal=proposal, by=manager, note="Agreed")
+    services.award_approve(proposal=proposal, by=manager, note="Agreed")
     request = RequestFactory().get("/")
     request.user = manager
     document = award_memo_document(proposal, request)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from procurement import criteria, services
+from procurement import services
 from procurement.models import Rfq, TestCase, TestCaseAnswer
 
 pytestmark = pytest.mark.django_db
@@ -71,13 +71,13 @@ def test_the_database_refuses_weights_not_adding_up_to_100(rfq):
 def test_the_criteria_are_frozen_once_the_rfq_is_closed(rfq, procurement_user):
     Rfq.objects.filter(pk=rfq.pk).update(status="closed")
     with pytest.raises(ValidationError) as exc:
-        criteria.rfq_criteria_update(rfq=rfq, by=procurement_user, weights=GOOD_WEIGHTS)
+        services.rfq_criteria_update(rfq=rfq, by=procurement_user, weights=GOOD_WEIGHTS)
     assert "weights" in exc.value.message_dict
 
 
 def test_an_unknown_must_have_is_refused(rfq, procurement_user):
     with pytest.raises(ValidationError) as exc:
-        criteria.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["free_coffee"])
+        services.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["free_coffee"])
     assert "must_haves" in exc.value.message_dict
 
 
@@ -127,7 +127,7 @@ def test_the_api_takes_weights_must_haves_and_test_cases(procurement_user, api_a
 
 @pytest.fixture
 def cases(rfq, procurement_user):
-    criteria.test_cases_replace(
+    services.test_cases_replace(
         rfq=rfq,
         by=procurement_user,
         rows=[
@@ -176,16 +176,16 @@ def test_the_vendor_answers_the_test_cases_of_its_quote(
 def test_the_vendors_see_the_test_cases_and_must_haves_on_the_rfq(
     rfq, cases, invitation_a, vendor_a_client, procurement_user
 ):
-    criteria.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["dpa"])
+    services.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["dpa"])
     page = vendor_a_client.get(reverse("procurement:portal_rfq", args=[rfq.pk])).content.decode()
     assert "Refund after 40 days" in page
     assert "Data processing agreement (DPA)" in page
 
 
 def test_a_changed_answer_loses_its_rating(quote_a, cases, procurement_user, vendor_a_user):
-    criteria.test_case_answers_save(quote=quote_a, by=vendor_a_user, answers={cases[0].pk: "A"})
-    criteria.test_case_ratings_save(quote=quote_a, by=procurement_user, ratings={cases[0].pk: 4})
-    criteria.test_case_answers_save(quote=quote_a, by=vendor_a_user, answers={cases[0].pk: "B"})
+    services.test_case_answers_save(quote=quote_a, by=vendor_a_user, answers={cases[0].pk: "A"})
+    services.test_case_ratings_save(quote=quote_a, by=procurement_user, ratings={cases[0].pk: 4})
+    services.test_case_answers_save(quote=quote_a, by=vendor_a_user, answers={cases[0].pk: "B"})
     answer = TestCaseAnswer.objects.get(quote=quote_a, test_case=cases[0])
     assert (answer.answer, answer.rating) == ("B", None)
 
@@ -193,10 +193,10 @@ def test_a_changed_answer_loses_its_rating(quote_a, cases, procurement_user, ven
 def test_blind_review_hides_the_names_until_every_answer_is_rated(
     rfq, quote_a, quote_b, cases, procurement_client, vendor_a_user, vendor_b_user
 ):
-    criteria.test_case_answers_save(
+    services.test_case_answers_save(
         quote=quote_a, by=vendor_a_user, answers={cases[0].pk: "Alpha refund answer"}
     )
-    criteria.test_case_answers_save(
+    services.test_case_answers_save(
         quote=quote_b, by=vendor_b_user, answers={cases[0].pk: "Beta refund answer"}
     )
     url = reverse("procurement:blind_review", args=[rfq.pk])
@@ -228,7 +228,7 @@ def test_the_blind_review_is_procurements(rfq, manager_client, vendor_a_client, 
 
 
 def test_ratings_over_the_api(quote_a, cases, procurement_user, vendor_a_user, api_as):
-    criteria.test_case_answers_save(quote=quote_a, by=vendor_a_user, answers={cases[0].pk: "A"})
+    services.test_case_answers_save(quote=quote_a, by=vendor_a_user, answers={cases[0].pk: "A"})
     url = f"/api/v1/quotes/{quote_a.pk}/test-case-ratings"
     bad = api_as(procurement_user).put(url, [{"test_case_id": cases[0].pk, "rating": 6}])
     assert bad.status_code == 422
@@ -281,7 +281,7 @@ def test_an_answer_to_another_rfqs_test_case_is_refused_with_nothing_saved(
 def test_the_invitation_e_mail_lists_the_must_haves_and_test_cases(
     rfq, cases, procurement_user, vendor_a_user, django_capture_on_commit_callbacks
 ):
-    criteria.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["dpa"])
+    services.rfq_criteria_update(rfq=rfq, by=procurement_user, must_haves=["dpa"])
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_create(rfq=rfq, vendor=vendor_a_user.vendor, by=procurement_user)
     [message] = mail.outbox

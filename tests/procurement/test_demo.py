@@ -5,18 +5,17 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import seed_accounts
 from costing.awards import assess_quote
-from procurement.demo import NEARSHORE, OFFSHORE, ONSHORE, seed_procurement
+from procurement.demo import NEARSHORE, OFFSHORE, ONSHORE, seed_cast, seed_procurement
 from procurement.models import Invitation, Quote, Rfq
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_round_is_realistic_and_safe_to_run_twice():
-    cast = seed_accounts()
+    cast = seed_cast()
     first = seed_procurement(cast, assess_quote)
-    second = seed_procurement(seed_accounts(), assess_quote)
+    second = seed_procurement(seed_cast(), assess_quote)
 
     assert Rfq.objects.count() == 1
     assert Quote.objects.count() == 3
