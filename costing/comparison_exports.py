@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from common.csvsafe import safe_csv_row
 from costing.comparison import Comparison, QuoteColumn
 from costing.engine import q2
-from costing.messages import RATE_FLAG_TEXT, RATE_NAMES, RECOMMENDATION_LABELS
+from costing.messages import RATE_FLAG_TEXT, RATE_NAMES, RECOMMENDATION_LABELS, SCENARIO_LABELS
 from costing.xlsx import build_comparison_workbook
 from procurement.checks import GAP_LABELS
 from procurement.forms import WEIGHT_LABELS
@@ -44,6 +44,9 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
         workload=comparison.workload,
         in_house=comparison.in_house_inputs,
         offers=offers,
+        transition_months=rfq.transition_months,
+        live_channels=[(c.label, c.workload) for c in comparison.live_channels],
+        opens_at_hour=rfq.opens_at.hour,
         tables=[(gettext("Best value"), best_value_table(comparison))],
     )
 
@@ -125,6 +128,8 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         gettext("Checklist gaps"),
         gettext("Rate flags"),
         gettext("Error"),
+        gettext("Transition"),
+        *_scenario_headers(),
         *best_value_headers(comparison),
     ]
     in_house = comparison.in_house
@@ -141,7 +146,8 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         _money(in_house.cost_per_ticket),
         _money(in_house.tco),
         Decimal("0.00"),
-        *[""] * 9,
+        *[""] * 10,
+        *[""] * (2 * len(SCENARIO_LABELS)),
         *[""] * len(best_value_headers(comparison)),
     ]
     for rank, column in enumerate(comparison.columns, start=1):
@@ -173,8 +179,29 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
             "; ".join(str(GAP_LABELS.get(gap, gap)) for gap in column.gaps),
             "; ".join(flags),
             column.error_text,
+            _money(out.transition) if out else None,
+            *_scenario_cells(column),
             *best_value_cells(comparison, column),
         ]
+
+
+def _scenario_headers() -> list[str]:
+    # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
+    headers = []
+    for label in SCENARIO_LABELS.values():
+        headers += [
+            gettext("%(scenario)s TCO") % {"scenario": label},
+            gettext("%(scenario)s savings") % {"scenario": label},
+        ]
+    return headers
+
+
+def _scenario_cells(column: QuoteColumn) -> list[Decimal | None]:
+    cells: list[Decimal | None] = []
+    for name in SCENARIO_LABELS:
+        outcome = (column.scenarios or {}).get(name)
+        cells += [_money(outcome.tco), _money(outcome.savings)] if outcome else [None, None]
+    return cells
 
 
 def comparison_csv(comparison: Comparison) -> str:

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0002_rfq_cancel_reason_invitation_notified'),
+        ('procurement', '0003_live_channels_training_rate_other_fees'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
