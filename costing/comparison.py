@@ -97,9 +97,9 @@ class QuoteColumn:
     risk: Decimal
     recommendation: Recommendation | None
     error: EngineInputError | None = None
-    fit: BestValueFit | None = None
     # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
     scenarios: dict[str, ScenarioOutcome] | None = None
+    fit: BestValueFit | None = None  # best value (DOMAIN.md §4), set by with_best_value
 
     @property
     def priced(self) -> bool:
