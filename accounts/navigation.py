@@ -32,6 +32,11 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(
         _("Alerts"), "pilots:alert_list", frozenset({Role.PROCUREMENT, Role.MANAGER, Role.ADMIN})
     ),
+    NavItem(
+        _("Awards"),
+        "procurement:award_proposal_list",
+        frozenset({Role.PROCUREMENT, Role.MANAGER, Role.ADMIN}),
+    ),
     NavItem(_("My invitations"), "procurement:portal", frozenset({Role.VENDOR})),
     NavItem(_("My pilots"), "pilots:vendor_pilot_list", frozenset({Role.VENDOR})),
 )

@@ -105,7 +105,37 @@ def _procurement_blocks(user, now) -> list[Block]:
         gettext_lazy("Every invited vendor has answered."),
         more_url=reverse("procurement:rfq_list") + "?status=open",
     )
-    return [to_review, deadlines, unanswered]
+    return [
+        to_review,
+        deadlines,
+        unanswered,
+        _award_block(
+            "awards-proposed",
+            gettext_lazy("Award proposals waiting for a manager"),
+            gettext_lazy("No award proposal is waiting. Propose one from an RFQ's comparison."),
+        ),
+    ]
+
+
+def _award_block(key: str, title: Promise, empty: Promise) -> Block:
+    """Pending award proposals (issue 12): managers approve them, procurement follows them."""
+    pending = procurement_selectors.pending_award_proposals().order_by("proposed_at")
+    return Block(
+        key,
+        title,
+        pending.count(),
+        [
+            Row(
+                reverse("procurement:award_proposal", args=[p.pk]),
+                f"{p.quote.vendor.name} — {p.rfq.reference}",
+                _("proposed by %(who)s on %(date)s")
+                % {"who": p.proposed_by, "date": format_date(p.proposed_at)},
+            )
+            for p in pending[:LIST_LENGTH]
+        ],
+        empty,
+        more_url=reverse("procurement:award_proposal_list"),
+    )
 
 
 def _manager_blocks(user, today) -> list[Block]:
@@ -159,7 +189,12 @@ def _manager_blocks(user, today) -> list[Block]:
         gettext_lazy("No open alerts: every pilot is on track."),
         more_url=reverse("pilots:alert_list"),
     )
-    return [awaiting, due, open_alerts]
+    awards = _award_block(
+        "awards-to-approve",
+        gettext_lazy("Awards waiting for your approval"),
+        gettext_lazy("No award proposal waits for your approval."),
+    )
+    return [awaiting, awards, due, open_alerts]
 
 
 def _vendor_blocks(user, now, today) -> list[Block]:

@@ -264,6 +264,17 @@ class ScenarioOut(Schema):
     savings: str
 
 
+class ScoresOut(Schema):
+    """DOMAIN.md §4: each criterion 0–100; `test_cases` is null when the RFQ has none."""
+
+    cost: str
+    service: str
+    compliance: str
+    scalability: str
+    risk: str
+    test_cases: str | None
+
+
 class ComparisonQuoteOut(Schema):
     quote_id: int
     vendor_id: int
@@ -282,6 +293,14 @@ class ComparisonQuoteOut(Schema):
     scenarios: dict[str, ScenarioOut] | None = Field(
         None, description="pessimistic, realistic, optimistic: the quote's TCO and savings."
     )
+    # Best value (DOMAIN.md §4).
+    sla_shortfalls: list[str] = Field(
+        description="Channels whose offered response time is missing or slower than required."
+    )
+    excluded: bool = Field(description="A must-have is left open: never the best value.")
+    scores: ScoresOut | None
+    score: str | None = Field(description="Σ weight × criterion / 100, two decimals.")
+    best_value: bool
 
 
 class ComparisonOut(Schema):

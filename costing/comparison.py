@@ -9,7 +9,7 @@ the endpoint run the same number of queries for one quote or for fifty.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,11 +20,14 @@ from django.utils.translation import gettext
 from common.formats import format_eur
 from costing.adapters import in_house_for_rfq, offer_for_quote, rfq_channels, workload_for_rfq
 from costing.engine import (
+    CHECKLIST_KEYS,
     EngineInputError,
     Estimate,
     InHouse,
     InHouseCost,
     LiveStaffing,
+    QuoteScore,
+    QuoteScoreInput,
     RateFlag,
     Recommendation,
     ScenarioOutcome,
@@ -34,19 +37,51 @@ from costing.engine import (
     in_house_cost,
     quote_scenarios,
     recommend,
+    score_quotes,
 )
 from costing.engine.numbers import s2
 from costing.engine.tco import check_months
 from costing.messages import (
+    EXCLUDE,
     RATE_FLAG_TEXT,
     RATE_NAMES,
     REASON_LABELS,
+    REASON_MUST_HAVE_OPEN,
     RECOMMENDATION_LABELS,
     engine_error_text,
 )
 from costing.staffing import ChannelStaffing, channel_staffing, combined_staffing
 from procurement.checks import GAP_LABELS, quote_gaps, quote_rate_flags, quote_risk
-from procurement.models import Quote, Region, Rfq
+from procurement.models import Channel, Quote, Region, Rfq
+from procurement.quote_template import SLA_FIELD_BY_CHANNEL
+
+# --- best value (DOMAIN.md §4): service-level fit, must-haves, weighted score ----------------
+
+
+@dataclass(frozen=True)
+class BestValueFit:
+    """One quote's best-value row: the criteria 0–100, the weighted score, the channels
+    whose offered response time misses the scope's, its exclusion and ranks."""
+
+    scores: dict[str, Decimal | None]  # test_cases is None when the RFQ has none
+    score: Decimal | None
+    sla_shortfalls: tuple[str, ...]
+    missing_must_haves: tuple[str, ...]
+    excluded: bool
+    best_value: bool
+    cost_rank: int | None
+    score_rank: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sla_shortfalls": list(self.sla_shortfalls),
+            "excluded": self.excluded,
+            "scores": {
+                key: None if value is None else s2(value) for key, value in self.scores.items()
+            },
+            "score": None if self.score is None else s2(self.score),
+            "best_value": self.best_value,
+        }
 
 
 @dataclass(frozen=True)
@@ -64,6 +99,7 @@ class QuoteColumn:
     error: EngineInputError | None = None
     # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
     scenarios: dict[str, ScenarioOutcome] | None = None
+    fit: BestValueFit | None = None  # best value (DOMAIN.md §4), set by with_best_value
 
     @property
     def priced(self) -> bool:
@@ -121,7 +157,40 @@ class QuoteColumn:
             "scenarios": None
             if self.scenarios is None
             else {name: outcome.as_dict() for name, outcome in self.scenarios.items()},
+            **self.best_value_dict(),
         }
+
+    # --- best value (DOMAIN.md §4) --------------------------------------------------------
+
+    @property
+    def excluded(self) -> bool:
+        return self.fit is not None and self.fit.excluded
+
+    @property
+    def best_value(self) -> bool:
+        return self.fit is not None and self.fit.best_value
+
+    @property
+    def sla_shortfall_labels(self) -> list[str]:
+        return [] if self.fit is None else [channel_label(c) for c in self.fit.sla_shortfalls]
+
+    @property
+    def missing_must_have_labels(self) -> list[str]:
+        if self.fit is None:
+            return []
+        return [str(GAP_LABELS.get(key, key)) for key in self.fit.missing_must_haves]
+
+    def best_value_dict(self) -> dict[str, Any]:
+        """API.md: `sla_shortfalls`, `excluded`, `scores`, `score`, `best_value`."""
+        if self.fit is None:  # a quote that cannot be priced is not scored
+            return {
+                "sla_shortfalls": [],
+                "excluded": False,
+                "scores": None,
+                "score": None,
+                "best_value": False,
+            }
+        return self.fit.as_dict()
 
     def billed_hours(self, channel: ChannelStaffing) -> Decimal | None:
         """The hours this quote bills for a channel: seat hours (live) or workload hours
@@ -165,6 +234,11 @@ class Comparison:
             for month in range(1, self.months + 1)
         )
 
+    @property
+    def best_value_column(self) -> QuoteColumn | None:
+        """DOMAIN.md §4: the highest score among the quotes not excluded (ties: lower TCO)."""
+        return next((c for c in self.columns if c.fit is not None and c.fit.best_value), None)
+
     def as_dict(self) -> dict[str, Any]:
         """API.md: `{"months", "in_house", "quotes": [...]}`, cheapest TCO first."""
         staffing = self.staffing
@@ -176,6 +250,10 @@ class Comparison:
             "in_house": self.in_house.as_dict(),
             "quotes": [column.as_dict() for column in self.columns],
         }
+
+
+def channel_label(code: str) -> str:
+    return str(Channel(code).label) if code in Channel.values else code
 
 
 def field_label(path: str) -> str:
@@ -306,6 +384,81 @@ def build_comparison(*, rfq: Rfq, quotes: Iterable[Quote], months: int) -> Compa
         workload=workload,
         in_house_inputs=in_house_inputs,
         in_house=baseline,
-        columns=tuple(columns),
+        columns=with_best_value(rfq=rfq, columns=columns),
         channels=channel_staffing(channels=_channel_labels(rfq), scope=workload),
+    )
+
+
+# --- best value (DOMAIN.md §4): the engine's scores on the comparison's columns -------------
+
+
+def _score_input(rfq: Rfq, column: QuoteColumn) -> QuoteScoreInput:
+    quote = column.quote
+    gaps = set(column.gaps)
+    return QuoteScoreInput(
+        key=quote.pk,
+        tco=column.estimate.outsourced.tco,
+        savings=column.estimate.savings,
+        risk=column.risk,
+        offered_response_minutes={
+            c.channel: getattr(quote, SLA_FIELD_BY_CHANNEL[c.channel]) for c in rfq.channels.all()
+        },
+        checklist_answered=len(CHECKLIST_KEYS) - len(gaps),
+        checklist_total=len(CHECKLIST_KEYS),
+        scale_up_days=quote.scale_up_days,
+        # Unrated answers are left out (prefetched `test_case_answers`).
+        test_case_ratings=tuple(
+            a.rating for a in quote.test_case_answers.all() if a.rating is not None
+        ),
+        must_haves_open=tuple(key for key in rfq.must_haves if key in gaps),
+    )
+
+
+def _fit(score: QuoteScore) -> BestValueFit:
+    return BestValueFit(
+        scores=dict(score.criteria),
+        score=score.score,
+        sla_shortfalls=score.sla_shortfalls,
+        missing_must_haves=score.must_haves_open,
+        excluded=score.excluded,
+        best_value=score.best_value,
+        cost_rank=score.cost_rank,
+        score_rank=score.score_rank,
+    )
+
+
+def with_best_value(*, rfq: Rfq, columns: Iterable[QuoteColumn]) -> tuple[QuoteColumn, ...]:
+    """Score the priced quotes; an excluded quote's recommendation becomes `exclude`."""
+    columns = tuple(columns)
+    priced = [c for c in columns if c.priced]
+    scores = score_quotes(
+        quotes=[_score_input(rfq, c) for c in priced],
+        required_response_minutes={c.channel: c.sla_response_minutes for c in rfq.channels.all()},
+        weights=rfq.weights,
+        has_test_cases=bool(rfq.test_cases.all()),
+    )
+    fits = {score.key: _fit(score) for score in scores}
+    result = []
+    for column in columns:
+        fit = fits.get(column.quote.pk)
+        if fit is None:
+            result.append(column)
+            continue
+        recommendation = column.recommendation
+        if fit.excluded and recommendation is not None:
+            # DOMAIN.md §4: excluded whatever its price.
+            recommendation = replace(recommendation, code=EXCLUDE, reasons=(REASON_MUST_HAVE_OPEN,))
+        result.append(replace(column, fit=fit, recommendation=recommendation))
+    return tuple(result)
+
+
+def sort_columns(columns: Iterable[QuoteColumn], *, by: str) -> list[QuoteColumn]:
+    """The page's order: `cost` (cheapest TCO first, as built) or `score` (best first;
+    unpriced last)."""
+    columns = list(columns)
+    if by != "score":
+        return columns
+    return sorted(
+        columns,
+        key=lambda c: (c.fit is None, c.fit.score_rank if c.fit else 0),
     )

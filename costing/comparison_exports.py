@@ -17,6 +17,7 @@ from costing.comparison import Comparison, QuoteColumn
 from costing.engine import q2
 from costing.messages import SCENARIO_LABELS
 from costing.xlsx import WorkbookOffer, build_comparison_workbook
+from procurement.forms import WEIGHT_LABELS
 
 
 def comparison_filename(comparison: Comparison, extension: str) -> str:
@@ -52,7 +53,59 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
         transition_months=rfq.transition_months,
         live_channels=[(c.label, c.workload) for c in comparison.live_channels],
         opens_at_hour=rfq.opens_at.hour,
+        tables=[(gettext("Best value"), best_value_table(comparison))],
     )
+
+
+# --- best value (DOMAIN.md §4): the same columns in the CSV and the XLSX sheet -------------
+
+
+def _criteria_counted(comparison: Comparison) -> list[str]:
+    has_test_cases = bool(comparison.rfq.test_cases.all())
+    return [k for k in comparison.rfq.weights if k != "test_cases" or has_test_cases]
+
+
+def best_value_headers(comparison: Comparison) -> list[str]:
+    return [
+        *(
+            gettext("%(criterion)s score (weight %(weight)s)")
+            % {"criterion": WEIGHT_LABELS[key], "weight": comparison.rfq.weights[key]}
+            for key in _criteria_counted(comparison)
+        ),
+        gettext("Score"),
+        gettext("Cost rank"),
+        gettext("Score rank"),
+        gettext("Best value"),
+        gettext("Excluded: must-haves left open"),
+        gettext("Service-level shortfalls"),
+    ]
+
+
+def best_value_cells(comparison: Comparison, column: QuoteColumn) -> list[object]:
+    fit = column.fit
+    criteria = _criteria_counted(comparison)
+    if fit is None:
+        return [None] * (len(criteria) + 3) + ["", "", ""]
+    return [
+        *(None if fit.scores.get(k) is None else q2(fit.scores[k]) for k in criteria),
+        q2(fit.score) if fit.score is not None else None,
+        fit.cost_rank,
+        fit.score_rank,
+        gettext("yes") if fit.best_value else gettext("no"),
+        "; ".join(column.missing_must_have_labels),
+        "; ".join(column.sla_shortfall_labels),
+    ]
+
+
+def best_value_table(comparison: Comparison) -> list[list[object]]:
+    """The XLSX sheet: one row per quote, in the comparison's order (cheapest first)."""
+    return [
+        [gettext("Vendor"), *best_value_headers(comparison)],
+        *(
+            [column.quote.vendor.name, *best_value_cells(comparison, column)]
+            for column in comparison.columns
+        ),
+    ]
 
 
 def _money(value: Decimal | None) -> Decimal | None:
@@ -83,6 +136,7 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         gettext("Error"),
         gettext("Transition"),
         *_scenario_headers(),
+        *best_value_headers(comparison),
     ]
     in_house = comparison.in_house
     # In-house staff are fixed costs: the whole TCO is fixed (as in the XLSX).
@@ -100,6 +154,7 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         Decimal("0.00"),
         *[""] * 10,
         *[""] * (2 * len(SCENARIO_LABELS)),
+        *[""] * len(best_value_headers(comparison)),
     ]
     for rank, column in enumerate(comparison.columns, start=1):
         est = column.estimate
@@ -127,6 +182,7 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
             column.error_text,
             _money(out.transition) if out else None,
             *_scenario_cells(column),
+            *best_value_cells(comparison, column),
         ]
 
 

@@ -128,9 +128,14 @@ def engine_error_text(exc: EngineInputError) -> str:
 # such input is a clear 422 or form error, never a 500.
 OUT_OF_RANGE = _("The numbers are too large or too small to compute. Check the values entered.")
 
+# DOMAIN.md §4: a quote that leaves a must-have open is excluded whatever its price.
+EXCLUDE = "exclude"
+REASON_MUST_HAVE_OPEN = "must_have_open"
+
 RECOMMENDATION_LABELS: dict[str, Promise] = {
     OUTSOURCE: _("Outsource"),
     KEEP_IN_HOUSE: _("Keep it in-house"),
+    EXCLUDE: _("Exclude"),
 }
 
 REASON_LABELS: dict[str, Promise] = {
@@ -140,6 +145,7 @@ REASON_LABELS: dict[str, Promise] = {
     REASON_RISK: _("The risk exceeds 70% of the savings."),
     # xgettext:no-python-format
     REASON_SAVINGS_OUTWEIGH_RISK: _("The savings outweigh the risk (risk ≤ 70% of savings)."),
+    REASON_MUST_HAVE_OPEN: _("A must-have is left open."),
 }
 
 RATE_FLAG_TEXT: dict[str, Promise] = RATE_FLAG_LABELS

@@ -14,7 +14,7 @@ __all__ = ["quote_for_costing", "rfq_for_costing", "submitted_quotes_for_compari
 
 def rfq_for_costing(*, pk: int) -> Rfq:
     """One RFQ with its scope's channels; 404 when it does not exist."""
-    return get_object_or_404(Rfq.objects.prefetch_related("channels"), pk=pk)
+    return get_object_or_404(Rfq.objects.prefetch_related("channels", "test_cases"), pk=pk)
 
 
 def quote_for_costing(*, pk: int) -> Quote:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_awards
 
 app_name = "costing"
 
@@ -13,4 +13,6 @@ urlpatterns = [
         name="comparison_xlsx",
     ),
     path("rfqs/<int:pk>/comparison.csv", views.comparison_export_csv, name="comparison_csv"),
+    # Award with approval (issue 12): proposed from the comparison, approved in procurement.
+    path("rfqs/<int:pk>/award/propose/", views_awards.award_propose, name="award_propose"),
 ]

@@ -14,14 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import INTERNAL, role_required
 from costing.calculator import calculate
 from costing.charts import comparison_chart, cumulative_chart, staffing_chart
-from costing.comparison import Comparison, build_comparison
+from costing.comparison import Comparison, build_comparison, sort_columns
 from costing.comparison_exports import comparison_csv, comparison_filename, comparison_xlsx
 from costing.engine import EngineInputError, LiveStaffing, staffing
 from costing.forms import CalculatorForm, StaffingForm, TermForm
 from costing.messages import OUT_OF_RANGE, SCENARIO_LABELS, engine_error_text
 from costing.selectors import rfq_for_costing, submitted_quotes_for_comparison
 from costing.staffing import staffing_rows
+from procurement.forms import WEIGHT_LABELS
 from procurement.models import Rfq
+from procurement.selectors import rfq_actions
 
 STAFFING_CHANNELS = (("chat", _("Live chat")), ("phone", _("Phone")))
 
@@ -136,6 +138,7 @@ def comparison(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": comparison_chart(result) if result else "",
         "staffing_panels": _comparison_staffing_panels(rfq, result) if result else [],
         "scenario_labels": list(SCENARIO_LABELS.items()),
+        **_best_value_context(request, rfq, result),
     }
     return render(request, "costing/comparison.html", context)
 
@@ -176,6 +179,28 @@ def _comparison_staffing_panels(rfq: Rfq, comparison: Comparison) -> list[dict[s
         for channel in comparison.live_channels
         if channel.staffing is not None
     ]
+
+
+# --- best value (DOMAIN.md §4) ------------------------------------------------------------
+
+SORTS = ("cost", "score")
+
+
+def _best_value_context(request: HttpRequest, rfq: Rfq, result: Comparison | None) -> dict:
+    """The columns in the chosen order (`?sort=cost` by TCO, `?sort=score` best first) and
+    one row per criterion that counts (test cases once the RFQ has some)."""
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "cost"
+    has_test_cases = bool(rfq.test_cases.all())
+    return {
+        "actions": rfq_actions(rfq, request.user),
+        "sort": sort,
+        "columns": sort_columns(result.columns, by=sort) if result else [],
+        "criteria_rows": [
+            (key, WEIGHT_LABELS[key], weight)
+            for key, weight in rfq.weights.items()
+            if key != "test_cases" or has_test_cases
+        ],
+    }
 
 
 def _export(request: HttpRequest, pk: int, *, extension: str) -> HttpResponse:

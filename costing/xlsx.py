@@ -70,6 +70,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -632,6 +633,19 @@ def _as_offer(offer: WorkbookOffer | tuple[str, VendorOffer]) -> WorkbookOffer:
     return WorkbookOffer(label=label, offer=vendor_offer)
 
 
+def _write_table(ws: Worksheet, rows: Sequence[Sequence[object]]) -> None:
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                value = safe_cell_text(value)
+            cell = ws.cell(row=r, column=c, value=value)
+            if r == 1:
+                cell.font = Font(bold=True)
+            elif isinstance(value, Decimal):
+                cell.number_format = "0.00"
+    ws.column_dimensions["A"].width = 28
+
+
 def build_comparison_workbook(
     *,
     title: str,
@@ -644,10 +658,14 @@ def build_comparison_workbook(
     transition_months: int = 0,
     live_channels: Sequence[tuple[str, Workload]] | None = None,
     opens_at_hour: int | None = None,
+    tables: Sequence[tuple[str, Sequence[Sequence[object]]]] = (),
 ) -> bytes:
     """An .xlsx comparing the in-house baseline with each labelled offer (label: vendor name).
     `live_channels` (label, workload) name the scope's live channels for the "Hour by hour"
-    sheet; by default they are taken from the scope, labelled by their channel."""
+    sheet; by default they are taken from the scope, labelled by their channel.
+
+    `tables`: further sheets of plain values, each `(sheet title, rows)` with the header
+    first (e.g. the best-value scores); text cells are escaped against formula injection."""
     months = check_months(months)
     described = [_as_offer(offer) for offer in offers]
     offers = [(offer.label, offer.offer) for offer in described]
@@ -690,6 +708,8 @@ def build_comparison_workbook(
     _write_decision(
         workbook.create_sheet(DECISION), title=title, offers=described, strategic=strategic
     )
+    for sheet_title, rows in tables:
+        _write_table(workbook.create_sheet(sheet_title[:31]), rows)
     # Every formula with its value beside it, for previewers that never calculate.
     return write_with_values(workbook)
 

@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Invitation, Quote, Rfq, RfqChannel, RiskItem, Vendor
+from .models import (
+    AwardProposal,
+    Invitation,
+    Quote,
+    Rfq,
+    RfqChannel,
+    RiskItem,
+    TestCase,
+    TestCaseAnswer,
+    Vendor,
+)
 
 
 @admin.register(Vendor)
@@ -23,7 +33,8 @@ class RfqAdmin(SimpleHistoryAdmin):
     list_select_related = ["owner"]
     search_fields = ["reference", "title"]
     inlines = [RfqChannelInline]
-    raw_id_fields = ["awarded_quote"]
+    # Awarding goes through a proposal a manager approves (issue 12), never through here.
+    readonly_fields = ["status", "awarded_quote"]
 
 
 @admin.register(Invitation)
@@ -51,3 +62,30 @@ class QuoteAdmin(SimpleHistoryAdmin):
 class RiskItemAdmin(SimpleHistoryAdmin):
     list_display = ["name", "quote", "probability_pct", "impact"]
     list_select_related = ["quote__vendor", "quote__rfq"]
+
+
+@admin.register(AwardProposal)
+class AwardProposalAdmin(SimpleHistoryAdmin):
+    """Read-only: a proposal is decided in the app, where approving awards the RFQ."""
+
+    list_display = ["rfq", "quote", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["rfq", "quote__vendor", "proposed_by", "decided_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TestCase)
+class TestCaseAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "rfq", "position"]
+    list_select_related = ["rfq"]
+
+
+@admin.register(TestCaseAnswer)
+class TestCaseAnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["quote", "test_case", "rating", "rated_by"]
+    list_select_related = ["quote__vendor", "test_case", "rated_by"]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -35,8 +36,9 @@ from costing.engine.numbers import s2_or_none
 from . import selectors, services
 from .checks import quote_gaps, quote_rate_flags, quote_risk
 from .filters import RfqFilter
-from .models import Quote, Rfq, RfqStatus, Vendor
+from .models import DEFAULT_WEIGHTS, Quote, Rfq, RfqStatus, TestCaseAnswer, Vendor
 from .quote_template import TEMPLATE_FIELDS
+from .standing import standing_warnings
 
 router = Router(tags=["procurement"])
 
@@ -164,6 +166,18 @@ class InHouseIn(ApiIn):
     fte: _bounded(Money, "fte") | None = None
 
 
+class TestCaseIn(ApiIn):
+    id: int | None = Field(None, description="Keep an existing test case (and its answers).")
+    title: str
+    description: str = ""
+
+
+class TestCaseOut(Schema):
+    id: int
+    title: str
+    description: str
+
+
 class RfqIn(ApiIn):
     title: bounded_text(200)
     reference: bounded_text(50) = ""
@@ -186,6 +200,16 @@ class RfqIn(ApiIn):
     in_house: InHouseIn = Field(default_factory=InHouseIn)
     own_management_per_month: _bounded(Money, "own_management_per_month") = Decimal("0")
     strategic: bool = False
+    weights: dict[str, int] | None = Field(
+        None,
+        description="DOMAIN.md §4: whole numbers summing to 100 over cost, service, "
+        "compliance, scalability, risk, test_cases (criteria left out weigh 0).",
+        examples=[DEFAULT_WEIGHTS],
+    )
+    must_haves: list[str] = Field(
+        default_factory=list, description="Checklist keys a quote must answer, e.g. dpa."
+    )
+    test_cases: list[TestCaseIn] = Field(default_factory=list)
 
 
 class ChannelOut(Schema):
@@ -252,6 +276,9 @@ class RfqOut(Schema):
     own_management_per_month: str | None
     strategic: bool | None
     awarded_quote_id: int | None
+    weights: dict[str, int]
+    must_haves: list[str]
+    test_cases: list[TestCaseOut]
 
 
 class RfqDetailOut(RfqOut):
@@ -278,7 +305,9 @@ def _rfq_field(name: str) -> str:
 
 
 def _rfq_data(payload: RfqIn) -> dict[str, Any]:
-    data = payload.dict(exclude={"channels", "targets", "in_house", "status"})
+    data = payload.dict(
+        exclude={"channels", "targets", "in_house", "status", "weights", "must_haves", "test_cases"}
+    )
     deadline = data["quote_deadline"]
     if timezone.is_naive(deadline):
         # A deadline without an offset is the app's local time (Europe/Amsterdam).
@@ -328,6 +357,12 @@ def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
         "own_management_per_month": _dec(rfq.own_management_per_month) if internal else None,
         "strategic": rfq.strategic if internal else None,
         "awarded_quote_id": rfq.awarded_quote_id if internal else None,
+        "weights": rfq.weights,
+        "must_haves": list(rfq.must_haves),
+        "test_cases": [
+            {"id": tc.pk, "title": tc.title, "description": tc.description}
+            for tc in rfq.test_cases.all()
+        ],
     }
     if invitations is not None:
         out["invitations"] = [_invitation_out(i) for i in invitations]
@@ -365,12 +400,24 @@ def rfq_create(request: HttpRequest, payload: RfqIn):
     """Create an RFQ with its scope, in-house baseline and term (procurement)."""
     check_role(request.auth, PROCUREMENT)
     try:
-        rfq = services.rfq_create(
-            by=request.auth,
-            data=_rfq_data(payload),
-            channels=[c.dict() for c in payload.channels],
-            open_now=payload.status == "open",
-        )
+        with transaction.atomic():  # the RFQ and its criteria, or nothing
+            rfq = services.rfq_create(
+                by=request.auth,
+                data=_rfq_data(payload),
+                channels=[c.dict() for c in payload.channels],
+            )
+            services.rfq_criteria_update(
+                rfq=rfq,
+                by=request.auth,
+                weights=payload.weights if payload.weights is not None else rfq.weights,
+                must_haves=payload.must_haves,
+            )
+            if payload.test_cases:
+                services.test_cases_replace(
+                    rfq=rfq, by=request.auth, rows=[t.dict() for t in payload.test_cases]
+                )
+            if payload.status == "open":
+                rfq = services.rfq_open(rfq=rfq, by=request.auth)
     except ValidationError as exc:
         _reject(exc, _rfq_field)
     return Status(201, _rfq_out(rfq, request.auth, invitations=[]))
@@ -402,7 +449,9 @@ def invitation_create(request: HttpRequest, id: int, payload: InvitationIn):
         _reject(exc, lambda f: "vendor_id" if f == "vendor" else f)
     out = _invitation_out(invitation)
     out["state"] = invitation.status
-    out["warnings"] = [str(w) for w in services.invitation_warnings(rfq)]
+    out["warnings"] = [
+        str(w) for w in [*services.invitation_warnings(rfq), *standing_warnings([vendor])]
+    ]
     return Status(201, out)
 
 
@@ -450,12 +499,32 @@ def _out_type(name: str) -> Any:
 
 
 # The standard template's fields, built from the model so the API cannot drift from it.
+class TestCaseAnswerIn(ApiIn):
+    test_case_id: int
+    answer: str = Field(max_length=10000)
+
+
+class TestCaseAnswerOut(Schema):
+    test_case_id: int
+    answer: str
+    rating: int | None = Field(None, description="The buyer's 1–5 rating; internal users only.")
+
+
+class TestCaseRatingIn(ApiIn):
+    test_case_id: int
+    rating: int | None = Field(..., description="1–5; null clears the rating.")
+
+
 QuoteIn = create_model(
     "QuoteIn",
     __base__=ApiIn,
     vendor_id=(
         StrictInt | None,
         Field(None, description="Procurement only: the vendor the quote is entered for."),
+    ),
+    test_case_answers=(
+        list[TestCaseAnswerIn] | None,
+        Field(None, description="Answers to the RFQ's test cases."),
     ),
     **{name: (_api_type(name), None) for name in TEMPLATE_FIELDS},
 )
@@ -492,6 +561,7 @@ QuoteOut = create_model(
     rate_flags=(list[QuoteRateFlagOut] | None, Field(None, description="Internal users only.")),
     risk=(str | None, Field(None, description="Σ probability × impact; internal users only.")),
     risks=(list[RiskOut] | None, Field(None, description="Internal users only.")),
+    test_case_answers=(list[TestCaseAnswerOut], ...),
     **{name: (_out_type(name), ...) for name in TEMPLATE_FIELDS},
 )
 
@@ -507,6 +577,14 @@ def _quote_out(quote: Quote, user) -> dict[str, Any]:
         "entered_by_procurement": quote.entered_by_procurement,
         "has_offer_document": bool(quote.offer_document),
         "gaps": quote_gaps(quote),
+        "test_case_answers": [
+            {
+                "test_case_id": a.test_case_id,
+                "answer": a.answer,
+                "rating": a.rating if user.is_internal else None,
+            }
+            for a in quote.test_case_answers.all()
+        ],
     }
     for name in TEMPLATE_FIELDS:
         value = getattr(quote, name)
@@ -560,11 +638,21 @@ def quote_submit(request: HttpRequest, id: int, payload: QuoteIn):  # type: igno
     check_role(request.auth, QUOTE_WRITERS)
     rfq = selectors.get_rfq_for_user(request.auth, id)
     vendor = _quote_vendor(request, payload.vendor_id)
-    data: Mapping[str, Any] = payload.dict(exclude_unset=True, exclude={"vendor_id"})
+    data: Mapping[str, Any] = payload.dict(
+        exclude_unset=True, exclude={"vendor_id", "test_case_answers"}
+    )
+    answers = payload.test_case_answers
     try:
-        quote, created = services.quote_submit_or_update(
-            rfq=rfq, vendor=vendor, by=request.auth, data=data
-        )
+        with transaction.atomic():  # the quote and its answers, or nothing
+            quote, created = services.quote_submit_or_update(
+                rfq=rfq, vendor=vendor, by=request.auth, data=data
+            )
+            if answers is not None:
+                services.test_case_answers_save(
+                    quote=quote,
+                    by=request.auth,
+                    answers={a.test_case_id: a.answer for a in answers},
+                )
     except ValidationError as exc:
         _reject(exc, lambda f: "vendor_id" if f == "vendor" else f)
     quote = selectors.get_quote_for_user(request.auth, quote.pk)
@@ -576,3 +664,24 @@ def quote_detail(request: HttpRequest, id: int):
     """One quote with its revision number; 404 for another vendor's quote."""
     check_role(request.auth, READERS)
     return _quote_out(selectors.get_quote_for_user(request.auth, id), request.auth)
+
+
+@router.put("/quotes/{id}/test-case-ratings", response=list[TestCaseAnswerOut])
+def quote_test_case_ratings(request: HttpRequest, id: int, payload: list[TestCaseRatingIn]):
+    """Rate the quote's test-case answers 1–5 (procurement); the mean feeds the
+    `test_cases` criterion of the comparison."""
+    check_role(request.auth, PROCUREMENT)
+    quote = selectors.get_quote_for_user(request.auth, id)
+    ids = [r.test_case_id for r in payload]
+    if len(set(ids)) != len(ids):
+        raise ApiValidationError({"test_case_id": "Each test case may appear only once."})
+    try:
+        services.test_case_ratings_save(
+            quote=quote, by=request.auth, ratings={r.test_case_id: r.rating for r in payload}
+        )
+    except ValidationError as exc:
+        _reject(exc)
+    return [
+        {"test_case_id": a.test_case_id, "answer": a.answer, "rating": a.rating}
+        for a in TestCaseAnswer.objects.filter(quote=quote)
+    ]

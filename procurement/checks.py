@@ -11,14 +11,17 @@ from costing.engine import (
     GDPR_SECURITY,
     QUOTE_TEMPLATE,
     SLA_CONTRACT,
+    QuoteScoreInput,
     RateFlag,
     RiskItem,
     checklist_gaps,
     rate_flags,
     risk_total,
+    score_quotes,
 )
 
 from .models import Quote
+from .quote_template import SLA_FIELD_BY_CHANNEL
 
 GROUP_LABELS = {
     QUOTE_TEMPLATE: _("Quote template"),
@@ -152,3 +155,33 @@ def quote_risk(quote: Quote) -> Decimal:
             for r in quote.risks.all()
         ]
     )
+
+
+def quote_sla_shortfalls(quote: Quote) -> list[str]:
+    """Channels of the scope whose offered response time is missing or slower than required
+    (DOMAIN.md §4). The engine's rule on this quote alone: the shortfalls do not depend on
+    the other quotes or on the price, so the price inputs are neutral here."""
+    channels = list(quote.rfq.channels.all())
+    [score] = score_quotes(
+        quotes=[
+            QuoteScoreInput(
+                key=quote.pk,
+                tco=0,
+                savings=0,
+                risk=0,
+                offered_response_minutes={
+                    c.channel: getattr(quote, SLA_FIELD_BY_CHANNEL[c.channel]) for c in channels
+                },
+                checklist_answered=0,
+                checklist_total=0,
+            )
+        ],
+        required_response_minutes={c.channel: c.sla_response_minutes for c in channels},
+    )
+    return list(score.sla_shortfalls)
+
+
+def quote_open_must_haves(quote: Quote) -> list[str]:
+    """The RFQ's must-haves this quote leaves open: it is excluded while any is."""
+    gaps = set(quote_gaps(quote))
+    return [key for key in quote.rfq.must_haves if key in gaps]

@@ -4,6 +4,7 @@ Runs through the real services (so history, revisions and e-mails are what a rea
 makes) and is idempotent: a second run finds the demo RFQ and only reports it.
 """
 
+from collections.abc import Callable
 from datetime import time, timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from common.formats import format_eur
 from . import services
 from .checks import RATE_FLAG_LABELS, quote_gaps, quote_rate_flags, quote_risk
 from .models import Quote, Rfq, Vendor
+from .services import AwardAssessment
 
 DEMO_REFERENCE = "RFQ-DEMO-WEBSHOP"
 NEARSHORE = "Lisbon Contact Partners"
@@ -189,6 +191,60 @@ ONSHORE_QUOTE = {
     "cert_soc2": True,
 }
 
+# Best value (DOMAIN.md §4): the buyer's weights, its deal-breakers and two test cases.
+WEIGHTS = {
+    "cost": 35,
+    "service": 20,
+    "compliance": 20,
+    "scalability": 10,
+    "risk": 5,
+    "test_cases": 10,
+}
+MUST_HAVES = ["dpa", "encryption_at_rest", "incident_response_plan"]
+TEST_CASES = [
+    {
+        "title": "Refund 40 days after delivery",
+        "description": "A customer asks for a refund 40 days after delivery; the return "
+        "period is 30 days. What do you answer, and when do you escalate?",
+    },
+    {
+        "title": "Lost parcel, angry customer on chat",
+        "description": "The carrier lost a birthday present; the customer is angry and "
+        "the party is tomorrow. Walk us through the chat.",
+    },
+]
+# Each vendor's answers, and the buyer's blind ratings of them (1–5).
+ANSWERS = {
+    NEARSHORE: [
+        (
+            "Explain the 30-day term kindly, offer store credit as a goodwill gesture, "
+            "escalate to the team lead when the product is faulty.",
+            4,
+        ),
+        (
+            "Apologise, reship by express today at our cost, send the tracking link and "
+            "follow up the next morning.",
+            5,
+        ),
+    ],
+    OFFSHORE: [
+        ("Refuse the refund: the return period has passed.", 2),
+        ("Open a claim with the carrier and ask the customer to wait 5 working days.", 2),
+    ],
+    ONSHORE: [
+        (
+            "Check the order history; a loyal customer gets the refund, otherwise store "
+            "credit. Faulty products always go to the escalation queue.",
+            5,
+        ),
+        (
+            "Reship by same-day courier where available, a voucher for the trouble, and "
+            "a note to the carrier team.",
+            4,
+        ),
+    ],
+}
+
 RISKS = {
     NEARSHORE: [
         ("Quality loss during knowledge transfer", Decimal("20"), Decimal("5000")),
@@ -221,10 +277,15 @@ def _user_of(cast: dict, vendor_name: str):
     return cast[f"vendor:{vendor_name}"]
 
 
-def _run_round(cast: dict) -> Rfq:
+Assess = Callable[[Rfq, Quote], AwardAssessment]
+
+
+def _run_round(cast: dict, assess: Assess) -> Rfq:
     buyer = cast["procurement"]
     data = {**RFQ_DATA, "quote_deadline": timezone.now() + timedelta(days=14)}
     rfq = services.rfq_create(by=buyer, data=data, channels=CHANNELS)
+    services.rfq_criteria_update(rfq=rfq, by=buyer, weights=WEIGHTS, must_haves=MUST_HAVES)
+    services.test_cases_replace(rfq=rfq, by=buyer, rows=TEST_CASES)
     vendors = [Vendor.objects.get(name=name) for name in (NEARSHORE, OFFSHORE, ONSHORE)]
     services.invitations_create(rfq=rfq, vendors=vendors, by=buyer)
     rfq = services.rfq_open(rfq=rfq, by=buyer)
@@ -251,15 +312,50 @@ def _run_round(cast: dict) -> Rfq:
                 data={"name": name, "probability_pct": probability, "impact": impact},
             )
 
+    # Pilot step 2: each vendor answers the test cases; the buyer rates them blind.
+    cases = list(rfq.test_cases.all())
+    for quote in Quote.objects.filter(rfq=rfq).select_related("vendor", "rfq"):
+        author = buyer if quote.entered_by_procurement else _user_of(cast, quote.vendor.name)
+        answers = ANSWERS[quote.vendor.name]
+        services.test_case_answers_save(
+            quote=quote,
+            by=author,
+            answers={case.pk: text for case, (text, _rating) in zip(cases, answers, strict=True)},
+        )
+        services.test_case_ratings_save(
+            quote=quote,
+            by=buyer,
+            ratings={case.pk: rating for case, (_text, rating) in zip(cases, answers, strict=True)},
+        )
+
     rfq = services.rfq_close(rfq=rfq, by=buyer)
-    awarded = Quote.objects.get(rfq=rfq, vendor=nearshore)
-    return services.rfq_award(rfq=rfq, quote=awarded, by=buyer)
+    # Award with approval: procurement proposes the nearshore quote, a manager approves.
+    chosen = Quote.objects.select_related("vendor").get(rfq=rfq, vendor=nearshore)
+    proposal = services.award_propose(
+        rfq=rfq,
+        quote=chosen,
+        by=buyer,
+        reason="Dutch-speaking team, every must-have met and the best test-case answers; "
+        "a 60-day pilot on e-mail follows.",
+        override_reason="Nearshore keeps the knowledge transfer within reach of a visit; "
+        "we pilot on e-mail first.",
+        assessment=assess(rfq, chosen),
+    )
+    services.award_approve(
+        proposal=proposal, by=cast["manager"], note="Approved; start the e-mail pilot."
+    )
+    return Rfq.objects.get(pk=rfq.pk)
 
 
-def seed_procurement(cast: dict) -> dict:
+def _no_assessment(rfq: Rfq, quote: Quote) -> AwardAssessment:
+    return AwardAssessment(is_best_value=False, is_excluded=False)
+
+
+def seed_procurement(cast: dict, assess: Assess = _no_assessment) -> dict:
+    """`assess` judges the proposed quote (the comparison lives in costing, above here)."""
     for name, details in VENDOR_DETAILS.items():
         Vendor.objects.filter(name=name).update(**details)
-    rfq = Rfq.objects.filter(reference=DEMO_REFERENCE).first() or _run_round(cast)
+    rfq = Rfq.objects.filter(reference=DEMO_REFERENCE).first() or _run_round(cast, assess)
     rfq = Rfq.objects.select_related("awarded_quote").get(pk=rfq.pk)
     quotes = {
         q.vendor.name: q

@@ -10,10 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import CHOOSE, NOT_ANSWERED, form_conventions
 from common.strict import MAX_TEXT_LENGTH, StrictDecimalField, StrictIntegerField, strict_formfield
+from costing.engine import CHECKLIST_KEYS
 
+from .checks import GAP_LABELS
 from .fees import other_fees_as_text, parse_other_fees
 from .models import (
     LIVE_CHANNEL_VALUES,
+    WEIGHT_KEYS,
     Channel,
     Invitation,
     InvitationStatus,
@@ -22,11 +25,13 @@ from .models import (
     QuoteStatus,
     Rfq,
     RiskItem,
+    TestCase,
     Vendor,
 )
 from .quote_template import SECTIONS, SLA_FIELD_BY_CHANNEL, TEMPLATE_FIELDS
 from .scope import parse_hourly_weights, weights_as_text
 from .services import RFQ_FIELDS, VENDOR_FIELDS
+from .standing import StandingNote, vendor_standings
 from .validators import validate_offer_document, validate_quote_deadline_in_future
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -353,6 +358,12 @@ class InviteForm(forms.Form):
     def _label(vendor: Vendor) -> str:
         return f"{vendor.name} ({vendor.get_region_display()}, {vendor.country})"
 
+    def vendor_rows(self) -> list[tuple[Any, list[StandingNote]]]:
+        """Each checkbox with the vendor's standing (DOMAIN.md §6: shown where it is picked)."""
+        choices = list(self["vendors"])
+        standings = vendor_standings(int(str(c.data["value"])) for c in choices)
+        return [(c, standings.get(int(str(c.data["value"])), [])) for c in choices]
+
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
@@ -361,17 +372,6 @@ class CancelForm(forms.Form):
         required=False,
         max_length=MAX_TEXT_LENGTH,
     )
-
-
-class AwardForm(forms.Form):
-    quote = forms.ModelChoiceField(label=_("Quote to award"), queryset=Quote.objects.none())
-
-    def __init__(self, *args, rfq: Rfq, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["quote"].queryset = Quote.objects.filter(
-            rfq=rfq, status=QuoteStatus.SUBMITTED
-        ).select_related("vendor")
-        self.fields["quote"].label_from_instance = lambda q: f"{q.vendor.name} (rev. {q.revision})"
 
 
 class DeclineForm(forms.Form):
@@ -450,6 +450,10 @@ class QuoteForm(forms.ModelForm):
             ("", CHOOSE),
             *PricingModel.choices,
         ]
+        # Pilot step 2: the RFQ's test cases are answered in the quote itself.
+        self.test_cases = add_test_case_fields(
+            self, rfq=rfq, quote=self.instance if self.instance.pk else None
+        )
 
     def clean_other_fees(self) -> list[dict[str, str]]:
         try:
@@ -475,6 +479,12 @@ class QuoteForm(forms.ModelForm):
 
     def template_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in TEMPLATE_FIELDS if name in self.fields}
+
+    def test_case_answers(self) -> dict[int, str]:
+        return {tc.pk: self.cleaned_data[f"answer_{tc.pk}"] for tc in self.test_cases}
+
+    def test_case_fields(self):
+        return [self[f"answer_{tc.pk}"] for tc in self.test_cases]
 
     def sections(self):
         return [
@@ -518,3 +528,151 @@ STATE_LABELS = {
     "submitted": _("Submitted"),
     "declined": _("Declined"),
 }
+
+
+# --- best value: weights, must-haves, test cases, ratings, award (DOMAIN.md §4) -------------
+
+WEIGHT_LABELS = {
+    "cost": _("Cost"),
+    "service": _("Service levels"),
+    "compliance": _("Compliance"),
+    "scalability": _("Scalability"),
+    "risk": _("Risk"),
+    "test_cases": _("Test cases"),
+}
+
+
+class CriteriaForm(forms.Form):
+    """The RFQ's weights (whole numbers summing to 100) and its must-haves."""
+
+    must_haves = forms.MultipleChoiceField(
+        label=_("Must-haves"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A quote that leaves one of these open is excluded: never the best value, and "
+            "awarded only with a written reason."
+        ),
+    )
+
+    def __init__(self, *args, rfq: Rfq, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {**{f"weight_{k}": v for k, v in rfq.weights.items()}, "must_haves": rfq.must_haves},
+        )
+        super().__init__(*args, **kwargs)
+        for key in WEIGHT_KEYS:
+            self.fields[f"weight_{key}"] = forms.IntegerField(
+                label=WEIGHT_LABELS[key], min_value=0, max_value=100
+            )
+        self.fields["must_haves"].choices = [(key, GAP_LABELS[key]) for key in CHECKLIST_KEYS]
+        self.order_fields([*(f"weight_{k}" for k in WEIGHT_KEYS), "must_haves"])
+
+    def weight_fields(self):
+        return [self[f"weight_{key}"] for key in WEIGHT_KEYS]
+
+    def clean(self):
+        data = super().clean()
+        weights = {key: data.get(f"weight_{key}") for key in WEIGHT_KEYS}
+        if None not in weights.values():
+            total = sum(weights.values())
+            if total != 100:
+                self.add_error(
+                    None,
+                    _("The weights must add up to 100; they add up to %(total)s.")
+                    % {"total": total},
+                )
+        return data
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {key: self.cleaned_data[f"weight_{key}"] for key in WEIGHT_KEYS}
+
+
+class TestCaseForm(forms.ModelForm):
+    class Meta:
+        model = TestCase
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+def add_test_case_fields(form: forms.Form, *, rfq: Rfq, quote: Quote | None) -> list[TestCase]:
+    """One text area per test case of the RFQ (`answer_<id>`), with the quote's answers."""
+    test_cases = list(rfq.test_cases.all())
+    current = {a.test_case_id: a.answer for a in quote.test_case_answers.all()} if quote else {}
+    for test_case in test_cases:
+        form.fields[f"answer_{test_case.pk}"] = forms.CharField(
+            label=test_case.title,
+            help_text=test_case.description,
+            required=False,
+            max_length=10000,
+            initial=current.get(test_case.pk, ""),
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+    return test_cases
+
+
+class TestCaseAnswersForm(forms.Form):
+    """The quote's answers to the RFQ's test cases, on their own page."""
+
+    def __init__(self, *args, quote: Quote, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.test_cases = add_test_case_fields(self, rfq=quote.rfq, quote=quote)
+
+    @property
+    def answers(self) -> dict[int, str]:
+        return {tc.pk: self.cleaned_data[f"answer_{tc.pk}"] for tc in self.test_cases}
+
+
+RATING_CHOICES = [("", _("Not rated")), *((str(n), str(n)) for n in range(1, 6))]
+
+
+class RatingsForm(forms.Form):
+    """The blind review: one 1–5 choice per answer (field `rating_<answer id>`)."""
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = list(answers)
+        for answer in self.answers:
+            self.fields[f"rating_{answer.pk}"] = forms.TypedChoiceField(
+                label=_("Rating"),
+                choices=RATING_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=answer.rating,
+            )
+
+    def ratings_by_quote(self) -> dict[Quote, dict[int, int | None]]:
+        result: dict[int, tuple[Quote, dict[int, int | None]]] = {}
+        for answer in self.answers:
+            _quote, ratings = result.setdefault(answer.quote_id, (answer.quote, {}))
+            ratings[answer.test_case_id] = self.cleaned_data[f"rating_{answer.pk}"]
+        return dict(result.values())
+
+
+class AwardProposeForm(forms.Form):
+    quote = forms.ModelChoiceField(label=_("Quote to award"), queryset=Quote.objects.none())
+    reason = forms.CharField(
+        label=_("Why this quote"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to award it anyway"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+        help_text=_("Required when the quote is excluded or not the best value."),
+    )
+
+    def __init__(self, *args, rfq: Rfq, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].queryset = Quote.objects.filter(
+            rfq=rfq, status=QuoteStatus.SUBMITTED
+        ).select_related("vendor")
+        self.fields["quote"].label_from_instance = lambda q: f"{q.vendor.name} (rev. {q.revision})"
+
+
+class AwardDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -62,6 +63,25 @@ class Vendor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# DOMAIN.md §4: the criteria of the weighted score, in display order.
+WEIGHT_KEYS: tuple[str, ...] = (
+    "cost",
+    "service",
+    "compliance",
+    "scalability",
+    "risk",
+    "test_cases",
+)
+DEFAULT_WEIGHTS: dict[str, int] = {
+    "cost": 40,
+    "service": 20,
+    "compliance": 20,
+    "scalability": 10,
+    "risk": 10,
+    "test_cases": 0,
+}
 
 
 class RfqStatus(models.TextChoices):
@@ -192,6 +212,28 @@ class Rfq(models.Model):
         _("customer service is strategically differentiating"), default=False
     )
 
+    # Best value (DOMAIN.md §4): the criteria's weights, whole numbers summing to 100.
+    weight_cost = models.PositiveSmallIntegerField(
+        _("weight: cost"), default=40, validators=[MaxValueValidator(100)]
+    )
+    weight_service = models.PositiveSmallIntegerField(
+        _("weight: service levels"), default=20, validators=[MaxValueValidator(100)]
+    )
+    weight_compliance = models.PositiveSmallIntegerField(
+        _("weight: compliance"), default=20, validators=[MaxValueValidator(100)]
+    )
+    weight_scalability = models.PositiveSmallIntegerField(
+        _("weight: scalability"), default=10, validators=[MaxValueValidator(100)]
+    )
+    weight_risk = models.PositiveSmallIntegerField(
+        _("weight: risk"), default=10, validators=[MaxValueValidator(100)]
+    )
+    weight_test_cases = models.PositiveSmallIntegerField(
+        _("weight: test cases"), default=0, validators=[MaxValueValidator(100)]
+    )
+    # Checklist keys (costing.engine.CHECKLIST_KEYS) a quote must answer or be excluded.
+    must_haves = models.JSONField(_("must-haves"), default=list, blank=True)
+
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     awarded_quote = models.OneToOneField(
@@ -220,6 +262,18 @@ class Rfq(models.Model):
                 condition=Q(transition_months__lte=models.F("term_months")),
                 name="rfq_transition_within_term",
             ),
+            models.CheckConstraint(
+                condition=Exact(
+                    F("weight_cost")
+                    + F("weight_service")
+                    + F("weight_compliance")
+                    + F("weight_scalability")
+                    + F("weight_risk")
+                    + F("weight_test_cases"),
+                    100,
+                ),
+                name="rfq_weights_sum_100",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,6 +296,16 @@ class Rfq(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == RfqStatus.CANCELLED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RfqStatus.CLOSED
+
+    @property
+    def takes_ratings(self) -> bool:
+        """Test-case answers are rated while the round runs (open or closed), not once it is
+        awarded or cancelled."""
+        return self.status in (RfqStatus.OPEN, RfqStatus.CLOSED)
 
     @property
     def is_editable(self) -> bool:
@@ -280,6 +344,11 @@ class Rfq(models.Model):
         if closes <= opens:
             closes += 24 * 60
         return (closes - opens) / 60 * self.days_per_week
+
+    @property
+    def weights(self) -> dict[str, int]:
+        """DOMAIN.md §4: the criteria's weights by criterion key (API.md `weights`)."""
+        return {key: getattr(self, f"weight_{key}") for key in WEIGHT_KEYS}
 
 
 class RfqChannel(models.Model):
@@ -388,6 +457,8 @@ class Invitation(models.Model):
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     # Set when the vendor's users were e-mailed; an RFQ still in draft e-mails on opening.
     notified_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    # Set when the vendor's users were told the outcome of an approved award (claim once).
+    outcome_notified_at = models.DateTimeField(_("outcome e-mailed"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -637,3 +708,145 @@ class RiskItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TestCase(models.Model):
+    """Pilot step 2 (cost article): one identical test case every invited vendor answers,
+    e.g. "a customer asks for a refund 40 days after delivery"."""
+
+    __test__ = False  # not a pytest test class
+
+    rfq = models.ForeignKey(
+        Rfq, on_delete=models.CASCADE, related_name="test_cases", verbose_name=_("RFQ")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("test case")
+        verbose_name_plural = _("test cases")
+        ordering = ["rfq", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TestCaseAnswer(models.Model):
+    """A vendor's answer to one test case in its quote, and the buyer's blind 1–5 rating."""
+
+    __test__ = False  # not a pytest test class
+
+    quote = models.ForeignKey(
+        Quote, on_delete=models.CASCADE, related_name="test_case_answers", verbose_name=_("quote")
+    )
+    test_case = models.ForeignKey(
+        TestCase, on_delete=models.CASCADE, related_name="answers", verbose_name=_("test case")
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rated by"),
+    )
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("test case answer")
+        verbose_name_plural = _("test case answers")
+        ordering = ["quote", "test_case__position", "test_case_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quote", "test_case"], name="test_case_answer_one_per_quote"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__range=(1, 5)),
+                name="test_case_rating_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote_id} — {self.test_case}"
+
+
+class AwardStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class AwardProposal(models.Model):
+    """Procurement proposes, a manager approves or rejects: the only way an RFQ is awarded
+    (a second pair of eyes). The comparison as it stood is kept for the award memo."""
+
+    rfq = models.ForeignKey(
+        Rfq, on_delete=models.CASCADE, related_name="award_proposals", verbose_name=_("RFQ")
+    )
+    quote = models.ForeignKey(
+        Quote, on_delete=models.PROTECT, related_name="award_proposals", verbose_name=_("quote")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AwardStatus.choices, default=AwardStatus.PENDING
+    )
+    reason = models.TextField(_("why this quote"))
+    # Required when the quote is excluded (a must-have open) or not the best value.
+    override_reason = models.TextField(_("reason for departing from the comparison"), blank=True)
+    is_best_value = models.BooleanField(_("best value when proposed"), default=False)
+    is_excluded = models.BooleanField(_("excluded when proposed"), default=False)
+    # The comparison row of the quote when proposed: scores, TCO, shortfalls, risks.
+    snapshot = models.JSONField(_("comparison when proposed"), default=dict, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    # E-mail claims (STYLE.md: claim once): the managers on proposal, procurement on decision.
+    managers_emailed_at = models.DateTimeField(null=True, blank=True)
+    decision_emailed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("award proposal")
+        verbose_name_plural = _("award proposals")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rfq"],
+                condition=Q(status="pending"),
+                name="award_one_pending_per_rfq",
+            ),
+            models.UniqueConstraint(
+                fields=["rfq"],
+                condition=Q(status="approved"),
+                name="award_one_approved_per_rfq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rfq.reference} → {self.quote.vendor}"

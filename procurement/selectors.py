@@ -9,6 +9,7 @@ List selectors return querysets with counts annotated and relations selected or 
 so a page runs the same number of queries for 3 rows or 3,000.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,8 +30,11 @@ from django.db.models import (
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
+    AwardProposal,
+    AwardStatus,
     Invitation,
     InvitationStatus,
     Quote,
@@ -39,6 +43,8 @@ from .models import (
     RfqChannel,
     RfqStatus,
     RiskItem,
+    TestCase,
+    TestCaseAnswer,
     Vendor,
 )
 
@@ -88,8 +94,10 @@ class RfqActions:
     invite: bool = False
     resend_invitations: bool = False
     enter_quote: bool = False
-    award: bool = False
+    propose_award: bool = False  # a manager approves it (issue 12)
     start_pilot: bool = False
+    criteria: bool = False  # weights, must-haves, test cases
+    rate_answers: bool = False  # the blind review of test-case answers
 
 
 def rfq_actions(rfq: Rfq, user) -> RfqActions:
@@ -104,8 +112,10 @@ def rfq_actions(rfq: Rfq, user) -> RfqActions:
         invite=rfq.is_editable,
         resend_invitations=rfq.is_open,
         enter_quote=rfq.takes_entered_quotes,
-        award=rfq.status == RfqStatus.CLOSED,
+        propose_award=rfq.is_closed,
         start_pilot=rfq.is_awarded and rfq.awarded_quote_id is not None,
+        criteria=rfq.is_editable,
+        rate_answers=rfq.takes_ratings,
     )
 
 
@@ -127,7 +137,7 @@ def get_rfq_for_user(user, pk: int) -> Rfq:
 def rfq_list(*, user) -> QuerySet[Rfq]:
     """The RFQ list: counts annotated, channels prefetched (constant queries per page);
     narrowed by procurement.filters.RfqFilter."""
-    rfqs = rfqs_for_user(user).prefetch_related("channels")
+    rfqs = rfqs_for_user(user).prefetch_related("channels", "test_cases")
     return rfqs.annotate(
         invited_count=Count(
             "invitations",
@@ -230,13 +240,20 @@ def _with_checks_data(quotes: QuerySet[Quote]) -> QuerySet[Quote]:
     )
 
 
+def _with_test_cases(quotes: QuerySet[Quote]) -> QuerySet[Quote]:
+    """A quote's page and the API show its test-case answers (the lists do not)."""
+    return quotes.prefetch_related("test_case_answers", "rfq__test_cases")
+
+
 def quotes_for_rfq(*, rfq: Rfq, user) -> QuerySet[Quote]:
-    return _with_checks_data(_quotes_visible_to(user).filter(rfq=rfq)).order_by("vendor__name")
+    return _with_test_cases(_with_checks_data(_quotes_visible_to(user).filter(rfq=rfq))).order_by(
+        "vendor__name"
+    )
 
 
 def get_quote_for_user(user, pk: int) -> Quote:
     """404 for another vendor's quote (and, for internal users, a vendor's unsent draft)."""
-    return get_object_or_404(_with_checks_data(_quotes_visible_to(user)), pk=pk)
+    return get_object_or_404(_with_test_cases(_with_checks_data(_quotes_visible_to(user))), pk=pk)
 
 
 def submitted_quotes_for_comparison(rfq: Rfq) -> QuerySet[Quote]:
@@ -244,7 +261,7 @@ def submitted_quotes_for_comparison(rfq: Rfq) -> QuerySet[Quote]:
     return (
         Quote.objects.filter(rfq=rfq, status=QuoteStatus.SUBMITTED)
         .select_related("vendor", "rfq")
-        .prefetch_related("risks", "rfq__channels")
+        .prefetch_related("risks", "rfq__channels", "test_case_answers")
         .order_by("vendor__name", "pk")
     )
 
@@ -458,3 +475,107 @@ __all__ = [
     "vendor_quotes",
     "vendors_to_invite",
 ]
+
+
+# --- best value: the blind review of test-case answers (issue 12) ---------------------------
+
+
+@dataclass(frozen=True)
+class ReviewAnswer:
+    answer: TestCaseAnswer
+    label: str  # "Answer A": the same letter for a vendor throughout the review
+
+    @property
+    def vendor_name(self) -> str:
+        return self.answer.quote.vendor.name
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    test_case: TestCase
+    answers: tuple[ReviewAnswer, ...]
+
+
+@dataclass(frozen=True)
+class BlindReview:
+    rows: tuple[ReviewRow, ...]
+    rated: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        """Names are shown only once every answer is rated (blind review)."""
+        return self.total > 0 and self.rated == self.total
+
+
+def _blind_order(rfq: Rfq, quote: Quote) -> str:
+    # Not the vendor's name, nor the order it quoted in: a stable scramble per RFQ.
+    return hashlib.sha256(f"{rfq.pk}:{quote.pk}:{rfq.reference}".encode()).hexdigest()
+
+
+def blind_review(rfq: Rfq) -> BlindReview:
+    """Every answer of the RFQ's submitted quotes, per test case, under a letter."""
+    quotes = sorted(
+        Quote.objects.filter(rfq=rfq, status=QuoteStatus.SUBMITTED).select_related("vendor"),
+        key=lambda q: _blind_order(rfq, q),
+    )
+    letters = {q.pk: chr(ord("A") + i) if i < 26 else str(i + 1) for i, q in enumerate(quotes)}
+    quote_by_pk = {q.pk: q for q in quotes}
+    answers = TestCaseAnswer.objects.filter(quote__in=quotes).exclude(answer="")
+    by_case: dict[int, list[TestCaseAnswer]] = {}
+    for answer in answers:
+        answer.quote = quote_by_pk[answer.quote_id]
+        by_case.setdefault(answer.test_case_id, []).append(answer)
+    rows = []
+    rated = total = 0
+    for test_case in rfq.test_cases.all():
+        case_answers = sorted(by_case.get(test_case.pk, []), key=lambda a: letters[a.quote_id])
+        total += len(case_answers)
+        rated += sum(a.rating is not None for a in case_answers)
+        rows.append(
+            ReviewRow(
+                test_case=test_case,
+                answers=tuple(
+                    ReviewAnswer(a, _("Answer %(letter)s") % {"letter": letters[a.quote_id]})
+                    for a in case_answers
+                ),
+            )
+        )
+    return BlindReview(rows=tuple(rows), rated=rated, total=total)
+
+
+# --- award proposals (issue 12) ---------------------------------------------------------------
+
+
+def award_proposals_for_rfq(rfq: Rfq) -> QuerySet[AwardProposal]:
+    return rfq.award_proposals.select_related("quote__vendor", "proposed_by", "decided_by")
+
+
+def pending_award_proposals() -> QuerySet[AwardProposal]:
+    """What the managers must decide (their alert while pending)."""
+    return AwardProposal.objects.filter(status=AwardStatus.PENDING).select_related(
+        "rfq", "quote__vendor", "proposed_by"
+    )
+
+
+def decided_award_proposals() -> QuerySet[AwardProposal]:
+    """Approved and rejected proposals, the latest decision first."""
+    return (
+        AwardProposal.objects.exclude(status=AwardStatus.PENDING)
+        .select_related("rfq", "quote__vendor", "proposed_by", "decided_by")
+        .order_by("-decided_at")
+    )
+
+
+def get_award_proposal_for_user(user, pk: int) -> AwardProposal:
+    """Internal users only (vendors never see the buyer's deliberation): 404 for others."""
+    if not user.is_internal:
+        raise Http404
+    proposal = (
+        AwardProposal.objects.select_related("rfq", "quote__vendor", "proposed_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal

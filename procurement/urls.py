@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import invitations, portal, quotes, rfqs, vendors
+from .views import awards, criteria, invitations, portal, quotes, rfqs, vendors
 
 app_name = "procurement"
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("rfqs/<int:pk>/edit/", rfqs.rfq_update, name="rfq_update"),
     path("rfqs/<int:pk>/status/<str:action>/", rfqs.rfq_transition, name="rfq_transition"),
     path("rfqs/<int:pk>/cancel/", rfqs.rfq_cancel, name="rfq_cancel"),
-    path("rfqs/<int:pk>/award/", rfqs.rfq_award, name="rfq_award"),
+    path("rfqs/<int:pk>/close/", rfqs.rfq_close, name="rfq_close"),
     path("rfqs/<int:pk>/invitations/", invitations.rfq_invite, name="rfq_invite"),
     path(
         "rfqs/<int:pk>/invitations/<int:invitation_pk>/resend/",
@@ -40,6 +40,19 @@ urlpatterns = [
     path("vendors/<int:pk>/", vendors.vendor_detail, name="vendor_detail"),
     path("vendors/<int:pk>/edit/", vendors.vendor_update, name="vendor_update"),
     path("vendors/<int:pk>/users/new/", vendors.vendor_user_create, name="vendor_user_create"),
+    # Best value: criteria, test cases, blind review (issue 12)
+    path("rfqs/<int:pk>/criteria/", criteria.rfq_criteria, name="rfq_criteria"),
+    path("rfqs/<int:pk>/test-cases/new/", criteria.test_case_create, name="test_case_create"),
+    path("test-cases/<int:pk>/edit/", criteria.test_case_update, name="test_case_update"),
+    path("test-cases/<int:pk>/delete/", criteria.test_case_delete, name="test_case_delete"),
+    path("rfqs/<int:pk>/review/", criteria.blind_review, name="blind_review"),
+    path("quotes/<int:pk>/test-cases/", criteria.quote_test_cases, name="quote_test_cases"),
+    # Award with approval (issue 12; proposed from the comparison: costing:award_propose)
+    path("awards/", awards.award_proposal_list, name="award_proposal_list"),
+    path("awards/<int:pk>/", awards.award_proposal, name="award_proposal"),
+    path("awards/<int:pk>/approve/", awards.award_approve, name="award_approve"),
+    path("awards/<int:pk>/reject/", awards.award_reject, name="award_reject"),
+    path("awards/<int:pk>/memo.pdf", awards.award_memo_pdf, name="award_memo_pdf"),
     # Vendor portal
     path("portal/", portal.portal, name="portal"),
     path("portal/rfqs/<int:pk>/", portal.portal_rfq, name="portal_rfq"),

@@ -21,6 +21,7 @@ CONTRACT = {
     ("post", "/api/v1/rfqs/{id}/quotes"),
     ("get", "/api/v1/quotes/{id}"),
     ("get", "/api/v1/quotes/{id}/tco"),
+    ("put", "/api/v1/quotes/{id}/test-case-ratings"),
     ("get", "/api/v1/rfqs/{id}/comparison"),
     ("post", "/api/v1/pilots"),
     ("get", "/api/v1/pilots"),

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "pilots.context_processors.alert_badge",
+                "procurement.context_processors.pending_awards",
             ],
         },
     }

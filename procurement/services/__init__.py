@@ -5,9 +5,28 @@ and its own rules (ValidationError naming the field → form error or API 422), 
 one transaction, so a rejected request changes nothing. Views and the API call these same
 functions: there is one set of rules.
 
-RFQ life cycle: draft → open → closed → awarded | cancelled.
+RFQ life cycle: draft → open → closed → awarded | cancelled. Awarded only through an award
+proposal a manager approves (services/awards.py).
 """
 
+from .awards import (
+    AwardAssessment,
+    award_approve,
+    award_needs_override,
+    award_propose,
+    award_reject,
+)
+from .criteria import (
+    clean_must_haves,
+    clean_weights,
+    rfq_criteria_update,
+    test_case_answers_save,
+    test_case_create,
+    test_case_delete,
+    test_case_ratings_save,
+    test_case_update,
+    test_cases_replace,
+)
 from .invitations import (
     MINIMUM_INVITATIONS,
     RECOMMENDED_QUOTES,
@@ -32,7 +51,6 @@ from .quotes import (
 from .rfqs import (
     RFQ_FIELDS,
     check_channels,
-    rfq_award,
     rfq_cancel,
     rfq_close,
     rfq_create,
@@ -48,6 +66,20 @@ from .vendors import (
 )
 
 __all__ = [
+    "AwardAssessment",
+    "award_approve",
+    "award_needs_override",
+    "award_propose",
+    "award_reject",
+    "clean_must_haves",
+    "clean_weights",
+    "rfq_criteria_update",
+    "test_case_answers_save",
+    "test_case_create",
+    "test_case_delete",
+    "test_case_ratings_save",
+    "test_case_update",
+    "test_cases_replace",
     "MINIMUM_INVITATIONS",
     "RECOMMENDED_QUOTES",
     "RFQ_FIELDS",
@@ -65,7 +97,6 @@ __all__ = [
     "quote_submit_or_update",
     "quote_update",
     "quote_write_error",
-    "rfq_award",
     "rfq_cancel",
     "rfq_close",
     "rfq_create",

@@ -14,8 +14,6 @@ from accounts.models import User
 from ..models import (
     Channel,
     InvitationStatus,
-    Quote,
-    QuoteStatus,
     Rfq,
     RfqChannel,
     RfqStatus,
@@ -304,29 +302,6 @@ def rfq_close(*, rfq: Rfq, by: User) -> Rfq:
             }
         )
     rfq.status = RfqStatus.CLOSED
-    save_with_history(rfq, by=by)
-    return rfq
-
-
-@transaction.atomic
-def rfq_award(*, rfq: Rfq, quote: Quote, by: User) -> Rfq:
-    """closed → awarded, to one submitted quote of this RFQ."""
-    require_procurement(by)
-    rfq = locked(Rfq, rfq.pk)
-    if rfq.status != RfqStatus.CLOSED:
-        raise ValidationError(
-            {
-                "status": _("Close the RFQ before awarding it; it is %(status)s.")
-                % {"status": rfq.get_status_display().lower()}
-            }
-        )
-    if quote.rfq_id != rfq.pk:
-        raise ValidationError({"quote": _("This quote does not answer this RFQ.")})
-    quote = locked(Quote, quote.pk)
-    if quote.status != QuoteStatus.SUBMITTED:
-        raise ValidationError({"quote": _("Only a submitted quote can be awarded.")})
-    rfq.status = RfqStatus.AWARDED
-    rfq.awarded_quote = quote
     save_with_history(rfq, by=by)
     return rfq
 

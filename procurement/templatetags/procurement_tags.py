@@ -6,10 +6,12 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 
 from costing.engine import RiskItem as EngineRiskItem
+from procurement.checks import GAP_LABELS, quote_open_must_haves, quote_sla_shortfalls
 from procurement.display import format_field
 from procurement.forms import STATE_LABELS
-from procurement.models import Quote, RfqStatus
-from procurement.selectors import DeadlineState, deadline_state
+from procurement.models import Channel, Quote, RfqStatus
+from procurement.selectors import DeadlineState, award_proposals_for_rfq, deadline_state
+from procurement.standing import vendor_standings
 
 register = template.Library()
 
@@ -100,3 +102,43 @@ def rfq_deadline_badge(rfq) -> str:
     if rfq.status not in (RfqStatus.OPEN, RfqStatus.DRAFT):
         return ""
     return deadline_badge(deadline_state(rfq))
+
+
+# --- best value (issue 12) -------------------------------------------------------------------
+
+
+@register.filter
+def checklist_label(key: str) -> str:
+    """A checklist point's label (a must-have, a gap)."""
+    return str(GAP_LABELS.get(key, key))
+
+
+@register.filter
+def channel_label(code: str) -> str:
+    return str(Channel(code).label) if code in Channel.values else code
+
+
+@register.simple_tag
+def award_proposals_for(rfq):
+    """The RFQ's award proposals, newest first (internal pages only)."""
+    return list(award_proposals_for_rfq(rfq))
+
+
+@register.simple_tag
+def vendor_standing(vendor) -> list:
+    """The vendor's standing notes (last pilot verdict, latest contract standing)."""
+    return vendor_standings([vendor.pk]).get(vendor.pk, [])
+
+
+@register.inclusion_tag("procurement/_standing.html")
+def standing_notes(notes) -> dict:
+    return {"notes": notes}
+
+
+@register.simple_tag
+def best_value_checks(quote) -> dict:
+    """The quote's service-level shortfalls and open must-haves (DOMAIN.md §4)."""
+    return {
+        "sla_shortfalls": [channel_label(c) for c in quote_sla_shortfalls(quote)],
+        "open_must_haves": [checklist_label(k) for k in quote_open_must_haves(quote)],
+    }

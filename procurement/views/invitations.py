@@ -13,6 +13,7 @@ from .. import selectors, services
 from ..forms import (
     InviteForm,
 )
+from ..standing import standing_warnings
 
 
 @role_required(PROCUREMENT)
@@ -42,6 +43,9 @@ def rfq_invite(request: HttpRequest, pk: int) -> HttpResponse:
             _("Invited: %(names)s. They are e-mailed when you open the RFQ.") % {"names": names},
         )
     for warning in services.invitation_warnings(rfq):
+        messages.warning(request, warning)
+    # DOMAIN.md §6: a stopped pilot or a poor month warns; it does not block.
+    for warning in standing_warnings(i.vendor for i in invited):
         messages.warning(request, warning)
     return redirect("procurement:rfq_detail", rfq.pk)
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,24 +43,27 @@ def quote_form_response(
                 "offer_document": form.cleaned_data.get("offer_document"),
             }
             try:
-                if quote is not None and quote.status == QuoteStatus.SUBMITTED:
-                    before = quote.revision
-                    saved = services.quote_update(quote=quote, **kwargs)
-                    if saved.revision == before:
-                        messages.info(request, _("Nothing changed: no new revision was made."))
-                    else:
-                        messages.success(
-                            request,
-                            _("Saved as revision %(revision)s.") % {"revision": saved.revision},
+                with transaction.atomic():  # the quote and its test-case answers, or nothing
+                    if quote is not None and quote.status == QuoteStatus.SUBMITTED:
+                        before = quote.revision
+                        saved = services.quote_update(quote=quote, **kwargs)
+                        done = (
+                            _("Nothing changed: no new revision was made.")
+                            if saved.revision == before
+                            else _("Saved as revision %(revision)s.") % {"revision": saved.revision}
                         )
-                elif action == "submit":
-                    saved = services.quote_submit(rfq=rfq, vendor=target_vendor, **kwargs)
-                    messages.success(request, _("The quote was submitted (revision 1)."))
-                else:
-                    saved = services.quote_save_draft(rfq=rfq, vendor=target_vendor, **kwargs)
-                    messages.success(
-                        request, _("The draft was saved. Submit it before the deadline.")
+                    elif action == "submit":
+                        saved = services.quote_submit(rfq=rfq, vendor=target_vendor, **kwargs)
+                        done = _("The quote was submitted (revision 1).")
+                    else:
+                        saved = services.quote_save_draft(rfq=rfq, vendor=target_vendor, **kwargs)
+                        done = _("The draft was saved. Submit it before the deadline.")
+                    answered = services.test_case_answers_save(
+                        quote=saved, by=user, answers=form.test_case_answers()
                     )
+                    if answered and quote is not None and saved.revision == quote.revision:
+                        done = _("Your answers were saved.")
+                messages.success(request, done)
                 return redirect("procurement:quote_detail", saved.pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)

@@ -14,7 +14,6 @@ from ..display import quote_checks
 from ..filters import RfqFilter
 from ..forms import (
     STATE_LABELS,
-    AwardForm,
     CancelForm,
     InviteForm,
     RfqForm,
@@ -22,7 +21,7 @@ from ..forms import (
     add_service_errors,
     channel_forms,
 )
-from ..models import QuoteStatus, Rfq
+from ..models import InvitationStatus, QuoteStatus, Rfq
 from .base import INVALID, paginate, query_without_page
 
 
@@ -125,7 +124,6 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and len(active_invitations) < services.MINIMUM_INVITATIONS,
             "actions": actions,
             "invite_form": invite_form,
-            "award_form": AwardForm(rfq=rfq) if actions.award else None,
             "cancel_form": CancelForm(),
         },
     )
@@ -135,7 +133,8 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rfq_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     rfq = selectors.get_rfq_for_user(request.user, pk)
-    service = {"open": services.rfq_open, "close": services.rfq_close}.get(action)
+    # Closing asks first, on its own page (rfq_close below).
+    service = {"open": services.rfq_open}.get(action)
     if service is None:
         raise Http404
     try:
@@ -144,11 +143,7 @@ def rfq_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        done = {
-            "open": _("The RFQ is open: invited vendors were e-mailed."),
-            "close": _("The RFQ is closed: vendors can no longer change their quotes."),
-        }
-        messages.success(request, done[action])
+        messages.success(request, _("The RFQ is open: invited vendors were e-mailed."))
     return redirect("procurement:rfq_detail", rfq.pk)
 
 
@@ -171,21 +166,24 @@ def rfq_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(PROCUREMENT)
-@require_POST
-def rfq_award(request: HttpRequest, pk: int) -> HttpResponse:
+def rfq_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET says what closing does (an irreversible step asks first); POST closes."""
     rfq = selectors.get_rfq_for_user(request.user, pk)
-    form = AwardForm(request.POST, rfq=rfq)
-    if not form.is_valid():
-        messages.error(request, _("Choose one of this RFQ's quotes to award."))
+    if request.method == "POST":
+        try:
+            services.rfq_close(rfq=rfq, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("The RFQ is closed: vendors can no longer change their quotes.")
+            )
         return redirect("procurement:rfq_detail", rfq.pk)
-    try:
-        services.rfq_award(rfq=rfq, quote=form.cleaned_data["quote"], by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("The RFQ was awarded to %(vendor)s.") % {"vendor": form.cleaned_data["quote"].vendor},
-        )
-    return redirect("procurement:rfq_detail", rfq.pk)
+    submitted = rfq.quotes.filter(status=QuoteStatus.SUBMITTED).count()
+    active = rfq.invitations.exclude(status=InvitationStatus.DECLINED).count()
+    return render(
+        request,
+        "procurement/rfq_close_confirm.html",
+        {"rfq": rfq, "submitted": submitted, "without_quote": active - submitted},
+    )

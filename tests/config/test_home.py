@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from pilots.models import Alert, AlertKind, Scorecard
+from procurement.models import AwardProposal
 from tests.factories import ManagerFactory, ProcurementUserFactory, VendorFactory, VendorUserFactory
 from tests.pilots.factories import KpiEntryFactory, PilotFactory
 from tests.procurement.factories import InvitationFactory, QuoteFactory, RfqFactory
@@ -164,3 +165,29 @@ def test_the_home_speaks_dutch(client, work):
     html = client.get(reverse("home")).content.decode()
 
     assert "Aanvragen om te beantwoorden" in html
+
+
+def test_pending_awards_show_for_managers_and_procurement(client):
+    buyer = ProcurementUserFactory(full_name="Bea Buyer")
+    rfq = RfqFactory(owner=buyer, reference="RFQ-AWARD", status="closed")
+    quote = QuoteFactory(rfq=rfq, vendor=VendorFactory(name="Lisbon Care"), status="submitted")
+    proposal = AwardProposal.objects.create(
+        rfq=rfq, quote=quote, reason="Best value", proposed_by=buyer
+    )
+    link = reverse("procurement:award_proposal", args=[proposal.pk])
+
+    client.force_login(ManagerFactory())
+    html = client.get("/").content.decode()
+    assert count_of(html, "awards-to-approve") == 1
+    assert link in block(html, "awards-to-approve")
+    assert "Lisbon Care — RFQ-AWARD" in block(html, "awards-to-approve")
+
+    client.force_login(buyer)
+    html = client.get("/").content.decode()
+    assert count_of(html, "awards-proposed") == 1
+    assert "proposed by Bea Buyer" in block(html, "awards-proposed")
+
+    proposal.status = "approved"
+    proposal.save()
+    html = client.get("/").content.decode()
+    assert count_of(html, "awards-proposed") == 0

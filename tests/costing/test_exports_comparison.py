@@ -78,7 +78,14 @@ def test_the_xlsx_holds_the_rfq_inputs_and_each_quote_cheapest_first(
 ):
     workbook = openpyxl.load_workbook(io.BytesIO(procurement_client.get(xlsx_url(rfq)).content))
 
-    assert workbook.sheetnames == ["Inputs", "Results", "Scenarios", "Hour by hour", "Decision"]
+    assert workbook.sheetnames == [
+        "Inputs",
+        "Results",
+        "Scenarios",
+        "Hour by hour",
+        "Decision",
+        "Best value",
+    ]
     inputs = workbook["Inputs"]
     assert inputs[f"B{INPUT_ROWS['volume_per_month']}"].value == 500
     assert inputs[f"B{INPUT_ROWS['aht_minutes']}"].value == 10

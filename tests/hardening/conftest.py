@@ -78,7 +78,16 @@ def objects(cast, vendor_a) -> dict:
     """One object of every kind, vendor A's where a vendor owns it (ids for URL parameters)."""
     from accounts.services import api_token_issue
     from pilots.models import Alert, KpiEntry, Pilot
-    from procurement.models import Invitation, Quote, Rfq, RfqChannel, RiskItem
+    from procurement.models import (
+        AwardProposal,
+        Invitation,
+        Quote,
+        Rfq,
+        RfqChannel,
+        RiskItem,
+        TestCase,
+        TestCaseAnswer,
+    )
 
     buyer = cast["procurement"]
     rfq = Rfq.objects.create(
@@ -105,6 +114,11 @@ def objects(cast, vendor_a) -> dict:
     )
     risk = RiskItem.objects.create(
         quote=quote, name="Data leak", probability_pct=Decimal("10"), impact=Decimal("5000")
+    )
+    test_case = TestCase.objects.create(rfq=rfq, title="Refund after 40 days", position=1)
+    TestCaseAnswer.objects.create(quote=quote, test_case=test_case, answer="Store credit")
+    award = AwardProposal.objects.create(
+        rfq=rfq, quote=quote, reason="Best value", proposed_by=buyer
     )
     start = timezone.localdate() - timedelta(days=70)
     pilot = Pilot.objects.create(
@@ -141,6 +155,8 @@ def objects(cast, vendor_a) -> dict:
         "invitation": invitation,
         "quote": quote,
         "risk": risk,
+        "test_case": test_case,
+        "award": award,
         "history_id": quote.history.order_by("history_id").first().history_id,
         "checkpoint_day": scorecard.checkpoint_day,
         "action": "close",

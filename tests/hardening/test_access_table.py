@@ -84,7 +84,20 @@ DRAFTED: dict[str, dict] = {
     "procurement:rfq_update": roles(PROCUREMENT),
     "procurement:rfq_transition": roles(PROCUREMENT, ok=405),
     "procurement:rfq_cancel": roles(PROCUREMENT, ok={200, 405}),
-    "procurement:rfq_award": roles(PROCUREMENT, ok=405),
+    # best value and award with approval (issue 12)
+    "procurement:rfq_close": roles(PROCUREMENT),  # GET: the confirmation page
+    "procurement:rfq_criteria": roles(PROCUREMENT),
+    "procurement:test_case_create": roles(PROCUREMENT, ok=405),
+    "procurement:test_case_update": roles(PROCUREMENT),
+    "procurement:test_case_delete": roles(PROCUREMENT, ok=405),
+    "procurement:blind_review": roles(PROCUREMENT),
+    "procurement:quote_test_cases": roles(PROCUREMENT | OWNER, outsider=404),
+    "procurement:award_proposal_list": roles(INTERNAL),
+    "procurement:award_proposal": roles(INTERNAL),
+    "procurement:award_approve": roles(MANAGERS),  # GET: the confirmation page
+    "procurement:award_reject": roles(MANAGERS),
+    "procurement:award_memo_pdf": roles(INTERNAL),
+    "costing:award_propose": roles(PROCUREMENT, ok={200, 302}),  # 302: the RFQ is not closed
     "procurement:rfq_invite": roles(PROCUREMENT, ok=405),
     "procurement:invitation_resend": roles(PROCUREMENT, ok=405),
     "procurement:quote_enter": roles(PROCUREMENT),
@@ -141,6 +154,8 @@ SEGMENT_OBJECTS = {
     "scorecards": "checkpoint_day",
     "kpis": "day",
     "status": "action",
+    "test-cases": "test_case",
+    "awards": "award",
 }
 PARAM_OBJECTS = {
     "rfq_id": "rfq",
@@ -190,6 +205,8 @@ API_DRAFTED: dict[str, dict] = {
     "GET /api/v1/pilots/{id}/kpis": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/pilots/{id}/scorecards": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/alerts": api_roles(INTERNAL),
+    # issue 12
+    "PUT /api/v1/quotes/{id}/test-case-ratings": api_roles(PROCUREMENT),
 }
 
 
@@ -248,6 +265,9 @@ API_BODIES: dict = {
     "POST /api/v1/rfqs/{id}/quotes": _quote_body,
     "POST /api/v1/rfqs/{id}/invitations": _invitation_body,
     "POST /api/v1/pilots": _pilot_body,
+    "PUT /api/v1/quotes/{id}/test-case-ratings": lambda role, objects: [
+        {"test_case_id": objects["test_case"].pk, "rating": 4}
+    ],
     "PUT /api/v1/pilots/{id}/kpis/{date}": {
         "tickets": 20,
         "csat_responses": 10,

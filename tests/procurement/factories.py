@@ -7,8 +7,9 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from procurement import services
 from procurement.models import Invitation, Quote, Rfq, RfqChannel, RiskItem
-from tests.factories import ProcurementUserFactory, VendorFactory
+from tests.factories import ManagerFactory, ProcurementUserFactory, VendorFactory
 
 
 class RfqFactory(DjangoModelFactory):
@@ -119,3 +120,15 @@ class RiskItemFactory(DjangoModelFactory):
     name = "Quality loss"
     probability_pct = Decimal("20")
     impact = Decimal("10000")
+
+
+def award(*, rfq, quote, by, manager=None):
+    """Award the only way there is (issue 12): procurement proposes, a manager approves."""
+    proposal = services.award_propose(
+        rfq=rfq,
+        quote=quote,
+        by=by,
+        reason="Best value",
+        assessment=services.AwardAssessment(is_best_value=True, is_excluded=False),
+    )
+    return services.award_approve(proposal=proposal, by=manager or ManagerFactory())

@@ -73,7 +73,6 @@ GET_PAGES = [
 # POST-only actions: the wrong role is refused before anything happens.
 POST_ACTIONS = [
     ("procurement:rfq_invite", ["rfq"]),
-    ("procurement:rfq_award", ["rfq"]),
     ("procurement:invitation_resend", ["rfq", "invitation"]),
     ("procurement:risk_create", ["quote"]),
     ("procurement:risk_delete", ["risk"]),

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from procurement.services import rfq_award, rfq_close
+from procurement.services import rfq_close
+from tests.procurement.factories import award
 
 
 @pytest.mark.django_db
@@ -11,7 +12,7 @@ def test_an_awarded_rfq_offers_procurement_to_start_a_pilot_with_the_quote(
     procurement_client, manager_client, procurement_user, rfq, quote_a
 ):
     rfq_close(rfq=rfq, by=procurement_user)
-    rfq_award(rfq=rfq, quote=quote_a, by=procurement_user)
+    award(rfq=rfq, quote=quote_a, by=procurement_user)
     html = procurement_client.get(reverse("procurement:rfq_detail", args=[rfq.pk])).content.decode()
     link = f"{reverse('pilots:pilot_create')}?quote={quote_a.pk}"
     assert f'id="start-pilot" href="{link}"' in html

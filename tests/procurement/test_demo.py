@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from costing.awards import assess_quote
 from procurement.demo import NEARSHORE, OFFSHORE, ONSHORE, seed_cast, seed_procurement
 from procurement.models import Invitation, Quote, Rfq
 
@@ -13,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_round_is_realistic_and_safe_to_run_twice():
     cast = seed_cast()
-    first = seed_procurement(cast)
-    second = seed_procurement(seed_cast())
+    first = seed_procurement(cast, assess_quote)
+    second = seed_procurement(seed_cast(), assess_quote)
 
     assert Rfq.objects.count() == 1
     assert Quote.objects.count() == 3
@@ -47,6 +48,16 @@ def test_the_demo_round_is_realistic_and_safe_to_run_twice():
     assert quotes[ONSHORE].pricing_model == "mixed"
     assert quotes[ONSHORE].entered_by_procurement is True
     assert all(q.risks.exists() for q in quotes.values())
+    # Best value (issue 12): weights, must-haves, two test cases answered and rated blind,
+    # and the award went through a proposal a manager approved.
+    assert sum(rfq.weights.values()) == 100 and rfq.weights["test_cases"] > 0
+    assert "dpa" in rfq.must_haves
+    assert rfq.test_cases.count() == 2
+    for quote in quotes.values():
+        assert [a.rating is not None for a in quote.test_case_answers.all()] == [True, True]
+    [proposal] = rfq.award_proposals.all()
+    assert (proposal.status, proposal.quote) == ("approved", nearshore)
+    assert proposal.decided_by.is_manager
     assert second["lines"][0].startswith("RFQ RFQ-DEMO-WEBSHOP")
     assert any("9 gaps" in line for line in second["lines"])
     assert any("below the market band" in line for line in second["lines"])

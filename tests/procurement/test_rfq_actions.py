@@ -9,9 +9,18 @@ from procurement.selectors import RfqActions, rfq_actions
 
 EXPECTED = {
     # status: the actions procurement may take
-    RfqStatus.DRAFT: {"edit", "open", "cancel", "invite"},
-    RfqStatus.OPEN: {"edit", "close", "cancel", "invite", "resend_invitations", "enter_quote"},
-    RfqStatus.CLOSED: {"cancel", "enter_quote", "award"},
+    RfqStatus.DRAFT: {"edit", "open", "cancel", "invite", "criteria"},
+    RfqStatus.OPEN: {
+        "edit",
+        "close",
+        "cancel",
+        "invite",
+        "resend_invitations",
+        "enter_quote",
+        "criteria",
+        "rate_answers",
+    },
+    RfqStatus.CLOSED: {"cancel", "enter_quote", "propose_award", "rate_answers"},
     RfqStatus.AWARDED: {"start_pilot"},
     RfqStatus.CANCELLED: set(),
 }
@@ -37,5 +46,5 @@ def test_managers_and_vendors_may_do_nothing(role, status):
 def test_the_rfq_page_shows_only_the_allowed_buttons(procurement_client, rfq):
     Rfq.objects.filter(pk=rfq.pk).update(status=RfqStatus.CLOSED)
     html = procurement_client.get(reverse("procurement:rfq_detail", args=[rfq.pk])).text
-    assert 'id="award-form"' in html and 'id="close-rfq"' not in html
+    assert 'id="propose-award"' in html and 'id="close-rfq"' not in html
     assert reverse("procurement:rfq_update", args=[rfq.pk]) not in html

@@ -184,32 +184,18 @@ def test_no_invitations_after_closing_through_the_page(rfq, procurement_client, 
     assert not Invitation.objects.exists()
 
 
-def test_open_close_award_through_the_page(
-    procurement_client, procurement_user, vendor_a, vendor_b
-):
+def test_open_then_close_after_a_confirmation_page(procurement_client, procurement_user):
     from tests.procurement.factories import RfqFactory
 
     rfq = RfqFactory(owner=procurement_user, status="draft")
     procurement_client.post(reverse("procurement:rfq_transition", args=[rfq.pk, "open"]))
     assert Rfq.objects.get(pk=rfq.pk).status == "open"
-    quote = QuoteFactory(rfq=rfq, vendor=vendor_a)
-    draft = QuoteFactory(rfq=rfq, vendor=vendor_b, draft=True)
-    # Awarding while open is refused.
-    response = procurement_client.post(
-        reverse("procurement:rfq_award", args=[rfq.pk]), {"quote": quote.pk}, follow=True
-    )
-    assert "Close the RFQ before awarding it" in response.content.decode()
-    procurement_client.post(reverse("procurement:rfq_transition", args=[rfq.pk, "close"]))
+    url = reverse("procurement:rfq_close", args=[rfq.pk])
+    page = procurement_client.get(url).content.decode()
+    assert "they can no longer submit or change their quotes" in page
+    assert Rfq.objects.get(pk=rfq.pk).status == "open"  # asking changes nothing
+    procurement_client.post(url)
     assert Rfq.objects.get(pk=rfq.pk).status == "closed"
-    # A draft cannot be awarded.
-    procurement_client.post(reverse("procurement:rfq_award", args=[rfq.pk]), {"quote": draft.pk})
-    assert Rfq.objects.get(pk=rfq.pk).status == "closed"
-    response = procurement_client.post(
-        reverse("procurement:rfq_award", args=[rfq.pk]), {"quote": quote.pk}, follow=True
-    )
-    rfq.refresh_from_db()
-    assert (rfq.status, rfq.awarded_quote) == ("awarded", quote)
-    assert 'id="awarded"' in response.content.decode()
 
 
 def test_an_unknown_transition_is_404(rfq, procurement_client):

@@ -62,15 +62,17 @@ def test_the_invitation_state_follows_the_quote(
     assert [i.vendor_id for i in own] == [invitation_a.vendor_id]
 
 
-def test_submitted_quotes_for_comparison_fetch_what_the_engine_needs_in_three_queries(
+def test_submitted_quotes_for_comparison_fetch_what_the_engine_needs_in_four_queries(
     rfq, quote_b, draft_a, django_assert_num_queries
 ):
     quote_b.risks.create(name="Data leak", probability_pct=5, impact=1000)
-    with django_assert_num_queries(3):
+    # quotes, risks, channels and the test-case answers (the `test_cases` criterion)
+    with django_assert_num_queries(4):
         quotes = list(selectors.submitted_quotes_for_comparison(rfq))
         for quote in quotes:
             _ = (quote.vendor.region, quote.rfq.term_months, list(quote.risks.all()))
             _ = list(quote.rfq.channels.all())
+            _ = list(quote.test_case_answers.all())
     assert {q.pk for q in quotes} == {quote_b.pk}  # vendor A's draft is not compared
 
 

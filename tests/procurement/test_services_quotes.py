@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from procurement import services
 from procurement.models import Invitation, Quote, RiskItem
 from tests.procurement.conftest import AFTER_DEADLINE
-from tests.procurement.factories import COMPLETE_TEMPLATE, RfqFactory
+from tests.procurement.factories import COMPLETE_TEMPLATE, RfqFactory, award
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +213,7 @@ def test_a_vendor_cannot_change_its_quote_once_the_rfq_is_closed(
 
 def test_nobody_changes_a_quote_after_the_award(rfq, quote_a, vendor_a_user, procurement_user):
     services.rfq_close(rfq=rfq, by=procurement_user)
-    services.rfq_award(rfq=rfq, quote=quote_a, by=procurement_user)
+    award(rfq=rfq, quote=quote_a, by=procurement_user)
     for user in (vendor_a_user, procurement_user):
         with pytest.raises(ValidationError):
             services.quote_update(quote=quote_a, by=user, data={"hourly_rate": 10})

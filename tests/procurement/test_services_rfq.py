@@ -10,7 +10,7 @@ from django.utils import timezone
 from procurement import services
 from procurement.models import Rfq, RfqStatus
 from tests.procurement.conftest import DEADLINE
-from tests.procurement.factories import QuoteFactory, RfqFactory
+from tests.procurement.factories import QuoteFactory, RfqFactory, award
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_a_draft_opens_closes_and_is_awarded_to_a_submitted_quote(procurement_us
     services.rfq_open(rfq=rfq, by=procurement_user)
     quote = QuoteFactory(rfq=rfq, vendor=vendor_a)
     services.rfq_close(rfq=rfq, by=procurement_user)
-    services.rfq_award(rfq=rfq, quote=quote, by=procurement_user)
+    award(rfq=rfq, quote=quote, by=procurement_user)
     rfq.refresh_from_db()
     assert rfq.status == RfqStatus.AWARDED
     assert rfq.awarded_quote == quote
@@ -171,7 +171,7 @@ def test_only_an_open_rfq_can_be_closed(procurement_user, status):
 
 def test_no_award_while_the_rfq_is_still_open(rfq, quote_a, procurement_user):
     with pytest.raises(ValidationError) as exc:
-        services.rfq_award(rfq=rfq, quote=quote_a, by=procurement_user)
+        award(rfq=rfq, quote=quote_a, by=procurement_user)
     assert "status" in exc.value.message_dict
     assert Rfq.objects.get(pk=rfq.pk).status == "open"
 
@@ -179,7 +179,7 @@ def test_no_award_while_the_rfq_is_still_open(rfq, quote_a, procurement_user):
 def test_no_award_without_a_submitted_quote(rfq, draft_a, procurement_user):
     services.rfq_close(rfq=rfq, by=procurement_user)
     with pytest.raises(ValidationError) as exc:
-        services.rfq_award(rfq=rfq, quote=draft_a, by=procurement_user)
+        award(rfq=rfq, quote=draft_a, by=procurement_user)
     assert "quote" in exc.value.message_dict
     rfq.refresh_from_db()
     assert rfq.status == "closed"
@@ -190,7 +190,7 @@ def test_no_award_of_another_rfqs_quote(rfq, procurement_user, vendor_a):
     other_quote = QuoteFactory(vendor=vendor_a)
     services.rfq_close(rfq=rfq, by=procurement_user)
     with pytest.raises(ValidationError) as exc:
-        services.rfq_award(rfq=rfq, quote=other_quote, by=procurement_user)
+        award(rfq=rfq, quote=other_quote, by=procurement_user)
     assert "quote" in exc.value.message_dict
     assert Rfq.objects.get(pk=rfq.pk).awarded_quote is None
 
@@ -199,11 +199,11 @@ def test_an_awarded_rfq_cannot_be_cancelled_or_awarded_again(
     rfq, quote_a, quote_b, procurement_user
 ):
     services.rfq_close(rfq=rfq, by=procurement_user)
-    services.rfq_award(rfq=rfq, quote=quote_a, by=procurement_user)
+    award(rfq=rfq, quote=quote_a, by=procurement_user)
     with pytest.raises(ValidationError):
         services.rfq_cancel(rfq=rfq, by=procurement_user, reason="Changed our mind")
     with pytest.raises(ValidationError):
-        services.rfq_award(rfq=rfq, quote=quote_b, by=procurement_user)
+        award(rfq=rfq, quote=quote_b, by=procurement_user)
     rfq.refresh_from_db()
     assert (rfq.status, rfq.awarded_quote) == ("awarded", quote_a)
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
+from costing.awards import assess_quote
 from pilots.demo import seed_pilots
 from procurement.demo import seed_cast, seed_procurement
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             cast = seed_cast()
-            procurement = seed_procurement(cast)
+            procurement = seed_procurement(cast, assess_quote)
         # Pilots, their KPIs and the checkpoint sweep as of today: the scorecards' e-mail
         # goes out in-process once this transaction commits.
         with transaction.atomic():
