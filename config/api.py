@@ -66,6 +66,7 @@ def on_http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     # Each app owns its endpoints in `<app>/api.py` and exposes `router`.
+    from contracts.api import router as contracts_router
     from costing.api import router as costing_router
     from pilots.api import router as pilots_router
     from pilots.api_evaluation import router as evaluation_router
@@ -75,6 +76,7 @@ def _register_routers() -> None:
     api.add_router("/", costing_router)
     api.add_router("/", pilots_router)
     api.add_router("/", evaluation_router)
+    api.add_router("/", contracts_router)
 
 
 _register_routers()

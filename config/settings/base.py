@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "procurement",
     "costing",
     "pilots",
+    "contracts",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "contracts"
+
+urlpatterns = [
+    path("", views.contract_list, name="contract_list"),
+    path("new/", views.contract_create, name="contract_create"),
+    path("<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("<int:pk>/status/", views.contract_set_status, name="contract_set_status"),
+    path("<int:pk>/reviews/new/", views.review_create, name="review_create"),
+    path("<int:pk>/actions/<int:action_id>/toggle/", views.action_toggle, name="action_toggle"),
+]
