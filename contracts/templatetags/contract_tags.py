@@ -2,7 +2,7 @@
 
 from django import template
 
-from contracts import presentation
+from contracts import alerts, presentation
 
 register = template.Library()
 
@@ -25,3 +25,8 @@ def contract_status_label(code: str) -> str:
 @register.filter
 def contract_status_badge(code: str) -> str:
     return presentation.STATUS_BADGES.get(code, "text-bg-light")
+
+
+@register.filter
+def contract_alert_message(alert) -> str:
+    return alerts.contract_alert_message(alert)
