@@ -3,11 +3,13 @@
 templates/emails/ folder) in the recipient's language, plain text plus HTML."""
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 
 def make_message(
@@ -26,6 +28,22 @@ def make_message(
     message = EmailMultiAlternatives(subject, text, to=list(to), reply_to=list(reply_to))
     message.attach_alternative(html, "text/html")
     return message
+
+
+def recipient_name(user) -> str:
+    """How an e-mail greets its recipient: the user's name, else the vendor's name; never an
+    e-mail address (empty when there is neither, and the template says a plain hello)."""
+    if user.full_name.strip():
+        return user.full_name.strip()
+    vendor = getattr(user, "vendor", None)
+    return vendor.name if vendor is not None else ""
+
+
+def local_datetime_display(value) -> str:
+    """A moment in the app's time zone with the zone's name, in the active language:
+    "3 March 2027 17:00 CET" — a deadline must say which clock it is on."""
+    local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 def absolute_url(path: str) -> str:

@@ -19,7 +19,11 @@ from celery import Task, shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from procurement.tasks import as_moment
+
 from . import evaluation
+from .digest import weekly_digest_send
+from .reminders import missing_day_reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -133,3 +137,19 @@ def send_scorecard_email(self, scorecard_id: int) -> str:
         return "skipped"
     evaluation.scorecard_email_deliver(scorecard_id=scorecard_id)
     return "sent"
+
+
+# --- Reminders and the weekly digest (DOMAIN.md §7) -------------------------------------------
+
+
+@shared_task(name="pilots.send_missing_day_reminders")
+def send_missing_day_reminders(at: str | None = None) -> int:
+    """The next-morning reminders for pilots and contracts lacking yesterday's entry (beat:
+    daily in the morning). Idempotent through the sent-log."""
+    return len(missing_day_reminders_send(at=as_moment(at)))
+
+
+@shared_task(name="pilots.send_weekly_digest")
+def send_weekly_digest(as_of: str | None = None) -> int:
+    """Monday morning: one digest per manager for the week. Idempotent through the sent-log."""
+    return len(weekly_digest_send(as_of=_as_date(as_of)))
