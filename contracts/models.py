@@ -138,6 +138,17 @@ class Contract(models.Model):
         return f"{self.vendor} — {self.get_channel_display()} ({self.start_date:%Y-%m-%d})"
 
     @property
+    def targets(self) -> dict[str, Decimal]:
+        """The five targets by KPI key (DOMAIN.md §5 order), as a pilot's."""
+        return {
+            "csat_pct": self.target_csat_pct,
+            "frt_minutes": self.target_frt_minutes,
+            "aht_minutes": self.target_aht_minutes,
+            "fcr_pct": self.target_fcr_pct,
+            "cost_per_ticket": self.target_cost_per_ticket,
+        }
+
+    @property
     def end_date(self) -> date:
         """The last day of the term: a 12-month contract from 17 January ends on 16 January."""
         return contract_end_date(self.start_date, self.months)

@@ -8,14 +8,11 @@ from decimal import Decimal
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from pilots.kpis import KPI_KEYS
-from pilots.services import TARGET_FIELDS
-
 from .models import Contract, ContractPeriod, ContractStatus, Review, ReviewAction
 
 
 def contract_targets(contract: Contract) -> dict[str, Decimal]:
-    return {key: getattr(contract, TARGET_FIELDS[key]) for key in KPI_KEYS}
+    return contract.targets
 
 
 def contract_status(contract: Contract, as_of: date) -> str:
