@@ -154,7 +154,9 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
             .values("contract_id", "month")
             .annotate(**kpi_sums())
         )
-        totals = {(row["contract_id"], _as_date(row["month"])): totals_from_sums(row) for row in rows}
+        totals = {
+            (row["contract_id"], _as_date(row["month"])): totals_from_sums(row) for row in rows
+        }
         by_id = {c.pk: c for c in contracts}
         cards = [
             period_build(

@@ -82,5 +82,7 @@ def period_messages(period: ContractPeriod) -> list[EmailMultiAlternatives]:
                 else [],
                 "url": url,
             }
-        messages.append(make_message("contract-scorecard", to=emails, context=context, language=language))
+        messages.append(
+            make_message("contract-scorecard", to=emails, context=context, language=language)
+        )
     return messages

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,8 @@ class ContractForm(forms.Form):
     months = forms.IntegerField(
         label=_("Term (months)"),
         initial=12,
+        min_value=1,
+        max_value=60,
         help_text=_("1 to 60 months. Every calendar month in the term gets a scorecard."),
         widget=forms.NumberInput(attrs={"min": 1, "max": 60}),
     )
@@ -65,8 +68,10 @@ class ContractForm(forms.Form):
             .select_related("vendor", "rfq")
             .order_by("-rfq__created_at", "vendor__name")
         )
-        self.fields["credit_pct_per_missed_kpi"].initial = Decimal(0)
-        self.fields["credit_cap_pct"].initial = Decimal(0)
+        for name in ("credit_pct_per_missed_kpi", "credit_cap_pct"):
+            # Checked here too, so a submit shows every error at once.
+            self.fields[name].initial = Decimal(0)
+            self.fields[name].validators += [MinValueValidator(0), MaxValueValidator(100)]
 
     def targets(self) -> dict[str, Decimal | None]:
         return {key: self.cleaned_data.get(name) for key, name in TARGET_FIELDS.items()}

@@ -63,9 +63,7 @@ def test_the_digest_lists_pilots_checkpoints_alerts_and_contract_standings(cast)
     assert message.subject == "VendorPilot weekly digest, week of March 8, 2027"
     text = message.body
     assert text.startswith("Dear Max Manager,")
-    assert (
-        "Alpha Contact — E-mail: day 36 of 90, 5 of 5 KPIs met so far, coverage 85.71%" in text
-    )
+    assert "Alpha Contact — E-mail: day 36 of 90, 5 of 5 KPIs met so far, coverage 85.71%" in text
     assert "Beta Support — E-mail: day 58 of 60, 4 of 5 KPIs met so far, coverage 100.00%" in text
     assert "Beta Support — E-mail: day 60 checkpoint on March 11, 2027 (decision)" in text
     assert "1 open alert" in text
