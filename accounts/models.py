@@ -41,8 +41,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER)
+    # The organisation model is named by a setting (like AUTH_USER_MODEL), so accounts never
+    # imports the app that defines it (docs/architecture.md).
     vendor = models.ForeignKey(
-        "procurement.Vendor",
+        settings.VENDOR_MODEL,
         verbose_name=_("vendor"),
         on_delete=models.PROTECT,
         null=True,

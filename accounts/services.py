@@ -13,23 +13,15 @@ from .models import ApiToken, Role, User
 
 @transaction.atomic
 def user_create_or_update(
-    *, email: str, role: str, vendor_name: str | None = None, password: str | None = None
+    *, email: str, role: str, vendor=None, password: str | None = None
 ) -> tuple[User, bool]:
-    """`manage.py adduser`: creates or updates; a vendor user's vendor is created if missing."""
-    from procurement.models import Vendor
-
+    """`manage.py adduser` and the demo: creates or updates. `vendor` is the organisation a
+    vendor user belongs to (a `settings.VENDOR_MODEL` row; the caller finds or creates it)."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
-    vendor = None
-    if role == Role.VENDOR:
-        if not vendor_name:
-            raise ValidationError({"vendor": "A vendor user needs --vendor NAME."})
-        vendor = Vendor.objects.filter(name__iexact=vendor_name).first()
-        if vendor is None:
-            vendor = Vendor(name=vendor_name, contact_email=email)
-            vendor.full_clean()
-            vendor.save()
-    elif vendor_name:
+    if role == Role.VENDOR and vendor is None:
+        raise ValidationError({"vendor": "A vendor user needs --vendor NAME."})
+    if role != Role.VENDOR and vendor is not None:
         raise ValidationError({"vendor": "Only vendor users belong to a vendor."})
 
     email = email.strip().lower()

@@ -141,14 +141,26 @@ def run(n_pilots: int = 10_000, days: int = 60, emails: int | None = EMAIL_SAMPL
     server = _server_url()
     name = f"vp_bench_sweep_{uuid.uuid4().hex[:8]}"
     _admin_execute(server, f'CREATE DATABASE "{name}"')
+    original_name = None
     try:
-        os.environ["DATABASE_URL"] = _with_database(server, name)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"  # locmem e-mail
-        os.environ.setdefault("LOG_LEVEL", "WARNING")
-        sys.path.insert(0, str(ROOT))
-        import django
+        from django.conf import settings
 
-        django.setup()
+        if settings.configured:
+            # Inside `make bench`: Django is set up already, and the connection may still
+            # name a database an earlier module dropped. Point it at ours explicitly.
+            from django.db import connections
+
+            connections.close_all()
+            original_name = connections["default"].settings_dict["NAME"]
+            connections["default"].settings_dict["NAME"] = name
+        else:
+            os.environ["DATABASE_URL"] = _with_database(server, name)
+            os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"  # locmem e-mail
+            os.environ.setdefault("LOG_LEVEL", "WARNING")
+            sys.path.insert(0, str(ROOT))
+            import django
+
+            django.setup()
         from django.core.management import call_command
         from django.db import connection
 
@@ -163,6 +175,8 @@ def run(n_pilots: int = 10_000, days: int = 60, emails: int | None = EMAIL_SAMPL
         from django.db import connections
 
         connections.close_all()
+        if original_name is not None:
+            connections["default"].settings_dict["NAME"] = original_name
         _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -170,7 +184,8 @@ def _measure(n_pilots: int, *, emails: int | None) -> dict:
     from django.core import mail
     from django.db import connection
 
-    from pilots.evaluation import pilots_evaluate_due, scorecard_email_send_now
+    from pilots.evaluation.claims import scorecard_email_send_now
+    from pilots.evaluation.sweep import pilots_evaluate_due
 
     mail.outbox = []
     counter = QueryCounter()

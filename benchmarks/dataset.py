@@ -61,6 +61,11 @@ def _money(value: float) -> Decimal:
     return Decimal(str(round(value, 2)))
 
 
+def _onboarding_hours(rng: random.Random, *, hourly_rate: bool) -> Decimal | None:
+    hours = Decimal(rng.choice([40, 60, 80]))
+    return hours if hourly_rate else None
+
+
 def _weighted(rng: random.Random, pairs):
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
@@ -399,7 +404,10 @@ def _quote(rng, rfq, vendor, submitted, vendor_users, now, j):
         monthly_fee=_money(rng.uniform(500, 20000)) if model in ("subscription", "mixed") else None,
         agents_offered=rng.choice([None, 2, 4, 8, 15]),
         onboarding_fee=_money(rng.choice([0, 1500, 2000, 5000])),
-        onboarding_hours_per_agent=Decimal(rng.choice([40, 60, 80])),
+        # Onboarding hours need a training rate (DOMAIN.md §2); until quotes carry their own
+        # `onboarding_hourly_rate`, only quotes with an hourly rate state hours. Always drawn,
+        # so the rest of the seeded dataset stays the same.
+        onboarding_hours_per_agent=_onboarding_hours(rng, hourly_rate=model in ("hourly", "mixed")),
         training_hours_per_agent=gap(Decimal(rng.choice([16, 24, 40]))),
         licences_per_agent_month=_money(rng.uniform(10, 50)),
         integration_one_time=_money(rng.uniform(1000, 10000)),

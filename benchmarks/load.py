@@ -50,6 +50,12 @@ from pathlib import Path
 from benchmarks import support
 
 TARGET_P95_MS = 300.0
+# Measured after the mix with the same users, think time and driver (benchmarks/urls.py):
+# (label, path, role whose session signs in, or None)
+BARE_PAGES = [
+    ("bare view", "/bench/bare/", None),
+    ("minimal page", "/bench/baseline/", "manager"),
+]
 TARGET_USERS = 50
 
 
@@ -362,6 +368,90 @@ def run_wrk(url: str, script: Path, users: int, seconds: int, threads: int) -> d
     return json.loads(line[len("WRKJSON ") :])
 
 
+def run_python(
+    url: str, requests: list[dict], users: int, seconds: int, think_ms: int, max_requests: int
+) -> dict:
+    """The wrk run's figures from a Python driver, for a machine without wrk: `users` threads,
+    each one connection cycling through `requests` (from its own offset), for `seconds` or
+    `max_requests` in all. It takes CPU from the app on a small machine, so compare its
+    figures with the bare views measured by the same driver in the same run, not with wrk's."""
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    host, port = urlsplit(url).hostname, urlsplit(url).port
+    deadline = time.perf_counter() + seconds
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors = {"connect": 0, "read": 0, "write": 0, "status": 0, "timeout": 0}
+    statuses: dict[int, int] = defaultdict(int)
+    count = [0]
+
+    def user(index: int) -> None:
+        rng = random.Random(index)
+        position = rng.randrange(len(requests))
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        while time.perf_counter() < deadline:
+            with lock:
+                if count[0] >= max_requests:
+                    return
+                count[0] += 1
+            req = requests[position % len(requests)]
+            position += 1
+            started = time.perf_counter()
+            try:
+                connection.request(
+                    req["method"], req["path"], body=req["body"] or None, headers=req["headers"]
+                )
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()  # gunicorn's sync workers: one request a connection
+            except TimeoutError:
+                connection.close()
+                with lock:
+                    errors["timeout"] += 1
+                continue
+            except OSError:
+                connection.close()
+                with lock:
+                    errors["read"] += 1
+                continue
+            elapsed = (time.perf_counter() - started) * 1e6
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] += 1
+                if status >= 400 and status not in (401, 403, 404):
+                    errors["status"] += 1
+            if think_ms:
+                time.sleep(rng.uniform(0, 2 * think_ms) / 1000)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 30)
+    duration = time.perf_counter() - started
+    pct = support.percentile
+    return {
+        "driver": "python",
+        "duration_us": int(duration * 1e6),
+        "requests": len(latencies),
+        "errors": errors,
+        "latency_us": {
+            "p50": pct(latencies, 50) if latencies else 0,
+            "p90": pct(latencies, 90) if latencies else 0,
+            "p95": pct(latencies, 95) if latencies else 0,
+            "p99": pct(latencies, 99) if latencies else 0,
+            "max": max(latencies, default=0),
+            "mean": sum(latencies) / len(latencies) if latencies else 0,
+        },
+        "statuses": dict(statuses),
+    }
+
+
 # --- the access log: per step server time and status -----------------------------------
 
 LOG_LINE = re.compile(r"^(?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}) (?P<us>\d+)$")
@@ -459,9 +549,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup-seconds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json", type=Path, default=support.RESULTS_DIR / "load-latest.json")
+    parser.add_argument(
+        "--driver",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="load generator (auto: wrk when installed, else a Python driver)",
+    )
+    parser.add_argument(
+        "--bare-seconds",
+        type=int,
+        default=10,
+        help="then the bare view and the minimal page, each this long, same users and think time",
+    )
     args = parser.parse_args(argv)
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: apt-get install wrk")
+    if args.driver == "auto":
+        args.driver = "wrk" if shutil.which("wrk") else "python"
+    if args.driver == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (or --driver python)")
     if args.proxy == "auto":
         args.proxy = "nginx" if args.think_ms > 0 and shutil.which("nginx") else "none"
     if args.proxy == "nginx" and not shutil.which("nginx"):
@@ -494,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="vp-load-"))
     access_log, error_log = workdir / "access.log", workdir / "error.log"
     gunicorn = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        sys.executable, "-m", "gunicorn", "benchmarks.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
         "--access-logfile", str(access_log), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
         "--error-logfile", str(error_log), "--timeout", "30", "--graceful-timeout", "5",
@@ -516,19 +620,45 @@ def main(argv: list[str] | None = None) -> int:
         if not requests:
             raise SystemExit("no step of MIX is available")
         threads = max(1, min(2, args.users))
-        script = workdir / "mix.lua"
-        write_lua(script, requests, args.think_ms, max(1, args.max_requests // threads), args.seed)
+
+        def drive(reqs: list[dict], users: int, seconds: int, name: str) -> dict:
+            if args.driver == "python":
+                return run_python(base_url, reqs, users, seconds, args.think_ms, args.max_requests)
+            script = workdir / f"{name}.lua"
+            write_lua(script, reqs, args.think_ms, max(1, args.max_requests // threads), args.seed)
+            return run_wrk(base_url, script, users, seconds, threads)
+
         if args.warmup_seconds:
             print(f"warming up {args.warmup_seconds} s …", flush=True)
-            run_wrk(base_url, script, min(args.users, 10), args.warmup_seconds, threads)
+            drive(requests, min(args.users, 10), args.warmup_seconds, "warmup")
         since = _log_lines(access_log)
         print(
-            f"load: {args.users} users for {args.seconds} s, think time {args.think_ms} ms …",
+            f"load: {args.users} users for {args.seconds} s, think time {args.think_ms} ms, "
+            f"driver {args.driver} …",
             flush=True,
         )
-        result = run_wrk(base_url, script, args.users, args.seconds, threads)
+        result = drive(requests, args.users, args.seconds, "mix")
         time.sleep(1)  # gunicorn writes the last access-log lines
         steps = per_step(access_log, requests, since)
+        # The same users, think time and driver on the bare view and the app's minimal page:
+        # the mix's req/s as a share of theirs holds on another machine.
+        bare = {}
+        if args.bare_seconds:
+            for label, path, who in BARE_PAGES:
+                ctx = contexts[who][0] if who else {}
+                headers = {"Cookie": f"sessionid={ctx['session']}"} if ctx else {}
+                reqs = [
+                    {"step": label, "method": "GET", "path": path, "headers": headers, "body": ""}
+                ]
+                print(f"{label}: {args.bare_seconds} s …", flush=True)
+                got = drive(reqs, args.users, args.bare_seconds, label.split()[0])
+                bare[label] = {
+                    "requests": got["requests"],
+                    "rps": round(got["requests"] / (got["duration_us"] / 1e6), 1),
+                    "p50_ms": round(got["latency_us"]["p50"] / 1000, 1),
+                    "p95_ms": round(got["latency_us"]["p95"] / 1000, 1),
+                    "errors": sum(got["errors"].values()),
+                }
 
     seconds = result["duration_us"] / 1e6
     bad_status = sum(n for s in steps.values() for n in s["errors"].values())
@@ -552,13 +682,21 @@ def main(argv: list[str] | None = None) -> int:
         f"({args.workers} gunicorn workers, {os.cpu_count()} CPUs)\n"
         f"as the users saw it: p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms, "
         f"max {lat['max']} ms\n"
-        f"errors: {errors} ({bad_status} unexpected statuses, {socket_errors} timeouts/socket errors)\n"
+        + "".join(
+            f"beside it, same run and driver — {label}: {b['rps']:,.0f} req/s (p50 {b['p50_ms']} ms): "
+            f"the mix is {result['requests'] / seconds / b['rps']:.1%} of it\n"
+            for label, b in bare.items()
+            if b["rps"]
+        )
+        + f"errors: {errors} ({bad_status} unexpected statuses, {socket_errors} timeouts/socket errors)\n"
         f"target: p95 < {TARGET_P95_MS:g} ms and 0 errors at {TARGET_USERS} users → "
         f"{'ok' if ok and args.users >= TARGET_USERS else 'MISS' if not ok else 'ok (fewer users)'}"
     )
     report.update(
         {
             "throughput_rps": round(result["requests"] / seconds, 1),
+            "driver": args.driver,
+            "bare": bare,
             "latency_ms": lat,
             "wrk": result,
             "errors": errors,

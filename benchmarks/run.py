@@ -1,10 +1,13 @@
 """`make bench`: the whole app on a realistic large dataset, one table, one JSON file.
 
-    python -m benchmarks.run [--scale 1.0] [--requests 50] [--json benchmarks/results/latest.json]
-                             [--db vp_bench_run] [--reuse] [--keep]
+    python -m benchmarks.run [--scale 1.0 | --scales 1,10] [--requests 50]
+                             [--json benchmarks/results/latest.json] [--db vp_bench_run]
+                             [--reuse] [--keep] [--no-modules] [--no-evaluate]
 
 1. Creates the throwaway database (dropped first if it exists), migrates, builds the dataset
-   of benchmarks/dataset.py (200 vendors, 2,000 RFQs, 10,000 quotes, 2,000 pilots × 90 days).
+   of benchmarks/dataset.py (200 vendors, 2,000 RFQs, 10,000 quotes, 2,000 pilots × 90 days,
+   times --scale), runs `evaluate_pilots` on it and ANALYZEs. With `--scales 1,10` each scale
+   gets its own database and the table shows the scales side by side.
 2. Measures every row of TARGETS in-process with Django's test Client on production settings:
    server time = the time around `client.get/post/put` (middleware, view, template, SQL — no
    network), p50/p95 over N requests after a warm-up, SQL queries of one request with
@@ -103,7 +106,7 @@ BODIES: dict[str, dict] = {
 
 BASELINE = Target("Baseline: bare page", "bench_baseline", "manager")
 BASELINE_LAYOUT = Target("Baseline: layout page", "bench_baseline_layout", "manager")
-OPTIONAL_MODULES = ("bench_comparison", "bench_dashboard", "bench_sweep")
+OPTIONAL_MODULES = ("bench_comparison", "bench_dashboard", "bench_sweep", "bench_live")
 ENGINE_TARGET_US = 1000.0  # issue 4: a 24-month estimate under 1 ms
 SWEEP_TARGET_PER_S = 500.0  # issue 6: at least 500 pilots/s
 LOAD_TARGET = "p95 < 300 ms at 50 users, 0 errors (make load)"
@@ -287,7 +290,14 @@ def _clients(handles) -> dict:
     return clients
 
 
-def _optional_modules() -> dict:
+# A quick run (--scale below 1) shrinks the modules' own datasets alike.
+MODULE_SIZES = {
+    "bench_sweep": {"n_pilots": 10_000, "emails": 1_000},
+    "bench_dashboard": {"pilot_count": 2_000},
+}
+
+
+def _optional_modules(scale: float = 1.0) -> dict:
     out = {}
     for name in OPTIONAL_MODULES:
         try:
@@ -301,7 +311,11 @@ def _optional_modules() -> dict:
         print(f"running benchmarks.{name} …", flush=True)
         try:
             started = time.perf_counter()
-            figures = module.run()
+            kwargs = {}
+            if scale < 1:
+                sizes = MODULE_SIZES.get(name, {})
+                kwargs = {key: max(50, round(full * scale)) for key, full in sizes.items()}
+            figures = module.run(**kwargs)
             out[name] = {
                 "status": "ok",
                 "seconds": round(time.perf_counter() - started, 1),
@@ -362,44 +376,49 @@ def _module_row(name: str, data: dict) -> list[str]:
     return [name, queries, str(p50), str(p95), "", target, verdict, summary[:100]]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="VendorPilot benchmarks (make bench)")
-    parser.add_argument("--scale", type=float, default=1.0, help="dataset size (0.05 = quick)")
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per target")
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--json", type=Path, default=support.RESULTS_DIR / "latest.json")
-    parser.add_argument("--db", default="vp_bench_run", help="throwaway database (vp_bench*)")
-    parser.add_argument("--reuse", action="store_true", help="keep an existing dataset")
-    parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--no-evaluate",
-        action="store_true",
-        help="skip `evaluate_pilots` on the dataset (scorecards and alerts for the pages)",
-    )
-    args = parser.parse_args(argv)
+def _analyze() -> float:
+    """Fresh planner statistics for everything loaded and made (dataset, scorecards, alerts):
+    autovacuum may not have run yet, and stale counts pick the wrong plans."""
+    from django.db import connection
 
-    reuse = args.reuse and support.database_exists(args.db)
-    url = support.database_url(args.db) if reuse else support.recreate_database(args.db)
-    support.setup_django(url)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - started
 
+
+def _scale_label(scale: float) -> str:
+    return f"{scale:g}×"
+
+
+def _measure_scale(scale: float, db: str, args, *, first: bool) -> dict:
+    """Build (or reuse) the dataset at this scale in its own database and measure every
+    target on it. The database is dropped afterwards unless --keep."""
     from django.test.utils import override_settings
 
-    from benchmarks import bench_engine, dataset
+    from benchmarks import dataset
 
-    report: dict = {"meta": support.run_metadata(), "args": {**vars(args), "json": str(args.json)}}
-    print(f"VendorPilot benchmarks — {report['meta']['git_commit'][:12]} on "
-          f"{report['meta']['machine'].get('cpus')} CPUs, database {args.db}")  # fmt: skip
+    reuse = args.reuse and support.database_exists(db)
+    url = support.database_url(db) if reuse else support.recreate_database(db)
+    if first:
+        support.setup_django(url)
+    else:
+        support.point_django_at(db)
+    out: dict = {"scale": scale, "db": db}
+    print(f"\n== scale {_scale_label(scale)} (database {db}) ==", flush=True)
     if reuse:
         print("reusing the existing dataset")
     else:
         print(f"migrating … {support.migrate():.1f} s")
-        print(f"building the dataset at scale {args.scale} …")
-        built = dataset.build(scale=args.scale, seed=args.seed)
-        report["dataset"] = {"counts": built.counts, "seconds": built.seconds}
+        print(f"building the dataset at scale {scale:g} …", flush=True)
+        built = dataset.build(scale=scale, seed=args.seed)
+        out["dataset"] = {"counts": built.counts, "seconds": built.seconds}
         if not args.no_evaluate:
-            report["dataset"]["evaluate"] = _evaluate()
-    print(f"collectstatic … {support.ensure_collectstatic():.1f} s")
+            out["dataset"]["evaluate"] = _evaluate()
+        out["dataset"]["analyze_seconds"] = round(_analyze(), 2)
+        print(f"ANALYZE after loading … {out['dataset']['analyze_seconds']:.1f} s")
+    if first:
+        print(f"collectstatic … {support.ensure_collectstatic():.1f} s")
 
     handles = dataset.Handles.load()
     handle_values = {k: v for k, v in asdict(handles).items() if k != "users"}
@@ -414,26 +433,34 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(measure(target, handle_values, clients, args.requests, args.warmup))
             # Again at the end: the baseline's drift says how noisy the machine was.
             base_end = measure(BASELINE, handle_values, clients, args.requests * 2, args.warmup)
-        baseline_p50 = statistics.fmean([base.p50_ms, base_end.p50_ms])
-        for r in [layout, *results]:
-            if r.p50_ms is not None:
-                r.x_baseline = round(r.p50_ms / baseline_p50, 1)
-        base.x_baseline = 1.0
-        base_end.x_baseline = round(base_end.p50_ms / baseline_p50, 1)
-        base_end.note = f"drift {base_end.p50_ms / base.p50_ms - 1:+.0%} since the start"
-
-        print("engine …", flush=True)
-        engine = bench_engine.run()
-        modules = _optional_modules()
     finally:
         if not args.keep:
             from django.db import connections
 
             connections.close_all()
-            support.drop_database(args.db)
+            support.drop_database(db)
+    baseline_p50 = statistics.fmean([base.p50_ms, base_end.p50_ms])
+    for r in [layout, *results]:
+        if r.p50_ms is not None:
+            r.x_baseline = round(r.p50_ms / baseline_p50, 1)
+    base.x_baseline = 1.0
+    base_end.x_baseline = round(base_end.p50_ms / baseline_p50, 1)
+    base_end.note = f"drift {base_end.p50_ms / base.p50_ms - 1:+.0%} since the start"
+    out.update(
+        {
+            "handles": handle_values,
+            "baseline": base,
+            "baseline_end": base_end,
+            "baseline_layout": layout,
+            "targets": results,
+        }
+    )
+    return out
 
+
+def _rows_one_scale(run: dict) -> list[list[str]]:
     rows = []
-    for r in [base, layout, *results, base_end]:
+    for r in [run["baseline"], run["baseline_layout"], *run["targets"], run["baseline_end"]]:
         rows.append(
             [
                 r.name,
@@ -446,7 +473,104 @@ def main(argv: list[str] | None = None) -> int:
                 r.note,
             ]
         )
-    rows.append(
+    return rows
+
+
+def _side_by_side(runs: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """One row per target, the scales' figures next to each other, and the growth of p50
+    (in multiples of each run's bare page) from the smallest to the largest scale: a page
+    that stays flat in data size stays near 1.0."""
+    labels = [_scale_label(run["scale"]) for run in runs]
+    headers = ["name"]
+    for label in labels:
+        headers += [f"queries {label}", f"p50 ms {label}", f"p95 ms {label}"]
+    headers += [f"growth {labels[-1]}/{labels[0]}", "verdict", "note"]
+    rows = []
+    named = [
+        [run["baseline"], run["baseline_layout"], *run["targets"], run["baseline_end"]]
+        for run in runs
+    ]
+    for index, first in enumerate(named[0]):
+        row = [first.name]
+        for results in named:
+            r = results[index]
+            row += [
+                "" if r.queries is None else str(r.queries),
+                "" if r.p50_ms is None else f"{r.p50_ms:.1f}",
+                "" if r.p95_ms is None else f"{r.p95_ms:.1f}",
+            ]
+        small, large = named[0][index], named[-1][index]
+        # Each p50 as a multiple of its own run's bare page first: the scales run minutes
+        # apart, and on a shared machine the load in between moves raw times more than data.
+        growth = (
+            f"{large.x_baseline / small.x_baseline:.2f}"
+            if small.x_baseline and large.x_baseline
+            else ""
+        )
+        verdicts = {r.verdict for r in (rr[index] for rr in named) if r.verdict}
+        bad = sorted(v for v in verdicts if v.startswith(("MISS", "ERROR")))
+        verdict = bad[0] if bad else (large.verdict or "")
+        if large.status == "not available":
+            verdict = "not available"
+        row += [growth, verdict, large.note]
+        rows.append(row)
+    return headers, rows
+
+
+def _parse_scales(args) -> list[float]:
+    text = args.scales or (str(args.scale) if args.scale is not None else "1")
+    try:
+        scales = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError as exc:
+        raise SystemExit(f"--scales: {exc}") from exc
+    if not scales or any(scale <= 0 for scale in scales):
+        raise SystemExit("--scales: give positive numbers, e.g. 1,10")
+    return scales
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="VendorPilot benchmarks (make bench)")
+    parser.add_argument("--scale", type=float, default=None, help="dataset size (0.05 = quick)")
+    parser.add_argument(
+        "--scales",
+        default=None,
+        help="several dataset sizes, e.g. 1,10: each measured in its own database, the table "
+        "shows them side by side with the p50 growth (× bare page)",
+    )
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per target")
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--json", type=Path, default=support.RESULTS_DIR / "latest.json")
+    parser.add_argument("--db", default="vp_bench_run", help="throwaway database (vp_bench*)")
+    parser.add_argument("--reuse", action="store_true", help="keep an existing dataset")
+    parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-modules", action="store_true", help="skip the bench_* modules")
+    parser.add_argument(
+        "--no-evaluate",
+        action="store_true",
+        help="skip `evaluate_pilots` on the dataset (scorecards and alerts for the pages)",
+    )
+    args = parser.parse_args(argv)
+    scales = _parse_scales(args)
+
+    report: dict = {
+        "meta": support.run_metadata(),
+        "args": {**vars(args), "json": str(args.json), "scales": scales},
+    }
+    print(f"VendorPilot benchmarks — {report['meta']['git_commit'][:12]} on "
+          f"{report['meta']['machine'].get('cpus')} CPUs, scales {', '.join(map(_scale_label, scales))}")  # fmt: skip
+    runs = []
+    for index, scale in enumerate(scales):
+        db = args.db if len(scales) == 1 else f"{args.db}_{str(scale).replace('.', '_')}"
+        runs.append(_measure_scale(scale, db, args, first=index == 0))
+
+    from benchmarks import bench_engine
+
+    print("engine …", flush=True)
+    engine = bench_engine.run()
+    modules = {} if args.no_modules else _optional_modules(min(scales))
+
+    extra_rows = [
         [
             "Engine: 24-month estimate",
             "0",
@@ -456,23 +580,47 @@ def main(argv: list[str] | None = None) -> int:
             f"< {ENGINE_TARGET_US / 1000:g} ms each",
             "ok" if engine["estimate_mean_us"] < ENGINE_TARGET_US else "MISS",
             f"{engine['estimates_per_second']:,} estimates/s (mean)",
+        ],
+        *(_module_row(name, data) for name, data in modules.items()),
+    ]
+    if len(runs) == 1:
+        headers = ["name", "queries", "p50 ms", "p95 ms", "× base", "target", "verdict", "note"]
+        rows = _rows_one_scale(runs[0]) + extra_rows
+    else:
+        headers, rows = _side_by_side(runs)
+        # Scale-independent rows: figures in the first scale's columns, target into the note.
+        blank = [""] * (3 * (len(runs) - 1) + 1)
+        rows += [
+            [name, queries, p50, p95, *blank, verdict, "; ".join(x for x in (target, note) if x)]
+            for name, queries, p50, p95, _x, target, verdict, note in extra_rows
         ]
-    )
-    for name, data in modules.items():
-        rows.append(_module_row(name, data))
     print()
-    support.print_table(
-        ["name", "queries", "p50 ms", "p95 ms", "× base", "target", "verdict", "note"], rows
-    )
+    support.print_table(headers, rows)
     print(f"\n(load: {LOAD_TARGET}; server time in-process, no network)")
 
+    def plain(run: dict) -> dict:
+        return {
+            key: (
+                [asdict(r) for r in value]
+                if key == "targets"
+                else asdict(value)
+                if isinstance(value, Result)
+                else value
+            )
+            for key, value in run.items()
+        }
+
+    last = plain(runs[-1])
     report.update(
         {
-            "handles": handle_values,
-            "baseline": asdict(base),
-            "baseline_end": asdict(base_end),
-            "baseline_layout": asdict(layout),
-            "targets": [asdict(r) for r in results],
+            # The largest scale under the old keys; every scale under "scales".
+            "dataset": last.get("dataset"),
+            "handles": last["handles"],
+            "baseline": last["baseline"],
+            "baseline_end": last["baseline_end"],
+            "baseline_layout": last["baseline_layout"],
+            "targets": last["targets"],
+            "scales": {_scale_label(run["scale"]): plain(run) for run in runs},
             "engine": engine,
             "modules": modules,
         }
@@ -483,8 +631,9 @@ def main(argv: list[str] | None = None) -> int:
     stamp = report["meta"]["timestamp"].replace(":", "").replace("-", "")[:15]
     (args.json.parent / f"bench-{stamp}.json").write_text(text)
     print(f"results: {args.json}")
-    misses = [r for r in results if r.verdict.startswith(("MISS", "ERROR"))]
-    return 1 if misses else 0
+    misses = [r for run in runs for r in run["targets"] if r.verdict.startswith(("MISS", "ERROR"))]
+    module_errors = [name for name, data in modules.items() if data.get("status") == "error"]
+    return 1 if misses or module_errors else 0
 
 
 if __name__ == "__main__":

@@ -100,6 +100,15 @@ def setup_django(db_url: str, **extra: str) -> None:
     django.setup()
 
 
+def point_django_at(name: str) -> None:
+    """After setup_django(): switch the default connection to another throwaway database."""
+    from django.db import connections
+
+    _check_name(name)
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = name
+
+
 def migrate(verbosity: int = 0) -> float:
     from django.core.management import call_command
 

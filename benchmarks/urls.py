@@ -15,6 +15,11 @@ from django.urls import path
 from config.urls import urlpatterns as app_urlpatterns
 
 
+def bare(request: HttpRequest) -> HttpResponse:
+    """The least a request costs on this stack: the middleware chain, no session, no query."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @login_required
 def baseline(request: HttpRequest) -> HttpResponse:
     from accounts.models import User
@@ -25,10 +30,12 @@ def baseline(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def baseline_layout(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/placeholder.html", {"title": "Baseline"})
+    # The site layout itself (navigation, messages, scripts) around an empty content block.
+    return render(request, "base.html", {})
 
 
 urlpatterns = [
+    path("bench/bare/", bare, name="bench_bare"),
     path("bench/baseline/", baseline, name="bench_baseline"),
     path("bench/baseline/layout/", baseline_layout, name="bench_baseline_layout"),
     *app_urlpatterns,

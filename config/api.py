@@ -1,13 +1,27 @@
 """The public JSON API (API.md): one NinjaAPI under /api/v1, one router per app."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.throttling import AuthRateThrottle
 
 from accounts.api_auth import BearerTokenAuth, SessionAuth
 from common.api import ApiValidationError, validation_error_body
+
+
+class UserRateThrottle(AuthRateThrottle):
+    """settings.API_THROTTLE_RATE per user, keyed on the user's id (ninja's own key is
+    str(user), which is the display name and may be shared). 429 with Retry-After."""
+
+    def get_cache_key(self, request) -> str:
+        user = getattr(request, "auth", None)
+        if user is None or getattr(user, "pk", None) is None:
+            return super().get_cache_key(request)
+        return self.cache_format % {"scope": self.scope, "ident": f"user-{user.pk}"}
+
 
 api = NinjaAPI(
     title="VendorPilot API",
@@ -17,6 +31,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     auth=[BearerTokenAuth(), SessionAuth()],
+    throttle=[UserRateThrottle(settings.API_THROTTLE_RATE)],
 )
 
 
@@ -69,7 +84,7 @@ def _register_routers() -> None:
     from contracts.api import router as contracts_router
     from costing.api import router as costing_router
     from pilots.api import router as pilots_router
-    from pilots.api_evaluation import router as evaluation_router
+    from pilots.evaluation.api import router as evaluation_router
     from procurement.api import router as procurement_router
 
     api.add_router("/", procurement_router)

@@ -3,15 +3,20 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from common import views as common_views
+from config import views as config_views
 from config.api import api
 
-# 503 instead of 500 while the database is unreachable (tests/hardening/test_database_outage.py).
+# Error pages in the base layout (templates/400.html … 500.html), translated, with a way back.
+handler400 = "django.views.defaults.bad_request"
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
+# 503 instead of 500 while the database is unreachable (tests/hardening/test_database_outage.py);
+# otherwise templates/500.html, rendered without a request context (no database needed).
 handler500 = "common.views.server_error"
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
-    path("healthz", common_views.healthz, name="healthz"),
+    path("", config_views.home, name="home"),
+    path("healthz", config_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("procurement/", include("procurement.urls")),

@@ -20,9 +20,8 @@ from ninja.pagination import paginate
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
 from pilots.kpis import KPI_KEYS, s2
-from pilots.models import Pilot
+from pilots.models import TARGET_FIELDS, Pilot
 from pilots.selectors import app_today
-from pilots.services import TARGET_FIELDS
 from procurement.models import Quote, Vendor
 
 from .models import Contract, ContractPeriod

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from pilots.kpi_days import kpi_sums, totals_from_sums
 
+from pilots.kpi_days import kpi_sums, totals_from_sums
 from pilots.kpis import KpiTotals, q2
 
 from .alerts import contract_alerts_refresh

@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from pilots.forms import DateInput, QuoteChoiceField, _decimal_field
-from pilots.services import TARGET_FIELDS
+from pilots.models import TARGET_FIELDS
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 
 from .models import Contract, ContractStatus, ReviewKind

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pilots.models import TARGET_FIELDS, KpiDay, kpi_day_constraints
 from procurement.models import Channel
 
 from .periods import contract_end_date
@@ -139,19 +140,31 @@ class Contract(models.Model):
 
     @property
     def targets(self) -> dict[str, Decimal]:
-        """The five targets by KPI key (DOMAIN.md §5 order), as a pilot's."""
-        return {
-            "csat_pct": self.target_csat_pct,
-            "frt_minutes": self.target_frt_minutes,
-            "aht_minutes": self.target_aht_minutes,
-            "fcr_pct": self.target_fcr_pct,
-            "cost_per_ticket": self.target_cost_per_ticket,
-        }
+        """The five KPI targets by KPI key, as a pilot's (`pilots.kpis.KPI_KEYS`)."""
+        return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
 
     @property
     def end_date(self) -> date:
         """The last day of the term: a 12-month contract from 17 January ends on 16 January."""
         return contract_end_date(self.start_date, self.months)
+
+
+class ContractKpiEntry(KpiDay):
+    """One day's KPIs for one contract: the pilot's day, the same fields and rules
+    (`pilots.kpi_days`), owned by the contract (DOMAIN.md §6)."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="entries", verbose_name=_("contract")
+    )
+
+    class Meta:
+        verbose_name = _("contract KPI entry")
+        verbose_name_plural = _("contract KPI entries")
+        ordering = ["contract", "day"]
+        constraints = kpi_day_constraints("contract", "contract_kpi")
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.day:%Y-%m-%d}"
 
 
 class ContractPeriod(models.Model):

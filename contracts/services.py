@@ -15,9 +15,7 @@ from django.utils.translation import gettext as _
 from costing.comparison import estimate_for_quote
 from costing.engine import EngineInputError
 from pilots.kpis import KPI_KEYS
-from pilots.models import Decision, Pilot
-from pilots.selectors import pilot_targets
-from pilots.services import TARGET_FIELDS
+from pilots.models import TARGET_FIELDS, Decision, Pilot
 from pilots.targets import DEFAULT_TARGETS, defaults_from_quote
 from procurement.models import Quote, QuoteStatus
 
@@ -67,7 +65,7 @@ def contract_defaults_from_pilot(pilot: Pilot) -> ContractDefaults:
         channel=pilot.channel,
         quote_id=pilot.quote_id,
         pilot_id=pilot.pk,
-        targets=pilot_targets(pilot),
+        targets=pilot.targets,
         monthly_cost=quote_monthly_cost(quote) if quote is not None else None,
     )
 

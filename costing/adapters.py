@@ -25,6 +25,7 @@ QUOTE_FIELDS: dict[str, str] = {
     "vendor.agents": "agents_offered",
     "vendor.onboarding_fee": "onboarding_fee",
     "vendor.onboarding_hours_per_agent": "onboarding_hours_per_agent",
+    "vendor.onboarding_hourly_rate": "onboarding_hourly_rate",
     "vendor.licences_per_agent_month": "licences_per_agent_month",
     "vendor.integration_one_time": "integration_one_time",
     # The quote's fee plus the RFQ's own management: the quote's part is what may be wrong.

@@ -19,8 +19,13 @@ from accounts.permissions import EVERYONE, INTERNAL, check_role
 from common.api import ApiValidationError
 from costing.comparison import build_comparison, estimate_for_quote
 from costing.engine import (
+    LIVE_CHANNELS,
+    Channel,
     EngineInputError,
+    FeePer,
     InHouse,
+    OpenHours,
+    OtherFee,
     PricingModel,
     VendorOffer,
     Workload,
@@ -47,6 +52,9 @@ def _not_a_boolean(value: object) -> object:
 
 Amount = Annotated[Decimal, Field(le=MAX_AMOUNT)]
 Count = Annotated[int, BeforeValidator(_not_a_boolean), Field(le=MAX_COUNT)]
+# A day has 24 open hours at most; a quote's list of further fees stays short.
+MAX_OPEN_HOURS = 24
+MAX_OTHER_FEES = 50
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -64,6 +72,12 @@ class InHouseIn(Schema):
     one_time: Amount = Decimal(0)
 
 
+class OtherFeeIn(Schema):
+    label: str = Field(max_length=200)
+    amount: Amount
+    per: FeePer
+
+
 class VendorIn(Schema):
     pricing_model: PricingModel
     hourly_rate: Amount | None = None
@@ -76,17 +90,43 @@ class VendorIn(Schema):
     integration_one_time: Amount = Decimal(0)
     management_per_month: Amount = Decimal(0)
     exit_fee: Amount = Decimal(0)
+    onboarding_hourly_rate: Amount | None = None
+    other_fees: list[OtherFeeIn] = Field(default_factory=list, max_length=MAX_OTHER_FEES)
 
 
 class EstimateIn(Schema):
+    """API.md: e-mail is a backlog (workload hours); chat and phone are queues staffed per
+    open hour, which need `open_hours_per_day` and `open_days_per_week`."""
+
     months: Count = 12
     volume_per_month: Amount
     aht_minutes: Amount
     productive_hours_per_fte_month: Amount = Decimal(160)
     coverage_hours_per_week: Amount | None = None
     automation_deflection_pct: Amount = Decimal(0)
+    channel: Channel = Channel.EMAIL
+    open_hours_per_day: Count | None = None
+    open_days_per_week: Count | None = None
+    hourly_weights: list[Amount] | None = Field(None, max_length=MAX_OPEN_HOURS)
+    service_level_pct: Amount | None = None
+    answer_seconds: Amount | None = None
+    concurrency: Amount | None = None
+    max_occupancy_pct: Amount | None = None
+    transition_months: Count = 0
     in_house: InHouseIn = Field(default_factory=InHouseIn)
     vendor: VendorIn
+
+
+# Only a live channel is open by the hour: for e-mail these fields are an error, not ignored.
+LIVE_FIELDS = (
+    "open_hours_per_day",
+    "open_days_per_week",
+    "hourly_weights",
+    "service_level_pct",
+    "answer_seconds",
+    "concurrency",
+    "max_occupancy_pct",
+)
 
 
 class StaffingIn(Schema):
@@ -125,6 +165,9 @@ class OutsourcedOut(Schema):
     cost_per_ticket: str
     fixed: str
     variable: str
+    transition: str = Field(
+        description="The in-house desk carried during the transition months (double running)."
+    )
 
 
 class CumulativeOut(Schema):
@@ -133,9 +176,26 @@ class CumulativeOut(Schema):
     outsourced: str
 
 
+class OpenHourOut(Schema):
+    hour: int
+    contacts: str
+    erlangs: str
+    seats: int
+    service_level_pct: str
+
+
+class LiveStaffingOut(Schema):
+    seat_hours_per_month: str
+    peak_seats: int
+    hours: list[OpenHourOut]
+
+
 class EstimateOut(Schema):
     workload_hours_per_month: str
     fte_required: str
+    staffing: LiveStaffingOut | None = Field(
+        None, description="Seats per open hour of an average open day; null for e-mail."
+    )
     in_house: EstimateInHouseOut
     outsourced: OutsourcedOut
     savings: str
@@ -218,6 +278,43 @@ def _invalid(exc: EngineInputError | ArithmeticError) -> ApiValidationError:
     return ApiValidationError({"__all__": str(OUT_OF_RANGE)})
 
 
+def _open_hours(payload: EstimateIn) -> OpenHours | None:
+    if payload.channel not in LIVE_CHANNELS:
+        for name in LIVE_FIELDS:
+            if getattr(payload, name) is not None:
+                raise EngineInputError(name, "only for a live channel: chat or phone")
+        return None
+    for name in ("open_hours_per_day", "open_days_per_week"):
+        if getattr(payload, name) is None:
+            raise EngineInputError(name, "required for a live channel")
+    return OpenHours(
+        channel=payload.channel,
+        open_hours_per_day=payload.open_hours_per_day,
+        open_days_per_week=payload.open_days_per_week,
+        hourly_weights=None if payload.hourly_weights is None else tuple(payload.hourly_weights),
+        service_level_pct=payload.service_level_pct,
+        answer_seconds=payload.answer_seconds,
+        concurrency=payload.concurrency,
+        max_occupancy_pct=payload.max_occupancy_pct,
+    )
+
+
+def _other_fees(fees: list[OtherFeeIn]) -> tuple[OtherFee, ...]:
+    checked = []
+    for index, fee in enumerate(fees):
+        try:
+            checked.append(OtherFee(label=fee.label, amount=fee.amount, per=fee.per))
+        except EngineInputError as exc:
+            leaf = exc.field.rsplit(".", 1)[-1]
+            raise EngineInputError(f"vendor.other_fees.{index}.{leaf}", exc.message) from None
+    return tuple(checked)
+
+
+def _vendor_offer(vendor: VendorIn) -> VendorOffer:
+    fields = vendor.model_dump(exclude={"other_fees"})
+    return VendorOffer(**fields, other_fees=_other_fees(vendor.other_fees))
+
+
 # --- endpoints ------------------------------------------------------------------------------
 
 
@@ -233,10 +330,12 @@ def costing_estimate(request: HttpRequest, payload: EstimateIn):
                 productive_hours_per_fte_month=payload.productive_hours_per_fte_month,
                 coverage_hours_per_week=payload.coverage_hours_per_week,
                 automation_deflection_pct=payload.automation_deflection_pct,
+                open_hours=_open_hours(payload),
             ),
             in_house=InHouse(**payload.in_house.model_dump()),
-            offer=VendorOffer(**payload.vendor.model_dump()),
+            offer=_vendor_offer(payload.vendor),
             months=payload.months,
+            transition_months=payload.transition_months,
         )
         return result.as_dict()  # rounding to cents is part of the answer (and can overflow)
     except (EngineInputError, ArithmeticError) as exc:

@@ -1,4 +1,4 @@
-"""Cumulative-cost charts, drawn on the server as inline SVG (no CDN, prints as it shows)."""
+"""Cumulative-cost data mapped to the chart model of `common.charts` (which draws it)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from common.charts import PALETTE, Series, VMarker, line_chart_svg
-from common.formats import format_eur
 from costing.comparison import Comparison
 from costing.engine import Estimate
 
@@ -16,10 +15,6 @@ IN_HOUSE_COLOR = "#212529"
 OUTSOURCED_COLOR = PALETTE[0]
 # A comparison spans the page: a wider drawing keeps its text at a readable size.
 WIDE, WIDE_HEIGHT = 960, 360
-
-
-def _euro_axis(value: float) -> str:
-    return format_eur(Decimal(str(value)), 0)
 
 
 def _in_house_series(points: list[tuple[int, Decimal]]) -> Series:
@@ -50,7 +45,8 @@ def cumulative_chart(estimate: Estimate) -> SafeString:
         ],
         vmarkers=markers,
         x_label=gettext("Month"),
-        y_format=_euro_axis,
+        y_money=True,
+        y_from_zero=True,  # cumulative money: 0 is where it starts
     )
 
 
@@ -73,7 +69,8 @@ def comparison_chart(comparison: Comparison) -> SafeString:
         title=gettext("Cumulative cost over %(months)s months") % {"months": comparison.months},
         series=series,
         x_label=gettext("Month"),
-        y_format=_euro_axis,
+        y_money=True,
+        y_from_zero=True,  # cumulative money: 0 is where it starts
         width=WIDE,
         height=WIDE_HEIGHT,
     )

@@ -14,9 +14,9 @@ from decimal import Decimal
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
+from common.csvsafe import safe_csv_row
 from costing.comparison import Comparison
 from costing.engine import q2
-from costing.exports import safe_csv_row
 from costing.messages import RATE_FLAG_TEXT, RATE_NAMES, RECOMMENDATION_LABELS
 from costing.xlsx import build_comparison_workbook
 from procurement.checks import GAP_LABELS

@@ -55,6 +55,26 @@ _EXACT: dict[str, Promise] = {
         "The channels' volume must be greater than 0."
     ),
     "the quote names no pricing model": _("The quote names no pricing model."),
+    # Live channels and pricing (DOMAIN.md §1 "Live channels", §2).
+    "open hours staff a live channel: chat or phone": _(
+        "Open hours staff a live channel: chat or phone."
+    ),
+    "only for a live channel: chat or phone": _("Only for a live channel: chat or phone."),
+    "required for a live channel": _("Required for a live channel (chat or phone)."),
+    "must be left out for a live channel: its open hours staff it": _(
+        "Leave this out for a live channel: its open hours staff it."
+    ),
+    "must be above 0 and below 100": _("Must be above 0 and below 100."),
+    "must be above 0 and at most 100": _("Must be above 0 and at most 100."),
+    "required to price the onboarding hours when there is no hourly rate": _(
+        "Required to price the onboarding hours when there is no hourly rate."
+    ),
+    "must not be empty": _("Must not be empty."),
+    "leaves no handled contacts to divide the cost by": _(
+        "Leaves no handled contacts to divide the cost by."
+    ),
+    "must not exceed the checklist's points": _("Must not exceed the checklist's points."),
+    "each rating is 1–5": _("Each rating is 1 to 5."),
 }
 
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
@@ -73,6 +93,22 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
     (
         re.compile(r"unreachable with at most (?P<agents>\d+) agents"),
         lambda m: gettext("Unreachable with at most %(agents)s agents.") % m.groupdict(),
+    ),
+    (
+        re.compile(r"unreachable with at most (?P<seats>\d+) seats an hour"),
+        lambda m: gettext("Unreachable with at most %(seats)s seats an hour.") % m.groupdict(),
+    ),
+    (
+        re.compile(r"needs one weight per open hour: (?P<hours>\d+)"),
+        lambda m: gettext("Needs one weight per open hour: %(hours)s.") % m.groupdict(),
+    ),
+    (
+        re.compile(r"must be at most the term: (?P<months>\d+)"),
+        lambda m: gettext("Must be at most the term: %(months)s months.") % m.groupdict(),
+    ),
+    (
+        re.compile(r"must add up to 100, not (?P<total>-?\d+)"),
+        lambda m: gettext("The weights must add up to 100, not %(total)s.") % m.groupdict(),
     ),
 )
 

@@ -44,6 +44,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.csvsafe import safe_cell_text
 from costing.engine import (
     DEFAULT_SCENARIOS,
     WEEKS_PER_MONTH,
@@ -54,7 +55,6 @@ from costing.engine import (
     Workload,
 )
 from costing.engine.tco import check_months
-from costing.exports import safe_cell_text
 
 INPUTS = "Inputs"
 RESULTS = "Results"

@@ -21,16 +21,9 @@ from common.api import ApiValidationError, bounded_limit_offset_pagination
 from procurement.models import Quote, Vendor
 
 from .kpis import KPI_KEYS, s2
-from .models import KpiEntry, Pilot
-from .selectors import (
-    app_today,
-    get_pilot_for_user,
-    pilot_day,
-    pilot_status,
-    pilot_targets,
-    pilots_for_user,
-)
-from .services import TARGET_FIELDS, kpi_entry_upsert, pilot_create
+from .models import TARGET_FIELDS, KpiEntry, Pilot
+from .selectors import app_today, get_pilot_for_user, pilots_for_user
+from .services import kpi_entry_upsert, pilot_create
 from .targets import DEFAULT_TARGETS, defaults_from_quote
 
 router = Router(tags=["pilots"])
@@ -90,15 +83,15 @@ class PilotOut(Schema):
 
     @staticmethod
     def resolve_status(obj: Pilot) -> str:
-        return pilot_status(obj, app_today())
+        return obj.status_on(app_today())
 
     @staticmethod
     def resolve_day_number(obj: Pilot) -> int:
-        return pilot_day(obj, app_today())
+        return obj.day_on(app_today())
 
     @staticmethod
     def resolve_targets(obj: Pilot) -> dict[str, str]:
-        return {key: s2(value) for key, value in pilot_targets(obj).items()}
+        return {key: s2(value) for key, value in obj.targets.items()}
 
 
 class KpiIn(Schema):

@@ -1,12 +1,13 @@
 """Bulk KPI entry from a CSV file: parse, validate every row with the same rules as the form
-(`services.kpi_entry_errors`), and report each bad row with its line number.
+(`pilots.kpi_days.KpiDayForm`), and report each bad row with its line number. Works for any
+measured period (a pilot, a contract): it reads `start_date`, `end_date` and `targets` only.
 
 Accepted: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"), `,` or `;` between
 values (detected from the header), a decimal comma when it cannot be confused (`35,5`), dates as
 `YYYY-MM-DD` or `DD-MM-YYYY`/`DD/MM/YYYY` (what a Dutch spreadsheet writes). The header row names
 the columns (any order, any case); `qa_sampled` and `note` may be left out.
 
-Nothing here writes: `services.kpi_entries_import` saves all rows or none.
+Nothing here writes: `kpi_days.kpi_days_import` saves all rows or none.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from costing.exports import safe_csv_row
+from common.csvsafe import safe_csv_row
 
-from .models import KpiEntry, Pilot
-from .services import DECIMAL_FIELDS, REQUIRED_FIELDS, kpi_entry_errors
+from .kpi_days import DECIMAL_FIELDS, REQUIRED_FIELDS, KpiPeriod, kpi_day_errors
+from .models import KpiDay
 
 MAX_UPLOAD_BYTES = 1024 * 1024  # 1 MB: 400 rows with long notes fit easily
 MAX_ROWS = 400  # a 90-day pilot needs at most 90 rows; more is a wrong file
@@ -64,17 +65,17 @@ class ParsedCsv:
         return not self.errors and bool(self.rows)
 
 
-def template_csv(pilot: Pilot) -> str:
+def template_csv(period: KpiPeriod) -> str:
     """The downloadable template: the header row and one example row dated on day 1."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerow([pilot.start_date.isoformat(), *(EXAMPLE_ROW[c] for c in COLUMNS[1:])])
+    writer.writerow([period.start_date.isoformat(), *(EXAMPLE_ROW[c] for c in COLUMNS[1:])])
     return out.getvalue()
 
 
-def entries_csv(entries: list[KpiEntry]) -> str:
-    """The pilot's entries in the template's format, so a file can be downloaded, corrected
+def entries_csv(entries: list[KpiDay]) -> str:
+    """The entries in the template's format, so a file can be downloaded, corrected
     and uploaded again. Notes are escaped against spreadsheet formulas."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -157,7 +158,7 @@ def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def parse_kpi_csv(*, raw: bytes, pilot: Pilot, today: date) -> ParsedCsv:
+def parse_kpi_csv(*, raw: bytes, period: KpiPeriod, today: date) -> ParsedCsv:
     """Parse and validate every row; never raises on bad input."""
     result = ParsedCsv()
 
@@ -197,7 +198,7 @@ def parse_kpi_csv(*, raw: bytes, pilot: Pilot, today: date) -> ParsedCsv:
                     _("The file has more than %(rows)s rows. Upload at most %(rows)s at a time.")
                     % {"rows": MAX_ROWS}
                 )
-            _parse_row(result, record, header, line, pilot, today, seen_days)
+            _parse_row(result, record, header, line, period, today, seen_days)
     except csv.Error as exc:
         return file_error(
             _("The file could not be read as CSV near line %(line)s: %(error)s")
@@ -236,7 +237,7 @@ def _parse_row(
     record: list[str],
     header: list[str],
     line: int,
-    pilot: Pilot,
+    period: KpiPeriod,
     today: date,
     seen_days: dict[date, int],
 ) -> None:
@@ -255,7 +256,7 @@ def _parse_row(
     day = parse_date(cells[DATE_COLUMN])
     if day is None:
         errors[DATE_COLUMN] = _("Enter a date as YYYY-MM-DD, e.g. %(example)s.") % {
-            "example": pilot.start_date.isoformat()
+            "example": period.start_date.isoformat()
         }
     elif day in seen_days:
         errors[DATE_COLUMN] = _("This date is already on line %(line)s.") % {"line": seen_days[day]}
@@ -271,7 +272,7 @@ def _parse_row(
             errors[name] = error
         elif value is not None:
             values[name] = value
-    rules = kpi_entry_errors(pilot=pilot, day=day, values=values, today=today)
+    rules = kpi_day_errors(period=period, day=day, values=values, today=today)
     for name, message in rules.items():
         name = DATE_COLUMN if name == "day" else name
         if name == DATE_COLUMN and day is None:

@@ -3,6 +3,8 @@
 1. From the awarded demo quote (else for the nearshore demo vendor): e-mail, 90 days, started
    70 days ago, daily KPIs for days 1–69 with three missing days and a few late ones.
 2. A younger pilot: live chat, 30 days, started 10 days ago, days 1–10 entered.
+3. The checkpoint sweep as of today, so the pilot past day 60 has its scorecards (and their
+   e-mail has gone out) right after `make run`.
 
 Idempotent: a pilot made before is found again (same vendor, channel and creator) and only
 the days it still lacks are added, so running it twice adds nothing.
@@ -17,14 +19,20 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from common.emails import absolute_url
 from procurement.models import Vendor
 
+from .evaluation import claims, sweep
+from .kpi_days import app_today, kpi_day_errors
 from .kpis import AHT, COST, CSAT, FCR, FRT, KPI_KEYS
-from .models import KpiEntry, Pilot
-from .selectors import app_today, pilot_day
-from .services import kpi_entry_errors, pilot_create
+from .models import KpiEntry, Pilot, Scorecard
+from .presentation import verdict_label
+from .services import pilot_create
 from .targets import DEFAULT_TARGETS, defaults_from_quote
 
 NEARSHORE_VENDOR = "Lisbon Contact Partners"
@@ -100,7 +108,7 @@ def _seed_entries(
             continue
         values["note"] = notes.get(n, "")
         # The demo obeys the same rules as a vendor's entry.
-        errors = kpi_entry_errors(pilot=pilot, day=day, values=values, today=today)
+        errors = kpi_day_errors(period=pilot, day=day, values=values, today=today)
         assert not errors, (day, errors)  # noqa: S101 - a broken demo must stop loudly
         entries.append(
             KpiEntry(pilot=pilot, day=day, entered_by=vendor_user, late=n in late, **values)
@@ -136,7 +144,7 @@ def _line(pilot: Pilot, created: bool, added: int, today: date) -> str:
     state = "created" if created else "already there"
     return (
         f"Pilot #{pilot.pk} ({state}): {pilot.vendor.name}, {pilot.get_channel_display()}, "
-        f"day {pilot_day(pilot, today)} of {pilot.length_days}, {entries} daily entries "
+        f"day {pilot.day_on(today)} of {pilot.length_days}, {entries} daily entries "
         f"({added} added) — /pilots/{pilot.pk}/"
     )
 
@@ -207,4 +215,47 @@ def seed_pilots(cast: dict, procurement: dict) -> list[str]:
             today=today,
         )
         lines.append(_line(chat_pilot, created, added, today))
+    with transaction.atomic():
+        lines += seed_scorecards()
+    return lines
+
+
+def seed_scorecards() -> list[str]:
+    """The checkpoint sweep as of today: the demo pilot past day 60 gets its scorecards, and
+    their e-mail goes out in-process once the demo data is committed. Safe to run twice: the
+    sweep makes nothing new and every e-mail is claimed once."""
+    as_of = timezone.localdate()
+    created = sweep.pilots_evaluate_due(as_of=as_of)
+    made = {card.pk for card in created}
+    to_send = [card.pk for card in created] + [
+        pk for pk in claims.scorecards_pending_email() if pk not in made
+    ]
+    # In-process, like `evaluate_pilots`: no worker is needed to see the e-mail, and it goes
+    # out only once the demo data is committed.
+    transaction.on_commit(
+        lambda: [claims.scorecard_email_send_now(scorecard_id=pk) for pk in to_send]
+    )
+
+    lines = []
+    decision_cards = Scorecard.objects.filter(details__decision=True).select_related(
+        "pilot__vendor"
+    )
+    for card in decision_cards.order_by("pilot_id"):
+        url = absolute_url(
+            reverse("pilots:scorecard_detail", args=[card.pilot_id, card.checkpoint_day])
+        )
+        lines.append(
+            _("Decision scorecard (day %(day)s) of the %(vendor)s pilot: %(verdict)s — %(url)s")
+            % {
+                "day": card.checkpoint_day,
+                "vendor": card.pilot.vendor.name,
+                "verdict": verdict_label(card.verdict),
+                "url": url,
+            }
+        )
+    if created:
+        lines.append(
+            _("%(count)s scorecards made as of %(date)s; their e-mail is sent to the managers.")
+            % {"count": len(created), "date": as_of.isoformat()}
+        )
     return lines

@@ -22,9 +22,9 @@ from common.emails import absolute_url, make_message, recipient_name
 from common.sendlog import Outgoing, send_once
 
 from . import kpis
-from .alerts import alert_message
+from .evaluation.alerts import alert_message
 from .models import Alert, Pilot, PilotStatus
-from .selectors import kpi_totals, pilot_day, pilot_status_q, pilot_targets
+from .selectors import kpi_totals, pilot_status_q
 
 KIND = "weekly_digest"
 LOOKAHEAD_DAYS = 7
@@ -76,14 +76,14 @@ def digest_data(*, as_of: date) -> dict:
         pilot_totals = totals.get(pilot.pk, kpis.KpiTotals())
         result = kpis.evaluate(
             totals=pilot_totals,
-            targets=pilot_targets(pilot),
+            targets=pilot.targets,
             window_days=max(days_over, 1),
             decision=False,
         )
         lines.append(
             PilotLine(
                 pilot=pilot,
-                day=pilot_day(pilot, as_of),
+                day=pilot.day_on(as_of),
                 length_days=pilot.length_days,
                 met_count=result.met_count,
                 coverage_pct=result.data_coverage_pct if days_over else Decimal(0),

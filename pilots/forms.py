@@ -1,4 +1,5 @@
-"""Forms check and convert only (STYLE.md); the rules live in `services`."""
+"""Forms check and convert only (STYLE.md); the rules of a KPI day live in
+`pilots.kpi_days.KpiDayForm`, the other rules in `services`."""
 
 from __future__ import annotations
 
@@ -15,15 +16,15 @@ from accounts.models import Role, User
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 
 from .csv_import import MAX_ROWS
-from .models import KpiEntry, Pilot, PilotStatus
-from .selectors import pilot_end_date
-from .services import (
+from .kpi_days import (
     MAX_AHT_MINUTES,
     MAX_FRT_MINUTES,
     MAX_NOTE_LENGTH,
     MAX_TICKETS_PER_DAY,
-    TARGET_FIELDS,
+    KpiDayForm,
+    KpiPeriod,
 )
+from .models import TARGET_FIELDS, Pilot, PilotStatus
 
 
 class DateInput(forms.DateInput):
@@ -31,16 +32,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _count_field(label: str, help_text: str = "", required: bool = True) -> forms.IntegerField:
-    # No min_value here: a negative number reaches the service, which names the rule.
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
-    )
 
 
 def _decimal_field(label: str, help_text: str = "", required: bool = True) -> forms.DecimalField:
@@ -60,46 +51,20 @@ def _grouped(value: int | Decimal) -> str:
     return number_format(value, use_l10n=True, force_grouping=True)
 
 
-def _model_label(name: str) -> str:
-    return capfirst(KpiEntry._meta.get_field(name).verbose_name)
+class KpiEntryForm(KpiDayForm):
+    """The KPI entry page: `KpiDayForm` (every rule of a valid day) with its layout and the
+    period's dates and caps in the help texts. Saving a day that has an entry edits it."""
 
-
-class KpiEntryForm(forms.Form):
-    """One day's KPIs. Saving a day that has an entry edits it (the service decides)."""
-
-    day = forms.DateField(label=_("Date"), widget=DateInput())
-    tickets = _count_field(_model_label("tickets"), _("Tickets handled on the day."))
-    csat_responses = _count_field(_model_label("csat_responses"))
-    csat_positive = _count_field(
-        _model_label("csat_positive"), _("At most the number of CSAT responses.")
-    )
-    frt_minutes = _decimal_field(_model_label("frt_minutes"))
-    aht_minutes = _decimal_field(_model_label("aht_minutes"))
-    fcr_resolved = _count_field(_model_label("fcr_resolved"), _("At most the number of tickets."))
-    cost = _decimal_field(_model_label("cost"), _("The day's total cost for this pilot, in euros."))
-    qa_sampled = _count_field(
-        _model_label("qa_sampled"),
-        _("Interactions your QA reviewed; at least 50 a month are needed."),
-        required=False,
-    )
-    note = forms.CharField(
-        label=_model_label("note"),
-        required=False,
-        max_length=MAX_NOTE_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, pilot: Pilot, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.pilot = pilot
-        end = pilot_end_date(pilot)
-        self.fields["day"].widget.attrs.update(
-            {"min": pilot.start_date.isoformat(), "max": end.isoformat()}
+    def __init__(self, *args, period: KpiPeriod, **kwargs):
+        super().__init__(*args, period=period, **kwargs)
+        end = period.end_date
+        self.fields["day"].widget = DateInput(
+            attrs={"min": period.start_date.isoformat(), "max": end.isoformat()}
         )
         self.fields["day"].help_text = _(
             "A day of the pilot (%(start)s – %(end)s), today or earlier."
         ) % {
-            "start": date_format(pilot.start_date, "DATE_FORMAT"),
+            "start": date_format(period.start_date, "DATE_FORMAT"),
             "end": date_format(end, "DATE_FORMAT"),
         }
         self.fields["frt_minutes"].help_text = _(
@@ -111,6 +76,7 @@ class KpiEntryForm(forms.Form):
         self.fields["tickets"].help_text = _("Tickets handled on the day; at most %(max)s.") % {
             "max": _grouped(MAX_TICKETS_PER_DAY)
         }
+        self.fields["note"].widget.attrs["maxlength"] = MAX_NOTE_LENGTH
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -128,13 +94,6 @@ class KpiEntryForm(forms.Form):
             Row(Column("cost", css_class="col-md-4"), Column("qa_sampled", css_class="col-md-8")),
             "note",
         )
-
-    def values(self) -> dict[str, object]:
-        """What the service takes; an empty QA sample counts as none sampled."""
-        data = {name: self.cleaned_data.get(name) for name in self.fields if name != "day"}
-        if data.get("qa_sampled") is None:
-            data["qa_sampled"] = 0
-        return data
 
 
 class KpiCsvUploadForm(forms.Form):

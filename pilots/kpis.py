@@ -6,6 +6,7 @@ Compute at full precision, compare against a target at full precision, round onl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -66,6 +67,22 @@ class KpiTotals:
     qa_sampled: int = 0
 
     @classmethod
+    def from_entry(cls, entry) -> KpiTotals:
+        """One day's entry (any `KpiDay`) as a window of one day: what `kpi_sums()` would
+        sum for it."""
+        return cls(
+            days_with_entry=1,
+            tickets=entry.tickets,
+            csat_responses=entry.csat_responses,
+            csat_positive=entry.csat_positive,
+            frt_weighted=entry.frt_minutes * entry.tickets,
+            aht_weighted=entry.aht_minutes * entry.tickets,
+            fcr_resolved=entry.fcr_resolved,
+            cost=entry.cost,
+            qa_sampled=entry.qa_sampled,
+        )
+
+    @classmethod
     def from_row(cls, row: dict) -> KpiTotals:
         """From an aggregate row whose missing sums are None."""
         return cls(
@@ -79,6 +96,14 @@ class KpiTotals:
             cost=Decimal(row.get("cost") or 0),
             qa_sampled=row.get("qa_sampled") or 0,
         )
+
+    @classmethod
+    def total(cls, items: Iterable[KpiTotals]) -> KpiTotals:
+        """Pool several windows (e.g. days) into one."""
+        pooled = cls()
+        for item in items:
+            pooled = pooled + item
+        return pooled
 
     def __add__(self, other: KpiTotals) -> KpiTotals:
         return KpiTotals(*(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__))
@@ -200,15 +225,7 @@ def evaluate(
     return Evaluation(results, met_count, coverage, verdict, missed)
 
 
-# --- Calendar (DOMAIN.md §5: day 1 is start_date; day N is start_date + N − 1) ---------------
-
-
-def day_number(start_date: date, on: date) -> int:
-    return (on - start_date).days + 1
-
-
-def date_of_day(start_date: date, n: int) -> date:
-    return start_date + timedelta(days=n - 1)
+# --- Checkpoints (DOMAIN.md §5; day N of a pilot: `Pilot.date_of_day(N)`) -------------------
 
 
 def decision_checkpoint_day(length_days: int) -> int:

@@ -1,5 +1,6 @@
 """Pilots, their daily KPI entries, the checkpoint scorecards and alerts (DOMAIN.md §5)."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,11 +12,23 @@ from simple_history.models import HistoricalRecords
 
 from procurement.models import Channel
 
+from . import kpis
+
 NON_NEGATIVE = [MinValueValidator(0)]
 PCT = {
     "max_digits": 5,
     "decimal_places": 2,
     "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
+
+
+# Model field of each KPI target (the API names them by KPI key).
+TARGET_FIELDS = {
+    kpis.CSAT: "target_csat_pct",
+    kpis.FRT: "target_frt_minutes",
+    kpis.AHT: "target_aht_minutes",
+    kpis.FCR: "target_fcr_pct",
+    kpis.COST: "target_cost_per_ticket",
 }
 
 
@@ -143,13 +156,55 @@ class Pilot(models.Model):
     def __str__(self) -> str:
         return f"{self.vendor} — {self.get_channel_display()} ({self.start_date:%Y-%m-%d})"
 
+    # --- Facts of the row (DOMAIN.md §5: day 1 is start_date; day N is start_date + N − 1) ---
 
-class KpiEntry(models.Model):
-    """One day's KPIs for one pilot. Saving the same day again edits it; history keeps the old values."""
+    @property
+    def end_date(self) -> date:
+        """The pilot's last day (day `length_days`)."""
+        return self.date_of_day(self.length_days)
 
-    pilot = models.ForeignKey(
-        Pilot, on_delete=models.CASCADE, related_name="entries", verbose_name=_("pilot")
-    )
+    @property
+    def targets(self) -> dict[str, Decimal]:
+        """The five KPI targets by KPI key (`pilots.kpis.KPI_KEYS`)."""
+        return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
+
+    def date_of_day(self, n: int) -> date:
+        return self.start_date + timedelta(days=n - 1)
+
+    def day_number(self, on: date) -> int:
+        """The pilot day `on` falls on, unbounded (0 the day before day 1)."""
+        return (on - self.start_date).days + 1
+
+    def day_on(self, on: date) -> int:
+        """Day N of M on `on`: 0 before day 1, M once the pilot is over."""
+        return max(0, min(self.length_days, self.day_number(on)))
+
+    def is_over_on(self, on: date) -> bool:
+        return on > self.end_date
+
+    def status_on(self, on: date) -> str:
+        """Planned and running follow the calendar; decided and closed are set by the decision."""
+        if self.status in (PilotStatus.DECIDED, PilotStatus.CLOSED):
+            return self.status
+        return PilotStatus.PLANNED if on < self.start_date else PilotStatus.RUNNING
+
+    @property
+    def decision_day(self) -> int:
+        """The decision checkpoint: day 60, or the last day of a shorter pilot."""
+        return kpis.decision_checkpoint_day(self.length_days)
+
+    @property
+    def checkpoint_days(self) -> list[int]:
+        return kpis.checkpoint_days(self.length_days)
+
+
+class KpiDay(models.Model):
+    """One day's KPIs of a measured period (abstract: a pilot's `KpiEntry`, a contract's).
+
+    The concrete model adds the owner FK and `Meta.constraints = kpi_day_constraints(...)`;
+    the rules a day must pass live in `pilots.kpi_days.KpiDayForm`. Saving the same day again
+    edits it; history keeps the old values."""
+
     day = models.DateField(_("date"))
     tickets = models.PositiveIntegerField(_("tickets"))
     csat_responses = models.PositiveIntegerField(_("CSAT responses"))
@@ -179,26 +234,43 @@ class KpiEntry(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+def kpi_day_constraints(owner_field: str, prefix: str) -> list[models.BaseConstraint]:
+    """The database's guard behind the KPI rules, for a concrete `KpiDay` owned by
+    `owner_field` (constraint names start with `prefix`, e.g. "kpi" for pilots)."""
+    return [
+        models.UniqueConstraint(fields=[owner_field, "day"], name=f"{prefix}_entry_one_per_day"),
+        models.CheckConstraint(
+            condition=Q(csat_positive__lte=F("csat_responses")),
+            name=f"{prefix}_csat_positive_lte_responses",
+        ),
+        models.CheckConstraint(
+            condition=Q(fcr_resolved__lte=F("tickets")), name=f"{prefix}_fcr_resolved_lte_tickets"
+        ),
+        models.CheckConstraint(
+            condition=Q(frt_minutes__gte=0) & Q(aht_minutes__gte=0) & Q(cost__gte=0),
+            name=f"{prefix}_non_negative",
+        ),
+    ]
+
+
+class KpiEntry(KpiDay):
+    """One day's KPIs for one pilot."""
+
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="entries", verbose_name=_("pilot")
+    )
 
     class Meta:
         verbose_name = _("KPI entry")
         verbose_name_plural = _("KPI entries")
         ordering = ["pilot", "day"]
-        constraints = [
-            models.UniqueConstraint(fields=["pilot", "day"], name="kpi_entry_one_per_day"),
-            models.CheckConstraint(
-                condition=Q(csat_positive__lte=F("csat_responses")),
-                name="kpi_csat_positive_lte_responses",
-            ),
-            models.CheckConstraint(
-                condition=Q(fcr_resolved__lte=F("tickets")), name="kpi_fcr_resolved_lte_tickets"
-            ),
-            models.CheckConstraint(
-                condition=Q(frt_minutes__gte=0) & Q(aht_minutes__gte=0) & Q(cost__gte=0),
-                name="kpi_non_negative",
-            ),
-        ]
+        constraints = kpi_day_constraints("pilot", "kpi")
 
     def __str__(self) -> str:
         return f"{self.pilot_id} {self.day:%Y-%m-%d}"

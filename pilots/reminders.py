@@ -24,9 +24,8 @@ from common import hooks
 from common.emails import absolute_url, make_message, recipient_name
 from common.sendlog import Outgoing, send_once
 
-from .alerts import monitored_pilots
+from .evaluation.alerts import monitored_pilots
 from .models import KpiEntry
-from .selectors import pilot_end_date
 
 KIND = "missing_day"
 BATCH_SIZE = 500
@@ -54,7 +53,7 @@ def pilot_missing_days(yesterday: date) -> list[hooks.MissingDay]:
             ),
         )
         for pilot in pilots
-        if yesterday <= pilot_end_date(pilot)
+        if yesterday <= pilot.end_date
     ]
 
 

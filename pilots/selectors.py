@@ -4,19 +4,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from .kpi_days import app_today, kpi_totals_by
 from .kpis import (
-    AHT,
-    COST,
-    CSAT,
-    FCR,
-    FRT,
     HIGHER_IS_BETTER,
     KPI_KEYS,
     QA_SAMPLE_PER_MONTH,
@@ -24,13 +17,13 @@ from .kpis import (
     KpiResult,
     KpiTotals,
     checkpoint_days,
-    date_of_day,
-    day_number,
     decision_checkpoint_day,
     evaluate,
     is_met,
 )
 from .models import Alert, KpiEntry, Pilot, PilotStatus
+
+__all__ = ["app_today"]  # re-exported: pages and tests read "today" from the selectors
 
 
 def open_alert_count() -> int:
@@ -49,25 +42,7 @@ def kpi_totals(
         entries = entries.filter(day__gte=date_from)
     if date_to is not None:
         entries = entries.filter(day__lte=date_to)
-    money = DecimalField(max_digits=20, decimal_places=4)
-    # Aliases differ from the field names: an annotation named "tickets" would shadow the
-    # field inside F("tickets").
-    sums = {
-        "days_with_entry": Count("id"),
-        "tickets": Sum("tickets"),
-        "csat_responses": Sum("csat_responses"),
-        "csat_positive": Sum("csat_positive"),
-        "frt_weighted": Sum(ExpressionWrapper(F("frt_minutes") * F("tickets"), output_field=money)),
-        "aht_weighted": Sum(ExpressionWrapper(F("aht_minutes") * F("tickets"), output_field=money)),
-        "fcr_resolved": Sum("fcr_resolved"),
-        "cost": Sum("cost"),
-        "qa_sampled": Sum("qa_sampled"),
-    }
-    rows = entries.values("pilot_id").annotate(**{f"sum_{name}": agg for name, agg in sums.items()})
-    return {
-        row["pilot_id"]: KpiTotals.from_row({name: row[f"sum_{name}"] for name in sums})
-        for row in rows
-    }
+    return kpi_totals_by(entries, "pilot_id")
 
 
 def pilots_for_user(user) -> QuerySet[Pilot]:
@@ -86,45 +61,14 @@ def get_pilot_for_user(user, pk: int) -> Pilot:
 # --- Pilot pages: status, calendar, dashboard, list (DOMAIN.md §5) ----------------------------
 
 
-def app_today() -> date:
-    """Today in the app's time zone (settings.TIME_ZONE), whatever zone a request activated."""
-    return timezone.localdate(timezone.now(), timezone=ZoneInfo(settings.TIME_ZONE))
-
-
-def pilot_end_date(pilot: Pilot) -> date:
-    return date_of_day(pilot.start_date, pilot.length_days)
-
-
-def pilot_targets(pilot: Pilot) -> dict[str, Decimal]:
-    return {
-        CSAT: pilot.target_csat_pct,
-        FRT: pilot.target_frt_minutes,
-        AHT: pilot.target_aht_minutes,
-        FCR: pilot.target_fcr_pct,
-        COST: pilot.target_cost_per_ticket,
-    }
-
-
-def pilot_status(pilot: Pilot, as_of: date) -> str:
-    """Planned and running follow the calendar; decided and closed are set by the decision."""
-    if pilot.status in (PilotStatus.DECIDED, PilotStatus.CLOSED):
-        return pilot.status
-    return PilotStatus.PLANNED if as_of < pilot.start_date else PilotStatus.RUNNING
-
-
 def pilot_status_q(status: str, as_of: date) -> Q:
-    """The database filter that matches `pilot_status(pilot, as_of) == status`."""
+    """The database filter that matches `pilot.status_on(as_of) == status`."""
     by_calendar = [PilotStatus.PLANNED, PilotStatus.RUNNING]
     if status == PilotStatus.PLANNED:
         return Q(status__in=by_calendar, start_date__gt=as_of)
     if status == PilotStatus.RUNNING:
         return Q(status__in=by_calendar, start_date__lte=as_of)
     return Q(status=status)
-
-
-def pilot_day(pilot: Pilot, as_of: date) -> int:
-    """Day N of M on `as_of`: 0 before day 1, M once the pilot is over."""
-    return max(0, min(pilot.length_days, day_number(pilot.start_date, as_of)))
 
 
 @dataclass(frozen=True)
@@ -172,17 +116,17 @@ def pilot_summaries(pilots: Iterable[Pilot], *, as_of: date) -> list[PilotSummar
         pilot_totals = totals.get(pilot.id, KpiTotals())
         result = evaluate(
             totals=pilot_totals,
-            targets=pilot_targets(pilot),
-            window_days=max(1, pilot_day(pilot, as_of)),
+            targets=pilot.targets,
+            window_days=max(1, pilot.day_on(as_of)),
             decision=False,
         )
         rows.append(
             PilotSummary(
                 pilot=pilot,
-                status=pilot_status(pilot, as_of),
-                day=pilot_day(pilot, as_of),
-                end_date=pilot_end_date(pilot),
-                is_over=as_of > pilot_end_date(pilot),
+                status=pilot.status_on(as_of),
+                day=pilot.day_on(as_of),
+                end_date=pilot.end_date,
+                is_over=pilot.is_over_on(as_of),
                 days_with_entry=pilot_totals.days_with_entry,
                 met_count=result.met_count,
                 met={key: r.met for key, r in result.kpis.items()},
@@ -190,28 +134,6 @@ def pilot_summaries(pilots: Iterable[Pilot], *, as_of: date) -> list[PilotSummar
             )
         )
     return rows
-
-
-def entry_totals(entry: KpiEntry) -> KpiTotals:
-    """One day's entry as a window of one day (what `kpi_totals` would sum for it)."""
-    return KpiTotals(
-        days_with_entry=1,
-        tickets=entry.tickets,
-        csat_responses=entry.csat_responses,
-        csat_positive=entry.csat_positive,
-        frt_weighted=entry.frt_minutes * entry.tickets,
-        aht_weighted=entry.aht_minutes * entry.tickets,
-        fcr_resolved=entry.fcr_resolved,
-        cost=entry.cost,
-        qa_sampled=entry.qa_sampled,
-    )
-
-
-def _pool(totals: Iterable[KpiTotals]) -> KpiTotals:
-    pooled = KpiTotals()
-    for item in totals:
-        pooled = pooled + item
-    return pooled
 
 
 @dataclass(frozen=True)
@@ -294,12 +216,12 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     "So far" means the days that are over plus today once today's entry is in: today is not
     missing while it lasts. Every window is pooled (DOMAIN.md §5), never a mean of days.
     """
-    targets = pilot_targets(pilot)
+    targets = pilot.targets
     length = pilot.length_days
-    current = day_number(pilot.start_date, as_of)
+    current = pilot.day_number(as_of)
     entries = [e for e in kpi_entries_for_pilot(pilot) if e.day <= as_of]
-    daily = {day_number(pilot.start_date, e.day): e for e in entries}
-    daily_totals = {n: entry_totals(e) for n, e in daily.items()}
+    daily = {pilot.day_number(e.day): e for e in entries}
+    daily_totals = {n: KpiTotals.from_entry(e) for n, e in daily.items()}
 
     days_over = max(0, min(length, current - 1))
     today_entered = 1 <= current <= length and current in daily
@@ -307,11 +229,13 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     last_day = current if today_entered else days_over  # the last day the page judges
     elapsed_days = set(range(1, days_over + 1)) | ({current} if today_entered else set())
 
-    totals = _pool(daily_totals.values())
+    totals = KpiTotals.total(daily_totals.values())
     so_far = evaluate(totals=totals, targets=targets, window_days=days_elapsed, decision=False)
 
     def window(first: int, last: int) -> KpiTotals:
-        return _pool(daily_totals[n] for n in range(max(1, first), last + 1) if n in daily_totals)
+        return KpiTotals.total(
+            daily_totals[n] for n in range(max(1, first), last + 1) if n in daily_totals
+        )
 
     last7 = window(last_day - 6, last_day).pooled()
     kpis = [
@@ -333,8 +257,8 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
         weeks.append(
             WeekRow(
                 number=number,
-                date_from=date_of_day(pilot.start_date, first),
-                date_to=date_of_day(pilot.start_date, last),
+                date_from=pilot.date_of_day(first),
+                date_to=pilot.date_of_day(last),
                 days_elapsed=len([n for n in range(first, last + 1) if n in elapsed_days]),
                 entries=week_totals.days_with_entry,
                 values=pooled,
@@ -358,7 +282,7 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
             ),
         )
 
-    qa_month = min(as_of, pilot_end_date(pilot)) if current >= 1 else None
+    qa_month = min(as_of, pilot.end_date) if current >= 1 else None
     qa_sampled = (
         sum(
             e.qa_sampled
@@ -382,10 +306,10 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     return PilotDashboard(
         pilot=pilot,
         as_of=as_of,
-        status=pilot_status(pilot, as_of),
-        day=pilot_day(pilot, as_of),
-        end_date=pilot_end_date(pilot),
-        is_over=as_of > pilot_end_date(pilot),
+        status=pilot.status_on(as_of),
+        day=pilot.day_on(as_of),
+        end_date=pilot.end_date,
+        is_over=pilot.is_over_on(as_of),
         days_over=days_over,
         days_elapsed=days_elapsed,
         today_entered=today_entered,
@@ -395,9 +319,7 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
         kpis=kpis,
         met_count=so_far.met_count,
         weeks=weeks,
-        missing_days=[
-            (n, date_of_day(pilot.start_date, n)) for n in range(1, days_over + 1) if n not in daily
-        ],
+        missing_days=[(n, pilot.date_of_day(n)) for n in range(1, days_over + 1) if n not in daily],
         projection=projection,
         qa_month=qa_month,
         qa_sampled=qa_sampled,

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from procurement.tasks import as_moment
 
-from . import evaluation
 from .digest import weekly_digest_send
+from .evaluation import claims, sweep
 from .reminders import missing_day_reminders_send
 
 logger = logging.getLogger(__name__)
@@ -66,12 +66,12 @@ def _redelivered(request) -> bool:
 @shared_task(name="pilots.evaluate_due_pilots")
 def evaluate_due_pilots(as_of: str | None = None) -> int:
     day = _as_date(as_of)
-    result = evaluation.sweep(as_of=day, on_created=enqueue_scorecard_emails)
+    result = sweep.sweep(as_of=day, on_created=enqueue_scorecard_emails)
     made = {card.pk for card in result.created}
     # E-mails that never went out (broker down, every retry failed, a worker that died
     # mid-send) are offered again.
-    evaluation.scorecard_email_release_stale()
-    enqueue_scorecard_emails([pk for pk in evaluation.scorecards_pending_email() if pk not in made])
+    claims.scorecard_email_release_stale()
+    enqueue_scorecard_emails([pk for pk in claims.scorecards_pending_email() if pk not in made])
     for pilot_id in result.failed_pilot_ids:
         transaction.on_commit(
             partial(_enqueue, evaluate_pilot, pilot_id, day.isoformat(), countdown=300)
@@ -88,12 +88,12 @@ def evaluate_due_pilots(as_of: str | None = None) -> int:
 @shared_task(
     name="pilots.evaluate_pilot",
     bind=True,
-    autoretry_for=(evaluation.EvaluationFailed,),
+    autoretry_for=(sweep.EvaluationFailed,),
     retry_backoff=300,
     max_retries=3,
 )
 def evaluate_pilot(self, pilot_id: int, as_of: str) -> int:
-    created = evaluation.pilot_evaluate(pilot_id=pilot_id, as_of=_as_date(as_of))
+    created = sweep.pilot_evaluate(pilot_id=pilot_id, as_of=_as_date(as_of))
     enqueue_scorecard_emails([card.pk for card in created])
     return len(created)
 
@@ -107,7 +107,7 @@ class ScorecardEmailTask(Task):
         if scorecard_id is None:
             return
         logger.error("scorecard %s e-mail failed for good: %s", scorecard_id, exc)
-        evaluation.scorecard_email_release(scorecard_id=scorecard_id, error=exc)
+        claims.scorecard_email_release(scorecard_id=scorecard_id, error=exc)
 
 
 @shared_task(
@@ -123,11 +123,11 @@ def send_scorecard_email(self, scorecard_id: int) -> str:
     redelivered = _redelivered(self.request)
     if self.request.retries == 0 and not redelivered:
         # First attempt: claim it, or another task has it (or it was sent).
-        if not evaluation.scorecard_email_claim(scorecard_id=scorecard_id):
+        if not claims.scorecard_email_claim(scorecard_id=scorecard_id):
             return "skipped"
     elif not (
-        evaluation.scorecard_email_reclaim(scorecard_id=scorecard_id)
-        or evaluation.scorecard_email_claim(scorecard_id=scorecard_id)
+        claims.scorecard_email_reclaim(scorecard_id=scorecard_id)
+        or claims.scorecard_email_claim(scorecard_id=scorecard_id)
     ):
         # A retry, or a message the broker redelivered because its worker died (acks late),
         # carries on with the claim its first attempt took; a fresh claim covers a message
@@ -135,7 +135,7 @@ def send_scorecard_email(self, scorecard_id: int) -> str:
         # A retry goes on only with the claim its first attempt took (SMTP and network
         # errors, the only ones retried, are raised after the claim).
         return "skipped"
-    evaluation.scorecard_email_deliver(scorecard_id=scorecard_id)
+    claims.scorecard_email_deliver(scorecard_id=scorecard_id)
     return "sent"
 
 

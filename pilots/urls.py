@@ -14,5 +14,5 @@ urlpatterns = [
     path("<int:pk>/kpis/template.csv", views.kpi_csv_template, name="kpi_csv_template"),
     path("<int:pk>/kpis.csv", views.kpi_csv_export, name="kpi_csv_export"),
     path("<int:pk>/kpis/<str:day>/", views.kpi_day, name="kpi_day"),
-    path("", include("pilots.urls_evaluation")),
+    path("", include("pilots.evaluation.urls")),
 ]

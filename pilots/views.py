@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
@@ -20,6 +20,7 @@ from procurement.models import Channel, Quote, QuoteStatus
 from . import services
 from .csv_import import MAX_UPLOAD_BYTES, RowError, entries_csv, parse_kpi_csv, template_csv
 from .forms import KpiCsvUploadForm, KpiEntryForm, PilotFilterForm, PilotForm
+from .kpi_days import VALUE_FIELDS
 from .kpis import COST, KPI_KEYS
 from .models import Alert, Pilot
 from .presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
@@ -31,9 +32,7 @@ from .selectors import (
     kpi_entry_for_day,
     kpi_entry_history,
     pilot_dashboard,
-    pilot_end_date,
     pilot_summaries,
-    pilot_targets,
     pilots_for_list,
     pilots_for_user,
 )
@@ -216,13 +215,9 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _y_format(value: float) -> str:
-    return number_format(round(value, 1), decimal_pos=0 if abs(value) >= 10 else 1)
-
-
 def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
     """A trend per KPI: daily values, the 7-day pooled value and the target line."""
-    targets = pilot_targets(dashboard.pilot)
+    targets = dashboard.pilot.targets
     markers = [
         VMarker(_("day %(n)s") % {"n": n}, n, color="#6c757d")
         for n in dashboard.checkpoint_days
@@ -247,8 +242,7 @@ def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
             ],
             vmarkers=markers,
             x_label=_("Day of the pilot"),
-            y_format=_y_format if key != COST else (lambda v: f"€{_y_format(v)}"),
-            y_from_zero=False,  # the target line is always in view; zoom in on the band around it
+            y_money=key == COST,
             height=240,
         )
         charts.append({"key": key, "svg": svg})
@@ -270,7 +264,7 @@ def _default_entry_day(pilot: Pilot, today: date) -> date:
     missing = pilot_dashboard(pilot=pilot, as_of=today).missing_days
     if missing:
         return missing[0][1]
-    return min(max(today, pilot.start_date), pilot_end_date(pilot))
+    return min(max(today, pilot.start_date), pilot.end_date)
 
 
 @login_required
@@ -278,7 +272,7 @@ def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot_for(request, pk, write=True)
     today = app_today()
     if request.method == "POST":
-        form = KpiEntryForm(request.POST, pilot=pilot)
+        form = KpiEntryForm(request.POST, period=pilot, today=today)
         if form.is_valid():
             day = form.cleaned_data["day"]
             try:
@@ -307,14 +301,8 @@ def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
         existing = kpi_entry_for_day(pilot, day)
         initial = {"day": day}
         if existing is not None:
-            initial.update(
-                {
-                    name: getattr(existing, name)
-                    for name in KpiEntryForm.base_fields
-                    if name != "day"
-                }
-            )
-        form = KpiEntryForm(initial=initial, pilot=pilot)
+            initial.update({name: getattr(existing, name) for name in VALUE_FIELDS})
+        form = KpiEntryForm(initial=initial, period=pilot, today=today)
     existing = kpi_entry_for_day(pilot, day) if day else None
     return render(
         request,
@@ -325,7 +313,7 @@ def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "day": day,
             "existing": existing,
             "history": kpi_entry_history(existing) if existing else [],
-            "day_number": (day - pilot.start_date).days + 1 if day else None,
+            "day_number": pilot.day_number(day) if day else None,
             "today": today,
         },
     )
@@ -344,11 +332,11 @@ def kpi_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         {
             "pilot": pilot,
             "day": parsed,
-            "day_number": (parsed - pilot.start_date).days + 1,
+            "day_number": pilot.day_number(parsed),
             "entry": entry,
             "history": kpi_entry_history(entry) if entry else [],
             "can_write": _can_write(request.user),
-            "in_pilot": pilot.start_date <= parsed <= pilot_end_date(pilot),
+            "in_pilot": pilot.start_date <= parsed <= pilot.end_date,
             "today": app_today(),
         },
     )
@@ -367,7 +355,7 @@ def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
             upload = form.cleaned_data["file"]
             # Read one byte past the limit: enough to tell "too big" without reading it all.
             raw = upload.read(MAX_UPLOAD_BYTES + 1)
-            parsed = parse_kpi_csv(raw=raw, pilot=pilot, today=app_today())
+            parsed = parse_kpi_csv(raw=raw, period=pilot, today=app_today())
             errors = parsed.errors
             if parsed.ok:
                 try:

@@ -24,6 +24,7 @@ from costing.engine.numbers import s2_or_none
 
 from . import selectors, services
 from .checks import quote_gaps, quote_rate_flags, quote_risk
+from .filters import RfqFilter
 from .models import Quote, Rfq, RfqStatus, Vendor
 from .quote_template import TEMPLATE_FIELDS
 
@@ -308,7 +309,10 @@ def rfq_list(request: HttpRequest, status: str = "", q: str = ""):
     check_role(request.auth, READERS)
     if status and status not in RfqStatus.values:
         raise ApiValidationError({"status": f"One of {', '.join(RfqStatus.values)}."})
-    rfqs = selectors.rfq_list(user=request.auth, search=q.replace("\x00", ""), status=status)
+    rfqs = RfqFilter(
+        {"q": q.replace("\x00", ""), "status": status},
+        queryset=selectors.rfq_list(user=request.auth),
+    ).qs
     return [_rfq_out(rfq, request.auth) for rfq in rfqs]
 
 

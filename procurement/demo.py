@@ -9,6 +9,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.demo import DEMO_PASSWORD, seed_accounts
+from accounts.models import Role, User
+from accounts.services import user_create_or_update
 from common.formats import format_eur
 
 from . import services
@@ -19,6 +22,13 @@ DEMO_REFERENCE = "RFQ-DEMO-WEBSHOP"
 NEARSHORE = "Lisbon Contact Partners"
 OFFSHORE = "Manila Care Services"
 ONSHORE = "Utrecht Klantcontact"
+
+DEMO_VENDORS = {
+    # vendor name: (region, country, user e-mail)
+    NEARSHORE: ("nearshore", "Portugal", "vendor@lisbon.example"),
+    OFFSHORE: ("offshore", "Philippines", "vendor@manila.example"),
+    ONSHORE: ("onshore", "Netherlands", "vendor@utrecht.example"),
+}
 
 VENDOR_DETAILS = {
     NEARSHORE: {
@@ -188,6 +198,20 @@ RISKS = {
     ],
     ONSHORE: [("Price rise after the first term", Decimal("30"), Decimal("3000"))],
 }
+
+
+def seed_cast() -> dict[str, User]:
+    """The demo's people: one user per internal role (accounts) and, for each demo vendor,
+    the vendor and one sign-in (key `vendor:<name>`)."""
+    cast = seed_accounts()
+    for name, (region, country, email) in DEMO_VENDORS.items():
+        vendor, _ = Vendor.objects.update_or_create(
+            name=name, defaults={"region": region, "country": country, "contact_email": email}
+        )
+        cast[f"vendor:{name}"], _ = user_create_or_update(
+            email=email, role=Role.VENDOR, vendor=vendor, password=DEMO_PASSWORD
+        )
+    return cast
 
 
 def _user_of(cast: dict, vendor_name: str):

@@ -15,14 +15,11 @@ from .models import (
     PricingModel,
     Quote,
     QuoteStatus,
-    Region,
     Rfq,
-    RfqStatus,
     RiskItem,
     Vendor,
 )
 from .quote_template import SECTIONS, SLA_FIELD_BY_CHANNEL, TEMPLATE_FIELDS
-from .selectors import INVITATION_STATES
 from .services import RFQ_FIELDS, VENDOR_FIELDS
 from .validators import validate_offer_document
 
@@ -69,23 +66,6 @@ class VendorUserForm(forms.Form):
     email = forms.EmailField(label=_("e-mail address"))
     full_name = forms.CharField(label=_("full name"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("language"), choices=settings.LANGUAGES, initial="nl")
-
-
-class VendorFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices]
-    )
-    certified = forms.ChoiceField(
-        label=_("Certification"),
-        required=False,
-        choices=[
-            ("", _("Any")),
-            ("iso27001", _("ISO 27001")),
-            ("soc2", _("SOC 2")),
-            ("none", _("None")),
-        ],
-    )
 
 
 # --- RFQs ----------------------------------------------------------------------------------
@@ -239,14 +219,6 @@ def channel_forms(data=None, rfq: Rfq | None = None) -> list[ChannelForm]:
     return forms_
 
 
-class RfqFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *RfqStatus.choices]
-    )
-    mine = forms.BooleanField(label=_("Only mine"), required=False)
-
-
 class InviteForm(forms.Form):
     vendors = forms.ModelMultipleChoiceField(
         label=_("Vendors"),
@@ -372,31 +344,6 @@ class ProcurementQuoteForm(QuoteForm):
         )
 
 
-class QuoteFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *QuoteStatus.choices]
-    )
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=[("", _("All regions")), *Region.choices]
-    )
-    pricing_model = forms.ChoiceField(
-        label=_("Pricing model"),
-        required=False,
-        choices=[("", _("All pricing models")), *PricingModel.choices],
-    )
-    rate_flag = forms.ChoiceField(
-        label=_("Rates"),
-        required=False,
-        choices=[
-            ("", _("All rates")),
-            ("any", _("Outside the market band")),
-            ("below_market", _("Below market")),
-            ("above_market", _("Above market")),
-        ],
-    )
-
-
 class RiskItemForm(forms.ModelForm):
     class Meta:
         model = RiskItem
@@ -411,12 +358,3 @@ STATE_LABELS = {
     "submitted": _("Submitted"),
     "declined": _("Declined"),
 }
-
-
-class PortalFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    state = forms.ChoiceField(
-        label=_("State"),
-        required=False,
-        choices=[("", _("All")), *((code, STATE_LABELS[code]) for code in INVITATION_STATES)],
-    )

@@ -69,6 +69,9 @@ class RfqStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+EDITABLE_RFQ_STATUSES = (RfqStatus.DRAFT, RfqStatus.OPEN)
+
+
 class Rfq(models.Model):
     """One request for quotation: one scope that every invited vendor answers."""
 
@@ -207,6 +210,38 @@ class Rfq(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.title}"
+
+    # The life cycle's facts, in one place: services guard with them, `rfq_actions` and the
+    # pages read them (no template compares status strings).
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RfqStatus.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RfqStatus.OPEN
+
+    @property
+    def is_awarded(self) -> bool:
+        return self.status == RfqStatus.AWARDED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == RfqStatus.CANCELLED
+
+    @property
+    def is_editable(self) -> bool:
+        """Scope and invitations may change while a draft or open."""
+        return self.status in EDITABLE_RFQ_STATUSES
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status not in (RfqStatus.AWARDED, RfqStatus.CANCELLED)
+
+    @property
+    def takes_entered_quotes(self) -> bool:
+        """Procurement may enter a quote it received while open or closed (not yet awarded)."""
+        return self.status in (RfqStatus.OPEN, RfqStatus.CLOSED)
 
     @property
     def coverage_hours_per_week(self) -> Decimal:
@@ -509,6 +544,10 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor} — {self.rfq.reference} (rev. {self.revision})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == QuoteStatus.SUBMITTED
 
 
 class RiskItem(models.Model):

@@ -30,8 +30,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from costing.engine import RATE_BANDS
-
 from .models import (
     Invitation,
     InvitationStatus,
@@ -79,6 +77,38 @@ def deadline_state(rfq: Rfq, *, now: datetime | None = None) -> DeadlineState:
 # --- RFQs ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RfqActions:
+    """What `user` may do with an RFQ right now; the pages show exactly these buttons."""
+
+    edit: bool = False
+    open: bool = False
+    close: bool = False
+    cancel: bool = False
+    invite: bool = False
+    resend_invitations: bool = False
+    enter_quote: bool = False
+    award: bool = False
+    start_pilot: bool = False
+
+
+def rfq_actions(rfq: Rfq, user) -> RfqActions:
+    """The same guards the services apply (rfq_open, rfq_close, …), asked before the click."""
+    if not (user.is_authenticated and user.is_procurement):
+        return RfqActions()
+    return RfqActions(
+        edit=rfq.is_editable,
+        open=rfq.is_draft,
+        close=rfq.is_open,
+        cancel=rfq.is_cancellable,
+        invite=rfq.is_editable,
+        resend_invitations=rfq.is_open,
+        enter_quote=rfq.takes_entered_quotes,
+        award=rfq.status == RfqStatus.CLOSED,
+        start_pilot=rfq.is_awarded and rfq.awarded_quote_id is not None,
+    )
+
+
 def rfqs_for_user(user) -> QuerySet[Rfq]:
     """Internal roles: every RFQ. A vendor: the RFQs it is invited to, once opened."""
     rfqs = Rfq.objects.select_related("owner")
@@ -94,21 +124,10 @@ def get_rfq_for_user(user, pk: int) -> Rfq:
     return get_object_or_404(rfqs_for_user(user), pk=pk)
 
 
-def rfq_list(
-    *, user, search: str = "", status: str = "", owner_only: bool = False
-) -> QuerySet[Rfq]:
-    """The RFQ list: counts annotated, channels prefetched (constant queries per page)."""
+def rfq_list(*, user) -> QuerySet[Rfq]:
+    """The RFQ list: counts annotated, channels prefetched (constant queries per page);
+    narrowed by procurement.filters.RfqFilter."""
     rfqs = rfqs_for_user(user).prefetch_related("channels")
-    if search:
-        rfqs = rfqs.filter(
-            Q(title__icontains=search)
-            | Q(reference__icontains=search)
-            | Q(description__icontains=search)
-        )
-    if status:
-        rfqs = rfqs.filter(status=status)
-    if owner_only:
-        rfqs = rfqs.filter(owner=user)
     return rfqs.annotate(
         invited_count=Count(
             "invitations",
@@ -179,21 +198,15 @@ def vendors_to_invite(rfq: Rfq) -> QuerySet[Vendor]:
     )
 
 
-def portal_invitations(*, user, search: str = "", state: str = "") -> QuerySet[Invitation]:
-    """A vendor's own invitations (never to a draft RFQ), newest first."""
+def portal_invitations(*, user) -> QuerySet[Invitation]:
+    """A vendor's own invitations (never to a draft RFQ), newest first, each with its
+    `state`; narrowed by procurement.filters.PortalInvitationFilter."""
     invitations = (
         Invitation.objects.filter(vendor_id=user.vendor_id)
         .exclude(rfq__status=RfqStatus.DRAFT)
         .select_related("rfq", "rfq__owner")
     )
-    if search:
-        invitations = invitations.filter(
-            Q(rfq__title__icontains=search) | Q(rfq__reference__icontains=search)
-        )
-    invitations = _with_state(invitations)
-    if state:
-        invitations = invitations.filter(state=state)
-    return invitations.order_by("-rfq__quote_deadline", "-pk")
+    return _with_state(invitations).order_by("-rfq__quote_deadline", "-pk")
 
 
 # --- quotes --------------------------------------------------------------------------------
@@ -236,71 +249,19 @@ def submitted_quotes_for_comparison(rfq: Rfq) -> QuerySet[Quote]:
     )
 
 
-def _rate_flag_q(code: str) -> Q:
-    """Quotes whose rate lies outside their vendor's region band (DOMAIN.md §2), as SQL."""
-    condition = Q(pk__in=[])
-    for region, bands in RATE_BANDS.items():
-        for rate, band in bands.items():
-            if code == "below_market":
-                outside = Q(**{f"{rate}__lt": band.low})
-            else:
-                outside = Q(**{f"{rate}__gt": band.high})
-            condition |= Q(vendor__region=region.value) & outside
-    return condition
-
-
-def quote_list(
-    *,
-    user,
-    search: str = "",
-    status: str = "",
-    region: str = "",
-    pricing_model: str = "",
-    rate_flag: str = "",
-    rfq_id: int | None = None,
-) -> QuerySet[Quote]:
+def quote_list(*, user) -> QuerySet[Quote]:
+    """The quotes a user may read, with what the checks need; narrowed by
+    procurement.filters.QuoteFilter."""
     quotes = _with_checks_data(_quotes_visible_to(user))
-    if search:
-        quotes = quotes.filter(
-            Q(vendor__name__icontains=search)
-            | Q(rfq__title__icontains=search)
-            | Q(rfq__reference__icontains=search)
-        )
-    if status:
-        quotes = quotes.filter(status=status)
-    if region:
-        quotes = quotes.filter(vendor__region=region)
-    if pricing_model:
-        quotes = quotes.filter(pricing_model=pricing_model)
-    if rate_flag in ("below_market", "above_market"):
-        quotes = quotes.filter(_rate_flag_q(rate_flag))
-    elif rate_flag == "any":
-        quotes = quotes.filter(_rate_flag_q("below_market") | _rate_flag_q("above_market"))
-    if rfq_id:
-        quotes = quotes.filter(rfq_id=rfq_id)
     return quotes.order_by("-updated_at", "-pk")
 
 
 # --- vendors -------------------------------------------------------------------------------
 
 
-def vendor_list(*, search: str = "", region: str = "", certified: str = "") -> QuerySet[Vendor]:
-    vendors = Vendor.objects.all()
-    if search:
-        vendors = vendors.filter(
-            Q(name__icontains=search)
-            | Q(country__icontains=search)
-            | Q(contact_email__icontains=search)
-        )
-    if region:
-        vendors = vendors.filter(region=region)
-    if certified == "iso27001":
-        vendors = vendors.filter(cert_iso27001=True)
-    elif certified == "soc2":
-        vendors = vendors.filter(cert_soc2=True)
-    elif certified == "none":
-        vendors = vendors.filter(cert_iso27001=False, cert_soc2=False, other_certifications="")
-    return vendors.annotate(
+def vendor_list() -> QuerySet[Vendor]:
+    """Every vendor with its counts; narrowed by procurement.filters.VendorFilter."""
+    return Vendor.objects.annotate(
         user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
         invitation_count=Count("invitations", distinct=True),
         submitted_count=Count(
@@ -356,6 +317,10 @@ class RevisionEntry:
     entered_by_procurement: bool
     kind: str  # "+" created, "~" changed
     changes: list[FieldChange]
+
+    @property
+    def status_label(self) -> str:
+        return QuoteStatus(self.status).label
 
 
 def _visible_records(quote: Quote, user) -> list:

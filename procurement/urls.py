@@ -1,48 +1,48 @@
 from django.urls import path
 
-from . import views
+from .views import invitations, portal, quotes, rfqs, vendors
 
 app_name = "procurement"
 
 urlpatterns = [
     # RFQs (procurement writes, managers read)
-    path("rfqs/", views.rfq_list, name="rfq_list"),
-    path("rfqs/new/", views.rfq_create, name="rfq_create"),
-    path("rfqs/<int:pk>/", views.rfq_detail, name="rfq_detail"),
-    path("rfqs/<int:pk>/edit/", views.rfq_update, name="rfq_update"),
-    path("rfqs/<int:pk>/status/<str:action>/", views.rfq_transition, name="rfq_transition"),
-    path("rfqs/<int:pk>/cancel/", views.rfq_cancel, name="rfq_cancel"),
-    path("rfqs/<int:pk>/award/", views.rfq_award, name="rfq_award"),
-    path("rfqs/<int:pk>/invitations/", views.rfq_invite, name="rfq_invite"),
+    path("rfqs/", rfqs.rfq_list, name="rfq_list"),
+    path("rfqs/new/", rfqs.rfq_create, name="rfq_create"),
+    path("rfqs/<int:pk>/", rfqs.rfq_detail, name="rfq_detail"),
+    path("rfqs/<int:pk>/edit/", rfqs.rfq_update, name="rfq_update"),
+    path("rfqs/<int:pk>/status/<str:action>/", rfqs.rfq_transition, name="rfq_transition"),
+    path("rfqs/<int:pk>/cancel/", rfqs.rfq_cancel, name="rfq_cancel"),
+    path("rfqs/<int:pk>/award/", rfqs.rfq_award, name="rfq_award"),
+    path("rfqs/<int:pk>/invitations/", invitations.rfq_invite, name="rfq_invite"),
     path(
         "rfqs/<int:pk>/invitations/<int:invitation_pk>/resend/",
-        views.invitation_resend,
+        invitations.invitation_resend,
         name="invitation_resend",
     ),
-    path("rfqs/<int:pk>/quotes/new/", views.quote_enter, name="quote_enter"),
+    path("rfqs/<int:pk>/quotes/new/", quotes.quote_enter, name="quote_enter"),
     # Quotes (internal users and the quote's own vendor)
-    path("quotes/", views.quote_list, name="quote_list"),
-    path("quotes/<int:pk>/", views.quote_detail, name="quote_detail"),
-    path("quotes/<int:pk>/edit/", views.quote_edit, name="quote_edit"),
-    path("quotes/<int:pk>/history/", views.quote_history, name="quote_history"),
+    path("quotes/", quotes.quote_list, name="quote_list"),
+    path("quotes/<int:pk>/", quotes.quote_detail, name="quote_detail"),
+    path("quotes/<int:pk>/edit/", quotes.quote_edit, name="quote_edit"),
+    path("quotes/<int:pk>/history/", quotes.quote_history, name="quote_history"),
     path(
         "quotes/<int:pk>/history/<int:history_id>/",
-        views.quote_revision,
+        quotes.quote_revision,
         name="quote_revision",
     ),
-    path("quotes/<int:pk>/document/", views.quote_document, name="quote_document"),
-    path("quotes/<int:pk>/risks/", views.risk_create, name="risk_create"),
-    path("risks/<int:pk>/edit/", views.risk_update, name="risk_update"),
-    path("risks/<int:pk>/delete/", views.risk_delete, name="risk_delete"),
+    path("quotes/<int:pk>/document/", quotes.quote_document, name="quote_document"),
+    path("quotes/<int:pk>/risks/", quotes.risk_create, name="risk_create"),
+    path("risks/<int:pk>/edit/", quotes.risk_update, name="risk_update"),
+    path("risks/<int:pk>/delete/", quotes.risk_delete, name="risk_delete"),
     # Vendors (procurement)
-    path("vendors/", views.vendor_list, name="vendor_list"),
-    path("vendors/new/", views.vendor_create, name="vendor_create"),
-    path("vendors/<int:pk>/", views.vendor_detail, name="vendor_detail"),
-    path("vendors/<int:pk>/edit/", views.vendor_update, name="vendor_update"),
-    path("vendors/<int:pk>/users/new/", views.vendor_user_create, name="vendor_user_create"),
+    path("vendors/", vendors.vendor_list, name="vendor_list"),
+    path("vendors/new/", vendors.vendor_create, name="vendor_create"),
+    path("vendors/<int:pk>/", vendors.vendor_detail, name="vendor_detail"),
+    path("vendors/<int:pk>/edit/", vendors.vendor_update, name="vendor_update"),
+    path("vendors/<int:pk>/users/new/", vendors.vendor_user_create, name="vendor_user_create"),
     # Vendor portal
-    path("portal/", views.portal, name="portal"),
-    path("portal/rfqs/<int:pk>/", views.portal_rfq, name="portal_rfq"),
-    path("portal/rfqs/<int:pk>/quote/", views.portal_quote, name="portal_quote"),
-    path("portal/rfqs/<int:pk>/decline/", views.portal_decline, name="portal_decline"),
+    path("portal/", portal.portal, name="portal"),
+    path("portal/rfqs/<int:pk>/", portal.portal_rfq, name="portal_rfq"),
+    path("portal/rfqs/<int:pk>/quote/", portal.portal_quote, name="portal_quote"),
+    path("portal/rfqs/<int:pk>/decline/", portal.portal_decline, name="portal_decline"),
 ]

@@ -1,6 +1,8 @@
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,7 @@ def test_healthz_is_503_with_the_broker_down(client, settings):
 
 @pytest.mark.django_db
 def test_healthz_is_503_with_the_database_down(client, monkeypatch):
-    from common import views
+    from config import views
 
     monkeypatch.setattr(views, "broker_ok", lambda: True)
 
@@ -79,3 +81,42 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _locked(path: Path) -> dict[str, str]:
+    """name -> version of every pin in a lock file (each with its hashes)."""
+    pins, text = {}, path.read_text()
+    for block in text.split("\n"):
+        if block and not block[0].isspace() and "==" in block and not block.startswith("#"):
+            name, version = block.split(" ")[0].split("==")
+            pins[canonical(name)] = version
+    return pins
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {canonical(re.split(r"[\s<>=!~;\[]", r.strip(), maxsplit=1)[0]) for r in requirements}
+
+
+def test_the_lock_files_pin_every_dependency_with_hashes():
+    """`make run`/`make test` install requirements*.lock: a dependency added to
+    pyproject.toml without `make lock` would be missing on a fresh machine."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extra_in = [
+        line
+        for line in (ROOT / "requirements.in").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    runtime = _requirement_names(project["dependencies"] + extra_in)
+    dev = runtime | _requirement_names(project["optional-dependencies"]["dev"])
+    for lock, wanted in (("requirements.lock", runtime), ("requirements-dev.lock", dev)):
+        pins = _locked(ROOT / lock)
+        assert wanted - set(pins) == set(), f"{lock} lacks {wanted - set(pins)}: run make lock"
+        text = (ROOT / lock).read_text()
+        blocks = [b for b in re.split(r"\n(?=\S)", text) if "==" in b and not b.startswith("#")]
+        assert all("--hash=sha256:" in b for b in blocks), f"{lock}: a pin without a hash"
+    # The test tools are not installed by `make run`.
+    assert "pytest" not in _locked(ROOT / "requirements.lock")

@@ -21,7 +21,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-only-for-local-use-never-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails; without SITE_URL they follow the port `make run` serves (PORT).
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,10 +46,12 @@ INSTALLED_APPS = [
     "costing",
     "pilots",
     "contracts",
+    "config",  # the glue: home, /healthz, seed_demo and adduser (imports every app)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +66,21 @@ MIDDLEWARE = [
     # Axes must be last: it answers locked-out sign-ins itself.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (common.middleware): this site's own scripts, styles and images only;
+# inline styles for the SVG charts and htmx; never framed, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -80,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "pilots.context_processors.alert_badge",
             ],
         },
     }
@@ -99,6 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The vendor organisation a vendor user belongs to (accounts names it only by this label).
+VENDOR_MODEL = "procurement.Vendor"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -164,6 +185,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        # kombu's exchange table; its default is a `control/` folder in the working directory.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -214,6 +237,9 @@ LOGGING = {
 
 # API tokens: shown once, stored as SHA-256; last use is written at most this often.
 API_TOKEN_TOUCH_SECONDS = 300
+# Requests per signed-in user (token or session) to /api/v1, e.g. "600/min"; past it, 429 with
+# Retry-After. Counted in the default cache (per process unless CACHES names a shared one).
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
 
 NINJA_PAGINATION_PER_PAGE = 50
 # A `limit` past this is a 422, never a database error (bigint out of range).

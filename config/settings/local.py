@@ -1,7 +1,15 @@
 """Development: `make run`. DEBUG on unless the environment says otherwise."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# E-mails are written as files under var/mail/ (one .log file per message, readable as text)
+# instead of filling the console; `EMAIL_URL=consolemail://` prints them again.
+vars().update(env.email_url("EMAIL_URL", default="filemail://var/mail"))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F405
+    # django-environ reads filemail://var/mail as host "var" and path "mail": rejoin them,
+    # relative to the project folder.
+    EMAIL_FILE_PATH = str(BASE_DIR / "/".join(p for p in (EMAIL_HOST, EMAIL_FILE_PATH) if p))  # noqa: F405

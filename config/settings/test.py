@@ -10,3 +10,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 AXES_ENABLED = True
 LANGUAGE_CODE = "en"
 WHITENOISE_AUTOREFRESH = True
+# Tests reuse user ids across a fast session: no limit unless a test sets one.
+API_THROTTLE_RATE = "100000/min"

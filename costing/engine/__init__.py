@@ -29,23 +29,47 @@ from costing.engine.decision import (
     risk_total,
 )
 from costing.engine.erlang import MAX_AGENTS, Staffing, erlang_c, service_level, staffing
+from costing.engine.live import (
+    DEFAULT_ANSWER_SECONDS,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_SERVICE_LEVEL_PCT,
+    LIVE_CHANNELS,
+    Channel,
+    LiveStaffing,
+    OpenHourRow,
+    OpenHours,
+    live_staffing,
+)
 from costing.engine.numbers import ENGINE_CONTEXT, EngineInputError, q2
 from costing.engine.scenarios import (
     DEFAULT_SCENARIOS,
     ScenarioFactors,
+    ScenarioOutcome,
+    quote_scenarios,
     scenario_workload,
     scenarios,
+)
+from costing.engine.scoring import (
+    CRITERIA,
+    DEFAULT_WEIGHTS,
+    QuoteScore,
+    QuoteScoreInput,
+    check_weights,
+    score_quotes,
 )
 from costing.engine.tco import (
     MAX_MONTHS,
     MIN_MONTHS,
     CumulativeRow,
     Estimate,
+    FeePer,
     InHouse,
     InHouseCost,
+    OtherFee,
     OutsourcedCost,
     PricingModel,
     VendorOffer,
+    cost_per_handled_ticket,
     cumulative_costs,
     estimate,
     in_house_cost,
@@ -56,6 +80,8 @@ from costing.engine.tco import (
 from costing.engine.workload import (
     DAYS_PER_MONTH,
     WEEKS_PER_MONTH,
+    Demand,
+    Scope,
     Workload,
     chat_volume_per_month,
     chats_per_day,
@@ -64,6 +90,28 @@ from costing.engine.workload import (
 )
 
 __all__ = [
+    "score_quotes",
+    "check_weights",
+    "QuoteScoreInput",
+    "QuoteScore",
+    "DEFAULT_WEIGHTS",
+    "CRITERIA",
+    "Scope",
+    "Demand",
+    "cost_per_handled_ticket",
+    "OtherFee",
+    "FeePer",
+    "quote_scenarios",
+    "ScenarioOutcome",
+    "live_staffing",
+    "OpenHours",
+    "OpenHourRow",
+    "LiveStaffing",
+    "Channel",
+    "LIVE_CHANNELS",
+    "DEFAULT_SERVICE_LEVEL_PCT",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_ANSWER_SECONDS",
     "ABOVE_MARKET",
     "BELOW_MARKET",
     "CHECKLISTS",

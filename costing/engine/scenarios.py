@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
+from typing import Any
 
-from costing.engine.numbers import positive, precise
+from costing.engine.numbers import positive, precise, s2
 from costing.engine.tco import Estimate, InHouse, VendorOffer, check_months, estimate
-from costing.engine.workload import Workload
+from costing.engine.workload import Demand
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,21 +35,20 @@ DEFAULT_SCENARIOS: Mapping[str, ScenarioFactors] = MappingProxyType(
 
 
 @precise
-def scenario_workload(*, workload: Workload, factors: ScenarioFactors) -> Workload:
-    return dataclasses.replace(
-        workload,
-        volume_per_month=workload.volume_per_month * factors.volume,
-        aht_minutes=workload.aht_minutes * factors.aht,
-    )
+def scenario_workload(*, workload: Demand, factors: ScenarioFactors) -> Demand:
+    """Volume and AHT multiplied (every channel of a scope alike); a live channel's seats
+    follow from its scaled traffic."""
+    return workload.scaled(volume=factors.volume, aht=factors.aht)
 
 
 def scenarios(
     *,
-    workload: Workload,
+    workload: Demand,
     in_house: InHouse,
     offer: VendorOffer,
     months: int,
     factors: Mapping[str, ScenarioFactors] = DEFAULT_SCENARIOS,
+    transition_months: int = 0,
 ) -> dict[str, Estimate]:
     """One estimate per scenario, in the mapping's order. Derived FTE and agents follow
     the scenario's workload; a given FTE or agent count stays fixed."""
@@ -60,6 +59,42 @@ def scenarios(
             in_house=in_house,
             offer=offer,
             months=months,
+            transition_months=transition_months,
         )
         for name, scenario in factors.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioOutcome:
+    """What a comparison shows per quote and scenario: the quote's TCO and its savings."""
+
+    tco: Decimal
+    savings: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tco": s2(self.tco), "savings": s2(self.savings)}
+
+
+def quote_scenarios(
+    *,
+    workload: Demand,
+    in_house: InHouse,
+    offer: VendorOffer,
+    months: int,
+    factors: Mapping[str, ScenarioFactors] = DEFAULT_SCENARIOS,
+    transition_months: int = 0,
+) -> dict[str, ScenarioOutcome]:
+    """DOMAIN.md §2: each quote in a comparison carries all three scenarios (TCO and
+    savings), so a quote that wins only when volumes are low shows it."""
+    return {
+        name: ScenarioOutcome(tco=result.outsourced.tco, savings=result.savings)
+        for name, result in scenarios(
+            workload=workload,
+            in_house=in_house,
+            offer=offer,
+            months=months,
+            factors=factors,
+            transition_months=transition_months,
+        ).items()
     }

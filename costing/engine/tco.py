@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from costing.engine.live import LiveStaffing
 from costing.engine.numbers import (
     HUNDRED,
     ONE,
@@ -21,7 +22,7 @@ from costing.engine.numbers import (
     s2_or_none,
     whole_number,
 )
-from costing.engine.workload import WEEKS_PER_MONTH, Workload
+from costing.engine.workload import WEEKS_PER_MONTH, Demand
 
 MIN_MONTHS = 1
 MAX_MONTHS = 60
@@ -32,6 +33,32 @@ class PricingModel(StrEnum):
     PER_TICKET = "per_ticket"
     SUBSCRIPTION = "subscription"
     MIXED = "mixed"
+
+
+class FeePer(StrEnum):
+    MONTH = "month"
+    ONCE = "once"
+
+
+@dataclass(frozen=True, slots=True)
+class OtherFee:
+    """A further fee of a quote (DOMAIN.md §2): monthly ones join the fixed monthly part,
+    one-time ones fall in month 1."""
+
+    label: str
+    amount: Decimal
+    per: FeePer
+
+    def __post_init__(self) -> None:
+        label = str(self.label).strip() if self.label is not None else ""
+        if not label:
+            raise EngineInputError("vendor.other_fees.label", "must not be empty")
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "amount", non_negative(self.amount, "vendor.other_fees.amount"))
+        try:
+            object.__setattr__(self, "per", FeePer(self.per))
+        except ValueError:
+            raise EngineInputError("vendor.other_fees.per", "must be one of month, once") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +109,9 @@ class InHouse:
 
 @dataclass(frozen=True, slots=True)
 class VendorOffer:
-    """A vendor's quote. Rates a pricing model does not use are ignored, except
-    `hourly_rate`, which also prices onboarding hours under every model."""
+    """A vendor's quote. Rates a pricing model does not use are ignored. Onboarding hours
+    are priced at the training rate under every model: `onboarding_hourly_rate`, else
+    `hourly_rate`; with neither, onboarding hours are an error, never €0 (DOMAIN.md §2)."""
 
     pricing_model: PricingModel
     hourly_rate: Decimal | None = None
@@ -96,6 +124,8 @@ class VendorOffer:
     integration_one_time: Decimal = ZERO
     management_per_month: Decimal = ZERO
     exit_fee: Decimal = ZERO
+    onboarding_hourly_rate: Decimal | None = None
+    other_fees: tuple[OtherFee, ...] = ()
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -105,7 +135,7 @@ class VendorOffer:
             choices = ", ".join(m.value for m in PricingModel)
             raise EngineInputError("vendor.pricing_model", f"must be one of {choices}") from None
         set_(self, "pricing_model", model)
-        for name in ("hourly_rate", "per_ticket_rate", "monthly_fee"):
+        for name in ("hourly_rate", "per_ticket_rate", "monthly_fee", "onboarding_hourly_rate"):
             set_(self, name, optional_non_negative(getattr(self, name), f"vendor.{name}"))
         if self.agents is not None:
             set_(self, "agents", whole_number(self.agents, "vendor.agents", minimum=1))
@@ -118,7 +148,33 @@ class VendorOffer:
             "exit_fee",
         ):
             set_(self, name, non_negative(getattr(self, name), f"vendor.{name}"))
+        fees = tuple(self.other_fees or ())
+        if any(not isinstance(fee, OtherFee) for fee in fees):
+            raise EngineInputError("vendor.other_fees", "each fee needs a label, amount and per")
+        set_(self, "other_fees", fees)
         self._check_rates()
+        if self.onboarding_hours_per_agent > 0 and self.training_rate is None:
+            raise EngineInputError(
+                "vendor.onboarding_hourly_rate",
+                "required to price the onboarding hours when there is no hourly rate",
+            )
+
+    @property
+    def training_rate(self) -> Decimal | None:
+        """DOMAIN.md §2: the quote's onboarding_hourly_rate, else its hourly_rate."""
+        if self.onboarding_hourly_rate is not None:
+            return self.onboarding_hourly_rate
+        return self.hourly_rate
+
+    @property
+    @precise
+    def other_fees_monthly(self) -> Decimal:
+        return sum((f.amount for f in self.other_fees if f.per is FeePer.MONTH), ZERO)
+
+    @property
+    @precise
+    def other_fees_once(self) -> Decimal:
+        return sum((f.amount for f in self.other_fees if f.per is FeePer.ONCE), ZERO)
 
     def _check_rates(self) -> None:
         model = self.pricing_model
@@ -172,6 +228,11 @@ class OutsourcedCost:
     cost_per_ticket: Decimal
     fixed: Decimal
     variable: Decimal
+    # Double running (DOMAIN.md §2): the in-house monthly cost carried in each of the first
+    # `transition_months`; part of the fixed costs.
+    transition_months: int = 0
+    transition_monthly: Decimal = ZERO
+    transition: Decimal = ZERO
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -182,6 +243,7 @@ class OutsourcedCost:
             "cost_per_ticket": s2(self.cost_per_ticket),
             "fixed": s2(self.fixed),
             "variable": s2(self.variable),
+            "transition": s2(self.transition),
         }
 
 
@@ -206,6 +268,7 @@ class Estimate:
     months: int
     workload_hours_per_month: Decimal
     fte_required: Decimal
+    staffing: LiveStaffing | None
     in_house: InHouseCost
     outsourced: OutsourcedCost
     savings: Decimal
@@ -218,6 +281,7 @@ class Estimate:
         return {
             "workload_hours_per_month": s2(self.workload_hours_per_month),
             "fte_required": s2(self.fte_required),
+            "staffing": None if self.staffing is None else self.staffing.as_dict(),
             "in_house": self.in_house.as_dict(),
             "outsourced": self.outsourced.as_dict(),
             "savings": s2(self.savings),
@@ -235,22 +299,34 @@ def check_months(months: object) -> int:
     return months
 
 
-def in_house_fte(*, in_house: InHouse, workload: Workload) -> Decimal:
+def check_transition_months(transition_months: object, months: int) -> int:
+    transition = whole_number(transition_months, "transition_months", minimum=0)
+    if transition > months:
+        raise EngineInputError("transition_months", f"must be at most the term: {months}")
+    return transition
+
+
+@precise
+def in_house_fte(*, in_house: InHouse, workload: Demand) -> Decimal:
     if in_house.fte is not None:
         return in_house.fte
     # DOMAIN.md §1: whole people; the seed staffs 0.52 FTE of work with 1 FTE for
-    # coverage and peaks, and opening hours staff a desk even when the queue is empty.
-    return Decimal(ceil_whole(max(workload.fte_required, workload.coverage_fte)))
+    # coverage and peaks, and opening hours staff a desk even when the queue is empty
+    # (a backlog's coverage floor; a live channel's seat hours). Channels' hours add up.
+    return Decimal(
+        ceil_whole(workload.in_house_hours_per_month / workload.productive_hours_per_fte_month)
+    )
 
 
-def vendor_agents(*, offer: VendorOffer, workload: Workload) -> int:
+def vendor_agents(*, offer: VendorOffer, workload: Demand) -> int:
     if offer.agents is not None:
         return offer.agents
+    # Seat hours for a live channel, workload hours for a backlog, over productive hours.
     return max(1, ceil_whole(workload.fte_required))
 
 
 @precise
-def in_house_cost(*, in_house: InHouse, workload: Workload, months: int) -> InHouseCost:
+def in_house_cost(*, in_house: InHouse, workload: Demand, months: int) -> InHouseCost:
     months = check_months(months)
     fte = in_house_fte(in_house=in_house, workload=workload)
     monthly = fte * in_house.monthly_cost_per_fte
@@ -265,14 +341,25 @@ def in_house_cost(*, in_house: InHouse, workload: Workload, months: int) -> InHo
 
 
 @precise
-def outsourced_cost(*, offer: VendorOffer, workload: Workload, months: int) -> OutsourcedCost:
+def outsourced_cost(
+    *,
+    offer: VendorOffer,
+    workload: Demand,
+    months: int,
+    transition_months: int = 0,
+    in_house_monthly: Decimal = ZERO,
+) -> OutsourcedCost:
+    """`transition_months` of double running carry `in_house_monthly` each (DOMAIN.md §2)."""
     months = check_months(months)
+    transition_months = check_transition_months(transition_months, months)
+    in_house_monthly = non_negative(in_house_monthly, "in_house.monthly")
     agents = vendor_agents(offer=offer, workload=workload)
     model = offer.pricing_model
 
     variable_monthly = ZERO
     if offer.hourly_rate is not None and model in (PricingModel.HOURLY, PricingModel.MIXED):
-        variable_monthly = offer.hourly_rate * workload.workload_hours_per_month
+        # DOMAIN.md §1: seat hours for a live channel, workload hours for a backlog.
+        variable_monthly = offer.hourly_rate * workload.billable_hours_per_month
     elif offer.per_ticket_rate is not None and model in (
         PricingModel.PER_TICKET,
         PricingModel.MIXED,
@@ -282,20 +369,32 @@ def outsourced_cost(*, offer: VendorOffer, workload: Workload, months: int) -> O
     base_fee = ZERO
     if model in (PricingModel.SUBSCRIPTION, PricingModel.MIXED) and offer.monthly_fee is not None:
         base_fee = offer.monthly_fee
-    fixed_monthly = base_fee + agents * offer.licences_per_agent_month + offer.management_per_month
+    fixed_monthly = (
+        base_fee
+        + agents * offer.licences_per_agent_month
+        + offer.management_per_month
+        + offer.other_fees_monthly
+    )
     monthly = variable_monthly + fixed_monthly
 
     onboarding_hours_cost = ZERO
-    if offer.hourly_rate is not None:
-        onboarding_hours_cost = offer.onboarding_hours_per_agent * agents * offer.hourly_rate
-    upfront = offer.onboarding_fee + onboarding_hours_cost + offer.integration_one_time
+    if offer.onboarding_hours_per_agent > 0:
+        # VendorOffer refuses onboarding hours without a training rate: never €0 silently.
+        onboarding_hours_cost = offer.onboarding_hours_per_agent * agents * offer.training_rate
+    upfront = (
+        offer.onboarding_fee
+        + onboarding_hours_cost
+        + offer.integration_one_time
+        + offer.other_fees_once
+    )
     one_time = upfront + offer.exit_fee
+    transition = transition_months * in_house_monthly
 
     # DOMAIN.md §2: tco = months × monthly + one_time and fixed = tco − variable. Summing
     # the two parts instead is the same sum, and keeps fixed + variable == tco exact to
     # the last of the 50 digits.
     variable = months * variable_monthly
-    fixed = months * fixed_monthly + one_time
+    fixed = months * fixed_monthly + one_time + transition
     tco = variable + fixed
     return OutsourcedCost(
         agents=agents,
@@ -309,6 +408,9 @@ def outsourced_cost(*, offer: VendorOffer, workload: Workload, months: int) -> O
         cost_per_ticket=tco / (workload.volume_per_month * months),
         fixed=fixed,
         variable=variable,
+        transition_months=transition_months,
+        transition_monthly=in_house_monthly,
+        transition=transition,
     )
 
 
@@ -316,7 +418,8 @@ def outsourced_cost(*, offer: VendorOffer, workload: Workload, months: int) -> O
 def cumulative_costs(
     *, in_house: InHouseCost, outsourced: OutsourcedCost, months: int
 ) -> tuple[CumulativeRow, ...]:
-    """DOMAIN.md §2: one-time costs fall in month 1, except the exit fee in the last month."""
+    """DOMAIN.md §2: one-time costs fall in month 1, except the exit fee in the last month;
+    the transition's double running in months 1 … transition_months."""
     # Each row repeats the expression of its side's `tco`, so the last row is the TCO exactly.
     return tuple(
         CumulativeRow(
@@ -326,6 +429,7 @@ def cumulative_costs(
             + (
                 month * outsourced.fixed_monthly
                 + (outsourced.one_time if month == months else outsourced.upfront)
+                + min(month, outsourced.transition_months) * outsourced.transition_monthly
             ),
         )
         for month in range(1, months + 1)
@@ -333,10 +437,23 @@ def cumulative_costs(
 
 
 @precise
-def estimate(*, workload: Workload, in_house: InHouse, offer: VendorOffer, months: int) -> Estimate:
+def estimate(
+    *,
+    workload: Demand,
+    in_house: InHouse,
+    offer: VendorOffer,
+    months: int,
+    transition_months: int = 0,
+) -> Estimate:
     months = check_months(months)
     in_house_side = in_house_cost(in_house=in_house, workload=workload, months=months)
-    outsourced_side = outsourced_cost(offer=offer, workload=workload, months=months)
+    outsourced_side = outsourced_cost(
+        offer=offer,
+        workload=workload,
+        months=months,
+        transition_months=transition_months,
+        in_house_monthly=in_house_side.monthly,
+    )
     cumulative = cumulative_costs(in_house=in_house_side, outsourced=outsourced_side, months=months)
     savings = in_house_side.tco - outsourced_side.tco
     break_even_month = next(
@@ -346,6 +463,7 @@ def estimate(*, workload: Workload, in_house: InHouse, offer: VendorOffer, month
         months=months,
         workload_hours_per_month=workload.workload_hours_per_month,
         fte_required=workload.fte_required,
+        staffing=workload.staffing,
         in_house=in_house_side,
         outsourced=outsourced_side,
         savings=savings,
@@ -354,3 +472,16 @@ def estimate(*, workload: Workload, in_house: InHouse, offer: VendorOffer, month
         break_even_month=break_even_month,
         cumulative=cumulative,
     )
+
+
+@precise
+def cost_per_handled_ticket(*, offer: VendorOffer, workload: Demand) -> Decimal:
+    """A pilot's default cost target (DOMAIN.md §5): what the quote costs a month per ticket
+    the vendor handles, `outsourced.monthly / handled`, without one-time costs. Over gross
+    volume a vendor billing exactly its quote would miss it whenever automation deflects."""
+    handled = workload.handled
+    if handled <= 0:
+        raise EngineInputError(
+            "automation_deflection_pct", "leaves no handled contacts to divide the cost by"
+        )
+    return outsourced_cost(offer=offer, workload=workload, months=1).monthly / handled

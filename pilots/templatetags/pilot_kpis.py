@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def kpi_label(key: str) -> str:
-    return str(presentation.KPI_LABELS.get(key, key))
+    return presentation.kpi_label(key)
 
 
 @register.filter
@@ -30,7 +30,7 @@ def status_label(status: str, is_over: bool = False) -> str:
 
 @register.filter
 def status_badge(status: str) -> str:
-    return presentation.STATUS_BADGES.get(status, "text-bg-secondary")
+    return presentation.status_badge(status)
 
 
 @register.filter
@@ -46,3 +46,31 @@ def source_label(source: str) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
+
+
+@register.filter
+def verdict_label(code: str | None) -> str:
+    return presentation.verdict_label(code)
+
+
+@register.filter
+def projection_label(projection) -> str:
+    """`{{ dash.projection|projection_label }}`"""
+    return presentation.projection_label(
+        projection.evaluation.verdict, complete=projection.complete
+    )
+
+
+@register.filter
+def verdict_reason(code: str | None) -> str:
+    return presentation.verdict_reason(code)
+
+
+@register.filter
+def verdict_colour(code: str | None) -> str:
+    return presentation.verdict_colour(code)
+
+
+@register.filter
+def verdict_email_style(code: str | None) -> str:
+    return presentation.verdict_email_style(code)

@@ -42,6 +42,7 @@ API_EXAMPLE_REQUEST = {
 API_EXAMPLE_RESPONSE_HEAD = {
     "workload_hours_per_month": "83.33",
     "fte_required": "0.52",
+    "staffing": None,  # API.md: null for e-mail
     "in_house": {
         "fte": "1.00",
         "monthly": "3375.00",
@@ -57,6 +58,7 @@ API_EXAMPLE_RESPONSE_HEAD = {
         "cost_per_ticket": "3.33",
         "fixed": "2000.00",
         "variable": "18000.00",
+        "transition": "0.00",
     },
     "savings": "20500.00",
     "savings_pct": "50.62",

@@ -115,7 +115,7 @@ def test_a_quote_maps_one_to_one_and_adds_own_management(procurement_user, vendo
         monthly_fee=Decimal(400),
         agents_offered=3,
         onboarding_fee=None,
-        onboarding_hours_per_agent=Decimal(40),
+        onboarding_hours_per_agent=None,  # with hours it would need a training rate
         licences_per_agent_month=Decimal(25),
         integration_one_time=Decimal(3000),
         management_fee_per_month=Decimal(150),
@@ -130,11 +130,30 @@ def test_a_quote_maps_one_to_one_and_adds_own_management(procurement_user, vendo
     assert offer.hourly_rate is None
     assert offer.agents == 3
     assert offer.onboarding_fee == 0  # not given: nothing to add
-    assert offer.onboarding_hours_per_agent == Decimal(40)
+    assert offer.onboarding_hours_per_agent == 0
     assert offer.licences_per_agent_month == Decimal(25)
     assert offer.integration_one_time == Decimal(3000)
     assert offer.management_per_month == Decimal(400)  # 150 + 250
     assert offer.exit_fee == Decimal(1500)
+
+
+@pytest.mark.django_db
+def test_onboarding_hours_without_any_rate_name_the_training_rate(procurement_user, vendor_a):
+    # DOMAIN.md §2: never priced at €0 silently.
+    rfq = RfqFactory(owner=procurement_user)
+    quote = QuoteFactory(
+        rfq=rfq,
+        vendor=vendor_a,
+        pricing_model="per_ticket",
+        hourly_rate=None,
+        per_ticket_rate=Decimal("1.25"),
+        onboarding_hours_per_agent=Decimal(40),
+    )
+
+    with pytest.raises(EngineInputError) as error:
+        offer_for_quote(quote, rfq)
+
+    assert error.value.field == "quote.onboarding_hourly_rate"
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from costing.engine import (
     ENGINE_CONTEXT,
     InHouse,
+    OtherFee,
     PricingModel,
     VendorOffer,
     Workload,
@@ -72,6 +73,13 @@ def offers(draw, models=tuple(PricingModel)):
             hourly = draw(hourly_rates)
         else:
             ticket = draw(ticket_rates)
+    training = draw(st.none() | hourly_rates)
+    # DOMAIN.md §2: onboarding hours need a training rate (never priced at €0 silently).
+    onboarding_hours = (
+        Decimal(0)
+        if hourly is None and training is None
+        else draw(st.decimals(min_value=0, max_value=80, places=0))
+    )
     return VendorOffer(
         pricing_model=model,
         hourly_rate=hourly,
@@ -79,7 +87,21 @@ def offers(draw, models=tuple(PricingModel)):
         monthly_fee=fee,
         agents=draw(st.none() | st.integers(min_value=1, max_value=40)),
         onboarding_fee=draw(money(10_000)),
-        onboarding_hours_per_agent=draw(st.decimals(min_value=0, max_value=80, places=0)),
+        onboarding_hours_per_agent=onboarding_hours,
+        onboarding_hourly_rate=training,
+        other_fees=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        OtherFee,
+                        label=st.just("fee"),
+                        amount=money(2_000),
+                        per=st.sampled_from(["month", "once"]),
+                    ),
+                    max_size=3,
+                )
+            )
+        ),
         licences_per_agent_month=draw(money(50)),
         integration_one_time=draw(money(10_000)),
         management_per_month=draw(money(2_000)),

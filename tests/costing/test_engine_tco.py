@@ -22,10 +22,12 @@ COST_ARTICLE_WORKLOAD = Workload(volume_per_month=500, aht_minutes=10)
 COST_ARTICLE_IN_HOUSE = InHouse(gross_salary_month=2500, employer_costs_pct=35)
 NEARSHORE_QUOTE = VendorOffer(pricing_model="hourly", hourly_rate=18, onboarding_fee=2000)
 
-# API.md, Costing: the response example (its cumulative list is cut after month 2).
+# API.md, Costing: the response example (its cumulative list is cut after month 2), with
+# the further fields: `staffing` null for e-mail, `outsourced.transition` "0.00".
 API_EXAMPLE_RESPONSE = {
     "workload_hours_per_month": "83.33",
     "fte_required": "0.52",
+    "staffing": None,
     "in_house": {
         "fte": "1.00",
         "monthly": "3375.00",
@@ -41,6 +43,7 @@ API_EXAMPLE_RESPONSE = {
         "cost_per_ticket": "3.33",
         "fixed": "2000.00",
         "variable": "18000.00",
+        "transition": "0.00",
     },
     "savings": "20500.00",
     "savings_pct": "50.62",
@@ -198,14 +201,46 @@ def test_onboarding_hours_use_derived_agents():
     assert cost.one_time == Decimal(60 * 3 * 18)
 
 
-def test_onboarding_hours_cost_nothing_without_an_hourly_rate():
+@pytest.mark.parametrize(
+    "rates",
+    [
+        {"pricing_model": "per_ticket", "per_ticket_rate": 3},
+        {"pricing_model": "subscription", "monthly_fee": 900},
+        {"pricing_model": "mixed", "monthly_fee": 600, "per_ticket_rate": "1.60"},
+    ],
+)
+def test_onboarding_hours_without_any_rate_are_an_error_never_zero(rates):
+    with pytest.raises(EngineInputError) as error:
+        VendorOffer(**rates, onboarding_hours_per_agent=60)
+
+    assert error.value.field == "vendor.onboarding_hourly_rate"
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [
+        {"pricing_model": "per_ticket", "per_ticket_rate": 3},
+        {"pricing_model": "subscription", "monthly_fee": 900},
+        {"pricing_model": "mixed", "monthly_fee": 600, "per_ticket_rate": "1.60"},
+        {"pricing_model": "hourly", "hourly_rate": 18},  # the training rate wins over it
+    ],
+)
+def test_onboarding_hours_are_priced_at_the_training_rate_under_every_model(rates):
     offer = VendorOffer(
-        pricing_model="per_ticket", per_ticket_rate=3, onboarding_hours_per_agent=60
+        **rates, agents=2, onboarding_hours_per_agent=60, onboarding_hourly_rate="12.50"
     )
 
     cost = outsourced_cost(offer=offer, workload=COST_ARTICLE_WORKLOAD, months=12)
 
-    assert cost.one_time == 0
+    assert cost.one_time == Decimal(60 * 2) * Decimal("12.50")  # €1,500
+
+
+def test_no_onboarding_hours_need_no_rate():
+    offer = VendorOffer(pricing_model="per_ticket", per_ticket_rate=3, onboarding_fee=500)
+
+    cost = outsourced_cost(offer=offer, workload=COST_ARTICLE_WORKLOAD, months=12)
+
+    assert cost.one_time == 500
 
 
 def test_a_per_ticket_quote_may_price_onboarding_at_its_hourly_rate():

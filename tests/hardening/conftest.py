@@ -41,10 +41,10 @@ def _scorecard(pilot, *, checkpoint_day: int):
     from pilots.models import Scorecard
     from pilots.selectors import kpi_totals
 
-    window_to = kpis.date_of_day(pilot.start_date, checkpoint_day)
+    window_to = pilot.date_of_day(checkpoint_day)
     totals = kpi_totals(pilot_ids=[pilot.pk], date_to=window_to).get(pilot.pk, kpis.KpiTotals())
     try:
-        from pilots.evaluation import scorecard_build
+        from pilots.evaluation.scorecards import scorecard_build
     except ImportError:
         targets = {
             kpis.CSAT: pilot.target_csat_pct,

@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from pilots.alerts import alert_open
-from pilots.evaluation import pilots_evaluate_due
+from pilots.evaluation.alerts import alert_open
+from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import Alert, AlertKind, KpiEntry, Pilot, PilotStatus
 from tests.factories import VendorUserFactory
 from tests.pilots.conftest import GOOD_DAY, add_days
@@ -137,7 +137,7 @@ def test_stopped_pilots_stop_raising_day_and_kpi_alerts():
 
 @pytest.mark.django_db
 def test_the_alert_refresh_runs_constant_queries_per_batch(django_assert_max_num_queries):
-    from pilots.alerts import alerts_refresh
+    from pilots.evaluation.alerts import alerts_refresh
 
     def run(count):
         Alert.objects.all().delete()

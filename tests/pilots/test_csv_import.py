@@ -224,7 +224,7 @@ def test_a_file_over_1_mb_is_refused(vendor_a_client, pilot):
 
 def test_more_than_400_rows_are_refused(pilot):
     raw = csv_bytes([row(date(2026, 3, 1))] * (MAX_ROWS + 1))
-    parsed = parse_kpi_csv(raw=raw, pilot=pilot, today=TODAY)
+    parsed = parse_kpi_csv(raw=raw, period=pilot, today=TODAY)
     assert [(e.line, e.field) for e in parsed.errors] == [(None, "file")]
     assert "more than 400 rows" in parsed.errors[0].message
     assert parsed.rows == []

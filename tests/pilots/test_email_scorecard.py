@@ -10,9 +10,11 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from pilots import evaluation, tasks
-from pilots.emails import CHART_CID, trend_chart_png
-from pilots.evaluation import pilots_evaluate_due, scorecard_email_send_now
+from pilots import tasks
+from pilots.evaluation import claims
+from pilots.evaluation.claims import scorecard_email_send_now
+from pilots.evaluation.emails import CHART_CID, trend_chart_png
+from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import Alert, AlertKind, Scorecard
 from tests.factories import ManagerFactory, ProcurementUserFactory
 from tests.pilots.conftest import CSAT_MISS, FCR_MISS, day_after, make_rfq_and_quote
@@ -51,7 +53,7 @@ def test_it_mails_the_chosen_managers_and_the_rfq_owner_once(decided_day, settin
     text = message.body
     assert "Verdict: Scale up in phases" in text
     assert "- CSAT: 90.00% (target ≥ 85.00%) met" in text
-    assert "- Cost per ticket: €\xa03.00 (target ≤ €\xa03.33) met" in text
+    assert "- Cost per ticket: €3.00 (target ≤ €3.33) met" in text  # common.formats.format_eur
     assert "https://vendorpilot.example/pilots/" in text
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
@@ -118,8 +120,8 @@ def test_each_recipient_reads_it_in_their_own_language(decided_day, procurement_
 @pytest.mark.django_db
 def test_the_claim_lets_exactly_one_sender_through(decided_day):
     card = decided_day()
-    assert evaluation.scorecard_email_claim(scorecard_id=card.pk) is True
-    assert evaluation.scorecard_email_claim(scorecard_id=card.pk) is False
+    assert claims.scorecard_email_claim(scorecard_id=card.pk) is True
+    assert claims.scorecard_email_claim(scorecard_id=card.pk) is False
     # While claimed, nobody else sends it.
     assert scorecard_email_send_now(scorecard_id=card.pk) is False
     assert mail.outbox == []
@@ -150,7 +152,7 @@ def test_the_task_retries_smtp_errors_then_frees_the_claim_and_alerts(
 ):
     card = decided_day()
     FailingBackend.attempts = 0
-    monkeypatch.setattr(evaluation, "get_connection", lambda **kw: FailingBackend())
+    monkeypatch.setattr(claims, "get_connection", lambda **kw: FailingBackend())
     # Eager apply runs the retries in this process (without their countdown).
     result = tasks.send_scorecard_email.apply(args=[card.pk])
     assert result.failed()
@@ -162,7 +164,7 @@ def test_the_task_retries_smtp_errors_then_frees_the_claim_and_alerts(
     alert = Alert.objects.get(pilot=card.pilot, kind=AlertKind.EMAIL_FAILED, closed_at=None)
     assert alert.key == "60"
     assert alert.params["attempts"] == 6
-    assert card.pk in evaluation.scorecards_pending_email()
+    assert card.pk in claims.scorecards_pending_email()
 
     # The SMTP server is back: the next attempt sends it and the alert closes.
     monkeypatch.undo()
@@ -283,13 +285,13 @@ def test_a_claim_left_by_a_dead_worker_is_released_once_it_is_stale(decided_day)
     from django.utils import timezone
 
     card = decided_day()
-    assert evaluation.scorecard_email_claim(scorecard_id=card.pk)  # then the worker died
-    assert evaluation.scorecard_email_release_stale() == 0  # a fresh claim is kept
-    assert card.pk not in evaluation.scorecards_pending_email()
-    assert not evaluation.scorecard_email_claim(scorecard_id=card.pk)  # nobody else sends it
-    later = timezone.now() + evaluation.STALE_CLAIM_AGE + timedelta(minutes=1)
-    assert evaluation.scorecard_email_release_stale(now=later) == 1
-    assert card.pk in evaluation.scorecards_pending_email()
+    assert claims.scorecard_email_claim(scorecard_id=card.pk)  # then the worker died
+    assert claims.scorecard_email_release_stale() == 0  # a fresh claim is kept
+    assert card.pk not in claims.scorecards_pending_email()
+    assert not claims.scorecard_email_claim(scorecard_id=card.pk)  # nobody else sends it
+    later = timezone.now() + claims.STALE_CLAIM_AGE + timedelta(minutes=1)
+    assert claims.scorecard_email_release_stale(now=later) == 1
+    assert card.pk in claims.scorecards_pending_email()
     assert scorecard_email_send_now(scorecard_id=card.pk) is True
     assert len(mail.outbox) == 1
 
@@ -299,9 +301,9 @@ def test_a_stale_claim_can_be_taken_over_directly(decided_day):
     from django.utils import timezone
 
     card = decided_day()
-    assert evaluation.scorecard_email_claim(scorecard_id=card.pk)
-    later = timezone.now() + evaluation.STALE_CLAIM_AGE + timedelta(minutes=1)
-    assert evaluation.scorecard_email_claim(scorecard_id=card.pk, now=later)
+    assert claims.scorecard_email_claim(scorecard_id=card.pk)
+    later = timezone.now() + claims.STALE_CLAIM_AGE + timedelta(minutes=1)
+    assert claims.scorecard_email_claim(scorecard_id=card.pk, now=later)
     card.refresh_from_db()
     assert card.sending and card.sending_at == later and card.send_attempts == 2
 
@@ -311,7 +313,7 @@ def test_a_task_redelivered_after_its_worker_died_sends_the_email_once(decided_d
     from pilots.tasks import send_scorecard_email
 
     card = decided_day()
-    assert evaluation.scorecard_email_claim(scorecard_id=card.pk)  # first delivery, then SIGKILL
+    assert claims.scorecard_email_claim(scorecard_id=card.pk)  # first delivery, then SIGKILL
     redelivery = send_scorecard_email.apply(args=[card.pk], headers={"redelivered": True})
     assert redelivery.get() == "sent"
     assert len(mail.outbox) == 1

@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from pilots.kpi_days import kpi_day_errors
 from pilots.models import KpiEntry, PilotStatus
 from pilots.services import (
     kpi_entries_import,
-    kpi_entry_errors,
     kpi_entry_upsert,
     pilot_refresh_status,
     pilots_refresh_status,
@@ -29,7 +29,7 @@ def pilot(vendor_a):
 
 
 def errors_for(pilot, day=TODAY, **overrides) -> dict[str, str]:
-    return kpi_entry_errors(pilot=pilot, day=day, values=good_values(**overrides), today=TODAY)
+    return kpi_day_errors(period=pilot, day=day, values=good_values(**overrides), today=TODAY)
 
 
 def test_a_plausible_day_passes(pilot):

@@ -3,7 +3,7 @@ verdict and records the decision; the PDF downloads."""
 
 import pytest
 
-from pilots.evaluation import pilots_evaluate_due
+from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import PilotStatus
 from tests import browser as e2e
 from tests.factories import TEST_PASSWORD

@@ -7,6 +7,7 @@ import pytest
 
 from pilots import kpis
 from pilots.kpis import KpiTotals, evaluate
+from pilots.models import Pilot
 
 TARGETS = {
     "csat_pct": Decimal("85"),
@@ -148,8 +149,10 @@ def test_checkpoints_that_fit_and_the_decision_day(length, checkpoints, decision
 
 def test_a_checkpoint_is_due_once_its_day_is_over():
     start = date(2026, 1, 1)
-    assert kpis.date_of_day(start, 60) == date(2026, 3, 1)
+    pilot = Pilot(start_date=start, length_days=90)
+    assert pilot.date_of_day(60) == date(2026, 3, 1) and pilot.end_date == date(2026, 3, 31)
     assert not kpis.checkpoint_is_due(start, 60, date(2026, 3, 1))
     assert kpis.checkpoint_is_due(start, 60, date(2026, 3, 2))
     assert kpis.due_checkpoints(start, 90, date(2026, 3, 2)) == [30, 60]
-    assert kpis.day_number(start, date(2026, 1, 1)) == 1
+    assert pilot.day_number(date(2026, 1, 1)) == 1 and pilot.day_on(date(2025, 12, 31)) == 0
+    assert pilot.day_on(date(2026, 5, 1)) == 90 and pilot.status_on(date(2025, 12, 31)) == "planned"

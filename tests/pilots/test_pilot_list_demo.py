@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.demo import seed_accounts
 from pilots.demo import seed_pilots
 from pilots.kpis import SCALE_UP
 from pilots.models import KpiEntry, Pilot
 from pilots.selectors import pilot_dashboard
+from procurement.demo import seed_cast
 from tests.pilots.kpi_entry_helpers import NOW, make_awarded_quote
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -25,7 +25,7 @@ def frozen():
 
 
 def test_the_demo_pilots_and_running_it_twice_adds_nothing():
-    cast = seed_accounts()
+    cast = seed_cast()
     lines = seed_pilots(cast, {"lines": []})
     email = Pilot.objects.get(channel="email")
     chat = Pilot.objects.get(channel="chat")
@@ -41,15 +41,16 @@ def test_the_demo_pilots_and_running_it_twice_adds_nothing():
         30,
         10,
     )
-    assert len(lines) == 2 and "day 71 of 90" in lines[0] and "66 daily entries" in lines[0]
+    # Two pilot lines, then the sweep's: the day-60 scorecard and the count made.
+    assert len(lines) == 4 and "day 71 of 90" in lines[0] and "66 daily entries" in lines[0]
 
-    again = seed_pilots(seed_accounts(), {"lines": []})
+    again = seed_pilots(seed_cast(), {"lines": []})
     assert Pilot.objects.count() == 2 and KpiEntry.objects.count() == 76
     assert "(0 added)" in again[0] and "already there" in again[0]
 
 
 def test_the_demo_reads_like_a_real_pilot_past_day_60(manager_client):
-    seed_pilots(seed_accounts(), {"lines": []})
+    seed_pilots(seed_cast(), {"lines": []})
     pilot = Pilot.objects.get(channel="email")
     dash = pilot_dashboard(pilot=pilot, as_of=date(2026, 3, 10))
     values = {line.key: line.result.value for line in dash.kpis}
@@ -64,7 +65,7 @@ def test_the_demo_reads_like_a_real_pilot_past_day_60(manager_client):
 
 
 def test_the_demo_pilot_comes_from_the_awarded_quote_when_there_is_one(procurement_user):
-    cast = seed_accounts()
+    cast = seed_cast()
     vendor = cast["vendor:Utrecht Klantcontact"].vendor
     quote = make_awarded_quote(vendor, cast["procurement"])
     seed_pilots(cast, {"lines": [], "awarded_quote": quote})

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from pilots.evaluation import pilots_evaluate_due
+from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import Alert, AlertKind, Pilot, PilotStatus, Scorecard
 from tests.pilots.conftest import CSAT_MISS, FCR_MISS, add_days, day_after, make_rfq_and_quote
 from tests.pilots.factories import PilotFactory

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pilots import evaluation
-from pilots.evaluation import pilots_evaluate_due
+from pilots.evaluation import sweep
+from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import Alert, AlertKind, KpiEntry, Pilot, PilotStatus, Scorecard
 from tests.pilots.conftest import CSAT_MISS, FCR_MISS, add_days, day_after
 from tests.pilots.factories import PilotFactory
@@ -195,23 +195,23 @@ def test_one_pilots_failure_does_not_stop_the_others_and_raises_an_alert(
     good = pilot_with_days(30, length_days=30)
     bad = pilot_with_days(30, length_days=30)
     also_good = pilot_with_days(30, length_days=30)
-    real_build = evaluation.scorecard_build
+    real_build = sweep.scorecard_build
 
     def build(*, pilot, checkpoint_day, totals):
         if pilot.pk == bad.pk:
             raise ArithmeticError("corrupt KPI data")
         return real_build(pilot=pilot, checkpoint_day=checkpoint_day, totals=totals)
 
-    monkeypatch.setattr(evaluation, "scorecard_build", build)
+    monkeypatch.setattr(sweep, "scorecard_build", build)
     as_of = day_after(good, 30)
-    result = evaluation.sweep(as_of=as_of)
+    result = sweep.sweep(as_of=as_of)
     assert {c.pilot_id for c in result.created} == {good.pk, also_good.pk}
     assert result.failed_pilot_ids == [bad.pk]
     alert = Alert.objects.get(pilot=bad, kind=AlertKind.EVALUATION_FAILED, closed_at=None)
     assert "corrupt KPI data" in alert.params["error"]
 
     # Retried on the next run: it succeeds and the alert closes.
-    monkeypatch.setattr(evaluation, "scorecard_build", real_build)
+    monkeypatch.setattr(sweep, "scorecard_build", real_build)
     made = pilots_evaluate_due(as_of=as_of + timedelta(days=1))
     assert [c.pilot_id for c in made] == [bad.pk]
     alert.refresh_from_db()
@@ -222,7 +222,7 @@ def test_one_pilots_failure_does_not_stop_the_others_and_raises_an_alert(
 def test_a_database_error_in_a_batch_is_isolated_to_its_pilot(pilot_with_days, monkeypatch):
     pilots = [pilot_with_days(30, length_days=30) for _ in range(3)]
     bad = pilots[1]
-    real = evaluation._evaluate_pilots
+    real = sweep._evaluate_pilots
 
     def evaluate(ids, *, as_of):
         if bad.pk in ids:
@@ -231,8 +231,8 @@ def test_a_database_error_in_a_batch_is_isolated_to_its_pilot(pilot_with_days, m
             raise DatabaseError("simulated deadlock")
         return real(ids, as_of=as_of)
 
-    monkeypatch.setattr(evaluation, "_evaluate_pilots", evaluate)
-    result = evaluation.sweep(as_of=day_after(bad, 30))
+    monkeypatch.setattr(sweep, "_evaluate_pilots", evaluate)
+    result = sweep.sweep(as_of=day_after(bad, 30))
     assert {c.pilot_id for c in result.created} == {pilots[0].pk, pilots[2].pk}
     assert result.failed_pilot_ids == [bad.pk]
     assert Alert.objects.filter(pilot=bad, kind=AlertKind.EVALUATION_FAILED).exists()
@@ -241,9 +241,9 @@ def test_a_database_error_in_a_batch_is_isolated_to_its_pilot(pilot_with_days, m
 @pytest.mark.django_db
 def test_the_per_pilot_retry_makes_the_missing_scorecard(pilot_with_days):
     pilot = pilot_with_days(30, length_days=30)
-    made = evaluation.pilot_evaluate(pilot_id=pilot.pk, as_of=day_after(pilot, 30))
+    made = sweep.pilot_evaluate(pilot_id=pilot.pk, as_of=day_after(pilot, 30))
     assert [c.checkpoint_day for c in made] == [30]
-    assert evaluation.pilot_evaluate(pilot_id=pilot.pk, as_of=day_after(pilot, 30)) == []
+    assert sweep.pilot_evaluate(pilot_id=pilot.pk, as_of=day_after(pilot, 30)) == []
 
 
 def _sweep_queries(as_of, batch_size) -> int:
@@ -294,9 +294,9 @@ def test_the_sweep_task_schedules_a_retry_for_a_failed_pilot_and_survives_a_brok
     from pilots import tasks
 
     bad = pilot_with_days(30, length_days=30)
-    real_build = evaluation.scorecard_build
+    real_build = sweep.scorecard_build
     monkeypatch.setattr(
-        evaluation,
+        sweep,
         "scorecard_build",
         lambda **kw: (_ for _ in ()).throw(ValueError("bad data")),
     )
@@ -311,5 +311,5 @@ def test_the_sweep_task_schedules_a_retry_for_a_failed_pilot_and_survives_a_brok
         assert tasks.evaluate_due_pilots(as_of=day_after(bad, 30).isoformat()) == 0
     assert scheduled == [((bad.pk, "2026-01-31"), 300)]
     # The retry task itself: it makes the scorecard once the cause is fixed.
-    monkeypatch.setattr(evaluation, "scorecard_build", real_build)
+    monkeypatch.setattr(sweep, "scorecard_build", real_build)
     assert tasks.evaluate_pilot.apply(args=[bad.pk, "2026-01-31"]).get() == 1

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from pilots.evaluation import pilots_evaluate_due, scorecard_email_send_now
+from pilots.evaluation.claims import scorecard_email_send_now
+from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import Alert, AlertKind, Scorecard
 from tests.factories import ManagerFactory
 from tests.pilots.conftest import add_days, day_after

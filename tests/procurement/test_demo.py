@@ -5,17 +5,16 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import seed_accounts
-from procurement.demo import NEARSHORE, OFFSHORE, ONSHORE, seed_procurement
+from procurement.demo import NEARSHORE, OFFSHORE, ONSHORE, seed_cast, seed_procurement
 from procurement.models import Invitation, Quote, Rfq
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_round_is_realistic_and_safe_to_run_twice():
-    cast = seed_accounts()
+    cast = seed_cast()
     first = seed_procurement(cast)
-    second = seed_procurement(seed_accounts())
+    second = seed_procurement(seed_cast())
 
     assert Rfq.objects.count() == 1
     assert Quote.objects.count() == 3

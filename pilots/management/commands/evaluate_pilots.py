@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilots import evaluation
+from pilots.evaluation import claims, sweep
 
 
 def _iso_date(value: str) -> date:
@@ -33,15 +33,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         as_of = _iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
-        result = evaluation.sweep(as_of=as_of)
+        result = sweep.sweep(as_of=as_of)
         for card in result.created:
             self.stdout.write(scorecard_line(card))
         made = {card.pk for card in result.created}
-        evaluation.scorecard_email_release_stale()
+        claims.scorecard_email_release_stale()
         to_send = [c.pk for c in result.created] + [
-            pk for pk in evaluation.scorecards_pending_email() if pk not in made
+            pk for pk in claims.scorecards_pending_email() if pk not in made
         ]
-        sent = sum(evaluation.scorecard_email_send_now(scorecard_id=pk) for pk in to_send)
+        sent = sum(claims.scorecard_email_send_now(scorecard_id=pk) for pk in to_send)
         if result.failed_pilot_ids:
             self.stderr.write(
                 _("Evaluation failed for pilots %(ids)s (see the alerts).")

@@ -1,0 +1,115 @@
+"""Scorecard and alert endpoints of API.md (the evaluation work)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from accounts.permissions import EVERYONE, INTERNAL, check_role
+from pilots import kpis
+from pilots.models import Alert, Scorecard
+from pilots.selectors import get_pilot_for_user
+
+from .alerts import alert_message
+from .selectors import open_alerts, scorecards_for_pilot
+
+router = Router(tags=["evaluation"])
+
+
+class WindowOut(Schema):
+    from_: date = Field(..., alias="from")
+    to: date
+
+
+class ScorecardKpiOut(Schema):
+    value: str | None
+    target: str
+    met: bool
+
+
+class KpisOut(Schema):
+    csat_pct: ScorecardKpiOut
+    frt_minutes: ScorecardKpiOut
+    aht_minutes: ScorecardKpiOut
+    fcr_pct: ScorecardKpiOut
+    cost_per_ticket: ScorecardKpiOut
+
+
+class ScorecardOut(Schema):
+    id: int
+    checkpoint_day: int
+    window: WindowOut
+    kpis: KpisOut
+    met_count: int
+    data_coverage_pct: str
+    verdict: str | None
+    created_at: datetime
+    emailed_at: datetime | None
+
+
+class AlertOut(Schema):
+    id: int
+    pilot_id: int
+    kind: str
+    key: str
+    message: str
+    params: dict
+    opened_at: datetime
+    acknowledged_at: datetime | None
+
+
+def scorecard_out(card: Scorecard) -> dict:
+    """API.md: window {from, to}; each KPI {value, target, met}; decimals as strings."""
+    return {
+        "id": card.pk,
+        "checkpoint_day": card.checkpoint_day,
+        "window": {"from": card.window_from, "to": card.window_to},
+        "kpis": {
+            key: {
+                "value": card.kpis[key]["value"],
+                "target": card.kpis[key]["target"],
+                "met": card.kpis[key]["met"],
+            }
+            for key in kpis.KPI_KEYS
+        },
+        "met_count": card.met_count,
+        "data_coverage_pct": kpis.s2(card.data_coverage_pct),
+        "verdict": card.verdict,
+        "created_at": card.created_at,
+        "emailed_at": card.emailed_at,
+    }
+
+
+@router.get(
+    "/pilots/{id}/scorecards",
+    response=list[ScorecardOut],
+    by_alias=True,
+    summary="Every scorecard made for a pilot",
+)
+def list_scorecards(request: HttpRequest, id: int):  # noqa: A002 - API.md names it {id}
+    """Procurement, managers and the pilot's own vendor; another vendor's pilot is 404."""
+    check_role(request.auth, EVERYONE)
+    pilot = get_pilot_for_user(request.auth, id)
+    return [scorecard_out(card) for card in scorecards_for_pilot(pilot=pilot)]
+
+
+@router.get("/alerts", response=list[AlertOut], summary="Open alerts, newest first")
+def list_alerts(request: HttpRequest):
+    """Procurement and managers; vendors get 403."""
+    check_role(request.auth, INTERNAL)
+    return [alert_out(alert) for alert in open_alerts()]
+
+
+def alert_out(alert: Alert) -> dict:
+    return {
+        "id": alert.pk,
+        "pilot_id": alert.pilot_id,
+        "kind": alert.kind,
+        "key": alert.key,
+        "message": alert_message(alert),
+        "params": alert.params or {},
+        "opened_at": alert.opened_at,
+        "acknowledged_at": alert.acknowledged_at,
+    }

@@ -1,0 +1,158 @@
+"""What a scorecard is made of and what it shows: built from the database sums by the pure
+`pilots.kpis`, read back from its immutable snapshot as rows for the page, PDF and e-mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+from pilots import kpis
+from pilots.kpis import KpiTotals
+from pilots.models import Pilot, Scorecard
+from pilots.presentation import (
+    direction,
+    format_gap,
+    format_interval,
+    format_kpi,
+    kpi_label,
+    remedy_label,
+)
+
+# --- What a scorecard shows --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    key: str
+    label: str
+    value: Decimal | None
+    target: Decimal
+    higher_is_better: bool
+    met: bool
+    interval: tuple[Decimal, Decimal] | None
+    reliable: bool | None
+
+    @property
+    def direction(self) -> str:
+        return direction(self.key)
+
+    @property
+    def value_display(self) -> str:
+        return format_kpi(self.key, self.value)
+
+    @property
+    def target_display(self) -> str:
+        return format_kpi(self.key, self.target)
+
+    @property
+    def interval_display(self) -> str:
+        return format_interval(self.interval)
+
+    @property
+    def not_yet_reliable(self) -> bool:
+        """DOMAIN.md §5: met, but the 95% interval still reaches past the target."""
+        return self.met and self.reliable is False
+
+
+@dataclass(frozen=True)
+class MissedRow:
+    key: str
+    label: str
+    gap: Decimal | None
+    remedy: str
+    remedy_label: str
+
+    @property
+    def gap_display(self) -> str:
+        """A percentage KPI misses by percentage points, not by a percentage."""
+        return format_gap(self.key, self.gap)
+
+
+def _dec(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def scorecard_rows(scorecard: Scorecard) -> list[KpiRow]:
+    """The stored KPI snapshot as rows, in DOMAIN.md's order."""
+    rows = []
+    for key in kpis.KPI_KEYS:
+        data = scorecard.kpis.get(key, {})
+        interval = data.get("interval")
+        rows.append(
+            KpiRow(
+                key=key,
+                label=kpi_label(key),
+                value=_dec(data.get("value")),
+                target=_dec(data.get("target")) or Decimal(0),
+                higher_is_better=kpis.HIGHER_IS_BETTER[key],
+                met=bool(data.get("met")),
+                interval=(_dec(interval[0]), _dec(interval[1])) if interval else None,
+                reliable=data.get("reliable"),
+            )
+        )
+    return rows
+
+
+def scorecard_missed(scorecard: Scorecard) -> list[MissedRow]:
+    """On a stop: each missed KPI with its gap and the usual remedy (DOMAIN.md §5)."""
+    return [
+        MissedRow(
+            key=item["kpi"],
+            label=kpi_label(item["kpi"]),
+            gap=_dec(item.get("gap")),
+            remedy=item["remedy"],
+            remedy_label=remedy_label(item["remedy"]),
+        )
+        for item in (scorecard.details or {}).get("missed", [])
+    ]
+
+
+def scorecard_is_decision(scorecard: Scorecard) -> bool:
+    return bool((scorecard.details or {}).get("decision"))
+
+
+# --- Building a scorecard (pure, from the database sums) ----------------------------------------
+
+
+def scorecard_build(*, pilot: Pilot, checkpoint_day: int, totals: KpiTotals) -> Scorecard:
+    """An unsaved scorecard for days 1..checkpoint_day of the pilot."""
+    decision = checkpoint_day == pilot.decision_day
+    result = kpis.evaluate(
+        totals=totals,
+        targets=pilot.targets,
+        window_days=checkpoint_day,
+        decision=decision,
+    )
+    months = Decimal(checkpoint_day) / 30
+    card = Scorecard(
+        pilot=pilot,
+        checkpoint_day=checkpoint_day,
+        window_from=pilot.start_date,
+        window_to=pilot.date_of_day(checkpoint_day),
+        kpis={key: r.as_dict() for key, r in result.kpis.items()},
+        met_count=result.met_count,
+        data_coverage_pct=kpis.q2(result.data_coverage_pct),
+        verdict=result.verdict,
+        details={
+            "decision": decision,
+            "missed": result.missed,
+            # The sums behind the pooled values, kept so the scorecard never needs the
+            # entries again (it is a snapshot; later edits do not change it).
+            "totals": {
+                "days_with_entry": totals.days_with_entry,
+                "tickets": totals.tickets,
+                "csat_responses": totals.csat_responses,
+                "csat_positive": totals.csat_positive,
+                "fcr_resolved": totals.fcr_resolved,
+                "cost": kpis.s2(totals.cost),
+                "qa_sampled": totals.qa_sampled,
+            },
+            # Cost article: at least 50 sampled interactions a month for reliable QA.
+            "qa_needed": int(
+                (months * kpis.QA_SAMPLE_PER_MONTH).to_integral_value(rounding=ROUND_CEILING)
+            ),
+        },
+    )
+    # Field checks only: uniqueness is the database's job (the constraint, under the lock).
+    card.full_clean(exclude=["pilot"], validate_unique=False, validate_constraints=False)
+    return card

@@ -1,0 +1,241 @@
+"""Reads for the evaluation work: KPI sums per checkpoint window (in the database, in
+batches, with `pilots.kpi_days.kpi_sums`), scorecards and alerts within a user's reach, e-mail recipients and the cost
+comparison of the decision scorecard.
+
+`pilots.selectors` holds the shared reads; these are the evaluation's own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    F,
+    IntegerField,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Role
+from costing.comparison import estimate_for_quote
+from costing.engine import EngineInputError
+from pilots import kpis
+from pilots.kpi_days import DatePlusDays, KpiPeriod, kpi_sums, totals_from_sums
+from pilots.kpis import KpiTotals
+from pilots.models import Alert, KpiDay, KpiEntry, Pilot, Scorecard
+from pilots.selectors import get_pilot_for_user
+
+logger = logging.getLogger(__name__)
+
+
+# --- KPI sums per checkpoint window --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """Checkpoint `checkpoint_day` of a pilot covers its days 1..checkpoint_day."""
+
+    pilot_id: int
+    checkpoint_day: int
+    length_days: int
+
+
+# A window whose checkpoint day is the pilot's own length (a pilot shorter than 60 days
+# decides on its last day) is summed in the "length" slot, so that a batch runs at most one
+# query per standard checkpoint plus one: the number of queries per batch stays constant.
+_LENGTH_SLOT = 0
+
+
+def _slot(window: Window) -> int:
+    if window.checkpoint_day in kpis.CHECKPOINT_DAYS:
+        return window.checkpoint_day
+    if window.checkpoint_day == window.length_days:
+        return _LENGTH_SLOT
+    raise ValueError(f"checkpoint day {window.checkpoint_day} is not a checkpoint")
+
+
+def kpi_totals_for_windows(windows: Iterable[Window]) -> dict[tuple[int, int], KpiTotals]:
+    """Sum each pilot's entries over days 1..N of its checkpoint, in the database.
+
+    At most four queries whatever the number of pilots: one per checkpoint slot (30, 60, 90
+    and "the pilot's last day"), each with a per-pilot window `start_date ≤ day ≤
+    start_date + N − 1` computed by the database. Windows without any entry are absent
+    from the result: use `KpiTotals()`.
+    """
+    by_slot: dict[int, list[Window]] = defaultdict(list)
+    for window in windows:
+        by_slot[_slot(window)].append(window)
+
+    result: dict[tuple[int, int], KpiTotals] = {}
+    for slot, slot_windows in sorted(by_slot.items()):
+        if slot == _LENGTH_SLOT:
+            last_offset = F("pilot__length_days") - Value(1)
+        else:
+            last_offset = Value(slot - 1)
+        rows = (
+            KpiEntry.objects.filter(
+                pilot_id__in=[w.pilot_id for w in slot_windows],
+                day__gte=F("pilot__start_date"),
+                day__lte=DatePlusDays(
+                    F("pilot__start_date"), Cast(last_offset, output_field=IntegerField())
+                ),
+            )
+            .order_by()
+            .values("pilot_id")
+            .annotate(**kpi_sums())
+        )
+        day_of = {w.pilot_id: w.checkpoint_day for w in slot_windows}
+        for row in rows:
+            pilot_id = row["pilot_id"]
+            result[(pilot_id, day_of[pilot_id])] = totals_from_sums(row)
+    return result
+
+
+def daily_entries(*, pilot: Pilot, date_from: date, date_to: date) -> list[KpiEntry]:
+    """The days of a window, oldest first, for trend charts (one query)."""
+    return list(
+        KpiEntry.objects.filter(pilot=pilot, day__gte=date_from, day__lte=date_to)
+        .order_by("day")
+        .only(
+            "day",
+            "tickets",
+            "csat_responses",
+            "csat_positive",
+            "frt_minutes",
+            "aht_minutes",
+            "fcr_resolved",
+            "cost",
+            "qa_sampled",
+        )
+    )
+
+
+def daily_series(entries: Iterable[KpiDay], *, period: KpiPeriod) -> dict[str, list]:
+    """Per KPI: [(day number, daily value, pooled value so far)], from the day's entries.
+
+    Daily values are shown to see the trend; the pooled value is what a checkpoint judges.
+    """
+    series: dict[str, list] = {key: [] for key in kpis.KPI_KEYS}
+    running = KpiTotals()
+    for entry in entries:
+        day = KpiTotals.from_entry(entry)
+        running = running + day
+        daily, pooled = day.pooled(), running.pooled()
+        number = period.day_number(entry.day)
+        for key in kpis.KPI_KEYS:
+            series[key].append((number, daily[key], pooled[key]))
+    return series
+
+
+# --- Scorecards and alerts within reach ---------------------------------------------------
+
+
+def scorecards_for_pilot(*, pilot: Pilot) -> QuerySet[Scorecard]:
+    return Scorecard.objects.filter(pilot=pilot).order_by("checkpoint_day")
+
+
+def get_pilot_for_evaluation(user, pk: int) -> Pilot:
+    """The pilot with what a scorecard shows, or 404 outside the user's reach (a vendor
+    sees only its own pilots)."""
+    pilot = get_pilot_for_user(user, pk)
+    return (
+        Pilot.objects.select_related(
+            "vendor",
+            "quote",
+            "quote__vendor",
+            "quote__rfq",
+            "quote__rfq__owner",
+            "decided_by",
+            "exit_evaluated_by",
+        )
+        .prefetch_related("quote__rfq__channels")
+        .get(pk=pilot.pk)
+    )
+
+
+def get_scorecard_for_user(user, *, pilot_pk: int, checkpoint_day: int) -> Scorecard:
+    pilot = get_pilot_for_evaluation(user, pilot_pk)
+    scorecard = get_object_or_404(Scorecard, pilot=pilot, checkpoint_day=checkpoint_day)
+    scorecard.pilot = pilot  # keep the selected relations
+    return scorecard
+
+
+ALERT_STATUSES = ("open", "closed", "all")
+
+
+def alerts_for_list(*, status: str = "open") -> QuerySet[Alert]:
+    """Alerts newest first for the internal alerts page (vendors never see alerts)."""
+    alerts = Alert.objects.select_related("pilot__vendor", "acknowledged_by").order_by(
+        "-opened_at", "-id"
+    )
+    if status == "open":
+        return alerts.filter(closed_at__isnull=True)
+    if status == "closed":
+        return alerts.filter(closed_at__isnull=False)
+    return alerts
+
+
+def open_alerts() -> QuerySet[Alert]:
+    return alerts_for_list(status="open")
+
+
+# --- E-mail recipients ---------------------------------------------------------------------
+
+
+def scorecard_recipients(*, pilot: Pilot) -> list:
+    """The pilot's managers (every active manager when none were chosen) and the RFQ owner,
+    each once, active users only."""
+    user_model = get_user_model()
+    chosen = list(pilot.managers.filter(is_active=True))
+    recipients = chosen or list(user_model.objects.filter(role=Role.MANAGER, is_active=True))
+    if pilot.quote_id is not None:
+        owner = pilot.quote.rfq.owner
+        if owner.is_active:
+            recipients.append(owner)
+    seen: set[str] = set()
+    unique = []
+    for user in recipients:
+        if user.email and user.email.lower() not in seen:
+            seen.add(user.email.lower())
+            unique.append(user)
+    return unique
+
+
+# --- Cost comparison for the decision scorecard (DOMAIN.md §2) -----------------------------
+
+
+@dataclass(frozen=True)
+class CostComparison:
+    quote_cost_per_ticket: Decimal | None
+    in_house_cost_per_ticket: Decimal | None
+    months: int | None
+    problem: str | None = None  # why the engine could not price it (a missing quote field)
+
+
+def cost_comparison(*, pilot: Pilot) -> CostComparison:
+    """The quote's and the in-house cost per ticket over the RFQ's term and scope, from the
+    pure costing engine. Without a quote there is nothing to compare against."""
+
+    quote = pilot.quote
+    if quote is None:
+        return CostComparison(None, None, None)
+    rfq = quote.rfq
+    if not rfq.channels.all():
+        return CostComparison(None, None, rfq.term_months, "no_scope")
+    try:
+        # Priced exactly as on the comparison page (costing/adapters.py).
+        result = estimate_for_quote(quote=quote, rfq=rfq, months=rfq.term_months)
+    except EngineInputError as exc:
+        logger.info("scorecard cost comparison: quote %s cannot be priced: %s", quote.pk, exc)
+        return CostComparison(None, None, rfq.term_months, "incomplete_quote")
+    return CostComparison(
+        result.outsourced.cost_per_ticket, result.in_house.cost_per_ticket, rfq.term_months
+    )

@@ -1,0 +1,178 @@
+"""RFQ pages: the list, the form, the detail page and the life-cycle buttons."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import INTERNAL, PROCUREMENT, role_required
+
+from .. import selectors, services
+from ..display import quote_checks
+from ..filters import RfqFilter
+from ..forms import (
+    STATE_LABELS,
+    AwardForm,
+    CancelForm,
+    InviteForm,
+    RfqForm,
+    add_service_errors,
+    channel_forms,
+)
+from ..models import QuoteStatus, Rfq
+from .base import INVALID, paginate, query_without_page
+
+
+@role_required(INTERNAL)
+def rfq_list(request: HttpRequest) -> HttpResponse:
+    filters = RfqFilter(
+        request.GET or None, queryset=selectors.rfq_list(user=request.user), request=request
+    )
+    page = paginate(request, filters.qs)
+    return render(
+        request,
+        "procurement/rfq_list.html",
+        {"form": filters.form, "page": page, "query": query_without_page(request)},
+    )
+
+
+def _rfq_form_response(request: HttpRequest, rfq: Rfq | None) -> HttpResponse:
+    form = RfqForm(request.POST or None, instance=rfq)
+    channels = channel_forms(request.POST or None, rfq=rfq)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and all(c.is_valid() for c in channels):
+            rows = [row for c in channels if (row := c.as_row())]
+            data = {name: form.cleaned_data[name] for name in services.RFQ_FIELDS}
+            try:
+                if rfq is None:
+                    rfq = services.rfq_create(
+                        by=request.user,
+                        data=data,
+                        channels=rows,
+                        open_now=request.POST.get("action") == "open",
+                    )
+                    messages.success(request, _("The RFQ %(ref)s was created.") % {"ref": rfq})
+                else:
+                    rfq = services.rfq_update(rfq=rfq, by=request.user, data=data, channels=rows)
+                    messages.success(request, _("The RFQ was saved."))
+                return redirect("procurement:rfq_detail", rfq.pk)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+        status = INVALID
+    return render(
+        request,
+        "procurement/rfq_form.html",
+        {"form": form, "channel_forms": channels, "rfq": rfq},
+        status=status,
+    )
+
+
+@role_required(PROCUREMENT)
+def rfq_create(request: HttpRequest) -> HttpResponse:
+    return _rfq_form_response(request, None)
+
+
+@role_required(PROCUREMENT)
+def rfq_update(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = selectors.get_rfq_for_user(request.user, pk)
+    if not rfq.is_editable:
+        messages.error(request, _("This RFQ can no longer be changed."))
+        return redirect("procurement:rfq_detail", rfq.pk)
+    return _rfq_form_response(request, rfq)
+
+
+@role_required(INTERNAL)
+def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = selectors.get_rfq_for_user(request.user, pk)
+    user = request.user
+    invitations = list(selectors.invitations_for_rfq(rfq=rfq, user=user))
+    quotes = list(selectors.quotes_for_rfq(rfq=rfq, user=user))
+    quote_rows = [(q, quote_checks(q)) for q in quotes]
+    actions = selectors.rfq_actions(rfq, user)
+    invite_form = None
+    if actions.invite:
+        invite_form = InviteForm(queryset=selectors.vendors_to_invite(rfq))
+    active_invitations = [i for i in invitations if i.state != "declined"]
+    return render(
+        request,
+        "procurement/rfq_detail.html",
+        {
+            "rfq": rfq,
+            "channels": list(rfq.channels.all()),
+            "deadline": selectors.deadline_state(rfq),
+            "invitations": invitations,
+            "state_labels": STATE_LABELS,
+            "quote_rows": quote_rows,
+            "submitted_count": sum(q.status == QuoteStatus.SUBMITTED for q in quotes),
+            "recommended_quotes": services.RECOMMENDED_QUOTES,
+            "too_few_invited": not rfq.is_cancelled
+            and len(active_invitations) < services.MINIMUM_INVITATIONS,
+            "actions": actions,
+            "invite_form": invite_form,
+            "award_form": AwardForm(rfq=rfq) if actions.award else None,
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@role_required(PROCUREMENT)
+@require_POST
+def rfq_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    rfq = selectors.get_rfq_for_user(request.user, pk)
+    service = {"open": services.rfq_open, "close": services.rfq_close}.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(rfq=rfq, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        done = {
+            "open": _("The RFQ is open: invited vendors were e-mailed."),
+            "close": _("The RFQ is closed: vendors can no longer change their quotes."),
+        }
+        messages.success(request, done[action])
+    return redirect("procurement:rfq_detail", rfq.pk)
+
+
+@role_required(PROCUREMENT)
+def rfq_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = selectors.get_rfq_for_user(request.user, pk)
+    form = CancelForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.rfq_cancel(rfq=rfq, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                add_service_errors(form, exc, rename={"cancel_reason": "reason"})
+            else:
+                messages.success(request, _("The RFQ was cancelled."))
+                return redirect("procurement:rfq_detail", rfq.pk)
+        status = INVALID
+    return render(request, "procurement/rfq_cancel.html", {"rfq": rfq, "form": form}, status=status)
+
+
+@role_required(PROCUREMENT)
+@require_POST
+def rfq_award(request: HttpRequest, pk: int) -> HttpResponse:
+    rfq = selectors.get_rfq_for_user(request.user, pk)
+    form = AwardForm(request.POST, rfq=rfq)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of this RFQ's quotes to award."))
+        return redirect("procurement:rfq_detail", rfq.pk)
+    try:
+        services.rfq_award(rfq=rfq, quote=form.cleaned_data["quote"], by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The RFQ was awarded to %(vendor)s.") % {"vendor": form.cleaned_data["quote"].vendor},
+        )
+    return redirect("procurement:rfq_detail", rfq.pk)
