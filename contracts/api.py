@@ -17,14 +17,15 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, check_role
+from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
+from pilots.api import KpiEntryOut, KpiIn
 from pilots.kpis import KPI_KEYS, s2
 from pilots.models import TARGET_FIELDS, Pilot
 from pilots.selectors import app_today
 from procurement.models import Quote, Vendor
 
-from .models import Contract, ContractPeriod
+from .models import Contract, ContractKpiEntry, ContractPeriod
 from .selectors import (
     contract_periods_closed,
     contract_status,
@@ -36,13 +37,16 @@ from .services import (
     contract_create,
     contract_defaults_from_pilot,
     contract_defaults_from_quote,
+    contract_kpi_day_upsert,
     review_create,
 )
 
 router = Router(tags=["contracts"])
 
+KPI_WRITERS = VENDORS | PROCUREMENT
 # Service (model) field → the API's field name.
 _API_FIELD = {
+    "day": "date",
     "vendor": "vendor_id",
     "quote": "quote_id",
     "pilot": "pilot_id",
@@ -309,3 +313,31 @@ def review_create_endpoint(request: HttpRequest, id: int, payload: ReviewIn):  #
     except ValidationError as exc:
         raise _api_error(exc) from None
     return Status(201, review)
+
+
+@router.put(
+    "/contracts/{id}/kpis/{date}",
+    response={200: KpiEntryOut, 201: KpiEntryOut},
+    summary="Put one day's KPIs of a contract",
+)
+def contract_kpi_put_endpoint(request: HttpRequest, id: int, date: dt.date, payload: KpiIn):  # noqa: A002
+    """The contract's vendor or procurement, exactly as for pilots: 201 for a new day, 200
+    when the day's entry was replaced (the old values stay in its history); 422 names the
+    field for a date outside the contract or in the future and every rule of a day."""
+    check_role(request.auth, KPI_WRITERS)
+    contract = get_contract_for_user(request.auth, id)
+    try:
+        entry, created = contract_kpi_day_upsert(
+            contract=contract, day=date, values=payload.dict(), by=request.auth, source="API"
+        )
+    except ValidationError as exc:
+        raise _api_error(exc) from None
+    return Status(201 if created else 200, entry)
+
+
+@router.get("/contracts/{id}/kpis", response=list[KpiEntryOut], summary="A contract's daily KPIs")
+def contract_kpi_list_endpoint(request: HttpRequest, id: int):  # noqa: A002
+    """Oldest first."""
+    check_role(request.auth, EVERYONE)
+    contract = get_contract_for_user(request.auth, id)
+    return ContractKpiEntry.objects.filter(contract=contract).order_by("day")

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from common import hooks
 from common.emails import absolute_url
 
 from .alerts import contract_alert_message
-from .models import Contract, ContractAlert, ContractStatus
+from .models import Contract, ContractAlert, ContractKpiEntry, ContractStatus
 from .selectors import contract_status, vendor_standing_history, with_latest_standing
 
 
@@ -59,6 +60,32 @@ def vendor_panel(vendor, user) -> hooks.Section | None:
     )
 
 
+def contract_missing_days(yesterday: date) -> list[hooks.MissingDay]:
+    """Running contracts whose yesterday was a contract day without an entry (one query)."""
+    entered = ContractKpiEntry.objects.filter(contract_id=OuterRef("pk"), day=yesterday)
+    contracts = (
+        Contract.objects.filter(status=ContractStatus.RUNNING, start_date__lte=yesterday)
+        .filter(~Exists(entered))
+        .select_related("vendor")
+        .only("id", "vendor__name", "vendor_id", "channel", "start_date", "months")
+    )
+    return [
+        hooks.MissingDay(
+            kind="contract",
+            object_id=contract.pk,
+            vendor_id=contract.vendor_id,
+            day=yesterday,
+            title=f"{contract.vendor.name} — {contract.get_channel_display()}",
+            url=absolute_url(
+                reverse("contracts:kpi_entry", args=[contract.pk]) + f"?day={yesterday.isoformat()}"
+            ),
+        )
+        for contract in contracts
+        if yesterday <= contract.end_date
+    ]
+
+
 def register() -> None:
     hooks.digest_sections.register(digest_section)
     hooks.vendor_panels.register(vendor_panel)
+    hooks.missing_day_sources.register(contract_missing_days)

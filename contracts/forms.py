@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from pilots.forms import DateInput, QuoteChoiceField, _decimal_field
+from pilots.forms import DateInput, KpiEntryForm, QuoteChoiceField, _decimal_field
 from pilots.models import TARGET_FIELDS
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 
@@ -106,3 +108,19 @@ class ActionForm(forms.Form):
 
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=50, absolute_max=50)
+
+
+class ContractKpiEntryForm(KpiEntryForm):
+    """The pilots' KPI entry form (the one validator, `KpiDayForm`) worded for a contract."""
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, period=period, **kwargs)
+        self.fields["day"].help_text = gettext_now(
+            "A day of the contract (%(start)s – %(end)s), today or earlier."
+        ) % {
+            "start": date_format(period.start_date, "DATE_FORMAT"),
+            "end": date_format(period.end_date, "DATE_FORMAT"),
+        }
+        self.fields["cost"].help_text = gettext_now(
+            "The day's total cost for this contract, in euros."
+        )

@@ -115,6 +115,9 @@ class Contract(models.Model):
 
     history = HistoricalRecords()
 
+    # The KPI-day validator (`pilots.kpi_days.KpiDayForm`) words a day outside the term so.
+    OUTSIDE_MESSAGE = _("%(day)s is outside the contract, which runs from %(start)s to %(end)s.")
+
     class Meta:
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from costing.comparison import estimate_for_quote
 from costing.engine import EngineInputError
+from pilots.kpi_days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
 from pilots.kpis import KPI_KEYS
 from pilots.models import TARGET_FIELDS, Decision, Pilot
 from pilots.targets import DEFAULT_TARGETS, defaults_from_quote
@@ -23,11 +24,13 @@ from .models import (
     MAX_MONTHS,
     MIN_MONTHS,
     Contract,
+    ContractKpiEntry,
     ContractStatus,
     Review,
     ReviewAction,
     ReviewKind,
 )
+from .tasks import enqueue_alert_refresh
 
 MAX_ACTIONS_PER_REVIEW = 50
 
@@ -256,3 +259,60 @@ def review_action_set_done(*, action: ReviewAction, done: bool, by) -> ReviewAct
             action._history_user = by
             action.save(update_fields=["done", "done_at"])
     return action
+
+
+# --- Daily KPIs (DOMAIN.md §6: exactly as in a pilot) ------------------------------------------
+
+
+def contract_kpi_day_upsert(
+    *,
+    contract: Contract,
+    day: dt.date,
+    values: Mapping[str, object],
+    by,
+    source: str = "form",
+    today: dt.date | None = None,
+) -> tuple[ContractKpiEntry, bool]:
+    """Save one day's KPIs of the contract through the pilots' one write path
+    (`pilots.kpi_days.kpi_day_upsert`); returns (entry, created). The contract's alerts are
+    refreshed after the commit, off the request."""
+    with transaction.atomic():
+        entry, created = kpi_day_upsert(
+            owner=contract,
+            entry_model=ContractKpiEntry,
+            owner_field="contract",
+            day=day,
+            values=values,
+            by=by,
+            source=source,
+            today=app_today() if today is None else today,
+        )
+        # After the commit, off the request (DOMAIN.md §5): a broker outage is logged and
+        # the daily job catches up; the entry is saved either way.
+        enqueue_alert_refresh(contract.pk)
+    return entry, created
+
+
+def contract_kpi_days_import(
+    *,
+    contract: Contract,
+    rows: Iterable[tuple[dt.date, Mapping[str, object]]],
+    by,
+    source: str = "CSV",
+    today: dt.date | None = None,
+) -> ImportResult:
+    """All rows or none (`pilots.kpi_days.kpi_days_import`)."""
+    with transaction.atomic():
+        result = kpi_days_import(
+            owner=contract,
+            entry_model=ContractKpiEntry,
+            owner_field="contract",
+            rows=rows,
+            by=by,
+            source=source,
+            today=app_today() if today is None else today,
+        )
+        # After the commit, off the request (DOMAIN.md §5): a broker outage is logged and
+        # the daily job catches up; the entry is saved either way.
+        enqueue_alert_refresh(contract.pk)
+    return result

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, role_required
+from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, line_chart_svg
+from pilots.csv_import import MAX_UPLOAD_BYTES, RowError, entries_csv, parse_kpi_csv, template_csv
+from pilots.forms import KpiCsvUploadForm
+from pilots.kpi_days import VALUE_FIELDS
 from pilots.kpis import COST, KPI_KEYS
 from pilots.models import Decision, Pilot
 from pilots.presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
@@ -21,8 +26,14 @@ from pilots.selectors import app_today
 from procurement.models import Channel, Quote, QuoteStatus
 
 from . import services
-from .forms import ActionFormSet, ContractForm, ContractStatusForm, ReviewForm
-from .models import Contract, ContractAlert, ReviewAction
+from .forms import (
+    ActionFormSet,
+    ContractForm,
+    ContractKpiEntryForm,
+    ContractStatusForm,
+    ReviewForm,
+)
+from .models import Contract, ContractAlert, ContractKpiEntry, ReviewAction
 from .selectors import (
     contract_periods_closed,
     contract_reviews,
@@ -34,6 +45,8 @@ from .selectors import (
 )
 
 PAGE_SIZE = 25
+# Who may write a contract's KPIs: its own vendor and procurement (admin included).
+KPI_WRITERS = VENDORS | PROCUREMENT
 
 
 def _contract_for(request: HttpRequest, pk: int) -> Contract:
@@ -221,6 +234,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "is_internal": internal,
             "can_manage": request.user.is_procurement,
+            "can_enter": request.user.role in KPI_WRITERS and today >= contract.start_date,
             "status_form": ContractStatusForm(initial={"status": contract.status}),
             "today": today,
         },
@@ -293,3 +307,120 @@ def action_toggle(request: HttpRequest, pk: int, action_id: int) -> HttpResponse
     action = get_object_or_404(ReviewAction, pk=action_id, review__contract=contract)
     services.review_action_set_done(action=action, done=not action.done, by=request.user)
     return redirect("contracts:contract_detail", pk=contract.pk)
+
+
+# --- Daily KPIs (the pilots' form, CSV importer and rules) -------------------------------------
+
+
+def _contract_to_write(request: HttpRequest, pk: int) -> Contract:
+    """404 for another vendor's contract, then 403 for a role that may not enter KPIs."""
+    contract = _contract_for(request, pk)
+    if request.user.role not in KPI_WRITERS:
+        raise PermissionDenied
+    return contract
+
+
+def _parse_day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@login_required
+def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_to_write(request, pk)
+    today = app_today()
+    if request.method == "POST":
+        form = ContractKpiEntryForm(request.POST, period=contract, today=today)
+        if form.is_valid():
+            day = form.cleaned_data["day"]
+            try:
+                _entry, created = services.contract_kpi_day_upsert(
+                    contract=contract, day=day, values=form.values(), by=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                when = date_format(day, "DATE_FORMAT")
+                if created:
+                    messages.success(request, _("The KPIs of %(day)s were saved.") % {"day": when})
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "The KPIs of %(day)s were updated; the previous values are kept in "
+                            "the history."
+                        )
+                        % {"day": when},
+                    )
+                return redirect("contracts:contract_detail", pk=contract.pk)
+        day = _parse_day(request.POST.get("day"))
+    else:
+        day = _parse_day(request.GET.get("day")) or min(
+            max(today, contract.start_date), contract.end_date
+        )
+        existing = ContractKpiEntry.objects.filter(contract=contract, day=day).first()
+        initial = {"day": day}
+        if existing is not None:
+            initial.update({name: getattr(existing, name) for name in VALUE_FIELDS})
+        form = ContractKpiEntryForm(initial=initial, period=contract, today=today)
+    existing = ContractKpiEntry.objects.filter(contract=contract, day=day).first() if day else None
+    return render(
+        request,
+        "contracts/kpi_entry.html",
+        {"contract": contract, "form": form, "day": day, "existing": existing},
+    )
+
+
+@login_required
+def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_to_write(request, pk)
+    errors, form = [], KpiCsvUploadForm()
+    if request.method == "POST":
+        form = KpiCsvUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            raw = form.cleaned_data["file"].read(MAX_UPLOAD_BYTES + 1)
+            parsed = parse_kpi_csv(raw=raw, period=contract, today=app_today())
+            errors = parsed.errors
+            if parsed.ok:
+                try:
+                    result = services.contract_kpi_days_import(
+                        contract=contract,
+                        rows=[(day, values) for _line, day, values in parsed.rows],
+                        by=request.user,
+                    )
+                except ValidationError as exc:
+                    errors = [RowError(line=None, field="file", message=m) for m in exc.messages]
+                else:
+                    messages.success(
+                        request,
+                        _("Saved from the file. New days: %(created)s; replaced days: %(updated)s.")
+                        % {"created": result.created, "updated": result.updated},
+                    )
+                    return redirect("contracts:contract_detail", pk=contract.pk)
+    return render(
+        request,
+        "contracts/kpi_csv_upload.html",
+        {"contract": contract, "form": form, "errors": errors},
+    )
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    # A BOM so that Excel opens the UTF-8 file with the right characters.
+    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def kpi_csv_template(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_to_write(request, pk)
+    return _csv_response(template_csv(contract), f"contract-{contract.pk}-kpi-template.csv")
+
+
+@login_required
+def kpi_csv_export(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_for(request, pk)
+    entries = list(ContractKpiEntry.objects.filter(contract=contract).order_by("day"))
+    return _csv_response(entries_csv(entries), f"contract-{contract.pk}-kpis.csv")
