@@ -160,7 +160,7 @@ def objects(cast, vendor_a) -> dict:
 
 
 def _contract(vendor, *, buyer, quote, start: date):
-    """Vendor A's contract with one closed month and a review action."""
+    """Vendor A's contract with a review action."""
     from contracts.models import Contract, Review, ReviewAction
 
     contract = Contract.objects.create(

@@ -131,6 +131,10 @@ DRAFTED: dict[str, dict] = {
     "contracts:contract_set_status": roles(PROCUREMENT, ok=405),
     "contracts:review_create": roles(INTERNAL),
     "contracts:action_toggle": roles(INTERNAL, ok=405),
+    "contracts:kpi_entry": roles(PROCUREMENT | OWNER, outsider=404),
+    "contracts:kpi_csv_upload": roles(PROCUREMENT | OWNER, outsider=404),
+    "contracts:kpi_csv_template": roles(PROCUREMENT | OWNER, outsider=404),
+    "contracts:kpi_csv_export": roles(INTERNAL | OWNER, outsider=404),
 }
 
 # Which object fills a path parameter: URL_PARAMS for one URL, else the route segment just
@@ -204,6 +208,10 @@ API_DRAFTED: dict[str, dict] = {
     "GET /api/v1/contracts/{id}": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/contracts/{id}/periods": api_roles(INTERNAL | OWNER, outsider=404),
     "POST /api/v1/contracts/{id}/reviews": api_roles(INTERNAL, ok=201),
+    "PUT /api/v1/contracts/{id}/kpis/{date}": api_roles(
+        PROCUREMENT | OWNER, ok={200, 201}, outsider=404
+    ),
+    "GET /api/v1/contracts/{id}/kpis": api_roles(INTERNAL | OWNER, outsider=404),
 }
 
 
@@ -275,6 +283,15 @@ API_BODIES: dict = {
     "POST /api/v1/rfqs/{id}/invitations": _invitation_body,
     "POST /api/v1/pilots": _pilot_body,
     "POST /api/v1/contracts": _contract_body,
+    "PUT /api/v1/contracts/{id}/kpis/{date}": {
+        "tickets": 20,
+        "csat_responses": 10,
+        "csat_positive": 9,
+        "frt_minutes": "30.00",
+        "aht_minutes": "9.00",
+        "fcr_resolved": 16,
+        "cost": "60.00",
+    },  # fmt: skip
     "POST /api/v1/contracts/{id}/reviews": {
         "date": "2026-11-02",
         "kind": "monthly_review",
