@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -168,10 +168,6 @@ def _add_errors(form, exc: ValidationError) -> None:
 # --- Detail ------------------------------------------------------------------------------------
 
 
-def _y_format(value: float) -> str:
-    return number_format(round(value, 1), decimal_pos=0 if abs(value) >= 10 else 1)
-
-
 def _month_charts(contract: Contract, periods: list) -> list[dict]:
     """A trend per KPI over the closed months, against the target (common/charts.py)."""
     if not periods:
@@ -195,8 +191,8 @@ def _month_charts(contract: Contract, periods: list) -> list[dict]:
                 )
             ],
             x_label=_("Month of the contract"),
-            y_format=_y_format if key != COST else (lambda v: f"€{_y_format(v)}"),
-            y_from_zero=False,
+            y_money=key == COST,
+            x_span=(1, max(len(periods), 2)),
             height=220,
         )
         charts.append({"key": key, "svg": svg})

@@ -196,3 +196,36 @@ def test_the_list_shows_a_vendor_only_its_own(vendor_a_client, vendor_a, vendor_
     ContractFactory(vendor=vendor_b, channel="phone")
     page = vendor_a_client.get("/contracts/")
     assert [row["contract"].vendor for row in page.context["rows"]] == [vendor_a]
+
+
+def test_the_vendor_page_shows_the_standing_history(procurement_client, vendor_a):
+    from contracts.models import ContractPeriod
+
+    contract = ContractFactory(vendor=vendor_a, start_date=date(2027, 1, 1))
+    ContractPeriod.objects.create(
+        contract=contract,
+        month=date(2027, 1, 1),
+        date_from=date(2027, 1, 1),
+        date_to=date(2027, 1, 31),
+        kpis={},
+        met_count=3,
+        data_coverage_pct=Decimal("90"),
+        standing="watch",
+        cost=Decimal("1000"),
+        credit=Decimal("100"),
+    )
+    page = procurement_client.get(f"/procurement/vendors/{vendor_a.pk}/").content.decode()
+    assert "Contract standing" in page
+    assert "January 2027" in page and "Watch" in page and "€100.00" in page
+
+
+def test_the_contract_page_shows_the_months_and_their_trend_charts(manager_client, vendor_a):
+    from contracts.closing import contracts_close_due_months
+
+    contract = ContractFactory(vendor=vendor_a, start_date=date(2027, 1, 1))
+    contracts_close_due_months(as_of=date(2027, 3, 1))
+    page = manager_client.get(f"/contracts/{contract.pk}/")
+    html = page.content.decode()
+    assert [p.month for p in page.context["periods"]] == [date(2027, 1, 1), date(2027, 2, 1)]
+    assert 'data-month="2027-02"' in html and "February 2027" in html
+    assert html.count("<svg") >= 5
