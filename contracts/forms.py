@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format
 from django.utils.text import capfirst
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pilots.forms import DateInput, KpiEntryForm, QuoteChoiceField, _decimal_field
@@ -115,12 +115,10 @@ class ContractKpiEntryForm(KpiEntryForm):
 
     def __init__(self, *args, period, **kwargs):
         super().__init__(*args, period=period, **kwargs)
-        self.fields["day"].help_text = gettext_now(
+        self.fields["day"].help_text = gettext(
             "A day of the contract (%(start)s – %(end)s), today or earlier."
         ) % {
             "start": date_format(period.start_date, "DATE_FORMAT"),
             "end": date_format(period.end_date, "DATE_FORMAT"),
         }
-        self.fields["cost"].help_text = gettext_now(
-            "The day's total cost for this contract, in euros."
-        )
+        self.fields["cost"].help_text = gettext("The day's total cost for this contract, in euros.")
