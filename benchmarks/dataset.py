@@ -229,8 +229,9 @@ def build(
                     )
                 )
             Rfq.objects.bulk_create(rfqs, batch_size=BATCH)
-            for rfq in rfqs:
-                for channel in rng.sample(["email", "chat", "phone"], rng.randint(1, 3)):
+            for index, rfq in enumerate(rfqs):
+                picked = rng.sample(["email", "chat", "phone"], rng.randint(1, 3))
+                for channel in picked:
                     low, high = AHT_BY_CHANNEL[channel]
                     channels.append(
                         RfqChannel(
@@ -244,6 +245,21 @@ def build(
                                 ]
                             ),
                         )
+                    )
+                if index == 0:
+                    # Issue 11: the comparison benchmark's RFQ covers all three channels (live
+                    # chat and phone staffed per open hour). Fixed values, no draw, so every
+                    # later seeded draw stays what it was.
+                    channels.extend(
+                        RfqChannel(
+                            rfq=rfq,
+                            channel=channel,
+                            volume_per_month=5000,
+                            aht_minutes=_money(sum(AHT_BY_CHANNEL[channel]) / 2),
+                            sla_response_minutes=Decimal(1),
+                        )
+                        for channel in ("email", "chat", "phone")
+                        if channel not in picked
                     )
             RfqChannel.objects.bulk_create(channels, batch_size=BATCH)
             built.counts["rfqs"] = len(rfqs)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -79,6 +79,7 @@ class Chart:
     # KPI trends zoom in on the band around data and target; cumulative money starts at 0.
     y_from_zero: bool = False
     x_span: tuple[Number, Number] | None = None  # the x range to show, whatever the data
+    x_format: Callable[[float], str] | None = None  # x tick labels (e.g. clock hours)
     width: int = 640
     height: int = 280
 
@@ -284,7 +285,8 @@ def layout(chart: Chart) -> Layout:
         out.items.append(Line(left, py(tick), width - right, py(tick), GRID_COLOR))
         out.items.append(Text(left - 6, py(tick) + 4, label, anchor="end"))
     for value in _x_ticks(x_min, x_max, width - left - right):
-        out.items.append(Text(px(value), base + 16, f"{value:,.0f}", anchor="middle"))
+        x_text = chart.x_format(value) if chart.x_format else f"{value:,.0f}"
+        out.items.append(Text(px(value), base + 16, x_text, anchor="middle"))
     out.items.append(Line(left, base, width - right, base, AXIS_COLOR))
     out.items.append(Line(left, top, left, base, AXIS_COLOR))
     if chart.x_label:

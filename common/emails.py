@@ -1,13 +1,17 @@
 """One e-mail module (STYLE.md): `make_message("pilot-scorecard", to=[…], context={…})` renders
 `emails/<name>-subject.txt`, `emails/<name>-body.txt` and `emails/<name>-body.html` (in any app's
-templates/emails/ folder) in the recipient's language, plain text plus HTML."""
+templates/emails/ folder) in the recipient's language, plain text plus HTML.
+
+The subject and the text body are plain text: they are rendered with autoescaping off (a
+vendor "Q&A O'Neill" stays that, not "Q&amp;A O&#x27;Neill"); only the HTML body escapes."""
 
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -22,8 +26,8 @@ def make_message(
 ) -> EmailMultiAlternatives:
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-        text = render_to_string(f"emails/{name}-body.txt", context)
+        subject = " ".join(render_plain_text(f"emails/{name}-subject.txt", context).split())
+        text = render_plain_text(f"emails/{name}-body.txt", context)
         html = render_to_string(f"emails/{name}-body.html", context)
     message = EmailMultiAlternatives(subject, text, to=list(to), reply_to=list(reply_to))
     message.attach_alternative(html, "text/html")
@@ -44,6 +48,12 @@ def local_datetime_display(value) -> str:
     "3 March 2027 17:00 CET" — a deadline must say which clock it is on."""
     local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """A template rendered without HTML escaping: for a subject line or a text/plain body."""
+    template = get_template(template_name).template  # the Django engine's own Template
+    return template.render(Context(context, autoescape=False))
 
 
 def absolute_url(path: str) -> str:

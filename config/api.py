@@ -10,6 +10,11 @@ from ninja.throttling import AuthRateThrottle
 
 from accounts.api_auth import BearerTokenAuth, SessionAuth
 from common.api import ApiValidationError, validation_error_body
+from contracts.api import router as contracts_router
+from costing.api import router as costing_router
+from pilots.api import router as pilots_router
+from pilots.evaluation.api import router as evaluation_router
+from procurement.api import router as procurement_router
 
 
 class UserRateThrottle(AuthRateThrottle):
@@ -79,19 +84,9 @@ def on_http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-def _register_routers() -> None:
-    # Each app owns its endpoints in `<app>/api.py` and exposes `router`.
-    from contracts.api import router as contracts_router
-    from costing.api import router as costing_router
-    from pilots.api import router as pilots_router
-    from pilots.evaluation.api import router as evaluation_router
-    from procurement.api import router as procurement_router
-
-    api.add_router("/", procurement_router)
-    api.add_router("/", costing_router)
-    api.add_router("/", pilots_router)
-    api.add_router("/", evaluation_router)
-    api.add_router("/", contracts_router)
-
-
-_register_routers()
+# Each app owns its endpoints in `<app>/api.py` and exposes `router`.
+api.add_router("/", procurement_router)
+api.add_router("/", costing_router)
+api.add_router("/", pilots_router)
+api.add_router("/", evaluation_router)
+api.add_router("/", contracts_router)

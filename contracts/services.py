@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.db import retry_on_conflict
 from costing.comparison import estimate_for_quote
 from costing.engine import EngineInputError
 from pilots.kpi_days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
@@ -264,6 +265,7 @@ def review_action_set_done(*, action: ReviewAction, done: bool, by) -> ReviewAct
 # --- Daily KPIs (DOMAIN.md §6: exactly as in a pilot) ------------------------------------------
 
 
+@retry_on_conflict
 def contract_kpi_day_upsert(
     *,
     contract: Contract,
@@ -293,6 +295,7 @@ def contract_kpi_day_upsert(
     return entry, created
 
 
+@retry_on_conflict
 def contract_kpi_days_import(
     *,
     contract: Contract,
@@ -301,7 +304,8 @@ def contract_kpi_days_import(
     source: str = "CSV",
     today: dt.date | None = None,
 ) -> ImportResult:
-    """All rows or none (`pilots.kpi_days.kpi_days_import`)."""
+    """All rows or none (`pilots.kpi_days.kpi_days_import`); re-run on a deadlock."""
+    rows = list(rows)  # a re-run reads them again
     with transaction.atomic():
         result = kpi_days_import(
             owner=contract,

@@ -11,8 +11,17 @@ from __future__ import annotations
 from datetime import time
 from decimal import Decimal
 
-from costing.engine import EngineInputError, InHouse, VendorOffer, Workload
-from procurement.models import Quote, Rfq
+from costing.engine import (
+    EngineInputError,
+    FeePer,
+    InHouse,
+    OpenHours,
+    OtherFee,
+    Scope,
+    VendorOffer,
+    Workload,
+)
+from procurement.models import Quote, Rfq, RfqChannel
 
 HOURS_PER_DAY = Decimal(24)
 
@@ -31,6 +40,10 @@ QUOTE_FIELDS: dict[str, str] = {
     # The quote's fee plus the RFQ's own management: the quote's part is what may be wrong.
     "vendor.management_per_month": "management_fee_per_month",
     "vendor.exit_fee": "exit_fee",
+    "vendor.other_fees": "other_fees",
+    "vendor.other_fees.label": "other_fees",
+    "vendor.other_fees.amount": "other_fees",
+    "vendor.other_fees.per": "other_fees",
 }
 
 # Engine field → the RFQ field behind it.
@@ -39,6 +52,9 @@ RFQ_FIELDS: dict[str, str] = {
     "aht_minutes": "channels",
     "productive_hours_per_fte_month": "ih_productive_hours_per_fte_month",
     "coverage_hours_per_week": "opens_at",
+    "open_hours_per_day": "opens_at",
+    "open_days_per_week": "days_per_week",
+    "transition_months": "transition_months",
     "automation_deflection_pct": "automation_deflection_pct",
     "in_house.fte": "ih_fte",
     "in_house.gross_salary_month": "ih_gross_salary_month",
@@ -68,42 +84,67 @@ def coverage_hours_per_week(rfq: Rfq) -> Decimal:
     return opening_hours_per_day(rfq) * rfq.days_per_week
 
 
-LIVE_CHANNELS = frozenset({"chat", "phone"})
-
-
-def live_coverage_hours_per_week(rfq: Rfq, channels) -> Decimal | None:
-    """Opening hours staff a LIVE desk (chat, phone) even when the queue is empty; e-mail is
-    a backlog, staffed by workload hours alone (DOMAIN.md §1), so an e-mail-only scope
-    needs no coverage."""
-    if any(c.channel in LIVE_CHANNELS for c in channels):
-        return coverage_hours_per_week(rfq)
-    return None
-
-
 def _rfq_error(exc: EngineInputError) -> EngineInputError:
     return EngineInputError(f"rfq.{RFQ_FIELDS.get(exc.field, exc.field)}", exc.message)
 
 
-def workload_for_rfq(rfq: Rfq) -> Workload:
-    """The RFQ's whole scope as one workload: volumes add up, and the AHT is the
-    volume-weighted mean, so workload hours = Σ volume × AHT / 60 over the channels."""
-    channels = list(rfq.channels.all())
-    if not channels:
-        raise EngineInputError("rfq.channels", "the RFQ has no channel with a volume in scope")
-    volume = sum((Decimal(c.volume_per_month) for c in channels), Decimal(0))
-    if volume <= 0:
-        raise EngineInputError("rfq.channels", "the channels' volume must be greater than 0")
-    minutes = sum((Decimal(c.volume_per_month) * c.aht_minutes for c in channels), Decimal(0))
+def open_hours_for_channel(rfq: Rfq, channel: RfqChannel) -> OpenHours:
+    """A live channel's queue: the RFQ's opening hours (whole hours, DOMAIN.md §1) with the
+    channel's concurrency, service level, answer time and hourly weights."""
+    hours = rfq.open_hours_per_day
+    if hours is None:
+        raise EngineInputError(
+            "rfq.opens_at", "a desk with a live channel opens and closes on the hour"
+        )
+    weights = tuple(Decimal(str(w)) for w in channel.hourly_weights or ()) or None
     try:
-        return Workload(
-            volume_per_month=volume,
-            aht_minutes=minutes / volume,
-            productive_hours_per_fte_month=rfq.ih_productive_hours_per_fte_month,
-            coverage_hours_per_week=live_coverage_hours_per_week(rfq, channels),
-            automation_deflection_pct=rfq.automation_deflection_pct,
+        return OpenHours(
+            channel=channel.channel,
+            open_hours_per_day=hours,
+            open_days_per_week=rfq.days_per_week,
+            hourly_weights=weights,
+            service_level_pct=channel.service_level_pct,
+            answer_seconds=channel.answer_seconds,
+            concurrency=channel.concurrency,
         )
     except EngineInputError as exc:
+        field = "opens_at" if exc.field == "open_hours_per_day" else exc.field
+        field = "days_per_week" if field == "open_days_per_week" else field
+        prefix = (
+            "rfq" if field in ("opens_at", "days_per_week") else f"rfq.channels.{channel.channel}"
+        )
+        raise EngineInputError(f"{prefix}.{field}", exc.message) from None
+
+
+def workload_for_channel(rfq: Rfq, channel: RfqChannel) -> Workload:
+    """One channel of the scope: e-mail a backlog (workload hours), chat and phone a queue
+    staffed per open hour (seat hours)."""
+    try:
+        return Workload(
+            volume_per_month=Decimal(channel.volume_per_month),
+            aht_minutes=channel.aht_minutes,
+            productive_hours_per_fte_month=rfq.ih_productive_hours_per_fte_month,
+            automation_deflection_pct=rfq.automation_deflection_pct,
+            open_hours=open_hours_for_channel(rfq, channel) if channel.is_live else None,
+        )
+    except EngineInputError as exc:
+        if exc.field.startswith("rfq."):
+            raise
         raise _rfq_error(exc) from None
+
+
+def workload_for_rfq(rfq: Rfq) -> Scope:
+    """The RFQ's scope: each channel staffed by its own rule, their hours adding up
+    (dedicated teams, DOMAIN.md §1). `scope.channels[i]` follows `rfq_channels(rfq)`."""
+    channels = rfq_channels(rfq)
+    if not channels:
+        raise EngineInputError("rfq.channels", "the RFQ has no channel with a volume in scope")
+    return Scope(tuple(workload_for_channel(rfq, channel) for channel in channels))
+
+
+def rfq_channels(rfq: Rfq) -> list[RfqChannel]:
+    """The scope's channels in the model's order (prefetched: no query)."""
+    return list(rfq.channels.all())
 
 
 def in_house_for_rfq(rfq: Rfq) -> InHouse:
@@ -123,6 +164,14 @@ def in_house_for_rfq(rfq: Rfq) -> InHouse:
 
 def _zero_if_none(value: Decimal | None) -> Decimal:
     return Decimal(0) if value is None else value
+
+
+def other_fees_for_quote(quote: Quote) -> tuple[OtherFee, ...]:
+    """The stored rows (checked on save by procurement.fees) as the engine's fees."""
+    return tuple(
+        OtherFee(label=fee["label"], amount=Decimal(str(fee["amount"])), per=FeePer(fee["per"]))
+        for fee in quote.other_fees or ()
+    )
 
 
 def offer_for_quote(quote: Quote, rfq: Rfq) -> VendorOffer:
@@ -146,6 +195,8 @@ def offer_for_quote(quote: Quote, rfq: Rfq) -> VendorOffer:
             management_per_month=_zero_if_none(quote.management_fee_per_month)
             + _zero_if_none(rfq.own_management_per_month),
             exit_fee=_zero_if_none(quote.exit_fee),
+            onboarding_hourly_rate=quote.onboarding_hourly_rate,
+            other_fees=other_fees_for_quote(quote),
         )
     except EngineInputError as exc:
         raise EngineInputError(

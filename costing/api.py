@@ -13,11 +13,11 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import BeforeValidator
 
 from accounts.permissions import EVERYONE, INTERNAL, check_role
 from common.api import ApiValidationError
-from costing.comparison import build_comparison, estimate_for_quote
+from common.strict import StrictDecimal, StrictInt
+from costing.comparison import build_comparison, quote_estimate_dict
 from costing.engine import (
     LIVE_CHANNELS,
     Channel,
@@ -43,15 +43,9 @@ MAX_AMOUNT = Decimal("1e12")
 MAX_COUNT = 1_000_000_000
 
 
-def _not_a_boolean(value: object) -> object:
-    # JSON true is no count of months or agents (pydantic would read it as 1).
-    if isinstance(value, bool):
-        raise ValueError("Input should be a whole number, not true or false")
-    return value
-
-
-Amount = Annotated[Decimal, Field(le=MAX_AMOUNT)]
-Count = Annotated[int, BeforeValidator(_not_a_boolean), Field(le=MAX_COUNT)]
+# Read strictly (common.strict): no booleans, underscores or non-ASCII digits.
+Amount = Annotated[StrictDecimal, Field(le=MAX_AMOUNT)]
+Count = Annotated[StrictInt, Field(le=MAX_COUNT)]
 # A day has 24 open hours at most; a quote's list of further fees stays short.
 MAX_OPEN_HOURS = 24
 MAX_OTHER_FEES = 50
@@ -190,12 +184,26 @@ class LiveStaffingOut(Schema):
     hours: list[OpenHourOut]
 
 
+class ChannelStaffingOut(Schema):
+    channel: str
+    handled: str
+    workload_hours_per_month: str
+    seat_hours_per_month: str | None = Field(description="Live channels only; null for e-mail.")
+    billable_hours_per_month: str = Field(
+        description="What an hourly vendor bills: seat hours (live) or workload hours (e-mail)."
+    )
+    staffing: LiveStaffingOut | None
+
+
 class EstimateOut(Schema):
     workload_hours_per_month: str
     fte_required: str
     staffing: LiveStaffingOut | None = Field(
-        None, description="Seats per open hour of an average open day; null for e-mail."
+        None,
+        description="Seats per open hour of an average open day; null for e-mail. For an "
+        "RFQ's scope: its live channels' seats added up per open hour.",
     )
+
     in_house: EstimateInHouseOut
     outsourced: OutsourcedOut
     savings: str
@@ -203,6 +211,12 @@ class EstimateOut(Schema):
     roi_pct: str | None
     break_even_month: int | None
     cumulative: list[CumulativeOut]
+
+
+class QuoteTcoOut(EstimateOut):
+    channels: list[ChannelStaffingOut] = Field(
+        description="Each channel of the RFQ's scope: workload hours against seat hours."
+    )
 
 
 class StaffingOut(Schema):
@@ -237,6 +251,11 @@ class PricingErrorOut(Schema):
     message: str
 
 
+class ScenarioOut(Schema):
+    tco: str
+    savings: str
+
+
 class ComparisonQuoteOut(Schema):
     quote_id: int
     vendor_id: int
@@ -252,10 +271,18 @@ class ComparisonQuoteOut(Schema):
     error: PricingErrorOut | None = Field(
         None, description="Why the quote cannot be priced (its other fields are then null)."
     )
+    scenarios: dict[str, ScenarioOut] | None = Field(
+        None, description="pessimistic, realistic, optimistic: the quote's TCO and savings."
+    )
 
 
 class ComparisonOut(Schema):
     months: int
+    transition_months: int
+    staffing: LiveStaffingOut | None = Field(
+        description="The live channels' seats per open hour, added up; null for e-mail only."
+    )
+    channels: list[ChannelStaffingOut]
     in_house: EstimateInHouseOut
     quotes: list[ComparisonQuoteOut]
 
@@ -352,7 +379,7 @@ def costing_staffing(request: HttpRequest, payload: StaffingIn):
         raise _invalid(exc) from None
 
 
-@router.get("/quotes/{id}/tco", response={200: EstimateOut, 404: MessageOut, **ERRORS})
+@router.get("/quotes/{id}/tco", response={200: QuoteTcoOut, 404: MessageOut, **ERRORS})
 def quote_tco(request: HttpRequest, id: int, query: Query[MonthsQuery]):
     """The estimate for this quote against its RFQ's scope and in-house baseline.
     Procurement and managers only."""
@@ -360,7 +387,7 @@ def quote_tco(request: HttpRequest, id: int, query: Query[MonthsQuery]):
     quote = quote_for_costing(pk=id)
     months = query.months if query.months is not None else quote.rfq.term_months
     try:
-        return estimate_for_quote(quote=quote, rfq=quote.rfq, months=months).as_dict()
+        return quote_estimate_dict(quote=quote, rfq=quote.rfq, months=months)
     except (EngineInputError, ArithmeticError) as exc:
         raise _invalid(exc) from None
 

@@ -87,16 +87,24 @@ def calculate(
     offer: VendorOffer,
     months: int,
     scenario_factors: Mapping[str, ScenarioFactors],
+    transition_months: int = 0,
 ) -> CalculatorResult:
     """Raises `EngineInputError` for input the engine rejects (the form names the field)
     and `ArithmeticError` (`OutOfRange`, decimal overflow) for absurdly large figures."""
-    main = estimate(workload=workload, in_house=in_house, offer=offer, months=months)
+    main = estimate(
+        workload=workload,
+        in_house=in_house,
+        offer=offer,
+        months=months,
+        transition_months=transition_months,
+    )
     by_scenario = scenarios(
         workload=workload,
         in_house=in_house,
         offer=offer,
         months=months,
         factors=scenario_factors,
+        transition_months=transition_months,
     )
     for result in (main, *by_scenario.values()):
         _check_displayable(result)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from common.charts import PALETTE, Series, VMarker, line_chart_svg
 from costing.comparison import Comparison
-from costing.engine import Estimate
+from costing.engine import Estimate, LiveStaffing
 
 IN_HOUSE_COLOR = "#212529"
 OUTSOURCED_COLOR = PALETTE[0]
@@ -73,4 +73,30 @@ def comparison_chart(comparison: Comparison) -> SafeString:
         y_from_zero=True,  # cumulative money: 0 is where it starts
         width=WIDE,
         height=WIDE_HEIGHT,
+    )
+
+
+def _clock(value: float) -> str:
+    return f"{int(value) % 24:02d}:00"
+
+
+def staffing_chart(staffing: LiveStaffing, *, opens_at_hour: int, title: str) -> SafeString:
+    """Seats per open hour as a step line (what a workforce planner schedules), with the
+    traffic in Erlangs beneath it: the gap between the two is the queue's safety margin."""
+    seats: list[tuple[int, int]] = []
+    erlangs: list[tuple[int, Decimal]] = []
+    for row in staffing.hours:
+        start = opens_at_hour + row.hour - 1
+        seats += [(start, row.seats), (start + 1, row.seats)]
+        erlangs += [(start, row.erlangs), (start + 1, row.erlangs)]
+    return line_chart_svg(
+        title=title,
+        series=[
+            Series(gettext("Seats"), seats, color=OUTSOURCED_COLOR),
+            Series(gettext("Traffic (Erlangs)"), erlangs, color=IN_HOUSE_COLOR, dashed=True),
+        ],
+        x_label=gettext("Hour of the day"),
+        y_label=gettext("Agents"),
+        y_from_zero=True,  # seats count from 0: the margin over the traffic stays visible
+        x_format=_clock,
     )

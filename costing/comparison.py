@@ -18,18 +18,21 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from common.formats import format_eur
-from costing.adapters import in_house_for_rfq, offer_for_quote, workload_for_rfq
+from costing.adapters import in_house_for_rfq, offer_for_quote, rfq_channels, workload_for_rfq
 from costing.engine import (
     EngineInputError,
     Estimate,
     InHouse,
     InHouseCost,
+    LiveStaffing,
     RateFlag,
     Recommendation,
+    ScenarioOutcome,
+    Scope,
     VendorOffer,
-    Workload,
     estimate,
     in_house_cost,
+    quote_scenarios,
     recommend,
 )
 from costing.engine.numbers import s2
@@ -41,6 +44,7 @@ from costing.messages import (
     RECOMMENDATION_LABELS,
     engine_error_text,
 )
+from costing.staffing import ChannelStaffing, channel_staffing, combined_staffing
 from procurement.checks import GAP_LABELS, quote_gaps, quote_rate_flags, quote_risk
 from procurement.models import Quote, Region, Rfq
 
@@ -58,6 +62,8 @@ class QuoteColumn:
     risk: Decimal
     recommendation: Recommendation | None
     error: EngineInputError | None = None
+    # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
+    scenarios: dict[str, ScenarioOutcome] | None = None
 
     @property
     def priced(self) -> bool:
@@ -112,17 +118,39 @@ class QuoteColumn:
             "error": None
             if self.error is None
             else {"field": self.error.field, "message": self.error_text},
+            "scenarios": None
+            if self.scenarios is None
+            else {name: outcome.as_dict() for name, outcome in self.scenarios.items()},
         }
+
+    def billed_hours(self, channel: ChannelStaffing) -> Decimal | None:
+        """The hours this quote bills for a channel: seat hours (live) or workload hours
+        (backlog) under an hourly rate; None when it bills per ticket or a flat fee."""
+        if self.offer is None or self.offer.hourly_rate is None:
+            return None
+        if self.offer.pricing_model.value not in ("hourly", "mixed"):
+            return None
+        return channel.billable_hours_per_month
 
 
 @dataclass(frozen=True)
 class Comparison:
     rfq: Rfq
     months: int
-    workload: Workload
+    workload: Scope
     in_house_inputs: InHouse
     in_house: InHouseCost
     columns: tuple[QuoteColumn, ...]
+    channels: tuple[ChannelStaffing, ...] = ()
+
+    @property
+    def staffing(self) -> LiveStaffing | None:
+        """The live desk's seats per open hour (None when the scope is all e-mail)."""
+        return combined_staffing(self.workload)
+
+    @property
+    def live_channels(self) -> tuple[ChannelStaffing, ...]:
+        return tuple(c for c in self.channels if c.is_live)
 
     @property
     def priced_columns(self) -> tuple[QuoteColumn, ...]:
@@ -139,8 +167,12 @@ class Comparison:
 
     def as_dict(self) -> dict[str, Any]:
         """API.md: `{"months", "in_house", "quotes": [...]}`, cheapest TCO first."""
+        staffing = self.staffing
         return {
             "months": self.months,
+            "transition_months": self.rfq.transition_months,
+            "staffing": None if staffing is None else staffing.as_dict(),
+            "channels": [channel.as_dict() for channel in self.channels],
             "in_house": self.in_house.as_dict(),
             "quotes": [column.as_dict() for column in self.columns],
         }
@@ -176,17 +208,43 @@ def _s2_or_none(value: Decimal | None) -> str | None:
 
 
 def estimate_for_quote(*, quote: Quote, rfq: Rfq, months: int) -> Estimate:
-    """The estimate of one quote against its RFQ's scope and in-house baseline."""
+    """The estimate of one quote against its RFQ's scope and in-house baseline, with the
+    RFQ's transition months of double running (DOMAIN.md §2)."""
     return estimate(
         workload=workload_for_rfq(rfq),
         in_house=in_house_for_rfq(rfq),
         offer=offer_for_quote(quote, rfq),
         months=months,
+        transition_months=rfq.transition_months,
     )
 
 
+def quote_estimate_dict(*, quote: Quote, rfq: Rfq, months: int) -> dict[str, Any]:
+    """API.md's estimate response for a quote: `staffing` is the scope's live desk (its
+    live channels' seats added up per open hour), `channels` the seat and workload hours
+    of each channel."""
+    scope = workload_for_rfq(rfq)
+    result = estimate(
+        workload=scope,
+        in_house=in_house_for_rfq(rfq),
+        offer=offer_for_quote(quote, rfq),
+        months=months,
+        transition_months=rfq.transition_months,
+    )
+    staffing = combined_staffing(scope)
+    channels = channel_staffing(channels=_channel_labels(rfq), scope=scope)
+    return result.as_dict() | {
+        "staffing": None if staffing is None else staffing.as_dict(),
+        "channels": [channel.as_dict() for channel in channels],
+    }
+
+
+def _channel_labels(rfq: Rfq) -> list[tuple[str, str]]:
+    return [(c.channel, str(c.get_channel_display())) for c in rfq_channels(rfq)]
+
+
 def _column(
-    *, quote: Quote, rfq: Rfq, workload: Workload, in_house: InHouse, months: int
+    *, quote: Quote, rfq: Rfq, workload: Scope, in_house: InHouse, months: int
 ) -> QuoteColumn:
     gaps = tuple(quote_gaps(quote))
     try:
@@ -199,12 +257,25 @@ def _column(
         return QuoteColumn(quote, None, None, gaps, flags, Decimal(0), None, exc)
     try:
         offer = offer_for_quote(quote, rfq)
-        result = estimate(workload=workload, in_house=in_house, offer=offer, months=months)
+        result = estimate(
+            workload=workload,
+            in_house=in_house,
+            offer=offer,
+            months=months,
+            transition_months=rfq.transition_months,
+        )
+        outcomes = quote_scenarios(
+            workload=workload,
+            in_house=in_house,
+            offer=offer,
+            months=months,
+            transition_months=rfq.transition_months,
+        )
     except EngineInputError as exc:
         return QuoteColumn(quote, None, None, gaps, flags, risk, None, exc)
     # DOMAIN.md §4: the three axes — savings, strategic value, risk.
     recommendation = recommend(savings=result.savings, risk=risk, strategic=rfq.strategic)
-    return QuoteColumn(quote, offer, result, gaps, flags, risk, recommendation)
+    return QuoteColumn(quote, offer, result, gaps, flags, risk, recommendation, None, outcomes)
 
 
 def _rank(column: QuoteColumn) -> tuple[int, Decimal, str, int]:
@@ -236,4 +307,5 @@ def build_comparison(*, rfq: Rfq, quotes: Iterable[Quote], months: int) -> Compa
         in_house_inputs=in_house_inputs,
         in_house=baseline,
         columns=tuple(columns),
+        channels=channel_staffing(channels=_channel_labels(rfq), scope=workload),
     )

@@ -15,9 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from common.csvsafe import safe_csv_row
-from costing.comparison import Comparison
+from costing.comparison import Comparison, QuoteColumn
 from costing.engine import q2
-from costing.messages import RATE_FLAG_TEXT, RATE_NAMES, RECOMMENDATION_LABELS
+from costing.messages import RATE_FLAG_TEXT, RATE_NAMES, RECOMMENDATION_LABELS, SCENARIO_LABELS
 from costing.xlsx import build_comparison_workbook
 from procurement.checks import GAP_LABELS
 
@@ -43,6 +43,9 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
         workload=comparison.workload,
         in_house=comparison.in_house_inputs,
         offers=offers,
+        transition_months=rfq.transition_months,
+        live_channels=[(c.label, c.workload) for c in comparison.live_channels],
+        opens_at_hour=rfq.opens_at.hour,
     )
 
 
@@ -72,6 +75,8 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         gettext("Checklist gaps"),
         gettext("Rate flags"),
         gettext("Error"),
+        gettext("Transition"),
+        *_scenario_headers(),
     ]
     in_house = comparison.in_house
     # In-house staff are fixed costs: the whole TCO is fixed (as in the XLSX).
@@ -87,7 +92,8 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         _money(in_house.cost_per_ticket),
         _money(in_house.tco),
         Decimal("0.00"),
-        *[""] * 9,
+        *[""] * 10,
+        *[""] * (2 * len(SCENARIO_LABELS)),
     ]
     for rank, column in enumerate(comparison.columns, start=1):
         est = column.estimate
@@ -118,7 +124,28 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
             "; ".join(str(GAP_LABELS.get(gap, gap)) for gap in column.gaps),
             "; ".join(flags),
             column.error_text,
+            _money(out.transition) if out else None,
+            *_scenario_cells(column),
         ]
+
+
+def _scenario_headers() -> list[str]:
+    # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
+    headers = []
+    for label in SCENARIO_LABELS.values():
+        headers += [
+            gettext("%(scenario)s TCO") % {"scenario": label},
+            gettext("%(scenario)s savings") % {"scenario": label},
+        ]
+    return headers
+
+
+def _scenario_cells(column: QuoteColumn) -> list[Decimal | None]:
+    cells: list[Decimal | None] = []
+    for name in SCENARIO_LABELS:
+        outcome = (column.scenarios or {}).get(name)
+        cells += [_money(outcome.tco), _money(outcome.savings)] if outcome else [None, None]
+    return cells
 
 
 def comparison_csv(comparison: Comparison) -> str:

@@ -9,12 +9,22 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.strict import StrictDecimalField, StrictIntegerField
 from costing.engine import (
+    DEFAULT_ANSWER_SECONDS,
+    DEFAULT_CONCURRENCY,
     DEFAULT_SCENARIOS,
+    LIVE_CHANNELS,
+    WEEKS_PER_MONTH,
+    Channel,
     EngineInputError,
+    FeePer,
     InHouse,
+    OpenHours,
+    OtherFee,
     ScenarioFactors,
     VendorOffer,
     Workload,
@@ -22,7 +32,10 @@ from costing.engine import (
     productive_hours_per_month_from_year,
 )
 from costing.messages import engine_error_text
+from procurement.fees import parse_other_fees
+from procurement.models import Channel as ChannelChoice
 from procurement.models import PricingModel
+from procurement.scope import parse_hourly_weights
 
 MAX_AMOUNT = Decimal("1e12")
 TERM_CHOICES = [(m, str(m)) for m in range(12, 25)]  # the UI offers 12–24 months
@@ -31,7 +44,7 @@ SCENARIO_NAMES = tuple(DEFAULT_SCENARIOS)  # pessimistic, realistic, optimistic
 
 def _decimal(label, *, required: bool = True, min_value=None, max_value=MAX_AMOUNT, help_text=""):
     # localize: Dutch users type 2.500 and 18,50; the input shows the same format back.
-    return forms.DecimalField(
+    return StrictDecimalField(
         label=label,
         required=required,
         min_value=min_value,
@@ -117,6 +130,59 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
         help_text=_("Staffed even when the queue is empty: 09:00–23:00, 7 days is 98 hours."),
     )
     months = forms.TypedChoiceField(label=_("Term (months)"), choices=TERM_CHOICES, coerce=int)
+    transition_months = forms.IntegerField(
+        label=_("Transition (months of double running)"),
+        min_value=0,
+        max_value=24,
+        required=False,
+        help_text=_("The in-house desk keeps running while the vendor ramps up."),
+    )
+
+    # Channel: e-mail is a backlog; chat and phone are queues staffed per open hour.
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=ChannelChoice.choices, widget=forms.RadioSelect
+    )
+    opens_at_hour = forms.IntegerField(
+        label=_("Opens at (hour)"), min_value=0, max_value=23, required=False
+    )
+    open_hours_per_day = forms.IntegerField(
+        label=_("Open hours a day"), min_value=1, max_value=24, required=False
+    )
+    open_days_per_week = forms.IntegerField(
+        label=_("Open days a week"), min_value=1, max_value=7, required=False
+    )
+    service_level_pct = _decimal(
+        _("Service level target (%)"),
+        required=False,
+        min_value=0,
+        max_value=Decimal(100),
+        help_text=_("Empty: 80%."),
+    )
+    answer_seconds = _decimal(
+        _("Answered within (seconds)"),
+        required=False,
+        min_value=0,
+        help_text=_("Empty: 20 s for phone, 60 s for chat."),
+    )
+    concurrency = _decimal(
+        _("Contacts an agent carries at once"),
+        required=False,
+        min_value=0,
+        max_value=Decimal(20),
+        help_text=_("Empty: 1 for phone, 1.7 for chat (two chats at once)."),
+    )
+    max_occupancy_pct = _percentage(
+        _("Maximum occupancy (%)"), required=False, help_text=_("Empty: no cap.")
+    )
+    hourly_weights = forms.CharField(
+        label=_("Hourly weights"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional: one number per open hour from your own history (paste a column). "
+            "Empty: equal."
+        ),
+    )
 
     # In-house
     in_house_fte = _decimal(
@@ -144,7 +210,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
     hourly_rate = _decimal(_("Hourly rate (€)"), required=False, min_value=0)
     per_ticket_rate = _decimal(_("Rate per ticket (€)"), required=False, min_value=0)
     monthly_fee = _decimal(_("Monthly fee (€)"), required=False, min_value=0)
-    agents = forms.IntegerField(
+    agents = StrictIntegerField(
         label=_("Agents"),
         required=False,
         min_value=1,
@@ -155,7 +221,19 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
     onboarding_hours_per_agent = _decimal(
         _("Onboarding hours per agent"),
         min_value=0,
-        help_text=_("40–80 hours per agent, at the hourly rate."),
+        help_text=_("40–80 hours per agent, at the training rate."),
+    )
+    onboarding_hourly_rate = _decimal(
+        _("Training rate an hour (€)"),
+        required=False,
+        min_value=0,
+        help_text=_("Prices the onboarding hours; empty: the hourly rate."),
+    )
+    other_fees = forms.CharField(
+        label=_("Other fees"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One fee a line: label; amount; month or once."),
     )
     licences_per_agent_month = _decimal(
         _("Licences per agent a month (€)"), min_value=0, help_text=_("CRM/CCaaS: €10–50.")
@@ -199,6 +277,17 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
         "integration_one_time",
         "management_per_month",
         "exit_fee",
+        "onboarding_hourly_rate",
+    )
+    LIVE_FIELDS = (
+        "opens_at_hour",
+        "open_hours_per_day",
+        "open_days_per_week",
+        "service_level_pct",
+        "answer_seconds",
+        "concurrency",
+        "max_occupancy_pct",
+        "hourly_weights",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -237,6 +326,20 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
             "automation_deflection_pct": Decimal(0),
             "coverage_hours_per_week": None,
             "months": 12,
+            "transition_months": 0,
+            # E-mail: the cost article's worked example. For chat and phone, the whitepaper's
+            # live chat from 09:00 to 23:00, 7 days a week.
+            "channel": "email",
+            "opens_at_hour": 9,
+            "open_hours_per_day": 14,
+            "open_days_per_week": 7,
+            "service_level_pct": None,
+            "answer_seconds": None,
+            "concurrency": None,
+            "max_occupancy_pct": None,
+            "hourly_weights": "",
+            "onboarding_hourly_rate": None,
+            "other_fees": "",
             "in_house_fte": None,
             "gross_salary_month": Decimal(2500),
             "employer_costs_pct": Decimal(35),
@@ -280,6 +383,8 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
             "in_house.fte": "in_house_fte",
             "in_house.one_time": "in_house_one_time",
             "vendor.agents": "agents",
+            "channel": "channel",
+            **{f"vendor.other_fees.{part}": "other_fees" for part in ("label", "amount", "per")},
             **{f"in_house.{name}": name for name in self.IN_HOUSE_FIELDS},
             **{f"vendor.{name}": name for name in self.VENDOR_FIELDS if name != "agents"},
         }
@@ -301,6 +406,34 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
             self.add_engine_error(exc)
         return data
 
+    @property
+    def is_live(self) -> bool:
+        return self.cleaned_data.get("channel") in LIVE_CHANNELS
+
+    def _open_hours(self, data: dict[str, Any]) -> OpenHours | None | bool:
+        """Chat and phone: the open hours and queue settings (DOMAIN.md §1); e-mail: None.
+        False when a required input is missing (its field then carries the error)."""
+        if data["channel"] not in LIVE_CHANNELS:
+            return None
+        if not self._require("open_hours_per_day", "open_days_per_week"):
+            return False
+        try:
+            weights = parse_hourly_weights(data.get("hourly_weights"))
+        except ValidationError as exc:
+            self.add_error("hourly_weights", exc.messages)
+            return False
+        data["hourly_weights"] = weights
+        return OpenHours(
+            channel=Channel(data["channel"]),
+            open_hours_per_day=data["open_hours_per_day"],
+            open_days_per_week=data["open_days_per_week"],
+            hourly_weights=tuple(weights) or None,
+            service_level_pct=data["service_level_pct"],
+            answer_seconds=data["answer_seconds"],
+            concurrency=data["concurrency"],
+            max_occupancy_pct=data["max_occupancy_pct"],
+        )
+
     def _build(self, data: dict[str, Any]) -> None:
         if data["volume_basis"] == self.VOLUME_FROM_VISITORS:
             if not self._require("visitors_per_day", "chat_rate_pct"):
@@ -321,13 +454,18 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
                 return
             hours = data["productive_hours_per_month"]
 
+        open_hours = self._open_hours(data)
+        if open_hours is False:
+            return
         data["workload"] = Workload(
             volume_per_month=volume,
             aht_minutes=data["aht_minutes"],
             productive_hours_per_fte_month=hours,
             coverage_hours_per_week=data["coverage_hours_per_week"],
             automation_deflection_pct=data["automation_deflection_pct"],
+            open_hours=open_hours,
         )
+        data["transition_months"] = data.get("transition_months") or 0
         data["in_house"] = InHouse(
             fte=data["in_house_fte"] or None,
             gross_salary_month=data["gross_salary_month"],
@@ -337,8 +475,19 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
             absence_pct=data["absence_pct"],
             one_time=data["in_house_one_time"],
         )
+        try:
+            fees = parse_other_fees(data.get("other_fees"))
+        except ValidationError as exc:
+            for messages in exc.message_dict.values():
+                for message in messages:
+                    self.add_error("other_fees", message)
+            return
         data["offer"] = VendorOffer(
             **{name: data[name] for name in self.VENDOR_FIELDS},
+            other_fees=tuple(
+                OtherFee(label=f["label"], amount=Decimal(f["amount"]), per=FeePer(f["per"]))
+                for f in fees
+            ),
         )
         factors = {}
         for name in SCENARIO_NAMES:
@@ -406,5 +555,36 @@ class StaffingForm(EngineErrorsMixin, forms.Form):
     }
 
     @classmethod
-    def default_data(cls, prefix: str) -> dict[str, Any]:
-        return {f"{prefix}-{name}": value for name, value in cls.DEFAULTS[prefix].items()}
+    def default_data(
+        cls, prefix: str, calculator: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The panel's starting values. With the calculator's own inputs (volume, AHT, open
+        hours) the interval is one open hour and its contacts those of an average one:
+        volume / (days × 4.2 × hours a day)."""
+        values = dict(cls.DEFAULTS[prefix])
+        if calculator is not None:
+            values.update(cls.from_calculator(prefix, calculator))
+        return {f"{prefix}-{name}": value for name, value in values.items()}
+
+    @staticmethod
+    def from_calculator(prefix: str, calculator: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            volume = Decimal(str(calculator["volume_per_month"]))
+            aht = Decimal(str(calculator["aht_minutes"]))
+            hours = Decimal(str(calculator["open_hours_per_day"]))
+            days = Decimal(str(calculator["open_days_per_week"]))
+        except (KeyError, ArithmeticError, ValueError):
+            return {}
+        if hours <= 0 or days <= 0:
+            return {}
+        channel = Channel(prefix)
+        per_hour = volume / (days * WEEKS_PER_MONTH * hours)
+        return {
+            "contacts_per_interval": per_hour.quantize(Decimal("0.01")),
+            "interval_minutes": Decimal(60),
+            "aht_seconds": aht * 60,
+            "target_service_level_pct": Decimal(80),
+            "target_answer_seconds": DEFAULT_ANSWER_SECONDS[channel],
+            "max_occupancy_pct": calculator.get("max_occupancy_pct") or "",
+            "concurrency": DEFAULT_CONCURRENCY[channel],
+        }

@@ -152,3 +152,10 @@ RATE_NAMES: dict[str, Promise] = {
     "hourly_rate": _("Hourly rate"),
     "per_ticket_rate": _("Rate per ticket"),
 }
+
+# DOMAIN.md §2 scenarios, in the engine's order (pessimistic, realistic, optimistic).
+SCENARIO_LABELS = {
+    "pessimistic": _("Pessimistic"),
+    "realistic": _("Realistic"),
+    "optimistic": _("Optimistic"),
+}

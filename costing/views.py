@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import INTERNAL, role_required
 from costing.calculator import calculate
-from costing.charts import comparison_chart, cumulative_chart
+from costing.charts import comparison_chart, cumulative_chart, staffing_chart
 from costing.comparison import Comparison, build_comparison
 from costing.comparison_exports import comparison_csv, comparison_filename, comparison_xlsx
-from costing.engine import EngineInputError, staffing
+from costing.engine import EngineInputError, LiveStaffing, staffing
 from costing.forms import CalculatorForm, StaffingForm, TermForm
-from costing.messages import OUT_OF_RANGE, engine_error_text
+from costing.messages import OUT_OF_RANGE, SCENARIO_LABELS, engine_error_text
 from costing.selectors import rfq_for_costing, submitted_quotes_for_comparison
+from costing.staffing import staffing_rows
 from procurement.models import Rfq
 
 STAFFING_CHANNELS = (("chat", _("Live chat")), ("phone", _("Phone")))
@@ -34,8 +35,10 @@ def calculator(request: HttpRequest) -> HttpResponse:
         data: Any = request.POST
     else:
         data = CalculatorForm.default_data()
+        # The Erlang panels start from the calculator's own volume, AHT and open hours.
+        calculator_inputs = dict(data)
         for prefix, _label in STAFFING_CHANNELS:
-            data.update(StaffingForm.default_data(prefix))
+            data.update(StaffingForm.default_data(prefix, calculator=calculator_inputs))
 
     form = CalculatorForm(data)
     result = None
@@ -47,6 +50,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 offer=form.cleaned_data["offer"],
                 months=form.cleaned_data["months"],
                 scenario_factors=form.cleaned_data["scenario_factors"],
+                transition_months=form.cleaned_data["transition_months"],
             )
         except EngineInputError as exc:
             form.add_engine_error(exc)
@@ -72,11 +76,27 @@ def calculator(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "chart": cumulative_chart(result.estimate) if result else "",
+        "live_panel": _calculator_staffing_panel(form, result),
         "staffing_panels": panels,
         "scenario_rows": _scenario_rows(form),
     }
     template = "costing/_calculator.html" if request.htmx else "costing/calculator.html"
     return render(request, template, context)
+
+
+def _calculator_staffing_panel(form: CalculatorForm, result: Any) -> dict[str, Any] | None:
+    """The hour-by-hour table and chart of a chat or phone calculation."""
+    if result is None or result.estimate.staffing is None:
+        return None
+    channel = form.cleaned_data["channel"]
+    opens_at = form.cleaned_data.get("opens_at_hour")
+    return staffing_panel(
+        channel=channel,
+        title=str(dict(form.fields["channel"].choices)[channel]),
+        staffing=result.estimate.staffing,
+        opens_at_hour=9 if opens_at is None else opens_at,
+        workload_hours=result.estimate.workload_hours_per_month,
+    )
 
 
 def _scenario_rows(form: CalculatorForm) -> list[dict[str, Any]]:
@@ -113,8 +133,48 @@ def comparison(request: HttpRequest, pk: int) -> HttpResponse:
         "comparison": result,
         "error": error,
         "chart": comparison_chart(result) if result else "",
+        "staffing_panels": _comparison_staffing_panels(rfq, result) if result else [],
+        "scenario_labels": list(SCENARIO_LABELS.items()),
     }
     return render(request, "costing/comparison.html", context)
+
+
+def staffing_panel(
+    *,
+    channel: str,
+    title: str,
+    staffing: LiveStaffing,
+    opens_at_hour: int,
+    workload_hours: Any = None,
+) -> dict[str, Any]:
+    """What `costing/_staffing_table.html` shows for one live channel."""
+    return {
+        "channel": channel,
+        "title": title,
+        "staffing": staffing,
+        "rows": staffing_rows(staffing, opens_at_hour=opens_at_hour),
+        "seats_per_day": sum(row.seats for row in staffing.hours),
+        "chart": staffing_chart(
+            staffing,
+            opens_at_hour=opens_at_hour,
+            title=gettext("%(channel)s: seats per open hour") % {"channel": title},
+        ),
+        "workload_hours": workload_hours,
+    }
+
+
+def _comparison_staffing_panels(rfq: Rfq, comparison: Comparison) -> list[dict[str, Any]]:
+    return [
+        staffing_panel(
+            channel=channel.channel,
+            title=channel.label,
+            staffing=channel.staffing,
+            opens_at_hour=rfq.opens_at.hour,
+            workload_hours=channel.workload_hours_per_month,
+        )
+        for channel in comparison.live_channels
+        if channel.staffing is not None
+    ]
 
 
 def _export(request: HttpRequest, pk: int, *, extension: str) -> HttpResponse:

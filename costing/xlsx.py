@@ -10,7 +10,9 @@ Layout (cell positions are part of the contract with the tests):
 Inputs
     A1              title
     B3..B8          volume_per_month, aht_minutes, productive_hours_per_fte_month,
-                    coverage_hours_per_week, automation_deflection_pct, months
+                    coverage_hours_per_week, automation_deflection_pct, months — the
+                    BACKLOG part of the scope (e-mail): its volume and volume-weighted AHT
+    B9              transition_months (double running, DOMAIN.md §2)
     B10..B16        in-house: fte (blank = derived), gross_salary_month,
                     employer_costs_pct, overhead_per_fte_month, licences_per_fte_month,
                     absence_pct, one_time
@@ -19,8 +21,13 @@ Inputs
                     agents (blank = derived), onboarding_fee, onboarding_hours_per_agent,
                     licences_per_agent_month, integration_one_time, management_per_month,
                     exit_fee
+    row 30..32      onboarding_hourly_rate (training rate), other fees a month, other
+                    fees once
+    B35..B38        the LIVE part (chat, phone) from the "Hour by hour" sheet: volume,
+                    handled, workload hours and seat hours a month (formulas over it)
 Results
-    B3..B6          handled, workload_hours_per_month, fte_required, coverage_fte
+    B3..B7          handled, workload_hours_per_month, fte_required, coverage_fte,
+                    billable_hours_per_month (backlog workload hours + live seat hours)
     row 8           header: B = in-house, C, D, … = offers (same columns as on Inputs)
     rows 9..20      people (FTE / agents), variable_monthly, fixed_monthly, monthly,
                     one_time, tco, cost_per_ticket, variable, fixed, savings,
@@ -31,14 +38,21 @@ Scenarios
     D..H            handled, workload hours, FTE required, in-house FTE, in-house TCO
     then per offer  agents, TCO, savings (three columns each, from column I)
 
+Hour by hour (costing.xlsx_staffing): each live channel's inputs and its seats per open
+hour as values (Erlang C is no spreadsheet formula), contacts and Erlangs as formulas over
+those inputs, and the seat hours a month as a formula over the seats; the seat hours of
+each scenario as values.
+
 The pricing model chooses which formula a quote's variable part gets when the workbook
-is built; changing the model's text in Excel does not rewrite the formulas.
+is built (and whether onboarding hours are priced at the training rate or the hourly
+rate); changing the model's text in Excel does not rewrite the formulas.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -55,6 +69,8 @@ from costing.engine import (
     Workload,
 )
 from costing.engine.tco import check_months
+from costing.engine.workload import Demand, Scope
+from costing.xlsx_staffing import HOURLY, write_staffing_sheet
 
 INPUTS = "Inputs"
 RESULTS = "Results"
@@ -67,6 +83,7 @@ INPUT_ROWS: Mapping[str, int] = {
     "coverage_hours_per_week": 6,
     "automation_deflection_pct": 7,
     "months": 8,
+    "transition_months": 9,
     "fte": 10,
     "gross_salary_month": 11,
     "employer_costs_pct": 12,
@@ -88,12 +105,23 @@ OFFER_ROWS: Mapping[str, int] = {
     "integration_one_time": 27,
     "management_per_month": 28,
     "exit_fee": 29,
+    "onboarding_hourly_rate": 30,
+    "other_fees_monthly": 31,
+    "other_fees_once": 32,
+}
+# The live part of the scope, read from the "Hour by hour" sheet (column B of Inputs).
+LIVE_ROWS: Mapping[str, int] = {
+    "live_volume_per_month": 35,
+    "live_handled_per_month": 36,
+    "live_workload_hours_per_month": 37,
+    "live_seat_hours_per_month": 38,
 }
 RESULT_ROWS: Mapping[str, int] = {
     "handled": 3,
     "workload_hours_per_month": 4,
     "fte_required": 5,
     "coverage_fte": 6,
+    "billable_hours_per_month": 7,
     "header": 8,
     "people": 9,
     "variable_monthly": 10,
@@ -128,8 +156,8 @@ MONEY = "#,##0.00"
 TWO_DECIMALS = "0.00"
 
 _LABELS: Mapping[str, str] = {
-    "volume_per_month": "Volume per month",
-    "aht_minutes": "AHT (minutes)",
+    "volume_per_month": "Backlog (e-mail): volume per month",
+    "aht_minutes": "Backlog (e-mail): AHT (minutes)",
     "productive_hours_per_fte_month": "Productive hours per FTE per month",
     "coverage_hours_per_week": "Coverage hours per week",
     "automation_deflection_pct": "Automation deflection %",
@@ -153,6 +181,15 @@ _LABELS: Mapping[str, str] = {
     "integration_one_time": "Integration (one-time)",
     "management_per_month": "Management and QA per month",
     "exit_fee": "Exit fee",
+    "transition_months": "Transition months (double running)",
+    "onboarding_hourly_rate": "Training rate (onboarding hours)",
+    "other_fees_monthly": "Other fees per month",
+    "other_fees_once": "Other fees (one-time)",
+    "live_volume_per_month": "Live channels: volume per month",
+    "live_handled_per_month": "Live channels: handled per month",
+    "live_workload_hours_per_month": "Live channels: workload hours per month",
+    "live_seat_hours_per_month": "Live channels: seat hours per month",
+    "billable_hours_per_month": "Staffed hours per month (backlog work + live seats)",
     "handled": "Handled per month",
     "workload_hours_per_month": "Workload hours per month",
     "fte_required": "FTE required",
@@ -177,7 +214,7 @@ _MONEY_ROWS = frozenset(
 
 
 def _inp(name: str, column: str = IN_HOUSE_COLUMN) -> str:
-    row = INPUT_ROWS.get(name) or OFFER_ROWS[name]
+    row = INPUT_ROWS.get(name) or LIVE_ROWS.get(name) or OFFER_ROWS[name]
     return f"{INPUTS}!{column}{row}"
 
 
@@ -224,19 +261,36 @@ def _variable_monthly(offer: VendorOffer, column: str, hours: str, handled: str)
 
 
 def _fixed_monthly(offer: VendorOffer, column: str, agents: str) -> str:
-    fixed = f"{agents}*{_inp('licences_per_agent_month', column)}+{_inp('management_per_month', column)}"
+    fixed = (
+        f"{agents}*{_inp('licences_per_agent_month', column)}+{_inp('management_per_month', column)}"
+        f"+{_inp('other_fees_monthly', column)}"
+    )
     if offer.pricing_model in (PricingModel.SUBSCRIPTION, PricingModel.MIXED):
         return f"{_inp('monthly_fee', column)}+{fixed}"
     return fixed
 
 
-def _one_time(column: str, agents: str) -> str:
-    # A blank hourly rate counts as 0 in Excel, as the engine prices no onboarding hours.
+def _one_time(offer: VendorOffer, column: str, agents: str) -> str:
+    # DOMAIN.md §2: onboarding hours at the training rate, else the hourly rate (the engine
+    # refuses hours with neither, so a blank rate here only ever meets 0 hours).
+    rate = "onboarding_hourly_rate" if offer.onboarding_hourly_rate is not None else "hourly_rate"
     return (
         f"{_inp('onboarding_fee', column)}"
-        f"+{_inp('onboarding_hours_per_agent', column)}*{agents}*{_inp('hourly_rate', column)}"
-        f"+{_inp('integration_one_time', column)}+{_inp('exit_fee', column)}"
+        f"+{_inp('onboarding_hours_per_agent', column)}*{agents}*{_inp(rate, column)}"
+        f"+{_inp('integration_one_time', column)}+{_inp('other_fees_once', column)}"
+        f"+{_inp('exit_fee', column)}"
     )
+
+
+def _backlog(workload: Demand) -> tuple[Decimal, Decimal]:
+    """The scope's backlog channels as one volume and a volume-weighted AHT: their workload
+    hours are Σ handled × AHT / 60, the same deflection applying to each."""
+    channels = workload.channels if isinstance(workload, Scope) else (workload,)
+    backlog = [c for c in channels if not c.is_live]
+    volume = sum((c.volume_per_month for c in backlog), Decimal(0))
+    if volume == 0:
+        return Decimal(0), Decimal(0)
+    return volume, sum((c.volume_per_month * c.aht_minutes for c in backlog), Decimal(0)) / volume
 
 
 def _set(ws: Worksheet, ref: str, value: object, number_format: str | None = None) -> None:
@@ -251,18 +305,25 @@ def _write_inputs(
     *,
     title: str,
     months: int,
-    workload: Workload,
+    workload: Demand,
     in_house: InHouse,
     offers: Sequence[tuple[str, VendorOffer]],
+    transition_months: int,
+    live_totals: Mapping[str, str],
 ) -> None:
     ws["A1"] = safe_cell_text(title)
+    first = workload.channels[0] if isinstance(workload, Scope) else workload
+    volume, aht = _backlog(workload)
     values: dict[str, object] = {
-        "volume_per_month": workload.volume_per_month,
-        "aht_minutes": workload.aht_minutes,
+        "volume_per_month": volume,
+        "aht_minutes": aht,
         "productive_hours_per_fte_month": workload.productive_hours_per_fte_month,
-        "coverage_hours_per_week": workload.coverage_hours_per_week,
-        "automation_deflection_pct": workload.automation_deflection_pct,
+        "coverage_hours_per_week": None
+        if isinstance(workload, Scope)
+        else workload.coverage_hours_per_week,
+        "automation_deflection_pct": first.automation_deflection_pct,
         "months": months,
+        "transition_months": transition_months,
         "fte": in_house.fte,
         "gross_salary_month": in_house.gross_salary_month,
         "employer_costs_pct": in_house.employer_costs_pct,
@@ -286,6 +347,10 @@ def _write_inputs(
             else:
                 value = getattr(offer, name)
             _set(ws, f"{column}{row}", value)
+    # The live part: formulas over the "Hour by hour" sheet, so the file explains itself.
+    for name, row in LIVE_ROWS.items():
+        ws[f"A{row}"] = _LABELS[name]
+        _set(ws, f"{IN_HOUSE_COLUMN}{row}", f"={live_totals[name]}", TWO_DECIMALS)
     ws.column_dimensions["A"].width = 38
 
 
@@ -293,10 +358,14 @@ def _write_results(ws: Worksheet, *, title: str, offers: Sequence[tuple[str, Ven
     ws["A1"] = safe_cell_text(title)
     volume, aht = _inp("volume_per_month"), _inp("aht_minutes")
     productive_hours = _inp("productive_hours_per_fte_month")
+    backlog_hours = _hours(_handled(volume), aht)
     shared = {
-        "handled": _handled(volume),
-        "workload_hours_per_month": _hours(_res("handled"), aht),
-        "fte_required": f"{_res('workload_hours_per_month')}/{productive_hours}",
+        "handled": f"{_handled(volume)}+{_inp('live_handled_per_month')}",
+        # DOMAIN.md §1: chat hours are divided by the concurrency (on "Hour by hour").
+        "workload_hours_per_month": f"{backlog_hours}+{_inp('live_workload_hours_per_month')}",
+        # In-house and an hourly vendor staff the backlog's work and the live seat hours.
+        "billable_hours_per_month": f"{backlog_hours}+{_inp('live_seat_hours_per_month')}",
+        "fte_required": f"{_res('billable_hours_per_month')}/{productive_hours}",
         # DOMAIN.md §1: a month is 4.2 weeks.
         "coverage_fte": f"{_inp('coverage_hours_per_week')}*{WEEKS_PER_MONTH}/{productive_hours}",
     }
@@ -320,7 +389,7 @@ def _write_results(ws: Worksheet, *, title: str, offers: Sequence[tuple[str, Ven
         return {
             "monthly": f"{_res('variable_monthly', column)}+{_res('fixed_monthly', column)}",
             "tco": f"{_inp('months')}*{_res('monthly', column)}+{_res('one_time', column)}",
-            "cost_per_ticket": f"{tco}/({volume}*{_inp('months')})",
+            "cost_per_ticket": f"{tco}/(({volume}+{_inp('live_volume_per_month')})*{_inp('months')})",
             "variable": f"{_inp('months')}*{_res('variable_monthly', column)}",
             "fixed": f"{tco}-{_res('variable', column)}",
         }
@@ -346,11 +415,14 @@ def _write_results(ws: Worksheet, *, title: str, offers: Sequence[tuple[str, Ven
             {
                 "people": _agents(column, _res("fte_required")),
                 "variable_monthly": _variable_monthly(
-                    offer, column, _res("workload_hours_per_month"), _res("handled")
+                    offer, column, _res("billable_hours_per_month"), _res("handled")
                 ),
                 "fixed_monthly": _fixed_monthly(offer, column, agents),
-                "one_time": _one_time(column, agents),
+                "one_time": _one_time(offer, column, agents),
                 **common(column),
+                # DOMAIN.md §2: the in-house desk runs on during the transition months.
+                "tco": f"{_inp('months')}*{_res('monthly', column)}+{_res('one_time', column)}"
+                f"+{_inp('transition_months')}*{_res('monthly')}",
                 "savings": f"{in_house_tco}-{tco}",
                 "savings_pct": f'IF({in_house_tco}=0,"",{savings}/{in_house_tco}*100)',
                 "roi_pct": f'IF({tco}=0,"",{savings}/{tco}*100)',
@@ -367,6 +439,7 @@ def _write_scenarios(
     title: str,
     offers: Sequence[tuple[str, VendorOffer]],
     scenario_factors: Mapping[str, ScenarioFactors],
+    scenario_seat_hours: Mapping[str, str],
 ) -> None:
     ws["A1"] = safe_cell_text(title)
     cols = SCENARIO_COLUMNS
@@ -398,12 +471,17 @@ def _write_scenarios(
         ws[here["name"]] = safe_cell_text(scenario)
         _set(ws, here["volume_factor"], factors.volume, TWO_DECIMALS)
         _set(ws, here["aht_factor"], factors.aht, TWO_DECIMALS)
-        handled = _handled(f"{_inp('volume_per_month')}*{here['volume_factor']}")
+        backlog_handled = _handled(f"{_inp('volume_per_month')}*{here['volume_factor']}")
         aht = f"{_inp('aht_minutes')}*{here['aht_factor']}"
+        backlog_hours = _hours(f"({backlog_handled})", aht)
+        # A live channel's workload scales with volume × AHT; its seats do not (Erlang C):
+        # the scenario's seat hours come as values from the "Hour by hour" sheet.
+        staffed = f"({backlog_hours}+{scenario_seat_hours[scenario]})"
         formulas = {
-            "handled": handled,
-            "workload_hours_per_month": _hours(here["handled"], aht),
-            "fte_required": f"{here['workload_hours_per_month']}/{_inp('productive_hours_per_fte_month')}",
+            "handled": f"{backlog_handled}+{_inp('live_handled_per_month')}*{here['volume_factor']}",
+            "workload_hours_per_month": f"{backlog_hours}+{_inp('live_workload_hours_per_month')}"
+            f"*{here['volume_factor']}*{here['aht_factor']}",
+            "fte_required": f"{staffed}/{_inp('productive_hours_per_fte_month')}",
             "in_house_fte": _in_house_people(here["fte_required"], coverage_fte),
             "in_house_tco": f"{months}*{_in_house_monthly(here['in_house_fte'])}+{_inp('one_time')}",
         }
@@ -415,12 +493,18 @@ def _write_scenarios(
             agents_col, tco_col, savings_col = offer_columns[index]
             agents = f"{agents_col}{row}"
             monthly = (
-                _variable_monthly(offer, column, here["workload_hours_per_month"], here["handled"])
+                _variable_monthly(offer, column, staffed, here["handled"])
                 + "+"
                 + _fixed_monthly(offer, column, agents)
             )
+            transition = f"{_inp('transition_months')}*{_in_house_monthly(here['in_house_fte'])}"
             _set(ws, agents, f"={_agents(column, here['fte_required'])}")
-            _set(ws, f"{tco_col}{row}", f"={months}*({monthly})+{_one_time(column, agents)}", MONEY)
+            _set(
+                ws,
+                f"{tco_col}{row}",
+                f"={months}*({monthly})+{_one_time(offer, column, agents)}+{transition}",
+                MONEY,
+            )
             _set(ws, f"{savings_col}{row}", f"={here['in_house_tco']}-{tco_col}{row}", MONEY)
     ws.column_dimensions["A"].width = 16
 
@@ -429,25 +513,53 @@ def build_comparison_workbook(
     *,
     title: str,
     months: int,
-    workload: Workload,
+    workload: Demand,
     in_house: InHouse,
     offers: Sequence[tuple[str, VendorOffer]],
     scenario_factors: Mapping[str, ScenarioFactors] = DEFAULT_SCENARIOS,
+    transition_months: int = 0,
+    live_channels: Sequence[tuple[str, Workload]] | None = None,
+    opens_at_hour: int | None = None,
 ) -> bytes:
-    """An .xlsx comparing the in-house baseline with each labelled offer (label: vendor name)."""
+    """An .xlsx comparing the in-house baseline with each labelled offer (label: vendor name).
+    `live_channels` (label, workload) name the scope's live channels for the "Hour by hour"
+    sheet; by default they are taken from the scope, labelled by their channel."""
     months = check_months(months)
+    if live_channels is None:
+        channels = workload.channels if isinstance(workload, Scope) else (workload,)
+        live_channels = [
+            (str(c.open_hours.channel.value), c) for c in channels if c.open_hours is not None
+        ]
     workbook = Workbook()
     inputs = workbook.active
     inputs.title = INPUTS
-    _write_inputs(
-        inputs, title=title, months=months, workload=workload, in_house=in_house, offers=offers
+    results = workbook.create_sheet(RESULTS)
+    scenarios_sheet = workbook.create_sheet(SCENARIOS)
+    live = write_staffing_sheet(
+        workbook,
+        title=title,
+        channels=live_channels,
+        opens_at_hour=opens_at_hour,
+        deflection_ref=_inp("automation_deflection_pct"),
+        scenario_factors=scenario_factors,
     )
-    _write_results(workbook.create_sheet(RESULTS), title=title, offers=offers)
+    _write_inputs(
+        inputs,
+        title=title,
+        months=months,
+        workload=workload,
+        in_house=in_house,
+        offers=offers,
+        transition_months=transition_months,
+        live_totals=live.totals,
+    )
+    _write_results(results, title=title, offers=offers)
     _write_scenarios(
-        workbook.create_sheet(SCENARIOS),
+        scenarios_sheet,
         title=title,
         offers=offers,
         scenario_factors=scenario_factors,
+        scenario_seat_hours=live.scenario_seat_hours,
     )
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -462,5 +574,7 @@ __all__ = [
     "RESULT_ROWS",
     "SCENARIOS",
     "SCENARIO_COLUMNS",
+    "HOURLY",
+    "LIVE_ROWS",
     "build_comparison_workbook",
 ]

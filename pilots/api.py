@@ -13,11 +13,13 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
+from common.dates import SaneDate
+from common.strict import BoundedText, Money, StrictDecimal, StrictInt
 from procurement.models import Quote, Vendor
 
 from .kpis import KPI_KEYS, s2
@@ -46,19 +48,19 @@ def _api_error(exc: ValidationError) -> ApiValidationError:
 class TargetsIn(Schema):
     """Each may be left out: it then defaults from the quote and its RFQ, else DOMAIN.md §5."""
 
-    csat_pct: Decimal | None = None
-    frt_minutes: Decimal | None = None
-    aht_minutes: Decimal | None = None
-    fcr_pct: Decimal | None = None
-    cost_per_ticket: Decimal | None = None
+    csat_pct: Money | None = None
+    frt_minutes: Money | None = None
+    aht_minutes: Money | None = None
+    fcr_pct: Money | None = None
+    cost_per_ticket: Money | None = None
 
 
 class PilotIn(Schema):
-    vendor_id: int
-    quote_id: int | None = None
+    vendor_id: StrictInt
+    quote_id: StrictInt | None = None
     channel: Literal["email", "chat", "phone"]
-    start_date: dt.date
-    length_days: int
+    start_date: SaneDate
+    length_days: StrictInt
     targets: TargetsIn | None = None
 
 
@@ -95,13 +97,20 @@ class PilotOut(Schema):
 
 
 class KpiIn(Schema):
-    tickets: int
-    csat_responses: int
-    csat_positive: int
-    frt_minutes: Decimal
-    aht_minutes: Decimal
-    fcr_resolved: int
-    cost: Decimal
+    """Read strictly (common.strict); the rules of a day are `KpiDayForm`'s, which the
+    service runs (its messages name the field, e.g. "Use at most 2 decimal places.")."""
+
+    tickets: StrictInt
+    csat_responses: StrictInt
+    csat_positive: StrictInt
+    frt_minutes: StrictDecimal
+    aht_minutes: StrictDecimal
+    fcr_resolved: StrictInt
+    cost: StrictDecimal
+    reason: BoundedText | None = Field(
+        None,
+        description="Procurement, correcting a final day (one the decision was based on): why.",
+    )
 
 
 class KpiEntryOut(Schema):
@@ -184,11 +193,12 @@ def pilot_detail_endpoint(request: HttpRequest, id: int):  # noqa: A002 - API.md
     response={200: KpiEntryOut, 201: KpiEntryOut},
     summary="Put one day's KPIs",
 )
-def kpi_put_endpoint(request: HttpRequest, id: int, date: dt.date, payload: KpiIn):  # noqa: A002
+def kpi_put_endpoint(request: HttpRequest, id: int, date: SaneDate, payload: KpiIn):  # noqa: A002
     """The pilot's vendor or procurement. 201 for a new day, 200 when the day's entry was
     replaced (the old values stay in its history). 422 names the field for a date outside the
     pilot or in the future, a negative number, `csat_positive` > `csat_responses`,
-    `fcr_resolved` > `tickets`, or an implausible value."""
+    `fcr_resolved` > `tickets`, or an implausible value; and for a final day (DOMAIN.md §5:
+    the decision was based on it) unless procurement corrects it with a `reason`."""
     check_role(request.auth, KPI_WRITERS)
     pilot = get_pilot_for_user(request.auth, id)
     try:

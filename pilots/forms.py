@@ -13,6 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from common.dates import SaneDateField
+from common.strict import StrictDecimalField, StrictIntegerField
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 
 from .csv_import import MAX_ROWS
@@ -36,7 +38,7 @@ class DateInput(forms.DateInput):
 
 def _decimal_field(label: str, help_text: str = "", required: bool = True) -> forms.DecimalField:
     # localize: a Dutch user types 35,5.
-    return forms.DecimalField(
+    return StrictDecimalField(
         label=label,
         required=required,
         help_text=help_text,
@@ -57,6 +59,9 @@ class KpiEntryForm(KpiDayForm):
 
     def __init__(self, *args, period: KpiPeriod, **kwargs):
         super().__init__(*args, period=period, **kwargs)
+        correcting = self.may_correct_final and getattr(period, "final_until", None) is not None
+        if not correcting:
+            del self.fields["reason"]  # asked only of procurement once days are final
         end = period.end_date
         self.fields["day"].widget = DateInput(
             attrs={"min": period.start_date.isoformat(), "max": end.isoformat()}
@@ -67,6 +72,14 @@ class KpiEntryForm(KpiDayForm):
             "start": date_format(period.start_date, "DATE_FORMAT"),
             "end": date_format(end, "DATE_FORMAT"),
         }
+        final_until = getattr(period, "final_until", None)
+        if final_until is not None:
+            self.fields["day"].help_text = _(
+                "%(help)s Days up to %(final)s are final: the decision was based on them."
+            ) % {
+                "help": self.fields["day"].help_text,
+                "final": date_format(final_until, "DATE_FORMAT"),
+            }
         self.fields["frt_minutes"].help_text = _(
             "Average over the day's tickets; at most %(max)s minutes."
         ) % {"max": _grouped(MAX_FRT_MINUTES)}
@@ -93,6 +106,7 @@ class KpiEntryForm(KpiDayForm):
             ),
             Row(Column("cost", css_class="col-md-4"), Column("qa_sampled", css_class="col-md-8")),
             "note",
+            *(["reason"] if correcting else []),
         )
 
 
@@ -133,12 +147,12 @@ class PilotForm(forms.Form):
     )
     vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    start_date = forms.DateField(
+    start_date = SaneDateField(
         label=_("Start date (day 1)"),
         widget=DateInput(),
         help_text=_("May lie in the past, for a pilot recorded after it began."),
     )
-    length_days = forms.IntegerField(
+    length_days = StrictIntegerField(
         label=_("Length (days)"),
         initial=90,
         help_text=_("30 to 90 days. The decision checkpoint is day 60 (or the last day)."),

@@ -12,7 +12,15 @@ Reuse points (code against these, do not copy them):
 - `kpi_day_upsert(owner=, entry_model=, owner_field=, day=, values=, by=, source=, today=)` and
   `kpi_days_import(...)` (all rows or none): the one write path.
 - `KpiPeriod`: the protocol a period implements (`start_date`, `end_date`, `vendor`,
-  `targets`, `day_number(date)`).
+  `targets`, `day_number(date)`, `final_until`).
+- Final days (DOMAIN.md §5): days up to `period.final_until` (None: none) are final. The form
+  refuses a change to them, unless built with `may_correct_final=True` (procurement) and
+  given a written `reason`, which the write path stores on the entry (and so in its history).
+  `kpi_day_upsert` decides `may_correct_final` from `by` (`by.is_procurement`); after the
+  write the owner's service asks `corrects_final_day(owner, day)` to mark what was built on
+  the day (a pilot's scorecards: `data_changed_at`).
+- Lock order: every write locks the owner row first (`lock_owner`), then its entries in date
+  order, and is re-run on a deadlock (`common.db.retry_on_conflict`).
 - `pilots.csv_import.parse_kpi_csv(raw=, period=, today=)`: the CSV importer (validates each row
   with `KpiDayForm`); `template_csv(period)`, `entries_csv(entries)`.
 - `kpi_sums()` (the aggregate a `KpiTotals` is made of, in SQL), `kpi_totals_by(entries, by)`
@@ -27,10 +35,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
@@ -44,13 +50,15 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.dates import SaneDateField, app_today
+from common.db import retry_on_conflict
 from common.formats import format_eur
+from common.strict import StrictDecimalField, StrictIntegerField
 
 from .kpis import KpiTotals
 from .models import KpiDay
@@ -93,10 +101,16 @@ class KpiPeriod(Protocol):
         """Day N of the period on `on` (day 1 is `start_date`); used by trend series."""
         ...
 
+    @property
+    def final_until(self) -> date | None:
+        """The last final day (a decision was based on the days up to it), or None."""
+        ...
 
-def app_today() -> date:
-    """Today in the app's time zone (settings.TIME_ZONE), whatever zone a request activated."""
-    return timezone.localdate(timezone.now(), timezone=ZoneInfo(settings.TIME_ZONE))
+
+def corrects_final_day(period: object, day: date) -> bool:
+    """Whether `day` is final in `period` (a period without `final_until` has none)."""
+    final_until = getattr(period, "final_until", None)
+    return final_until is not None and day <= final_until
 
 
 def _n(value: Decimal | int) -> str:
@@ -113,7 +127,7 @@ def _label(name: str) -> str:
 
 def _count_field(name: str, help_text: str = "", required: bool = True) -> forms.IntegerField:
     # No min_value here: the range checks name the rule ("Must not be negative.").
-    return forms.IntegerField(
+    return StrictIntegerField(
         label=_label(name),
         required=required,
         help_text=help_text,
@@ -123,7 +137,7 @@ def _count_field(name: str, help_text: str = "", required: bool = True) -> forms
 
 def _decimal_field(name: str, help_text: str = "") -> forms.DecimalField:
     # No digit limits here: the caps below say what is plausible, in our words.
-    return forms.DecimalField(
+    return StrictDecimalField(
         label=_label(name),
         help_text=help_text,
         localize=True,
@@ -141,7 +155,7 @@ class KpiDayForm(forms.Form):
     `today` is in the app's time zone (default: today).
     """
 
-    day = forms.DateField(
+    day = SaneDateField(
         label=gettext_lazy("Date"),
         error_messages={"required": gettext_lazy("Enter the date of the day.")},
     )
@@ -165,13 +179,30 @@ class KpiDayForm(forms.Form):
         strip=True,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for correcting a final day"),
+        required=False,
+        strip=True,
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Only for a day the decision was based on: say why it is corrected."
+        ),
+    )
 
     def __init__(
-        self, *args, period: KpiPeriod, today: date | None = None, localized: bool = True, **kwargs
+        self,
+        *args,
+        period: KpiPeriod,
+        today: date | None = None,
+        localized: bool = True,
+        may_correct_final: bool = False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.period = period
         self.today = today
+        self.may_correct_final = may_correct_final
         for name in DECIMAL_FIELDS:
             self.fields[name].localize = localized
 
@@ -221,6 +252,27 @@ class KpiDayForm(forms.Form):
                 "day",
                 _("%(day)s lies in the future: enter a day once it has begun.")
                 % {"day": date_format(day, "DATE_FORMAT")},
+            )
+        elif corrects_final_day(period, day):
+            self._check_final_day(day)
+
+    def _check_final_day(self, day: date) -> None:
+        """DOMAIN.md §5: a vendor may not change a day the decision was based on; procurement
+        may, with a written reason."""
+        when = date_format(day, "DATE_FORMAT")
+        if not self.may_correct_final:
+            self.add_error(
+                "day",
+                _(
+                    "%(day)s is final: the decision was based on it. Procurement may correct "
+                    "it, with a reason."
+                )
+                % {"day": when},
+            )
+        elif not self.cleaned_data.get("reason") and "reason" not in self.errors:
+            self.add_error(
+                "reason",
+                _("%(day)s is final: give the reason for correcting it.") % {"day": when},
             )
 
     def _check_ranges(self, numbers: dict[str, Decimal | int]) -> None:
@@ -284,6 +336,7 @@ class KpiDayForm(forms.Form):
         data = {name: self.cleaned_data.get(name) for name in VALUE_FIELDS}
         if data.get("qa_sampled") is None:
             data["qa_sampled"] = 0
+        data["reason"] = self.cleaned_data.get("reason", "")
         return data
 
 
@@ -374,6 +427,15 @@ def kpi_day_errors(
     return {} if form.is_valid() else form.first_errors()
 
 
+def lock_owner(owner: Model) -> Model:
+    """Lock the owner's row and return it as stored. THE lock order of every KPI write: the
+    owner (a pilot, a contract) first, then its entries in date order. Two writers of the
+    same owner (a CSV upload, API PUTs) then queue instead of deadlocking on each other's
+    entry rows, and each sees the owner as it is now (its status, its final days)."""
+    return type(owner)._default_manager.select_for_update().get(pk=owner.pk)
+
+
+@retry_on_conflict
 def kpi_day_upsert(
     *,
     owner: Model,
@@ -393,8 +455,18 @@ def kpi_day_upsert(
     through the form, the CSV import or the API). An entry made after its day is marked late;
     editing it later keeps the flag it was made with. Fields missing from `values` (e.g.
     `qa_sampled`, `note` through the API) keep their value.
+
+    Runs in one transaction, re-run on a deadlock or serialization failure
+    (`common.db.retry_on_conflict`; inside a caller's transaction the caller retries).
     """
-    form = KpiDayForm({"day": day, **values}, period=owner, today=today, localized=False)
+    owner = lock_owner(owner)
+    form = KpiDayForm(
+        {"day": day, **values},
+        period=owner,
+        today=today,
+        localized=False,
+        may_correct_final=bool(getattr(by, "is_procurement", False)),
+    )
     if not form.is_valid():
         raise ValidationError(form.first_errors())
     cleaned = {
@@ -402,6 +474,8 @@ def kpi_day_upsert(
         for name in VALUE_FIELDS
         if name in values and form.cleaned_data.get(name) is not None
     }
+    if corrects_final_day(owner, day):
+        cleaned["correction_reason"] = form.cleaned_data["reason"]
     for name in DECIMAL_FIELDS:
         cleaned[name] = cleaned[name].quantize(Decimal("0.01"))
     lookup = {owner_field: owner, "day": day}
@@ -449,6 +523,7 @@ class ImportResult:
     updated: int
 
 
+@retry_on_conflict
 def kpi_days_import(
     *,
     owner: Model,
@@ -459,8 +534,11 @@ def kpi_days_import(
     source: str,
     today: date,
 ) -> ImportResult:
-    """All rows or none: one transaction; the first failing row rolls every row back."""
+    """All rows or none: one transaction; the first failing row rolls every row back. The
+    owner is locked first and the rows are written in date order (`lock_owner`)."""
     created = updated = 0
+    rows = sorted(rows, key=lambda row: row[0])
+    owner = lock_owner(owner)
     with transaction.atomic():
         for day, values in rows:
             _entry, was_created = kpi_day_upsert(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 CSAT = "csat_pct"
@@ -241,7 +241,8 @@ def checkpoint_days(length_days: int) -> list[int]:
 
 def checkpoint_is_due(start_date: date, checkpoint_day: int, as_of: date) -> bool:
     """Checkpoint N is due once day N is over: as_of ≥ start_date + N."""
-    return as_of >= start_date + timedelta(days=checkpoint_day)
+    # A difference of dates never overflows, a sum may (a start date near year 9999).
+    return (as_of - start_date).days >= checkpoint_day
 
 
 def due_checkpoints(start_date: date, length_days: int, as_of: date) -> list[int]:

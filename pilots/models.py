@@ -168,8 +168,21 @@ class Pilot(models.Model):
         """The five KPI targets by KPI key (`pilots.kpis.KPI_KEYS`)."""
         return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
 
+    @property
+    def final_until(self) -> date | None:
+        """The last final day (DOMAIN.md §5): once the managers recorded the decision, the
+        days its scorecard covered (1 … the decision checkpoint) are final. None before."""
+        if not self.decision:
+            return None
+        return self.date_of_day(self.decision_day)
+
     def date_of_day(self, n: int) -> date:
-        return self.start_date + timedelta(days=n - 1)
+        """Day n's date; past the calendar's end (a bad start date near year 9999 stored
+        before dates were bounded) the last date there is, never an OverflowError."""
+        try:
+            return self.start_date + timedelta(days=n - 1)
+        except OverflowError:
+            return date.max if n > 1 else date.min
 
     def day_number(self, on: date) -> int:
         """The pilot day `on` falls on, unbounded (0 the day before day 1)."""
@@ -224,6 +237,9 @@ class KpiDay(models.Model):
     )
     qa_sampled = models.PositiveIntegerField(_("QA interactions sampled"), default=0)
     note = models.TextField(_("note"), blank=True)
+    # Procurement's written reason when it corrected a final day (DOMAIN.md §5); the history
+    # keeps it with the version it explains.
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
     late = models.BooleanField(_("entered late"), default=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -302,6 +318,9 @@ class Scorecard(models.Model):
     # Per missed KPI on a stop: gap and remedy; totals for the cost part of the scorecard.
     details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set when procurement corrected a day this scorecard covered after it was made
+    # (DOMAIN.md §5): the scorecard then says so; its figures stay as they were made.
+    data_changed_at = models.DateTimeField(_("data changed"), null=True, blank=True)
     sending = models.BooleanField(default=False)
     # When the e-mail was claimed (or a retry took the claim on): a claim far older than any
     # live send is one a dead worker left behind.

@@ -345,6 +345,7 @@ HISTORY_FIELDS = (
     "cost",
     "qa_sampled",
     "note",
+    "correction_reason",
 )
 
 

@@ -16,15 +16,24 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.db import retry_on_conflict
 from procurement.models import QuoteStatus
 
-from .kpi_days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
-from .models import TARGET_FIELDS, KpiEntry, Pilot, PilotStatus
+from .kpi_days import (
+    ImportResult,
+    app_today,
+    corrects_final_day,
+    kpi_day_upsert,
+    kpi_days_import,
+)
+from .models import TARGET_FIELDS, KpiEntry, Pilot, PilotStatus, Scorecard
 from .tasks import enqueue_alert_refresh
 
 
+@retry_on_conflict
 def kpi_entry_upsert(
     *,
     pilot: Pilot,
@@ -35,25 +44,36 @@ def kpi_entry_upsert(
     today: date | None = None,
 ) -> tuple[KpiEntry, bool]:
     """Save one day's KPIs of the pilot (`kpi_days.kpi_day_upsert`); returns (entry, created).
-    An entry for a day that has begun proves a planned pilot is running."""
+    An entry for a day that has begun proves a planned pilot is running. One transaction,
+    re-run on a deadlock (the pilot's row is locked first: `kpi_days.lock_owner`)."""
     today = app_today() if today is None else today
-    with transaction.atomic():
-        entry, created = kpi_day_upsert(
-            owner=pilot,
-            entry_model=KpiEntry,
-            owner_field="pilot",
-            day=day,
-            values=values,
-            by=by,
-            source=source,
-            today=today,
-        )
-        if pilot.status == PilotStatus.PLANNED:
-            pilot_refresh_status(pilot=pilot, as_of=today)
-        enqueue_alert_refresh(pilot.pk)
+    entry, created = kpi_day_upsert(
+        owner=pilot,
+        entry_model=KpiEntry,
+        owner_field="pilot",
+        day=day,
+        values=values,
+        by=by,
+        source=source,
+        today=today,
+    )
+    if pilot.status == PilotStatus.PLANNED:
+        pilot_refresh_status(pilot=pilot, as_of=today)
+    if corrects_final_day(Pilot.objects.get(pk=pilot.pk), day):
+        scorecards_mark_data_changed(pilot=pilot, day=day)
+    enqueue_alert_refresh(pilot.pk)
     return entry, created
 
 
+def scorecards_mark_data_changed(*, pilot: Pilot, day: date) -> int:
+    """DOMAIN.md §5: procurement corrected a final day; every scorecard that covered it says
+    its data changed after it was made (its figures stay as made)."""
+    return Scorecard.objects.filter(pilot=pilot, window_from__lte=day, window_to__gte=day).update(
+        data_changed_at=timezone.now()
+    )
+
+
+@retry_on_conflict
 def kpi_entries_import(
     *,
     pilot: Pilot,
@@ -62,21 +82,22 @@ def kpi_entries_import(
     source: str = "CSV",
     today: date | None = None,
 ) -> ImportResult:
-    """All rows or none: one transaction; the first failing row rolls every row back."""
+    """All rows or none: one transaction (re-run on a deadlock); the first failing row rolls
+    every row back."""
     today = app_today() if today is None else today
-    with transaction.atomic():
-        result = kpi_days_import(
-            owner=pilot,
-            entry_model=KpiEntry,
-            owner_field="pilot",
-            rows=rows,
-            by=by,
-            source=source,
-            today=today,
-        )
-        if pilot.status == PilotStatus.PLANNED:
-            pilot_refresh_status(pilot=pilot, as_of=today)
-        enqueue_alert_refresh(pilot.pk)
+    rows = list(rows)  # a re-run reads them again
+    result = kpi_days_import(
+        owner=pilot,
+        entry_model=KpiEntry,
+        owner_field="pilot",
+        rows=rows,
+        by=by,
+        source=source,
+        today=today,
+    )
+    if pilot.status == PilotStatus.PLANNED:
+        pilot_refresh_status(pilot=pilot, as_of=today)
+    enqueue_alert_refresh(pilot.pk)
     return result
 
 

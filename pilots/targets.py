@@ -2,9 +2,11 @@
 
 - CSAT, FRT and FCR: the RFQ's `target_*` fields (which default to DOMAIN.md §5's 85 / 60 / 70).
 - AHT: the RFQ's `target_aht_minutes`, else the handle time of the pilot's channel in the scope.
-- Cost per ticket: the RFQ's `target_cost_per_ticket`, else the quote's TCO cost per ticket,
-  computed by the pure costing engine over the RFQ's whole scope and term (DOMAIN.md §2:
-  `cost_per_ticket = tco / (volume_per_month × months)`).
+- Cost per ticket: the RFQ's `target_cost_per_ticket`, else what the quote costs per ticket
+  the vendor handles on the pilot's channel (DOMAIN.md §5: `outsourced.monthly / handled`,
+  without one-time costs). The pilot's KPI divides the vendor's cost by the tickets it
+  handled, so a target over gross volume would fail a vendor billing exactly its quote
+  whenever automation deflects contacts.
 
 Only prefill values: procurement sees them in the form and may change every one.
 """
@@ -14,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from costing.comparison import estimate_for_quote
-from costing.engine import EngineInputError
+from costing.adapters import offer_for_quote, workload_for_channel, workload_for_rfq
+from costing.engine import EngineInputError, cost_per_handled_ticket
 from procurement.models import Quote, Rfq, RfqChannel
 
 from .kpis import AHT, COST, CSAT, FCR, FRT
@@ -45,13 +47,18 @@ def _scope_channels(rfq: Rfq) -> list[RfqChannel]:
     return sorted(rfq.channels.all(), key=lambda c: (-c.volume_per_month, c.channel))
 
 
-def quote_cost_per_ticket(quote: Quote) -> Decimal:
-    """The quote's TCO cost per ticket over its RFQ's scope and term (full precision), priced
-    exactly as on the comparison page. Raises EngineInputError when the quote lacks what its
-    pricing model needs."""
+def quote_cost_per_ticket(quote: Quote, *, channel: str | None = None) -> Decimal:
+    """What the quote costs a month per handled ticket of the pilot's channel (full
+    precision; the whole scope when the channel is not in it). Raises EngineInputError when
+    the quote lacks what its pricing model needs."""
     rfq = quote.rfq
-    result = estimate_for_quote(quote=quote, rfq=rfq, months=rfq.term_months)
-    return result.outsourced.cost_per_ticket
+    in_scope = {c.channel: c for c in rfq.channels.all()}
+    workload = (
+        workload_for_channel(rfq, in_scope[channel])
+        if channel in in_scope
+        else workload_for_rfq(rfq)
+    )
+    return cost_per_handled_ticket(offer=offer_for_quote(quote, rfq), workload=workload)
 
 
 def defaults_from_quote(quote: Quote, *, channel: str | None = None) -> QuoteDefaults:
@@ -75,7 +82,7 @@ def defaults_from_quote(quote: Quote, *, channel: str | None = None) -> QuoteDef
         targets[COST] = rfq.target_cost_per_ticket
     else:
         try:
-            targets[COST] = quote_cost_per_ticket(quote).quantize(Decimal("0.01"))
+            targets[COST] = quote_cost_per_ticket(quote, channel=channel).quantize(Decimal("0.01"))
         except EngineInputError as exc:
             notes.append(exc.field)
     return QuoteDefaults(vendor_id=quote.vendor_id, channel=channel, targets=targets, notes=notes)

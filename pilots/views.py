@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
+from common.dates import parse_sane_date
 from procurement.models import Channel, Quote, QuoteStatus
 
 from . import services
@@ -254,7 +255,7 @@ def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
 
 def _parse_day(raw: str | None) -> date | None:
     try:
-        return date.fromisoformat(raw) if raw else None
+        return parse_sane_date(raw) if raw else None
     except ValueError:
         return None
 
@@ -272,7 +273,12 @@ def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot_for(request, pk, write=True)
     today = app_today()
     if request.method == "POST":
-        form = KpiEntryForm(request.POST, period=pilot, today=today)
+        form = KpiEntryForm(
+            request.POST,
+            period=pilot,
+            today=today,
+            may_correct_final=request.user.is_procurement,
+        )
         if form.is_valid():
             day = form.cleaned_data["day"]
             try:
@@ -302,7 +308,12 @@ def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"day": day}
         if existing is not None:
             initial.update({name: getattr(existing, name) for name in VALUE_FIELDS})
-        form = KpiEntryForm(initial=initial, period=pilot, today=today)
+        form = KpiEntryForm(
+            initial=initial,
+            period=pilot,
+            today=today,
+            may_correct_final=request.user.is_procurement,
+        )
     existing = kpi_entry_for_day(pilot, day) if day else None
     return render(
         request,

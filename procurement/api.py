@@ -20,6 +20,15 @@ from pydantic import create_model, field_validator
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError
+from common.dates import SaneDateTime
+from common.strict import (
+    MAX_TEXT_LENGTH,
+    BoundedText,
+    Money,
+    StrictInt,
+    bounded_text,
+    strict_decimal,
+)
 from costing.engine.numbers import s2_or_none
 
 from . import selectors, services
@@ -75,15 +84,15 @@ class VendorOut(Schema):
 
 
 class VendorIn(ApiIn):
-    name: str
+    name: bounded_text(200)
     region: Literal["offshore", "nearshore", "onshore"]
-    country: str = ""
-    contact_email: str = ""
-    website: str = ""
+    country: bounded_text(100) = ""
+    contact_email: bounded_text(254) = ""
+    website: bounded_text(200) = ""
     cert_iso27001: bool = False
     cert_soc2: bool = False
-    other_certifications: str = ""
-    notes: str = ""
+    other_certifications: bounded_text(300) = ""
+    notes: BoundedText = ""
 
 
 @router.get("/vendors", response=list[VendorOut])
@@ -107,50 +116,66 @@ def vendor_create(request: HttpRequest, payload: VendorIn):
 # --- RFQs ----------------------------------------------------------------------------------
 
 
+# Numbers are read strictly (common.strict) and decimals take at most two places: what the
+# API returns (API.md), so a value never comes back other than it went in.
+
+
 class ChannelIn(ApiIn):
+    """A live channel (chat, phone) also takes its queue settings (DOMAIN.md §1); left out,
+    they take the defaults: 80% within 20 s (phone) or 60 s (chat), 1 call or 1.7 chats."""
+
     channel: Literal["email", "chat", "phone"]
-    volume_per_month: int
-    aht_minutes: Decimal
-    sla_response_minutes: Decimal | None = None
+    volume_per_month: StrictInt
+    aht_minutes: Money
+    sla_response_minutes: Money | None = None
+    concurrency: strict_decimal(2) | None = None
+    service_level_pct: Money | None = None
+    answer_seconds: Money | None = None
+    hourly_weights: list[strict_decimal(4)] | None = Field(
+        None, max_length=24, description="One positive weight per open hour; empty: equal."
+    )
 
 
 class TargetsIn(ApiIn):
-    csat_pct: Decimal = Decimal("85")
-    frt_minutes: Decimal = Decimal("60")
-    aht_minutes: Decimal | None = None
-    fcr_pct: Decimal = Decimal("70")
-    cost_per_ticket: Decimal | None = None
+    csat_pct: Money = Decimal("85")
+    frt_minutes: Money = Decimal("60")
+    aht_minutes: Money | None = None
+    fcr_pct: Money = Decimal("70")
+    cost_per_ticket: Money | None = None
 
 
 class InHouseIn(ApiIn):
-    gross_salary_month: Decimal = Decimal("2500")
-    employer_costs_pct: Decimal = Decimal("35")
-    overhead_per_fte_month: Decimal = Decimal("0")
-    licences_per_fte_month: Decimal = Decimal("0")
-    absence_pct: Decimal = Decimal("0")
-    productive_hours_per_fte_month: Decimal = Decimal("160")
-    one_time: Decimal = Decimal("0")
-    fte: Decimal | None = None
+    gross_salary_month: Money = Decimal("2500")
+    employer_costs_pct: Money = Decimal("35")
+    overhead_per_fte_month: Money = Decimal("0")
+    licences_per_fte_month: Money = Decimal("0")
+    absence_pct: Money = Decimal("0")
+    productive_hours_per_fte_month: Money = Decimal("160")
+    one_time: Money = Decimal("0")
+    fte: Money | None = None
 
 
 class RfqIn(ApiIn):
-    title: str
-    reference: str = ""
-    description: str = ""
+    title: bounded_text(200)
+    reference: bounded_text(50) = ""
+    description: BoundedText = ""
     status: Literal["draft", "open"] = Field(
         "open", description="`open` (default) e-mails the invited vendors; `draft` waits."
     )
     channels: list[ChannelIn]
     opens_at: time = time(9, 0)
     closes_at: time = time(17, 0)
-    days_per_week: int = 5
-    languages: str = ""
-    term_months: int = 12
-    quote_deadline: datetime
-    automation_deflection_pct: Decimal = Decimal("0")
+    days_per_week: StrictInt = 5
+    languages: bounded_text(200) = ""
+    term_months: StrictInt = 12
+    transition_months: StrictInt = Field(
+        0, description="Months of double running, at most the term."
+    )
+    quote_deadline: SaneDateTime
+    automation_deflection_pct: Money = Decimal("0")
     targets: TargetsIn = Field(default_factory=TargetsIn)
     in_house: InHouseIn = Field(default_factory=InHouseIn)
-    own_management_per_month: Decimal = Decimal("0")
+    own_management_per_month: Money = Decimal("0")
     strategic: bool = False
 
 
@@ -159,6 +184,10 @@ class ChannelOut(Schema):
     volume_per_month: int
     aht_minutes: str
     sla_response_minutes: str | None
+    concurrency: str | None = Field(description="Live channels only (null for e-mail).")
+    service_level_pct: str | None
+    answer_seconds: str | None
+    hourly_weights: list[str]
 
 
 class RfqTargetsOut(Schema):
@@ -206,6 +235,7 @@ class RfqOut(Schema):
     coverage_hours_per_week: str
     languages: str
     term_months: int
+    transition_months: int
     automation_deflection_pct: str
     channels: list[ChannelOut]
     targets: RfqTargetsOut
@@ -220,7 +250,7 @@ class RfqDetailOut(RfqOut):
 
 
 class InvitationIn(ApiIn):
-    vendor_id: int
+    vendor_id: StrictInt
 
 
 class InvitationCreatedOut(InvitationOut):
@@ -265,6 +295,7 @@ def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
         "coverage_hours_per_week": _dec(rfq.coverage_hours_per_week),
         "languages": rfq.languages,
         "term_months": rfq.term_months,
+        "transition_months": rfq.transition_months,
         "automation_deflection_pct": _dec(rfq.automation_deflection_pct),
         "channels": [
             {
@@ -272,6 +303,10 @@ def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
                 "volume_per_month": c.volume_per_month,
                 "aht_minutes": _dec(c.aht_minutes),
                 "sla_response_minutes": _dec(c.sla_response_minutes),
+                "concurrency": _dec(c.concurrency),
+                "service_level_pct": _dec(c.service_level_pct),
+                "answer_seconds": _dec(c.answer_seconds),
+                "hourly_weights": [str(w) for w in c.hourly_weights or ()],
             }
             for c in rfq.channels.all()
         ],
@@ -365,19 +400,35 @@ def invitation_create(request: HttpRequest, id: int, payload: InvitationIn):
 # --- quotes --------------------------------------------------------------------------------
 
 
+class OtherFeeIn(ApiIn):
+    label: str = Field(max_length=200)
+    amount: Decimal
+    per: Literal["month", "once"]
+
+
+class OtherFeeOut(Schema):
+    label: str
+    amount: str
+    per: str
+
+
 def _api_type(name: str) -> Any:
     field = Quote._meta.get_field(name)
     kind = field.get_internal_type()
+    if name == "other_fees":
+        return list[OtherFeeIn] | None
     if kind == "DecimalField":
-        return Decimal | None
+        return strict_decimal(min(field.decimal_places, 2)) | None
     if kind in ("PositiveIntegerField", "IntegerField"):
-        return int | None
+        return StrictInt | None
     if kind == "BooleanField":
         return bool | None
-    return str | None
+    return bounded_text(field.max_length or MAX_TEXT_LENGTH) | None
 
 
 def _out_type(name: str) -> Any:
+    if name == "other_fees":
+        return list[OtherFeeOut]
     kind = Quote._meta.get_field(name).get_internal_type()
     if kind == "DecimalField":
         return str | None
@@ -394,7 +445,7 @@ QuoteIn = create_model(
     "QuoteIn",
     __base__=ApiIn,
     vendor_id=(
-        int | None,
+        StrictInt | None,
         Field(None, description="Procurement only: the vendor the quote is entered for."),
     ),
     **{name: (_api_type(name), None) for name in TEMPLATE_FIELDS},

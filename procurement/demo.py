@@ -126,6 +126,9 @@ OFFSHORE_QUOTE = {
     "per_ticket_rate": Decimal("1.25"),
     "agents_offered": 2,
     "onboarding_hours_per_agent": Decimal("60"),
+    # DOMAIN.md §2: onboarding hours are priced at a training rate, never at €0 (offshore
+    # €4–8 an hour in the cost article's 2025 rates).
+    "onboarding_hourly_rate": Decimal("6"),
     "training_hours_per_agent": Decimal("60"),
     "licences_per_agent_month": Decimal("25"),
     "integration_one_time": Decimal("3000"),

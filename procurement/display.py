@@ -21,6 +21,7 @@ from .checks import (
     quote_rate_flags,
     quote_risk,
 )
+from .fees import other_fees_display
 from .models import Quote
 from .quote_template import MONEY_FIELDS, SECTIONS
 
@@ -92,6 +93,8 @@ def format_field(model: type[Model], name: str, value: Any) -> str:
     field = model._meta.get_field(name)
     if value is None or value == "":
         return _("Not answered") if field.get_internal_type() == "BooleanField" else "—"
+    if name == "other_fees":
+        return other_fees_display(value) or "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -129,7 +132,7 @@ def template_sections(quote: Quote, *, in_scope: set[str] | None = None) -> list
                 continue
             field = Quote._meta.get_field(name)
             value = getattr(quote, name)
-            answered = value not in (None, "") and not (
+            answered = value not in (None, "", []) and not (
                 field.get_internal_type() == "BooleanField" and not field.null and not value
             )
             rows.append(

@@ -8,7 +8,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.strict import MAX_TEXT_LENGTH, StrictDecimalField, StrictIntegerField, strict_formfield
+
+from .fees import other_fees_as_text, parse_other_fees
 from .models import (
+    LIVE_CHANNEL_VALUES,
     Channel,
     Invitation,
     InvitationStatus,
@@ -20,6 +24,7 @@ from .models import (
     Vendor,
 )
 from .quote_template import SECTIONS, SLA_FIELD_BY_CHANNEL, TEMPLATE_FIELDS
+from .scope import parse_hourly_weights, weights_as_text
 from .services import RFQ_FIELDS, VENDOR_FIELDS
 from .validators import validate_offer_document
 
@@ -58,6 +63,7 @@ class VendorForm(forms.ModelForm):
 
     class Meta:
         model = Vendor
+        formfield_callback = strict_formfield
         fields = list(VENDOR_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -74,7 +80,14 @@ RFQ_FORM_SECTIONS = (
     (_("Request"), ("title", "reference", "description", "quote_deadline")),
     (
         _("Opening hours, languages and term"),
-        ("opens_at", "closes_at", "days_per_week", "languages", "term_months"),
+        (
+            "opens_at",
+            "closes_at",
+            "days_per_week",
+            "languages",
+            "term_months",
+            "transition_months",
+        ),
     ),
     (
         _("KPI targets for the pilot"),
@@ -108,6 +121,7 @@ RFQ_FORM_SECTIONS = (
 class RfqForm(forms.ModelForm):
     class Meta:
         model = Rfq
+        formfield_callback = strict_formfield
         fields = list(RFQ_FIELDS)
         localized_fields = "__all__"
         widgets = {
@@ -131,6 +145,7 @@ class RfqForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reference"].required = False
+        self.fields["transition_months"].required = False
         self.fields["quote_deadline"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
         self.fields["quote_deadline"].localize = False
         self.fields["quote_deadline"].widget.is_localized = False
@@ -138,16 +153,24 @@ class RfqForm(forms.ModelForm):
             self.fields[name].localize = False
             self.fields[name].widget.is_localized = False
 
+    def clean_transition_months(self) -> int:
+        return self.cleaned_data.get("transition_months") or 0
+
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in RFQ_FORM_SECTIONS]
 
 
 class ChannelForm(forms.Form):
-    """One channel of the scope; the RFQ form shows one per channel (e-mail, chat, phone)."""
+    """One channel of the scope; the RFQ form shows one per channel (e-mail, chat, phone).
+    A live channel (chat, phone) also takes its queue settings (DOMAIN.md §1): contacts an
+    agent carries at once, the service level, the answer time and optional hourly weights."""
+
+    BASE_FIELDS = ("volume_per_month", "aht_minutes", "sla_response_minutes")
+    LIVE_FIELDS = ("concurrency", "service_level_pct", "answer_seconds", "hourly_weights")
 
     included = forms.BooleanField(label=_("In scope"), required=False)
-    volume_per_month = forms.IntegerField(label=_("volume a month"), min_value=1, required=False)
-    aht_minutes = forms.DecimalField(
+    volume_per_month = StrictIntegerField(label=_("volume a month"), min_value=1, required=False)
+    aht_minutes = StrictDecimalField(
         label=_("handle time (min)"),
         min_value=Decimal("0.01"),
         max_digits=8,
@@ -155,7 +178,7 @@ class ChannelForm(forms.Form):
         required=False,
         localize=True,
     )
-    sla_response_minutes = forms.DecimalField(
+    sla_response_minutes = StrictDecimalField(
         label=_("required response time (min)"),
         min_value=Decimal("0"),
         max_digits=8,
@@ -163,12 +186,54 @@ class ChannelForm(forms.Form):
         required=False,
         localize=True,
     )
+    concurrency = forms.DecimalField(
+        label=_("contacts an agent carries at once"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal(20),
+        max_digits=4,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        help_text=_("Empty: 1 for phone, 1.7 for chat (two chats at once)."),
+    )
+    service_level_pct = forms.DecimalField(
+        label=_("service level target (%)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("99.99"),
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        help_text=_("Empty: 80%."),
+    )
+    answer_seconds = forms.DecimalField(
+        label=_("answered within (seconds)"),
+        min_value=Decimal("0"),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        help_text=_("Empty: 20 s for phone, 60 s for chat."),
+    )
+    hourly_weights = forms.CharField(
+        label=_("hourly weights"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Optional: one number per open hour, from your own hourly history (paste a column "
+            "from a spreadsheet). Empty: the contacts spread equally over the open hours."
+        ),
+    )
 
     def __init__(self, *args, channel: str, **kwargs):
         kwargs.setdefault("prefix", channel)
         super().__init__(*args, **kwargs)
         self.channel = channel
         self.channel_label = Channel(channel).label
+        self.is_live = channel in LIVE_CHANNEL_VALUES
+        if not self.is_live:
+            for name in self.LIVE_FIELDS:
+                del self.fields[name]
         for name, field in self.fields.items():
             if name == "included":
                 field.widget.attrs["class"] = "form-check-input"
@@ -176,10 +241,22 @@ class ChannelForm(forms.Form):
             field.widget.attrs.update(
                 {
                     "class": "form-control form-control-sm",
-                    "inputmode": "decimal",
                     "aria-label": f"{self.channel_label}: {field.label}",
                 }
             )
+            if name != "hourly_weights":
+                field.widget.attrs["inputmode"] = "decimal"
+
+    def base_fields_bound(self):
+        return [self[name] for name in self.BASE_FIELDS]
+
+    def live_fields_bound(self):
+        return [self[name] for name in self.LIVE_FIELDS if name in self.fields]
+
+    def clean_hourly_weights(self) -> list[Decimal]:
+        # A pasted column is normalised here; its count is checked against the RFQ's open
+        # hours by the service (one rule, shared with the API).
+        return parse_hourly_weights(self.cleaned_data.get("hourly_weights"))
 
     def clean(self):
         data = super().clean()
@@ -192,12 +269,16 @@ class ChannelForm(forms.Form):
     def as_row(self) -> dict[str, Any] | None:
         if not self.cleaned_data.get("included"):
             return None
-        return {
+        row = {
             "channel": self.channel,
             "volume_per_month": self.cleaned_data["volume_per_month"],
             "aht_minutes": self.cleaned_data["aht_minutes"],
             "sla_response_minutes": self.cleaned_data.get("sla_response_minutes"),
         }
+        if self.is_live:
+            for name in self.LIVE_FIELDS:
+                row[name] = self.cleaned_data.get(name)
+        return row
 
 
 def channel_forms(data=None, rfq: Rfq | None = None) -> list[ChannelForm]:
@@ -211,12 +292,37 @@ def channel_forms(data=None, rfq: Rfq | None = None) -> list[ChannelForm]:
                 "volume_per_month": row.volume_per_month,
                 "aht_minutes": row.aht_minutes,
                 "sla_response_minutes": row.sla_response_minutes,
+                "concurrency": row.concurrency,
+                "service_level_pct": row.service_level_pct,
+                "answer_seconds": row.answer_seconds,
+                "hourly_weights": weights_as_text(row.hourly_weights),
             }
             if row
             else {}
         )
         forms_.append(ChannelForm(data, channel=channel, initial=initial))
     return forms_
+
+
+def add_channel_errors(
+    form: forms.Form, channels: list[ChannelForm], exc: ValidationError
+) -> ValidationError | None:
+    """Put a service's `channels.<i>.<field>` errors on the channel form they concern (the
+    i-th channel in scope); returns the rest for the RFQ form, or None."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    in_scope = [c for c in channels if c.cleaned_data.get("included")]
+    rest: dict[str, list[str]] = {}
+    for key, messages in exc.message_dict.items():
+        parts = key.split(".")
+        if parts[0] == "channels" and len(parts) == 3 and parts[1].isdigit():
+            index, field = int(parts[1]), parts[2]
+            if index < len(in_scope) and field in in_scope[index].fields:
+                for message in messages:
+                    in_scope[index].add_error(field, message)
+                continue
+        rest[key] = messages
+    return ValidationError(rest) if rest else None
 
 
 class InviteForm(forms.Form):
@@ -239,7 +345,10 @@ class InviteForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Reason for cancelling"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
     )
 
 
@@ -275,6 +384,7 @@ class QuoteForm(forms.ModelForm):
 
     class Meta:
         model = Quote
+        formfield_callback = strict_formfield
         fields = list(TEMPLATE_FIELDS)
         localized_fields = "__all__"
         widgets = {
@@ -300,8 +410,25 @@ class QuoteForm(forms.ModelForm):
             )
         }
 
+    other_fees = forms.CharField(
+        label=_("other fees"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One fee a line: label; amount; month or once. "
+            "For example: Reporting module; 250; month"
+        ),
+    )
+
     def __init__(self, *args, rfq: Rfq, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and "other_fees" not in self.initial:
+            self.initial["other_fees"] = other_fees_as_text(self.instance.other_fees)
+        elif isinstance(self.initial.get("other_fees"), list):
+            self.initial["other_fees"] = other_fees_as_text(self.initial["other_fees"])
+        self.fields["onboarding_hourly_rate"].help_text = _(
+            "Prices the onboarding hours; empty: the hourly rate."
+        )
         self.rfq = rfq
         in_scope = {c.channel for c in rfq.channels.all()}
         for channel, field in SLA_FIELD_BY_CHANNEL.items():
@@ -311,6 +438,22 @@ class QuoteForm(forms.ModelForm):
             ("", _("— choose —")),
             *PricingModel.choices,
         ]
+
+    def clean_other_fees(self) -> list[dict[str, str]]:
+        try:
+            return parse_other_fees(self.cleaned_data.get("other_fees"))
+        except ValidationError as exc:
+            messages = []
+            for key, texts in exc.message_dict.items():
+                parts = key.split(".")
+                for text in texts:
+                    if len(parts) == 3:
+                        text = _("Line %(line)s: %(error)s") % {
+                            "line": int(parts[1]) + 1,
+                            "error": text,
+                        }
+                    messages.append(text)
+            raise ValidationError(messages) from exc
 
     def clean_offer_document(self):
         upload = self.cleaned_data.get("offer_document")
@@ -347,6 +490,7 @@ class ProcurementQuoteForm(QuoteForm):
 class RiskItemForm(forms.ModelForm):
     class Meta:
         model = RiskItem
+        formfield_callback = strict_formfield
         fields = ["name", "probability_pct", "impact"]
         localized_fields = "__all__"
 

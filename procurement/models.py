@@ -36,6 +36,9 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
 
 
+LIVE_CHANNEL_VALUES = frozenset({Channel.CHAT.value, Channel.PHONE.value})
+
+
 class Vendor(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     region = models.CharField(
@@ -103,6 +106,13 @@ class Rfq(models.Model):
     quote_deadline = models.DateTimeField(_("quote deadline"))
     automation_deflection_pct = models.DecimalField(
         _("automated share of simple questions (%)"), default=Decimal("0"), **PCT
+    )
+    # DOMAIN.md §2: months in which the in-house desk keeps running while the vendor ramps up.
+    transition_months = models.PositiveSmallIntegerField(
+        _("transition (months of double running)"),
+        default=0,
+        validators=[MaxValueValidator(24)],
+        help_text=_("The in-house desk keeps running while the vendor ramps up."),
     )
 
     # KPI targets for a later pilot (DOMAIN.md §5 defaults).
@@ -206,6 +216,10 @@ class Rfq(models.Model):
             models.CheckConstraint(
                 condition=Q(days_per_week__range=(1, 7)), name="rfq_days_per_week_1_7"
             ),
+            models.CheckConstraint(
+                condition=Q(transition_months__lte=models.F("term_months")),
+                name="rfq_transition_within_term",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -244,6 +258,18 @@ class Rfq(models.Model):
         return self.status in (RfqStatus.OPEN, RfqStatus.CLOSED)
 
     @property
+    def open_hours_per_day(self) -> int | None:
+        """Whole open hours a day (09:00–17:00 is 8; a closing time at or before the opening
+        time runs past midnight; equal times: around the clock). None when the desk does not
+        open and close on the hour, which a live channel requires (DOMAIN.md §1)."""
+        if self.opens_at.minute or self.closes_at.minute:
+            return None
+        if self.opens_at.second or self.closes_at.second:
+            return None
+        hours = self.closes_at.hour - self.opens_at.hour
+        return hours if hours > 0 else hours + 24
+
+    @property
     def coverage_hours_per_week(self) -> Decimal:
         """Opening hours a week (DOMAIN.md §1: a desk is staffed even when the queue is empty).
 
@@ -278,6 +304,35 @@ class RfqChannel(models.Model):
         blank=True,
         validators=NON_NEGATIVE,
     )
+    # Live channels (chat, phone) only; empty for e-mail (DOMAIN.md §1 "Live channels").
+    concurrency = models.DecimalField(
+        _("contacts an agent carries at once"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(20)],
+        help_text=_("1 for phone; chat: 2 chats ≈ 1.7, 3 ≈ 2.5."),
+    )
+    service_level_pct = models.DecimalField(
+        _("service level target (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("99.99"))],
+    )
+    answer_seconds = models.DecimalField(
+        _("answered within (seconds)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    # One positive weight per open hour (decimal strings), from the buyer's own history;
+    # empty: the day's contacts spread equally over the open hours.
+    hourly_weights = models.JSONField(_("hourly weights"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("RFQ channel")
@@ -293,6 +348,11 @@ class RfqChannel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()}: {self.volume_per_month}/month"
+
+    @property
+    def is_live(self) -> bool:
+        """Chat and phone are queues staffed per open hour; e-mail is a backlog."""
+        return self.channel in LIVE_CHANNEL_VALUES
 
 
 class InvitationStatus(models.TextChoices):
@@ -430,6 +490,14 @@ class Quote(models.Model):
         blank=True,
         validators=NON_NEGATIVE,
     )
+    # DOMAIN.md §2: prices the onboarding hours under every pricing model (else the hourly
+    # rate); onboarding hours with neither rate are refused, never priced at €0.
+    onboarding_hourly_rate = models.DecimalField(
+        _("training rate an hour (€)"), null=True, blank=True, validators=NON_NEGATIVE, **RATE
+    )
+    # Further fees: [{"label": "reporting module", "amount": "250.00", "per": "month"}, …];
+    # monthly ones join the fixed monthly part, one-time ones fall in month 1.
+    other_fees = models.JSONField(_("other fees"), default=list, blank=True)
 
     # Technology.
     licences_per_agent_month = models.DecimalField(

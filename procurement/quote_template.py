@@ -21,12 +21,24 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "pricing",
         _("Pricing model and rates"),
-        ("pricing_model", "hourly_rate", "per_ticket_rate", "monthly_fee", "agents_offered"),
+        (
+            "pricing_model",
+            "hourly_rate",
+            "per_ticket_rate",
+            "monthly_fee",
+            "agents_offered",
+            "other_fees",
+        ),
     ),
     Section(
         "onboarding",
         _("Onboarding and training"),
-        ("onboarding_fee", "onboarding_hours_per_agent", "training_hours_per_agent"),
+        (
+            "onboarding_fee",
+            "onboarding_hours_per_agent",
+            "onboarding_hourly_rate",
+            "training_hours_per_agent",
+        ),
     ),
     Section(
         "technology",
@@ -107,6 +119,7 @@ MONEY_FIELDS = frozenset(
         "per_ticket_rate",
         "monthly_fee",
         "onboarding_fee",
+        "onboarding_hourly_rate",
         "licences_per_agent_month",
         "integration_one_time",
         "management_fee_per_month",

@@ -18,6 +18,7 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 
+from common.dates import DATE_MIN
 from pilots import kpis
 from pilots.kpis import KpiTotals
 from pilots.models import Alert, AlertKind, Decision, Pilot, PilotStatus, Scorecard
@@ -63,11 +64,15 @@ def due_candidates(*, as_of: date) -> QuerySet[Pilot]:
 
     The first checkpoint is day 30 at the earliest (a pilot runs at least 30 days), so a
     pilot is a candidate once `as_of ≥ start_date + 30` until its last checkpoint has a
-    scorecard. Stopped and closed pilots get no further scorecards.
+    scorecard. Stopped and closed pilots get no further scorecards, nor does a pilot whose
+    start date lies before any plausible date (`common.dates.DATE_MIN`: a row stored before
+    dates were bounded, such as year 1, is not evaluated and e-mailed).
     """
     first = min(kpis.CHECKPOINT_DAYS)
     return (
-        Pilot.objects.filter(start_date__lte=as_of - timedelta(days=first))
+        Pilot.objects.filter(
+            start_date__lte=as_of - timedelta(days=first), start_date__gte=DATE_MIN
+        )
         .exclude(status=PilotStatus.CLOSED)
         .exclude(status=PilotStatus.DECIDED, decision=Decision.STOP)
         .annotate(final_checkpoint_day=_final_checkpoint_day())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from ..fees import parse_other_fees
 from ..models import (
     Invitation,
     InvitationStatus,
@@ -82,6 +83,19 @@ def quote_write_error(*, rfq: Rfq, vendor: Vendor, by: User) -> ValidationError 
     return None
 
 
+def _lock_invitation(*, rfq_id: int, vendor_id: int) -> None:
+    """Every write of a vendor's quote on an RFQ first locks the invitation row (one lock
+    order, inside the caller's transaction): a double click or an API retry then waits for
+    the first write and sees its quote, instead of inserting a second one and hitting the
+    one-quote-per-vendor constraint (a 500). No invitation: nothing to lock; the write is
+    refused below."""
+    list(
+        Invitation.objects.select_for_update()
+        .filter(rfq_id=rfq_id, vendor_id=vendor_id)
+        .values_list("pk", flat=True)
+    )
+
+
 def _check_write(*, rfq: Rfq, vendor: Vendor, by: User) -> None:
     # Decide on the RFQ as it is now in the database, not on a copy a caller held.
     rfq = Rfq.objects.get(pk=rfq.pk)
@@ -97,7 +111,9 @@ def _apply(quote: Quote, data: Mapping[str, Any]) -> set[str]:
         if name not in TEMPLATE_FIELDS:
             continue
         field = quote._meta.get_field(name)
-        if value is None and not field.null:
+        if name == "other_fees":
+            value = parse_other_fees(value)  # ValidationError names the row: other_fees.1.amount
+        elif value is None and not field.null:
             # Text fields store "not answered" as empty; plain booleans as False.
             value = False if field.get_internal_type() == "BooleanField" else ""
         if getattr(quote, name) != value:
@@ -142,6 +158,16 @@ def _check_submittable(quote: Quote) -> None:
             errors["hourly_rate"] = _(
                 "A mixed price needs an hourly rate or a rate per ticket besides the monthly fee."
             )
+    # DOMAIN.md §2: onboarding hours are priced at the training rate, else the hourly rate;
+    # with neither they would cost €0 silently.
+    if (
+        (quote.onboarding_hours_per_agent or 0) > 0
+        and quote.onboarding_hourly_rate is None
+        and quote.hourly_rate is None
+    ):
+        errors["onboarding_hourly_rate"] = _(
+            "Give the training rate an hour to price the onboarding hours."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -161,6 +187,7 @@ def quote_save_draft(
     offer_document: UploadedFile | None = None,
 ) -> Quote:
     """Save work in progress (revision 0). A submitted quote is changed with quote_update."""
+    _lock_invitation(rfq_id=rfq.pk, vendor_id=vendor.pk)
     _check_write(rfq=rfq, vendor=vendor, by=by)
     quote = _quote_for_write(rfq=rfq, vendor=vendor)
     if quote.status == QuoteStatus.SUBMITTED:
@@ -186,10 +213,16 @@ def quote_submit(
     data: Mapping[str, Any] | None = None,
     offer_document: UploadedFile | None = None,
 ) -> Quote:
-    """Submit the quote (revision 1). Procurement entering it for a vendor is recorded."""
+    """Submit the quote (revision 1). Procurement entering it for a vendor is recorded.
+
+    Idempotent: submitting the same quote again (a double click, a retry) answers the quote
+    as submitted; a different one must be saved as a revision (`quote_update`)."""
+    _lock_invitation(rfq_id=rfq.pk, vendor_id=vendor.pk)
     _check_write(rfq=rfq, vendor=vendor, by=by)
     quote = _quote_for_write(rfq=rfq, vendor=vendor)
     if quote.status == QuoteStatus.SUBMITTED:
+        if offer_document is None and not _apply(quote, data or {}):
+            return quote
         raise ValidationError(
             {"status": _("This quote is already submitted: save your changes as a new revision.")}
         )
@@ -218,6 +251,7 @@ def quote_update(
 ) -> Quote:
     """Change a submitted quote: a new revision (+1), kept in history with who, when and the
     changed fields. Saving without a change makes no revision."""
+    _lock_invitation(rfq_id=quote.rfq_id, vendor_id=quote.vendor_id)
     quote = (
         Quote.objects.select_for_update(of=("self",))
         .select_related("rfq", "vendor")
@@ -241,6 +275,7 @@ def quote_update(
     return quote
 
 
+@transaction.atomic
 def quote_submit_or_update(
     *,
     rfq: Rfq,
@@ -249,7 +284,10 @@ def quote_submit_or_update(
     data: Mapping[str, Any],
     offer_document: UploadedFile | None = None,
 ) -> tuple[Quote, bool]:
-    """API.md: a POST submits the quote; a second POST revises it. Returns (quote, created)."""
+    """API.md: a POST submits the quote; a second POST revises it. Returns (quote, created).
+    The same POST twice at once: the second waits for the first (the invitation's lock) and
+    revises it with no change, so it answers the quote as submitted (200), never a 500."""
+    _lock_invitation(rfq_id=rfq.pk, vendor_id=vendor.pk)
     existing = Quote.objects.filter(rfq=rfq, vendor=vendor).first()
     if existing is not None and existing.status == QuoteStatus.SUBMITTED:
         return quote_update(quote=existing, by=by, data=data, offer_document=offer_document), False

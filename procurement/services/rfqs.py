@@ -20,6 +20,13 @@ from ..models import (
     RfqChannel,
     RfqStatus,
 )
+from ..scope import (
+    LIVE_FIELDS,
+    check_live_channel,
+    is_live,
+    live_defaults,
+    parse_hourly_weights,
+)
 from .base import locked, require_procurement, save_with_history, update_with_history
 from .invitations import notify_on_commit
 
@@ -34,6 +41,7 @@ RFQ_FIELDS: tuple[str, ...] = (
     "term_months",
     "quote_deadline",
     "automation_deflection_pct",
+    "transition_months",
     "target_csat_pct",
     "target_frt_minutes",
     "target_aht_minutes",
@@ -55,6 +63,10 @@ CHANNEL_FIELDS: tuple[str, ...] = (
     "volume_per_month",
     "aht_minutes",
     "sla_response_minutes",
+    "concurrency",
+    "service_level_pct",
+    "answer_seconds",
+    "hourly_weights",
 )
 
 
@@ -83,11 +95,81 @@ def _check_channels(channels: Sequence[Mapping[str, Any]]) -> None:
         seen.add(channel)
 
 
+def _live_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A live channel's settings with DOMAIN.md §1's defaults for those left out; e-mail is
+    a backlog and keeps none."""
+    row = dict(row)
+    if not is_live(row["channel"]):
+        return row | dict.fromkeys(LIVE_FIELDS) | {"hourly_weights": []}
+    for name, default in live_defaults(row["channel"]).items():
+        if row.get(name) is None:
+            row[name] = default
+    row["hourly_weights"] = [str(w) for w in row.get("hourly_weights") or ()]
+    return row
+
+
+def _normalise_rows(channels: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Hourly weights as typed or pasted → positive Decimals (errors name the row)."""
+    rows = []
+    for index, row in enumerate(channels):
+        row = dict(row)
+        try:
+            row["hourly_weights"] = parse_hourly_weights(row.get("hourly_weights"))
+        except ValidationError as exc:
+            raise ValidationError({f"channels.{index}.hourly_weights": exc.messages}) from exc
+        if not is_live(row.get("channel", "")):
+            for name in (*LIVE_FIELDS, "hourly_weights"):
+                if row.get(name):
+                    raise ValidationError(
+                        {f"channels.{index}.{name}": _("Only for a live channel: chat or phone.")}
+                    )
+        rows.append(row)
+    return rows
+
+
+def _check_live_scope(*, rfq: Rfq, channels: Sequence[Mapping[str, Any]]) -> None:
+    """DOMAIN.md §1: a desk with a live channel opens and closes on the hour, and each live
+    channel's hourly weights give one weight per open hour."""
+    for index, row in enumerate(channels):
+        if not is_live(row["channel"]):
+            continue
+        try:
+            check_live_channel(
+                row=_live_row(row),
+                open_hours_per_day=rfq.open_hours_per_day,
+                days=rfq.days_per_week,
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                {
+                    field
+                    if field in ("opens_at", "days_per_week")
+                    else f"channels.{index}.{field}": messages
+                    for field, messages in exc.message_dict.items()
+                }
+            ) from exc
+
+
+def _check_transition(rfq: Rfq) -> None:
+    if rfq.transition_months > rfq.term_months:
+        raise ValidationError(
+            {
+                "transition_months": _("At most the term: %(months)s months.")
+                % {"months": rfq.term_months}
+            }
+        )
+
+
+def _stored_rows(rfq: Rfq) -> list[dict[str, Any]]:
+    return [{name: getattr(c, name) for name in CHANNEL_FIELDS} for c in rfq.channels.all()]
+
+
 def _save_channels(*, rfq: Rfq, channels: Sequence[Mapping[str, Any]]) -> None:
     existing = {c.channel: c for c in rfq.channels.all()}
     keep = set()
     for index, row in enumerate(channels):
         channel = existing.get(row["channel"]) or RfqChannel(rfq=rfq, channel=row["channel"])
+        row = _live_row(row)
         for name in CHANNEL_FIELDS[1:]:
             if name in row:
                 setattr(channel, name, row[name])
@@ -124,7 +206,10 @@ def rfq_create(
     if not rfq.reference:
         rfq.reference = _next_reference()
     _check_channels(channels)
+    channels = _normalise_rows(channels)
     _check_deadline_in_future(rfq.quote_deadline)
+    _check_transition(rfq)
+    _check_live_scope(rfq=rfq, channels=channels)
     save_with_history(rfq, by=by)
     _save_channels(rfq=rfq, channels=channels)
     if open_now:
@@ -157,7 +242,21 @@ def rfq_update(
         _check_deadline_in_future(data["quote_deadline"])
     if channels is not None:
         _check_channels(channels)
+        channels = _normalise_rows(channels)
+    _check_transition(
+        Rfq(
+            term_months=data.get("term_months") or rfq.term_months,
+            transition_months=data.get("transition_months") or 0,
+        )
+        if "transition_months" in data
+        else Rfq(
+            term_months=data.get("term_months") or rfq.term_months,
+            transition_months=rfq.transition_months,
+        )
+    )
     update_with_history(rfq, by=by, fields=RFQ_FIELDS, data=data)
+    # The opening hours or the channels may have changed: the live scope is checked again.
+    _check_live_scope(rfq=rfq, channels=_stored_rows(rfq) if channels is None else channels)
     if channels is not None:
         _save_channels(rfq=rfq, channels=channels)
     return rfq

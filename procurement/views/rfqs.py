@@ -18,6 +18,7 @@ from ..forms import (
     CancelForm,
     InviteForm,
     RfqForm,
+    add_channel_errors,
     add_service_errors,
     channel_forms,
 )
@@ -60,7 +61,9 @@ def _rfq_form_response(request: HttpRequest, rfq: Rfq | None) -> HttpResponse:
                     messages.success(request, _("The RFQ was saved."))
                 return redirect("procurement:rfq_detail", rfq.pk)
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                rest = add_channel_errors(form, channels, exc)
+                if rest is not None:
+                    add_service_errors(form, rest)
         status = INVALID
     return render(
         request,

@@ -48,6 +48,16 @@ def test_a_quote_tco_is_the_estimate_against_its_rfq(api, nearshore_quote):
     assert response.status_code == 200, response.content
     body = response.json()
     cumulative = body.pop("cumulative")
+    assert body.pop("channels") == [
+        {
+            "channel": "email",
+            "handled": "500.00",
+            "workload_hours_per_month": "83.33",
+            "seat_hours_per_month": None,
+            "billable_hours_per_month": "83.33",
+            "staffing": None,
+        }
+    ]
     assert body == API_EXAMPLE_RESPONSE_HEAD
     assert cumulative[1] == {"month": 2, "in_house": "6750.00", "outsourced": "5000.00"}
     assert len(cumulative) == 12
@@ -65,15 +75,27 @@ def test_the_term_defaults_to_the_rfq_term(api, procurement_user, vendor_a):
 
 
 @pytest.mark.django_db
-def test_the_rfq_scope_is_summed_over_its_channels(api, procurement_user, vendor_a):
-    # 300 e-mails at 10 min + 200 chats at 10 min = the cost article's 500 × 10 min.
+def test_the_rfq_scope_adds_each_channels_hours(api, procurement_user, vendor_a):
+    # 300 e-mails at 10 min = 50 workload hours; 200 chats at 10 min from 09:00 to 17:00 on
+    # 5 days = 19.61 hours of work at 1.7 chats at once, but one seat every open hour =
+    # 168 seat hours. The hourly vendor bills 50 + 168 = 218 h: €18 × 218 × 12 + €2,000.
     rfq = RfqFactory(owner=procurement_user, channels=[("email", 300, "10"), ("chat", 200, "10")])
     quote = QuoteFactory(rfq=rfq, vendor=vendor_a)
 
     body = api.get(tco_url(quote.pk)).json()
 
-    assert body["workload_hours_per_month"] == "83.33"
-    assert body["outsourced"]["tco"] == "20000.00"
+    assert body["workload_hours_per_month"] == "69.61"
+    assert body["fte_required"] == "1.36"  # 218 / 160
+    assert body["outsourced"]["tco"] == "49088.00"
+    assert body["staffing"]["seat_hours_per_month"] == "168.00"
+    assert [row["seats"] for row in body["staffing"]["hours"]] == [1] * 8
+    chat, email = body["channels"]
+    assert (chat["channel"], chat["seat_hours_per_month"], chat["workload_hours_per_month"]) == (
+        "chat",
+        "168.00",
+        "19.61",
+    )
+    assert (email["seat_hours_per_month"], email["billable_hours_per_month"]) == (None, "50.00")
 
 
 @pytest.mark.django_db

@@ -20,7 +20,9 @@ from tests.factories import VendorFactory
 
 
 @pytest.mark.django_db
-def test_the_scope_adds_volumes_and_weighs_the_handle_time_by_volume(procurement_user):
+def test_the_scope_staffs_each_channel_by_its_own_rule(procurement_user):
+    # DOMAIN.md §1: e-mail a backlog (workload hours), chat a queue (seat hours per open
+    # hour, concurrency 1.7); their hours add up (dedicated teams).
     rfq = RfqFactory(
         owner=procurement_user,
         channels=[("email", 300, "8"), ("chat", 200, "12")],
@@ -28,14 +30,18 @@ def test_the_scope_adds_volumes_and_weighs_the_handle_time_by_volume(procurement
         ih_productive_hours_per_fte_month=Decimal(150),
     )
 
-    workload = workload_for_rfq(rfq)
+    scope = workload_for_rfq(rfq)
 
-    assert workload.volume_per_month == 500
-    assert workload.aht_minutes == Decimal("9.6")  # (300 × 8 + 200 × 12) / 500
-    # Σ volume × AHT / 60 = (2,400 + 2,400) / 60 = 80 h before deflection.
-    assert workload.workload_hours_per_month == Decimal(56)  # 80 × 0.7
-    assert workload.productive_hours_per_fte_month == Decimal(150)
-    assert workload.automation_deflection_pct == Decimal(30)
+    chat, email = scope.channels  # the model's order: chat, email
+    assert (chat.is_live, email.is_live) == (True, False)
+    assert email.workload_hours_per_month == Decimal(28)  # 300 × 0.7 × 8 / 60
+    # 140 × 12 / 60 / 1.7 = 16.47 hours of work
+    assert chat.workload_hours_per_month.quantize(Decimal("0.0001")) == Decimal("16.4706")
+    # A trickle of chats 09:00–17:00 on 5 days: one seat every open hour → 8 × 5 × 4.2.
+    assert chat.staffing.seat_hours_per_month == Decimal(168)
+    assert scope.billable_hours_per_month == Decimal(28) + Decimal(168)
+    assert scope.productive_hours_per_fte_month == Decimal(150)
+    assert scope.volume_per_month == 500
 
 
 @pytest.mark.parametrize(
@@ -92,14 +98,17 @@ def test_an_email_only_scope_is_staffed_by_workload_alone(procurement_user, vend
 
 @pytest.mark.django_db
 def test_opening_hours_staff_a_live_desk_when_no_fte_is_given(procurement_user, vendor_a):
-    # With live chat in scope, 40 h a week × 4.2 / 160 = 1.05 FTE of cover → 2 whole people.
+    # A trickle of chats 09:00–17:00 on 5 days: 168 seat hours + 83.33 e-mail hours =
+    # 251.33 h / 160 → 2 whole people.
     rfq = RfqFactory(owner=procurement_user, ih_fte=None)
     RfqChannel.objects.create(rfq=rfq, channel="chat", volume_per_month=10, aht_minutes=Decimal(10))
     QuoteFactory(rfq=rfq, vendor=vendor_a)
 
     comparison = build_comparison(rfq=rfq, quotes=submitted_quotes_for_comparison(rfq), months=12)
 
-    assert comparison.workload.coverage_hours_per_week == 40
+    assert comparison.workload.in_house_hours_per_month.quantize(Decimal("0.01")) == Decimal(
+        "251.33"
+    )
     assert comparison.in_house.fte == 2
 
 

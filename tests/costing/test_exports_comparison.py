@@ -78,7 +78,7 @@ def test_the_xlsx_holds_the_rfq_inputs_and_each_quote_cheapest_first(
 ):
     workbook = openpyxl.load_workbook(io.BytesIO(procurement_client.get(xlsx_url(rfq)).content))
 
-    assert workbook.sheetnames == ["Inputs", "Results", "Scenarios"]
+    assert workbook.sheetnames == ["Inputs", "Results", "Scenarios", "Hour by hour"]
     inputs = workbook["Inputs"]
     assert inputs[f"B{INPUT_ROWS['volume_per_month']}"].value == 500
     assert inputs[f"B{INPUT_ROWS['aht_minutes']}"].value == 10
@@ -105,6 +105,7 @@ def test_the_xlsx_results_are_live_formulas_that_match_the_page(procurement_clie
     assert (
         results[f"D{tco_row}"].value
         == f"=Inputs!B{INPUT_ROWS['months']}*D{RESULT_ROWS['monthly']}+D{RESULT_ROWS['one_time']}"
+        f"+Inputs!B{INPUT_ROWS['transition_months']}*B{RESULT_ROWS['monthly']}"
     )
     assert "Inputs!D20" in results[f"D{RESULT_ROWS['variable_monthly']}"].value  # €/h × hours
     assert (

@@ -161,15 +161,41 @@ def test_the_three_scenarios_side_by_side_with_editable_factors(procurement_clie
 
 
 @pytest.mark.django_db
-def test_erlang_c_panels_for_chat_and_phone(procurement_client):
+def test_erlang_c_panels_start_from_the_calculators_own_inputs(procurement_client):
+    # Issue 11: 500 contacts a month open 14 hours on 7 days → 500 / (7 × 4.2 × 14) = 1.21
+    # contacts in an average open hour of 600 s, not an unrelated textbook example.
     response = procurement_client.get(URL)
+
+    panels = {panel["channel"]: panel for panel in response.context["staffing_panels"]}
+    phone_form = panels["phone"]["form"]
+    assert phone_form.data["phone-contacts_per_interval"] == Decimal("1.21")
+    assert phone_form.data["phone-interval_minutes"] == Decimal(60)
+    assert phone_form.data["phone-aht_seconds"] == Decimal(600)
+    assert phone_form.data["phone-target_answer_seconds"] == Decimal(20)
+    assert panels["chat"]["form"].data["chat-target_answer_seconds"] == Decimal(60)
+    assert panels["chat"]["form"].data["chat-concurrency"] == Decimal("1.7")
+    assert panels["phone"]["result"].agents == 1  # a trickle: one seat keeps the line open
+
+
+@pytest.mark.django_db
+def test_the_erlang_panel_reproduces_callcentrehelpers_example(procurement_client):
+    example = {
+        "phone-contacts_per_interval": "100",
+        "phone-interval_minutes": "30",
+        "phone-aht_seconds": "180",
+        "phone-target_service_level_pct": "80",
+        "phone-target_answer_seconds": "20",
+        "phone-max_occupancy_pct": "85",
+        "phone-shrinkage_pct": "30",
+        "phone-concurrency": "1",
+    }
+    response = procurement_client.post(URL, form_data(**example))
 
     panels = {panel["channel"]: panel for panel in response.context["staffing_panels"]}
     phone = panels["phone"]["result"]
     # callcentrehelper's example: 14 agents, 88.84%, 20.00 FTE.
     assert phone.agents == 14
     assert phone.scheduled_fte.quantize(Decimal("0.01")) == Decimal("20.00")
-    assert panels["chat"]["result"].agents >= 1
     html = response.content.decode()
     assert "88.84%" in html
     assert "20.00</td>" in html
@@ -323,15 +349,127 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "changes",
+    ("changes", "message"),
     [
-        {"in_house_fte": "1e-999998"},  # the savings % overflows any decimal
-        {"volume_per_month": "1000000000000", "aht_minutes": "1000000000000"},  # absurd TCO
+        # the savings % would overflow any decimal: exponents are not read (common.strict)
+        ({"in_house_fte": "1e-999998"}, "Enter a number."),
+        (
+            {"volume_per_month": "1000000000000", "aht_minutes": "1000000000000"},
+            "too large or too small",  # absurd TCO
+        ),
     ],
 )
-def test_numbers_beyond_decimal_range_are_an_error_not_a_500(procurement_client, changes):
+def test_numbers_beyond_decimal_range_are_an_error_not_a_500(procurement_client, changes, message):
     response = procurement_client.post(URL, form_data(**changes))
 
     assert response.status_code == 200
     assert response.context["result"] is None
-    assert "too large or too small" in response.content.decode()
+    assert message in response.content.decode()
+
+
+# --- live channels and pricing fixes (issue 11) ---------------------------------------------
+
+PHONE_CHECK = {
+    # DOMAIN.md §1: 6,000 calls, 4 min, 09:00–17:00 on 5 days, 80/20, equal weights.
+    "channel": "phone",
+    "volume_per_month": "6000",
+    "aht_minutes": "4",
+    "opens_at_hour": "9",
+    "open_hours_per_day": "8",
+    "open_days_per_week": "5",
+    "in_house_fte": "",
+}
+
+
+@pytest.mark.django_db
+def test_a_phone_line_is_staffed_hour_by_hour(procurement_client):
+    response = procurement_client.post(URL, form_data(**PHONE_CHECK))
+
+    assert response.status_code == 200
+    estimate = response.context["result"].estimate
+    assert estimate.staffing.seat_hours_per_month == Decimal(840)
+    assert f"{estimate.fte_required:.2f}" == "5.25"
+    assert estimate.in_house.fte == 6  # ceil(5.25) whole people
+    panel = response.context["live_panel"]
+    assert [row.seats for row in panel["rows"]] == [5] * 8
+    assert panel["rows"][0].period == "09:00–10:00"
+    assert panel["rows"][-1].period == "16:00–17:00"
+    html = response.content.decode()
+    assert 'id="staffing-table-phone"' in html
+    assert "<svg" in html and "seats per open hour" in html
+    assert "35.71" in html and "2.38" in html  # contacts and Erlangs an hour
+
+
+@pytest.mark.django_db
+def test_the_hour_by_hour_table_also_comes_with_htmx(procurement_client):
+    response = procurement_client.post(URL, form_data(**PHONE_CHECK), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert 'id="staffing-table-phone"' in response.content.decode()
+    assert "<html" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pasted_hourly_weights_shape_the_day(procurement_client):
+    # A column pasted from a spreadsheet, with its heading and Dutch decimals.
+    weights = "Calls\n1\n1\n1\n1\n1\n1\n1\n3,5"
+    response = procurement_client.post(URL, form_data(**PHONE_CHECK, hourly_weights=weights))
+
+    rows = response.context["live_panel"]["rows"]
+    assert rows[-1].seats > rows[0].seats
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        pytest.param({"hourly_weights": "1\n2\n3"}, "hourly_weights", id="weights-length"),
+        pytest.param({"hourly_weights": "1\n0\n1\n1\n1\n1\n1\n1"}, "hourly_weights", id="zero"),
+        pytest.param({"open_hours_per_day": "25"}, "open_hours_per_day", id="hours-range"),
+        pytest.param({"open_hours_per_day": ""}, "open_hours_per_day", id="no-hours"),
+        pytest.param({"coverage_hours_per_week": "40"}, "coverage_hours_per_week", id="coverage"),
+        pytest.param(
+            {
+                "pricing_model": "per_ticket",
+                "per_ticket_rate": "1.25",
+                "hourly_rate": "",
+                "onboarding_hours_per_agent": "60",
+            },
+            "onboarding_hourly_rate",
+            id="onboarding-without-rate",
+        ),
+        pytest.param({"other_fees": "reporting; lots; month"}, "other_fees", id="fee-amount"),
+        pytest.param({"transition_months": "-1"}, "transition_months", id="transition"),
+    ],
+)
+def test_bad_live_and_pricing_input_is_shown_on_its_field(procurement_client, changes, field):
+    response = procurement_client.post(URL, form_data(**{**PHONE_CHECK, **changes}))
+
+    assert response.status_code == 200
+    assert response.context["result"] is None
+    assert field in response.context["form"].errors, response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_the_training_rate_other_fees_and_transition_are_priced(procurement_client):
+    response = procurement_client.post(
+        URL,
+        form_data(
+            pricing_model="per_ticket",
+            per_ticket_rate="1.25",
+            hourly_rate="",
+            agents="2",
+            onboarding_fee="0",
+            onboarding_hours_per_agent="60",
+            onboarding_hourly_rate="6",
+            other_fees="Reporting module; 250; month\nSet-up; 1500; once",
+            transition_months="1",
+        ),
+    )
+
+    outsourced = response.context["result"].estimate.outsourced
+    # 60 h × 2 agents × €6 + €1,500 set-up; €1.25 × 500 + €250 a month; one month of €3,375.
+    assert outsourced.one_time == Decimal(2220)
+    assert outsourced.monthly == Decimal(875)
+    assert outsourced.transition == Decimal(3375)
+    assert outsourced.tco == Decimal(12 * 875 + 2220 + 3375)

@@ -36,7 +36,7 @@ from costing.xlsx import (
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>\"[^\"]*\")"
-    r"|(?P<ref>(?:(?P<sheet>[A-Za-z]+)!)?\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+))"
+    r"|(?P<ref>(?:(?P<sheet>[A-Za-z]+|'[^']+')!)?\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+))"
     r"|(?P<func>[A-Z]+)\(|(?P<op><=|>=|<>|[-+*/=<>(),]))"
 )
 
@@ -100,7 +100,8 @@ class _Parser:
         if token["str"]:
             return ("str", token["str"][1:-1])
         if token["ref"]:
-            return ("ref", token["sheet"] or self.sheet, f"{token['col']}{token['row']}")
+            sheet = (token["sheet"] or self.sheet).strip("'")
+            return ("ref", sheet, f"{token['col']}{token['row']}")
         if token["func"]:
             args = [] if self.take_op(")") else [self.comparison()]
             while args and not self.take_op(")"):
@@ -281,7 +282,12 @@ def workbook(offers=(("Nearshore", NEARSHORE_QUOTE),), **overrides):
 def test_it_has_the_three_sheets_of_the_spreadsheet_recipe():
     data, _ = workbook()
 
-    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Inputs", "Results", "Scenarios"]
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == [
+        "Inputs",
+        "Results",
+        "Scenarios",
+        "Hour by hour",
+    ]
 
 
 def test_inputs_hold_the_values_at_their_documented_cells():
@@ -305,25 +311,30 @@ def test_inputs_hold_the_values_at_their_documented_cells():
 def test_results_are_formulas_over_the_input_cells():
     sheet = openpyxl.load_workbook(io.BytesIO(workbook()[0]))["Results"]
 
-    assert sheet["B3"].value == "=Inputs!B3*(1-Inputs!B7/100)"
-    assert sheet["B4"].value == "=B3*Inputs!B4/60"
-    assert sheet["B5"].value == "=B4/Inputs!B5"
+    # The backlog part from Inputs B3/B4, the live part from Inputs B35..B38 ("Hour by hour").
+    assert sheet["B3"].value == "=Inputs!B3*(1-Inputs!B7/100)+Inputs!B36"
+    assert sheet["B4"].value == "=Inputs!B3*(1-Inputs!B7/100)*Inputs!B4/60+Inputs!B37"
+    assert sheet["B7"].value == "=Inputs!B3*(1-Inputs!B7/100)*Inputs!B4/60+Inputs!B38"
+    assert sheet["B5"].value == "=B7/Inputs!B5"
     assert sheet["B6"].value == "=Inputs!B6*4.2/Inputs!B5"
     assert sheet["B9"].value == "=IF(Inputs!B10>0,Inputs!B10,ROUNDUP(MAX(B5,B6),0))"
     assert sheet["B11"].value == (
         "=B9*(Inputs!B11*(1+Inputs!B12/100)+Inputs!B13+Inputs!B14)*(1+Inputs!B15/100)"
     )
     assert sheet["C9"].value == "=IF(Inputs!C23>0,Inputs!C23,MAX(1,ROUNDUP(B5,0)))"
-    assert sheet["C10"].value == "=Inputs!C20*B4"
-    assert sheet["C11"].value == "=C9*Inputs!C26+Inputs!C28"
-    assert sheet["C13"].value == "=Inputs!C24+Inputs!C25*C9*Inputs!C20+Inputs!C27+Inputs!C29"
-    assert sheet["C14"].value == "=Inputs!B8*C12+C13"
-    assert sheet["C15"].value == "=C14/(Inputs!B3*Inputs!B8)"
+    assert sheet["C10"].value == "=Inputs!C20*B7"
+    assert sheet["C11"].value == "=C9*Inputs!C26+Inputs!C28+Inputs!C31"
+    assert sheet["C13"].value == (
+        "=Inputs!C24+Inputs!C25*C9*Inputs!C20+Inputs!C27+Inputs!C32+Inputs!C29"
+    )
+    # DOMAIN.md §2: the transition months carry the in-house monthly cost.
+    assert sheet["C14"].value == "=Inputs!B8*C12+C13+Inputs!B9*B12"
+    assert sheet["C15"].value == "=C14/((Inputs!B3+Inputs!B35)*Inputs!B8)"
     assert sheet["C18"].value == "=B14-C14"
     assert sheet["C19"].value == '=IF(B14=0,"",C18/B14*100)'
     assert sheet["C20"].value == '=IF(C14=0,"",C18/C14*100)'
     formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
-    assert len(formulas) == 4 + 2 * 9 + 3
+    assert len(formulas) == 5 + 2 * 9 + 3
 
 
 def test_the_formulas_reproduce_the_cost_article():
@@ -479,8 +490,11 @@ def test_user_text_cannot_become_a_formula():
     assert loaded["Results"]["C8"].value == f"'{hostile}"
     assert loaded["Scenarios"]["I3"].value == f"'{hostile} agents"
     assert loaded["Scenarios"]["A4"].value == "'=evil"
-    # Formulas exist only where the builder writes them, never in Inputs.
-    assert not [c for row in loaded["Inputs"].iter_rows() for c in row if c.data_type == "f"]
+    # Formulas exist only where the builder writes them: in Inputs only the live part, read
+    # from the "Hour by hour" sheet.
+    assert [
+        c.coordinate for row in loaded["Inputs"].iter_rows() for c in row if c.data_type == "f"
+    ] == ["B35", "B36", "B37", "B38"]
 
 
 def test_the_term_is_validated():

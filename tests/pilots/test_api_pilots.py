@@ -117,13 +117,14 @@ def test_a_pilot_from_a_quote_takes_its_targets_from_the_rfq_and_the_tco(
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    # DOMAIN.md §5 defaults via the RFQ, AHT from the scope, cost = €20,000 / 6,000 tickets.
+    # DOMAIN.md §5 defaults via the RFQ, AHT from the scope, cost = what the quote costs a
+    # month per handled ticket: €18 × 83.33 h = €1,500 / 500 tickets (no one-time costs).
     assert body["targets"] == {
         "csat_pct": "85.00",
         "frt_minutes": "60.00",
         "aht_minutes": "10.00",
         "fcr_pct": "70.00",
-        "cost_per_ticket": "3.33",
+        "cost_per_ticket": "3.00",
     }
     assert (body["quote_id"], body["status"], body["day_number"]) == (quote.pk, "planned", 0)
 

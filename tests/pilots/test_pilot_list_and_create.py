@@ -122,9 +122,10 @@ def test_the_vendor_list_shows_only_its_own_pilots(vendor_a_client, vendor_a, ve
 
 
 def test_the_quotes_cost_per_ticket_is_the_seeds_worked_example(procurement_user, vendor_a):
-    """Cost article: €18/h × 83.33 h × 12 + €2,000 onboarding = €20,000 over 6,000 tickets."""
+    """DOMAIN.md §5: the quote's monthly cost per handled ticket, without one-time costs —
+    the cost article's €18/h × 83.33 h = €1,500 a month over 500 tickets."""
     quote = make_awarded_quote(vendor_a, procurement_user)
-    assert f"{quote_cost_per_ticket(quote):.2f}" == "3.33"
+    assert f"{quote_cost_per_ticket(quote):.2f}" == "3.00"
     defaults = defaults_from_quote(quote)
     assert defaults.channel == "email" and defaults.vendor_id == vendor_a.pk
     assert defaults.targets == {
@@ -132,7 +133,7 @@ def test_the_quotes_cost_per_ticket_is_the_seeds_worked_example(procurement_user
         "frt_minutes": Decimal("60"),
         "fcr_pct": Decimal("70"),
         "aht_minutes": Decimal("10"),
-        "cost_per_ticket": Decimal("3.33"),
+        "cost_per_ticket": Decimal("3.00"),
     }
 
 
@@ -180,7 +181,7 @@ def test_the_form_from_a_quote_is_prefilled(procurement_client, procurement_user
     assert initial["vendor"] == vendor_a.pk and initial["quote"] == quote.pk
     assert initial["channel"] == "email"
     assert initial["target_aht_minutes"] == Decimal("10")
-    assert initial["target_cost_per_ticket"] == Decimal("3.33")
+    assert initial["target_cost_per_ticket"] == Decimal("3.00")
     html = response.content.decode()
     assert 'id="source-quote"' in html
     assert "CSAT target (%) ≥" in html and "Cost per ticket target (€) ≤" in html
@@ -265,3 +266,27 @@ def test_the_form_takes_another_channel_of_the_scope_and_ignores_nonsense(
         response = procurement_client.get(url, params)
         assert response.status_code == 200
         assert response.context["form"].initial.get("channel") in (None, "email")
+
+
+def test_with_30_percent_deflection_a_vendor_billing_its_quote_meets_the_cost_target(
+    procurement_user, vendor_a
+):
+    """DOMAIN.md §5: bots take 30% of 1,000 contacts; the vendor handles 700 at €2 a ticket
+    and bills exactly its quote, €1,400 a month. Over gross volume the target would be €1.40
+    and the vendor would miss it; per handled ticket it is €2.00 and the vendor meets it."""
+    quote = make_awarded_quote(vendor_a, procurement_user)
+    rfq = quote.rfq
+    rfq.automation_deflection_pct = Decimal(30)
+    rfq.save(update_fields=["automation_deflection_pct"])
+    rfq.channels.update(volume_per_month=1000)
+    quote.pricing_model, quote.per_ticket_rate, quote.hourly_rate = "per_ticket", Decimal(2), None
+    quote.onboarding_fee = Decimal(2000)  # one-time: not part of the monthly target
+    quote.save()
+
+    target = defaults_from_quote(quote).targets["cost_per_ticket"]
+
+    assert target == Decimal("2.00")
+    billed, handled = Decimal(1400), Decimal(700)
+    assert billed / handled <= target  # the pilot's KPI: Σcost / Σtickets
+    gross_volume_target = billed / Decimal(1000)  # €1.40: what the old default said
+    assert billed / handled > gross_volume_target

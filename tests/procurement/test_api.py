@@ -166,12 +166,21 @@ def test_procurement_creates_an_open_rfq_with_scope_and_baseline(api_as, procure
             "volume_per_month": 150,
             "aht_minutes": "10.00",
             "sla_response_minutes": "1.00",
+            # DOMAIN.md §1 defaults for a live chat left unset.
+            "concurrency": "1.70",
+            "service_level_pct": "80.00",
+            "answer_seconds": "60.00",
+            "hourly_weights": [],
         },
         {
             "channel": "email",
             "volume_per_month": 500,
             "aht_minutes": "10.00",
             "sla_response_minutes": None,
+            "concurrency": None,
+            "service_level_pct": None,
+            "answer_seconds": None,
+            "hourly_weights": [],
         },
     ]
     assert body["in_house"]["gross_salary_month"] == "2500.00"

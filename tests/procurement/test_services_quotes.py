@@ -72,7 +72,18 @@ def test_a_submitted_quote_is_not_saved_back_to_a_draft(quote_a, rfq, vendor_a, 
         services.quote_save_draft(rfq=rfq, vendor=vendor_a, by=vendor_a_user, data={})
     assert "status" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        services.quote_submit(rfq=rfq, vendor=vendor_a, by=vendor_a_user, data={})
+        services.quote_submit(rfq=rfq, vendor=vendor_a, by=vendor_a_user, data={"hourly_rate": 1})
+    assert Quote.objects.get(pk=quote_a.pk).revision == 1
+
+
+def test_submitting_the_same_quote_again_answers_it_as_submitted(
+    quote_a, rfq, vendor_a, vendor_a_user
+):
+    # A double click or a retry: nothing changes, no error, no new revision.
+    again = services.quote_submit(
+        rfq=rfq, vendor=vendor_a, by=vendor_a_user, data={"hourly_rate": quote_a.hourly_rate}
+    )
+    assert again.pk == quote_a.pk
     assert Quote.objects.get(pk=quote_a.pk).revision == 1
 
 

@@ -8,16 +8,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.dates import parse_sane_date
 from pilots.evaluation import claims, sweep
 
 
 def _iso_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            f"--date: {value!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-02"
-        ) from None
+        return parse_sane_date(value)
+    except ValueError as exc:
+        raise CommandError(f"--date: {exc}") from None
 
 
 class Command(BaseCommand):
