@@ -146,6 +146,10 @@ class Contract(models.Model):
         """The five KPI targets by KPI key, as a pilot's (`pilots.kpis.KPI_KEYS`)."""
         return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
 
+    def day_number(self, on: date) -> int:
+        """Day N of the contract on `on` (day 1 is the start date), as a pilot's."""
+        return (on - self.start_date).days + 1
+
     @property
     def end_date(self) -> date:
         """The last day of the term: a 12-month contract from 17 January ends on 16 January."""
