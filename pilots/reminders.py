@@ -2,9 +2,9 @@
 contract lacks yesterday's entry get one reminder for that day, in their language.
 
 What lacks an entry comes from `common.hooks.missing_day_sources`: pilots register their own
-below (`pilot_missing_days`), contracts theirs. The sent-log (`common.sendlog.send_once`) keys
-each e-mail by (thing, day, recipient), so a second run or a concurrent worker sends nothing
-new.
+below (`pilot_missing_days`), contracts theirs. Each user gets one e-mail for the day listing
+every pilot and contract of its vendor that lacks it; the sent-log (`common.sendlog.send_once`)
+keys it by (day, recipient), so a second run or a concurrent worker sends nothing new.
 """
 
 from __future__ import annotations
@@ -60,14 +60,14 @@ def pilot_missing_days(yesterday: date) -> list[hooks.MissingDay]:
 hooks.missing_day_sources.register(pilot_missing_days)
 
 
-def _message(item: hooks.MissingDay, user: User):
+def _message(items: list[hooks.MissingDay], user: User):
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        day = date_format(item.day, "DATE_FORMAT")
+        day = date_format(items[0].day, "DATE_FORMAT")
     return make_message(
         "missing-day-reminder",
         to=[user.email],
         language=user.language,
-        context={"name": recipient_name(user), "item": item, "day": day, "kind": item.kind},
+        context={"name": recipient_name(user), "items": items, "day": day},
     )
 
 
@@ -77,27 +77,33 @@ def yesterday_at(at: datetime) -> date:
 
 
 def missing_day_reminders_send(*, at: datetime, batch_size: int = BATCH_SIZE) -> list[Outgoing]:
-    """Send the reminders for the day before `at`; return those sent by this run."""
+    """Send the reminders for the day before `at`: one e-mail per vendor user listing each of
+    its vendor's pilots and contracts without that day's entry. Returns those sent by this
+    run; the sent-log key is the day, so a user gets one reminder for it, whatever the runs."""
     yesterday = yesterday_at(at)
-    items = [item for source in hooks.missing_day_sources for item in source(yesterday)]
+    by_vendor: dict[int, list[hooks.MissingDay]] = defaultdict(list)
+    for source in hooks.missing_day_sources:
+        for item in source(yesterday):
+            by_vendor[item.vendor_id].append(item)
+    vendor_ids = sorted(by_vendor)
     sent: list[Outgoing] = []
-    for start in range(0, len(items), batch_size):
-        batch = items[start : start + batch_size]
+    for start in range(0, len(vendor_ids), batch_size):
+        batch = vendor_ids[start : start + batch_size]
         users: dict[int, list[User]] = defaultdict(list)
-        for user in User.objects.filter(
-            vendor_id__in={i.vendor_id for i in batch}, is_active=True
-        ).select_related("vendor"):
+        for user in User.objects.filter(vendor_id__in=batch, is_active=True).select_related(
+            "vendor"
+        ):
             users[user.vendor_id].append(user)
         outgoing = [
             Outgoing(
                 kind=KIND,
-                key=f"{item.kind}:{item.object_id}:{item.day.isoformat()}",
+                key=yesterday.isoformat(),
                 recipient_id=user.pk,
-                build=partial(_message, item, user),
-                label=f"{user.email}: {item.title} {item.day.isoformat()}",
+                build=partial(_message, by_vendor[vendor_id], user),
+                label=f"{user.email}: {', '.join(i.title for i in by_vendor[vendor_id])}",
             )
-            for item in batch
-            for user in users[item.vendor_id]
+            for vendor_id in batch
+            for user in users[vendor_id]
         ]
         sent.extend(send_once(outgoing))
     return sent

@@ -93,13 +93,14 @@ def test_the_missing_day_reminder_names_yesterday_once(vendor_a):
     morning = datetime(2027, 3, 10, 7, 0, tzinfo=UTC)
     sent = missing_day_reminders_send(at=morning)
     # Every user of the vendor (add_days made an author per pilot), for the one pilot only.
-    assert {o.key for o in sent} == {f"pilot:{missing.pk}:2027-03-09"}
+    assert {o.key for o in sent} == {"2027-03-09"}
     assert len(sent) == vendor_a.users.count() == 3
     assert ana.pk in {o.recipient_id for o in sent}
     message = next(m for m in mail.outbox if m.to == ["ana@alpha.example"])
     assert message.body.startswith("Dear Ana Alves,")
     assert "9 March 2027" in message.body or "March 9, 2027" in message.body
     assert f"/pilots/{missing.pk}/kpis/enter/?day=2027-03-09" in message.body
+    assert f"/pilots/{complete.pk}/" not in message.body
     assert missing_day_reminders_send(at=morning + timedelta(hours=3)) == []
     assert len(mail.outbox) == 3
 
@@ -174,3 +175,24 @@ def test_two_concurrent_workers_send_each_reminder_once(procurement_user):
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 180
     assert _run_concurrently(work) == [0, 0]
     assert len(mail.outbox) == 180
+
+
+@pytest.mark.django_db
+def test_one_reminder_a_day_lists_the_vendors_missing_pilot_and_contract(vendor_a):
+    from tests.contracts.factories import ContractFactory
+
+    ana = VendorUserFactory(email="ana@alpha.example", full_name="Ana Alves", vendor=vendor_a)
+    pilot = PilotFactory(vendor=vendor_a, start_date=date(2027, 3, 1), status="running")
+    contract = ContractFactory(vendor=vendor_a, start_date=date(2027, 1, 17))
+    morning = datetime(2027, 3, 10, 7, 0, tzinfo=UTC)
+    sent = missing_day_reminders_send(at=morning)
+    assert [o.recipient_id for o in sent] == [ana.pk]
+    (message,) = mail.outbox
+    assert message.subject == "No KPIs entered for March 9, 2027 (2 pilots or contracts)"
+    assert "The pilot Alpha Contact — E-mail has no KPI entry for March 9, 2027." in message.body
+    assert "The contract Alpha Contact — E-mail has no KPI entry for March 9, 2027." in (
+        message.body
+    )
+    assert f"/pilots/{pilot.pk}/kpis/enter/?day=2027-03-09" in message.body
+    assert f"/contracts/{contract.pk}/kpis/enter/?day=2027-03-09" in message.body
+    assert missing_day_reminders_send(at=morning) == []
