@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from functools import partial
 from smtplib import SMTPException
 
@@ -19,7 +20,6 @@ from celery import Task, shared_task
 from django.db import transaction
 
 from pilots.selectors import app_today
-from pilots.tasks import _as_date
 
 from .alerts import contract_alerts_refresh
 from .closing import (
@@ -31,6 +31,11 @@ from .closing import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def _as_date(as_of: str | None) -> date:
+    """An ISO date, or today in the app's time zone."""
+    return app_today() if as_of is None else date.fromisoformat(as_of)
 
 
 def _enqueue(task, *args) -> None:
