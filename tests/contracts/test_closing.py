@@ -226,3 +226,25 @@ def test_the_command_prints_a_line_per_month_with_labels_and_sends_before_return
     call_command("evaluate_contracts", "--date", "2027-03-01", stdout=again)
     assert "0 months closed, 0 e-mails sent" in again.getvalue()
     assert ContractPeriod.objects.count() == 2
+
+
+def test_the_beat_task_closes_the_months_and_enqueues_each_email_after_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from celery.app.task import Task
+
+    from contracts.tasks import close_due_months
+
+    enqueued = []
+    monkeypatch.setattr(
+        Task, "apply_async", lambda task, args=None, **kw: enqueued.append((task.name, args))
+    )
+    contract = ContractFactory(start_date=date(2027, 1, 1), months=12)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert close_due_months(as_of="2027-03-01") == 2
+    ids = sorted(contract.periods.values_list("pk", flat=True))
+    assert (
+        sorted(args[0] for name, args in enqueued if name == "contracts.send_period_email") == ids
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert close_due_months(as_of="2027-03-01") == 0  # idempotent
