@@ -37,8 +37,14 @@ NAVIGATION: tuple[NavItem, ...] = (
         "procurement:award_proposal_list",
         frozenset({Role.PROCUREMENT, Role.MANAGER, Role.ADMIN}),
     ),
+    NavItem(
+        _("Contracts"),
+        "contracts:contract_list",
+        frozenset({Role.PROCUREMENT, Role.MANAGER, Role.ADMIN}),
+    ),
     NavItem(_("My invitations"), "procurement:portal", frozenset({Role.VENDOR})),
     NavItem(_("My pilots"), "pilots:vendor_pilot_list", frozenset({Role.VENDOR})),
+    NavItem(_("My contracts"), "contracts:contract_list", frozenset({Role.VENDOR})),
 )
 
 

@@ -6,12 +6,14 @@ The subject and the text body are plain text: they are rendered with autoescapin
 vendor "Q&A O'Neill" stays that, not "Q&amp;A O&#x27;Neill"); only the HTML body escapes."""
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 
 def make_message(
@@ -30,6 +32,22 @@ def make_message(
     message = EmailMultiAlternatives(subject, text, to=list(to), reply_to=list(reply_to))
     message.attach_alternative(html, "text/html")
     return message
+
+
+def recipient_name(user) -> str:
+    """How an e-mail greets its recipient: the user's name, else the vendor's name; never an
+    e-mail address (empty when there is neither, and the template says a plain hello)."""
+    if user.full_name.strip():
+        return user.full_name.strip()
+    vendor = getattr(user, "vendor", None)
+    return vendor.name if vendor is not None else ""
+
+
+def local_datetime_display(value) -> str:
+    """A moment in the app's time zone with the zone's name, in the active language:
+    "3 March 2027 17:00 CET" — a deadline must say which clock it is on."""
+    local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 def render_plain_text(template_name: str, context: dict) -> str:

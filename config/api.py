@@ -10,6 +10,7 @@ from ninja.throttling import AuthRateThrottle
 
 from accounts.api_auth import BearerTokenAuth, SessionAuth
 from common.api import ApiValidationError, validation_error_body
+from contracts.api import router as contracts_router
 from costing.api import router as costing_router
 from pilots.api import router as pilots_router
 from pilots.evaluation.api import router as evaluation_router
@@ -88,3 +89,4 @@ api.add_router("/", procurement_router)
 api.add_router("/", costing_router)
 api.add_router("/", pilots_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", contracts_router)

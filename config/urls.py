@@ -23,6 +23,7 @@ urlpatterns = [
     path("procurement/", include("procurement.urls")),
     path("costing/", include("costing.urls")),
     path("pilots/", include("pilots.urls")),
+    path("contracts/", include("contracts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -234,9 +234,13 @@ class KpiDayForm(forms.Form):
         period = self.period
         today = app_today() if self.today is None else self.today
         if day < period.start_date or day > period.end_date:
+            # A period may word this itself (a contract: "outside the contract").
+            outside = getattr(period, "OUTSIDE_MESSAGE", None) or _(
+                "%(day)s is outside the pilot, which runs from %(start)s to %(end)s."
+            )
             self.add_error(
                 "day",
-                _("%(day)s is outside the pilot, which runs from %(start)s to %(end)s.")
+                str(outside)
                 % {
                     "day": date_format(day, "DATE_FORMAT"),
                     "start": date_format(period.start_date, "DATE_FORMAT"),

@@ -2,8 +2,9 @@
 
 A day's KPIs are written through `pilots.kpi_days` (the rules: `KpiDayForm`, one definition
 used by the form, the CSV import and the API alike); these wrappers bind it to the pilot.
-Entry never enqueues a Celery task: the daily sweep evaluates, and an entry must save even
-while the broker is down.
+Saving a day enqueues the refresh of the pilot's alerts after the commit (off the request);
+the daily sweep evaluates. An entry saves even while the broker is down: the enqueue failure
+is logged and the sweep refreshes the alerts anyway.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .kpi_days import (
     kpi_days_import,
 )
 from .models import TARGET_FIELDS, KpiEntry, Pilot, PilotStatus, Scorecard
+from .tasks import enqueue_alert_refresh
 
 
 @retry_on_conflict
@@ -59,6 +61,7 @@ def kpi_entry_upsert(
         pilot_refresh_status(pilot=pilot, as_of=today)
     if corrects_final_day(Pilot.objects.get(pk=pilot.pk), day):
         scorecards_mark_data_changed(pilot=pilot, day=day)
+    enqueue_alert_refresh(pilot.pk)
     return entry, created
 
 
@@ -94,6 +97,7 @@ def kpi_entries_import(
     )
     if pilot.status == PilotStatus.PLANNED:
         pilot_refresh_status(pilot=pilot, as_of=today)
+    enqueue_alert_refresh(pilot.pk)
     return result
 
 

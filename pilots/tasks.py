@@ -19,7 +19,13 @@ from celery import Task, shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from procurement.tasks import as_moment
+
+from .digest import weekly_digest_send
 from .evaluation import claims, sweep
+from .evaluation.alerts import pilot_alerts_refresh
+from .kpi_days import app_today
+from .reminders import missing_day_reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +54,12 @@ def _enqueue(task, *args, countdown: int | None = None) -> None:
     except Exception:
         # The work is found again from the database by the next daily sweep.
         logger.exception("could not enqueue %s%s", task.name, args)
+
+
+def enqueue_alert_refresh(pilot_id: int) -> None:
+    """After the entry's transaction commits, off the request (DOMAIN.md §5). A broker that is
+    down is logged; the entry stays saved and the daily sweep refreshes every pilot."""
+    transaction.on_commit(partial(_enqueue, refresh_pilot_alerts, pilot_id))
 
 
 def _redelivered(request) -> bool:
@@ -133,3 +145,24 @@ def send_scorecard_email(self, scorecard_id: int) -> str:
         return "skipped"
     claims.scorecard_email_deliver(scorecard_id=scorecard_id)
     return "sent"
+
+
+@shared_task(name="pilots.refresh_pilot_alerts")
+def refresh_pilot_alerts(pilot_id: int) -> None:
+    pilot_alerts_refresh(pilot_id=pilot_id, as_of=app_today())
+
+
+# --- Reminders and the weekly digest (DOMAIN.md §7) -------------------------------------------
+
+
+@shared_task(name="pilots.send_missing_day_reminders")
+def send_missing_day_reminders(at: str | None = None) -> int:
+    """The next-morning reminders for pilots and contracts lacking yesterday's entry (beat:
+    daily in the morning). Idempotent through the sent-log."""
+    return len(missing_day_reminders_send(at=as_moment(at)))
+
+
+@shared_task(name="pilots.send_weekly_digest")
+def send_weekly_digest(as_of: str | None = None) -> int:
+    """Monday morning: one digest per manager for the week. Idempotent through the sent-log."""
+    return len(weekly_digest_send(as_of=_as_date(as_of)))

@@ -30,6 +30,13 @@ CONTRACT = {
     ("get", "/api/v1/pilots/{id}/kpis"),
     ("get", "/api/v1/pilots/{id}/scorecards"),
     ("get", "/api/v1/alerts"),
+    ("post", "/api/v1/contracts"),
+    ("get", "/api/v1/contracts"),
+    ("get", "/api/v1/contracts/{id}"),
+    ("put", "/api/v1/contracts/{id}/kpis/{date}"),
+    ("get", "/api/v1/contracts/{id}/kpis"),
+    ("get", "/api/v1/contracts/{id}/periods"),
+    ("post", "/api/v1/contracts/{id}/reviews"),
 }
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "procurement",
     "costing",
     "pilots",
+    "contracts",
     "config",  # the glue: home, /healthz, seed_demo and adduser (imports every app)
 ]
 
@@ -207,6 +208,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pilots.evaluate_due_pilots",
         # 06:00 in the app's time zone (CELERY_TIMEZONE).
         "schedule": crontab(hour=6, minute=0),
+    },
+    # DOMAIN.md §6: close every contract month that is over (idempotent, catches up).
+    "close-due-contract-months-daily": {
+        "task": "contracts.close_due_months",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    # DOMAIN.md §7: each reminder and digest is sent once per moment (the sent-log).
+    "send-quote-reminders-hourly": {
+        "task": "procurement.send_quote_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "send-missing-day-reminders-daily": {
+        "task": "pilots.send_missing_day_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "send-weekly-digest-monday": {
+        "task": "pilots.send_weekly_digest",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
 }
 

@@ -185,6 +185,15 @@ def alerts_refresh(*, as_of: date, batch_size: int = BATCH_SIZE) -> None:
             logger.exception("alerts refresh failed for pilots %s..%s", batch[0].pk, last_id)
 
 
+def pilot_alerts_refresh(*, pilot_id: int, as_of: date) -> None:
+    """One pilot's missing-day and KPI alerts, right after a day's entry is saved (DOMAIN.md
+    §5: refreshed on entry, not only by the daily sweep). Seven queries at most."""
+    batch = list(monitored_pilots(as_of=as_of).filter(pk=pilot_id))
+    if batch:
+        with transaction.atomic():
+            _refresh_batch(batch, as_of=as_of)
+
+
 def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
     """Seven queries at most, whatever the batch size."""
     ids = [p.pk for p in batch]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.permissions import PROCUREMENT, role_required
+from common import hooks
 
 from .. import selectors, services
 from ..filters import VendorFilter
@@ -76,8 +77,15 @@ def vendor_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 vendor.invitations.select_related("rfq").order_by("-invited_at")[:50]
             ),
             "user_form": VendorUserForm(),
+            "panels": vendor_panels(vendor, request.user),
         },
     )
+
+
+def vendor_panels(vendor, user) -> list:
+    """Panels the apps above procurement add to the vendor page (`common.hooks`): procurement
+    never imports them."""
+    return [panel for hook in hooks.vendor_panels if (panel := hook(vendor, user)) is not None]
 
 
 @role_required(PROCUREMENT)

@@ -148,6 +148,7 @@ def objects(cast, vendor_a) -> dict:
     scorecard = _scorecard(pilot, checkpoint_day=30)
     alert = Alert.objects.create(pilot=pilot, kind="missing_day", key=str(day))
     token, _raw = api_token_issue(user=buyer, name="access table")
+    contract, review_action = _contract(vendor_a, buyer=buyer, quote=quote, start=start)
     # Never signed in: a sign-in changes last_login, which invalidates a reset link.
     reset_user = ManagerFactory(email="forgot@example.com")
     return {
@@ -169,4 +170,29 @@ def objects(cast, vendor_a) -> dict:
         "vendor": vendor_a,
         "user": cast["vendor"],
         "reset_user": reset_user,
+        "contract": contract,
+        "review_action": review_action,
     }
+
+
+def _contract(vendor, *, buyer, quote, start: date):
+    """Vendor A's contract with a review action."""
+    from contracts.models import Contract, Review, ReviewAction
+
+    contract = Contract.objects.create(
+        vendor=vendor,
+        quote=quote,
+        channel="email",
+        start_date=start,
+        months=12,
+        target_aht_minutes=Decimal("10"),
+        target_cost_per_ticket=Decimal("3.33"),
+        created_by=buyer,
+    )
+    review = Review.objects.create(
+        contract=contract, date=start, kind="coaching", attendees="Bea", created_by=buyer
+    )
+    action = ReviewAction.objects.create(
+        review=review, text="Update the macros", owner="Bea", due_date=start + timedelta(days=7)
+    )
+    return contract, action

@@ -137,6 +137,17 @@ DRAFTED: dict[str, dict] = {
     "pilots:pilot_decide": roles(MANAGERS, ok={200, 302, 405}),
     "pilots:pilot_exit_evaluation": roles(MANAGERS, ok={200, 302, 405}),
     "pilots:alert_acknowledge": roles(INTERNAL, ok=405),
+    # contracts (issue 13)
+    "contracts:contract_list": roles(INTERNAL | VENDORS),  # a vendor: its own
+    "contracts:contract_create": roles(PROCUREMENT),
+    "contracts:contract_detail": roles(INTERNAL | OWNER, outsider=404),
+    "contracts:contract_set_status": roles(PROCUREMENT, ok=405),
+    "contracts:review_create": roles(INTERNAL),
+    "contracts:action_toggle": roles(INTERNAL, ok=405),
+    "contracts:kpi_entry": roles(PROCUREMENT | OWNER, outsider=404),
+    "contracts:kpi_csv_upload": roles(PROCUREMENT | OWNER, outsider=404),
+    "contracts:kpi_csv_template": roles(PROCUREMENT | OWNER, outsider=404),
+    "contracts:kpi_csv_export": roles(INTERNAL | OWNER, outsider=404),
 }
 
 # Which object fills a path parameter: URL_PARAMS for one URL, else the route segment just
@@ -156,6 +167,8 @@ SEGMENT_OBJECTS = {
     "status": "action",
     "test-cases": "test_case",
     "awards": "award",
+    "contracts": "contract",
+    "actions": "review_action",
 }
 PARAM_OBJECTS = {
     "rfq_id": "rfq",
@@ -207,6 +220,15 @@ API_DRAFTED: dict[str, dict] = {
     "GET /api/v1/alerts": api_roles(INTERNAL),
     # issue 12
     "PUT /api/v1/quotes/{id}/test-case-ratings": api_roles(PROCUREMENT),
+    "POST /api/v1/contracts": api_roles(PROCUREMENT, ok=201),
+    "GET /api/v1/contracts": api_roles(EVERY_ROLE),  # a vendor: its own
+    "GET /api/v1/contracts/{id}": api_roles(INTERNAL | OWNER, outsider=404),
+    "GET /api/v1/contracts/{id}/periods": api_roles(INTERNAL | OWNER, outsider=404),
+    "POST /api/v1/contracts/{id}/reviews": api_roles(INTERNAL, ok=201),
+    "PUT /api/v1/contracts/{id}/kpis/{date}": api_roles(
+        PROCUREMENT | OWNER, ok={200, 201}, outsider=404
+    ),
+    "GET /api/v1/contracts/{id}/kpis": api_roles(INTERNAL | OWNER, outsider=404),
 }
 
 
@@ -257,6 +279,18 @@ def _pilot_body(role: str, objects: dict) -> dict:
     }
 
 
+def _contract_body(role: str, objects: dict) -> dict:
+    return {
+        "vendor_id": objects["vendor"].pk,
+        "channel": "email",
+        "quote_id": objects["quote"].pk,
+        "start_date": objects["day"].isoformat(),
+        "months": 12,
+        "credit_pct_per_missed_kpi": "5",
+        "credit_cap_pct": "15",
+    }
+
+
 # A valid body for every write (a dict, or a function of the role and the objects), so a
 # role's answer is about access, not about validation.
 API_BODIES: dict = {
@@ -268,6 +302,23 @@ API_BODIES: dict = {
     "PUT /api/v1/quotes/{id}/test-case-ratings": lambda role, objects: [
         {"test_case_id": objects["test_case"].pk, "rating": 4}
     ],
+    "POST /api/v1/contracts": _contract_body,
+    "PUT /api/v1/contracts/{id}/kpis/{date}": {
+        "tickets": 20,
+        "csat_responses": 10,
+        "csat_positive": 9,
+        "frt_minutes": "30.00",
+        "aht_minutes": "9.00",
+        "fcr_resolved": 16,
+        "cost": "60.00",
+    },  # fmt: skip
+    "POST /api/v1/contracts/{id}/reviews": {
+        "date": "2026-11-02",
+        "kind": "monthly_review",
+        "attendees": "Bea, Max, Ana",
+        "notes": "Internal: FCR slipping.",
+        "actions": [{"text": "Refresh the FAQ", "owner": "Ana", "due_date": "2026-11-16"}],
+    },  # fmt: skip
     "PUT /api/v1/pilots/{id}/kpis/{date}": {
         "tickets": 20,
         "csat_responses": 10,

@@ -213,21 +213,22 @@ def test_today_and_the_future_follow_the_apps_time_zone_not_utc(pilot, vendor_a_
     assert "future" in caught.value.message_dict["day"][0]
 
 
-def test_entry_enqueues_no_task_and_saves_with_the_broker_down(
+def test_entry_enqueues_its_alert_refresh_after_commit_and_saves_with_the_broker_down(
     pilot, vendor_a_user, django_capture_on_commit_callbacks
 ):
-    from config.celery_app import app
-
+    """DOMAIN.md §5: alerts are refreshed as soon as an entry is saved, after the commit and
+    off the request; a broker that is down loses nothing (the entry is saved, the failure is
+    logged, the daily sweep refreshes the alerts anyway)."""
     with (
-        mock.patch.object(app, "send_task", side_effect=ConnectionError("broker down")) as send,
         mock.patch("celery.app.task.Task.apply_async", side_effect=ConnectionError) as apply,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         kpi_entry_upsert(
             pilot=pilot, day=TODAY, values=good_values(), by=vendor_a_user, today=TODAY
         )
-    assert callbacks == []
-    assert not send.called and not apply.called
+    assert len(callbacks) == 1  # one enqueue, after the commit
+    assert apply.call_count == 1
+    assert apply.call_args.kwargs["args"] == (pilot.pk,)
     assert KpiEntry.objects.filter(pilot=pilot).count() == 1
 
 

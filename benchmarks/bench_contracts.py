@@ -1,0 +1,212 @@
+"""Benchmarks of issue 13 on PostgreSQL (speed lives here, never in timed tests):
+
+1. closing a month for 2,000 contracts × 30 days of KPI entries: under 10 s, with a constant
+   number of queries per batch (`contracts_close_due_months`, batches of 500);
+2. the next-morning missing-day reminders for 2,000 running pilots: under 5 s
+   (`missing_day_reminders_send`, e-mails to Django's locmem backend: an in-memory sink).
+   The pilots belong to 200 vendors of one user each: one e-mail per user and day lists its
+   vendor's missing pilots, so 200 e-mails; `--vendors 2000` gives every pilot its own
+   vendor (2,000 e-mails).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m benchmarks.bench_contracts
+    python -m benchmarks.bench_contracts --contracts 200 --pilots 200   # a small scale
+
+A throwaway database next to DATABASE_URL's is created and dropped afterwards. `run()`
+returns the figures as a dict so `make bench` can record them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from benchmarks.bench_sweep import ROOT, QueryCounter, _admin_execute, _server_url, _with_database
+
+BATCH_SIZE = 500
+MONTH = date(2026, 4, 1)  # April: 30 days
+AS_OF = date(2026, 5, 1)  # the morning after April is over
+TARGET_CLOSE_SECONDS = 10
+TARGET_REMINDER_SECONDS = 5
+
+
+def _load(n_contracts: int, n_pilots: int, n_vendors: int = 200) -> dict:
+    from django.db import connection
+
+    from accounts.models import Role, User
+    from contracts.models import Contract
+    from pilots.models import Pilot, PilotStatus
+    from procurement.models import Vendor
+
+    vendors = Vendor.objects.bulk_create(
+        [Vendor(name=f"Bench vendor {i:04d}", region="nearshore") for i in range(n_vendors)]
+    )
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"agent{i}@bench.example", role=Role.VENDOR, vendor=v, full_name=f"Agent {i}"
+            )
+            for i, v in enumerate(vendors)
+        ]
+    )
+    buyer = User.objects.create_user("buyer@bench.example", "x", role=Role.PROCUREMENT)
+    User.objects.create_user("manager@bench.example", "x", role=Role.MANAGER, language="en")
+    User.objects.create_user("manager.nl@bench.example", "x", role=Role.MANAGER, language="nl")
+    author = User.objects.filter(role=Role.VENDOR).first()
+    contracts = Contract.objects.bulk_create(
+        [
+            Contract(
+                vendor=vendors[i % len(vendors)],
+                channel="email",
+                start_date=MONTH,
+                months=12,
+                target_aht_minutes=10,
+                target_cost_per_ticket="3.33",
+                credit_pct_per_missed_kpi=5,
+                credit_cap_pct=15,
+                created_by=buyer,
+            )
+            for i in range(n_contracts)
+        ],
+        batch_size=2000,
+    )
+    # Pilots on day 20 of 90 whose yesterday (30 April) has no entry.
+    Pilot.objects.bulk_create(
+        [
+            Pilot(
+                vendor=vendors[i % len(vendors)],
+                channel="email",
+                start_date=AS_OF - timedelta(days=20),
+                length_days=90,
+                status=PilotStatus.RUNNING,
+                target_aht_minutes=10,
+                target_cost_per_ticket="3.33",
+                created_by=buyer,
+            )
+            for i in range(n_pilots)
+        ],
+        batch_size=2000,
+    )
+    columns = (
+        "contract_id, day, tickets, csat_responses, csat_positive, frt_minutes, aht_minutes, "
+        "fcr_resolved, cost, qa_sampled, note, correction_reason, late, entered_by_id, created_at, "
+        "updated_at"
+    )
+    now = "2026-05-01 06:00:00+00"
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        with raw.cursor().copy(f"COPY contracts_contractkpientry ({columns}) FROM STDIN") as copy:
+            for index, contract in enumerate(contracts):
+                for n in range(30):
+                    positive = 9 if (index + n) % 5 else 8
+                    copy.write_row(
+                        (contract.pk, MONTH + timedelta(days=n), 20, 10, positive, "30.00",
+                         "9.00", 16 if index % 3 else 12, "60.00", 2, "", "", False, author.pk,
+                         now, now)
+                    )  # fmt: skip
+        for table in ("contracts_contractkpientry", "contracts_contract", "pilots_pilot"):
+            cursor.execute(f"ANALYZE {table}")
+    return {
+        "contracts": n_contracts,
+        "contract_entries": n_contracts * 30,
+        "pilots": n_pilots,
+        "vendors": n_vendors,
+    }
+
+
+def _measure(n_contracts: int) -> dict:
+    from django.core import mail
+    from django.db import connection
+
+    from contracts.closing import contracts_close_due_months
+    from pilots.reminders import missing_day_reminders_send
+
+    figures: dict = {}
+    counter = QueryCounter()
+    batches = -(-n_contracts // BATCH_SIZE)
+    with connection.execute_wrapper(counter):
+        start = time.perf_counter()
+        closed = contracts_close_due_months(as_of=AS_OF, batch_size=BATCH_SIZE).created
+        seconds = time.perf_counter() - start
+    again = contracts_close_due_months(as_of=AS_OF, batch_size=BATCH_SIZE).created
+    figures.update(
+        close_months=len(closed),
+        close_second_run=len(again),
+        close_seconds=round(seconds, 2),
+        close_queries=counter.count,
+        close_batches=batches,
+        close_queries_per_batch=round(counter.count / batches, 1),
+        close_meets_target=seconds < TARGET_CLOSE_SECONDS,
+    )
+
+    # A worker is warm after its first task: load the URL conf and the templates once, as
+    # it has, so the figure is the job's own (a cold process adds ~1 s once).
+    from django.template.loader import get_template
+    from django.urls import reverse
+
+    reverse("contracts:contract_list")
+    for part in ("subject.txt", "body.txt", "body.html"):
+        get_template(f"emails/missing-day-reminder-{part}")
+    mail.outbox = []
+    counter.count = 0
+    at = datetime.combine(AS_OF, datetime.min.time(), tzinfo=UTC) + timedelta(hours=6)
+    with connection.execute_wrapper(counter):
+        start = time.perf_counter()
+        sent = missing_day_reminders_send(at=at)
+        seconds = time.perf_counter() - start
+    again = missing_day_reminders_send(at=at)
+    figures.update(
+        reminders_sent=len(sent),
+        reminders_second_run=len(again),
+        reminder_messages=len(mail.outbox),
+        reminder_seconds=round(seconds, 2),
+        reminder_queries=counter.count,
+        reminder_meets_target=seconds < TARGET_REMINDER_SECONDS,
+    )
+    return figures
+
+
+def run(n_contracts: int = 2_000, n_pilots: int = 2_000, n_vendors: int = 200) -> dict:
+    server = _server_url()
+    name = f"vp_bench_contracts_{uuid.uuid4().hex[:8]}"
+    _admin_execute(server, f'CREATE DATABASE "{name}"')
+    try:
+        os.environ["DATABASE_URL"] = _with_database(server, name)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"  # locmem e-mail
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        start = time.perf_counter()
+        loaded = _load(n_contracts, n_pilots, n_vendors)
+        load_seconds = time.perf_counter() - start
+        figures = _measure(n_contracts)
+        connection.close()
+        return {**loaded, "load_seconds": round(load_seconds, 2), **figures}
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contracts", type=int, default=2_000)
+    parser.add_argument("--pilots", type=int, default=2_000)
+    parser.add_argument("--vendors", type=int, default=200)
+    args = parser.parse_args()
+    print(json.dumps(run(args.contracts, args.pilots, args.vendors), indent=2))
+
+
+if __name__ == "__main__":
+    main()

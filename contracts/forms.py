@@ -1,0 +1,124 @@
+"""Forms check and convert only (STYLE.md); the rules live in `services`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from pilots.forms import DateInput, KpiEntryForm, QuoteChoiceField, _decimal_field
+from pilots.models import TARGET_FIELDS
+from procurement.models import Channel, Quote, QuoteStatus, Vendor
+
+from .models import Contract, ContractStatus, ReviewKind
+
+
+def _label(name: str) -> str:
+    return capfirst(Contract._meta.get_field(name).verbose_name)
+
+
+class ContractForm(forms.Form):
+    """A contract for a vendor and channel; `?pilot=` or `?quote=` prefills it."""
+
+    pilot = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    quote = QuoteChoiceField(
+        label=_("Quote"),
+        queryset=Quote.objects.none(),
+        required=False,
+        help_text=_("Optional: the awarded quote the contract follows."),
+    )
+    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"))
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    start_date = forms.DateField(
+        label=_("Start date"),
+        widget=DateInput(),
+        help_text=_("May lie in the past, for a contract recorded after it began."),
+    )
+    months = forms.IntegerField(
+        label=_("Term (months)"),
+        initial=12,
+        min_value=1,
+        max_value=60,
+        help_text=_("1 to 60 months. Every calendar month in the term gets a scorecard."),
+        widget=forms.NumberInput(attrs={"min": 1, "max": 60}),
+    )
+    target_csat_pct = _decimal_field(_label("target_csat_pct"))
+    target_frt_minutes = _decimal_field(_label("target_frt_minutes"))
+    target_aht_minutes = _decimal_field(_label("target_aht_minutes"))
+    target_fcr_pct = _decimal_field(_label("target_fcr_pct"))
+    target_cost_per_ticket = _decimal_field(_label("target_cost_per_ticket"))
+    monthly_cost = _decimal_field(
+        _label("monthly_cost"), _("What the quote costs a month, for reference."), required=False
+    )
+    credit_pct_per_missed_kpi = _decimal_field(
+        _label("credit_pct_per_missed_kpi"),
+        _("Percent of the month's cost credited for each KPI missed."),
+    )
+    credit_cap_pct = _decimal_field(
+        _label("credit_cap_pct"), _("The most a month's credit may be, in percent of its cost.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].queryset = (
+            Quote.objects.filter(status=QuoteStatus.SUBMITTED)
+            .select_related("vendor", "rfq")
+            .order_by("-rfq__created_at", "vendor__name")
+        )
+        for name in ("credit_pct_per_missed_kpi", "credit_cap_pct"):
+            # Checked here too, so a submit shows every error at once.
+            self.fields[name].initial = Decimal(0)
+            self.fields[name].validators += [MinValueValidator(0), MaxValueValidator(100)]
+
+    def targets(self) -> dict[str, Decimal | None]:
+        return {key: self.cleaned_data.get(name) for key, name in TARGET_FIELDS.items()}
+
+
+class ContractStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ContractStatus.choices)
+
+
+class ReviewForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
+    attendees = forms.CharField(
+        label=_("Attendees"), max_length=500, help_text=_("Names, separated by commas.")
+    )
+    notes = forms.CharField(
+        label=_("Notes (internal)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Never shown to the vendor."),
+    )
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label=_("Action"), max_length=500, required=False)
+    owner = forms.CharField(label=_("Owner"), max_length=150, required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return not any(data.get(name) for name in ("text", "owner", "due_date"))
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=50, absolute_max=50)
+
+
+class ContractKpiEntryForm(KpiEntryForm):
+    """The pilots' KPI entry form (the one validator, `KpiDayForm`) worded for a contract."""
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, period=period, **kwargs)
+        self.fields["day"].help_text = gettext(
+            "A day of the contract (%(start)s – %(end)s), today or earlier."
+        ) % {
+            "start": date_format(period.start_date, "DATE_FORMAT"),
+            "end": date_format(period.end_date, "DATE_FORMAT"),
+        }
+        self.fields["cost"].help_text = gettext("The day's total cost for this contract, in euros.")

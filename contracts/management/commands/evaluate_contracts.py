@@ -1,0 +1,68 @@
+"""`manage.py evaluate_contracts [--date YYYY-MM-DD]` (API.md): closes every contract month
+that is over as of that date (default: today in the app's time zone) in this process, sends
+their e-mails before it returns — no worker needed — and prints one line per month closed."""
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from common.formats import format_eur, format_pct
+from contracts.closing import (
+    contracts_close_due_months,
+    period_email_send_now,
+    periods_pending_email,
+)
+from contracts.models import ContractPeriod
+from contracts.presentation import standing_label
+from pilots.management.commands.evaluate_pilots import _iso_date
+
+
+def period_line(period: ContractPeriod) -> str:
+    """Labels, never raw codes: "Alpha Contact — E-mail, February 2027: Watch, 3 of 5 KPIs
+    met, coverage 96.43%, service credit €420.00"."""
+    contract = period.contract
+    return _(
+        "%(vendor)s — %(channel)s, %(month)s: %(standing)s, %(met)s of 5 KPIs met, "
+        "coverage %(coverage)s, service credit %(credit)s"
+    ) % {
+        "vendor": contract.vendor.name,
+        "channel": contract.get_channel_display(),
+        "month": date_format(period.month, "YEAR_MONTH_FORMAT"),
+        "standing": standing_label(period.standing),
+        "met": period.met_count,
+        "coverage": format_pct(period.data_coverage_pct),
+        "credit": format_eur(period.credit),
+    }
+
+
+class Command(BaseCommand):
+    help = "Close every contract month that is over and e-mail its scorecard."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--date",
+            dest="as_of",
+            metavar="YYYY-MM-DD",
+            help="Close as of this date (default: today in the app's time zone).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        as_of = _iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        result = contracts_close_due_months(as_of=as_of)
+        for period in result.created:
+            self.stdout.write(period_line(period))
+        made = [p.pk for p in result.created]
+        to_send = made + [pk for pk in periods_pending_email() if pk not in set(made)]
+        sent = sum(period_email_send_now(period_id=pk) for pk in to_send)
+        if sent < len(to_send):
+            self.stderr.write(
+                _("%(failed)s of %(total)s monthly scorecard e-mails could not be sent.")
+                % {"failed": len(to_send) - sent, "total": len(to_send)}
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("As of %(date)s: %(made)s months closed, %(sent)s e-mails sent.")
+                % {"date": as_of.isoformat(), "made": len(made), "sent": sent}
+            )
+        )

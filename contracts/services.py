@@ -1,0 +1,322 @@
+"""Writes for contracts and their review log (STYLE.md: services write, selectors read)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.db import retry_on_conflict
+from costing.comparison import estimate_for_quote
+from costing.engine import EngineInputError
+from pilots.kpi_days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
+from pilots.kpis import KPI_KEYS
+from pilots.models import TARGET_FIELDS, Decision, Pilot
+from pilots.targets import DEFAULT_TARGETS, defaults_from_quote
+from procurement.models import Quote, QuoteStatus
+
+from .models import (
+    MAX_MONTHS,
+    MIN_MONTHS,
+    Contract,
+    ContractKpiEntry,
+    ContractStatus,
+    Review,
+    ReviewAction,
+    ReviewKind,
+)
+from .tasks import enqueue_alert_refresh
+
+MAX_ACTIONS_PER_REVIEW = 50
+
+
+# --- Prefill -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContractDefaults:
+    """What a new contract starts from (DOMAIN.md §6: the pilot's targets, the quote's
+    monthly cost); procurement sees every value in the form and may change it."""
+
+    vendor_id: int | None = None
+    channel: str | None = None
+    quote_id: int | None = None
+    pilot_id: int | None = None
+    targets: dict[str, Decimal] = field(default_factory=dict)
+    monthly_cost: Decimal | None = None
+
+
+def quote_monthly_cost(quote: Quote) -> Decimal | None:
+    """DOMAIN.md §2 `outsourced.monthly` of the quote over its RFQ's scope, or None when the
+    quote lacks what its pricing model needs."""
+    try:
+        result = estimate_for_quote(quote=quote, rfq=quote.rfq, months=quote.rfq.term_months)
+    except EngineInputError:
+        return None
+    return result.outsourced.monthly.quantize(Decimal("0.01"))
+
+
+def contract_defaults_from_pilot(pilot: Pilot) -> ContractDefaults:
+    quote = pilot.quote
+    return ContractDefaults(
+        vendor_id=pilot.vendor_id,
+        channel=pilot.channel,
+        quote_id=pilot.quote_id,
+        pilot_id=pilot.pk,
+        targets=pilot.targets,
+        monthly_cost=quote_monthly_cost(quote) if quote is not None else None,
+    )
+
+
+def contract_defaults_from_quote(quote: Quote, *, channel: str | None = None) -> ContractDefaults:
+    defaults = defaults_from_quote(quote, channel=channel)
+    return ContractDefaults(
+        vendor_id=quote.vendor_id,
+        channel=defaults.channel,
+        quote_id=quote.pk,
+        targets={**DEFAULT_TARGETS, **defaults.targets},
+        monthly_cost=quote_monthly_cost(quote),
+    )
+
+
+# --- Create ------------------------------------------------------------------------------------
+
+
+def contract_create(
+    *,
+    by,
+    start_date: dt.date,
+    months: int,
+    targets: Mapping[str, Decimal | None],
+    credit_pct_per_missed_kpi: Decimal = Decimal(0),
+    credit_cap_pct: Decimal = Decimal(0),
+    pilot: Pilot | None = None,
+    vendor=None,
+    channel: str | None = None,
+    quote: Quote | None = None,
+    monthly_cost: Decimal | None = None,
+) -> Contract:
+    """Create a running contract (procurement), from a pilot decided "scale up" or for a
+    vendor and channel (optionally its quote). Raises ValidationError({field: message}) and
+    saves nothing when a rule fails."""
+    errors: dict[str, str] = {}
+    if pilot is not None:
+        if pilot.decision != Decision.SCALE_UP:
+            errors["pilot"] = _("Only a pilot decided “scale up” leads to a contract.")
+        elif Contract.objects.filter(pilot=pilot).exists():
+            errors["pilot"] = _("This pilot already has a contract.")
+        vendor = pilot.vendor
+        channel = pilot.channel
+        quote = quote or pilot.quote
+    if vendor is None:
+        errors.setdefault("vendor", _("Choose the vendor."))
+    if quote is not None and vendor is not None:
+        if quote.vendor_id != vendor.pk:
+            errors["quote"] = _("This quote is from another vendor than the contract's.")
+        elif quote.status != QuoteStatus.SUBMITTED:
+            errors["quote"] = _("Only a submitted quote can lead to a contract.")
+    if months is not None and not MIN_MONTHS <= months <= MAX_MONTHS:
+        errors["months"] = _("A contract runs 1 to 60 months.")
+    for name, value in (
+        ("credit_pct_per_missed_kpi", credit_pct_per_missed_kpi),
+        ("credit_cap_pct", credit_cap_pct),
+    ):
+        if value is not None and not 0 <= Decimal(value) <= 100:
+            errors[name] = _("Enter a percentage from 0 to 100.")
+    for key, name in TARGET_FIELDS.items():
+        if targets.get(key) is None:
+            errors[name] = _("Enter a target.")
+    contract = Contract(
+        vendor=vendor,
+        channel=channel or "",
+        pilot=pilot,
+        quote=quote,
+        start_date=start_date,
+        months=months,
+        monthly_cost=monthly_cost,
+        credit_pct_per_missed_kpi=Decimal(credit_pct_per_missed_kpi or 0),
+        credit_cap_pct=Decimal(credit_cap_pct or 0),
+        status=ContractStatus.RUNNING,
+        created_by=by,
+        **{
+            name: None if targets.get(key) is None else Decimal(targets[key])
+            for key, name in TARGET_FIELDS.items()
+        },
+    )
+    try:
+        contract.full_clean(validate_constraints=False, validate_unique=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, messages[0])
+    if errors:
+        raise ValidationError(errors)
+    contract._history_user = by
+    contract.save()
+    return contract
+
+
+def contract_targets_kwargs(targets: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    return {TARGET_FIELDS[key]: targets[key] for key in KPI_KEYS if key in targets}
+
+
+def contract_set_status(*, contract: Contract, status: str, by) -> Contract:
+    """Procurement ends or terminates a contract (or resumes it); history says who."""
+    if status not in ContractStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if contract.status != status:
+            contract.status = status
+            contract._history_user = by
+            contract.save(update_fields=["status"])
+    return contract
+
+
+# --- The review log ------------------------------------------------------------------------------
+
+
+def review_create(
+    *,
+    contract: Contract,
+    date: dt.date | None,
+    kind: str,
+    attendees: str,
+    notes: str = "",
+    actions: Iterable[Mapping[str, object]] = (),
+    by,
+) -> Review:
+    """A coaching session or monthly review with its actions, all or nothing. Errors name the
+    field; an action's field is `actions.<n>.<field>` (n from 0)."""
+    errors: dict[str, str] = {}
+    if date is None:
+        errors["date"] = _("Enter the date of the meeting.")
+    if kind not in ReviewKind.values:
+        errors["kind"] = _("Choose coaching or monthly review.")
+    if not (attendees or "").strip():
+        errors["attendees"] = _("Name who attended.")
+    actions = list(actions)
+    if len(actions) > MAX_ACTIONS_PER_REVIEW:
+        errors["actions"] = _("At most %(max)s actions per meeting.") % {
+            "max": MAX_ACTIONS_PER_REVIEW
+        }
+    rows: list[ReviewAction] = []
+    for index, action in enumerate(actions):
+        text = str(action.get("text") or "").strip()
+        owner = str(action.get("owner") or "").strip()
+        due = action.get("due_date")
+        if not text:
+            errors[f"actions.{index}.text"] = _("Describe the action.")
+        if not owner:
+            errors[f"actions.{index}.owner"] = _("Name who owns the action.")
+        if not isinstance(due, dt.date):
+            errors[f"actions.{index}.due_date"] = _("Enter a due date.")
+        rows.append(ReviewAction(text=text, owner=owner, due_date=due))
+    review = Review(
+        contract=contract,
+        date=date,
+        kind=kind,
+        attendees=(attendees or "").strip(),
+        notes=(notes or "").strip(),
+        created_by=by,
+    )
+    if not errors:
+        try:
+            review.full_clean(validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, messages[0])
+        for index, row in enumerate(rows):
+            try:
+                row.full_clean(exclude=["review"], validate_constraints=False)
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    errors.setdefault(f"actions.{index}.{name}", messages[0])
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        review._history_user = by
+        review.save()
+        for row in rows:
+            row.review = review
+            row._history_user = by
+            row.save()
+    return review
+
+
+def review_action_set_done(*, action: ReviewAction, done: bool, by) -> ReviewAction:
+    """Tick an action off (or reopen it). An overdue action's alert closes at the next
+    refresh, which this triggers after the commit."""
+    with transaction.atomic():
+        action = ReviewAction.objects.select_for_update().get(pk=action.pk)
+        if action.done != done:
+            action.done = done
+            action.done_at = timezone.now() if done else None
+            action._history_user = by
+            action.save(update_fields=["done", "done_at"])
+    return action
+
+
+# --- Daily KPIs (DOMAIN.md §6: exactly as in a pilot) ------------------------------------------
+
+
+@retry_on_conflict
+def contract_kpi_day_upsert(
+    *,
+    contract: Contract,
+    day: dt.date,
+    values: Mapping[str, object],
+    by,
+    source: str = "form",
+    today: dt.date | None = None,
+) -> tuple[ContractKpiEntry, bool]:
+    """Save one day's KPIs of the contract through the pilots' one write path
+    (`pilots.kpi_days.kpi_day_upsert`); returns (entry, created). The contract's alerts are
+    refreshed after the commit, off the request."""
+    with transaction.atomic():
+        entry, created = kpi_day_upsert(
+            owner=contract,
+            entry_model=ContractKpiEntry,
+            owner_field="contract",
+            day=day,
+            values=values,
+            by=by,
+            source=source,
+            today=app_today() if today is None else today,
+        )
+        # After the commit, off the request (DOMAIN.md §5): a broker outage is logged and
+        # the daily job catches up; the entry is saved either way.
+        enqueue_alert_refresh(contract.pk)
+    return entry, created
+
+
+@retry_on_conflict
+def contract_kpi_days_import(
+    *,
+    contract: Contract,
+    rows: Iterable[tuple[dt.date, Mapping[str, object]]],
+    by,
+    source: str = "CSV",
+    today: dt.date | None = None,
+) -> ImportResult:
+    """All rows or none (`pilots.kpi_days.kpi_days_import`); re-run on a deadlock."""
+    rows = list(rows)  # a re-run reads them again
+    with transaction.atomic():
+        result = kpi_days_import(
+            owner=contract,
+            entry_model=ContractKpiEntry,
+            owner_field="contract",
+            rows=rows,
+            by=by,
+            source=source,
+            today=app_today() if today is None else today,
+        )
+        # After the commit, off the request (DOMAIN.md §5): a broker outage is logged and
+        # the daily job catches up; the entry is saved either way.
+        enqueue_alert_refresh(contract.pk)
+    return result

@@ -1,0 +1,422 @@
+"""Contract pages. Views: access check → form → service → redirect (STYLE.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, role_required
+from common.charts import HLine, Series, line_chart_svg
+from pilots.csv_import import MAX_UPLOAD_BYTES, RowError, entries_csv, parse_kpi_csv, template_csv
+from pilots.forms import KpiCsvUploadForm
+from pilots.kpi_days import VALUE_FIELDS
+from pilots.kpis import COST, KPI_KEYS
+from pilots.models import Decision, Pilot
+from pilots.presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
+from pilots.selectors import app_today
+from procurement.models import Channel, Quote, QuoteStatus
+
+from . import services
+from .forms import (
+    ActionFormSet,
+    ContractForm,
+    ContractKpiEntryForm,
+    ContractStatusForm,
+    ReviewForm,
+)
+from .models import Contract, ContractAlert, ContractKpiEntry, ReviewAction
+from .selectors import (
+    contract_periods_closed,
+    contract_reviews,
+    contract_status,
+    contract_targets,
+    contracts_for_user,
+    get_contract_for_user,
+    open_review_actions,
+)
+
+PAGE_SIZE = 25
+# Who may write a contract's KPIs: its own vendor and procurement (admin included).
+KPI_WRITERS = VENDORS | PROCUREMENT
+
+
+def _contract_for(request: HttpRequest, pk: int) -> Contract:
+    """404 to a vendor asking for another vendor's contract (existence does not leak)."""
+    return get_contract_for_user(request.user, pk)
+
+
+@role_required(EVERYONE)
+def contract_list(request: HttpRequest) -> HttpResponse:
+    """Internal roles: every contract; a vendor: its own."""
+    today = app_today()
+    contracts = contracts_for_user(request.user).order_by("-start_date", "-id")
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"contract": c, "status": contract_status(c, today)} for c in page.object_list]
+    return render(request, "contracts/contract_list.html", {"page": page, "rows": rows})
+
+
+# --- Create ------------------------------------------------------------------------------------
+
+
+def _initial_from(request: HttpRequest) -> tuple[dict, object | None]:
+    """Prefill from `?pilot=` (decided scale up) or `?quote=`; returns (initial, source)."""
+    initial: dict = {"start_date": app_today(), "months": 12}
+    defaults, source = None, None
+    raw_pilot, raw_quote = request.GET.get("pilot", ""), request.GET.get("quote", "")
+    if raw_pilot.isdigit():
+        pilot = (
+            Pilot.objects.select_related("vendor", "quote__rfq")
+            .filter(pk=int(raw_pilot), decision=Decision.SCALE_UP)
+            .first()
+        )
+        if pilot is None:
+            messages.warning(request, _("That pilot was not found or was not decided “scale up”."))
+        else:
+            defaults, source = services.contract_defaults_from_pilot(pilot), pilot
+    elif raw_quote.isdigit():
+        quote = (
+            Quote.objects.select_related("vendor", "rfq")
+            .filter(pk=int(raw_quote), status=QuoteStatus.SUBMITTED)
+            .first()
+        )
+        if quote is None:
+            messages.warning(request, _("That quote was not found or is not submitted."))
+        else:
+            channel = request.GET.get("channel")
+            defaults = services.contract_defaults_from_quote(
+                quote, channel=channel if channel in Channel.values else None
+            )
+            source = quote
+    if defaults is not None:
+        initial.update(
+            pilot=defaults.pilot_id,
+            quote=defaults.quote_id,
+            vendor=defaults.vendor_id,
+            channel=defaults.channel,
+            monthly_cost=defaults.monthly_cost,
+        )
+        initial.update({f"target_{key}": value for key, value in defaults.targets.items()})
+    return initial, source
+
+
+@role_required(PROCUREMENT)
+def contract_create(request: HttpRequest) -> HttpResponse:
+    source = None
+    if request.method == "POST":
+        form = ContractForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            pilot = None
+            if data.get("pilot"):
+                pilot = (
+                    Pilot.objects.select_related("vendor", "quote").filter(pk=data["pilot"]).first()
+                )
+            try:
+                contract = services.contract_create(
+                    by=request.user,
+                    pilot=pilot,
+                    vendor=data["vendor"],
+                    channel=data["channel"],
+                    quote=data.get("quote"),
+                    start_date=data["start_date"],
+                    months=data["months"],
+                    targets=form.targets(),
+                    credit_pct_per_missed_kpi=data["credit_pct_per_missed_kpi"],
+                    credit_cap_pct=data["credit_cap_pct"],
+                    monthly_cost=data.get("monthly_cost"),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The contract was created."))
+                return redirect("contracts:contract_detail", pk=contract.pk)
+            source = pilot
+    else:
+        initial, source = _initial_from(request)
+        form = ContractForm(initial=initial)
+    pilots = (
+        Pilot.objects.filter(decision=Decision.SCALE_UP, contract__isnull=True)
+        .select_related("vendor")
+        .order_by("-decided_at")[:20]
+    )
+    return render(
+        request,
+        "contracts/contract_form.html",
+        {"form": form, "source": source, "scale_up_pilots": pilots},
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Service errors on the form's fields where it has them (all at once), else on top."""
+    mapping = getattr(exc, "message_dict", None)
+    if mapping is None:
+        form.add_error(None, exc)
+        return
+    for name, messages_ in mapping.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+# --- Detail ------------------------------------------------------------------------------------
+
+
+def _month_charts(contract: Contract, periods: list) -> list[dict]:
+    """A trend per KPI over the closed months, against the target (common/charts.py)."""
+    if not periods:
+        return []
+    targets = contract_targets(contract)
+    charts = []
+    for key in KPI_KEYS:
+        points = []
+        for index, period in enumerate(periods, start=1):
+            value = period.kpis.get(key, {}).get("value")
+            points.append((index, None if value is None else float(value)))
+        label, unit = str(KPI_LABELS[key]), str(KPI_UNITS[key])
+        svg = line_chart_svg(
+            title=f"{label} ({unit})",
+            series=[Series(_("Month"), points, color="#0d6efd", dots=True)],
+            hlines=[
+                HLine(
+                    _("target %(direction)s %(value)s")
+                    % {"direction": direction(key), "value": format_kpi(key, targets[key])},
+                    targets[key],
+                )
+            ],
+            x_label=_("Month of the contract"),
+            y_money=key == COST,
+            x_span=(1, max(len(periods), 2)),
+            height=220,
+        )
+        charts.append({"key": key, "svg": svg})
+    return charts
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_for(request, pk)
+    today = app_today()
+    periods = list(contract_periods_closed(contract))
+    internal = request.user.is_internal
+    return render(
+        request,
+        "contracts/contract_detail.html",
+        {
+            "contract": contract,
+            "status": contract_status(contract, today),
+            "targets": [
+                {
+                    "key": key,
+                    "label": KPI_LABELS[key],
+                    "direction": direction(key),
+                    "value": format_kpi(key, value),
+                }
+                for key, value in contract_targets(contract).items()
+            ],
+            "periods": periods,
+            "kpi_keys": KPI_KEYS,
+            "charts": _month_charts(contract, periods),
+            "reviews": list(contract_reviews(contract)) if internal else [],
+            "open_actions": list(open_review_actions(contract)),
+            "alerts": list(ContractAlert.objects.filter(contract=contract, closed_at=None))
+            if internal
+            else [],
+            "is_internal": internal,
+            "can_manage": request.user.is_procurement,
+            "can_enter": request.user.role in KPI_WRITERS and today >= contract.start_date,
+            "status_form": ContractStatusForm(initial={"status": contract.status}),
+            "today": today,
+        },
+    )
+
+
+@role_required(PROCUREMENT)
+@require_POST
+def contract_set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_for(request, pk)
+    form = ContractStatusForm(request.POST)
+    if form.is_valid():
+        services.contract_set_status(
+            contract=contract, status=form.cleaned_data["status"], by=request.user
+        )
+        messages.success(request, _("The contract's status was changed."))
+    else:
+        messages.error(request, _("Choose a status."))
+    return redirect("contracts:contract_detail", pk=contract.pk)
+
+
+# --- Review log --------------------------------------------------------------------------------
+
+
+@role_required(INTERNAL)
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_for(request, pk)
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        actions = ActionFormSet(request.POST, prefix="actions")
+        if form.is_valid() and actions.is_valid():
+            rows = [a.cleaned_data for a in actions.forms if not a.is_blank()]
+            try:
+                services.review_create(
+                    contract=contract,
+                    by=request.user,
+                    actions=rows,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                _add_review_errors(form, actions, exc)
+            else:
+                messages.success(request, _("The meeting was added to the review log."))
+                return redirect("contracts:contract_detail", pk=contract.pk)
+    else:
+        form = ReviewForm(initial={"date": app_today()})
+        actions = ActionFormSet(prefix="actions")
+    return render(
+        request,
+        "contracts/review_form.html",
+        {"contract": contract, "form": form, "actions": actions},
+    )
+
+
+def _add_review_errors(form, actions, exc: ValidationError) -> None:
+    """`actions.<n>.<field>` errors go onto the n-th non-blank action row."""
+    filled = [a for a in actions.forms if not a.is_blank()]
+    for name, messages_ in exc.message_dict.items():
+        if name.startswith("actions."):
+            _prefix, index, field = name.split(".", 2)
+            filled[int(index)].add_error(field, messages_)
+        else:
+            form.add_error(name if name in form.fields else None, messages_)
+
+
+@role_required(INTERNAL)
+@require_POST
+def action_toggle(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+    contract = _contract_for(request, pk)
+    action = get_object_or_404(ReviewAction, pk=action_id, review__contract=contract)
+    services.review_action_set_done(action=action, done=not action.done, by=request.user)
+    return redirect("contracts:contract_detail", pk=contract.pk)
+
+
+# --- Daily KPIs (the pilots' form, CSV importer and rules) -------------------------------------
+
+
+def _contract_to_write(request: HttpRequest, pk: int) -> Contract:
+    """404 for another vendor's contract, then 403 for a role that may not enter KPIs."""
+    contract = _contract_for(request, pk)
+    if request.user.role not in KPI_WRITERS:
+        raise PermissionDenied
+    return contract
+
+
+def _parse_day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@login_required
+def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_to_write(request, pk)
+    today = app_today()
+    if request.method == "POST":
+        form = ContractKpiEntryForm(request.POST, period=contract, today=today)
+        if form.is_valid():
+            day = form.cleaned_data["day"]
+            try:
+                _entry, created = services.contract_kpi_day_upsert(
+                    contract=contract, day=day, values=form.values(), by=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                when = date_format(day, "DATE_FORMAT")
+                if created:
+                    messages.success(request, _("The KPIs of %(day)s were saved.") % {"day": when})
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "The KPIs of %(day)s were updated; the previous values are kept in "
+                            "the history."
+                        )
+                        % {"day": when},
+                    )
+                return redirect("contracts:contract_detail", pk=contract.pk)
+        day = _parse_day(request.POST.get("day"))
+    else:
+        day = _parse_day(request.GET.get("day")) or min(
+            max(today, contract.start_date), contract.end_date
+        )
+        existing = ContractKpiEntry.objects.filter(contract=contract, day=day).first()
+        initial = {"day": day}
+        if existing is not None:
+            initial.update({name: getattr(existing, name) for name in VALUE_FIELDS})
+        form = ContractKpiEntryForm(initial=initial, period=contract, today=today)
+    existing = ContractKpiEntry.objects.filter(contract=contract, day=day).first() if day else None
+    return render(
+        request,
+        "contracts/kpi_entry.html",
+        {"contract": contract, "form": form, "day": day, "existing": existing},
+    )
+
+
+@login_required
+def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_to_write(request, pk)
+    errors, form = [], KpiCsvUploadForm()
+    if request.method == "POST":
+        form = KpiCsvUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            raw = form.cleaned_data["file"].read(MAX_UPLOAD_BYTES + 1)
+            parsed = parse_kpi_csv(raw=raw, period=contract, today=app_today())
+            errors = parsed.errors
+            if parsed.ok:
+                try:
+                    result = services.contract_kpi_days_import(
+                        contract=contract,
+                        rows=[(day, values) for _line, day, values in parsed.rows],
+                        by=request.user,
+                    )
+                except ValidationError as exc:
+                    errors = [RowError(line=None, field="file", message=m) for m in exc.messages]
+                else:
+                    messages.success(
+                        request,
+                        _("Saved from the file. New days: %(created)s; replaced days: %(updated)s.")
+                        % {"created": result.created, "updated": result.updated},
+                    )
+                    return redirect("contracts:contract_detail", pk=contract.pk)
+    return render(
+        request,
+        "contracts/kpi_csv_upload.html",
+        {"contract": contract, "form": form, "errors": errors},
+    )
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    # A BOM so that Excel opens the UTF-8 file with the right characters.
+    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def kpi_csv_template(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_to_write(request, pk)
+    return _csv_response(template_csv(contract), f"contract-{contract.pk}-kpi-template.csv")
+
+
+@login_required
+def kpi_csv_export(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_for(request, pk)
+    entries = list(ContractKpiEntry.objects.filter(contract=contract).order_by("day"))
+    return _csv_response(entries_csv(entries), f"contract-{contract.pk}-kpis.csv")

@@ -1,0 +1,109 @@
+"""The next-morning missing-day reminder (DOMAIN.md §7): the users of a vendor whose pilot or
+contract lacks yesterday's entry get one reminder for that day, in their language.
+
+What lacks an entry comes from `common.hooks.missing_day_sources`: pilots register their own
+below (`pilot_missing_days`), contracts theirs. Each user gets one e-mail for the day listing
+every pilot and contract of its vendor that lacks it; the sent-log (`common.sendlog.send_once`)
+keys it by (day, recipient), so a second run or a concurrent worker sends nothing new.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from accounts.models import User
+from common import hooks
+from common.emails import absolute_url, make_message, recipient_name
+from common.sendlog import Outgoing, send_once
+
+from .evaluation.alerts import monitored_pilots
+from .models import KpiEntry
+
+KIND = "missing_day"
+BATCH_SIZE = 500
+
+
+def pilot_missing_days(yesterday: date) -> list[hooks.MissingDay]:
+    """Monitored pilots whose yesterday was a pilot day without an entry (one query)."""
+    entered = KpiEntry.objects.filter(pilot_id=OuterRef("pk"), day=yesterday)
+    pilots = (
+        monitored_pilots(as_of=yesterday + timedelta(days=1))
+        .filter(start_date__lte=yesterday, start_date__gt=yesterday - timedelta(days=90))
+        .filter(~Exists(entered))
+        .select_related("vendor")
+        .only("id", "vendor__name", "vendor_id", "channel", "start_date", "length_days")
+    )
+    return [
+        hooks.MissingDay(
+            kind="pilot",
+            object_id=pilot.pk,
+            vendor_id=pilot.vendor_id,
+            day=yesterday,
+            title=f"{pilot.vendor.name} — {pilot.get_channel_display()}",
+            url=absolute_url(
+                reverse("pilots:kpi_entry", args=[pilot.pk]) + f"?day={yesterday.isoformat()}"
+            ),
+        )
+        for pilot in pilots
+        if yesterday <= pilot.end_date
+    ]
+
+
+hooks.missing_day_sources.register(pilot_missing_days)
+
+
+def _message(items: list[hooks.MissingDay], user: User):
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        day = date_format(items[0].day, "DATE_FORMAT")
+    return make_message(
+        "missing-day-reminder",
+        to=[user.email],
+        language=user.language,
+        context={"name": recipient_name(user), "items": items, "day": day},
+    )
+
+
+def yesterday_at(at: datetime) -> date:
+    """The day before `at` in the app's time zone."""
+    return timezone.localdate(at) - timedelta(days=1)
+
+
+def missing_day_reminders_send(*, at: datetime, batch_size: int = BATCH_SIZE) -> list[Outgoing]:
+    """Send the reminders for the day before `at`: one e-mail per vendor user listing each of
+    its vendor's pilots and contracts without that day's entry. Returns those sent by this
+    run; the sent-log key is the day, so a user gets one reminder for it, whatever the runs."""
+    yesterday = yesterday_at(at)
+    by_vendor: dict[int, list[hooks.MissingDay]] = defaultdict(list)
+    for source in hooks.missing_day_sources:
+        for item in source(yesterday):
+            by_vendor[item.vendor_id].append(item)
+    vendor_ids = sorted(by_vendor)
+    sent: list[Outgoing] = []
+    for start in range(0, len(vendor_ids), batch_size):
+        batch = vendor_ids[start : start + batch_size]
+        users: dict[int, list[User]] = defaultdict(list)
+        for user in User.objects.filter(vendor_id__in=batch, is_active=True).select_related(
+            "vendor"
+        ):
+            users[user.vendor_id].append(user)
+        outgoing = [
+            Outgoing(
+                kind=KIND,
+                key=yesterday.isoformat(),
+                recipient_id=user.pk,
+                build=partial(_message, by_vendor[vendor_id], user),
+                label=f"{user.email}: {', '.join(i.title for i in by_vendor[vendor_id])}",
+            )
+            for vendor_id in batch
+            for user in users[vendor_id]
+        ]
+        sent.extend(send_once(outgoing))
+    return sent
