@@ -60,17 +60,17 @@ def test_the_digest_lists_pilots_checkpoints_alerts_and_contract_standings(cast)
     sent = weekly_digest_send(as_of=MONDAY)
     assert len(sent) == 2
     message = next(m for m in mail.outbox if m.to == ["max@example.com"])
-    assert message.subject == "VendorPilot weekly digest, week of March 8, 2027"
+    assert message.subject == "VendorPilot weekly digest, week of 8 Mar 2027"
     text = message.body
     assert text.startswith("Dear Max Manager,")
     assert "Alpha Contact — E-mail: day 36 of 90, 5 of 5 KPIs met so far, coverage 85.71%" in text
     assert "Beta Support — E-mail: day 58 of 60, 4 of 5 KPIs met so far, coverage 100.00%" in text
-    assert "Beta Support — E-mail: day 60 checkpoint on March 11, 2027 (decision)" in text
+    assert "Beta Support — E-mail: day 60 checkpoint on 11 Mar 2027 (decision)" in text
     assert "1 open alert" in text
-    assert "Alpha Contact: No KPI entry for March 7, 2027." in text
+    assert "Alpha Contact: No KPI entry for 7 Mar 2027." in text
     assert "Contracts: latest standing" in text
     assert "Alpha Contact — E-mail: Watch (February 2027)" in text
-    assert "Review action overdue since March 1, 2027: Fix macros" in text
+    assert "Review action overdue since 1 Mar 2027: Fix macros" in text
     html = message.alternatives[0][0]
     assert "Watch" in html and "day 58 of 60" in html and "85.71%" in html
     dutch = next(m for m in mail.outbox if m.to == ["mies@example.com"])

@@ -78,7 +78,7 @@ def test_the_api_puts_and_reads_a_contract_day_as_for_pilots(
     before = api.put(f"{url}/2027-01-16", DAY)
     assert before.status_code == 422
     assert before.json()["errors"]["date"] == [
-        "Jan. 16, 2027 is outside the contract, which runs from Jan. 17, 2027 to Jan. 16, 2028."
+        "16 Jan 2027 is outside the contract, which runs from 17 Jan 2027 to 16 Jan 2028."
     ]
     bad = api.put(f"{url}/2027-03-08", {**DAY, "csat_positive": 11, "fcr_resolved": 21})
     assert bad.status_code == 422
