@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
+from procurement.widgets import VendorSearchSelect
 
 from .csv_import import MAX_ROWS
 from .kpi_days import (
@@ -131,7 +132,9 @@ class PilotForm(forms.Form):
         required=False,
         help_text=_("Optional: the awarded quote this pilot tests."),
     )
-    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"))
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"), queryset=Vendor.objects.order_by("name"), widget=VendorSearchSelect
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     start_date = forms.DateField(
         label=_("Start date (day 1)"),
@@ -195,6 +198,7 @@ class PilotFilterForm(forms.Form):
         queryset=Vendor.objects.order_by("name"),
         required=False,
         empty_label=_("All"),
+        widget=VendorSearchSelect,
     )
 
     def __init__(self, *args, **kwargs):

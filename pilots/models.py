@@ -151,7 +151,11 @@ class Pilot(models.Model):
                 condition=Q(length_days__range=(30, 90)), name="pilot_length_30_90"
             ),
         ]
-        indexes = [models.Index(fields=["status", "start_date"], name="pilot_status_start")]
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="pilot_status_start"),
+            # The pilot list's order (selectors.pilots_for_list).
+            models.Index(fields=["-start_date", "-id"], name="pilot_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vendor} — {self.get_channel_display()} ({self.start_date:%Y-%m-%d})"
@@ -365,7 +369,16 @@ class Alert(models.Model):
                 name="alert_one_open_per_cause",
             ),
         ]
-        indexes = [models.Index(fields=["closed_at", "-opened_at"], name="alert_open_newest")]
+        # The alerts page's order; open alerts (the page's default and the badge's count)
+        # have their own partial index.
+        indexes = [
+            models.Index(
+                fields=["-opened_at", "-id"],
+                condition=Q(closed_at__isnull=True),
+                name="alert_open_newest",
+            ),
+            models.Index(fields=["-opened_at", "-id"], name="alert_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.pilot}"

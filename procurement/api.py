@@ -15,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import create_model, field_validator
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
-from common.api import ApiValidationError
+from common.api import ApiValidationError, bounded_limit_offset_pagination
 from costing.engine.numbers import s2_or_none
 
 from . import selectors, services
@@ -87,8 +88,9 @@ class VendorIn(ApiIn):
 
 
 @router.get("/vendors", response=list[VendorOut])
+@paginate(bounded_limit_offset_pagination())
 def vendor_list(request: HttpRequest):
-    """Every vendor (procurement and managers)."""
+    """The vendors by name, a page at a time (procurement and managers)."""
     check_role(request.auth, INTERNAL)
     return Vendor.objects.order_by("name")
 

@@ -21,6 +21,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, 
 from pilots import kpis
 from pilots.kpis import KpiTotals
 from pilots.models import Alert, AlertKind, Decision, Pilot, PilotStatus, Scorecard
+from pilots.selectors import open_alert_count_changed
 
 from .alerts import alert_open, alerts_close, alerts_refresh
 from .scorecards import scorecard_build
@@ -218,6 +219,7 @@ def _evaluate_pilots(ids: list[int], *, as_of: date) -> tuple[list[Scorecard], l
             ],
             ignore_conflicts=True,
         )
+        open_alert_count_changed()
     succeeded = [p.pk for p in pilots if p.pk not in failures]
     if succeeded:
         alerts_close(pilot_ids=succeeded, kind=AlertKind.EVALUATION_FAILED)
