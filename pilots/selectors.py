@@ -1,5 +1,6 @@
 """Reads for pilots, KPI entries, scorecards and alerts."""
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -7,7 +8,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from common.queries import count_of
@@ -231,6 +232,22 @@ class PilotDashboard:
 def kpi_entries_for_pilot(pilot: Pilot) -> list[KpiEntry]:
     """A pilot's ≤ 90 entries, oldest first, in one query."""
     return list(KpiEntry.objects.filter(pilot=pilot).order_by("day"))
+
+
+def dashboard_cache_key(*, pilot: Pilot, as_of: date, language: str) -> str:
+    """What the dashboard's figures and charts depend on, in one short query: the pilot's
+    last KPI change (every write of an entry, its edits and deletions too, adds a history
+    row with a growing id), the pilot's own settings, the day and the language."""
+    last_change = KpiEntry.history.filter(pilot_id=pilot.pk).aggregate(last=Max("history_id"))
+    settings_part = (
+        pilot.start_date,
+        pilot.length_days,
+        pilot.status,
+        pilot.decision,
+        tuple(pilot.targets.values()),
+    )
+    digest = hashlib.sha256(repr(settings_part).encode()).hexdigest()[:16]
+    return f"pilot-dashboard:{pilot.pk}:{last_change['last'] or 0}:{digest}:{as_of}:{language}"
 
 
 def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
