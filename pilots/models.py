@@ -327,6 +327,22 @@ class Scorecard(models.Model):
         return f"{self.pilot} — day {self.checkpoint_day}"
 
 
+class ScorecardPdf(models.Model):
+    """A scorecard's PDF, rendered once per distinct page: `html_sha256` is the digest of the
+    HTML it was printed from (the reader's language and role, the decision recorded since,
+    …), so a stored PDF is served only while it says exactly what a new one would."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="pdfs")
+    html_sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "html_sha256"], name="scorecard_pdf_once")
+        ]
+
+
 class AlertKind(models.TextChoices):
     MISSING_DAY = "missing_day", _("Missing day's entry")
     KPI_OFF_TARGET = "kpi_off_target", _("KPI off target over the last 7 days")
