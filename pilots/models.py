@@ -342,6 +342,9 @@ class ScorecardPdf(models.Model):
             models.UniqueConstraint(fields=["scorecard", "html_sha256"], name="scorecard_pdf_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.scorecard} — PDF {self.html_sha256[:8]}"
+
 
 class AlertKind(models.TextChoices):
     MISSING_DAY = "missing_day", _("Missing day's entry")
