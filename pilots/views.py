@@ -201,7 +201,8 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot_for(request, pk)
     today = app_today()
     # The figures and charts change only with a new or edited entry (or a new day): kept in
-    # the cache under a key that says so, they are computed once per change, not per view.
+    # the cache under a key that says so, they are computed once per change, not per view;
+    # the template caches its tables and charts as HTML under the same key.
     key = dashboard_cache_key(pilot=pilot, as_of=today, language=get_language())
     cached = cache.get(key)
     if cached is None:
@@ -222,6 +223,7 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pilot": pilot,
             "dash": dashboard,
             "charts": charts,
+            "dash_key": key,
             "can_write": _can_write(request.user),
             # Entry opens on day 1 and stays open after the end, for late days and corrections.
             "can_enter": _can_write(request.user) and dashboard.day >= 1,
