@@ -184,8 +184,8 @@ def _measure(n_pilots: int, *, emails: int | None) -> dict:
     from django.core import mail
     from django.db import connection
 
-    from pilots.evaluation.claims import scorecard_email_send_now
     from pilots.evaluation.sweep import pilots_evaluate_due
+    from pilots.tasks import EMAIL_BATCH_SIZE, send_scorecard_emails
 
     mail.outbox = []
     counter = QueryCounter()
@@ -216,7 +216,12 @@ def _measure(n_pilots: int, *, emails: int | None) -> dict:
         counter.count = 0
         with connection.execute_wrapper(counter):
             start = time.perf_counter()
-            sent = sum(scorecard_email_send_now(scorecard_id=card.pk) for card in sample)
+            # The worker's path: a task per batch (claim each, one SMTP connection).
+            ids = [card.pk for card in sample]
+            sent = sum(
+                send_scorecard_emails.apply(args=[ids[i : i + EMAIL_BATCH_SIZE]]).get()
+                for i in range(0, len(ids), EMAIL_BATCH_SIZE)
+            )
             email_seconds = time.perf_counter() - start
         per_scorecard = email_seconds / max(sent, 1)
         figures.update(

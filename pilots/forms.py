@@ -17,6 +17,7 @@ from common.dates import SaneDateField
 from common.forms import form_conventions
 from common.strict import StrictDecimalField, StrictIntegerField
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
+from procurement.widgets import VendorSearchSelect
 
 from .csv_import import MAX_ROWS
 from .kpi_days import (
@@ -146,7 +147,9 @@ class PilotForm(forms.Form):
         required=False,
         help_text=_("Optional: the awarded quote this pilot tests."),
     )
-    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"))
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"), queryset=Vendor.objects.order_by("name"), widget=VendorSearchSelect
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     start_date = SaneDateField(
         label=_("Start date (day 1)"),
@@ -211,6 +214,7 @@ class PilotFilterForm(forms.Form):
         queryset=Vendor.objects.order_by("name"),
         required=False,
         empty_label=_("All"),
+        widget=VendorSearchSelect,
     )
 
     def __init__(self, *args, **kwargs):

@@ -151,7 +151,11 @@ class Pilot(models.Model):
                 condition=Q(length_days__range=(30, 90)), name="pilot_length_30_90"
             ),
         ]
-        indexes = [models.Index(fields=["status", "start_date"], name="pilot_status_start")]
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="pilot_status_start"),
+            # The pilot list's order (selectors.pilots_for_list).
+            models.Index(fields=["-start_date", "-id"], name="pilot_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vendor} — {self.get_channel_display()} ({self.start_date:%Y-%m-%d})"
@@ -342,6 +346,25 @@ class Scorecard(models.Model):
         return f"{self.pilot} — day {self.checkpoint_day}"
 
 
+class ScorecardPdf(models.Model):
+    """A scorecard's PDF, rendered once per distinct page: `html_sha256` is the digest of the
+    HTML it was printed from (the reader's language and role, the decision recorded since,
+    …), so a stored PDF is served only while it says exactly what a new one would."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="pdfs")
+    html_sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "html_sha256"], name="scorecard_pdf_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard} — PDF {self.html_sha256[:8]}"
+
+
 class AlertKind(models.TextChoices):
     MISSING_DAY = "missing_day", _("Missing day's entry")
     KPI_OFF_TARGET = "kpi_off_target", _("KPI off target over the last 7 days")
@@ -384,7 +407,16 @@ class Alert(models.Model):
                 name="alert_one_open_per_cause",
             ),
         ]
-        indexes = [models.Index(fields=["closed_at", "-opened_at"], name="alert_open_newest")]
+        # The alerts page's order; open alerts (the page's default and the badge's count)
+        # have their own partial index.
+        indexes = [
+            models.Index(
+                fields=["-opened_at", "-id"],
+                condition=Q(closed_at__isnull=True),
+                name="alert_open_newest",
+            ),
+            models.Index(fields=["-opened_at", "-id"], name="alert_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.pilot}"

@@ -1,12 +1,17 @@
 """Reads for pilots, KPI entries, scorecards and alerts."""
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
+
+from common.queries import count_of
 
 from .kpi_days import app_today, kpi_totals_by
 from .kpis import (
@@ -26,8 +31,26 @@ from .models import Alert, KpiEntry, Pilot, PilotStatus
 __all__ = ["app_today"]  # re-exported: pages and tests read "today" from the selectors
 
 
+# The navigation badge: every internal page shows it, so it is counted once and kept briefly.
+OPEN_ALERT_COUNT_KEY = "pilots:open-alert-count"
+OPEN_ALERT_COUNT_SECONDS = 30
+
+
 def open_alert_count() -> int:
-    return Alert.objects.filter(closed_at__isnull=True).count()
+    """The number of open alerts (index `alert_open_newest`), cached for 30 s and forgotten
+    as soon as an alert opens or closes (`open_alert_count_changed`)."""
+    count = cache.get(OPEN_ALERT_COUNT_KEY)
+    if count is None:
+        count = Alert.objects.filter(closed_at__isnull=True).count()
+        cache.set(OPEN_ALERT_COUNT_KEY, count, OPEN_ALERT_COUNT_SECONDS)
+    return count
+
+
+def open_alert_count_changed() -> None:
+    """Alerts were opened or closed: forget the cached count now and again after the commit
+    (a page counting meanwhile may have cached the old number)."""
+    cache.delete(OPEN_ALERT_COUNT_KEY)
+    transaction.on_commit(lambda: cache.delete(OPEN_ALERT_COUNT_KEY))
 
 
 def kpi_totals(
@@ -95,9 +118,10 @@ def pilots_for_list(
     vendor_id: int | None = None,
     as_of: date,
 ) -> QuerySet[Pilot]:
-    """Scoped to the user, filtered, with the open alerts counted in the same query."""
+    """Scoped to the user, filtered, newest first (index `pilot_newest`), with the open alerts
+    counted per returned row in the same query."""
     pilots = pilots_for_user(user).annotate(
-        open_alert_count=Count("alerts", filter=Q(alerts__closed_at__isnull=True))
+        open_alert_count=count_of(Alert.objects.filter(closed_at__isnull=True), "pilot")
     )
     if status:
         pilots = pilots.filter(pilot_status_q(status, as_of))
@@ -209,6 +233,22 @@ class PilotDashboard:
 def kpi_entries_for_pilot(pilot: Pilot) -> list[KpiEntry]:
     """A pilot's ≤ 90 entries, oldest first, in one query."""
     return list(KpiEntry.objects.filter(pilot=pilot).order_by("day"))
+
+
+def dashboard_cache_key(*, pilot: Pilot, as_of: date, language: str) -> str:
+    """What the dashboard's figures and charts depend on, in one short query: the pilot's
+    last KPI change (every write of an entry, its edits and deletions too, adds a history
+    row with a growing id), the pilot's own settings, the day and the language."""
+    last_change = KpiEntry.history.filter(pilot_id=pilot.pk).aggregate(last=Max("history_id"))
+    settings_part = (
+        pilot.start_date,
+        pilot.length_days,
+        pilot.status,
+        pilot.decision,
+        tuple(pilot.targets.values()),
+    )
+    digest = hashlib.sha256(repr(settings_part).encode()).hexdigest()[:16]
+    return f"pilot-dashboard:{pilot.pk}:{last_change['last'] or 0}:{digest}:{as_of}:{language}"
 
 
 def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:

@@ -2,6 +2,10 @@
 
 - `pilots.evaluate_due_pilots(as_of=None)`: the daily sweep (Celery beat, 06:00 in the app's
   time zone). Finds due checkpoints from stored dates — never a countdown held in the broker.
+- `pilots.send_scorecard_emails(scorecard_ids)`: a batch (EMAIL_BATCH_SIZE) of scorecards’
+  e-mails over one SMTP connection, the batches spread over the workers. Each scorecard is
+  claimed before it is sent; a retry goes on with the ones it claimed and did not send yet,
+  with the same backoff and final alert as the single task.
 - `pilots.send_scorecard_email(scorecard_id)`: claims the scorecard's e-mail once, sends it,
   retries SMTP and network errors with exponential backoff, and on the final failure frees
   the claim and raises an `email_failed` alert.
@@ -16,6 +20,7 @@ from functools import partial
 from smtplib import SMTPException
 
 from celery import Task, shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,12 +45,17 @@ def _as_date(as_of: str | date | None) -> date:
     return date.fromisoformat(as_of)
 
 
+EMAIL_BATCH_SIZE = 50  # scorecards per task: one SMTP connection each, batches over workers
+
+
 def enqueue_scorecard_emails(scorecard_ids: list[int]) -> None:
-    """After commit, so the worker finds the rows (STYLE.md: never `.delay()` inside an open
-    transaction). A broker that is down loses nothing: the scorecard stays unsent and the
-    next sweep offers it again."""
-    for scorecard_id in scorecard_ids:
-        transaction.on_commit(partial(_enqueue, send_scorecard_email, scorecard_id))
+    """A task per batch of scorecards, after commit, so the worker finds the rows
+    (STYLE.md: never `.delay()` inside an open transaction). A broker that is down loses
+    nothing: the scorecards stay unsent and the next sweep offers them again."""
+    ids = list(scorecard_ids)
+    for start in range(0, len(ids), EMAIL_BATCH_SIZE):
+        batch = ids[start : start + EMAIL_BATCH_SIZE]
+        transaction.on_commit(partial(_enqueue, send_scorecard_emails, batch))
 
 
 def _enqueue(task, *args, countdown: int | None = None) -> None:
@@ -166,3 +176,57 @@ def send_missing_day_reminders(at: str | None = None) -> int:
 def send_weekly_digest(as_of: str | None = None) -> int:
     """Monday morning: one digest per manager for the week. Idempotent through the sent-log."""
     return len(weekly_digest_send(as_of=_as_date(as_of)))
+
+
+class ScorecardEmailBatchTask(Task):
+    """After the last retry: free the claims and raise the alerts of what is still unsent.
+    A retry's arguments are only the scorecards this task claimed (see below); a first
+    attempt that failed before its retry could be queued leaves its claims to go stale,
+    and the next sweep offers them again."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        if not self.request.retries:
+            return
+        scorecard_ids = kwargs.get("scorecard_ids", args[0] if args else [])
+        for scorecard_id in claims.scorecard_emails_unsent(scorecard_ids=scorecard_ids):
+            logger.error("scorecard %s e-mail failed for good: %s", scorecard_id, exc)
+            claims.scorecard_email_release(scorecard_id=scorecard_id, error=exc)
+
+
+@shared_task(
+    name="pilots.send_scorecard_emails",
+    bind=True,
+    base=ScorecardEmailBatchTask,
+    max_retries=EMAIL_MAX_RETRIES,
+)
+def send_scorecard_emails(self, scorecard_ids: list[int]) -> int:
+    """Claim each scorecard (a message the broker redelivered because its worker died takes
+    over the claims that worker left), send the claimed ones over one connection, and retry
+    SMTP and network errors with backoff for the ones not sent yet."""
+    if self.request.retries == 0:
+        redelivered = _redelivered(self.request)
+        claimed = [
+            pk
+            for pk in scorecard_ids
+            if claims.scorecard_email_claim(scorecard_id=pk)
+            or (redelivered and claims.scorecard_email_reclaim(scorecard_id=pk))
+        ]
+    else:  # a retry carries only the ids its first attempt claimed
+        claimed = [pk for pk in scorecard_ids if claims.scorecard_email_reclaim(scorecard_id=pk)]
+    if not claimed:
+        return 0
+    try:
+        return len(claims.scorecard_emails_deliver(scorecard_ids=claimed))
+    except (SMTPException, OSError) as exc:
+        unsent = claims.scorecard_emails_unsent(scorecard_ids=claimed)
+        countdown = get_exponential_backoff_interval(
+            factor=1, retries=self.request.retries, maximum=600, full_jitter=True
+        )
+        raise self.retry(args=[unsent], exc=exc, countdown=countdown) from exc
+    except Exception as exc:
+        # Not worth retrying (a bug, bad data): free the claims with the alert, as the
+        # single task's on_failure does.
+        logger.exception("scorecard e-mail batch failed")
+        for scorecard_id in claims.scorecard_emails_unsent(scorecard_ids=claimed):
+            claims.scorecard_email_release(scorecard_id=scorecard_id, error=exc)
+        return 0

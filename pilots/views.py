@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
@@ -28,6 +31,7 @@ from .presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
 from .selectors import (
     PilotDashboard,
     app_today,
+    dashboard_cache_key,
     get_pilot_for_user,
     kpi_entries_for_pilot,
     kpi_entry_for_day,
@@ -188,6 +192,8 @@ def _create(request: HttpRequest, data: dict, form: PilotForm) -> Pilot:
     )
 
 
+DASHBOARD_CACHE_SECONDS = 24 * 3600  # the key changes with every entry and every day
+
 # --- Dashboard ---------------------------------------------------------------------------------
 
 
@@ -195,7 +201,17 @@ def _create(request: HttpRequest, data: dict, form: PilotForm) -> Pilot:
 def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot_for(request, pk)
     today = app_today()
-    dashboard = pilot_dashboard(pilot=pilot, as_of=today)
+    # The figures and charts change only with a new or edited entry (or a new day): kept in
+    # the cache under a key that says so, they are computed once per change, not per view;
+    # the template caches its tables and charts as HTML under the same key.
+    key = dashboard_cache_key(pilot=pilot, as_of=today, language=get_language())
+    cached = cache.get(key)
+    if cached is None:
+        dashboard = pilot_dashboard(pilot=pilot, as_of=today)
+        cached = (dashboard, _kpi_charts(dashboard))
+        cache.set(key, cached, DASHBOARD_CACHE_SECONDS)
+    dashboard, charts = cached
+    dashboard = dataclasses.replace(dashboard, pilot=pilot)
     open_alerts = (
         Alert.objects.filter(pilot=pilot, closed_at__isnull=True).count()
         if request.user.is_internal
@@ -207,7 +223,8 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pilot": pilot,
             "dash": dashboard,
-            "charts": _kpi_charts(dashboard),
+            "charts": charts,
+            "dash_key": key,
             "can_write": _can_write(request.user),
             # Entry opens on day 1 and stays open after the end, for late days and corrections.
             "can_enter": _can_write(request.user) and dashboard.day >= 1,

@@ -16,11 +16,12 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import create_model, field_validator
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
-from common.api import ApiValidationError
+from common.api import ApiValidationError, bounded_limit_offset_pagination
 from common.bounds import api_bound, bound_name
 from common.dates import SaneDateTime
 from common.strict import (
@@ -99,8 +100,9 @@ class VendorIn(ApiIn):
 
 
 @router.get("/vendors", response=list[VendorOut])
+@paginate(bounded_limit_offset_pagination())
 def vendor_list(request: HttpRequest):
-    """Every vendor (procurement and managers)."""
+    """The vendors by name, a page at a time (procurement and managers)."""
     check_role(request.auth, INTERNAL)
     return Vendor.objects.order_by("name")
 

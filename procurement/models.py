@@ -253,6 +253,8 @@ class Rfq(models.Model):
         verbose_name = _("RFQ")
         verbose_name_plural = _("RFQs")
         ordering = ["-created_at"]
+        # The RFQ list's order (selectors.rfq_list): the page is read straight off the index.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="rfq_newest")]
         constraints = [
             models.CheckConstraint(condition=Q(term_months__range=(12, 24)), name="rfq_term_12_24"),
             models.CheckConstraint(

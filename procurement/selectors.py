@@ -32,6 +32,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.queries import count_of
+
 from .models import (
     AwardProposal,
     AwardStatus,
@@ -135,23 +137,14 @@ def get_rfq_for_user(user, pk: int) -> Rfq:
 
 
 def rfq_list(*, user) -> QuerySet[Rfq]:
-    """The RFQ list: counts annotated, channels prefetched (constant queries per page);
-    narrowed by procurement.filters.RfqFilter."""
+    """The RFQ list: counts per row, channels prefetched (constant queries per page), newest
+    first (index `rfq_newest`); narrowed by procurement.filters.RfqFilter."""
+    invitations = Invitation.objects.all()
     rfqs = rfqs_for_user(user).prefetch_related("channels", "test_cases")
     return rfqs.annotate(
-        invited_count=Count(
-            "invitations",
-            filter=~Q(invitations__status=InvitationStatus.DECLINED),
-            distinct=True,
-        ),
-        declined_count=Count(
-            "invitations",
-            filter=Q(invitations__status=InvitationStatus.DECLINED),
-            distinct=True,
-        ),
-        submitted_count=Count(
-            "quotes", filter=Q(quotes__status=QuoteStatus.SUBMITTED), distinct=True
-        ),
+        invited_count=count_of(invitations.exclude(status=InvitationStatus.DECLINED), "rfq"),
+        declined_count=count_of(invitations.filter(status=InvitationStatus.DECLINED), "rfq"),
+        submitted_count=count_of(Quote.objects.filter(status=QuoteStatus.SUBMITTED), "rfq"),
     ).order_by("-created_at", "-pk")
 
 
@@ -277,14 +270,18 @@ def quote_list(*, user) -> QuerySet[Quote]:
 
 
 def vendor_list() -> QuerySet[Vendor]:
-    """Every vendor with its counts; narrowed by procurement.filters.VendorFilter."""
+    """Every vendor with its counts per row, by name (index `vendor_name`); narrowed by
+    procurement.filters.VendorFilter."""
     return Vendor.objects.annotate(
-        user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
-        invitation_count=Count("invitations", distinct=True),
-        submitted_count=Count(
-            "quotes", filter=Q(quotes__status=QuoteStatus.SUBMITTED), distinct=True
-        ),
+        user_count=count_of(get_user_model().objects.filter(is_active=True), "vendor"),
+        invitation_count=count_of(Invitation.objects.all(), "vendor"),
+        submitted_count=count_of(Quote.objects.filter(status=QuoteStatus.SUBMITTED), "vendor"),
     ).order_by("name")
+
+
+def vendor_search(text: str) -> QuerySet[Vendor]:
+    """Vendors whose name contains `text`, by name (the pickers' search)."""
+    return Vendor.objects.filter(name__icontains=text.strip()[:200]).order_by("name")
 
 
 def get_vendor(pk: int) -> Vendor:
@@ -474,6 +471,7 @@ __all__ = [
     "vendor_list",
     "vendor_quotes",
     "vendors_to_invite",
+    "vendor_search",
 ]
 
 

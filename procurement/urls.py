@@ -37,6 +37,7 @@ urlpatterns = [
     # Vendors (procurement)
     path("vendors/", vendors.vendor_list, name="vendor_list"),
     path("vendors/new/", vendors.vendor_create, name="vendor_create"),
+    path("vendors/options/", vendors.vendor_options, name="vendor_options"),
     path("vendors/<int:pk>/", vendors.vendor_detail, name="vendor_detail"),
     path("vendors/<int:pk>/edit/", vendors.vendor_update, name="vendor_update"),
     path("vendors/<int:pk>/users/new/", vendors.vendor_user_create, name="vendor_user_create"),

@@ -7,6 +7,7 @@ except with CI=true, where a missing service fails the test.
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -32,6 +33,15 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached counts and fragments (the alert badge, the pilot dashboard) outlive a test's
+    rolled-back rows: start every test with an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

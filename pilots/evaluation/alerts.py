@@ -37,7 +37,7 @@ from pilots import kpis
 from pilots.kpi_days import DatePlusDays
 from pilots.models import Alert, AlertKind, Decision, KpiEntry, Pilot, PilotStatus
 from pilots.presentation import format_kpi, kpi_label, verdict_label
-from pilots.selectors import kpi_totals
+from pilots.selectors import kpi_totals, open_alert_count_changed
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ def alert_open(*, pilot_id: int, kind: str, key: str = "", params: dict | None =
         Alert.objects.filter(pilot_id=pilot_id, kind=kind, key=key, closed_at=None).exclude(
             params=params
         ).update(params=params)
+        open_alert_count_changed()
 
 
 def alerts_close(
@@ -72,7 +73,10 @@ def alerts_close(
         alerts = alerts.filter(kind=kind)
     if key is not None:
         alerts = alerts.filter(key=key)
-    return alerts.update(closed_at=timezone.now())
+    closed = alerts.update(closed_at=timezone.now())
+    if closed:
+        open_alert_count_changed()
+    return closed
 
 
 def alert_acknowledge(*, alert: Alert, by) -> Alert:
@@ -88,6 +92,7 @@ def alert_acknowledge(*, alert: Alert, by) -> Alert:
             alert.closed_at = now
         alert.full_clean(validate_constraints=False)
         alert.save(update_fields=["acknowledged_at", "acknowledged_by", "closed_at"])
+        open_alert_count_changed()
     return alert
 
 
@@ -157,6 +162,7 @@ def alerts_refresh(*, as_of: date, batch_size: int = BATCH_SIZE) -> None:
     Alert.objects.filter(closed_at__isnull=True, kind__in=MONITORED_KINDS).exclude(
         pilot__in=monitored_pilots(as_of=as_of)
     ).update(closed_at=timezone.now())
+    open_alert_count_changed()
 
     last_id = 0
     pilots = monitored_pilots(as_of=as_of).order_by("pk")
@@ -283,3 +289,5 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
     ]
     if new:
         Alert.objects.bulk_create(new, ignore_conflicts=True)
+    if to_close or new:
+        open_alert_count_changed()

@@ -16,6 +16,7 @@ from pilots.models import AlertKind, Scorecard
 
 from .alerts import alert_open, alerts_close
 from .emails import scorecard_messages
+from .selectors import scorecard_recipients_by_pilot
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,6 @@ def scorecard_email_deliver(*, scorecard_id: int) -> int:
     """Send a claimed scorecard's e-mail and record `emailed_at`; return the messages sent.
 
     SMTP and network errors propagate (the task retries them with backoff)."""
-
     scorecard = Scorecard.objects.select_related("pilot__vendor", "pilot__quote__rfq__owner").get(
         pk=scorecard_id
     )
@@ -69,14 +69,49 @@ def scorecard_email_deliver(*, scorecard_id: int) -> int:
         raise NoRecipients(gettext("nobody to e-mail: no active manager"))
     with get_connection(fail_silently=False) as connection:
         connection.send_messages(messages)
+    _record_sent(scorecard)
+    return len(messages)
+
+
+def scorecard_emails_deliver(*, scorecard_ids: list[int]) -> list[int]:
+    """Send a batch of claimed scorecards' e-mails over ONE SMTP connection, the recipients
+    resolved once for the batch; record `emailed_at` right after each scorecard's send.
+    Returns the ids sent.
+
+    A scorecard without recipients is released with its alert and the batch goes on. An
+    SMTP or network error stops the batch: the ones sent stay recorded, the error propagates
+    (the caller hands the rest to the per-scorecard task and its retries)."""
+    scorecards = _scorecards(scorecard_ids)
+    recipients = scorecard_recipients_by_pilot({card.pilot_id: card.pilot for card in scorecards}.values())  # fmt: skip
+    sent = []
+    with get_connection(fail_silently=False) as connection:
+        for scorecard in scorecards:
+            messages = scorecard_messages(scorecard, recipients=recipients[scorecard.pilot_id])
+            if not messages:
+                scorecard_email_release(
+                    scorecard_id=scorecard.pk,
+                    error=NoRecipients(gettext("nobody to e-mail: no active manager")),
+                )
+                continue
+            connection.send_messages(messages)
+            _record_sent(scorecard)
+            sent.append(scorecard.pk)
+    return sent
+
+
+def _scorecards(ids: list[int]) -> list[Scorecard]:
+    cards = Scorecard.objects.select_related("pilot__vendor", "pilot__quote__rfq__owner")
+    return list(cards.filter(pk__in=ids).order_by("pk"))
+
+
+def _record_sent(scorecard: Scorecard) -> None:
     with transaction.atomic():
-        Scorecard.objects.filter(pk=scorecard_id).update(emailed_at=timezone.now(), sending=False)
+        Scorecard.objects.filter(pk=scorecard.pk).update(emailed_at=timezone.now(), sending=False)
         alerts_close(
             pilot_ids=[scorecard.pilot_id],
             kind=AlertKind.EMAIL_FAILED,
             key=str(scorecard.checkpoint_day),
         )
-    return len(messages)
 
 
 def scorecard_email_release(*, scorecard_id: int, error: BaseException | str) -> None:
@@ -95,6 +130,15 @@ def scorecard_email_release(*, scorecard_id: int, error: BaseException | str) ->
         kind=AlertKind.EMAIL_FAILED,
         key=str(card["checkpoint_day"]),
         params={"attempts": card["send_attempts"], "error": text[:200]},
+    )
+
+
+def scorecard_emails_unsent(*, scorecard_ids: list[int]) -> list[int]:
+    """Which of a batch's claimed scorecards are still unsent (after a failed send)."""
+    return list(
+        Scorecard.objects.filter(pk__in=scorecard_ids, emailed_at=None, sending=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 

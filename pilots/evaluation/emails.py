@@ -70,11 +70,17 @@ def scorecard_url(scorecard: Scorecard) -> str:
     )
 
 
-def scorecard_messages(scorecard: Scorecard) -> list[EmailMultiAlternatives]:
-    """One message per language among the recipients (STYLE.md: one e-mail module)."""
+def scorecard_messages(
+    scorecard: Scorecard, *, recipients: Sequence | None = None
+) -> list[EmailMultiAlternatives]:
+    """One message per language among the recipients (STYLE.md: one e-mail module), its
+    chart drawn once per language. `recipients`: resolved already for a batch
+    (`scorecard_recipients_by_pilot`)."""
     pilot = scorecard.pilot
+    if recipients is None:
+        recipients = scorecard_recipients(pilot=pilot)
     by_language: dict[str, list[str]] = defaultdict(list)
-    for user in scorecard_recipients(pilot=pilot):
+    for user in recipients:
         language = user.language or settings.LANGUAGE_CODE
         by_language[language].append(user.email)
     if not by_language:

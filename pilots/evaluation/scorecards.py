@@ -153,6 +153,8 @@ def scorecard_build(*, pilot: Pilot, checkpoint_day: int, totals: KpiTotals) -> 
             ),
         },
     )
-    # Field checks only: uniqueness is the database's job (the constraint, under the lock).
-    card.full_clean(exclude=["pilot"], validate_unique=False, validate_constraints=False)
+    # No full_clean per card (it cost the sweep more than the arithmetic): every value is
+    # computed above within its field (percentages q2 ≤ 100, met_count ≤ 5, the verdict from
+    # kpis), the database's column types and constraints guard the rest, and a batch the
+    # database refuses is redone pilot by pilot (sweep._evaluate_one_by_one).
     return card

@@ -193,20 +193,41 @@ def open_alerts() -> QuerySet[Alert]:
 def scorecard_recipients(*, pilot: Pilot) -> list:
     """The pilot's managers (every active manager when none were chosen) and the RFQ owner,
     each once, active users only."""
+    return scorecard_recipients_by_pilot([pilot])[pilot.pk]
+
+
+def scorecard_recipients_by_pilot(pilots: Iterable[Pilot]) -> dict[int, list]:
+    """`scorecard_recipients` for many pilots at once (an e-mail batch): two queries, the
+    managers chosen per pilot and every active manager, whatever the number of pilots.
+    The pilots come with `quote__rfq__owner` selected."""
+    pilots = list(pilots)
     user_model = get_user_model()
-    chosen = list(pilot.managers.filter(is_active=True))
-    recipients = chosen or list(user_model.objects.filter(role=Role.MANAGER, is_active=True))
-    if pilot.quote_id is not None:
-        owner = pilot.quote.rfq.owner
-        if owner.is_active:
-            recipients.append(owner)
-    seen: set[str] = set()
-    unique = []
-    for user in recipients:
-        if user.email and user.email.lower() not in seen:
-            seen.add(user.email.lower())
-            unique.append(user)
-    return unique
+    chosen: dict[int, list] = defaultdict(list)
+    links = Pilot.managers.through.objects.filter(
+        pilot_id__in=[p.pk for p in pilots], user__is_active=True
+    ).select_related("user")
+    for link in links.order_by(*[f"user__{f}" for f in user_model._meta.ordering], "user_id"):
+        chosen[link.pilot_id].append(link.user)
+    every_manager: list | None = None
+    result = {}
+    for pilot in pilots:
+        recipients = list(chosen.get(pilot.pk, []))
+        if not recipients:
+            if every_manager is None:
+                every_manager = list(user_model.objects.filter(role=Role.MANAGER, is_active=True))
+            recipients = list(every_manager)
+        if pilot.quote_id is not None:
+            owner = pilot.quote.rfq.owner
+            if owner.is_active:
+                recipients.append(owner)
+        seen: set[str] = set()
+        unique = []
+        for user in recipients:
+            if user.email and user.email.lower() not in seen:
+                seen.add(user.email.lower())
+                unique.append(user)
+        result[pilot.pk] = unique
+    return result
 
 
 # --- Cost comparison for the decision scorecard (DOMAIN.md §2) -----------------------------

@@ -22,6 +22,7 @@ from common.dates import DATE_MIN
 from pilots import kpis
 from pilots.kpis import KpiTotals
 from pilots.models import Alert, AlertKind, Decision, Pilot, PilotStatus, Scorecard
+from pilots.selectors import open_alert_count_changed
 
 from .alerts import alert_open, alerts_close, alerts_refresh
 from .scorecards import scorecard_build
@@ -223,6 +224,7 @@ def _evaluate_pilots(ids: list[int], *, as_of: date) -> tuple[list[Scorecard], l
             ],
             ignore_conflicts=True,
         )
+        open_alert_count_changed()
     succeeded = [p.pk for p in pilots if p.pk not in failures]
     if succeeded:
         alerts_close(pilot_ids=succeeded, kind=AlertKind.EVALUATION_FAILED)

@@ -3,6 +3,7 @@ the alerts. Each view: access check → form → service → redirect (STYLE.md)
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from accounts.permissions import EVERYONE, INTERNAL, MANAGERS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
 from common.formats import format_decimal
 from costing.engine import CHECKLISTS
-from pilots.models import Alert, Pilot, Scorecard
+from pilots.models import Alert, Pilot, Scorecard, ScorecardPdf
 from pilots.presentation import verdict_label
 from procurement.checks import GAP_LABELS, GROUP_LABELS, quote_gaps
 
@@ -71,7 +72,16 @@ def scorecard_pdf(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     scorecard = get_scorecard_for_user(request.user, pilot_pk=pk, checkpoint_day=day)
     context = scorecard_context(scorecard, user=request.user, for_print=True)
     html = render_to_string("pilots/scorecard_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    stored = ScorecardPdf.objects.filter(scorecard=scorecard, html_sha256=digest).first()
+    if stored is not None:
+        pdf = bytes(stored.content)  # the same page was printed before: no second rendering
+    else:
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        ScorecardPdf.objects.bulk_create(
+            [ScorecardPdf(scorecard=scorecard, html_sha256=digest, content=pdf)],
+            ignore_conflicts=True,  # two first requests at once: one row
+        )
     filename = (
         f"scorecard-{slugify(scorecard.pilot.vendor.name)}-day-{scorecard.checkpoint_day}.pdf"
     )

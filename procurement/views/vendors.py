@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.permissions import PROCUREMENT, role_required
+from accounts.permissions import INTERNAL, PROCUREMENT, role_required
 from common import hooks
 
 from .. import selectors, services
@@ -16,6 +16,7 @@ from ..forms import (
     VendorUserForm,
     add_service_errors,
 )
+from ..widgets import VENDOR_OPTIONS_LIMIT
 from .base import INVALID, paginate, query_without_page
 
 
@@ -27,6 +28,18 @@ def vendor_list(request: HttpRequest) -> HttpResponse:
         request,
         "procurement/vendor_list.html",
         {"form": filters.form, "page": page, "query": query_without_page(request)},
+    )
+
+
+@role_required(INTERNAL)
+def vendor_options(request: HttpRequest) -> HttpResponse:
+    """The vendor pickers' search (VendorSearchSelect): `<option>`s of the first vendors by
+    name that match `q`, never the whole list."""
+    vendors = selectors.vendor_search(request.GET.get("q", ""))[:VENDOR_OPTIONS_LIMIT]
+    return render(
+        request,
+        "procurement/_vendor_options.html",
+        {"vendors": vendors, "empty": request.GET.get("empty", "")[:100]},
     )
 
 

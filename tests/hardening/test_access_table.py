@@ -113,6 +113,7 @@ DRAFTED: dict[str, dict] = {
     "procurement:vendor_create": roles(PROCUREMENT),
     "procurement:vendor_detail": roles(PROCUREMENT),
     "procurement:vendor_update": roles(PROCUREMENT),
+    "procurement:vendor_options": roles(INTERNAL),  # the vendor pickers' search
     "procurement:vendor_user_create": roles(PROCUREMENT),
     "procurement:portal_rfq": roles(OWNER, outsider=404),
     "procurement:portal_quote": roles(OWNER, ok={200, 302}, outsider=404),  # 302: to the draft

@@ -84,5 +84,5 @@ def test_with_the_broker_down_an_entry_is_saved_and_the_next_sweep_evaluates_it(
     ):
         assert evaluate_due_pilots(as_of="2026-02-01") == 0
     assert Scorecard.objects.filter(pilot=pilot).count() == 1
-    assert ("pilots.send_scorecard_email", (card.pk,)) in published.calls
+    assert ("pilots.send_scorecard_emails", ([card.pk],)) in published.calls
     assert mail.outbox == []  # sending is the worker's job once the task is delivered

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -249,6 +250,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
         add_day(large, n, vendor_a_user)
     counts = []
     for pilot in (small, large):
+        cache.clear()  # both cold: the badge and the figures are cached after a first view
         with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as queries:
             dashboard(manager_client, pilot)
         counts.append(len(queries))
@@ -270,3 +272,48 @@ def test_the_dashboard_in_dutch_uses_dutch_words_numbers_and_dates(
     assert "€\u00a03,33" in kpi_row(html, "cost_per_ticket")
     assert "Ontbrekende dagen" in html and "gehaald" in html
     assert "1 mrt 2026" in html
+
+
+# --- The cached figures and charts (issue 15) ----------------------------------------------
+
+
+def _entry_reads(client, pilot) -> tuple[str, int]:
+    """The page, and how many times it read the pilot's entries themselves."""
+    with CaptureQueriesContext(connection) as queries:
+        html = dashboard(client, pilot)[0].content.decode()
+    reads = [q for q in queries if 'FROM "pilots_kpientry"' in q["sql"]]
+    return html, len(reads)
+
+
+def test_the_figures_are_computed_once_until_an_entry_changes(manager_client, pilot, vendor_a_user):
+    add_day(pilot, 1, vendor_a_user, tickets=10, csat_responses=10, csat_positive=9, fcr_resolved=5)
+    html, reads = _entry_reads(manager_client, pilot)
+    assert reads == 1 and "90.00%" in kpi_row(html, "csat_pct")
+    html, reads = _entry_reads(manager_client, pilot)
+    assert reads == 0 and "90.00%" in kpi_row(html, "csat_pct")  # from the cache
+
+    # A new entry, an edit within the same (frozen) second and a deletion each show at once.
+    entry = add_day(
+        pilot, 2, vendor_a_user, tickets=10, csat_responses=10, csat_positive=7, fcr_resolved=5
+    )
+    html, reads = _entry_reads(manager_client, pilot)
+    assert reads == 1 and "80.00%" in kpi_row(html, "csat_pct")
+    entry.csat_positive = 10
+    entry.save()
+    assert "95.00%" in kpi_row(_entry_reads(manager_client, pilot)[0], "csat_pct")
+    entry.delete()
+    assert "90.00%" in kpi_row(_entry_reads(manager_client, pilot)[0], "csat_pct")
+
+
+def test_a_changed_target_or_language_is_not_served_from_the_cache(
+    manager, manager_client, pilot, vendor_a_user
+):
+    add_day(pilot, 1, vendor_a_user, tickets=10, csat_responses=10, csat_positive=9, fcr_resolved=5)
+    assert "90.00%" in kpi_row(dashboard(manager_client, pilot)[0].content.decode(), "csat_pct")
+    pilot.target_csat_pct = Decimal("95")
+    pilot.save()
+    row = kpi_row(dashboard(manager_client, pilot)[0].content.decode(), "csat_pct")
+    assert "95.00%" in row and "not met" in row
+    manager.language = "nl"
+    manager.save()
+    assert "90,00%" in kpi_row(dashboard(manager_client, pilot)[0].content.decode(), "csat_pct")

@@ -214,9 +214,9 @@ def test_the_sweep_task_enqueues_new_and_pending_emails_after_commit(
     pilot = pilot_with_days(30, length_days=90)
     enqueued = []
     monkeypatch.setattr(
-        tasks.send_scorecard_email,
+        tasks.send_scorecard_emails,
         "apply_async",
-        lambda args, countdown=None: enqueued.append(args[0]),
+        lambda args, countdown=None: enqueued.extend(args[0]),  # one task per batch
     )
     with django_capture_on_commit_callbacks(execute=True):
         made = tasks.evaluate_due_pilots(as_of=day_after(pilot, 30).isoformat())

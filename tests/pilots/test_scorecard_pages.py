@@ -5,10 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import weasyprint
 from django.urls import reverse
 
 from pilots.evaluation.sweep import pilots_evaluate_due
-from pilots.models import Alert, AlertKind, Pilot, PilotStatus, Scorecard
+from pilots.models import Alert, AlertKind, Pilot, PilotStatus, Scorecard, ScorecardPdf
 from tests.pilots.conftest import CSAT_MISS, FCR_MISS, add_days, day_after, make_rfq_and_quote
 from tests.pilots.factories import PilotFactory
 
@@ -156,6 +157,31 @@ def test_the_pdf_is_a_print_ready_document(manager_client, quoted_pilot):
     assert response.content.startswith(b"%PDF-")
     assert 'filename="scorecard-alpha-contact-day-60.pdf"' in response["Content-Disposition"]
     assert len(response.content) > 5_000
+
+
+@pytest.mark.django_db
+def test_the_pdf_is_rendered_once_and_served_from_storage(
+    manager_client, vendor_a_client, quoted_pilot, monkeypatch
+):
+    url = reverse("pilots:scorecard_pdf", args=[quoted_pilot.pk, 60])
+    first = manager_client.get(url).content
+    renders = []
+    real = weasyprint.HTML.write_pdf
+    monkeypatch.setattr(
+        weasyprint.HTML, "write_pdf", lambda self, *a, **k: renders.append(1) or real(self, *a, **k)
+    )
+    assert manager_client.get(url).content == first  # stored: not printed again
+    assert renders == []
+    # The vendor reads a different page (no in-house figures): its own PDF.
+    vendor_pdf = vendor_a_client.get(url).content
+    assert renders == [1] and vendor_pdf != first
+    # What the page says changed (a decision was recorded): printed anew.
+    quoted_pilot.decision_note = "Recorded later"
+    quoted_pilot.decision = "stop"
+    quoted_pilot.save()
+    assert manager_client.get(url).content.startswith(b"%PDF-")
+    assert renders == [1, 1]
+    assert ScorecardPdf.objects.filter(scorecard__pilot=quoted_pilot).count() == 3
 
 
 # --- The decision and the exit evaluation --------------------------------------------------------

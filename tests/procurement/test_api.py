@@ -129,8 +129,11 @@ def test_procurement_lists_and_creates_vendors(api_as, procurement_user, vendor_
     }
     assert Vendor.objects.get(pk=body["id"]).name == "Porto Support"
     listed = client.get("/api/v1/vendors").json()
-    assert [v["name"] for v in listed] == ["Alpha Contact", "Porto Support"]
-    assert set(listed[0]) >= {"id", "name", "region", "country"}
+    assert listed["count"] == 2
+    assert [v["name"] for v in listed["items"]] == ["Alpha Contact", "Porto Support"]
+    assert set(listed["items"][0]) >= {"id", "name", "region", "country"}
+    second = client.get("/api/v1/vendors?limit=1&offset=1").json()
+    assert (second["count"], [v["name"] for v in second["items"]]) == (2, ["Porto Support"])
 
 
 @pytest.mark.parametrize(
