@@ -7,14 +7,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from common import hooks
 from common.emails import absolute_url
+from procurement.standing import StandingNote, register_standing_provider
 
 from .alerts import contract_alert_message
-from .models import Contract, ContractAlert, ContractKpiEntry, ContractStatus
+from .models import (
+    Contract,
+    ContractAlert,
+    ContractKpiEntry,
+    ContractPeriod,
+    ContractStatus,
+    Standing,
+)
 from .selectors import contract_status, vendor_standing_history, with_latest_standing
 
 
@@ -85,7 +95,38 @@ def contract_missing_days(yesterday: date) -> list[hooks.MissingDay]:
     ]
 
 
+def contract_standing(vendor_ids) -> dict[int, list[StandingNote]]:
+    """DOMAIN.md §6, last bullet: the vendor's latest closed contract month follows it into
+    sourcing; a poor month warns when the vendor is invited (it never blocks). One query."""
+    latest = (
+        ContractPeriod.objects.filter(contract__vendor_id=OuterRef("contract__vendor_id"))
+        .order_by("-month", "-pk")
+        .values("pk")[:1]
+    )
+    periods = ContractPeriod.objects.filter(
+        contract__vendor_id__in=vendor_ids, pk=Subquery(latest)
+    ).select_related("contract")
+    notes: dict[int, list[StandingNote]] = {}
+    for period in periods:
+        vendor_id = period.contract.vendor_id
+        text = _("Latest contract month (%(channel)s, %(month)s): %(standing)s") % {
+            "channel": period.contract.get_channel_display(),
+            "month": formats.date_format(period.month, "YEAR_MONTH_FORMAT"),
+            "standing": Standing(period.standing).label,
+        }
+        notes[vendor_id] = [
+            StandingNote(
+                source="contract",
+                text=text,
+                warns=period.standing == Standing.POOR,
+                url=reverse("contracts:contract_detail", args=[period.contract_id]),
+            )
+        ]
+    return notes
+
+
 def register() -> None:
+    register_standing_provider("contracts", contract_standing)
     hooks.digest_sections.register(digest_section)
     hooks.vendor_panels.register(vendor_panel)
     hooks.missing_day_sources.register(contract_missing_days)
