@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pilots.models import TARGET_FIELDS, KpiDay, kpi_day_constraints
+from pilots.models import KpiDay, KpiTargets, kpi_day_constraints
 from procurement.models import Channel
 
 from .periods import contract_end_date
@@ -37,7 +37,7 @@ class Standing(models.TextChoices):
     POOR = "poor", _("Poor")
 
 
-class Contract(models.Model):
+class Contract(KpiTargets):
     """One vendor on one channel for `months` months from `start_date` (DOMAIN.md §6)."""
 
     vendor = models.ForeignKey(
@@ -73,24 +73,6 @@ class Contract(models.Model):
         _("status"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.RUNNING
     )
 
-    # The five KPI targets; the direction of each is fixed by DOMAIN.md §5.
-    target_csat_pct = models.DecimalField(_("CSAT target (%) ≥"), default=Decimal("85"), **PCT)
-    target_frt_minutes = models.DecimalField(
-        _("first response time target (min) ≤"),
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("60"),
-        validators=NON_NEGATIVE,
-    )
-    target_aht_minutes = models.DecimalField(
-        _("handle time target (min) ≤"), max_digits=8, decimal_places=2, validators=NON_NEGATIVE
-    )
-    target_fcr_pct = models.DecimalField(
-        _("first contact resolution target (%) ≥"), default=Decimal("70"), **PCT
-    )
-    target_cost_per_ticket = models.DecimalField(
-        _("cost per ticket target (€) ≤"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
-    )
     # What the quote costs a month (DOMAIN.md §2 `outsourced.monthly`), for reference.
     monthly_cost = models.DecimalField(
         _("monthly cost (€)"),
@@ -140,11 +122,6 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor} — {self.get_channel_display()} ({self.start_date:%Y-%m-%d})"
-
-    @property
-    def targets(self) -> dict[str, Decimal]:
-        """The five KPI targets by KPI key, as a pilot's (`pilots.kpis.KPI_KEYS`)."""
-        return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
 
     def day_number(self, on: date) -> int:
         """Day N of the contract on `on` (day 1 is the start date), as a pilot's."""

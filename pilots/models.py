@@ -44,7 +44,38 @@ class Decision(models.TextChoices):
     STOP = "stop", _("Stop and analyse per KPI")
 
 
-class Pilot(models.Model):
+class KpiTargets(models.Model):
+    """The five KPI targets of a measured period — a pilot, a contract (DOMAIN.md §5, §6)."""
+
+    # The five KPI targets; the direction of each is fixed by DOMAIN.md §5.
+    target_csat_pct = models.DecimalField(_("CSAT target (%) ≥"), default=Decimal("85"), **PCT)
+    target_frt_minutes = models.DecimalField(
+        _("first response time target (min) ≤"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=NON_NEGATIVE,
+    )
+    target_aht_minutes = models.DecimalField(
+        _("handle time target (min) ≤"), max_digits=8, decimal_places=2, validators=NON_NEGATIVE
+    )
+    target_fcr_pct = models.DecimalField(
+        _("first contact resolution target (%) ≥"), default=Decimal("70"), **PCT
+    )
+    target_cost_per_ticket = models.DecimalField(
+        _("cost per ticket target (€) ≤"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def targets(self) -> dict[str, Decimal]:
+        """The five KPI targets by KPI key (`pilots.kpis.KPI_KEYS`)."""
+        return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
+
+
+class Pilot(KpiTargets):
     vendor = models.ForeignKey(
         "procurement.Vendor",
         on_delete=models.PROTECT,
@@ -66,25 +97,6 @@ class Pilot(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=PilotStatus.choices, default=PilotStatus.PLANNED
-    )
-
-    # The five KPI targets; the direction of each is fixed by DOMAIN.md §5.
-    target_csat_pct = models.DecimalField(_("CSAT target (%) ≥"), default=Decimal("85"), **PCT)
-    target_frt_minutes = models.DecimalField(
-        _("first response time target (min) ≤"),
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("60"),
-        validators=NON_NEGATIVE,
-    )
-    target_aht_minutes = models.DecimalField(
-        _("handle time target (min) ≤"), max_digits=8, decimal_places=2, validators=NON_NEGATIVE
-    )
-    target_fcr_pct = models.DecimalField(
-        _("first contact resolution target (%) ≥"), default=Decimal("70"), **PCT
-    )
-    target_cost_per_ticket = models.DecimalField(
-        _("cost per ticket target (€) ≤"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
     )
 
     managers = models.ManyToManyField(
@@ -166,11 +178,6 @@ class Pilot(models.Model):
     def end_date(self) -> date:
         """The pilot's last day (day `length_days`)."""
         return self.date_of_day(self.length_days)
-
-    @property
-    def targets(self) -> dict[str, Decimal]:
-        """The five KPI targets by KPI key (`pilots.kpis.KPI_KEYS`)."""
-        return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
 
     @property
     def final_until(self) -> date | None:
