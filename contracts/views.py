@@ -10,15 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, line_chart_svg
-from pilots.csv_import import MAX_UPLOAD_BYTES, RowError, entries_csv, parse_kpi_csv, template_csv
-from pilots.forms import KpiCsvUploadForm
+from pilots.csv_import import entries_csv, template_csv
 from pilots.kpi_days import VALUE_FIELDS
+from pilots.kpi_views import csv_download, kpi_csv_upload_page
 from pilots.kpis import COST, KPI_KEYS
 from pilots.models import Decision, Pilot
 from pilots.presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
@@ -372,51 +373,26 @@ def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract_to_write(request, pk)
-    errors, form = [], KpiCsvUploadForm()
-    if request.method == "POST":
-        form = KpiCsvUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            raw = form.cleaned_data["file"].read(MAX_UPLOAD_BYTES + 1)
-            parsed = parse_kpi_csv(raw=raw, period=contract, today=app_today())
-            errors = parsed.errors
-            if parsed.ok:
-                try:
-                    result = services.contract_kpi_days_import(
-                        contract=contract,
-                        rows=[(day, values) for _line, day, values in parsed.rows],
-                        by=request.user,
-                    )
-                except ValidationError as exc:
-                    errors = [RowError(line=None, field="file", message=m) for m in exc.messages]
-                else:
-                    messages.success(
-                        request,
-                        _("Saved from the file. New days: %(created)s; replaced days: %(updated)s.")
-                        % {"created": result.created, "updated": result.updated},
-                    )
-                    return redirect("contracts:contract_detail", pk=contract.pk)
-    return render(
+    return kpi_csv_upload_page(
         request,
-        "contracts/kpi_csv_upload.html",
-        {"contract": contract, "form": form, "errors": errors},
+        period=contract,
+        import_rows=lambda rows: services.contract_kpi_days_import(
+            contract=contract, rows=rows, by=request.user
+        ),
+        template_name="contracts/kpi_csv_upload.html",
+        context={"contract": contract},
+        done_url=reverse("contracts:contract_detail", args=[contract.pk]),
     )
-
-
-def _csv_response(content: str, filename: str) -> HttpResponse:
-    # A BOM so that Excel opens the UTF-8 file with the right characters.
-    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
 def kpi_csv_template(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract_to_write(request, pk)
-    return _csv_response(template_csv(contract), f"contract-{contract.pk}-kpi-template.csv")
+    return csv_download(template_csv(contract), f"contract-{contract.pk}-kpi-template.csv")
 
 
 @login_required
 def kpi_csv_export(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract_for(request, pk)
     entries = list(ContractKpiEntry.objects.filter(contract=contract).order_by("day"))
-    return _csv_response(entries_csv(entries), f"contract-{contract.pk}-kpis.csv")
+    return csv_download(entries_csv(entries), f"contract-{contract.pk}-kpis.csv")

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,9 +23,10 @@ from common.dates import parse_sane_date
 from procurement.models import Channel, Quote, QuoteStatus
 
 from . import services
-from .csv_import import MAX_UPLOAD_BYTES, RowError, entries_csv, parse_kpi_csv, template_csv
-from .forms import KpiCsvUploadForm, KpiEntryForm, PilotFilterForm, PilotForm
+from .csv_import import entries_csv, template_csv
+from .forms import KpiEntryForm, PilotFilterForm, PilotForm
 from .kpi_days import VALUE_FIELDS
+from .kpi_views import csv_download, kpi_csv_upload_page
 from .kpis import COST, KPI_KEYS
 from .models import Alert, Pilot
 from .presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
@@ -376,53 +378,23 @@ def kpi_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
 @login_required
 def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot_for(request, pk, write=True)
-    errors, form = [], KpiCsvUploadForm()
-    if request.method == "POST":
-        form = KpiCsvUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            # Read one byte past the limit: enough to tell "too big" without reading it all.
-            raw = upload.read(MAX_UPLOAD_BYTES + 1)
-            parsed = parse_kpi_csv(raw=raw, period=pilot, today=app_today())
-            errors = parsed.errors
-            if parsed.ok:
-                try:
-                    result = kpi_entries_import(
-                        pilot=pilot,
-                        rows=[(day, values) for _line, day, values in parsed.rows],
-                        by=request.user,
-                    )
-                except ValidationError as exc:
-                    # A concurrent change broke a rule between the check and the save.
-                    errors = [RowError(line=None, field="file", message=m) for m in exc.messages]
-                else:
-                    messages.success(
-                        request,
-                        _("Saved from the file. New days: %(created)s; replaced days: %(updated)s.")
-                        % {"created": result.created, "updated": result.updated},
-                    )
-                    return redirect("pilots:pilot_detail", pk=pilot.pk)
-    return render(
+    return kpi_csv_upload_page(
         request,
-        "pilots/kpi_csv_upload.html",
-        {"pilot": pilot, "form": form, "errors": errors},
+        period=pilot,
+        import_rows=lambda rows: kpi_entries_import(pilot=pilot, rows=rows, by=request.user),
+        template_name="pilots/kpi_csv_upload.html",
+        context={"pilot": pilot},
+        done_url=reverse("pilots:pilot_detail", args=[pilot.pk]),
     )
-
-
-def _csv_response(content: str, filename: str) -> HttpResponse:
-    # A BOM so that Excel opens the UTF-8 file with the right characters.
-    response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
 def kpi_csv_template(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot_for(request, pk, write=True)
-    return _csv_response(template_csv(pilot), f"pilot-{pilot.pk}-kpi-template.csv")
+    return csv_download(template_csv(pilot), f"pilot-{pilot.pk}-kpi-template.csv")
 
 
 @login_required
 def kpi_csv_export(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot_for(request, pk)
-    return _csv_response(entries_csv(kpi_entries_for_pilot(pilot)), f"pilot-{pilot.pk}-kpis.csv")
+    return csv_download(entries_csv(kpi_entries_for_pilot(pilot)), f"pilot-{pilot.pk}-kpis.csv")
