@@ -73,7 +73,7 @@ def test_two_workers_send_each_reminder_and_digest_once(
     assert "No KPIs entered for 8 Mar 2027" in subjects
     assert "VendorPilot weekly digest, week of 8 Mar 2027" in subjects
     dutch = next(m for m in messages if m["To"] == "mies@example.com")
-    assert dutch["Subject"] == "VendorPilot weekoverzicht, week van 8 maart 2027"
+    assert dutch["Subject"] == "VendorPilot weekoverzicht, week van 8 mrt 2027"
     assert dutch.get_body(("plain",)).get_content().startswith("Beste Mies Manager,")
     assert SentEmail.objects.filter(sent_at__isnull=False).count() == 26
 

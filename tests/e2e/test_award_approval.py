@@ -33,25 +33,25 @@ def test_propose_then_approve_then_awarded(page, browser, live_server):
     # Procurement closes the RFQ: a page says what closing does first.
     sign_in(page, "buyer@example.com", TEST_PASSWORD)
     page.goto(f"/procurement/rfqs/{rfq.pk}/")
-    page.click("#close-rfq")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#close-rfq")
     assert "no longer submit or change their quotes" in page.locator("#confirm-text").inner_text()
     assert Rfq.objects.get(pk=rfq.pk).status == "open"
-    page.click("#confirm-close")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#confirm-close")
     assert Rfq.objects.get(pk=rfq.pk).status == "closed"
 
     # …proposes Lisbon (the best value) with a reason, and confirms on the second step.
-    page.click("#propose-award")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#propose-award")
     page.select_option("#id_quote", label="Lisbon CX (rev. 1)")
     page.fill("#id_reason", "Every checklist point answered, best value.")
-    page.click("#propose-next")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#propose-next")
     assert "Nothing is awarded" in page.locator("#confirm-text").inner_text()
     assert not AwardProposal.objects.exists()
-    page.click("#confirm-propose")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#confirm-propose")
     proposal = AwardProposal.objects.get()
     assert proposal.status == "pending" and proposal.is_best_value
     assert "Awaiting a manager's approval" in page.locator("#pending-note").inner_text()
@@ -65,16 +65,16 @@ def test_propose_then_approve_then_awarded(page, browser, live_server):
     sign_in(manager, "manager@example.com", TEST_PASSWORD)
     assert manager.locator("#award-badge").inner_text() == "1"
     manager.goto("/procurement/awards/")
-    manager.locator(f'tr[data-proposal="{proposal.pk}"]').get_by_role("link").click()
-    manager.wait_for_load_state("networkidle")
-    manager.click("#approve-link")
-    manager.wait_for_load_state("networkidle")
+    with manager.expect_navigation():
+        manager.locator(f'tr[data-proposal="{proposal.pk}"]').get_by_role("link").click()
+    with manager.expect_navigation():
+        manager.click("#approve-link")
     confirm = manager.locator("#confirm-text").inner_text()
     assert "Approving awards the RFQ to Lisbon CX" in confirm and "Manila Care" in confirm
     assert Rfq.objects.get(pk=rfq.pk).status == "closed"
     manager.fill("#id_note", "Agreed.")
-    manager.click("#confirm-approve")
-    manager.wait_for_load_state("networkidle")
+    with manager.expect_navigation():
+        manager.click("#confirm-approve")
     assert "Approved" in manager.locator("#proposal-status").inner_text()
     manager_context.close()
 
