@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pilots.models import KpiDay, KpiTargets, kpi_day_constraints
+from pilots.models import AlertState, KpiDay, KpiTargets, kpi_day_constraints
 from procurement.models import Channel
 
 from .periods import contract_end_date
@@ -270,7 +270,7 @@ class ContractAlertKind(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", _("Review action overdue")
 
 
-class ContractAlert(models.Model):
+class ContractAlert(AlertState):
     """One open alert per cause (contract, kind, key), as pilots' alerts; it closes when the
     cause is gone (an overdue action done) or when someone acknowledges an exit review."""
 
@@ -279,18 +279,6 @@ class ContractAlert(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=ContractAlertKind.choices)
     key = models.CharField(_("cause"), max_length=100, blank=True)
-    params = models.JSONField(_("details"), default=dict, blank=True)
-    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("acknowledged by"),
-    )
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contract alert")

@@ -380,16 +380,11 @@ class AlertKind(models.TextChoices):
     EMAIL_FAILED = "email_failed", _("Scorecard e-mail failed")
 
 
-class Alert(models.Model):
-    """One open alert per cause (pilot, kind, key); it closes when the cause is gone."""
+class AlertState(models.Model):
+    """What every alert records besides its owner and cause (a pilot's, a contract's):
+    details, when it opened and closed, who acknowledged it. One open alert per cause is each
+    child's own constraint."""
 
-    pilot = models.ForeignKey(
-        Pilot, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("pilot")
-    )
-    kind = models.CharField(_("kind"), max_length=30, choices=AlertKind.choices)
-    key = models.CharField(
-        _("cause"), max_length=100, blank=True, help_text=_("e.g. the KPI or the day")
-    )
     params = models.JSONField(_("details"), default=dict, blank=True)
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -402,6 +397,21 @@ class Alert(models.Model):
         verbose_name=_("acknowledged by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Alert(AlertState):
+    """One open alert per cause (pilot, kind, key); it closes when the cause is gone."""
+
+    pilot = models.ForeignKey(
+        Pilot, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("pilot")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=AlertKind.choices)
+    key = models.CharField(
+        _("cause"), max_length=100, blank=True, help_text=_("e.g. the KPI or the day")
+    )
 
     class Meta:
         verbose_name = _("alert")
