@@ -375,7 +375,7 @@ def build(
             table = KpiEntry._meta.db_table
             columns = [
                 "pilot_id", "day", "tickets", "csat_responses", "csat_positive", "frt_minutes",
-                "aht_minutes", "fcr_resolved", "cost", "qa_sampled", "note", "late",
+                "aht_minutes", "fcr_resolved", "cost", "qa_sampled", "note", "correction_reason", "late",
                 "entered_by_id", "created_at", "updated_at",
             ]  # fmt: skip
             rows = 0
@@ -486,6 +486,7 @@ def _copy_pilot_days(rng, copy, pilot, good_day, vendor_users, now) -> int:
                 max(0, fcr),
                 cost,
                 rng.choice([0, 1, 2, 3]),
+                "",
                 "",
                 rng.random() < 0.03,
                 rng.choice(entered_by),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -180,19 +181,56 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _hits(box: Box, boxes: Sequence[Box], points: Sequence[tuple[float, float]]) -> int:
-    return sum(_overlaps(box, other) for other in boxes) + sum(
-        box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points
-    )
+class _Segments:
+    """The plotted lines as straight pieces: what a label must not cover."""
+
+    def __init__(self) -> None:
+        # Each piece with its bounding box first, for a cheap rejection.
+        self.pieces: list[tuple[float, float, float, float, float, float, float, float]] = []
+
+    def add(self, polyline: Sequence[tuple[float, float]]) -> None:
+        pairs = zip(polyline, polyline[1:], strict=False) if len(polyline) > 1 else [polyline * 2]
+        self.pieces.extend(
+            (min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2), x1, y1, x2, y2)
+            for (x1, y1), (x2, y2) in pairs
+        )
+
+    def count_in(self, box: Box) -> int:
+        """How many pieces pass through the box."""
+        left, top, right, bottom = box
+        return sum(
+            1
+            for x_low, x_high, y_low, y_high, x1, y1, x2, y2 in self.pieces
+            if x_high >= left
+            and x_low <= right
+            and y_high >= top
+            and y_low <= bottom
+            and _crosses(x1, y1, x2, y2, box)
+        )
 
 
-def _sample(polyline: Sequence[tuple[float, float]], step: float = 4.0):
-    """Points along a polyline every few pixels: what a label must not cover."""
-    yield from polyline[:1]
-    for (x1, y1), (x2, y2) in zip(polyline, polyline[1:], strict=False):
-        n = max(1, int(math.hypot(x2 - x1, y2 - y1) / step))
-        for i in range(1, n + 1):
-            yield x1 + (x2 - x1) * i / n, y1 + (y2 - y1) * i / n
+def _crosses(x1: float, y1: float, x2: float, y2: float, box: Box) -> bool:
+    """Whether the segment touches the box (Liang–Barsky clipping)."""
+    left, top, right, bottom = box
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _hits(box: Box, boxes: Sequence[Box], samples: _Segments) -> int:
+    return sum(_overlaps(box, other) for other in boxes) + samples.count_in(box)
 
 
 def _segments(points: Sequence[tuple[Number, Number | None]]) -> list[list[tuple[Number, Number]]]:
@@ -297,13 +335,13 @@ def layout(chart: Chart) -> Layout:
         out.items.append(Text(12, (top + base) / 2, chart.y_label, anchor="middle", vertical=True))
 
     # Data first: the labels placed afterwards avoid it.
-    data_at, data, samples = len(out.items), [], []
+    data_at, data, samples = len(out.items), [], _Segments()
     for index, item in enumerate(chart.series):
         color = item.color or PALETTE[index % len(PALETTE)]
         dash = (5, 3) if item.dashed else None
         for segment in _segments(item.points):
             coords = tuple((px(float(x)), py(float(y))) for x, y in segment)
-            samples.extend(_sample(coords))
+            samples.add(coords)
             if len(coords) > 1:
                 data.append(Polyline(coords, color, item.width, dash))
             if item.dots or len(coords) == 1:
@@ -340,7 +378,9 @@ def layout(chart: Chart) -> Layout:
     return out
 
 
-def _place(candidates: list[Text], placed: list[Box], samples, left: float, right: float) -> Text:
+def _place(
+    candidates: list[Text], placed: list[Box], samples: _Segments, left: float, right: float
+) -> Text:
     """The first candidate that collides with nothing (else the least colliding); recorded."""
     best, best_hits = candidates[0], None
     for candidate in candidates:
@@ -500,7 +540,9 @@ def to_png(plans: Sequence[Layout]) -> bytes:
         _draw(image, plan, offset, palette)
         offset += plan.height
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=6)
+    # zlib's fastest level: half the encoding time of the default for ~20% more bytes (a few
+    # KB in an e-mail), and encoding was a third of a chart's cost.
+    image.save(buffer, format="PNG", compress_level=1, compress_type=zlib.Z_RLE)
     return buffer.getvalue()
 
 

@@ -239,7 +239,7 @@ def dashboard_cache_key(*, pilot: Pilot, as_of: date, language: str) -> str:
     """What the dashboard's figures and charts depend on, in one short query: the pilot's
     last KPI change (every write of an entry, its edits and deletions too, adds a history
     row with a growing id), the pilot's own settings, the day and the language."""
-    last_change = KpiEntry.history.filter(pilot_id=pilot.pk).aggregate(last=Max("history_id"))
+    last_change = kpi_last_change(pilot_id=pilot.pk)
     settings_part = (
         pilot.start_date,
         pilot.length_days,
@@ -248,7 +248,15 @@ def dashboard_cache_key(*, pilot: Pilot, as_of: date, language: str) -> str:
         tuple(pilot.targets.values()),
     )
     digest = hashlib.sha256(repr(settings_part).encode()).hexdigest()[:16]
-    return f"pilot-dashboard:{pilot.pk}:{last_change['last'] or 0}:{digest}:{as_of}:{language}"
+    return f"pilot-dashboard:{pilot.pk}:{last_change}:{digest}:{as_of}:{language}"
+
+
+def kpi_last_change(*, pilot_id: int) -> int:
+    """A number that grows with every write of the pilot's KPI entries (each write, edit and
+    deletion adds a history row with a growing id): a cache key part for what is drawn from
+    them. One short query."""
+    last = KpiEntry.history.filter(pilot_id=pilot_id).aggregate(last=Max("history_id"))["last"]
+    return last or 0
 
 
 def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:

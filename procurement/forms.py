@@ -341,7 +341,14 @@ def add_channel_errors(
     return ValidationError(rest) if rest else None
 
 
+INVITE_PICKER_LIMIT = 24  # vendors shown at once; a search finds the others
+
+
 class InviteForm(forms.Form):
+    """The vendors to invite. The field validates posted ids against every vendor that may be
+    invited (in SQL); the page shows only the first `limit` of them by name that match
+    `search`, plus the ones already ticked: a page for 3 vendors or 30,000 alike."""
+
     vendors = forms.ModelMultipleChoiceField(
         label=_("Vendors"),
         queryset=Vendor.objects.none(),
@@ -349,17 +356,33 @@ class InviteForm(forms.Form):
         error_messages={"required": _("Choose at least one vendor.")},
     )
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, queryset, search: str = "", chosen=(), limit=INVITE_PICKER_LIMIT, **kwargs):  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["vendors"].queryset = queryset
-        self.fields["vendors"].label_from_instance = self._label
+        field = self.fields["vendors"]
+        field.queryset = queryset
+        self.search = search.strip()[:200]
+        matching = queryset.filter(name__icontains=self.search) if self.search else queryset
+        ticked = [int(v) for v in chosen if str(v).isdigit()]
+        shown = list(matching[:limit])
+        shown_ids = {v.pk for v in shown}
+        extra = [v for v in queryset.filter(pk__in=ticked) if v.pk not in shown_ids]
+        self.shown = sorted([*extra, *shown], key=lambda v: (v.name.lower(), v.pk))
+        self.shown_matching = len(shown)
+        self.matching_count = len(shown) if len(shown) < limit else matching.count()
+        self.initial.setdefault("vendors", ticked)
+        field.widget.choices = [(v.pk, self._label(v)) for v in self.shown]
+
+    @property
+    def has_more(self) -> bool:
+        return self.matching_count > self.shown_matching
 
     @staticmethod
     def _label(vendor: Vendor) -> str:
         return f"{vendor.name} ({vendor.get_region_display()}, {vendor.country})"
 
     def vendor_rows(self) -> list[tuple[Any, list[StandingNote]]]:
-        """Each checkbox with the vendor's standing (DOMAIN.md §6: shown where it is picked)."""
+        """Each checkbox shown with the vendor's standing (DOMAIN.md §6: shown where it is
+        picked)."""
         choices = list(self["vendors"])
         standings = vendor_standings(int(str(c.data["value"])) for c in choices)
         return [(c, standings.get(int(str(c.data["value"])), [])) for c in choices]

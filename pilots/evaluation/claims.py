@@ -16,7 +16,7 @@ from pilots.models import AlertKind, Scorecard
 
 from .alerts import alert_open, alerts_close
 from .emails import scorecard_messages
-from .selectors import scorecard_recipients_by_pilot
+from .selectors import daily_entries_by_scorecard, scorecard_recipients_by_pilot
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +83,13 @@ def scorecard_emails_deliver(*, scorecard_ids: list[int]) -> list[int]:
     (the caller hands the rest to the per-scorecard task and its retries)."""
     scorecards = _scorecards(scorecard_ids)
     recipients = scorecard_recipients_by_pilot({card.pilot_id: card.pilot for card in scorecards}.values())  # fmt: skip
+    entries = daily_entries_by_scorecard(scorecards)
     sent = []
     with get_connection(fail_silently=False) as connection:
         for scorecard in scorecards:
-            messages = scorecard_messages(scorecard, recipients=recipients[scorecard.pilot_id])
+            messages = scorecard_messages(
+                scorecard, recipients=recipients[scorecard.pilot_id], entries=entries[scorecard.pk]
+            )
             if not messages:
                 scorecard_email_release(
                     scorecard_id=scorecard.pk,
@@ -105,6 +108,11 @@ def _scorecards(ids: list[int]) -> list[Scorecard]:
 
 
 def _record_sent(scorecard: Scorecard) -> None:
+    """`emailed_at` right after the send; an `email_failed` alert can only be open after an
+    earlier attempt failed (the claim counts attempts), so a first send skips that query."""
+    if scorecard.send_attempts <= 1:
+        Scorecard.objects.filter(pk=scorecard.pk).update(emailed_at=timezone.now(), sending=False)
+        return
     with transaction.atomic():
         Scorecard.objects.filter(pk=scorecard.pk).update(emailed_at=timezone.now(), sending=False)
         alerts_close(

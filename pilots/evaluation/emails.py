@@ -71,11 +71,12 @@ def scorecard_url(scorecard: Scorecard) -> str:
 
 
 def scorecard_messages(
-    scorecard: Scorecard, *, recipients: Sequence | None = None
+    scorecard: Scorecard, *, recipients: Sequence | None = None, entries: list | None = None
 ) -> list[EmailMultiAlternatives]:
     """One message per language among the recipients (STYLE.md: one e-mail module), its
-    chart drawn once per language. `recipients`: resolved already for a batch
-    (`scorecard_recipients_by_pilot`)."""
+    chart drawn once per language. `recipients` and `entries` (the window's days, oldest
+    first): resolved already for a batch (`scorecard_recipients_by_pilot`,
+    `daily_entries_by_scorecard`)."""
     pilot = scorecard.pilot
     if recipients is None:
         recipients = scorecard_recipients(pilot=pilot)
@@ -85,18 +86,25 @@ def scorecard_messages(
         by_language[language].append(user.email)
     if not by_language:
         return []
-    entries = daily_entries(
-        pilot=pilot, date_from=scorecard.window_from, date_to=scorecard.window_to
-    )
+    if entries is None:
+        entries = daily_entries(
+            pilot=pilot, date_from=scorecard.window_from, date_to=scorecard.window_to
+        )
     series = daily_series(entries, period=pilot)
+    url = scorecard_url(scorecard)
     return [
-        scorecard_message(scorecard, to=emails, language=language, series=series)
+        scorecard_message(scorecard, to=emails, language=language, series=series, url=url)
         for language, emails in sorted(by_language.items())
     ]
 
 
 def scorecard_message(
-    scorecard: Scorecard, *, to: Sequence[str], language: str, series: dict[str, list]
+    scorecard: Scorecard,
+    *,
+    to: Sequence[str],
+    language: str,
+    series: dict[str, list],
+    url: str,
 ) -> EmailMultiAlternatives:
     pilot = scorecard.pilot
     with translation.override(language):
@@ -109,10 +117,10 @@ def scorecard_message(
             "missed": scorecard_missed(scorecard),
             "is_decision": scorecard_is_decision(scorecard),
             "verdict_label": verdict_label(scorecard.verdict),
-            "url": scorecard_url(scorecard),
+            "url": url,
             # The call to action: the managers record their decision on the page.
             "awaiting_decision": scorecard_is_decision(scorecard) and not pilot.decision,
-            "decision_url": scorecard_url(scorecard) + "#decision",
+            "decision_url": url + "#decision",
             "chart_cid": CHART_CID,
         }
         png = trend_chart_png(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -104,18 +104,46 @@ def daily_entries(*, pilot: Pilot, date_from: date, date_to: date) -> list[KpiEn
     return list(
         KpiEntry.objects.filter(pilot=pilot, day__gte=date_from, day__lte=date_to)
         .order_by("day")
-        .only(
-            "day",
-            "tickets",
-            "csat_responses",
-            "csat_positive",
-            "frt_minutes",
-            "aht_minutes",
-            "fcr_resolved",
-            "cost",
-            "qa_sampled",
-        )
+        .only(*_DAILY_FIELDS)
     )
+
+
+_DAILY_FIELDS = (
+    "pilot_id",
+    "day",
+    "tickets",
+    "csat_responses",
+    "csat_positive",
+    "frt_minutes",
+    "aht_minutes",
+    "fcr_resolved",
+    "cost",
+    "qa_sampled",
+)
+
+
+def daily_entries_by_scorecard(scorecards: Sequence[Scorecard]) -> dict[int, list[KpiEntry]]:
+    """`daily_entries` of each scorecard's window, for a batch of scorecards in one query."""
+    result: dict[int, list[KpiEntry]] = {card.pk: [] for card in scorecards}
+    if not scorecards:
+        return result
+    windows = defaultdict(list)
+    for card in scorecards:
+        windows[card.pilot_id].append(card)
+    entries = (
+        KpiEntry.objects.filter(
+            pilot_id__in=list(windows),
+            day__gte=min(card.window_from for card in scorecards),
+            day__lte=max(card.window_to for card in scorecards),
+        )
+        .order_by("pilot_id", "day")
+        .only(*_DAILY_FIELDS)
+    )
+    for entry in entries:
+        for card in windows[entry.pilot_id]:
+            if card.window_from <= entry.day <= card.window_to:
+                result[card.pk].append(entry)
+    return result
 
 
 def daily_series(entries: Iterable[KpiDay], *, period: KpiPeriod) -> dict[str, list]:

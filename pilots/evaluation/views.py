@@ -7,6 +7,7 @@ import hashlib
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +25,7 @@ from common.formats import format_decimal
 from costing.engine import CHECKLISTS
 from pilots.models import Alert, Pilot, Scorecard, ScorecardPdf
 from pilots.presentation import verdict_label
+from pilots.selectors import kpi_last_change
 from procurement.checks import GAP_LABELS, GROUP_LABELS, quote_gaps
 
 from . import decisions
@@ -237,9 +240,6 @@ def scorecard_context(
     can_exit = is_manager and pilot_can_exit_evaluate(
         pilot, has_final_scorecard=has_final_scorecard
     )
-    entries = daily_entries(
-        pilot=pilot, date_from=scorecard.window_from, date_to=scorecard.window_to
-    )
     quote = pilot.quote
     return {
         "scorecard": scorecard,
@@ -263,7 +263,7 @@ def scorecard_context(
         ),
         "quote": quote,
         "gap_groups": _gap_groups(quote) if quote is not None else [],
-        "charts": _charts(scorecard, entries, rows),
+        "charts": _charts_cached(scorecard, rows),
         "all_scorecards": all_scorecards,
         "can_decide": can_decide,
         "can_exit": can_exit,
@@ -284,6 +284,27 @@ def _gap_groups(quote) -> list[dict]:
         }
         for group, keys in CHECKLISTS.items()
     ]
+
+
+SCORECARD_CHARTS_SECONDS = 24 * 3600  # the key changes with every entry
+
+
+def _charts_cached(scorecard: Scorecard, rows) -> list:
+    """The charts change only when an entry of the pilot does (or its dates): drawn once per
+    change and language, not per view or PDF (the page and the stored PDF's digest)."""
+    pilot = scorecard.pilot
+    key = (
+        f"scorecard-charts:{scorecard.pk}:{kpi_last_change(pilot_id=pilot.pk)}:"
+        f"{pilot.start_date}:{pilot.length_days}:{get_language()}"
+    )
+    charts = cache.get(key)
+    if charts is None:
+        entries = daily_entries(
+            pilot=pilot, date_from=scorecard.window_from, date_to=scorecard.window_to
+        )
+        charts = _charts(scorecard, entries, rows)
+        cache.set(key, charts, SCORECARD_CHARTS_SECONDS)
+    return charts
 
 
 def _charts(scorecard: Scorecard, entries, rows) -> list:

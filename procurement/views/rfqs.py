@@ -106,7 +106,11 @@ def rfq_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = selectors.rfq_actions(rfq, user)
     invite_form = None
     if actions.invite:
-        invite_form = InviteForm(queryset=selectors.vendors_to_invite(rfq))
+        invite_form = InviteForm(
+            queryset=selectors.vendors_to_invite(rfq),
+            search=request.GET.get("vendor_q", ""),
+            chosen=request.GET.getlist("vendors"),
+        )
     active_invitations = [i for i in invitations if i.state != "declined"]
     return render(
         request,

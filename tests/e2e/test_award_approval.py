@@ -17,11 +17,6 @@ from tests.procurement.factories import QuoteFactory, RfqFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-# Passes alone, with the whole e2e folder and with every other module except one: after
-# tests/hardening/test_api_fuzz.py in the same process the confirm step answers 422 on
-# PostgreSQL. A test-isolation bug still to find (see the closing note of issue 12); the
-# flow itself is covered without a browser by tests/procurement/test_awards.py.
-@pytest.mark.xfail(strict=False, reason="fails only after the API fuzz module in one process")
 def test_propose_then_approve_then_awarded(page, browser, live_server):
     buyer = ProcurementUserFactory(email="buyer@example.com", full_name="Bea Buyer")
     ManagerFactory(email="manager@example.com", full_name="Max Manager")

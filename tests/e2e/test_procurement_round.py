@@ -41,10 +41,21 @@ def test_a_whole_rfq_round(page, browser, live_server):
     rfq = Rfq.objects.get()
     assert rfq.status == "open"
 
-    # …and invites the three vendors at once.
+    # …and invites the three vendors at once: the picker shows a page of vendors and a
+    # search finds the others; a vendor ticked before a search stays ticked.
     invite = page.locator("#invite-form")
-    for name in VENDORS:
+    names = list(VENDORS)
+    invite.get_by_label(names[0], exact=False).check()
+    search = page.locator("#invite-search input[name=vendor_q]")
+    for ticked, name in enumerate(names[1:], start=1):
+        search.fill(name.split()[0])  # shows the match and the ones ticked so far
+        page.wait_for_function(
+            "n => document.querySelectorAll('#invite-vendors .form-check').length === n",
+            arg=ticked + 1,
+        )
         invite.get_by_label(name, exact=False).check()
+    for name in names:
+        assert invite.get_by_label(name, exact=False).is_checked()
     invite.get_by_role("button", name="Invite").click()
     page.wait_for_load_state("networkidle")
     for name in VENDORS:

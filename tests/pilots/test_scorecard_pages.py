@@ -1,6 +1,7 @@
 """The scorecard page, its PDF, the decision and the exit evaluation, and
 `GET /api/v1/pilots/{id}/scorecards`: who may see and do what, and what they show."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,8 +9,17 @@ import pytest
 import weasyprint
 from django.urls import reverse
 
+from pilots.evaluation import views as evaluation_views
 from pilots.evaluation.sweep import pilots_evaluate_due
-from pilots.models import Alert, AlertKind, Pilot, PilotStatus, Scorecard, ScorecardPdf
+from pilots.models import (
+    Alert,
+    AlertKind,
+    KpiEntry,
+    Pilot,
+    PilotStatus,
+    Scorecard,
+    ScorecardPdf,
+)
 from tests.pilots.conftest import CSAT_MISS, FCR_MISS, add_days, day_after, make_rfq_and_quote
 from tests.pilots.factories import PilotFactory
 
@@ -182,6 +192,31 @@ def test_the_pdf_is_rendered_once_and_served_from_storage(
     assert manager_client.get(url).content.startswith(b"%PDF-")
     assert renders == [1, 1]
     assert ScorecardPdf.objects.filter(scorecard__pilot=quoted_pilot).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_charts_are_drawn_once_and_follow_a_changed_entry_at_once(
+    manager_client, manager, quoted_pilot, monkeypatch
+):
+    def svgs(response) -> list[str]:
+        return re.findall(r"<svg.*?</svg>", response.content.decode(), re.S)
+
+    drawn = []
+    real = evaluation_views._charts
+    monkeypatch.setattr(evaluation_views, "_charts", lambda *a: drawn.append(1) or real(*a))
+    first = svgs(manager_client.get(detail_url(quoted_pilot)))
+    assert len(first) == 5 and drawn == [1]
+    assert svgs(manager_client.get(detail_url(quoted_pilot))) == first
+    assert drawn == [1]  # the same entries: not drawn again
+    entry = KpiEntry.objects.filter(pilot=quoted_pilot).order_by("day").first()
+    entry.csat_positive = 0  # day 1: no positive answer at all
+    entry.save()
+    changed = svgs(manager_client.get(detail_url(quoted_pilot)))
+    assert drawn == [1, 1] and changed != first
+    manager.language = "nl"
+    manager.save()
+    dutch = svgs(manager_client.get(detail_url(quoted_pilot)))
+    assert drawn == [1, 1, 1] and "per dag" in dutch[0]
 
 
 # --- The decision and the exit evaluation --------------------------------------------------------

@@ -2,12 +2,15 @@
 counted, the counts are per row of the page, the vendor pickers list no vendors, and the
 vendor API answers a page."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from procurement import selectors
+from procurement.forms import INVITE_PICKER_LIMIT
 from procurement.models import InvitationStatus
 from tests.factories import VendorFactory
 from tests.procurement.factories import InvitationFactory, QuoteFactory, RfqFactory
@@ -90,6 +93,66 @@ def test_the_vendor_search_escapes_what_it_echoes(manager_client):
 
 def test_a_vendor_user_cannot_search_vendors(vendor_a_client):
     assert vendor_a_client.get(reverse("procurement:vendor_options")).status_code == 403
+
+
+# --- The RFQ page's invite picker ------------------------------------------------------------
+
+
+def _invite_boxes(html: str) -> list[str]:
+    picker = html[html.index('id="invite-vendors"') :]
+    return re.findall(r'name="vendors" value="(\d+)"', picker[: picker.index("</form>")])
+
+
+def test_the_invite_picker_shows_a_page_of_vendors_and_searches_the_rest(
+    procurement_client, procurement_user
+):
+    rfq = RfqFactory(owner=procurement_user, status="draft")
+    vendors = [VendorFactory(name=f"Vendor {n:02d}") for n in range(30)]
+    porto = VendorFactory(name="Zuid Porto Contact")  # by name after the first 24
+    url = reverse("procurement:rfq_detail", args=[rfq.pk])
+
+    html = procurement_client.get(url).content.decode()
+    shown = _invite_boxes(html)
+    assert len(shown) == INVITE_PICKER_LIMIT and str(porto.pk) not in shown
+    assert "Showing 24 of 31 vendors: search to find the others." in html
+
+    found = procurement_client.get(url, {"vendor_q": "porto"}).content.decode()
+    assert _invite_boxes(found) == [str(porto.pk)] and 'id="invite-more"' not in found
+    # A ticked vendor stays on screen (and ticked) while the search moves on.
+    kept = procurement_client.get(
+        url, {"vendor_q": "porto", "vendors": [str(vendors[3].pk)]}
+    ).content.decode()
+    assert _invite_boxes(kept) == [str(vendors[3].pk), str(porto.pk)]  # by name
+    assert re.search(rf'value="{vendors[3].pk}"[^>]*checked', kept)
+    none = procurement_client.get(url, {"vendor_q": "<b>zz</b>"}).content.decode()
+    assert (
+        _invite_boxes(none) == [] and "No vendor to invite matches “&lt;b&gt;zz&lt;/b&gt;”." in none
+    )
+
+    # A vendor not on screen is still a valid choice: the field checks every invitable one.
+    response = procurement_client.post(
+        reverse("procurement:rfq_invite", args=[rfq.pk]), {"vendors": [porto.pk, vendors[29].pk]}
+    )
+    assert response.status_code == 302
+    assert set(rfq.invitations.values_list("vendor_id", flat=True)) == {porto.pk, vendors[29].pk}
+
+
+def test_the_rfq_page_runs_the_same_queries_for_30_or_300_vendors(
+    procurement_client, procurement_user
+):
+    rfq = RfqFactory(owner=procurement_user, status="draft")
+    url = reverse("procurement:rfq_detail", args=[rfq.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert procurement_client.get(url).status_code == 200
+        return len(captured)
+
+    VendorFactory.create_batch(30)
+    queries()  # the first request fills the alert badge's short cache
+    few = queries()
+    VendorFactory.create_batch(270)
+    assert queries() == few
 
 
 # --- The vendor API ------------------------------------------------------------------------
