@@ -47,6 +47,8 @@ class ScorecardOut(Schema):
     verdict: str | None
     created_at: datetime
     emailed_at: datetime | None
+    # DOMAIN.md §5: a final day corrected after the scorecard was made (null: never).
+    data_changed_at: datetime | None
 
 
 class AlertOut(Schema):
@@ -79,6 +81,7 @@ def scorecard_out(card: Scorecard) -> dict:
         "verdict": card.verdict,
         "created_at": card.created_at,
         "emailed_at": card.emailed_at,
+        "data_changed_at": card.data_changed_at,
     }
 
 

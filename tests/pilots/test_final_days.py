@@ -108,6 +108,10 @@ def test_procurement_corrects_a_final_day_with_a_reason_and_the_scorecard_says_s
     assert card.data_changed_at is not None
     page = manager_client.get(reverse("pilots:scorecard_detail", args=[decided.pk, 30]))
     assert "Its data changed after this scorecard was made" in page.content.decode()
+    # Integrators see it too: the scorecard API names when its data changed.
+    cards = api_as(procurement_user).get(f"/api/v1/pilots/{decided.pk}/scorecards").json()
+    by_day = {c["checkpoint_day"]: c for c in cards}
+    assert by_day[30]["data_changed_at"] is not None
 
 
 def test_procurement_corrects_a_final_day_on_the_form(procurement_client, decided):

@@ -337,6 +337,8 @@ def test_api_lists_every_scorecard_exactly_as_api_md(api_as, manager, quoted_pil
     body = response.json()
     assert [c["checkpoint_day"] for c in body] == [30, 60]
     day60 = body[1]
+    # API.md's fields, plus two additions a client may ignore: the id and, from DOMAIN.md
+    # §5, when a final day of the window was corrected (null: never).
     assert set(day60) == {
         "id",
         "checkpoint_day",
@@ -347,7 +349,9 @@ def test_api_lists_every_scorecard_exactly_as_api_md(api_as, manager, quoted_pil
         "verdict",
         "created_at",
         "emailed_at",
+        "data_changed_at",
     }
+    assert day60["data_changed_at"] is None
     assert day60["window"] == {"from": "2026-01-01", "to": "2026-03-01"}
     assert day60["kpis"]["csat_pct"] == {"value": "80.00", "target": "85.00", "met": False}
     assert day60["kpis"]["cost_per_ticket"] == {"value": "3.00", "target": "3.33", "met": True}
