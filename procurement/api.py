@@ -392,7 +392,7 @@ def rfq_list(request: HttpRequest, status: str = "", q: str = ""):
         raise ApiValidationError({"status": f"One of {', '.join(RfqStatus.values)}."})
     rfqs = RfqFilter(
         {"q": q.replace("\x00", ""), "status": status},
-        queryset=selectors.rfq_list(user=request.auth),
+        queryset=selectors.rfq_list(user=request.auth).prefetch_related("test_cases"),
     ).qs
     return [_rfq_out(rfq, request.auth) for rfq in rfqs]
 

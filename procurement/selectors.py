@@ -140,7 +140,7 @@ def rfq_list(*, user) -> QuerySet[Rfq]:
     """The RFQ list: counts per row, channels prefetched (constant queries per page), newest
     first (index `rfq_newest`); narrowed by procurement.filters.RfqFilter."""
     invitations = Invitation.objects.all()
-    rfqs = rfqs_for_user(user).prefetch_related("channels", "test_cases")
+    rfqs = rfqs_for_user(user).prefetch_related("channels")
     return rfqs.annotate(
         invited_count=count_of(invitations.exclude(status=InvitationStatus.DECLINED), "rfq"),
         declined_count=count_of(invitations.filter(status=InvitationStatus.DECLINED), "rfq"),

@@ -28,7 +28,13 @@ from accounts.models import Role
 from costing.comparison import estimate_for_quote
 from costing.engine import EngineInputError
 from pilots import kpis
-from pilots.kpi_days import DatePlusDays, KpiPeriod, kpi_sums, totals_from_sums
+from pilots.kpi_days import (
+    REQUIRED_FIELDS,
+    DatePlusDays,
+    KpiPeriod,
+    kpi_sums,
+    totals_from_sums,
+)
 from pilots.kpis import KpiTotals
 from pilots.models import Alert, KpiDay, KpiEntry, Pilot, Scorecard
 from pilots.selectors import get_pilot_for_user
@@ -108,18 +114,8 @@ def daily_entries(*, pilot: Pilot, date_from: date, date_to: date) -> list[KpiEn
     )
 
 
-_DAILY_FIELDS = (
-    "pilot_id",
-    "day",
-    "tickets",
-    "csat_responses",
-    "csat_positive",
-    "frt_minutes",
-    "aht_minutes",
-    "fcr_resolved",
-    "cost",
-    "qa_sampled",
-)
+# What a trend chart reads of each day: its values (not the note).
+_DAILY_FIELDS = ("pilot_id", "day", *REQUIRED_FIELDS, "qa_sampled")
 
 
 def daily_entries_by_scorecard(scorecards: Sequence[Scorecard]) -> dict[int, list[KpiEntry]]:

@@ -48,7 +48,8 @@ def rfq_status_badge(rfq) -> str:
         '<span class="badge text-bg-{}" data-status="{}">{}</span>',
         RFQ_STATUS_CLASSES.get(rfq.status, "secondary"),
         rfq.status,
-        rfq.get_status_display(),
+        # The enum's label: get_status_display() rebuilds a dict of every choice per call.
+        RfqStatus(rfq.status).label if rfq.status in RfqStatus.values else rfq.status,
     )
 
 
