@@ -21,6 +21,7 @@ def test_openapi_has_the_scorecard_and_alert_endpoints(client):
         "verdict",
         "created_at",
         "emailed_at",
+        "data_changed_at",  # DOMAIN.md §5, beside API.md's fields
     }
     assert set(schemas["WindowOut"]["properties"]) == {"from", "to"}
     assert set(schemas["ScorecardKpiOut"]["properties"]) == {"value", "target", "met"}
