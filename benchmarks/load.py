@@ -45,6 +45,7 @@ import urllib.error
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from benchmarks import support
@@ -125,6 +126,7 @@ def _lua_string(value: str) -> str:
 
 def _contexts(rng: random.Random) -> dict[str, list[dict]]:
     from django.test import Client
+    from django.utils import timezone
 
     from accounts.models import User
     from accounts.services import api_token_issue
@@ -160,14 +162,21 @@ def _contexts(rng: random.Random) -> dict[str, list[dict]]:
             for i, u in enumerate(users)
         ]
     vendor_contexts = []
-    pilot_rows = Pilot.objects.values_list("pk", "vendor_id", "start_date", "length_days")
+    # The days a vendor may still write (API.md, DOMAIN.md §5): from day 1 (or the day after
+    # the final ones, once a decision is recorded) to today or the pilot's last day.
+    today = timezone.localdate()
     by_vendor: dict[int, list] = defaultdict(list)
-    for row in pilot_rows:
-        by_vendor[row[1]].append(row)
+    for pilot in Pilot.objects.only("pk", "vendor_id", "start_date", "length_days", "decision"):
+        first = pilot.start_date
+        if pilot.final_until is not None:
+            first = max(first, pilot.final_until + timedelta(days=1))
+        last = min(pilot.end_date, today)
+        if first <= last:
+            by_vendor[pilot.vendor_id].append((pilot.pk, first, (last - first).days + 1))
     users = User.objects.filter(role="vendor", vendor_id__in=list(by_vendor)).order_by("pk")
     for user in users[: USERS_PER_ROLE["vendor"]]:
-        pk, _vendor, start, length = rng.choice(by_vendor[user.vendor_id])
-        vendor_contexts.append({**signed_in(user), "pilot": pk, "start": start, "length": length})
+        pk, first, days = rng.choice(by_vendor[user.vendor_id])
+        vendor_contexts.append({**signed_in(user), "pilot": pk, "start": first, "length": days})
     contexts["vendor"] = vendor_contexts
     if not Quote.objects.exists():
         raise SystemExit("the dataset has no quotes: build it first")
@@ -179,9 +188,7 @@ def _resolve(step: Step, ctx: dict, rng: random.Random) -> str | None:
 
     if isinstance(step.url, str) and step.url.startswith("/"):
         fields = dict(ctx)
-        if "start" in ctx:  # a day of the vendor's own pilot, in the past (API.md: no future)
-            from datetime import timedelta
-
+        if "start" in ctx:  # a day the vendor may write (no future day, no final day)
             fields["day"] = (
                 ctx["start"] + timedelta(days=rng.randrange(ctx["length"]))
             ).isoformat()

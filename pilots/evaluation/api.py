@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, INTERNAL, check_role
+from common.api import bounded_limit_offset_pagination
 from pilots import kpis
 from pilots.models import Alert, Scorecard
 from pilots.selectors import get_pilot_for_user
@@ -61,6 +63,14 @@ class AlertOut(Schema):
     opened_at: datetime
     acknowledged_at: datetime | None
 
+    @staticmethod
+    def resolve_message(alert: Alert) -> str:
+        return alert_message(alert)
+
+    @staticmethod
+    def resolve_params(alert: Alert) -> dict:
+        return alert.params or {}
+
 
 def scorecard_out(card: Scorecard) -> dict:
     """API.md: window {from, to}; each KPI {value, target, met}; decimals as strings."""
@@ -99,20 +109,9 @@ def list_scorecards(request: HttpRequest, id: int):  # noqa: A002 - API.md names
 
 
 @router.get("/alerts", response=list[AlertOut], summary="Open alerts, newest first")
+@paginate(bounded_limit_offset_pagination())
 def list_alerts(request: HttpRequest):
-    """Procurement and managers; vendors get 403."""
+    """Procurement and managers; vendors get 403. A page at a time (`limit`, `offset`):
+    `{"items": [...], "count": N}`, as the vendor list."""
     check_role(request.auth, INTERNAL)
-    return [alert_out(alert) for alert in open_alerts()]
-
-
-def alert_out(alert: Alert) -> dict:
-    return {
-        "id": alert.pk,
-        "pilot_id": alert.pilot_id,
-        "kind": alert.kind,
-        "key": alert.key,
-        "message": alert_message(alert),
-        "params": alert.params or {},
-        "opened_at": alert.opened_at,
-        "acknowledged_at": alert.acknowledged_at,
-    }
+    return open_alerts()
