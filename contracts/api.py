@@ -19,7 +19,9 @@ from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
-from pilots.api import KpiEntryOut, KpiIn
+from common.dates import SaneDate
+from common.strict import BoundedText, Money, StrictInt
+from pilots.api import KpiEntryOut, KpiIn, TargetsIn
 from pilots.kpis import KPI_KEYS, s2
 from pilots.models import TARGET_FIELDS, Pilot
 from pilots.selectors import app_today
@@ -59,24 +61,18 @@ def _api_error(exc: ValidationError) -> ApiValidationError:
     return ApiValidationError({_API_FIELD.get(name, name): msgs for name, msgs in errors.items()})
 
 
-class TargetsIn(Schema):
-    csat_pct: Decimal | None = None
-    frt_minutes: Decimal | None = None
-    aht_minutes: Decimal | None = None
-    fcr_pct: Decimal | None = None
-    cost_per_ticket: Decimal | None = None
-
-
 class ContractIn(Schema):
-    pilot_id: int | None = None
-    vendor_id: int | None = None
+    # The same strict reading as every other write (common/strict.py, common/dates.py): no
+    # JSON true for 1, no "1_000", no exponent, no non-ASCII digits, no year 9999.
+    pilot_id: StrictInt | None = None
+    vendor_id: StrictInt | None = None
     channel: Literal["email", "chat", "phone"] | None = None
-    quote_id: int | None = None
-    start_date: dt.date
-    months: int
+    quote_id: StrictInt | None = None
+    start_date: SaneDate
+    months: StrictInt
     targets: TargetsIn | None = None
-    credit_pct_per_missed_kpi: Decimal = Decimal(0)
-    credit_cap_pct: Decimal = Decimal(0)
+    credit_pct_per_missed_kpi: Money = Decimal(0)
+    credit_cap_pct: Money = Decimal(0)
 
 
 class ContractTargetsOut(Schema):
@@ -180,16 +176,16 @@ def period_out(period: ContractPeriod) -> dict:
 
 
 class ActionIn(Schema):
-    text: str
-    owner: str
-    due_date: dt.date
+    text: BoundedText
+    owner: BoundedText
+    due_date: SaneDate
 
 
 class ReviewIn(Schema):
-    date: dt.date
+    date: SaneDate
     kind: Literal["coaching", "monthly_review"]
-    attendees: str
-    notes: str = ""
+    attendees: BoundedText
+    notes: BoundedText = ""
     actions: list[ActionIn] = []
 
 

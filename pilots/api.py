@@ -46,7 +46,8 @@ def _api_error(exc: ValidationError) -> ApiValidationError:
 
 
 class TargetsIn(Schema):
-    """Each may be left out: it then defaults from the quote and its RFQ, else DOMAIN.md §5."""
+    """Each may be left out: it then takes its default (a pilot's from the quote and its RFQ,
+    else DOMAIN.md §5; a contract's from its pilot)."""
 
     csat_pct: Money | None = None
     frt_minutes: Money | None = None

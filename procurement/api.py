@@ -169,9 +169,9 @@ class InHouseIn(ApiIn):
 
 
 class TestCaseIn(ApiIn):
-    id: int | None = Field(None, description="Keep an existing test case (and its answers).")
-    title: str
-    description: str = ""
+    id: StrictInt | None = Field(None, description="Keep an existing test case (and its answers).")
+    title: bounded_text(200)
+    description: BoundedText = ""
 
 
 class TestCaseOut(Schema):
@@ -202,13 +202,13 @@ class RfqIn(ApiIn):
     in_house: InHouseIn = Field(default_factory=InHouseIn)
     own_management_per_month: _bounded(Money, "own_management_per_month") = Decimal("0")
     strategic: bool = False
-    weights: dict[str, int] | None = Field(
+    weights: dict[str, StrictInt] | None = Field(
         None,
         description="DOMAIN.md §4: whole numbers summing to 100 over cost, service, "
         "compliance, scalability, risk, test_cases (criteria left out weigh 0).",
         examples=[DEFAULT_WEIGHTS],
     )
-    must_haves: list[str] = Field(
+    must_haves: list[bounded_text(50)] = Field(
         default_factory=list, description="Checklist keys a quote must answer, e.g. dpa."
     )
     test_cases: list[TestCaseIn] = Field(default_factory=list)
@@ -461,8 +461,8 @@ def invitation_create(request: HttpRequest, id: int, payload: InvitationIn):
 
 
 class OtherFeeIn(ApiIn):
-    label: str = Field(max_length=200)
-    amount: Decimal
+    label: bounded_text(200)
+    amount: Money
     per: Literal["month", "once"]
 
 
@@ -502,8 +502,8 @@ def _out_type(name: str) -> Any:
 
 # The standard template's fields, built from the model so the API cannot drift from it.
 class TestCaseAnswerIn(ApiIn):
-    test_case_id: int
-    answer: str = Field(max_length=10000)
+    test_case_id: StrictInt
+    answer: bounded_text(10000)
 
 
 class TestCaseAnswerOut(Schema):
@@ -513,8 +513,8 @@ class TestCaseAnswerOut(Schema):
 
 
 class TestCaseRatingIn(ApiIn):
-    test_case_id: int
-    rating: int | None = Field(..., description="1–5; null clears the rating.")
+    test_case_id: StrictInt
+    rating: StrictInt | None = Field(..., description="1–5; null clears the rating.")
 
 
 QuoteIn = create_model(

@@ -104,6 +104,46 @@ def test_a_pilot_not_decided_scale_up_is_refused(api_as, procurement_user, vendo
     assert not Contract.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"months": True}, "months"),  # JSON true is not 1
+        ({"months": "1_2"}, "months"),
+        ({"months": "١٢"}, "months"),  # Arabic-Indic digits
+        ({"start_date": "9999-12-31"}, "start_date"),
+        ({"start_date": "0001-01-01"}, "start_date"),
+        ({"credit_pct_per_missed_kpi": "1e1"}, "credit_pct_per_missed_kpi"),
+        ({"credit_cap_pct": "10.005"}, "credit_cap_pct"),
+        ({"targets": {"csat_pct": True}}, "targets.csat_pct"),
+        ({"pilot_id": "٣"}, "pilot_id"),
+    ],
+)
+def test_contract_numbers_and_dates_are_read_strictly(
+    api_as, procurement_user, scale_up_pilot, change, field
+):
+    body = {"pilot_id": scale_up_pilot.pk, "start_date": "2027-02-01", "months": 12, **change}
+    response = api_as(procurement_user).post("/api/v1/contracts", body)
+    assert response.status_code == 422, response.json()
+    assert field in response.json()["errors"]
+    assert not Contract.objects.exists()
+
+
+def test_a_review_refuses_a_date_in_year_9999_and_a_novel(api_as, manager, vendor_a):
+    contract = ContractFactory(vendor=vendor_a)
+    response = api_as(manager).post(
+        f"/api/v1/contracts/{contract.pk}/reviews",
+        {
+            "date": "9999-12-31",
+            "kind": "monthly_review",
+            "attendees": "x" * 100_001,
+            "actions": [{"text": "Refresh the FAQ", "owner": "Ana", "due_date": "0001-01-01"}],
+        },
+    )
+    assert response.status_code == 422
+    assert {"date", "attendees", "actions.0.due_date"} <= set(response.json()["errors"])
+    assert not Review.objects.exists()
+
+
 def test_a_pilot_gets_one_contract(api_as, procurement_user, scale_up_pilot):
     api = api_as(procurement_user)
     body = {"pilot_id": scale_up_pilot.pk, "start_date": "2027-02-01", "months": 12}

@@ -233,6 +233,14 @@ def test_an_rfq_may_be_created_as_a_draft(api_as, procurement_user):
         ({"targets": {"csat_pct": 101}}, "targets.csat_pct"),
         ({"status": "awarded"}, "status"),
         ({"days_per_week": 9}, "days_per_week"),
+        # Read strictly like every number (common/strict.py): JSON true is not 1.
+        (
+            {"weights": {"cost": True, "service": 99}},
+            "weights.cost",
+        ),
+        ({"test_cases": [{"id": "1_0", "title": "Refund"}]}, "test_cases.0.id"),
+        ({"test_cases": [{"title": "x" * 201}]}, "test_cases.0.title"),
+        ({"must_haves": ["x" * 51]}, "must_haves.0"),
     ],
 )
 def test_a_bad_rfq_is_422_naming_the_field(api_as, procurement_user, change, field):

@@ -232,6 +232,9 @@ def test_ratings_over_the_api(quote_a, cases, procurement_user, vendor_a_user, a
     url = f"/api/v1/quotes/{quote_a.pk}/test-case-ratings"
     bad = api_as(procurement_user).put(url, [{"test_case_id": cases[0].pk, "rating": 6}])
     assert bad.status_code == 422
+    for rating in (True, "4_0", "٤"):  # JSON true, an underscore, an Arabic-Indic digit
+        odd = api_as(procurement_user).put(url, [{"test_case_id": cases[0].pk, "rating": rating}])
+        assert odd.status_code == 422 and "0.rating" in odd.json()["errors"], rating
     unanswered = api_as(procurement_user).put(url, [{"test_case_id": cases[1].pk, "rating": 3}])
     assert unanswered.status_code == 422
     assert TestCaseAnswer.objects.get(quote=quote_a).rating is None  # nothing changed
