@@ -11,15 +11,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, line_chart_svg
 from pilots.csv_import import entries_csv, template_csv
-from pilots.kpi_days import VALUE_FIELDS
-from pilots.kpi_views import csv_download, kpi_csv_upload_page
+from pilots.kpi_views import csv_download, kpi_csv_upload_page, kpi_entry_page
 from pilots.kpis import COST, KPI_KEYS
 from pilots.models import Decision, Pilot
 from pilots.presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
@@ -317,56 +315,29 @@ def _contract_to_write(request: HttpRequest, pk: int) -> Contract:
     return contract
 
 
-def _parse_day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @login_required
 def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract_to_write(request, pk)
-    today = app_today()
-    if request.method == "POST":
-        form = ContractKpiEntryForm(request.POST, period=contract, today=today)
-        if form.is_valid():
-            day = form.cleaned_data["day"]
-            try:
-                _entry, created = services.contract_kpi_day_upsert(
-                    contract=contract, day=day, values=form.values(), by=request.user
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                when = date_format(day, "DATE_FORMAT")
-                if created:
-                    messages.success(request, _("The KPIs of %(day)s were saved.") % {"day": when})
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "The KPIs of %(day)s were updated; the previous values are kept in "
-                            "the history."
-                        )
-                        % {"day": when},
-                    )
-                return redirect("contracts:contract_detail", pk=contract.pk)
-        day = _parse_day(request.POST.get("day"))
-    else:
-        day = _parse_day(request.GET.get("day")) or min(
-            max(today, contract.start_date), contract.end_date
+
+    def save(day: date, values: dict) -> bool:
+        _entry, created = services.contract_kpi_day_upsert(
+            contract=contract, day=day, values=values, by=request.user
         )
-        existing = ContractKpiEntry.objects.filter(contract=contract, day=day).first()
-        initial = {"day": day}
-        if existing is not None:
-            initial.update({name: getattr(existing, name) for name in VALUE_FIELDS})
-        form = ContractKpiEntryForm(initial=initial, period=contract, today=today)
-    existing = ContractKpiEntry.objects.filter(contract=contract, day=day).first() if day else None
-    return render(
+        return created
+
+    return kpi_entry_page(
         request,
-        "contracts/kpi_entry.html",
-        {"contract": contract, "form": form, "day": day, "existing": existing},
+        make_form=lambda *args, **kwargs: ContractKpiEntryForm(*args, period=contract, **kwargs),
+        find_entry=lambda day: (
+            ContractKpiEntry.objects.filter(contract=contract, day=day)
+            .select_related("entered_by")
+            .first()
+        ),
+        save=save,
+        default_day=lambda today: min(max(today, contract.start_date), contract.end_date),
+        template_name="contracts/kpi_entry.html",
+        context=lambda day: {"contract": contract},
+        done_url=lambda day: reverse("contracts:contract_detail", args=[contract.pk]),
     )
 
 

@@ -13,20 +13,17 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
-from common.dates import parse_sane_date
 from procurement.models import Channel, Quote, QuoteStatus
 
 from . import services
 from .csv_import import entries_csv, template_csv
 from .forms import KpiEntryForm, PilotFilterForm, PilotForm
-from .kpi_days import VALUE_FIELDS
-from .kpi_views import csv_download, kpi_csv_upload_page
+from .kpi_views import csv_download, kpi_csv_upload_page, kpi_entry_page, parse_day
 from .kpis import COST, KPI_KEYS
 from .models import Alert, Pilot
 from .presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
@@ -272,13 +269,6 @@ def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
 # --- One day's entry ---------------------------------------------------------------------------
 
 
-def _parse_day(raw: str | None) -> date | None:
-    try:
-        return parse_sane_date(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def _default_entry_day(pilot: Pilot, today: date) -> date:
     """The first day that is over and still missing, else today (within the pilot)."""
     missing = pilot_dashboard(pilot=pilot, as_of=today).missing_days
@@ -290,69 +280,35 @@ def _default_entry_day(pilot: Pilot, today: date) -> date:
 @login_required
 def kpi_entry(request: HttpRequest, pk: int) -> HttpResponse:
     pilot = _pilot_for(request, pk, write=True)
-    today = app_today()
-    if request.method == "POST":
-        form = KpiEntryForm(
-            request.POST,
-            period=pilot,
-            today=today,
-            may_correct_final=request.user.is_procurement,
+    may_correct_final = request.user.is_procurement
+
+    def save(day: date, values: dict) -> bool:
+        _entry, created = kpi_entry_upsert(
+            pilot=pilot, day=day, values=values, by=request.user, source="form"
         )
-        if form.is_valid():
-            day = form.cleaned_data["day"]
-            try:
-                _entry, created = kpi_entry_upsert(
-                    pilot=pilot, day=day, values=form.values(), by=request.user, source="form"
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                when = date_format(day, "DATE_FORMAT")
-                if created:
-                    messages.success(request, _("The KPIs of %(day)s were saved.") % {"day": when})
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "The KPIs of %(day)s were updated; the previous values are kept in "
-                            "the history."
-                        )
-                        % {"day": when},
-                    )
-                return redirect("pilots:kpi_day", pk=pilot.pk, day=day.isoformat())
-        day = _parse_day(request.POST.get("day"))
-    else:
-        day = _parse_day(request.GET.get("day")) or _default_entry_day(pilot, today)
-        existing = kpi_entry_for_day(pilot, day)
-        initial = {"day": day}
-        if existing is not None:
-            initial.update({name: getattr(existing, name) for name in VALUE_FIELDS})
-        form = KpiEntryForm(
-            initial=initial,
-            period=pilot,
-            today=today,
-            may_correct_final=request.user.is_procurement,
-        )
-    existing = kpi_entry_for_day(pilot, day) if day else None
-    return render(
+        return created
+
+    return kpi_entry_page(
         request,
-        "pilots/kpi_entry.html",
-        {
+        make_form=lambda *args, **kwargs: KpiEntryForm(
+            *args, period=pilot, may_correct_final=may_correct_final, **kwargs
+        ),
+        find_entry=lambda day: kpi_entry_for_day(pilot, day),
+        save=save,
+        default_day=lambda today: _default_entry_day(pilot, today),
+        template_name="pilots/kpi_entry.html",
+        context=lambda day: {
             "pilot": pilot,
-            "form": form,
-            "day": day,
-            "existing": existing,
-            "history": kpi_entry_history(existing) if existing else [],
             "day_number": pilot.day_number(day) if day else None,
-            "today": today,
         },
+        done_url=lambda day: reverse("pilots:kpi_day", args=[pilot.pk, day.isoformat()]),
     )
 
 
 @login_required
 def kpi_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
     pilot = _pilot_for(request, pk)
-    parsed = _parse_day(day)
+    parsed = parse_day(day)
     if parsed is None:
         raise Http404
     entry = kpi_entry_for_day(pilot, parsed)

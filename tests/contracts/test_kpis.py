@@ -104,6 +104,22 @@ def test_the_form_page_saves_a_day_and_shows_every_error(vendor_a_client, contra
     assert ContractKpiEntry.objects.get(contract=contract).day == date(2027, 3, 9)
 
 
+def test_the_form_page_reopens_a_day_with_its_history(vendor_a_client, contract, published):
+    """As for a pilot (pilots.kpi_views.kpi_entry_page): a saved day opens prefilled, and
+    every change of it is listed under the form."""
+    url = f"/contracts/{contract.pk}/kpis/enter/"
+    vendor_a_client.post(url, {**DAY, "day": "2027-03-09"})
+    updated = vendor_a_client.post(url, {**DAY, "day": "2027-03-09", "csat_positive": 8})
+    assert updated.status_code == 302
+    page = vendor_a_client.get(url, {"day": "2027-03-09"})
+    assert page.context["form"].initial["csat_positive"] == 8
+    history = page.content.decode()
+    assert 'id="entry-history"' in history and len(page.context["history"]) == 2
+    # A day outside the sane range opens the default day, not an error.
+    odd = vendor_a_client.get(url, {"day": "9999-12-31"})
+    assert odd.status_code == 200 and odd.context["day"] == date(2027, 3, 10)
+
+
 def test_a_csv_upload_saves_all_rows_or_none(vendor_a_client, contract, published):
     url = f"/contracts/{contract.pk}/kpis/upload/"
     header = "date,tickets,csat_responses,csat_positive,frt_minutes,aht_minutes,fcr_resolved,cost\n"
