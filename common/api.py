@@ -35,14 +35,14 @@ class ApiValidationError(Exception):
         super().__init__(self.errors)
 
     @classmethod
-    def from_django(cls, exc) -> "ApiValidationError":
-        """From a django ValidationError (message_dict) or a bound form's errors."""
+    def from_django(cls, exc, *, names: Mapping[str, str] | None = None) -> "ApiValidationError":
+        """From a django ValidationError (message_dict) or a bound form's errors; `names`
+        renames model fields to the API's (e.g. "vendor" → "vendor_id")."""
         mapping = getattr(exc, "message_dict", None) or getattr(exc, "errors", None)
         if mapping is None:
             mapping = {"__all__": [str(m) for m in getattr(exc, "messages", [str(exc)])]}
-        return cls(
-            {("__all__" if k == "__all__" else k): [str(m) for m in v] for k, v in mapping.items()}
-        )
+        names = names or {}
+        return cls({names.get(k, k): [str(m) for m in v] for k, v in mapping.items()})
 
     def body(self) -> dict:
         detail = [

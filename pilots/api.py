@@ -41,8 +41,7 @@ _API_FIELD = {
 
 
 def _api_error(exc: ValidationError) -> ApiValidationError:
-    errors = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
-    return ApiValidationError({_API_FIELD.get(name, name): msgs for name, msgs in errors.items()})
+    return ApiValidationError.from_django(exc, names=_API_FIELD)
 
 
 class TargetsIn(Schema):
