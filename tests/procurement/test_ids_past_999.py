@@ -80,11 +80,10 @@ def test_the_vendor_search_answers_plain_ids(manager_client):
     assert 'value="1500"' in options.content.decode()
 
 
-@pytest.mark.parametrize("template", ["procurement/_pagination.html", "pilots/_pagination.html"])
 @pytest.mark.parametrize("language", ["en", "nl"])
-def test_page_links_past_page_999(template, language):
+def test_page_links_past_page_999(language):
     page = Paginator(range(2_000), 1).page(1_000)
     with translation.override(language):
-        text = render_to_string(template, {"page": page, "query": "status=open"})
+        text = render_to_string("includes/pagination.html", {"page": page, "query": "status=open"})
     assert "page=999" in text and "page=1001" in text
     assert not re.search(r"page=1[.,]001", text)
