@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,7 +157,13 @@ def contract_create(
     if errors:
         raise ValidationError(errors)
     contract._history_user = by
-    contract.save()
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError as exc:  # a second request for the same pilot raced past the check
+        if pilot is not None and Contract.objects.filter(pilot=pilot).exists():
+            raise ValidationError({"pilot": _("This pilot already has a contract.")}) from exc
+        raise
     return contract
 
 
