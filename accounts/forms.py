@@ -20,3 +20,20 @@ class ApiTokenForm(forms.Form):
         required=False,
         help_text=_("What the token is for, e.g. “ticket system export”."),
     )
+
+
+class EmailPreferencesForm(forms.Form):
+    """One checkbox per optional topic (accounts/preferences.py)."""
+
+    def __init__(self, *args, user, **kwargs):
+        from .preferences import TOPICS  # noqa: PLC0415 - the one table of optional e-mails
+
+        super().__init__(*args, **kwargs)
+        self.topics = TOPICS
+        for topic in TOPICS:
+            self.fields[topic.field] = forms.BooleanField(
+                label=topic.label,
+                help_text=topic.help,
+                required=False,
+                initial=getattr(user, topic.field),
+            )

@@ -54,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # Optional e-mails (accounts/preferences.py); e-mails that decide something always go.
+    email_digest = models.BooleanField(_("weekly digest by e-mail"), default=True)
+    email_reminders = models.BooleanField(_("reminders by e-mail"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

@@ -71,3 +71,17 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or token.last_used_at < stale:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def email_preferences_update(*, user: User, choices: dict) -> bool:
+    """Switch optional e-mails on or off (accounts/preferences.py); only the topics named in
+    `choices` change. Honoured when an e-mail is queued (common.outbox)."""
+    from .preferences import TOPICS  # noqa: PLC0415
+
+    fields = [t.field for t in TOPICS if t.field in choices]
+    changed = [f for f in fields if getattr(user, f) != bool(choices[f])]
+    for field in changed:
+        setattr(user, field, bool(choices[field]))
+    if changed:
+        user.save(update_fields=changed)
+    return bool(changed)

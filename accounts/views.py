@@ -4,15 +4,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import ApiTokenForm, EmailAuthenticationForm
-from .models import ApiToken
-from .services import api_token_issue, api_token_revoke
+from . import preferences
+from .forms import ApiTokenForm, EmailAuthenticationForm, EmailPreferencesForm
+from .models import ApiToken, User
+from .services import api_token_issue, api_token_revoke, email_preferences_update
 
 
 class LoginView(auth_views.LoginView):
@@ -57,3 +60,38 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     api_token_revoke(token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:token_list")
+
+
+@login_required
+def email_preferences(request: HttpRequest) -> HttpResponse:
+    """Which optional e-mails the signed-in user receives (every role)."""
+    form = EmailPreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        email_preferences_update(user=request.user, choices=form.cleaned_data)
+        messages.success(request, _("Your e-mail preferences are saved."))
+        return redirect("accounts:email_preferences")
+    return render(request, "accounts/email_preferences.html", {"form": form})
+
+
+@csrf_exempt  # the signed token is the credential; a mail client posts without a session
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-click unsubscribe of an optional e-mail, without signing in. GET shows a
+    button (a link scanner that follows links changes nothing); POST unsubscribes — from the
+    button, or from the mail client's one-click (RFC 8058: `List-Unsubscribe=One-Click`)."""
+    try:
+        user_id, topic = preferences.read_token(token)
+    except signing.BadSignature:
+        return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=404)
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        email_preferences_update(user=user, choices={topic.field: False})
+        done = True
+    return render(
+        request,
+        "accounts/unsubscribe.html",
+        {"topic": topic, "email": user.email, "done": done, "token": token},
+    )

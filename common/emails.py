@@ -23,15 +23,41 @@ def make_message(
     context: dict,
     language: str | None = None,
     reply_to: Sequence[str] = (),
+    unsubscribe_url: str | None = None,
 ) -> EmailMultiAlternatives:
-    context = {"site_url": settings.SITE_URL, **context}
+    """An optional e-mail (digest, reminders) passes its `unsubscribe_url`: the footer links
+    it and the headers offer the one-click unsubscribe of RFC 8058 (List-Unsubscribe-Post)."""
+    context = {"site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_plain_text(f"emails/{name}-subject.txt", context).split())
         text = render_plain_text(f"emails/{name}-body.txt", context)
         html = render_to_string(f"emails/{name}-body.html", context)
-    message = EmailMultiAlternatives(subject, text, to=list(to), reply_to=list(reply_to))
+        if unsubscribe_url:
+            text = (
+                text.rstrip("\n")
+                + "\n\n"
+                + render_plain_text("emails/unsubscribe-footer.txt", context)
+            )
+            html = _with_footer(html, render_to_string("emails/unsubscribe-footer.html", context))
+    headers = (
+        {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        if unsubscribe_url
+        else None
+    )
+    message = EmailMultiAlternatives(
+        subject, text, to=list(to), reply_to=list(reply_to), headers=headers
+    )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _with_footer(html: str, footer: str) -> str:
+    """The footer just before </body> (or at the end of a fragment)."""
+    index = html.lower().rfind("</body>")
+    return html + footer if index < 0 else html[:index] + footer + html[index:]
 
 
 def recipient_name(user) -> str:

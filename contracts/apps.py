@@ -10,3 +10,4 @@ class ContractsConfig(AppConfig):
         from . import extensions  # noqa: PLC0415 - app registry must be ready first
 
         extensions.register()
+        from . import emails  # noqa: F401 - the outbox callback (emailed_at)

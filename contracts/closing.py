@@ -8,7 +8,10 @@ run waits and then finds the months made) and catches up: a job that did not run
 closes every month it missed. Each batch takes a constant number of queries, whatever its
 size. A contract whose last month is closed is marked ended.
 
-The scorecard e-mail is claimed once (`sending` flips in one UPDATE) before it is sent.
+Each month's scorecard e-mail is queued in the outbox after its batch commits
+(`emails.period_emails_enqueue`, by the task or the command); a month whose e-mails were never
+queued (the broker was down) is found by `periods_without_email` on the next run. The outbox
+sends each message once (`common.outbox`).
 """
 
 from __future__ import annotations
@@ -19,17 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
-from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from common.models import OutboxMessage
 from pilots.kpi_days import kpi_sums, totals_from_sums
 from pilots.kpis import KpiTotals, q2
 
 from .alerts import contract_alerts_refresh
-from .emails import period_messages
 from .models import Contract, ContractKpiEntry, ContractPeriod, ContractStatus
 from .periods import Period, due_periods, evaluate_period
 
@@ -37,7 +39,6 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 PENDING_EMAIL_DAYS = 14
-STALE_CLAIM_AGE = timedelta(minutes=10)
 
 
 @dataclass
@@ -184,60 +185,15 @@ def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-# --- The scorecard e-mail: claim once, send, record -------------------------------------------
-
-
-def period_email_claim(*, period_id: int, now=None) -> bool:
-    """True for exactly one caller: the one whose UPDATE took the claim. A claim older than
-    STALE_CLAIM_AGE was left by a worker that died mid-send and may be taken over."""
+def periods_without_email(*, now=None) -> list[int]:
+    """Monthly scorecards of the last two weeks whose e-mail was never queued."""
     now = now or timezone.now()
-    free = Q(sending=False) | Q(sending_at__lt=now - STALE_CLAIM_AGE) | Q(sending_at=None)
-    return (
-        ContractPeriod.objects.filter(free, pk=period_id, emailed_at=None).update(
-            sending=True, sending_at=now, send_attempts=F("send_attempts") + 1
-        )
-        == 1
-    )
-
-
-def period_email_deliver(*, period_id: int) -> int:
-    """Send a claimed monthly scorecard and record `emailed_at`; SMTP errors propagate."""
-    period = ContractPeriod.objects.select_related("contract__vendor").get(pk=period_id)
-    messages = period_messages(period)
-    if messages:
-        with get_connection(fail_silently=False) as connection:
-            connection.send_messages(messages)
-    ContractPeriod.objects.filter(pk=period_id).update(emailed_at=timezone.now(), sending=False)
-    return len(messages)
-
-
-def period_email_release(*, period_id: int) -> None:
-    ContractPeriod.objects.filter(pk=period_id, emailed_at=None).update(sending=False)
-
-
-def period_email_send_now(*, period_id: int) -> bool:
-    """Claim and send in this process (the command). A failure frees the claim."""
-    if not period_email_claim(period_id=period_id):
-        return False
-    try:
-        period_email_deliver(period_id=period_id)
-    except Exception:
-        logger.exception("monthly scorecard %s e-mail failed", period_id)
-        period_email_release(period_id=period_id)
-        return False
-    return True
-
-
-def periods_pending_email(*, now=None) -> list[int]:
-    """Monthly scorecards of the last two weeks whose e-mail is neither sent nor in flight
-    (a stale claim counts as free)."""
-    now = now or timezone.now()
+    queued = OutboxMessage.objects.filter(kind="contract_scorecard", object_id=OuterRef("pk"))
     return list(
         ContractPeriod.objects.filter(
-            Q(sending=False) | Q(sending_at__lt=now - STALE_CLAIM_AGE),
-            emailed_at=None,
-            created_at__gte=now - timedelta(days=PENDING_EMAIL_DAYS),
+            emailed_at=None, created_at__gte=now - timedelta(days=PENDING_EMAIL_DAYS)
         )
+        .filter(~Exists(queued))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -1,10 +1,14 @@
-"""The monthly scorecard e-mail (DOMAIN.md §6): once to the managers and to the vendor's
-users, each in their language; the vendor's version leaves out the internal notes. Both list
-the open review actions. Rendered by `common.emails.make_message("contract-scorecard", …)`."""
+"""The monthly scorecard e-mail (DOMAIN.md §6): once to each manager and each of the vendor's
+users, in their language; the vendor's version leaves out the internal notes. Both list the
+open review actions. Rendered by `common.emails.make_message("contract-scorecard", …)` and
+queued in the outbox (`common.outbox`): one message per recipient, so a vendor user's refused
+copy never sends the managers' again."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -12,7 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role, User
+from common import outbox
 from common.emails import absolute_url, make_message
+from common.models import OutboxMessage
 from pilots.kpis import KPI_KEYS
 from pilots.presentation import KPI_LABELS, direction, format_kpi
 
@@ -46,11 +52,57 @@ def _rows(period: ContractPeriod) -> list[dict]:
     return rows
 
 
-def period_messages(period: ContractPeriod) -> list[EmailMultiAlternatives]:
-    """One message per audience and language among the recipients."""
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for audience, user in period_recipients(period):
-        groups[(audience, user.language or settings.LANGUAGE_CODE)].append(user.email)
+KIND = "contract_scorecard"
+
+
+def period_emails_enqueue(*, period_ids: Sequence[int]) -> list[OutboxMessage]:
+    """Queue each month's scorecard e-mail for each recipient (once per month and recipient),
+    rendered once per audience and language."""
+    drafts = []
+    periods = ContractPeriod.objects.select_related("contract__vendor").filter(
+        pk__in=list(period_ids)
+    )
+    for period in periods.order_by("pk"):
+        recipients = period_recipients(period)
+        cache: dict[tuple[str, str], EmailMultiAlternatives] = {}
+
+        def render(audience, user, *, period=period, cache=cache, unsubscribe_url=None):
+            key = (audience, user.language or settings.LANGUAGE_CODE)
+            if key not in cache:
+                (cache[key],) = period_messages(period, groups={key: [user.email]})
+            return cache[key]
+
+        drafts += [
+            outbox.Draft(
+                cause=f"period:{period.pk}",
+                recipient=user,
+                render=partial(render, audience, user),
+                object_id=period.pk,
+            )
+            for audience, user in recipients
+        ]
+    return outbox.enqueue(KIND, drafts)
+
+
+def _settled(settled: outbox.Settled) -> None:
+    """`emailed_at` once every message of the month went (or failed for good)."""
+    if settled.sent:
+        ContractPeriod.objects.filter(pk=settled.object_id, emailed_at=None).update(
+            emailed_at=settled.last_sent_at
+        )
+
+
+outbox.on_settled(KIND, _settled)
+
+
+def period_messages(
+    period: ContractPeriod, *, groups: dict[tuple[str, str], list[str]] | None = None
+) -> list[EmailMultiAlternatives]:
+    """One message per (audience, language) group of addresses (default: the recipients)."""
+    if groups is None:
+        groups = defaultdict(list)
+        for audience, user in period_recipients(period):
+            groups[(audience, user.language or settings.LANGUAGE_CODE)].append(user.email)
     if not groups:
         return []
     contract = period.contract

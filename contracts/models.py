@@ -170,9 +170,7 @@ class ContractPeriod(models.Model):
     # The sums behind the pooled values: the period never needs the entries again.
     details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sending = models.BooleanField(default=False)
-    sending_at = models.DateTimeField(null=True, blank=True)
-    send_attempts = models.PositiveSmallIntegerField(default=0)
+    # When its e-mails went out: set by the outbox (common.outbox) once they are all sent.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:

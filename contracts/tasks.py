@@ -2,10 +2,10 @@
 
 - `contracts.close_due_months(as_of=None)`: beat, daily. Closes every contract month that is
   over (idempotent, catches up) and enqueues each new scorecard's e-mail after its batch
-  commits; e-mails that never went out are offered again.
-- `contracts.send_period_email(period_id)`: claims the monthly scorecard's e-mail once and
-  sends it; SMTP and network errors retry with backoff, and the final failure frees the claim
-  for the next daily run.
+  commits; months whose e-mails were never queued (the broker was down) are offered again.
+- `contracts.send_period_email(period_id)`: queues the monthly scorecard's e-mail for each
+  recipient in the outbox (once) and sends it; retries, refusals and a killed worker are the
+  outbox's (`common.send_outbox`, every minute).
 - `contracts.refresh_alerts(contract_id)`: enqueued after a KPI day is saved.
 """
 
@@ -14,21 +14,17 @@ from __future__ import annotations
 import logging
 from datetime import date
 from functools import partial
-from smtplib import SMTPException
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import transaction
 
+from common import outbox
+from common.models import OutboxMessage
 from pilots.selectors import app_today
 
 from .alerts import contract_alerts_refresh
-from .closing import (
-    contracts_close_due_months,
-    period_email_claim,
-    period_email_deliver,
-    period_email_release,
-    periods_pending_email,
-)
+from .closing import contracts_close_due_months, periods_without_email
+from .emails import KIND, period_emails_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -61,34 +57,18 @@ def close_due_months(as_of: str | None = None) -> int:
     day = _as_date(as_of)
     result = contracts_close_due_months(as_of=day, on_created=enqueue_period_emails)
     made = {p.pk for p in result.created}
-    enqueue_period_emails([pk for pk in periods_pending_email() if pk not in made])
+    enqueue_period_emails([pk for pk in periods_without_email() if pk not in made])
     logger.info("contract months closed as of %s: %d", day, len(result.created))
     return len(result.created)
 
 
-class PeriodEmailTask(Task):
-    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
-        period_id = kwargs.get("period_id", args[0] if args else None)
-        if period_id is not None:
-            logger.error("monthly scorecard %s e-mail failed for good: %s", period_id, exc)
-            period_email_release(period_id=period_id)
-
-
-@shared_task(
-    name="contracts.send_period_email",
-    bind=True,
-    base=PeriodEmailTask,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
-def send_period_email(self, period_id: int) -> str:
-    # The first attempt claims; a retry carries on with the claim it took.
-    if self.request.retries == 0 and not period_email_claim(period_id=period_id):
-        return "skipped"
-    period_email_deliver(period_id=period_id)
-    return "sent"
+@shared_task(name="contracts.send_period_email")
+def send_period_email(period_id: int) -> int:
+    """Queue the month's e-mails (what is queued already is left alone) and send what of
+    them is due; return the messages sent by this task."""
+    period_emails_enqueue(period_ids=[period_id])
+    rows = OutboxMessage.objects.filter(kind=KIND, object_id=period_id)
+    return len(outbox.send_due(ids=list(rows.values_list("pk", flat=True))))
 
 
 @shared_task(name="contracts.refresh_alerts")

@@ -20,6 +20,9 @@ class PilotsConfig(AppConfig):
         from .standing import pilot_standing
 
         register_standing_provider("pilots", pilot_standing)
+        # The scorecard e-mail's outbox callbacks (emailed_at, the email_failed alert).
+        from .evaluation import emails  # noqa: F401
+
         # Alerts saved or deleted one by one (admin, factories) forget the badge's count too;
         # the bulk writes in pilots/evaluation call open_alert_count_changed themselves.
         alert = self.get_model("Alert")

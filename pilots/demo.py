@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from common import outbox
 from common.emails import absolute_url
 from procurement.models import Vendor
 
-from .evaluation import claims, sweep
+from .evaluation import emails, sweep
 from .kpi_days import app_today, kpi_day_errors
 from .kpis import AHT, COST, CSAT, FCR, FRT, KPI_KEYS
 from .models import KpiEntry, Pilot, Scorecard
@@ -227,14 +228,13 @@ def seed_scorecards() -> list[str]:
     as_of = timezone.localdate()
     created = sweep.pilots_evaluate_due(as_of=as_of)
     made = {card.pk for card in created}
-    to_send = [card.pk for card in created] + [
-        pk for pk in claims.scorecards_pending_email() if pk not in made
+    to_queue = [card.pk for card in created] + [
+        pk for pk in emails.scorecards_without_email() if pk not in made
     ]
-    # In-process, like `evaluate_pilots`: no worker is needed to see the e-mail, and it goes
-    # out only once the demo data is committed.
-    transaction.on_commit(
-        lambda: [claims.scorecard_email_send_now(scorecard_id=pk) for pk in to_send]
-    )
+    # Queued with the demo data; sent in-process, like `evaluate_pilots` (no worker is needed
+    # to see the e-mail), once the demo data is committed.
+    emails.scorecard_emails_enqueue(scorecard_ids=to_queue)
+    transaction.on_commit(lambda: outbox.send_due(kinds=[emails.KIND]))
 
     lines = []
     decision_cards = Scorecard.objects.filter(details__decision=True).select_related(

@@ -3,7 +3,8 @@ the running pilots (day N of M, KPIs met so far, coverage), the checkpoints due 
 7 days, the open alerts and — from `common.hooks.digest_sections`, registered by contracts —
 the contracts' latest standings.
 
-Once per manager and week: the sent-log key is the week's Monday.
+Once per manager and week: the outbox cause is the week's Monday. Optional: a manager who
+switched the digest off gets none.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role, User
-from common import hooks
+from common import hooks, outbox
 from common.emails import absolute_url, make_message, recipient_name
-from common.sendlog import Outgoing, send_once
+from common.models import OutboxMessage
 
 from . import kpis
 from .evaluation.alerts import alert_message
@@ -109,7 +110,7 @@ def digest_data(*, as_of: date) -> dict:
     }
 
 
-def _message(manager: User, *, data: dict, as_of: date):
+def _message(manager: User, *, data: dict, as_of: date, unsubscribe_url: str | None = None):
     language = manager.language
     with translation.override(language):
         alerts = [{"pilot": a.pilot, "message": alert_message(a)} for a in data["alerts"]]
@@ -133,6 +134,7 @@ def _message(manager: User, *, data: dict, as_of: date):
             "sections": sections,
             "alerts_url": absolute_url(reverse("pilots:alert_list")),
         },
+        unsubscribe_url=unsubscribe_url,
     )
 
 
@@ -140,18 +142,27 @@ def digest_recipients():
     return User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk")
 
 
-def weekly_digest_send(*, as_of: date) -> list[Outgoing]:
-    """One digest per manager for `as_of`'s week; return those sent by this run."""
-    week = week_of(as_of)
+def weekly_digest_enqueue(*, as_of: date) -> int:
+    """Queue one digest per manager for `as_of`'s week (the data read only when a manager
+    is still without one)."""
+    week = week_of(as_of).isoformat()
+    queued = set(
+        OutboxMessage.objects.filter(kind=KIND, cause=week).values_list("recipient_id", flat=True)
+    )
+    managers = [m for m in digest_recipients() if m.pk not in queued]
+    if not managers:
+        return 0
     data = digest_data(as_of=as_of)
-    outgoing = [
-        Outgoing(
-            kind=KIND,
-            key=week.isoformat(),
-            recipient_id=manager.pk,
-            build=partial(_message, manager, data=data, as_of=as_of),
-            label=manager.email,
+    drafts = [
+        outbox.Draft(
+            cause=week, recipient=manager, render=partial(_message, manager, data=data, as_of=as_of)
         )
-        for manager in digest_recipients()
+        for manager in managers
     ]
-    return send_once(outgoing)
+    return len(outbox.enqueue(KIND, drafts))
+
+
+def weekly_digest_send(*, as_of: date) -> list[OutboxMessage]:
+    """Queue the week's digests and send them in this process; return those sent by this run."""
+    weekly_digest_enqueue(as_of=as_of)
+    return outbox.send_due(kinds=[KIND])

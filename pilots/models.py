@@ -332,11 +332,7 @@ class Scorecard(models.Model):
     # Set when procurement corrected a day this scorecard covered after it was made
     # (DOMAIN.md §5): the scorecard then says so; its figures stay as they were made.
     data_changed_at = models.DateTimeField(_("data changed"), null=True, blank=True)
-    sending = models.BooleanField(default=False)
-    # When the e-mail was claimed (or a retry took the claim on): a claim far older than any
-    # live send is one a dead worker left behind.
-    sending_at = models.DateTimeField(null=True, blank=True)
-    send_attempts = models.PositiveSmallIntegerField(default=0)
+    # When its e-mails went out: set by the outbox (common.outbox) once they are all sent.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:

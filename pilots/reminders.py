@@ -3,8 +3,9 @@ contract lacks yesterday's entry get one reminder for that day, in their languag
 
 What lacks an entry comes from `common.hooks.missing_day_sources`: pilots register their own
 below (`pilot_missing_days`), contracts theirs. Each user gets one e-mail for the day listing
-every pilot and contract of its vendor that lacks it; the sent-log (`common.sendlog.send_once`)
-keys it by (day, recipient), so a second run or a concurrent worker sends nothing new.
+every pilot and contract of its vendor that lacks it; the outbox (`common.outbox`) keys it by
+(day, recipient), so a second run or a concurrent worker sends nothing new. Optional: a user
+who switched reminders off gets none.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from accounts.models import User
-from common import hooks
+from common import hooks, outbox
 from common.emails import absolute_url, make_message, recipient_name
-from common.sendlog import Outgoing, send_once
+from common.models import OutboxMessage
 
 from .evaluation.alerts import monitored_pilots
 from .models import KpiEntry
@@ -60,7 +61,7 @@ def pilot_missing_days(yesterday: date) -> list[hooks.MissingDay]:
 hooks.missing_day_sources.register(pilot_missing_days)
 
 
-def _message(items: list[hooks.MissingDay], user: User):
+def _message(items: list[hooks.MissingDay], user: User, *, unsubscribe_url: str | None = None):
     with translation.override(user.language or settings.LANGUAGE_CODE):
         day = date_format(items[0].day, "DATE_FORMAT")
     return make_message(
@@ -68,6 +69,7 @@ def _message(items: list[hooks.MissingDay], user: User):
         to=[user.email],
         language=user.language,
         context={"name": recipient_name(user), "items": items, "day": day},
+        unsubscribe_url=unsubscribe_url,
     )
 
 
@@ -76,17 +78,17 @@ def yesterday_at(at: datetime) -> date:
     return timezone.localdate(at) - timedelta(days=1)
 
 
-def missing_day_reminders_send(*, at: datetime, batch_size: int = BATCH_SIZE) -> list[Outgoing]:
-    """Send the reminders for the day before `at`: one e-mail per vendor user listing each of
-    its vendor's pilots and contracts without that day's entry. Returns those sent by this
-    run; the sent-log key is the day, so a user gets one reminder for it, whatever the runs."""
+def missing_day_reminders_enqueue(*, at: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Queue the reminders for the day before `at`: one e-mail per vendor user listing each
+    of its vendor's pilots and contracts without that day's entry. The cause is the day, so
+    a user gets one reminder for it, whatever the runs."""
     yesterday = yesterday_at(at)
     by_vendor: dict[int, list[hooks.MissingDay]] = defaultdict(list)
     for source in hooks.missing_day_sources:
         for item in source(yesterday):
             by_vendor[item.vendor_id].append(item)
     vendor_ids = sorted(by_vendor)
-    sent: list[Outgoing] = []
+    queued = 0
     for start in range(0, len(vendor_ids), batch_size):
         batch = vendor_ids[start : start + batch_size]
         users: dict[int, list[User]] = defaultdict(list)
@@ -94,16 +96,23 @@ def missing_day_reminders_send(*, at: datetime, batch_size: int = BATCH_SIZE) ->
             "vendor"
         ):
             users[user.vendor_id].append(user)
-        outgoing = [
-            Outgoing(
-                kind=KIND,
-                key=yesterday.isoformat(),
-                recipient_id=user.pk,
-                build=partial(_message, by_vendor[vendor_id], user),
-                label=f"{user.email}: {', '.join(i.title for i in by_vendor[vendor_id])}",
+        drafts = [
+            outbox.Draft(
+                cause=yesterday.isoformat(),
+                recipient=user,
+                render=partial(_message, by_vendor[vendor_id], user),
             )
             for vendor_id in batch
             for user in users[vendor_id]
         ]
-        sent.extend(send_once(outgoing))
-    return sent
+        queued += len(outbox.enqueue(KIND, drafts))
+    return queued
+
+
+def missing_day_reminders_send(
+    *, at: datetime, batch_size: int = BATCH_SIZE
+) -> list[OutboxMessage]:
+    """Queue the reminders for the day before `at` and send them in this process; return
+    the messages sent by this run."""
+    missing_day_reminders_enqueue(at=at, batch_size=batch_size)
+    return outbox.send_due(kinds=[KIND])

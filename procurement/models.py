@@ -457,10 +457,9 @@ class Invitation(models.Model):
     viewed_at = models.DateTimeField(_("viewed"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
-    # Set when the vendor's users were e-mailed; an RFQ still in draft e-mails on opening.
+    # Set (by the outbox, procurement/emails.py) when the vendor's users were e-mailed; an RFQ
+    # still in draft e-mails on opening.
     notified_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
-    # Set when the vendor's users were told the outcome of an approved award (claim once).
-    outcome_notified_at = models.DateTimeField(_("outcome e-mailed"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -827,9 +826,6 @@ class AwardProposal(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
-    # E-mail claims (STYLE.md: claim once): the managers on proposal, procurement on decision.
-    managers_emailed_at = models.DateTimeField(null=True, blank=True)
-    decision_emailed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -1,8 +1,9 @@
 """The quote-deadline reminder (DOMAIN.md §7): 48 hours before an RFQ's deadline, each user of
 an invited vendor that has not submitted a quote gets one reminder, in their language.
 
-"Once" is per (invitation, deadline): moving the deadline makes a new moment. The sent-log
-(`common.sendlog.send_once`) makes a second run or a concurrent worker send nothing new.
+"Once" is per (invitation, deadline): moving the deadline makes a new moment. The outbox
+(`common.outbox`, cause = invitation and deadline) makes a second run or a concurrent worker
+send nothing new. Optional: a user who switched reminders off gets none.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from common import outbox
 from common.emails import absolute_url, local_datetime_display, make_message, recipient_name
-from common.sendlog import Outgoing, send_once
+from common.models import OutboxMessage
 
 from .models import Invitation, InvitationStatus, Quote, QuoteStatus, RfqStatus
 
@@ -45,7 +47,7 @@ def invitations_to_remind(*, at: datetime):
     )
 
 
-def _message(invitation: Invitation, user: User):
+def _message(invitation: Invitation, user: User, *, unsubscribe_url: str | None = None):
     rfq = invitation.rfq
     with translation.override(user.language):
         deadline = local_datetime_display(rfq.quote_deadline)
@@ -60,33 +62,40 @@ def _message(invitation: Invitation, user: User):
             "deadline": deadline,
             "link": absolute_url(reverse("procurement:portal_rfq", args=[rfq.pk])),
         },
+        unsubscribe_url=unsubscribe_url,
     )
 
 
-def quote_reminders_send(*, at: datetime, batch_size: int = BATCH_SIZE) -> list[Outgoing]:
-    """Send the reminders due at `at`; return those sent by this run (3 queries a batch)."""
-    sent: list[Outgoing] = []
+def quote_reminders_enqueue(*, at: datetime, batch_size: int = BATCH_SIZE) -> int:
+    """Queue the reminders due at `at` (a constant number of queries a batch)."""
+    queued = 0
     last_id = 0
     invitations = invitations_to_remind(at=at)
     while True:
         batch = list(invitations.filter(pk__gt=last_id)[:batch_size])
         if not batch:
-            return sent
+            return queued
         last_id = batch[-1].pk
         users: dict[int, list[User]] = defaultdict(list)
         for user in User.objects.filter(
             vendor_id__in={i.vendor_id for i in batch}, is_active=True
         ).select_related("vendor"):
             users[user.vendor_id].append(user)
-        outgoing = [
-            Outgoing(
-                kind=KIND,
-                key=f"{invitation.pk}:{invitation.rfq.quote_deadline:%Y-%m-%dT%H:%M}",
-                recipient_id=user.pk,
-                build=partial(_message, invitation, user),
-                label=f"{user.email}: {invitation.rfq.reference}",
+        drafts = [
+            outbox.Draft(
+                cause=f"{invitation.pk}:{invitation.rfq.quote_deadline:%Y-%m-%dT%H:%M}",
+                recipient=user,
+                render=partial(_message, invitation, user),
+                object_id=invitation.pk,
             )
             for invitation in batch
             for user in users[invitation.vendor_id]
         ]
-        sent.extend(send_once(outgoing))
+        queued += len(outbox.enqueue(KIND, drafts))
+
+
+def quote_reminders_send(*, at: datetime, batch_size: int = BATCH_SIZE) -> list[OutboxMessage]:
+    """Queue the reminders due at `at` and send them (with any earlier reminder still due) in
+    this process; return the messages sent by this run."""
+    quote_reminders_enqueue(at=at, batch_size=batch_size)
+    return outbox.send_due(kinds=[KIND])

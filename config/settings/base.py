@@ -192,7 +192,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Acks late: a task whose worker died is handed out again once this many seconds passed
+    # (Redis' default is an hour). Every job is idempotent and bounded well below it (the
+    # outbox task stops claiming after OUTBOX_TASK_SECONDS), and beat's every-minute
+    # `common.send_outbox` resumes a killed worker's e-mails sooner anyway.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -201,9 +207,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
+# The outbox (common/outbox.py): a sender's lease on the messages it claimed (a killed
+# sender's messages are sent by another once it expires), the backoff of a failed message
+# (base × 2^(attempts − 1), capped) and the attempts before it is recorded as failed.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_TASK_SECONDS = env.float("OUTBOX_TASK_SECONDS", default=120)
+# /healthz: a worker or beat not heard from for this long is down.
+HEARTBEAT_WINDOW_SECONDS = env.int("HEARTBEAT_WINDOW_SECONDS", default=180)
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # The e-mail outbox (common/outbox.py): new e-mails, retries, and what a killed sender
+    # left once its lease expired. `expires`: runs missed while no worker listens do not pile up.
+    "send-outbox-every-minute": {
+        "task": "common.send_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "heartbeat-every-minute": {
+        "task": "common.heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "evaluate-due-pilots-daily": {
         "task": "pilots.evaluate_due_pilots",
         # 06:00 in the app's time zone (CELERY_TIMEZONE).

@@ -172,4 +172,5 @@ def award_reject(*, proposal: AwardProposal, by: User, note: str) -> AwardPropos
 
 
 def _after_commit(event: str, proposal_id: int) -> None:
-    transaction.on_commit(lambda: emails.send_award_emails(event, proposal_id))
+    """Queue the e-mails in this transaction (the outbox), send them once it commits."""
+    emails.award_notify(event, proposal_id)

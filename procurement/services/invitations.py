@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..emails import send_invitation_emails
+from ..emails import invitation_notify
 from ..models import (
     Invitation,
     InvitationStatus,
@@ -26,8 +26,9 @@ RECOMMENDED_QUOTES = 3
 MINIMUM_INVITATIONS = 2
 
 
-def notify_on_commit(invitation_id: int) -> None:
-    transaction.on_commit(lambda: send_invitation_emails(invitation_id))
+def notify_on_commit(invitation_id: int, *, again: bool = False) -> None:
+    """Queue the e-mails in this transaction (the outbox), send them once it commits."""
+    invitation_notify(invitation_id, again=again)
 
 
 @transaction.atomic
@@ -64,7 +65,7 @@ def invitation_create(*, rfq: Rfq, vendor: Vendor, by: User) -> Invitation:
     invitation.status = InvitationStatus.INVITED
     save_with_history(invitation, by=by)
     if rfq.status == RfqStatus.OPEN:
-        notify_on_commit(invitation.pk)
+        notify_on_commit(invitation.pk, again=True)  # a new invitation after a decline: again
     return invitation
 
 
@@ -100,7 +101,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
     if invitation.status == InvitationStatus.DECLINED:
         raise ValidationError({"status": _("The vendor declined; invite it again instead.")})
     Invitation.objects.filter(pk=invitation.pk).update(notified_at=None)
-    notify_on_commit(invitation.pk)
+    notify_on_commit(invitation.pk, again=True)
     return invitation
 
 

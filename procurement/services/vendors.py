@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 
-from ..emails import send_vendor_user_welcome
+from ..emails import vendor_user_welcome_notify
 from ..models import (
     Vendor,
 )
@@ -72,5 +72,5 @@ def vendor_user_create(
     user.full_clean(exclude=["password"])
     user._history_user = by
     user.save()
-    transaction.on_commit(lambda: send_vendor_user_welcome(user.pk))
+    vendor_user_welcome_notify(user.pk)
     return user

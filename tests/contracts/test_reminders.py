@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
-from common.models import SentEmail
+from common.models import OutboxMessage
 from pilots.reminders import missing_day_reminders_send
 from procurement.models import Invitation, Quote, QuoteStatus, Rfq, RfqStatus
 from procurement.reminders import quote_reminders_send
@@ -69,7 +69,7 @@ def test_the_quote_reminder_goes_48_hours_ahead_to_vendors_without_a_submitted_q
     assert quote_reminders_send(at=DEADLINE - timedelta(hours=47)) == []
     assert quote_reminders_send(at=DEADLINE - timedelta(hours=2)) == []
     assert len(mail.outbox) == 2
-    assert SentEmail.objects.filter(sent_at__isnull=False).count() == 2
+    assert OutboxMessage.objects.filter(sent_at__isnull=False).count() == 2
 
 
 @pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_the_missing_day_reminder_names_yesterday_once(vendor_a):
     morning = datetime(2027, 3, 10, 7, 0, tzinfo=UTC)
     sent = missing_day_reminders_send(at=morning)
     # Every user of the vendor (add_days made an author per pilot), for the one pilot only.
-    assert {o.key for o in sent} == {"2027-03-09"}
+    assert {o.cause for o in sent} == {"2027-03-09"}
     assert len(sent) == vendor_a.users.count() == 3
     assert ana.pk in {o.recipient_id for o in sent}
     message = next(m for m in mail.outbox if m.to == ["ana@alpha.example"])
@@ -110,7 +110,10 @@ def test_the_command_prints_one_line_per_email(open_rfq, vendor_a):
     VendorUserFactory(email="ana@alpha.example", vendor=vendor_a)
     out = StringIO()
     call_command("send_reminders", "--at", "2027-03-09T08:00", stdout=out)
-    assert "Quote deadline reminder to ana@alpha.example: RFQ-2027-007" in out.getvalue()
+    assert (
+        "Quote deadline reminder to ana@alpha.example: Reminder: your quote for RFQ-2027-007"
+        in out.getvalue()
+    )
     again = StringIO()
     call_command("send_reminders", "--at", "2027-03-09T08:00", stdout=again)
     assert "ana@alpha.example" not in again.getvalue()

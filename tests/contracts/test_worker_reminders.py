@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from common.models import SentEmail
+from common.models import OutboxMessage
 from pilots.tasks import send_missing_day_reminders, send_weekly_digest
 from procurement.models import Invitation, Rfq, RfqStatus
 from procurement.tasks import send_quote_reminders
@@ -75,7 +75,7 @@ def test_two_workers_send_each_reminder_and_digest_once(
     dutch = next(m for m in messages if m["To"] == "mies@example.com")
     assert dutch["Subject"] == "VendorPilot weekoverzicht, week van 8 mrt 2027"
     assert dutch.get_body(("plain",)).get_content().startswith("Beste Mies Manager,")
-    assert SentEmail.objects.filter(sent_at__isnull=False).count() == 26
+    assert OutboxMessage.objects.filter(sent_at__isnull=False).count() == 26
 
     # Later the same morning: nothing new.
     again = [send_quote_reminders.delay(at=at), send_missing_day_reminders.delay(at=at)]

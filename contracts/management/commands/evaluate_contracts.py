@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common import outbox
 from common.formats import format_eur, format_pct
-from contracts.closing import (
-    contracts_close_due_months,
-    period_email_send_now,
-    periods_pending_email,
-)
+from common.models import OutboxMessage
+from contracts.closing import contracts_close_due_months, periods_without_email
+from contracts.emails import KIND, period_emails_enqueue
 from contracts.models import ContractPeriod
 from contracts.presentation import standing_label
 from pilots.management.commands.evaluate_pilots import _iso_date
@@ -53,12 +52,17 @@ class Command(BaseCommand):
         for period in result.created:
             self.stdout.write(period_line(period))
         made = [p.pk for p in result.created]
-        to_send = made + [pk for pk in periods_pending_email() if pk not in set(made)]
-        sent = sum(period_email_send_now(period_id=pk) for pk in to_send)
-        if sent < len(to_send):
+        to_queue = made + [pk for pk in periods_without_email() if pk not in set(made)]
+        period_emails_enqueue(period_ids=to_queue)
+        # In this process, before returning: this run's e-mails and any earlier one due again.
+        sent = len(outbox.send_due(kinds=[KIND]))
+        unsent = OutboxMessage.objects.filter(
+            kind=KIND, object_id__in=to_queue, sent_at=None
+        ).count()
+        if unsent:
             self.stderr.write(
-                _("%(failed)s of %(total)s monthly scorecard e-mails could not be sent.")
-                % {"failed": len(to_send) - sent, "total": len(to_send)}
+                _("%(failed)s monthly scorecard e-mails could not be sent yet.")
+                % {"failed": unsent}
             )
         self.stdout.write(
             self.style.SUCCESS(

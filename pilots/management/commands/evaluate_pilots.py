@@ -8,8 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import outbox
 from common.dates import parse_sane_date
-from pilots.evaluation import claims, sweep
+from common.models import OutboxMessage
+from pilots.evaluation import emails, sweep
 
 
 def _iso_date(value: str) -> date:
@@ -36,20 +38,25 @@ class Command(BaseCommand):
         for card in result.created:
             self.stdout.write(scorecard_line(card))
         made = {card.pk for card in result.created}
-        claims.scorecard_email_release_stale()
-        to_send = [c.pk for c in result.created] + [
-            pk for pk in claims.scorecards_pending_email() if pk not in made
+        to_queue = [c.pk for c in result.created] + [
+            pk for pk in emails.scorecards_without_email() if pk not in made
         ]
-        sent = sum(claims.scorecard_email_send_now(scorecard_id=pk) for pk in to_send)
+        emails.scorecard_emails_enqueue(scorecard_ids=to_queue)
+        # In this process, before returning (no worker needed): this run's e-mails and any
+        # earlier scorecard e-mail that is due again.
+        sent = len(outbox.send_due(kinds=[emails.KIND]))
+        unsent = OutboxMessage.objects.filter(
+            kind=emails.KIND, object_id__in=to_queue, sent_at=None
+        ).count()
         if result.failed_pilot_ids:
             self.stderr.write(
                 _("Evaluation failed for pilots %(ids)s (see the alerts).")
                 % {"ids": ", ".join(map(str, result.failed_pilot_ids))}
             )
-        if sent < len(to_send):
+        if unsent:
             self.stderr.write(
-                _("%(failed)s of %(total)s scorecard e-mails could not be sent (see the alerts).")
-                % {"failed": len(to_send) - sent, "total": len(to_send)}
+                _("%(failed)s scorecard e-mails could not be sent yet (see the alerts).")
+                % {"failed": unsent}
             )
         self.stdout.write(
             self.style.SUCCESS(

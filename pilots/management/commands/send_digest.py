@@ -20,7 +20,7 @@ class Command(BaseCommand):
         as_of = _iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         sent = weekly_digest_send(as_of=as_of)
         for item in sent:
-            self.stdout.write(_("Weekly digest to %(who)s") % {"who": item.label})
+            self.stdout.write(_("Weekly digest to %(who)s") % {"who": item.to_email})
         self.stdout.write(
             self.style.SUCCESS(
                 _("Week of %(week)s: %(n)s digests sent.")

@@ -32,10 +32,16 @@ class Command(BaseCommand):
         at = _moment(options["at"])
         quote = quote_reminders_send(at=at)
         for item in quote:
-            self.stdout.write(_("Quote deadline reminder to %(who)s") % {"who": item.label})
+            self.stdout.write(
+                _("Quote deadline reminder to %(who)s: %(subject)s")
+                % {"who": item.to_email, "subject": item.subject}
+            )
         missing = missing_day_reminders_send(at=at)
         for item in missing:
-            self.stdout.write(_("Missing day reminder to %(who)s") % {"who": item.label})
+            self.stdout.write(
+                _("Missing day reminder to %(who)s: %(subject)s")
+                % {"who": item.to_email, "subject": item.subject}
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(quote)s quote deadline reminders and %(missing)s missing day reminders sent.")

@@ -1,0 +1,439 @@
+"""One outbox for every e-mail that must go once (issue 21; the model in `common.models`).
+
+Enqueue — `enqueue(kind=…, cause=…, recipients=…, render=…)`: one row per recipient, once per
+cause. Only recipients without a row yet are rendered; the insert ignores conflicts, so two
+jobs enqueuing the same cause at once leave one row each (the unique constraint). Optional
+e-mails (digest, reminders) skip users who opted out (`accounts.preferences`) and carry a
+one-click unsubscribe (RFC 8058). Call it inside the transaction that makes the cause (the
+scorecard, the invitation): the cause and its e-mails commit together or not at all.
+
+Send — `send_due(…)`: claim up to a batch of due rows with a lease (`select_for_update
+(skip_locked=True)` plus a conditional UPDATE that sets `lease_token`), open ONE SMTP
+connection for the batch, and for each message: renew its lease (still ours?), send it, and
+mark it sent right after the server accepted it. A message the server refuses for good (5xx)
+is recorded as failed with an error log and never retried; a temporary failure (4xx, a
+dropped connection) backs off exponentially (`OUTBOX_RETRY_BASE_SECONDS × 2^attempts`, at
+most `OUTBOX_RETRY_MAX_SECONDS`) and fails for good after `OUTBOX_MAX_ATTEMPTS`. Neither
+holds up the other messages. A killed sender's leases expire after `OUTBOX_LEASE_SECONDS`
+and the periodic `common.send_outbox` (beat, every minute) sends what is left: an accepted
+message is marked sent before the next one is tried, so it is never sent again, and a message
+not yet accepted stays pending, so none is lost. (The one window no outbox closes: the process
+dies after the server's 250 and before the mark — at most that one message goes twice.)
+
+When every message of an object (a scorecard, an invitation …) is settled, the callbacks the
+rooms registered with `on_settled(kind)` run (they set `emailed_at` and close or raise alerts).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import smtplib
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.mime.base import MIMEBase
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts import preferences
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+
+
+def lease_seconds() -> int:
+    return int(getattr(settings, "OUTBOX_LEASE_SECONDS", 300))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after `attempts` failed attempts: base, 2×base, 4×base … capped."""
+    base = float(getattr(settings, "OUTBOX_RETRY_BASE_SECONDS", 30))
+    cap = float(getattr(settings, "OUTBOX_RETRY_MAX_SECONDS", 3600))
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8))
+
+
+# --- callbacks of the rooms -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Every message of one object of a kind is sent or failed for good."""
+
+    kind: str
+    object_id: int
+    sent: int
+    failed: int
+    last_sent_at: datetime | None
+    error: str
+
+
+_settled: dict[str, list[Callable[[Settled], None]]] = {}
+_attempt_failed: dict[str, list[Callable[[OutboxMessage, str], None]]] = {}
+
+
+def on_settled(kind: str, callback: Callable[[Settled], None]) -> None:
+    """`callback(settled)` once an object's messages are all sent or failed for good."""
+    if callback not in _settled.setdefault(kind, []):
+        _settled[kind].append(callback)
+
+
+def on_attempt_failed(kind: str, callback: Callable[[OutboxMessage, str], None]) -> None:
+    """`callback(row, error)` after an attempt failed (to be retried or for good)."""
+    if callback not in _attempt_failed.setdefault(kind, []):
+        _attempt_failed[kind].append(callback)
+
+
+# --- enqueue --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One message to queue: its cause, its recipient, and how to render it
+    (`render(unsubscribe_url=…)` → `common.emails.make_message(…)` in the user's language)."""
+
+    cause: str
+    recipient: object  # accounts.User
+    render: Callable[..., EmailMultiAlternatives]
+    object_id: int | None = None
+
+
+def enqueue(kind: str, drafts: Iterable[Draft]) -> list[OutboxMessage]:
+    """Queue each draft's message unless its (kind, cause, recipient) is queued already;
+    return the rows this call queued. Only new drafts are rendered (a second run of a job
+    renders nothing); two jobs racing leave one row (the unique constraint)."""
+    drafts = [d for d in drafts if d.recipient.email and preferences.wants(d.recipient, kind)]
+    if not drafts:
+        return []
+    causes = {d.cause for d in drafts}
+    recipient_ids = {d.recipient.pk for d in drafts}
+    queued = set(
+        OutboxMessage.objects.filter(
+            kind=kind, cause__in=causes, recipient_id__in=recipient_ids
+        ).values_list("cause", "recipient_id")
+    )
+    started = timezone.now()
+    rows, keys = [], set()
+    for draft in drafts:
+        key = (draft.cause, draft.recipient.pk)
+        if key in queued or key in keys:
+            continue
+        keys.add(key)
+        message = draft.render(unsubscribe_url=preferences.unsubscribe_url(draft.recipient, kind))
+        rows.append(_row(kind, draft.cause, draft.object_id, draft.recipient, message))
+    if not rows:
+        return []
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    # With ignore_conflicts the ids are not returned: read back what this call queued (a
+    # racing job's rows for the same keys are older than `started`).
+    mine = OutboxMessage.objects.filter(
+        kind=kind,
+        cause__in={c for c, _r in keys},
+        recipient_id__in={r for _c, r in keys},
+        created_at__gte=started,
+    ).order_by("pk")
+    return [row for row in mine if (row.cause, row.recipient_id) in keys]
+
+
+def _row(kind, cause, object_id, user, message: EmailMultiAlternatives) -> OutboxMessage:
+    html = next((c for c, mime in message.alternatives if mime == "text/html"), "")
+    attachments = []
+    for part in message.attachments:
+        if isinstance(part, MIMEBase):
+            attachments.append(
+                {
+                    "filename": part.get_filename() or "",
+                    "mimetype": part.get_content_type(),
+                    "content_id": (part.get("Content-ID") or "").strip("<>"),
+                    "content": base64.b64encode(part.get_payload(decode=True)).decode(),
+                }
+            )
+        else:
+            filename, content, mimetype = part
+            data = content.encode() if isinstance(content, str) else content
+            attachments.append(
+                {
+                    "filename": filename or "",
+                    "mimetype": mimetype or "application/octet-stream",
+                    "content_id": "",
+                    "content": base64.b64encode(data).decode(),
+                }
+            )
+    return OutboxMessage(
+        kind=kind,
+        cause=cause,
+        object_id=object_id,
+        recipient=user,
+        to_email=user.email,
+        language=user.language or settings.LANGUAGE_CODE,
+        subject=message.subject[:300],
+        text=message.body,
+        html=html,
+        reply_to=list(message.reply_to),
+        headers=dict(message.extra_headers),
+        attachments=attachments,
+        mixed_subtype=message.mixed_subtype,
+    )
+
+
+def as_email(row: OutboxMessage) -> EmailMultiAlternatives:
+    """The stored message, ready to send."""
+    message = EmailMultiAlternatives(
+        row.subject,
+        row.text,
+        to=[row.to_email],
+        reply_to=row.reply_to or None,
+        headers=row.headers or None,
+    )
+    if row.html:
+        message.attach_alternative(row.html, "text/html")
+    message.mixed_subtype = row.mixed_subtype
+    for item in row.attachments:
+        data = base64.b64decode(item["content"])
+        if item.get("content_id"):
+            maintype, subtype = item["mimetype"].split("/", 1)
+            part = MIMEBase(maintype, subtype)
+            part.set_payload(data)
+            from email import encoders  # noqa: PLC0415 - only for inline parts
+
+            encoders.encode_base64(part)
+            part.add_header("Content-ID", f"<{item['content_id']}>")
+            part.add_header("Content-Disposition", "inline", filename=item["filename"])
+            message.attach(part)
+        else:
+            message.attach(item["filename"], data, item["mimetype"])
+    return message
+
+
+# --- send -----------------------------------------------------------------------------------
+
+
+def _due(now: datetime):
+    return OutboxMessage.objects.filter(
+        Q(lease_until=None) | Q(lease_until__lt=now),
+        sent_at=None,
+        failed_at=None,
+        next_attempt_at__lte=now,
+    )
+
+
+def claim(
+    *, limit: int = BATCH_SIZE, ids: Sequence[int] | None = None, kinds: Iterable[str] = ()
+) -> tuple[uuid.UUID, list[OutboxMessage]]:
+    """Lease up to `limit` due rows to this sender (none another sender holds)."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    due = _due(now)
+    if ids is not None:
+        due = due.filter(pk__in=list(ids))
+    if kinds:
+        due = due.filter(kind__in=list(kinds))
+    with transaction.atomic():
+        pks = list(
+            due.order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not pks:
+            return token, []
+        # Conditional: a sender on a database without row locks (SQLite) cannot take a row
+        # another has leased meanwhile.
+        _due(now).filter(pk__in=pks).update(
+            lease_until=now + timedelta(seconds=lease_seconds()), lease_token=token
+        )
+    return token, list(OutboxMessage.objects.filter(lease_token=token).order_by("pk"))
+
+
+def _renew(row: OutboxMessage, token: uuid.UUID) -> bool:
+    """Still ours (not sent, lease not taken over)? Then extend the lease for this send."""
+    until = timezone.now() + timedelta(seconds=lease_seconds())
+    return (
+        OutboxMessage.objects.filter(
+            pk=row.pk, lease_token=token, sent_at=None, failed_at=None
+        ).update(lease_until=until)
+        == 1
+    )
+
+
+def _mark_sent(row: OutboxMessage, token: uuid.UUID) -> None:
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=row.pk, lease_token=token).update(
+        sent_at=now, lease_until=None, attempts=F("attempts") + 1, last_error=""
+    )
+    row.sent_at = now
+
+
+def _permanent(exc: BaseException) -> bool:
+    """A 5xx answer is final: the server will refuse this message again."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return False
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    return isinstance(exc, smtplib.SMTPServerDisconnected | OSError) and not isinstance(
+        exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused
+    )
+
+
+def _mark_failed(row: OutboxMessage, token: uuid.UUID, exc: BaseException) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    now = timezone.now()
+    attempts = row.attempts + 1
+    final = _permanent(exc) or attempts >= max_attempts()
+    changes = {"attempts": attempts, "lease_until": None, "last_error": error}
+    if final:
+        changes["failed_at"] = now
+        logger.error(
+            "e-mail %s (%s %s) to %s failed for good after %d attempts: %s",
+            row.pk, row.kind, row.cause, row.to_email, attempts, error,
+        )  # fmt: skip
+    else:
+        changes["next_attempt_at"] = now + retry_delay(attempts)
+        logger.warning(
+            "e-mail %s (%s %s) to %s failed (attempt %d), retry at %s: %s",
+            row.pk, row.kind, row.cause, row.to_email, attempts,
+            changes["next_attempt_at"].isoformat(timespec="seconds"), error,
+        )  # fmt: skip
+    OutboxMessage.objects.filter(pk=row.pk, lease_token=token).update(**changes)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    for callback in _attempt_failed.get(row.kind, []):
+        try:
+            callback(row, error)
+        except Exception:
+            logger.exception("outbox: failure callback of %s", row.kind)
+
+
+def _release(rows: Iterable[OutboxMessage], token: uuid.UUID) -> None:
+    OutboxMessage.objects.filter(
+        pk__in=[r.pk for r in rows], lease_token=token, sent_at=None
+    ).update(lease_until=None)
+
+
+def send_batch(rows: list[OutboxMessage], token: uuid.UUID) -> list[OutboxMessage]:
+    """Send leased rows over one SMTP connection; return those the server accepted."""
+    sent: list[OutboxMessage] = []
+    if not rows:
+        return sent
+    try:
+        connection = get_connection(fail_silently=False)
+        connection.open()
+    except Exception as exc:
+        # No server: every row of the batch waits for its retry.
+        for row in rows:
+            _mark_failed(row, token, exc)
+        _settle(rows)
+        return sent
+    try:
+        for index, row in enumerate(rows):
+            if not _renew(row, token):
+                continue  # taken over (our lease ran out) or done meanwhile
+            try:
+                accepted = connection.send_messages([as_email(row)])
+                if not accepted:
+                    raise smtplib.SMTPException("the server accepted nothing")
+            except Exception as exc:
+                _mark_failed(row, token, exc)
+                if _connection_lost(exc):
+                    # The rest are untouched: free them for the next sender at once.
+                    _release(rows[index + 1 :], token)
+                    break
+                continue
+            _mark_sent(row, token)
+            sent.append(row)
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.warning("outbox: closing the SMTP connection failed", exc_info=True)
+        _settle(rows)
+    return sent
+
+
+def send_due(
+    *,
+    ids: Sequence[int] | None = None,
+    kinds: Iterable[str] = (),
+    batch_size: int = BATCH_SIZE,
+    max_batches: int | None = None,
+    time_budget: float | None = None,
+) -> list[OutboxMessage]:
+    """Send what is due (of `ids` or `kinds` when given), batch after batch, until nothing
+    due is left (or `max_batches`, or `time_budget` seconds: a task gives the rest to the
+    next run). Returns the rows sent."""
+    sent: list[OutboxMessage] = []
+    started = timezone.now()
+    batches = 0
+    while True:
+        token, rows = claim(limit=batch_size, ids=ids, kinds=kinds)
+        if not rows:
+            return sent
+        sent.extend(send_batch(rows, token))
+        batches += 1
+        if max_batches is not None and batches >= max_batches:
+            return sent
+        if time_budget is not None and (timezone.now() - started).total_seconds() > time_budget:
+            return sent
+
+
+def send_on_commit(rows: Sequence[OutboxMessage]) -> None:
+    """After the transaction that queued them commits, send them in this process (a page
+    that invites a vendor); what fails here waits for its retry by `common.send_outbox`."""
+    ids = [r.pk for r in rows]
+    if ids:
+        transaction.on_commit(lambda: _send_quietly(ids))
+
+
+def _send_quietly(ids: list[int]) -> None:
+    try:
+        send_due(ids=ids)
+    except Exception:
+        logger.exception("outbox: sending %d queued e-mails failed; the periodic task retries", len(ids))  # fmt: skip
+
+
+# --- settling: the rooms' callbacks ---------------------------------------------------------
+
+
+def _settle(rows: Iterable[OutboxMessage]) -> None:
+    objects = {(r.kind, r.object_id) for r in rows if r.object_id is not None}
+    for kind, object_id in sorted(objects):
+        callbacks = _settled.get(kind)
+        if not callbacks:
+            continue
+        mine = OutboxMessage.objects.filter(kind=kind, object_id=object_id)
+        if mine.filter(sent_at=None, failed_at=None).exists():
+            continue
+        summary = list(mine.values("sent_at", "failed_at", "last_error"))
+        sent_times = [s["sent_at"] for s in summary if s["sent_at"]]
+        settled = Settled(
+            kind=kind,
+            object_id=object_id,
+            sent=len(sent_times),
+            failed=sum(1 for s in summary if s["failed_at"]),
+            last_sent_at=max(sent_times) if sent_times else None,
+            error=next((s["last_error"] for s in summary if s["failed_at"]), ""),
+        )
+        for callback in callbacks:
+            try:
+                callback(settled)
+            except Exception:
+                logger.exception("outbox: settled callback of %s %s", kind, object_id)
+
+
+def pending_count() -> int:
+    return OutboxMessage.objects.filter(sent_at=None, failed_at=None).count()
