@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from common import outbox
 from common.emails import absolute_url
 from procurement.models import Vendor
 
@@ -234,7 +233,7 @@ def seed_scorecards() -> list[str]:
     # Queued with the demo data; sent in-process, like `evaluate_pilots` (no worker is needed
     # to see the e-mail), once the demo data is committed.
     emails.scorecard_emails_enqueue(scorecard_ids=to_queue)
-    transaction.on_commit(lambda: outbox.send_due(kinds=[emails.KIND]))
+    transaction.on_commit(lambda: emails.scorecard_emails_send_now(scorecard_ids=[]))
 
     lines = []
     decision_cards = Scorecard.objects.filter(details__decision=True).select_related(

@@ -12,6 +12,7 @@ from functools import partial
 
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -62,6 +63,11 @@ def invitation_emails_enqueue(invitation_id: int, *, again: bool = False) -> lis
     )
     if rounds and not again:
         return []
+    # A new round replaces what of an earlier one is still waiting (a retry after a failure):
+    # the vendor's users get the invitation once more, not twice.
+    OutboxMessage.objects.filter(
+        kind=INVITATION, object_id=invitation.pk, sent_at=None, failed_at=None
+    ).update(failed_at=timezone.now(), last_error="superseded by a new round")
     rfq = invitation.rfq
     link = absolute_url(reverse("procurement:portal_rfq", args=[rfq.pk]))
     context = {"vendor": invitation.vendor, "rfq": rfq, "channels": list(rfq.channels.all()), "link": link}  # fmt: skip

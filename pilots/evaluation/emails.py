@@ -193,6 +193,13 @@ def scorecard_emails_enqueue(*, scorecard_ids: Sequence[int]) -> list[OutboxMess
     return outbox.enqueue(KIND, drafts)
 
 
+def scorecard_emails_send_now(*, scorecard_ids: Sequence[int]) -> list[OutboxMessage]:
+    """Queue and send in this process (the command, the demo: no worker needed); return the
+    messages sent — these and any earlier scorecard e-mail due again."""
+    scorecard_emails_enqueue(scorecard_ids=scorecard_ids)
+    return outbox.send_due(kinds=[KIND])
+
+
 def _per_language(scorecard: Scorecard, entries: list):
     """A renderer that draws the message (and its chart) once per language."""
     cache: dict[str, EmailMultiAlternatives] = {}

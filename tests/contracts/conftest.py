@@ -41,6 +41,8 @@ def second_celery_worker(celery_worker, redis_broker, smtp_server, tmp_path):  #
         "EMAIL_TIMEOUT": "5",
         "SITE_URL": "https://vendorpilot.example",
         "LOG_LEVEL": "INFO",
+        "OUTBOX_RETRY_BASE_SECONDS": "1",
+        "OUTBOX_MAX_ATTEMPTS": "4",
     }
     log_path = tmp_path / "worker-2.log"
     with log_path.open("wb") as log:

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from contracts.closing import contracts_close_due_months, period_email_send_now
+from contracts.closing import contracts_close_due_months
 from contracts.models import (
     ContractAlert,
     ContractAlertKind,
@@ -19,6 +19,7 @@ from contracts.models import (
     ContractPeriod,
     ContractStatus,
 )
+from contracts.tasks import send_period_email
 from tests.contracts.factories import ContractFactory, ReviewActionFactory
 from tests.factories import ManagerFactory, VendorUserFactory
 
@@ -186,10 +187,11 @@ def test_the_scorecard_email_goes_once_to_managers_and_vendor_in_their_language(
     add_days(contract, dates(date(2027, 2, 1), date(2027, 2, 28)))
     (february,) = contracts_close_due_months(as_of=date(2027, 3, 1)).created
 
-    assert period_email_send_now(period_id=february.pk) is True
-    assert period_email_send_now(period_id=february.pk) is False  # claimed and sent once
+    recipients = 2 + contract.vendor.users.count()  # ana and the authors from add_days
+    assert send_period_email(february.pk) == recipients  # one message per recipient
+    assert send_period_email(february.pk) == 0  # queued and sent once
     by_to = {m.to[0]: m for m in mail.outbox}
-    # One message per audience and language, and the vendor user's authors from add_days.
+    assert len(mail.outbox) == len(by_to) == recipients
     assert {"max@example.com", "mies@example.com", "ana@vendor.example"} <= set(by_to)
     manager = by_to["max@example.com"]
     assert manager.subject == f"{contract.vendor.name} — E-mail contract, February 2027: Good"
@@ -198,7 +200,7 @@ def test_the_scorecard_email_goes_once_to_managers_and_vendor_in_their_language(
     assert action.review.notes in manager.body  # internal notes for the managers
     html = manager.alternatives[0][0]
     assert "Refresh the FAQ macros" in html and "consider the exit clause" in html
-    vendor = next(m for m in mail.outbox if "ana@vendor.example" in m.to)
+    vendor = by_to["ana@vendor.example"]
     assert "Refresh the FAQ macros" in vendor.body
     assert action.review.notes not in vendor.body
     assert "consider the exit clause" not in vendor.alternatives[0][0]

@@ -8,7 +8,7 @@ from django.core import mail
 from django.template.loader import render_to_string
 
 from common.templatetags.css import css_string_escape
-from pilots.evaluation.claims import scorecard_email_send_now
+from pilots.evaluation.emails import scorecard_emails_send_now
 from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.evaluation.views import scorecard_context
 from pilots.models import Scorecard
@@ -44,7 +44,7 @@ def test_a_scorecard_subject_names_the_vendor_as_written(manager, procurement_us
     pilot.managers.set([manager])
     pilots_evaluate_due(as_of=day_after(pilot, 60))
     card = Scorecard.objects.get(pilot=pilot, checkpoint_day=60)
-    assert scorecard_email_send_now(scorecard_id=card.pk)
+    assert scorecard_emails_send_now(scorecard_ids=[card.pk])
     assert mail.outbox[0].subject.startswith(f"{NAME} pilot, day 60 scorecard")
 
 

@@ -92,7 +92,19 @@ class SmtpSink:
     envelopes: list = field(default_factory=list)
     fail_next: int = 0  # answer this many DATA commands with 451 (try again later)
     refused: int = 0
+    # Addresses refused at RCPT TO: "550" for good (no such mailbox) or "451" (try later;
+    # the count says how many times).
+    refuse: dict[str, str] = field(default_factory=dict)
+    defer: dict[str, int] = field(default_factory=dict)
+    # After this many accepted messages the next DATA hangs without an answer until
+    # `release()`: a sender killed there has had exactly that many messages accepted.
+    hold_after: int | None = None
+    released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def release(self) -> None:
+        self.hold_after = None
+        self.released.set()
 
     @property
     def url(self) -> str:
@@ -113,7 +125,25 @@ class _Handler:
     def __init__(self, sink: SmtpSink):
         self.sink = sink
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        with self.sink.lock:
+            if address in self.sink.refuse:
+                self.sink.refused += 1
+                return "550 5.1.1 Mailbox unavailable"
+            if self.sink.defer.get(address, 0) > 0:
+                self.sink.defer[address] -= 1
+                self.sink.refused += 1
+                return "451 4.2.0 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import asyncio
+
+        while self.sink.hold_after is not None and len(self.sink.messages) >= self.sink.hold_after:
+            if self.sink.released.is_set():
+                break
+            await asyncio.sleep(0.05)
         with self.sink.lock:
             if self.sink.fail_next > 0:
                 self.sink.fail_next -= 1
@@ -237,6 +267,9 @@ def celery_worker(transactional_db, redis_broker, smtp_server, tmp_path):
         "EMAIL_TIMEOUT": "5",
         "SITE_URL": "https://vendorpilot.example",
         "LOG_LEVEL": "INFO",
+        # The outbox's backoff in seconds, not minutes, so a test sees its retries.
+        "OUTBOX_RETRY_BASE_SECONDS": "1",
+        "OUTBOX_MAX_ATTEMPTS": "4",
     }
     log_path = tmp_path / "worker.log"
     hostname = f"evaluation-test-{os.getpid()}@localhost"

@@ -1,16 +1,21 @@
 """Scorecard e-mails in batches (issue 15): one task per batch, one SMTP connection per
-batch, the recipients resolved once per batch, each scorecard still claimed before it is
-sent and sent exactly once."""
+batch, the recipients resolved once per batch, each message queued once in the outbox and
+sent exactly once."""
 
-from smtplib import SMTPException
+from datetime import timedelta
+from smtplib import SMTPDataError
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from common import outbox
+from common.models import OutboxMessage
 from pilots import tasks
-from pilots.evaluation import claims
 from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import Scorecard
 from tests.factories import ManagerFactory
@@ -37,26 +42,27 @@ def cards(pilot_with_days):
 def connections(monkeypatch):
     """Counts the SMTP connections opened (the locmem backend stands in for SMTP)."""
     opened = []
-    real = claims.get_connection
+    real = outbox.get_connection
 
     def counting(*args, **kwargs):
         opened.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(claims, "get_connection", counting)
+    monkeypatch.setattr(outbox, "get_connection", counting)
     return opened
 
 
 def test_a_batch_sends_every_card_over_one_connection(cards, connections):
     ids = cards(3)
-    assert tasks.send_scorecard_emails.apply(args=[ids]).get() == 3
+    assert tasks.send_scorecard_emails.apply(args=[ids]).get() == 6  # 3 scorecards × 2
     assert len(connections) == 1
-    assert len(mail.outbox) == 6  # 3 scorecards × 2 languages
+    assert len(mail.outbox) == 6
     assert sorted(m.to[0] for m in mail.outbox) == ["en@example.com"] * 3 + ["nl@example.com"] * 3
-    assert Scorecard.objects.filter(emailed_at__isnull=False, sending=False).count() == 3
-    # Again: every card is claimed already, nothing is sent twice.
+    assert Scorecard.objects.filter(emailed_at__isnull=False).count() == 3
+    # Again: every message is queued and sent already, nothing is sent twice.
     assert tasks.send_scorecard_emails.apply(args=[ids]).get() == 0
     assert len(mail.outbox) == 6
+    assert OutboxMessage.objects.filter(sent_at__isnull=False).count() == 6
 
 
 def test_recipients_are_resolved_once_per_batch(cards):
@@ -88,20 +94,25 @@ def test_the_cards_are_enqueued_in_batches_after_commit(
     assert [pk for b in batches for pk in b] == ids
 
 
-def test_an_smtp_error_mid_batch_retries_only_the_unsent_cards(cards, monkeypatch):
+def test_an_smtp_error_mid_batch_retries_only_that_message(cards, monkeypatch):
     ids = cards(3)
-    real_send = claims.scorecard_messages
+    real_send = EmailBackend.send_messages
     failed = []
 
-    def messages(scorecard, **kwargs):
-        if scorecard.pk == ids[1] and not failed:
-            failed.append(scorecard.pk)
-            raise SMTPException("451 try again later")
-        return real_send(scorecard, **kwargs)
+    def send_messages(backend, messages):
+        if len(mail.outbox) == 2 and not failed:  # the third message: 451 once
+            failed.append(messages[0].to[0])
+            raise SMTPDataError(451, b"4.3.0 Try again later")
+        return real_send(backend, messages)
 
-    monkeypatch.setattr(claims, "scorecard_messages", messages)
-    tasks.send_scorecard_emails.apply(args=[ids])  # eager: the retry runs at once
-    attempts = dict(Scorecard.objects.values_list("pk", "send_attempts"))
-    assert attempts == {ids[0]: 1, ids[1]: 2, ids[2]: 2}
-    assert len(mail.outbox) == 6  # each card once, in both languages
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    assert tasks.send_scorecard_emails.apply(args=[ids]).get() == 5  # the others went on
+    (waiting,) = OutboxMessage.objects.filter(sent_at=None)
+    assert (waiting.to_email, waiting.attempts) == (failed[0], 1)
+    assert waiting.next_attempt_at > timezone.now()
+    assert tasks.send_scorecard_emails.apply(args=[ids]).get() == 0  # not due yet
+    with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=False):
+        assert len(outbox.send_due()) == 1
+    assert len(mail.outbox) == 6  # each message once
+    assert len({(m.to[0], m.subject) for m in mail.outbox}) == 6
     assert not Scorecard.objects.filter(emailed_at=None).exists()

@@ -1,23 +1,31 @@
 """The scorecard e-mail: recipients, languages, content (text + HTML + inline PNG chart),
-claimed and sent exactly once, retried with backoff, and an alert when it keeps failing."""
+one message per recipient through the outbox, sent exactly once, retried with backoff, and an
+alert when it fails for good."""
 
 import io
 from datetime import timedelta
-from smtplib import SMTPException
+from smtplib import SMTPDataError
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from PIL import Image
 
+from common import outbox
+from common.models import OutboxMessage
 from pilots import tasks
-from pilots.evaluation import claims
-from pilots.evaluation.claims import scorecard_email_send_now
-from pilots.evaluation.emails import CHART_CID, trend_chart_png
+from pilots.evaluation import emails
+from pilots.evaluation.emails import CHART_CID, scorecard_emails_send_now, trend_chart_png
 from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import Alert, AlertKind, Scorecard
 from tests.factories import ManagerFactory, ProcurementUserFactory
 from tests.pilots.conftest import CSAT_MISS, FCR_MISS, day_after, make_rfq_and_quote
+
+
+def send_now(card) -> int:
+    return len(scorecard_emails_send_now(scorecard_ids=[card.pk]))
 
 
 @pytest.fixture
@@ -44,11 +52,10 @@ def test_it_mails_the_chosen_managers_and_the_rfq_owner_once(decided_day, settin
     settings.SITE_URL = "https://vendorpilot.example"
     card = decided_day()
     ManagerFactory(email="other-manager@example.com")  # not chosen: not mailed
-    assert scorecard_email_send_now(scorecard_id=card.pk) is True
-    assert scorecard_email_send_now(scorecard_id=card.pk) is False  # already sent
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert sorted(message.to) == ["buyer@example.com", "manager@example.com"]
+    assert send_now(card) == 2  # one message per recipient
+    assert send_now(card) == 0  # already sent
+    assert sorted(m.to for m in mail.outbox) == [["buyer@example.com"], ["manager@example.com"]]
+    message = next(m for m in mail.outbox if m.to == ["manager@example.com"])
     assert message.subject == "Alpha Contact pilot, day 60 scorecard: Scale up"
     text = message.body
     assert "Verdict: Scale up" in text
@@ -68,16 +75,21 @@ def test_it_mails_the_chosen_managers_and_the_rfq_owner_once(decided_day, settin
     image = _image_part(message)
     assert image["Content-ID"] == f"<{CHART_CID}>"
     assert image.get_content_type() == "image/png"
+    assert image.get_payload(decode=True).startswith(b"\x89PNG")
     assert message.mixed_subtype == "related"
+    # A decision e-mail goes whatever the preferences: no unsubscribe link or header.
+    assert "List-Unsubscribe" not in message.extra_headers
     card.refresh_from_db()
     assert card.emailed_at is not None
-    assert (card.sending, card.send_attempts) == (False, 1)
+    rows = OutboxMessage.objects.filter(kind=emails.KIND, object_id=card.pk)
+    assert [(r.attempts, r.sent_at is not None) for r in rows] == [(1, True), (1, True)]
+    assert card.emailed_at == max(r.sent_at for r in rows)
 
 
 @pytest.mark.django_db
 def test_a_stop_names_each_missed_kpi_with_gap_and_remedy(decided_day):
     card = decided_day(values=CSAT_MISS | FCR_MISS)
-    scorecard_email_send_now(scorecard_id=card.pk)
+    send_now(card)
     message = mail.outbox[0]
     assert message.subject.endswith("day 60 scorecard: Stop and analyse per KPI")
     assert (
@@ -95,10 +107,9 @@ def test_every_active_manager_is_mailed_when_none_were_chosen(pilot_with_days):
     ProcurementUserFactory(email="not-a-manager@example.com")
     pilot = pilot_with_days(30, length_days=90)  # no quote: no RFQ owner
     (card,) = pilots_evaluate_due(as_of=day_after(pilot, 30))
-    scorecard_email_send_now(scorecard_id=card.pk)
-    (message,) = mail.outbox
-    assert sorted(message.to) == sorted([first.email, second.email])
-    assert message.subject.endswith("day 30 scorecard: 5 of 5 KPIs met")
+    send_now(card)
+    assert sorted(m.to for m in mail.outbox) == sorted([[first.email], [second.email]])
+    assert all(m.subject.endswith("day 30 scorecard: 5 of 5 KPIs met") for m in mail.outbox)
 
 
 @pytest.mark.django_db
@@ -108,12 +119,12 @@ def test_each_recipient_reads_it_in_their_own_language(decided_day, procurement_
     procurement_user.language = "nl"
     procurement_user.save()
     card = decided_day(values=CSAT_MISS, managers=(dutch, english))
-    scorecard_email_send_now(scorecard_id=card.pk)
-    by_first = {m.to[0]: m for m in mail.outbox}
-    assert len(mail.outbox) == 2
-    assert by_first["en@example.com"].to == ["en@example.com"]
-    nl = next(m for m in mail.outbox if "nl@example.com" in m.to)
-    assert sorted(nl.to) == ["buyer@example.com", "nl@example.com"]
+    send_now(card)
+    by_to = {m.to[0]: m for m in mail.outbox}
+    assert len(mail.outbox) == 3
+    assert by_to["en@example.com"].subject == "Alpha Contact pilot, day 60 scorecard: Scale up"
+    assert by_to["buyer@example.com"].subject == by_to["nl@example.com"].subject
+    nl = by_to["nl@example.com"]
     assert nl.subject == "Pilot Alpha Contact, scorecard dag 60: Opschalen"
     assert "- CSAT: 80,00% (doel ≥ 85,00%) niet gehaald" in nl.body
     assert "Kosten per ticket: €\xa03,00" in nl.body
@@ -123,13 +134,18 @@ def test_each_recipient_reads_it_in_their_own_language(decided_day, procurement_
 
 
 @pytest.mark.django_db
-def test_the_claim_lets_exactly_one_sender_through(decided_day):
+def test_a_leased_message_is_sent_by_nobody_else_until_the_lease_expires(decided_day):
     card = decided_day()
-    assert claims.scorecard_email_claim(scorecard_id=card.pk) is True
-    assert claims.scorecard_email_claim(scorecard_id=card.pk) is False
-    # While claimed, nobody else sends it.
-    assert scorecard_email_send_now(scorecard_id=card.pk) is False
+    emails.scorecard_emails_enqueue(scorecard_ids=[card.pk])
+    _token, rows = outbox.claim()  # a sender took them, then its process was killed
+    assert len(rows) == 2
+    assert outbox.send_due() == []  # leased: nobody else sends them
     assert mail.outbox == []
+    later = timezone.now() + timedelta(seconds=outbox.lease_seconds() + 1)
+    with time_machine.travel(later, tick=False):
+        assert len(outbox.send_due()) == 2  # the lease expired: sent, once
+        assert outbox.send_due() == []
+    assert len(mail.outbox) == 2
 
 
 class FailingBackend:
@@ -140,68 +156,82 @@ class FailingBackend:
     def __init__(self, *args, **kwargs):
         pass
 
-    def __enter__(self):
-        return self
+    def open(self):
+        return True
 
-    def __exit__(self, *exc):
-        return False
+    def close(self):
+        pass
 
     def send_messages(self, messages):
         type(self).attempts += 1
-        raise SMTPException("451 try again later")
+        raise SMTPDataError(451, b"4.3.0 Try again later")
 
 
 @pytest.mark.django_db
-def test_the_task_retries_smtp_errors_then_frees_the_claim_and_alerts(
+def test_a_temporary_failure_backs_off_exponentially_then_fails_for_good_with_an_alert(
     decided_day, settings, monkeypatch
 ):
+    settings.OUTBOX_MAX_ATTEMPTS = 4
     card = decided_day()
     FailingBackend.attempts = 0
-    monkeypatch.setattr(claims, "get_connection", lambda **kw: FailingBackend())
-    # Eager apply runs the retries in this process (without their countdown).
-    result = tasks.send_scorecard_email.apply(args=[card.pk])
-    assert result.failed()
-    assert FailingBackend.attempts == 1 + tasks.EMAIL_MAX_RETRIES
-    card.refresh_from_db()
-    assert card.emailed_at is None
-    assert card.sending is False  # released: the next daily run offers it again
-    assert card.send_attempts == 6
+    monkeypatch.setattr(outbox, "get_connection", lambda **kw: FailingBackend())
+    emails.scorecard_emails_enqueue(scorecard_ids=[card.pk])
+    row = OutboxMessage.objects.filter(kind=emails.KIND).order_by("pk").first()
+    start = timezone.now()
+    delays = []
+    for attempt in range(1, 5):
+        with time_machine.travel(start + timedelta(hours=attempt * 3), tick=False):
+            outbox.send_due(ids=[row.pk])
+            row.refresh_from_db()
+            assert row.attempts == attempt
+            if row.failed_at is None:
+                delays.append((row.next_attempt_at - timezone.now()).total_seconds())
+    # 30 s, 60 s, 120 s (OUTBOX_RETRY_BASE_SECONDS × 2^(attempts − 1)), then failed for good.
+    assert delays == [30, 60, 120]
+    assert row.failed_at is not None and row.sent_at is None
+    assert "451" in row.last_error
     alert = Alert.objects.get(pilot=card.pilot, kind=AlertKind.EMAIL_FAILED, closed_at=None)
     assert alert.key == "60"
-    assert alert.params["attempts"] == 6
-    assert card.pk in claims.scorecards_pending_email()
-
-    # The SMTP server is back: the next attempt sends it and the alert closes.
+    assert alert.params["attempts"] == 4
+    # Failed for good: never tried again.
     monkeypatch.undo()
-    assert scorecard_email_send_now(scorecard_id=card.pk) is True
-    alert.refresh_from_db()
-    assert alert.closed_at is not None
-    assert len(mail.outbox) == 1
-
-
-def test_the_send_task_retries_with_exponential_backoff():
-    task = tasks.send_scorecard_email
-    assert task.name == "pilots.send_scorecard_email"
-    assert set(task.autoretry_for) == {SMTPException, OSError}
-    assert task.retry_backoff is True
-    assert task.max_retries == 5
+    with time_machine.travel(start + timedelta(days=2), tick=False):
+        assert outbox.send_due(ids=[row.pk]) == []
+    assert FailingBackend.attempts == 4
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db
-def test_a_retry_without_the_claim_does_not_send(decided_day):
+def test_a_retry_after_a_temporary_failure_delivers_and_closes_the_alert(decided_day, monkeypatch):
     card = decided_day()
-    # Another task holds nothing and the mail went out already: a stray retry is a no-op.
-    scorecard_email_send_now(scorecard_id=card.pk)
-    outcome = tasks.send_scorecard_email.apply(args=[card.pk], retries=1)
-    assert outcome.get() == "skipped"
-    assert len(mail.outbox) == 1
+    Alert.objects.create(pilot=card.pilot, kind=AlertKind.EMAIL_FAILED, key="60")
+    monkeypatch.setattr(outbox, "get_connection", lambda **kw: FailingBackend())
+    emails.scorecard_emails_enqueue(scorecard_ids=[card.pk])
+    assert outbox.send_due() == []
+    card.refresh_from_db()
+    assert card.emailed_at is None
+    monkeypatch.undo()
+    with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=False):
+        assert len(outbox.send_due()) == 2
+    card.refresh_from_db()
+    assert card.emailed_at is not None
+    assert not Alert.objects.filter(kind=AlertKind.EMAIL_FAILED, closed_at=None).exists()
+    assert len(mail.outbox) == 2
+
+
+def test_the_backoff_doubles_up_to_its_cap(settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 30
+    settings.OUTBOX_RETRY_MAX_SECONDS = 3600
+    assert [outbox.retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 8, 20)] == [
+        30, 60, 120, 240, 3600, 3600,
+    ]  # fmt: skip
 
 
 @pytest.mark.django_db
 def test_nobody_to_mail_raises_the_email_alert(pilot_with_days):
     pilot = pilot_with_days(30, length_days=90)  # no managers at all, no quote
     (card,) = pilots_evaluate_due(as_of=day_after(pilot, 30))
-    assert scorecard_email_send_now(scorecard_id=card.pk) is False
+    assert send_now(card) == 0
     alert = Alert.objects.get(pilot=pilot, kind=AlertKind.EMAIL_FAILED)
     assert "no active manager" in alert.params["error"]
 
@@ -210,7 +240,7 @@ def test_nobody_to_mail_raises_the_email_alert(pilot_with_days):
 def test_the_sweep_task_enqueues_new_and_pending_emails_after_commit(
     decided_day, pilot_with_days, monkeypatch, django_capture_on_commit_callbacks
 ):
-    old = decided_day()  # made earlier, never sent (the broker was down)
+    old = decided_day()  # made earlier, its e-mail never queued (the broker was down)
     pilot = pilot_with_days(30, length_days=90)
     enqueued = []
     monkeypatch.setattr(
@@ -224,9 +254,9 @@ def test_the_sweep_task_enqueues_new_and_pending_emails_after_commit(
     unsent_before = list(Scorecard.objects.filter(pilot=old.pilot).values_list("pk", flat=True))
     assert made == 1
     assert sorted(enqueued) == sorted([*unsent_before, new.pk])
-    # A second run enqueues only what is still unsent: here, nothing.
+    # A second run enqueues only what was never queued: here, nothing.
     enqueued.clear()
-    Scorecard.objects.update(emailed_at=old.created_at)
+    emails.scorecard_emails_enqueue(scorecard_ids=[*unsent_before, new.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.evaluate_due_pilots(as_of=day_after(pilot, 30).isoformat()) == 0
     assert enqueued == []
@@ -256,14 +286,15 @@ def test_the_command_evaluates_prints_a_line_per_scorecard_and_mails(decided_day
     assert len(lines) == 2
     assert "day 30 scorecard, 5/5 KPIs met, coverage 100.00%" in lines[0]
     assert lines[1].endswith("verdict scale_up")
-    assert len(mail.outbox) == 2  # sent before the command returned
+    assert len(mail.outbox) == 4  # 2 scorecards × 2 recipients, sent before it returned
+    assert "4 e-mails sent" in out
     assert all(c.emailed_at for c in Scorecard.objects.filter(pilot=pilot))
     # Twice for the same date: nothing new, nothing sent.
     call_command("evaluate_pilots", "--date", day_after(pilot, 60).isoformat())
     out = capsys.readouterr().out
     assert f"pilot {pilot.pk} " not in out
     assert "0 scorecards made, 0 e-mails sent" in out
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 4
 
 
 @pytest.mark.django_db
@@ -283,46 +314,3 @@ def test_the_command_defaults_to_today_in_the_app_time_zone(pilot_with_days, cap
     with time_machine.travel(f"{moment.isoformat()}T00:00:00+01:00", tick=False):
         call_command("evaluate_pilots")
     assert "day 30 scorecard" in capsys.readouterr().out
-
-
-@pytest.mark.django_db
-def test_a_claim_left_by_a_dead_worker_is_released_once_it_is_stale(decided_day):
-    from django.utils import timezone
-
-    card = decided_day()
-    assert claims.scorecard_email_claim(scorecard_id=card.pk)  # then the worker died
-    assert claims.scorecard_email_release_stale() == 0  # a fresh claim is kept
-    assert card.pk not in claims.scorecards_pending_email()
-    assert not claims.scorecard_email_claim(scorecard_id=card.pk)  # nobody else sends it
-    later = timezone.now() + claims.STALE_CLAIM_AGE + timedelta(minutes=1)
-    assert claims.scorecard_email_release_stale(now=later) == 1
-    assert card.pk in claims.scorecards_pending_email()
-    assert scorecard_email_send_now(scorecard_id=card.pk) is True
-    assert len(mail.outbox) == 1
-
-
-@pytest.mark.django_db
-def test_a_stale_claim_can_be_taken_over_directly(decided_day):
-    from django.utils import timezone
-
-    card = decided_day()
-    assert claims.scorecard_email_claim(scorecard_id=card.pk)
-    later = timezone.now() + claims.STALE_CLAIM_AGE + timedelta(minutes=1)
-    assert claims.scorecard_email_claim(scorecard_id=card.pk, now=later)
-    card.refresh_from_db()
-    assert card.sending and card.sending_at == later and card.send_attempts == 2
-
-
-@pytest.mark.django_db
-def test_a_task_redelivered_after_its_worker_died_sends_the_email_once(decided_day):
-    from pilots.tasks import send_scorecard_email
-
-    card = decided_day()
-    assert claims.scorecard_email_claim(scorecard_id=card.pk)  # first delivery, then SIGKILL
-    redelivery = send_scorecard_email.apply(args=[card.pk], headers={"redelivered": True})
-    assert redelivery.get() == "sent"
-    assert len(mail.outbox) == 1
-    # A further redelivery (or the sweep) finds it sent and does nothing.
-    again = send_scorecard_email.apply(args=[card.pk], headers={"redelivered": True})
-    assert again.get() == "skipped"
-    assert len(mail.outbox) == 1

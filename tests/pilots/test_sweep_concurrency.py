@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from pilots.evaluation.claims import scorecard_email_send_now
+from pilots.evaluation.emails import scorecard_emails_send_now
 from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import Alert, AlertKind, Scorecard
 from tests.factories import ManagerFactory
@@ -65,10 +65,11 @@ def test_two_concurrent_sweeps_make_each_scorecard_and_send_each_email_once(capl
     assert not Alert.objects.filter(kind=AlertKind.EVALUATION_FAILED).exists()
     assert "retrying per pilot" not in caplog.text
 
-    # Both try to send every scorecard at once: the claim lets one through per scorecard.
+    # Both queue and send every scorecard's e-mail at once: the outbox's unique cause and
+    # leases let one message through per scorecard and recipient.
     all_ids = list(Scorecard.objects.values_list("pk", flat=True))
-    sent = _run_concurrently(lambda: [scorecard_email_send_now(scorecard_id=pk) for pk in all_ids])
-    assert sum(sum(result) for result in sent) == expected
+    sent = _run_concurrently(lambda: scorecard_emails_send_now(scorecard_ids=all_ids))
+    assert sum(len(result) for result in sent) == expected
     assert len(mail.outbox) == expected
     assert Scorecard.objects.filter(emailed_at__isnull=True).count() == 0
     # Each message links its scorecard (a decision's also links the decision form on it).

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from common.models import OutboxMessage
 from pilots.models import Alert, AlertKind, Scorecard
 from pilots.tasks import evaluate_due_pilots
 from tests.factories import ManagerFactory
@@ -74,6 +75,19 @@ def test_catch_up_after_missed_days_through_the_worker(celery_worker, smtp_serve
     assert len(smtp_server.wait_for(3)) == 3
 
 
+def _beat_until(predicate, *, timeout: float = 60.0) -> bool:
+    """What beat does every minute, every second here: ask for `common.send_outbox`."""
+    from common.tasks import send_outbox
+
+    def tick() -> bool:
+        if predicate():
+            return True
+        send_outbox.delay()
+        return False
+
+    return wait_until(tick, timeout=timeout, every=1.0)
+
+
 def test_a_failing_smtp_send_is_retried_with_backoff_and_then_delivered(
     celery_worker, smtp_server, pilot_with_days
 ):
@@ -81,16 +95,15 @@ def test_a_failing_smtp_send_is_retried_with_backoff_and_then_delivered(
     pilot = pilot_with_days(30, length_days=30)
     smtp_server.fail_next = 2  # "451 try again later", twice
     evaluate_due_pilots.delay(as_of=day_after(pilot, 30).isoformat())
-    assert wait_until(
-        lambda: Scorecard.objects.filter(pilot=pilot, emailed_at__isnull=False).exists(),
-        timeout=60,
+    assert _beat_until(
+        lambda: Scorecard.objects.filter(pilot=pilot, emailed_at__isnull=False).exists()
     ), celery_worker.log()[-4000:]
-    card = Scorecard.objects.get(pilot=pilot)
-    assert card.send_attempts == 3
-    assert card.sending is False
+    row = OutboxMessage.objects.get(object_id=Scorecard.objects.get(pilot=pilot).pk)
+    assert (row.attempts, row.failed_at) == (3, None)
     assert smtp_server.refused == 2
-    assert len(smtp_server.wait_for(1)) == 1
-    assert len(re.findall(r"Retry in \d+(\.\d+)?s", celery_worker.log())) == 2
+    assert len(smtp_server.wait_for(2, timeout=3)) == 1
+    # Each retry waited its backoff (1 s, then 2 s: OUTBOX_RETRY_BASE_SECONDS=1 here).
+    assert len(re.findall(r"failed \(attempt \d\), retry at", celery_worker.log())) == 2
     assert not Alert.objects.filter(pilot=pilot, kind=AlertKind.EMAIL_FAILED).exists()
 
 
@@ -101,14 +114,14 @@ def test_an_smtp_send_that_keeps_failing_raises_the_alert(
     pilot = pilot_with_days(30, length_days=30)
     smtp_server.fail_next = 1000
     evaluate_due_pilots.delay(as_of=day_after(pilot, 30).isoformat())
-    # Five retries with exponential backoff (≤ 1 + 2 + 4 + 8 + 16 s), then the alert.
-    assert wait_until(
+    # Four attempts with exponential backoff (1 + 2 + 4 s), then failed for good: the alert.
+    assert _beat_until(
         lambda: Alert.objects.filter(pilot=pilot, kind=AlertKind.EMAIL_FAILED).exists(),
         timeout=90,
     ), celery_worker.log()[-4000:]
     card = Scorecard.objects.get(pilot=pilot)
     assert card.emailed_at is None
-    assert card.sending is False  # the claim is released for the next daily run
-    assert card.send_attempts == 6
-    assert smtp_server.refused == 6
+    row = OutboxMessage.objects.get(object_id=card.pk)
+    assert row.attempts == 4 and row.failed_at is not None
+    assert smtp_server.refused == 4
     assert smtp_server.messages == []

@@ -4,10 +4,12 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from common import outbox
 from procurement import services
 from procurement.emails import send_invitation_emails
 from procurement.models import Invitation, InvitationStatus
@@ -71,6 +73,10 @@ def test_a_failed_send_is_released_for_a_retry(
     assert len(mail.outbox) == 1
     invitation.refresh_from_db()
     assert invitation.notified_at is not None
+    # The first round's retry was replaced by the resend: it never goes as well.
+    with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
+        assert outbox.send_due() == []
+    assert len(mail.outbox) == 1
 
 
 def test_vendors_invited_to_a_draft_are_emailed_when_it_opens(

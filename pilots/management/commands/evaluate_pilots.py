@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common import outbox
 from common.dates import parse_sane_date
 from common.models import OutboxMessage
 from pilots.evaluation import emails, sweep
@@ -41,10 +40,8 @@ class Command(BaseCommand):
         to_queue = [c.pk for c in result.created] + [
             pk for pk in emails.scorecards_without_email() if pk not in made
         ]
-        emails.scorecard_emails_enqueue(scorecard_ids=to_queue)
-        # In this process, before returning (no worker needed): this run's e-mails and any
-        # earlier scorecard e-mail that is due again.
-        sent = len(outbox.send_due(kinds=[emails.KIND]))
+        # In this process, before returning (no worker needed).
+        sent = len(emails.scorecard_emails_send_now(scorecard_ids=to_queue))
         unsent = OutboxMessage.objects.filter(
             kind=emails.KIND, object_id__in=to_queue, sent_at=None
         ).count()
