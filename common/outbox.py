@@ -47,7 +47,10 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 50
+
+def batch_size() -> int:
+    """Messages a sender claims at once (one SMTP connection each batch)."""
+    return int(getattr(settings, "OUTBOX_BATCH_SIZE", 50))
 
 
 def lease_seconds() -> int:
@@ -124,7 +127,7 @@ def enqueue(kind: str, drafts: Iterable[Draft]) -> list[OutboxMessage]:
             kind=kind, cause__in=causes, recipient_id__in=recipient_ids
         ).values_list("cause", "recipient_id")
     )
-    started = timezone.now()
+    marker = uuid.uuid4()
     rows, keys = [], set()
     for draft in drafts:
         key = (draft.cause, draft.recipient.pk)
@@ -132,19 +135,15 @@ def enqueue(kind: str, drafts: Iterable[Draft]) -> list[OutboxMessage]:
             continue
         keys.add(key)
         message = draft.render(unsubscribe_url=preferences.unsubscribe_url(draft.recipient, kind))
-        rows.append(_row(kind, draft.cause, draft.object_id, draft.recipient, message))
+        row = _row(kind, draft.cause, draft.object_id, draft.recipient, message)
+        row.lease_token = marker  # not a lease (no lease_until): marks this call's rows
+        rows.append(row)
     if not rows:
         return []
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    # With ignore_conflicts the ids are not returned: read back what this call queued (a
-    # racing job's rows for the same keys are older than `started`).
-    mine = OutboxMessage.objects.filter(
-        kind=kind,
-        cause__in={c for c, _r in keys},
-        recipient_id__in={r for _c, r in keys},
-        created_at__gte=started,
-    ).order_by("pk")
-    return [row for row in mine if (row.cause, row.recipient_id) in keys]
+    # With ignore_conflicts the ids are not returned: read back the rows this call inserted
+    # (a racing job's rows for the same keys carry its own marker).
+    return list(OutboxMessage.objects.filter(lease_token=marker).order_by("pk"))
 
 
 def _row(kind, cause, object_id, user, message: EmailMultiAlternatives) -> OutboxMessage:
@@ -230,11 +229,12 @@ def _due(now: datetime):
 
 
 def claim(
-    *, limit: int = BATCH_SIZE, ids: Sequence[int] | None = None, kinds: Iterable[str] = ()
+    *, limit: int | None = None, ids: Sequence[int] | None = None, kinds: Iterable[str] = ()
 ) -> tuple[uuid.UUID, list[OutboxMessage]]:
     """Lease up to `limit` due rows to this sender (none another sender holds)."""
     now = timezone.now()
     token = uuid.uuid4()
+    limit = limit or batch_size()
     due = _due(now)
     if ids is not None:
         due = due.filter(pk__in=list(ids))
@@ -369,7 +369,7 @@ def send_due(
     *,
     ids: Sequence[int] | None = None,
     kinds: Iterable[str] = (),
-    batch_size: int = BATCH_SIZE,
+    limit: int | None = None,
     max_batches: int | None = None,
     time_budget: float | None = None,
 ) -> list[OutboxMessage]:
@@ -380,7 +380,7 @@ def send_due(
     started = timezone.now()
     batches = 0
     while True:
-        token, rows = claim(limit=batch_size, ids=ids, kinds=kinds)
+        token, rows = claim(limit=limit, ids=ids, kinds=kinds)
         if not rows:
             return sent
         sent.extend(send_batch(rows, token))

@@ -215,6 +215,7 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)
 OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_TASK_SECONDS = env.float("OUTBOX_TASK_SECONDS", default=120)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # /healthz: a worker or beat not heard from for this long is down.
 HEARTBEAT_WINDOW_SECONDS = env.int("HEARTBEAT_WINDOW_SECONDS", default=180)
 CELERY_ENABLE_UTC = True

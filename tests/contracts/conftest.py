@@ -43,6 +43,7 @@ def second_celery_worker(celery_worker, redis_broker, smtp_server, tmp_path):  #
         "LOG_LEVEL": "INFO",
         "OUTBOX_RETRY_BASE_SECONDS": "1",
         "OUTBOX_MAX_ATTEMPTS": "4",
+        "OUTBOX_BATCH_SIZE": "3",  # small batches: two workers interleave
     }
     log_path = tmp_path / "worker-2.log"
     with log_path.open("wb") as log:

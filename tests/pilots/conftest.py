@@ -270,6 +270,7 @@ def celery_worker(transactional_db, redis_broker, smtp_server, tmp_path):
         # The outbox's backoff in seconds, not minutes, so a test sees its retries.
         "OUTBOX_RETRY_BASE_SECONDS": "1",
         "OUTBOX_MAX_ATTEMPTS": "4",
+        "OUTBOX_BATCH_SIZE": "3",  # small batches: two workers interleave
     }
     log_path = tmp_path / "worker.log"
     hostname = f"evaluation-test-{os.getpid()}@localhost"
