@@ -1,32 +1,52 @@
-"""Project-level pages: `/healthz` (it reads the Celery app); the home page is config/home.py."""
+"""Project-level pages: `/healthz` (it reads the Celery app); the home page is config/home.py.
+
+`/healthz` answers within HEALTHZ_TIMEOUT_SECONDS (default 1.5 s) whatever is down (issue 21):
+the database and the broker are checked at the same time in a small thread pool, each with its
+own deadline, so a database that hangs or a broker behind a black hole reads "down" instead
+of holding the probe (and a gunicorn worker) for minutes. It also reports the Celery worker
+and beat from their heartbeats (common/heartbeats.py) and answers 503 when the database or the
+broker is down, or when no worker has been heard from within HEARTBEAT_WINDOW_SECONDS (the
+queue is not being served). Cheap: one `SELECT` of two heartbeat rows and a broker connect.
+"""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from common import heartbeats
 from config.celery_app import app as celery_app
 
 logger = logging.getLogger(__name__)
 
+_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
 
-def database_ok() -> bool:
+
+def database_check() -> dict | None:
+    """The heartbeats read on a connection of this (pool) thread, closed afterwards; None
+    when the database does not answer."""
+    connection = connections["default"]
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = %s", [int(_timeout() * 1000)])
+        return heartbeats.last_seen()
     except Exception:
-        logger.exception("healthz: database check failed")
-        return False
+        logger.warning("healthz: database check failed", exc_info=True)
+        return None
+    finally:
+        connection.close()
 
 
 def broker_ok() -> bool:
     try:
         with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
+            conn.ensure_connection(max_retries=1, timeout=_timeout())
         return True
     except Exception:
         logger.warning(
@@ -35,10 +55,35 @@ def broker_ok() -> bool:
         return False
 
 
+def _timeout() -> float:
+    return float(getattr(settings, "HEALTHZ_TIMEOUT_SECONDS", 1.5))
+
+
+def _within(future, default):
+    try:
+        return future.result(timeout=_timeout())
+    except FutureTimeout:
+        future.cancel()
+        return default
+    except Exception:
+        logger.exception("healthz: check failed")
+        return default
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": database_ok(), "broker": broker_ok()}
+    database = _pool.submit(database_check)
+    broker = _pool.submit(broker_ok)
+    seen = _within(database, None)
+    checks = {
+        "database": seen is not None,
+        "broker": bool(_within(broker, False)),
+        "worker": seen is not None and heartbeats.alive(seen, heartbeats.WORKER),
+        "beat": seen is not None and heartbeats.alive(seen, heartbeats.BEAT),
+    }
     body = {name: "ok" if ok else "down" for name, ok in checks.items()}
-    body["status"] = "ok" if all(checks.values()) else "down"
-    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+    # Beat is reported; the queue is served or not by the worker (whose heartbeat beat sends).
+    serving = checks["database"] and checks["broker"] and checks["worker"]
+    body["status"] = "ok" if serving else "down"
+    return JsonResponse(body, status=200 if serving else 503)

@@ -11,16 +11,31 @@ from django.db import OperationalError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.django_db
-def test_healthz_is_200_when_database_and_broker_are_up(client, settings):
+@pytest.fixture
+def heartbeats_now(transactional_db):
+    """A worker and beat that were heard from just now."""
+    from common import heartbeats
+
+    heartbeats.record(heartbeats.WORKER)
+    heartbeats.record(heartbeats.BEAT)
+
+
+def test_healthz_is_200_when_database_broker_worker_and_beat_are_up(
+    client, settings, heartbeats_now
+):
     settings.CELERY_BROKER_URL = "memory://"
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "status": "ok"}
+    assert response.json() == {
+        "database": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "beat": "ok",
+        "status": "ok",
+    }
 
 
-@pytest.mark.django_db
-def test_healthz_is_503_with_the_broker_down(client, settings):
+def test_healthz_is_503_with_the_broker_down(client, settings, heartbeats_now):
     # Nothing listens on port 1: the broker is down.
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
@@ -29,19 +44,88 @@ def test_healthz_is_503_with_the_broker_down(client, settings):
     assert response.json()["database"] == "ok"
 
 
-@pytest.mark.django_db
-def test_healthz_is_503_with_the_database_down(client, monkeypatch):
+def test_healthz_is_503_with_the_database_down(client, monkeypatch, heartbeats_now):
     from config import views
 
     monkeypatch.setattr(views, "broker_ok", lambda: True)
 
-    def broken_cursor(*args, **kwargs):
+    def refused():
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(views.connection, "cursor", broken_cursor)
+    monkeypatch.setattr(views.heartbeats, "last_seen", refused)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down"
+    assert response.json()["worker"] == "down"  # unknown without the database: not served
+
+
+def test_healthz_is_503_when_no_worker_serves_the_queue(client, settings, transactional_db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from common import heartbeats
+
+    settings.CELERY_BROKER_URL = "memory://"
+    assert client.get("/healthz").json()["worker"] == "down"  # never heard from
+    long_ago = timezone.now() - timedelta(seconds=settings.HEARTBEAT_WINDOW_SECONDS + 1)
+    heartbeats.record(heartbeats.WORKER, at=long_ago)
+    heartbeats.record(heartbeats.BEAT)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "database": "ok",
+        "broker": "ok",
+        "worker": "down",
+        "beat": "ok",
+        "status": "down",
+    }
+    heartbeats.record(heartbeats.WORKER)  # the worker ran `common.heartbeat`
+    assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_answers_within_two_seconds_when_database_and_broker_hang(
+    client, settings, monkeypatch, heartbeats_now
+):
+    import threading
+    import time
+
+    from config import views
+
+    release = threading.Event()
+
+    def hangs(*args, **kwargs):
+        release.wait(30)  # a database that accepted the connection and never answers
+        return {}
+
+    # A broker address nothing answers (TEST-NET-1, RFC 5737): the connect hangs.
+    settings.CELERY_BROKER_URL = "redis://192.0.2.1:6379/0"
+    monkeypatch.setattr(views.heartbeats, "last_seen", hangs)
+    started = time.monotonic()
+    try:
+        response = client.get("/healthz")
+    finally:
+        release.set()
+    assert time.monotonic() - started < 2.0
+    assert response.status_code == 503
+    assert response.json() == {
+        "database": "down",
+        "broker": "down",
+        "worker": "down",
+        "beat": "down",
+        "status": "down",
+    }
+
+
+def test_the_worker_and_beat_write_their_heartbeats(transactional_db):
+    from common import heartbeats
+    from common.tasks import heartbeat
+    from config import celery_app
+
+    heartbeat.apply()  # what the worker runs each minute
+    celery_app._beat_init()  # what beat does when it starts
+    seen = heartbeats.last_seen()
+    assert heartbeats.alive(seen, heartbeats.WORKER) and heartbeats.alive(seen, heartbeats.BEAT)
 
 
 def test_deploy_check_passes_with_production_settings(tmp_path):

@@ -64,6 +64,9 @@ ACCESS: dict[str, dict] = {
     "accounts:password_reset_confirm": everyone(302),  # a valid link: on to the new-password form
     "accounts:password_reset_complete": everyone(200),
     "accounts:token_list": signed_in(200),
+    "accounts:email_preferences": signed_in(200),
+    # The signed link is the credential: GET asks to confirm (changes nothing), for anyone.
+    "accounts:unsubscribe": everyone(200),
     "accounts:token_revoke": signed_in(405),  # POST only
     "procurement:rfq_list": roles(INTERNAL),
     "procurement:vendor_list": roles(PROCUREMENT),
@@ -406,6 +409,10 @@ def _page_url(name: str, entry: URLPattern, objects: dict, route: str = "") -> s
             kwargs[param] = urlsafe_base64_encode(force_bytes(objects["reset_user"].pk))
         elif param == "token" and name == "accounts:password_reset_confirm":
             kwargs[param] = default_token_generator.make_token(objects["reset_user"])
+        elif param == "token" and name == "accounts:unsubscribe":
+            from accounts.preferences import BY_KEY, unsubscribe_token
+
+            kwargs[param] = unsubscribe_token(objects["reset_user"], BY_KEY["digest"])
         else:
             key = (
                 URL_PARAMS.get(name, {}).get(param)

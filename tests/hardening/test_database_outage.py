@@ -64,14 +64,23 @@ def test_the_api_answers_503_json(procurement_user, database_down):
 
 
 @pytest.mark.django_db
-def test_healthz_says_which_dependency_is_down(client, database_down, monkeypatch):
+def test_healthz_says_which_dependency_is_down(client, monkeypatch):
     from config import views
 
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1 port 5432 failed")
+
     monkeypatch.setattr(views, "broker_ok", lambda: True)
-    database_down()
+    monkeypatch.setattr(views.heartbeats, "last_seen", refuse)  # checked off the request
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"database": "down", "broker": "ok", "status": "down"}
+    assert response.json() == {
+        "database": "down",
+        "broker": "ok",
+        "worker": "down",
+        "beat": "down",
+        "status": "down",
+    }
 
 
 @pytest.mark.django_db

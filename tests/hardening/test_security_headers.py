@@ -124,10 +124,12 @@ def test_production_allowed_hosts_default_has_no_testserver(production):
     assert production["_ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_plain_http_health_probe_is_not_redirected(production, monkeypatch):
+    from common import heartbeats
     from config import views as config_views
 
+    heartbeats.record(heartbeats.WORKER)
     monkeypatch.setattr(config_views, "broker_ok", lambda: True)
     response = Client().get("/healthz")
     assert response.status_code == 200, response.status_code
