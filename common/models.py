@@ -35,7 +35,7 @@ class OutboxMessage(models.Model):
         related_name="+",
         verbose_name=_("recipient"),
     )
-    to_email = models.EmailField(_("to"))
+    to_email = models.EmailField(_("recipient address"))
     language = models.CharField(_("language"), max_length=10)
     subject = models.CharField(_("subject"), max_length=300)
     text = models.TextField(_("text"))

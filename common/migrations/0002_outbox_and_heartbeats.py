@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(max_length=40, verbose_name='kind')),
                 ('cause', models.CharField(max_length=160, verbose_name='cause')),
                 ('object_id', models.BigIntegerField(blank=True, null=True)),
-                ('to_email', models.EmailField(max_length=254, verbose_name='to')),
+                ('to_email', models.EmailField(max_length=254, verbose_name='recipient address')),
                 ('language', models.CharField(max_length=10, verbose_name='language')),
                 ('subject', models.CharField(max_length=300, verbose_name='subject')),
                 ('text', models.TextField(verbose_name='text')),
