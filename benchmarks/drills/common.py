@@ -209,17 +209,46 @@ def children_of(pid: int) -> list[int]:
 
 
 class SmtpSink:
-    """aiosmtpd on loopback that keeps every message (recipients, subject, body digest)."""
+    """aiosmtpd on loopback that keeps every message (recipients, subject, body digest).
 
-    def __init__(self):
+    `refuse[address] = "550"` refuses an address at RCPT TO for good, `"451"` once (then it
+    is accepted); with `hold_after = n` the DATA after n accepted messages gets no answer
+    until `release()` (a sender killed there had exactly n accepted)."""
+
+    def __init__(self, *, refuse: dict[str, str] | None = None, hold_after: int | None = None):
         from aiosmtpd.controller import Controller
 
         self.messages: list[dict] = []
+        self.refuse = dict(refuse or {})
+        self.refused: list[tuple[str, str]] = []
+        self.hold_after = hold_after
+        self.released = threading.Event()
         self.lock = threading.Lock()
         self.port = support.free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
+    def release(self) -> None:
+        self.hold_after = None
+        self.released.set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        with self.lock:
+            code = self.refuse.get(address)
+            if code == "451":
+                del self.refuse[address]  # try again later: the next attempt is accepted
+            if code:
+                self.refused.append((address, code))
+                return f"{code} {'5.1.1 Mailbox unavailable' if code.startswith('5') else '4.2.0 Try again later'}"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
+        import asyncio
+
+        while self.hold_after is not None and len(self.messages) >= self.hold_after:
+            if self.released.is_set():
+                break
+            await asyncio.sleep(0.05)
         message = message_from_bytes(envelope.original_content or envelope.content)
         # The plain-text part identifies a message; the whole content would not (a resent
         # message has a new Message-ID, Date and MIME boundaries).
