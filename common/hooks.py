@@ -32,7 +32,7 @@ class Hook:
 class MissingDay:
     """One thing (a pilot, a contract) lacking yesterday's entry, for its vendor's users."""
 
-    kind: str  # "pilot" or "contract": part of the sent-log key
+    kind: str  # "pilot" or "contract"
     object_id: int
     vendor_id: int
     day: date

@@ -13,7 +13,6 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 
 from . import heartbeats, outbox
 
@@ -29,16 +28,3 @@ def send_outbox() -> int:
 @shared_task(name="common.heartbeat")
 def heartbeat() -> None:
     heartbeats.record(heartbeats.WORKER)
-
-
-def send_outbox_soon() -> None:
-    """After the commit, ask a worker to send what was queued now instead of at the next
-    minute. A broker that is down loses nothing: beat's next run sends it."""
-
-    def kick() -> None:
-        try:
-            send_outbox.apply_async()
-        except Exception:
-            logger.exception("could not enqueue common.send_outbox; the next beat run sends")
-
-    transaction.on_commit(kick)

@@ -1,7 +1,7 @@
 """Celery tasks of procurement: thin, they take plain values and call a service (STYLE.md).
 
 - `procurement.send_quote_reminders(at=None)`: the quote-deadline reminders due at `at`
-  (ISO date-time; default now). Beat runs it hourly; the sent-log makes it idempotent.
+  (ISO date-time; default now). Beat runs it hourly; the outbox makes it idempotent.
 """
 
 from __future__ import annotations

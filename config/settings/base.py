@@ -251,7 +251,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contracts.close_due_months",
         "schedule": crontab(hour=6, minute=15),
     },
-    # DOMAIN.md §7: each reminder and digest is sent once per moment (the sent-log).
+    # DOMAIN.md §7: each reminder and digest is sent once per moment (the outbox).
     "send-quote-reminders-hourly": {
         "task": "procurement.send_quote_reminders",
         "schedule": crontab(minute=5),

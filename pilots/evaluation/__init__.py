@@ -2,7 +2,7 @@
 the managers' decisions. One module per concept; the arrows point one way only:
 
     selectors ← alerts ← scorecards ← sweep          (tasks and the command call sweep)
-    selectors, scorecards ← emails ← claims          (the scorecard e-mail, claimed once)
+    selectors, alerts, scorecards ← emails           (the scorecard e-mail, via common.outbox)
     alerts ← decisions                               (the managers' decision, exit evaluation)
     views, api, forms, urls: the pages and endpoints of all the above
 

@@ -4,7 +4,8 @@ the database in batches, and write immutable scorecards exactly once.
 - a scorecard per (pilot, checkpoint day) is guaranteed by the unique constraint
   `scorecard_one_per_checkpoint`; the sweep also locks each batch's pilot rows, so a
   second sweep running at the same time waits, then finds the scorecards made;
-- the e-mail of each new scorecard is claimed and sent by `pilots.evaluation.claims`.
+- the e-mail of each new scorecard is queued per recipient in the outbox (`common.outbox`) by
+  `pilots.evaluation.emails` and sent once.
 """
 
 from __future__ import annotations
