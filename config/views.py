@@ -10,8 +10,7 @@ queue is not being served). Cheap: one `SELECT` of two heartbeat rows and a brok
 """
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from django.conf import settings
 from django.db import connections
@@ -46,7 +45,7 @@ def database_check() -> dict | None:
 def broker_ok() -> bool:
     try:
         with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, timeout=_timeout())
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=_timeout())
         return True
     except Exception:
         logger.warning(
@@ -59,12 +58,13 @@ def _timeout() -> float:
     return float(getattr(settings, "HEALTHZ_TIMEOUT_SECONDS", 1.5))
 
 
-def _within(future, default):
-    try:
-        return future.result(timeout=_timeout())
-    except FutureTimeout:
+def _result(future, default):
+    """A finished check's answer; `default` for one still running at the deadline."""
+    if not future.done():
         future.cancel()
         return default
+    try:
+        return future.result()
     except Exception:
         logger.exception("healthz: check failed")
         return default
@@ -75,10 +75,11 @@ def _within(future, default):
 def healthz(request: HttpRequest) -> JsonResponse:
     database = _pool.submit(database_check)
     broker = _pool.submit(broker_ok)
-    seen = _within(database, None)
+    wait([database, broker], timeout=_timeout())  # one deadline for both
+    seen = _result(database, None)
     checks = {
         "database": seen is not None,
-        "broker": bool(_within(broker, False)),
+        "broker": bool(_result(broker, False)),
         "worker": seen is not None and heartbeats.alive(seen, heartbeats.WORKER),
         "beat": seen is not None and heartbeats.alive(seen, heartbeats.BEAT),
     }

@@ -118,10 +118,12 @@ def test_healthz_answers_within_two_seconds_when_database_and_broker_hang(
 
 
 def test_the_worker_and_beat_write_their_heartbeats(transactional_db, monkeypatch):
+    import sys
+
     from common import heartbeats
     from common.tasks import heartbeat
-    from config import celery_app
 
+    celery_app = sys.modules["config.celery_app"]
     monkeypatch.setattr(celery_app, "_in_beat", False)
     heartbeat.apply()  # what the worker runs each minute
     celery_app._beat_init()  # what beat does when it starts
