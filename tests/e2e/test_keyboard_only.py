@@ -75,3 +75,80 @@ def test_a_vendor_enters_a_day_with_the_keyboard_alone(page):
     ).inner_text()
     entry = KpiEntry.objects.get(pilot=pilot, day=pilot.start_date)
     assert (entry.tickets, entry.csat_positive, entry.frt_minutes) == (10, 9, Decimal("35.50"))
+
+
+def press_on(page, element_id: str) -> None:
+    """Tab to the control with this id and press Enter, waiting for the page it opens."""
+    tab_to(page, lambda f: f["id"] == element_id)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_vendor_saves_a_quote_draft_with_the_keyboard_alone(page):
+    from django.utils import timezone
+
+    from procurement.models import Quote
+    from tests.procurement.factories import InvitationFactory, RfqFactory
+
+    vendor_user = VendorUserFactory(email="keys@manila.example", vendor__name="Manila Keys")
+    rfq = RfqFactory(status="open", quote_deadline=timezone.now() + timedelta(days=7))
+    InvitationFactory(rfq=rfq, vendor=vendor_user.vendor)
+    page.emulate_media(reduced_motion="reduce")
+    sign_in(page, vendor_user.email, TEST_PASSWORD)
+    page.goto(f"/procurement/portal/rfqs/{rfq.pk}/quote/")
+    page.wait_for_load_state("networkidle")
+
+    tab_to(page, lambda f: f["name"] == "pricing_model")
+    # A select is chosen with the arrow keys, as a keyboard user does.
+    for _ in range(10):
+        if page.evaluate("document.activeElement.value") == "hourly":
+            break
+        page.keyboard.press("ArrowDown")
+    type_into(page, "hourly_rate", "18")
+    press_on(page, "save-draft")
+
+    quote = Quote.objects.get(rfq=rfq, vendor=vendor_user.vendor)
+    assert (quote.status, quote.pricing_model, quote.hourly_rate) == (
+        "draft",
+        "hourly",
+        Decimal("18.00"),
+    )
+
+
+def test_a_manager_approves_an_award_with_the_keyboard_alone(browser, live_server):
+    from django.utils import timezone
+
+    from procurement import services
+    from procurement.models import Rfq
+    from tests.factories import ManagerFactory, ProcurementUserFactory
+    from tests.procurement.factories import QuoteFactory, RfqFactory
+
+    buyer = ProcurementUserFactory()
+    ManagerFactory(email="keys.manager@example.com")
+    rfq = RfqFactory(owner=buyer, quote_deadline=timezone.now() + timedelta(days=7))
+    quote = QuoteFactory(rfq=rfq, vendor__name="Lisbon Keys", complete=True)
+    Rfq.objects.filter(pk=rfq.pk).update(status="closed")
+    rfq.refresh_from_db()
+    proposal = services.award_propose(
+        rfq=rfq,
+        quote=quote,
+        by=buyer,
+        reason="Best value",
+        assessment=services.AwardAssessment(is_best_value=True, is_excluded=False),
+    )
+
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", reduced_motion="reduce")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in(page, "keys.manager@example.com", TEST_PASSWORD)
+        page.goto(f"/procurement/awards/{proposal.pk}/")
+        page.wait_for_load_state("networkidle")
+        press_on(page, "approve-link")
+        type_into(page, "note", "Agreed by keyboard.")
+        press_on(page, "confirm-approve")
+        assert "Approved" in page.locator("#proposal-status").inner_text()
+    finally:
+        context.close()
+    rfq.refresh_from_db()
+    assert rfq.status == "awarded" and rfq.awarded_quote_id == quote.pk
