@@ -1,8 +1,9 @@
 """One outbox for every e-mail that must go once (issue 21; the model in `common.models`).
 
-Enqueue — `enqueue(kind=…, cause=…, recipients=…, render=…)`: one row per recipient, once per
-cause. Only recipients without a row yet are rendered; the insert ignores conflicts, so two
-jobs enqueuing the same cause at once leave one row each (the unique constraint). Optional
+Enqueue — `enqueue(kind, [Draft(cause, recipient, render, object_id), …])`: one row per
+cause and recipient, once. Only drafts without a row yet are rendered; the insert ignores
+conflicts, so two jobs enqueuing the same cause at once leave one row each (the unique
+constraint). Optional
 e-mails (digest, reminders) skip users who opted out (`accounts.preferences`) and carry a
 one-click unsubscribe (RFC 8058). Call it inside the transaction that makes the cause (the
 scorecard, the invitation): the cause and its e-mails commit together or not at all.

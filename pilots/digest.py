@@ -17,6 +17,7 @@ from functools import partial
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import preferences
 from accounts.models import Role, User
 from common import hooks, outbox
 from common.emails import absolute_url, make_message, recipient_name
@@ -149,7 +150,8 @@ def weekly_digest_enqueue(*, as_of: date) -> int:
     queued = set(
         OutboxMessage.objects.filter(kind=KIND, cause=week).values_list("recipient_id", flat=True)
     )
-    managers = [m for m in digest_recipients() if m.pk not in queued]
+    # Managers who switched the digest off are left out before its data is read.
+    managers = [m for m in digest_recipients() if m.pk not in queued and preferences.wants(m, KIND)]
     if not managers:
         return 0
     data = digest_data(as_of=as_of)
