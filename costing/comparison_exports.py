@@ -38,6 +38,11 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
             rate_flags=column.rate_flag_texts,
             checklist_gaps=column.gap_labels,
             break_even_month=column.estimate.break_even_month,
+            # Issue 24: the page's verdict, from the one function.
+            excluded=column.verdict.excluded,
+            exclusion_reason=column.verdict.explanation,
+            best_value=column.verdict.best_value,
+            score=None if column.verdict.score is None else q2(column.verdict.score),
         )
         for column in comparison.columns
         if column.offer is not None and column.priced
@@ -88,11 +93,11 @@ def best_value_cells(comparison: Comparison, column: QuoteColumn) -> list[object
         return [None] * (len(criteria) + 3) + ["", "", ""]
     return [
         *(None if fit.scores.get(k) is None else q2(fit.scores[k]) for k in criteria),
-        q2(fit.score) if fit.score is not None else None,
+        None if column.verdict.score is None else q2(column.verdict.score),
         fit.cost_rank,
         fit.score_rank,
-        gettext("yes") if fit.best_value else gettext("no"),
-        "; ".join(column.missing_must_have_labels),
+        gettext("yes") if column.verdict.best_value else gettext("no"),
+        "; ".join(column.verdict.missing_must_have_labels),
         "; ".join(column.sla_shortfall_labels),
     ]
 
@@ -176,7 +181,7 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
             _money(est.roi_pct) if est else None,
             est.break_even_month if est else None,
             _money(column.risk),
-            column.recommendation_label,
+            column.verdict.label,
             "; ".join(column.gap_labels),
             "; ".join(column.rate_flag_texts),
             column.error_text,

@@ -13,13 +13,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.formats import format_decimal
 from costing.engine import (
     KEEP_IN_HOUSE,
+    MAX_AGENTS,
     OUTSOURCE,
     REASON_NO_SAVINGS,
     REASON_RISK,
     REASON_SAVINGS_OUTWEIGH_RISK,
     REASON_STRATEGIC,
+    TOO_LARGE_FOR_ONE_QUEUE,
     EngineInputError,
 )
 from procurement.checks import RATE_FLAG_LABELS
@@ -114,6 +117,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
 
 def engine_error_text(exc: EngineInputError) -> str:
     """The engine's message in the active language (the raw text when it is unknown)."""
+    if exc.message == TOO_LARGE_FOR_ONE_QUEUE:
+        return gettext(
+            "Too large for one queue: it needs more than %(agents)s agents at once. Split it "
+            "(by language, product or region) and staff each part as its own queue."
+        ) % {"agents": format_decimal(MAX_AGENTS, 0)}
     known = _EXACT.get(exc.message)
     if known is not None:
         return str(known)

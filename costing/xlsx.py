@@ -89,7 +89,7 @@ from costing.engine import (
 )
 from costing.engine.tco import check_months
 from costing.engine.workload import Demand, Scope
-from costing.messages import RECOMMENDATION_LABELS, SCENARIO_LABELS
+from costing.messages import EXCLUDE, RECOMMENDATION_LABELS, SCENARIO_LABELS
 from costing.xlsx_cache import write_with_values
 from costing.xlsx_staffing import HOURLY, write_staffing_sheet
 from procurement.models import PricingModel as PricingModelChoice
@@ -551,6 +551,9 @@ DECISION_ROWS: Mapping[str, int] = {
     "recommendation": 12,
     "rate_flags": 13,
     "checklist_gaps": 14,
+    "must_haves": 15,
+    "best_value": 16,
+    "score": 17,
 }
 _DECISION_LABELS: Mapping[str, Promise] = {
     "pricing_model": _("Pricing model"),
@@ -563,6 +566,9 @@ _DECISION_LABELS: Mapping[str, Promise] = {
     "recommendation": _("Recommendation"),
     "rate_flags": _("Rate flags"),
     "checklist_gaps": _("Checklist gaps"),
+    "must_haves": _("Must-haves (an open one excludes the quote)"),
+    "best_value": _("Best value"),
+    "score": _("Score (0–100)"),
 }
 
 
@@ -577,6 +583,12 @@ class WorkbookOffer:
     rate_flags: Sequence[str] = ()
     checklist_gaps: Sequence[str] = ()
     break_even_month: int | None = None
+    # Issue 24: the comparison's verdict (costing.comparison.quote_verdict). An excluded
+    # quote shows "Exclude" and why, not the live formula; the others keep the formula.
+    excluded: bool = False
+    exclusion_reason: str = ""
+    best_value: bool = False
+    score: Decimal | None = None
 
 
 def pricing_model_label(model: PricingModel) -> str:
@@ -591,7 +603,9 @@ def _write_decision(
     recommendation follows (any axis against outsourcing keeps it in-house)."""
     ws["A1"] = safe_cell_text(title)
     yes, no = gettext("Yes"), gettext("No")
-    keep, outsource = (str(RECOMMENDATION_LABELS[c]) for c in (KEEP_IN_HOUSE, OUTSOURCE))
+    keep, outsource, exclude = (
+        str(RECOMMENDATION_LABELS[c]) for c in (KEEP_IN_HOUSE, OUTSOURCE, EXCLUDE)
+    )
     ws["A3"] = gettext("Customer service is strategically differentiating")
     ws[DECISION_STRATEGIC] = yes if strategic else no
     flag = f"${DECISION_STRATEGIC[0]}${DECISION_STRATEGIC[1:]}"
@@ -615,12 +629,21 @@ def _write_decision(
         _set(ws, at["risk"], offer.risk, MONEY)
         _set(ws, at["risk_limit"], f"={RISK_SHARE_OF_SAVINGS}*{at['savings']}", MONEY)
         ws[at["risk_within_limit"]] = f'=IF({at["risk"]}<={at["risk_limit"]},"{yes}","{no}")'
-        ws[at["recommendation"]] = (
-            f'=IF({flag}="{yes}","{keep}",IF({at["savings"]}<=0,"{keep}",'
-            f'IF({at["risk"]}>{at["risk_limit"]},"{keep}","{outsource}")))'
-        )
+        if offer.excluded:
+            # DOMAIN.md §4: excluded whatever its price, risk or strategy: no formula.
+            ws[at["recommendation"]] = exclude
+        else:
+            ws[at["recommendation"]] = (
+                f'=IF({flag}="{yes}","{keep}",IF({at["savings"]}<=0,"{keep}",'
+                f'IF({at["risk"]}>{at["risk_limit"]},"{keep}","{outsource}")))'
+            )
         ws[at["rate_flags"]] = "; ".join(offer.rate_flags) or "—"
         ws[at["checklist_gaps"]] = "; ".join(offer.checklist_gaps) or "—"
+        ws[at["must_haves"]] = (
+            safe_cell_text(offer.exclusion_reason) if offer.excluded else gettext("all met")
+        )
+        ws[at["best_value"]] = yes if offer.best_value else no
+        _set(ws, at["score"], offer.score, TWO_DECIMALS)
         ws.column_dimensions[column].width = 24
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 20

@@ -286,7 +286,7 @@ def test_the_engine_message_is_translated_onto_the_field(procurement_client):
         pytest.param({"phone-shrinkage_pct": "100"}, "shrinkage_pct", id="shrinkage-100"),
         pytest.param({"phone-concurrency": "0"}, "concurrency", id="zero-concurrency"),
         pytest.param(
-            {"phone-contacts_per_interval": "999999"}, "target_service_level_pct", id="unreachable"
+            {"phone-contacts_per_interval": "999999"}, "contacts_per_interval", id="too-large"
         ),
     ],
 )
