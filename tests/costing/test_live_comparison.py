@@ -64,7 +64,7 @@ def test_the_phone_check_through_the_comparison_api(api_as, procurement_user, ph
         "840.00",
         "400.00",
     )
-    assert body["in_house"]["fte"] == "6.00"  # ceil(5.25): staffed for the seats
+    assert body["in_house"]["fte"] == "5.00"  # 840 seat hours / 168 paid hours (DOMAIN.md §1)
     (column,) = body["quotes"]
     # The hourly vendor bills the 840 seat hours, not the 400 workload hours.
     assert column["outsourced"]["monthly"] == "15120.00"
