@@ -286,6 +286,13 @@ class PricingErrorOut(Schema):
 class ScenarioOut(Schema):
     tco: str
     savings: str
+    in_house_tco: str = Field(description="The in-house TCO in this scenario.")
+
+
+class ScenarioAssumptionOut(Schema):
+    volume_factor: str
+    aht_factor: str
+    in_house_tco: str
 
 
 class ScoresOut(Schema):
@@ -335,6 +342,9 @@ class ComparisonOut(Schema):
     )
     channels: list[ChannelStaffingOut]
     in_house: EstimateInHouseOut
+    scenarios: dict[str, ScenarioAssumptionOut] = Field(
+        description="What each scenario assumes (volume ×, AHT ×) and its in-house TCO."
+    )
     quotes: list[ComparisonQuoteOut]
 
 

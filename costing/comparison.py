@@ -9,7 +9,7 @@ the endpoint run the same number of queries for one quote or for fifty.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from common.formats import format_eur
 from costing.adapters import in_house_for_rfq, offer_for_quote, rfq_channels, workload_for_rfq
 from costing.engine import (
     CHECKLIST_KEYS,
+    DEFAULT_SCENARIOS,
     EngineInputError,
     Estimate,
     InHouse,
@@ -37,6 +38,7 @@ from costing.engine import (
     in_house_cost,
     quote_scenarios,
     recommend,
+    scenario_workload,
     score_quotes,
 )
 from costing.engine.numbers import s2
@@ -49,6 +51,7 @@ from costing.messages import (
     REASON_MUST_HAVE_OPEN,
     RECOMMENDATION_LABELS,
     engine_error_text,
+    scenario_label,
 )
 from costing.staffing import ChannelStaffing, channel_staffing, combined_staffing
 from procurement.checks import GAP_LABELS, quote_gaps, quote_rate_flags, quote_risk
@@ -284,6 +287,16 @@ class Comparison:
     in_house: InHouseCost
     columns: tuple[QuoteColumn, ...]
     channels: tuple[ChannelStaffing, ...] = ()
+    # DOMAIN.md §2 scenarios: the in-house TCO each one is measured against (issue 20).
+    in_house_scenarios: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def scenario_rows(self) -> list[tuple[str, str, Decimal | None]]:
+        """(name, label saying what it assumes, in-house TCO) per scenario."""
+        return [
+            (name, scenario_label(name, factors), self.in_house_scenarios.get(name))
+            for name, factors in DEFAULT_SCENARIOS.items()
+        ]
 
     @property
     def staffing(self) -> LiveStaffing | None:
@@ -321,6 +334,15 @@ class Comparison:
             "staffing": None if staffing is None else staffing.as_dict(),
             "channels": [channel.as_dict() for channel in self.channels],
             "in_house": self.in_house.as_dict(),
+            "scenarios": {
+                name: {
+                    "volume_factor": s2(factors.volume),
+                    "aht_factor": s2(factors.aht),
+                    "in_house_tco": s2(self.in_house_scenarios[name]),
+                }
+                for name, factors in DEFAULT_SCENARIOS.items()
+                if name in self.in_house_scenarios
+            },
             "quotes": [column.as_dict() for column in self.columns],
         }
 
@@ -451,12 +473,21 @@ def build_comparison(*, rfq: Rfq, quotes: Iterable[Quote], months: int) -> Compa
         ),
         key=_rank,
     )
+    in_house_scenarios = {
+        name: in_house_cost(
+            in_house=in_house_inputs,
+            workload=scenario_workload(workload=workload, factors=factors),
+            months=months,
+        ).tco
+        for name, factors in DEFAULT_SCENARIOS.items()
+    }
     return Comparison(
         rfq=rfq,
         months=months,
         workload=workload,
         in_house_inputs=in_house_inputs,
         in_house=baseline,
+        in_house_scenarios=in_house_scenarios,
         columns=with_best_value(rfq=rfq, columns=columns),
         channels=channel_staffing(channels=_channel_labels(rfq), scope=workload),
     )

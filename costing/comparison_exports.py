@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 
 from common.csvsafe import localized_csv
 from costing.comparison import Comparison, QuoteColumn
-from costing.engine import q2
-from costing.messages import SCENARIO_LABELS
+from costing.engine import DEFAULT_SCENARIOS, q2
+from costing.messages import SCENARIO_LABELS, scenario_label
 from costing.xlsx import WorkbookOffer, build_comparison_workbook
 from procurement.forms import WEIGHT_LABELS
 
@@ -158,7 +158,12 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         _money(in_house.tco),
         Decimal("0.00"),
         *[""] * 10,
-        *[""] * (2 * len(SCENARIO_LABELS)),
+        # Issue 20: the in-house TCO each scenario is measured against.
+        *(
+            cell
+            for name in SCENARIO_LABELS
+            for cell in (_money(comparison.in_house_scenarios.get(name)), "")
+        ),
         *[""] * len(best_value_headers(comparison)),
     ]
     for rank, column in enumerate(comparison.columns, start=1):
@@ -194,7 +199,9 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
 def _scenario_headers() -> list[str]:
     # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
     headers = []
-    for label in SCENARIO_LABELS.values():
+    for name in SCENARIO_LABELS:
+        # Issue 20: the label says what it assumes, "Pessimistic (volume ×1.2, AHT ×1.1)".
+        label = scenario_label(name, DEFAULT_SCENARIOS.get(name))
         headers += [
             gettext("%(scenario)s TCO") % {"scenario": label},
             gettext("%(scenario)s savings") % {"scenario": label},
