@@ -118,7 +118,7 @@ def _money(value: Decimal | None) -> Decimal | None:
 
 
 def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
-    yield [
+    header = [
         gettext("Rank"),
         gettext("Vendor"),
         gettext("Quote"),
@@ -143,6 +143,7 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         *_scenario_headers(),
         *best_value_headers(comparison),
     ]
+    yield header
     in_house = comparison.in_house
     # In-house staff are fixed costs: the whole TCO is fixed (as in the XLSX).
     yield [
@@ -166,6 +167,23 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         ),
         *[""] * len(best_value_headers(comparison)),
     ]
+    # DOMAIN.md §1: for a live channel both in-house options, the one compared above.
+    if in_house.dedicated is not None and in_house.combined is not None:
+        for label, option in (
+            (gettext("In-house: dedicated desk"), in_house.dedicated),
+            (gettext("In-house: combined with own work (no service level)"), in_house.combined),
+        ):
+            yield [
+                "",
+                label,
+                "",
+                comparison.months,
+                _money(option.fte),
+                _money(option.monthly),
+                _money(option.one_time),
+                _money(option.tco),
+                *[""] * (len(header) - 8),
+            ]
     for rank, column in enumerate(comparison.columns, start=1):
         est = column.estimate
         out = est.outsourced if est else None

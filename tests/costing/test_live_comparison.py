@@ -179,7 +179,14 @@ def test_the_exports_carry_the_scenarios_and_the_hour_by_hour_seats(
             )
         )
     )
-    header, in_house_row, quote_row = rows[0], rows[1], rows[2]
+    header, in_house_row, quote_row = rows[0], rows[1], rows[-1]
+    # DOMAIN.md §1: both in-house options for the live desk, each on its own row. Dedicated:
+    # 840 seat hours / 168 = 5.00 FTE × €3,375 = €16,875; combined: 400 workload hours ×
+    # €3,375 / 168 = €8,035.71 a month.
+    options = {row[1]: row[4:8] for row in rows[2:4]}
+    assert options["In-house: dedicated desk"][:2] == ["5.00", "16875.00"]
+    assert options["In-house: combined with own work (no service level)"][2] == "0.00"
+    assert options["In-house: combined with own work (no service level)"][1] == "8035.71"
     pessimistic = column.scenarios["pessimistic"]
     # Issue 20: each label says what it assumes (DOMAIN.md §2's default factors).
     start = header.index("Pessimistic (volume ×1.2, AHT ×1.1) TCO")
