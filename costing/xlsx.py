@@ -158,6 +158,11 @@ RESULT_ROWS: Mapping[str, int] = {
     "savings": 18,
     "savings_pct": 19,
     "roi_pct": 20,
+    # DOMAIN.md §1: both in-house options for the live channels (column B).
+    "dedicated_fte": 22,
+    "dedicated_monthly": 23,
+    "combined_fte": 24,
+    "combined_monthly": 25,
 }
 # The in-house live desk (DOMAIN.md §1): paid hours a week, shrinkage and the option the
 # comparison uses ("Dedicated desk" or "Combined with own work", editable).
@@ -238,6 +243,12 @@ _LABELS: Mapping[str, Promise] = {
     "savings": _("Savings"),
     "savings_pct": _("Savings %"),
     "roi_pct": _("ROI %"),
+    "dedicated_fte": _("In-house chat and phone, dedicated desk: FTE"),
+    "dedicated_monthly": _("In-house chat and phone, dedicated desk: monthly"),
+    "combined_fte": _("In-house chat and phone, combined with own work: FTE"),
+    "combined_monthly": _(
+        "In-house chat and phone, combined with own work: monthly (no service level)"
+    ),
 }
 _RESULT_LABELS: Mapping[str, Promise] = {**_LABELS, "one_time": _("One-time")}
 _MONEY_ROWS = frozenset(
@@ -288,6 +299,11 @@ class InHouseFormulas:
     people: str
     monthly: str
     one_time: str
+    # Both options side by side (DOMAIN.md §1), whichever the baseline chose.
+    dedicated_people: str = ""
+    dedicated_monthly: str = ""
+    combined_people: str = ""
+    combined_monthly: str = ""
 
 
 def _in_house_formulas(
@@ -312,7 +328,18 @@ def _in_house_formulas(
     )
     # Nobody hired (only live channels, combined): no recruitment or set-up.
     one_time = f"IF(AND({combined},{_inp('volume_per_month')}=0),0,{_inp('one_time')})"
-    return InHouseFormulas(people=people, monthly=monthly, one_time=one_time)
+    dedicated_people = f"IF({override}>0,{override},{dedicated})"
+    combined_people = f"{backlog_people}+ROUND(({live_workload})/{paid},2)"
+    return InHouseFormulas(
+        people=people,
+        monthly=monthly,
+        one_time=one_time,
+        dedicated_people=dedicated_people,
+        dedicated_monthly=f"{dedicated_people}*{_cost_per_fte()}",
+        combined_people=combined_people,
+        combined_monthly=f"{backlog_people}*{_cost_per_fte()}"
+        f"+({live_workload})*{_cost_per_fte()}/{paid}",
+    )
 
 
 def _agents(column: str, fte_required: str) -> str:
@@ -480,6 +507,14 @@ def _write_results(ws: Worksheet, *, title: str, offers: Sequence[tuple[str, Ven
         seat_hours=_inp("live_seat_hours_per_month"),
         live_workload=_inp("live_workload_hours_per_month"),
     )
+    for name, formula in (
+        ("dedicated_fte", side.dedicated_people),
+        ("dedicated_monthly", side.dedicated_monthly),
+        ("combined_fte", side.combined_people),
+        ("combined_monthly", side.combined_monthly),
+    ):
+        ws[f"A{RESULT_ROWS[name]}"] = str(_RESULT_LABELS[name])
+        _set(ws, _res(name), f"={formula}", MONEY if name.endswith("monthly") else TWO_DECIMALS)
     write_side(
         IN_HOUSE_COLUMN,
         {

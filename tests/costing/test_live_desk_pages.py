@@ -120,3 +120,29 @@ def test_a_comparison_queue_too_large_names_the_channels_volume(api_as, procurem
     errors = response.json()["errors"]
     assert list(errors) == ["rfq.channels.chat.volume_per_month"]
     assert "split" in errors["rfq.channels.chat.volume_per_month"][0].lower()
+
+
+def test_the_xlsx_shows_both_options_as_formulas(procurement_client, chat_rfq):
+    import io
+
+    import openpyxl
+
+    from costing.xlsx import RESULT_ROWS
+    from tests.costing.test_xlsx import Book
+
+    QuoteFactory(rfq=chat_rfq)
+    content = procurement_client.get(reverse("costing:comparison_xlsx", args=[chat_rfq.pk])).content
+    stored = openpyxl.load_workbook(io.BytesIO(content), data_only=True)["Results"]
+    book = Book(content)  # the test's own evaluator recomputes every formula
+    expected = {
+        "dedicated_fte": Decimal("2.45"),  # 411.6 / 168
+        "dedicated_monthly": Decimal("5880.00"),  # 2.45 × 2,400
+        "combined_fte": Decimal("0.51"),  # 86.47 / 168
+        "combined_monthly": Decimal("1235.29"),  # 86.47 × 2,400 / 168
+    }
+    for name, value in expected.items():
+        cell = f"B{RESULT_ROWS[name]}"
+        assert Decimal(str(stored[cell].value)).quantize(Decimal("0.01")) == value
+        assert book[f"Results!{cell}"].quantize(Decimal("0.01")) == value
+    # The chosen option (dedicated by default) is the in-house monthly cost.
+    assert book["Results!B12"].quantize(Decimal("0.01")) == Decimal("5880.00")

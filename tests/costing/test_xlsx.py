@@ -360,7 +360,8 @@ def test_results_are_formulas_over_the_input_cells():
     assert sheet["C19"].value == '=IF(B14=0,"",C18/B14*100)'
     assert sheet["C20"].value == '=IF(C14=0,"",C18/C14*100)'
     formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
-    assert len(formulas) == 5 + 2 * 9 + 3
+    # …plus the two in-house live options, FTE and monthly each (DOMAIN.md §1).
+    assert len(formulas) == 5 + 2 * 9 + 3 + 4
 
 
 def test_the_formulas_reproduce_the_cost_article():
