@@ -71,3 +71,27 @@ def api_token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or token.last_used_at < stale:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def user_from_company_account(*, email: str, role: str, full_name: str = "") -> tuple[User, bool]:
+    """A sign-in with the company account (accounts/oidc.py): the provider's role claim is the
+    source of truth for an internal user's role, so a changed claim changes the role (and
+    the history records it). Never a vendor: the caller refused those already."""
+    if role not in (Role.PROCUREMENT, Role.MANAGER, Role.ADMIN):
+        raise ValidationError({"role": f"Single sign-on never grants the role {role!r}."})
+    email = email.strip().lower()
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(email=email, full_name=full_name[:150])
+        user.set_unusable_password()
+    elif user.role == role and (user.full_name or not full_name):
+        return user, False
+    user.role = role
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+    if full_name and not user.full_name:
+        user.full_name = full_name[:150]
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user, created

@@ -65,6 +65,9 @@ ACCESS: dict[str, dict] = {
     "accounts:password_reset_complete": everyone(200),
     "accounts:token_list": signed_in(200),
     "accounts:token_revoke": signed_in(405),  # POST only
+    # Single sign-on: 404 while OIDC is not configured (tests/accounts/test_sso.py: with it).
+    "accounts:oidc_login": everyone(404),
+    "accounts:oidc_callback": everyone(404),
     "procurement:rfq_list": roles(INTERNAL),
     "procurement:vendor_list": roles(PROCUREMENT),
     "procurement:portal": roles(VENDORS),
