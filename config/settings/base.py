@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "costing",
     "pilots",
     "contracts",
+    "audit",  # the audit trail: reads every room's history by model label
     "config",  # the glue: home, /healthz, seed_demo and adduser (imports every app)
 ]
 

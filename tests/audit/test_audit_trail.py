@@ -1,0 +1,279 @@
+"""The audit trail: who changed what and when, recorded on each change, shown to managers and
+administrators, to a vendor for its own objects only, paged flat, exported as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import api_token_issue, api_token_revoke
+from audit.models import Action, AuditEvent
+from procurement.models import Quote
+from procurement.services.criteria import rfq_criteria_update
+from tests.conftest import ApiClient
+
+LIST = reverse("audit:event_list")
+CSV = reverse("audit:event_csv")
+
+
+def _client(user, language: str | None = None) -> Client:
+    client = Client()
+    client.force_login(user)
+    if language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return client
+
+
+def _event_ids(response) -> set[int]:
+    html = response.content.decode()
+    return {int(x) for x in __import__("re").findall(r'data-event="(\d+)"', html)}
+
+
+@pytest.mark.django_db
+def test_rfq_weights_and_must_haves_are_recorded_with_who_and_labels(objects, cast):
+    rfq = objects["rfq"]
+    buyer = cast["procurement"]
+    weights = {**rfq.weights, "cost": 50, "service": 10}  # 40/20 before: the defaults
+
+    rfq_criteria_update(rfq=rfq, by=buyer, weights=weights)
+    rfq_criteria_update(rfq=rfq, by=buyer, must_haves=["dpa"])
+
+    weights_event, must_event = AuditEvent.objects.filter(object_type="rfq").order_by("id")[1:]
+    assert weights_event.action == Action.CHANGED
+    assert weights_event.actor == buyer and weights_event.actor_email == buyer.email
+    assert weights_event.object_id == rfq.pk
+    assert sorted(weights_event.changes) == [["weight_cost", 40, 50], ["weight_service", 20, 10]]
+    assert must_event.changes == [["must_haves", [], ["dpa"]]]
+
+    page = _client(cast["manager"]).get(LIST, {"object_type": "rfq"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Weight: cost</span>: 40 → 50" in html
+    assert "Must-haves</span>: — → Data processing agreement (DPA)" in html
+    assert "Bea Buyer" in html
+
+    dutch = _client(cast["admin"], language="nl").get(LIST, {"object_type": "rfq"})
+    assert "Gewicht: kosten</span>: 40 → 50" in dutch.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_kpi_correction_is_recorded_with_its_reason(objects, cast):
+    entry = objects["entry"]
+    entry.tickets = entry.tickets + 5
+    entry.correction_reason = "Tickets from the night shift were missing."
+    entry._history_user = cast["procurement"]
+    entry.save()
+
+    event = AuditEvent.objects.filter(object_type="kpi_day").latest("id")
+    assert event.action == Action.CHANGED
+    assert event.reason == "Tickets from the night shift were missing."
+    assert ["tickets", entry.tickets - 5, entry.tickets] in event.changes
+    assert event.vendor_id == objects["pilot"].vendor_id
+
+
+@pytest.mark.django_db
+def test_a_vendor_sees_the_trail_of_its_own_objects_only(objects, cast, vendor_b):
+    quote_a = objects["quote"]
+    quote_b = Quote.objects.create(
+        rfq=objects["rfq"], vendor=vendor_b, pricing_model="hourly", hourly_rate=Decimal("9")
+    )
+    own = AuditEvent.objects.get(object_type="quote", object_id=quote_a.pk)
+    other = AuditEvent.objects.get(object_type="quote", object_id=quote_b.pk)
+    risk = AuditEvent.objects.get(object_type="risk")  # the buyer's risk register on A's quote
+
+    seen_by_a = _event_ids(_client(cast["vendor"]).get(LIST))
+    assert own.pk in seen_by_a
+    assert other.pk not in seen_by_a
+    assert risk.pk not in seen_by_a
+    assert AuditEvent.objects.get(object_type="rfq").pk not in seen_by_a
+
+    # Vendor B asks for vendor A's quote by its number: nothing, in the page and the CSV.
+    as_b = _client(cast["other_vendor"])
+    page = as_b.get(LIST, {"object_type": "quote", "object_id": quote_a.pk})
+    assert page.status_code == 200
+    assert _event_ids(page) == set()
+    assert "Nothing recorded for this selection." in page.content.decode()
+    rows = _csv_rows(as_b.get(CSV, {"object_type": "quote"}))
+    assert [row[4] for row in rows[1:]] == [str(quote_b.pk)]
+
+    # Managers see both.
+    assert {own.pk, other.pk, risk.pk} <= _event_ids(_client(cast["manager"]).get(LIST))
+
+
+@pytest.mark.django_db
+def test_procurement_is_refused_and_anonymous_goes_to_sign_in(cast):
+    assert _client(cast["procurement"]).get(LIST).status_code == 403
+    assert _client(cast["procurement"]).get(CSV).status_code == 403
+    response = Client().get(LIST)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_sign_ins_and_failed_sign_ins_are_recorded(vendor_a_user, manager):
+    vendor_a_user.set_password("vendor-pass-2026")
+    vendor_a_user.save()
+    client = Client(REMOTE_ADDR="10.1.2.3")
+    login = reverse("accounts:login")
+
+    client.post(login, {"username": "agent@alpha.example", "password": "wrong-password"})
+    client.post(login, {"username": "nobody@nowhere.example", "password": "whatever-1"})
+    client.post(login, {"username": "agent@alpha.example", "password": "vendor-pass-2026"})
+
+    failed, unknown, signed_in = AuditEvent.objects.filter(object_type="session").order_by("id")
+    assert (failed.action, failed.actor, failed.ip_address) == (
+        Action.SIGN_IN_FAILED,
+        vendor_a_user,
+        "10.1.2.3",
+    )
+    assert failed.vendor_id == vendor_a_user.vendor_id
+    assert (unknown.action, unknown.actor, unknown.actor_email) == (
+        Action.SIGN_IN_FAILED,
+        None,
+        "nobody@nowhere.example",
+    )
+    assert (signed_in.action, signed_in.detail) == (Action.SIGNED_IN, "password")
+    # No password is ever kept.
+    assert not AuditEvent.objects.filter(detail__icontains="wrong-password").exists()
+    assert "wrong-password" not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
+
+    html = _client(manager).get(LIST, {"object_type": "session"}).content.decode()
+    assert "sign-in failed" in html and "with e-mail and password" in html
+    assert "nobody@nowhere.example" in html
+
+
+@pytest.mark.django_db
+def test_api_token_issue_use_and_revocation_are_recorded(vendor_a_user, settings):
+    settings.API_TOKEN_TOUCH_SECONDS = 300
+    token, raw = api_token_issue(user=vendor_a_user, name="ticket export")
+    api = ApiClient(token=raw)
+
+    assert api.get("/api/v1/pilots").status_code == 200
+    assert api.get("/api/v1/contracts").status_code == 200  # within 5 minutes: no new line
+
+    used = AuditEvent.objects.filter(action=Action.TOKEN_USED)
+    assert used.count() == 1
+    assert (used[0].actor, used[0].object_id, used[0].detail) == (
+        vendor_a_user,
+        token.pk,
+        "GET /api/v1/pilots",
+    )
+    assert used[0].vendor_id == vendor_a_user.vendor_id
+    created = AuditEvent.objects.get(object_type="api_token", action=Action.CREATED)
+    assert ["name", None, "ticket export"] in created.changes
+    assert not any(name == "token_hash" for name, _o, _n in created.changes)
+
+    api_token_revoke(token=token)
+    api_token_revoke(token=token)  # a second revoke changes nothing
+
+    revoked = AuditEvent.objects.filter(object_type="api_token", action=Action.CHANGED)
+    assert revoked.count() == 1
+    assert [name for name, _o, _n in revoked[0].changes] == ["revoked_at"]
+
+
+def _bulk_events(count: int, *, start: datetime, **fields) -> None:
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            at=start + timedelta(hours=i),
+            action=Action.CHANGED,
+            object_type="quote",
+            object_id=i + 1,
+            object_repr=f"Quote {i + 1}",
+            **fields,
+        )
+        for i in range(count)
+    )
+
+
+@pytest.mark.django_db
+def test_pages_walk_newest_first_in_constant_queries(manager):
+    client = _client(manager)
+    client.get(LIST)  # warm the session and the navigation caches
+    AuditEvent.objects.all().delete()  # the cast's own creation and sign-in lines
+    start = timezone.make_aware(datetime(2026, 3, 1, 9, 0))
+    _bulk_events(10, start=start)
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST)
+    _bulk_events(110, start=start + timedelta(days=30))
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(LIST)
+    assert len(many) == len(few)
+
+    ids = sorted(AuditEvent.objects.values_list("id", flat=True), reverse=True)
+    assert len(ids) == 120
+    assert sorted(_event_ids(first), reverse=True) == ids[:50]
+    second = client.get(LIST, {"before": ids[49]})
+    assert sorted(_event_ids(second), reverse=True) == ids[50:100]
+    third = client.get(LIST, {"before": ids[99]})
+    assert sorted(_event_ids(third), reverse=True) == ids[100:]
+    assert "data-audit-older" not in third.content.decode()
+    back = client.get(LIST, {"after": ids[50]})  # "Newer" from the second page
+    assert sorted(_event_ids(back), reverse=True) == ids[:50]
+
+
+@pytest.mark.django_db
+def test_filters_by_object_person_and_date_range(manager, procurement_user):
+    start = timezone.make_aware(datetime(2026, 3, 1, 9, 0))
+    _bulk_events(3, start=start, actor=procurement_user, actor_email=procurement_user.email)
+    _bulk_events(2, start=start + timedelta(days=2), actor_email="someone@else.example")
+    AuditEvent.objects.create(
+        at=start, action=Action.SIGNED_IN, object_type="session", actor_email="x@y.example"
+    )
+    client = _client(manager)
+    AuditEvent.objects.exclude(object_type="quote").exclude(actor_email="x@y.example").delete()
+
+    by_person = client.get(LIST, {"person": "BUYER@example.com"})
+    assert len(_event_ids(by_person)) == 3
+    # 1 March 09:00–11:00 and 3 March 09:00–10:00 (Amsterdam): the 3rd only.
+    by_date = client.get(LIST, {"date_from": "2026-03-02", "date_to": "2026-03-03"})
+    assert len(_event_ids(by_date)) == 2
+    by_type = client.get(LIST, {"object_type": "session"})
+    assert len(_event_ids(by_type)) == 1
+    by_object = client.get(LIST, {"object_type": "quote", "object_id": 2})
+    assert len(_event_ids(by_object)) == 2  # Quote 2 of each batch
+
+    wrong = client.get(LIST, {"date_from": "2026-03-05", "date_to": "2026-03-01"})
+    assert wrong.status_code == 200
+    assert "The end date is before the start date." in wrong.content.decode()
+
+
+def _csv_rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    delimiter = ";" if body.split("\r\n", 1)[0].count(";") else ","
+    return list(csv.reader(io.StringIO(body), delimiter=delimiter))
+
+
+@pytest.mark.django_db
+def test_csv_export_is_formula_escaped_and_in_the_users_language(manager, objects):
+    AuditEvent.objects.create(
+        action=Action.CHANGED,
+        object_type="quote",
+        object_id=7,
+        object_repr='=HYPERLINK("http://evil.example","x")',
+        actor_email="buyer@example.com",
+        changes=[["pricing_model", "hourly", "per_ticket"]],
+        reason="+1 for the cheaper one",
+    )
+    response = _client(manager).get(CSV, {"object_type": "quote", "object_id": 7})
+    assert response["Content-Type"].startswith("text/csv")
+    header, row = _csv_rows(response)
+    assert header[:4] == ["When", "Who", "What", "Object"]
+    assert row[2] == "changed"
+    assert row[5] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row[6] == "Pricing model: Per hour → Per ticket"
+    assert row[7] == "'+1 for the cheaper one"
+
+    dutch = _client(manager, language="nl").get(CSV, {"object_type": "quote", "object_id": 7})
+    header, row = _csv_rows(dutch)
+    assert header[:4] == ["Wanneer", "Wie", "Wat", "Object"]
+    assert row[2] == "gewijzigd"
