@@ -39,7 +39,8 @@ def _fields(object_type: ObjectType, history_instance) -> list:
     return [
         field
         for field in history_instance.instance_type._meta.concrete_fields
-        if field.attname not in object_type.hidden
+        if hasattr(history_instance, field.attname)  # not excluded from the history
+        and field.attname not in object_type.hidden
         and field.name not in object_type.hidden
         and field.name not in ALWAYS_HIDDEN
     ]

@@ -33,6 +33,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from accounts.oidc import CompanyAccountBackend, discovery
+from audit.models import Action, AuditEvent
 from tests.factories import VendorUserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,6 +197,12 @@ def test_discovery_then_code_flow_with_pkce_signs_in_a_new_procurement_user(sso,
     assert claims["iss"] == sso.issuer
     assert claims["nonce"] == query["nonce"][0]
     assert claims["vendorpilot_role"] == "procurement"
+    # The audit trail: the user created (by nobody signed in yet), then signed in by SSO.
+    created = AuditEvent.objects.get(object_type="user", object_id=user.pk)
+    assert created.action == Action.CREATED
+    assert ["role", None, "procurement"] in created.changes
+    signed_in = AuditEvent.objects.get(action=Action.SIGNED_IN)
+    assert (signed_in.actor, signed_in.detail) == (user, "company_account")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -232,6 +239,8 @@ def test_a_vendor_claim_or_no_role_is_refused_with_a_clear_page(sso, live_server
     assert "You were not signed in" in final.text
     assert "no VendorPilot role that allows signing in here" in final.text
     assert not User.objects.filter(email=email).exists()
+    failed = AuditEvent.objects.get(action=Action.SIGN_IN_FAILED)
+    assert (failed.actor_email, failed.detail) == (email, "company_account:role")
     # Not signed in: a page that needs a sign-in sends the browser to the sign-in page.
     after = browser.get(live_server.url + reverse("accounts:token_list"), allow_redirects=False)
     assert after.status_code == 302
@@ -281,6 +290,9 @@ def test_sign_out_ends_the_local_and_the_providers_session(sso, live_server):
     assert back.status_code == 200
     assert back.url == live_server.url + reverse("accounts:login")
 
+    assert AuditEvent.objects.filter(
+        action=Action.SIGNED_OUT, actor_email="ana@corp.example"
+    ).exists()
     local = browser.get(live_server.url + reverse("accounts:token_list"), allow_redirects=False)
     assert local.status_code == 302  # signed out here
     again = browser.get(authorize_url)  # and there: the provider asks for the password again

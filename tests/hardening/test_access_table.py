@@ -152,6 +152,9 @@ DRAFTED: dict[str, dict] = {
     "contracts:kpi_csv_upload": roles(PROCUREMENT | OWNER, outsider=404),
     "contracts:kpi_csv_template": roles(PROCUREMENT | OWNER, outsider=404),
     "contracts:kpi_csv_export": roles(INTERNAL | OWNER, outsider=404),
+    # audit trail (issue 23): managers and admins everything, a vendor its own objects' lines
+    "audit:event_list": roles(MANAGERS | VENDORS),
+    "audit:event_csv": roles(MANAGERS | VENDORS),
 }
 
 # Which object fills a path parameter: URL_PARAMS for one URL, else the route segment just
