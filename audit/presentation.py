@@ -26,7 +26,19 @@ def object_type_label(key: str) -> str:
     return str(object_type.label) if object_type else key
 
 
+def source_label(code: str) -> str:
+    return {
+        "form": _("through the form"),
+        "CSV": _("through a CSV upload"),
+        "API": _("through the API"),
+        "demo": _("demo data"),
+        "status follows the calendar": _("the status follows the calendar"),
+    }.get(code, code)
+
+
 def detail_label(detail: str) -> str:
+    if detail.startswith("source:"):
+        return source_label(detail.split(":", 1)[1])
     if detail.startswith("company_account:"):
         return _("with the company account: refused (%(reason)s)") % {
             "reason": refusal_label(detail.split(":", 1)[1])

@@ -19,7 +19,7 @@ from simple_history.signals import post_create_historical_record
 from accounts.signals import api_token_used
 
 from .models import Action, AuditEvent
-from .registry import ALWAYS_HIDDEN, BY_MODEL, SESSION, ObjectType, vendor_of
+from .registry import ALWAYS_HIDDEN, BY_MODEL, CHANGE_SOURCES, SESSION, ObjectType, vendor_of
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ def _changes(object_type: ObjectType, history_instance) -> list[list]:
 
 def _reason(history_instance, changes: list[list]) -> str:
     reason = history_instance.history_change_reason or ""
+    if reason in CHANGE_SOURCES:
+        reason = ""  # where it came from, not why: the detail
     # A KPI day corrected after the decision carries its written reason (DOMAIN.md §5).
     correction = getattr(history_instance, "correction_reason", "")
     if correction and any(name == "correction_reason" for name, _o, _n in changes):
@@ -85,7 +87,9 @@ def _reason(history_instance, changes: list[list]) -> str:
     return reason
 
 
-def on_historical_record(sender, instance, history_instance, history_user=None, **kwargs):
+def on_historical_record(
+    sender, instance, history_instance, history_user=None, history_change_reason=None, **kwargs
+):
     object_type = BY_MODEL.get(history_instance.instance_type._meta.label)
     if object_type is None:
         return
@@ -103,6 +107,7 @@ def on_historical_record(sender, instance, history_instance, history_user=None, 
         vendor_id=vendor_of(object_type, instance),
         changes=changes,
         reason=_reason(history_instance, changes),
+        detail=f"source:{source}" if (source := history_change_reason) in CHANGE_SOURCES else "",
     )
 
 

@@ -81,3 +81,8 @@ def vendor_of(object_type: ObjectType, instance) -> int | None:
         if value is None:
             return None
     return value
+
+
+# simple-history change reasons the rooms write as codes (where a change came from): shown as
+# the line's detail in words (audit.presentation), never as a reason.
+CHANGE_SOURCES = frozenset({"form", "CSV", "API", "demo", "status follows the calendar"})

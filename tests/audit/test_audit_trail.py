@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from accounts.services import api_token_issue, api_token_revoke
 from audit.models import Action, AuditEvent
+from pilots.models import Pilot
+from pilots.services import kpi_entry_upsert
 from procurement.models import Quote
 from procurement.services.criteria import rfq_criteria_update
 from tests.conftest import ApiClient
@@ -68,17 +70,37 @@ def test_rfq_weights_and_must_haves_are_recorded_with_who_and_labels(objects, ca
 
 @pytest.mark.django_db
 def test_a_kpi_correction_is_recorded_with_its_reason(objects, cast):
-    entry = objects["entry"]
-    entry.tickets = entry.tickets + 5
-    entry.correction_reason = "Tickets from the night shift were missing."
-    entry._history_user = cast["procurement"]
-    entry.save()
+    pilot, entry = objects["pilot"], objects["entry"]  # day 2 of the pilot: 20 tickets
+    # The managers decided on day 60 (set directly: the decision is not under test here), so
+    # day 2 is final and only procurement may correct it, with a reason (DOMAIN.md §5).
+    Pilot.objects.filter(pk=pilot.pk).update(decision="scale_up", status="decided")
+    values = {
+        "tickets": 25,
+        "csat_responses": 10,
+        "csat_positive": 9,
+        "frt_minutes": "30.00",
+        "aht_minutes": "9.00",
+        "fcr_resolved": 16,
+        "cost": "60.00",
+        "reason": "Tickets of the night shift were missing.",
+    }
+
+    kpi_entry_upsert(pilot=pilot, day=entry.day, values=values, by=cast["procurement"])
 
     event = AuditEvent.objects.filter(object_type="kpi_day").latest("id")
-    assert event.action == Action.CHANGED
-    assert event.reason == "Tickets from the night shift were missing."
-    assert ["tickets", entry.tickets - 5, entry.tickets] in event.changes
-    assert event.vendor_id == objects["pilot"].vendor_id
+    assert (event.action, event.actor) == (Action.CHANGED, cast["procurement"])
+    assert event.reason == "Tickets of the night shift were missing."
+    assert event.detail == "source:form"
+    assert ["tickets", 20, 25] in event.changes
+    assert event.vendor_id == pilot.vendor_id
+
+    html = _client(cast["manager"]).get(LIST, {"object_type": "kpi_day"}).content.decode()
+    assert "Tickets</span>: 20 → 25" in html
+    assert "Reason</span>: Tickets of the night shift were missing." in html
+    assert "through the form" in html
+    # The vendor sees the correction of its own day, with the reason.
+    vendor_html = _client(cast["vendor"]).get(LIST, {"object_type": "kpi_day"}).content.decode()
+    assert f'data-event="{event.pk}"' in vendor_html
 
 
 @pytest.mark.django_db
