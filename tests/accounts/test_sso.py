@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import secrets
 import subprocess
@@ -27,10 +28,12 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.test import Client
 from django.urls import reverse
 
+from accounts import oidc
 from accounts.models import Role, User
 from accounts.oidc import CompanyAccountBackend, discovery
 from audit.models import Action, AuditEvent
@@ -86,7 +89,7 @@ def provider(live_server, tmp_path_factory):
     ]
     users = {email: {**user, "password": PASSWORD} for email, user in PROVIDER_USERS.items()}
     env = {
-        **{k: v for k, v in __import__("os").environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
         "OP_DB": str(folder / "provider.sqlite3"),
         "OP_RSA_PRIVATE_KEY": _rsa_private_key_pem(),
         "OP_CLIENTS": json.dumps(clients),
@@ -197,6 +200,8 @@ def test_discovery_then_code_flow_with_pkce_signs_in_a_new_procurement_user(sso,
     assert claims["iss"] == sso.issuer
     assert claims["nonce"] == query["nonce"][0]
     assert claims["vendorpilot_role"] == "procurement"
+    # Discovery was read once and is kept for the next sign-ins.
+    assert cache.get(oidc._discovery_key())["token_endpoint"] == document["token_endpoint"]
     # The audit trail: the user created (by nobody signed in yet), then signed in by SSO.
     created = AuditEvent.objects.get(object_type="user", object_id=user.pk)
     assert created.action == Action.CREATED
@@ -448,3 +453,14 @@ def test_with_sso_configured_vendors_still_sign_in_with_a_password(settings, ven
     )
     assert response.status_code == 302
     assert client.get(reverse("procurement:portal")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_unreachable_provider_answers_a_clear_page_not_an_error(settings):
+    settings.OIDC_ISSUER = "http://127.0.0.1:9/nobody-listens"
+    settings.OIDC_CLIENT_ID = CLIENT_ID
+    settings.OIDC_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_TIMEOUT = 2
+    response = Client().get(reverse("accounts:oidc_login"))
+    assert response.status_code == 503
+    assert "cannot be reached right now" in response.content.decode()

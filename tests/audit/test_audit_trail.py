@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -38,7 +39,7 @@ def _client(user, language: str | None = None) -> Client:
 
 def _event_ids(response) -> set[int]:
     html = response.content.decode()
-    return {int(x) for x in __import__("re").findall(r'data-event="(\d+)"', html)}
+    return {int(x) for x in re.findall(r'data-event="(\d+)"', html)}
 
 
 @pytest.mark.django_db
