@@ -53,13 +53,14 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        # Pages walk the id downwards (keyset): each filter has an index ending in id.
+        # Pages walk (at, id) downwards from a cursor (keyset): each filter has an index
+        # ending in (at, id), so a page reads its rows and no more, however long the trail.
         indexes = [
-            models.Index(fields=["object_type", "id"], name="audit_type_id"),
-            models.Index(fields=["object_type", "object_id", "id"], name="audit_object_id"),
-            models.Index(fields=["actor_email", "id"], name="audit_actor_id"),
-            models.Index(fields=["vendor_id", "id"], name="audit_vendor_id"),
-            models.Index(fields=["at"], name="audit_at"),
+            models.Index(fields=["at", "id"], name="audit_at_id"),
+            models.Index(fields=["object_type", "at", "id"], name="audit_type_at"),
+            models.Index(fields=["object_type", "object_id", "at", "id"], name="audit_object_at"),
+            models.Index(fields=["actor_email", "at", "id"], name="audit_actor_at"),
+            models.Index(fields=["vendor_id", "at", "id"], name="audit_vendor_at"),
         ]
 
     def __str__(self) -> str:

@@ -14,14 +14,13 @@ from common.formats import format_datetime
 from . import presentation
 from .forms import AuditFilterForm
 from .models import Action
-from .selectors import ROLES, audit_export, audit_page
+from .selectors import ROLES, Cursor, audit_export, audit_page
 
 CSV_CHUNK = 500
 
 
-def _cursor(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+def _cursor(request: HttpRequest, name: str) -> Cursor | None:
+    return Cursor.parse(request.GET.get(name, ""))
 
 
 def _query_without_cursor(request: HttpRequest) -> str:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.services import api_token_issue, api_token_revoke
 from audit.models import Action, AuditEvent
+from audit.selectors import Cursor
 from pilots.models import Pilot
 from pilots.services import kpi_entry_upsert
 from procurement.models import Quote
@@ -232,16 +233,52 @@ def test_pages_walk_newest_first_in_constant_queries(manager):
         first = client.get(LIST)
     assert len(many) == len(few)
 
+    # Newest first by when it happened (the bulk lines are an hour apart, in id order).
     ids = sorted(AuditEvent.objects.values_list("id", flat=True), reverse=True)
     assert len(ids) == 120
-    assert sorted(_event_ids(first), reverse=True) == ids[:50]
-    second = client.get(LIST, {"before": ids[49]})
-    assert sorted(_event_ids(second), reverse=True) == ids[50:100]
-    third = client.get(LIST, {"before": ids[99]})
-    assert sorted(_event_ids(third), reverse=True) == ids[100:]
+    assert _event_ids_in_order(first) == ids[:50]
+    second = client.get(LIST, {"before": _cursor(ids[49])})
+    assert _event_ids_in_order(second) == ids[50:100]
+    third = client.get(LIST, {"before": _cursor(ids[99])})
+    assert _event_ids_in_order(third) == ids[100:]
     assert "data-audit-older" not in third.content.decode()
-    back = client.get(LIST, {"after": ids[50]})  # "Newer" from the second page
-    assert sorted(_event_ids(back), reverse=True) == ids[:50]
+    back = client.get(LIST, {"after": _cursor(ids[50])})  # "Newer" from the second page
+    assert _event_ids_in_order(back) == ids[:50]
+    # The links on the page carry those cursors.
+    assert f"before={_cursor(ids[49])}" in first.content.decode()
+    assert f"after={_cursor(ids[50])}" in second.content.decode()
+
+
+@pytest.mark.django_db
+def test_lines_copied_from_older_history_sort_by_their_own_time(manager):
+    AuditEvent.objects.all().delete()
+    newer = AuditEvent.objects.create(
+        at=timezone.make_aware(datetime(2026, 5, 1, 12, 0)),
+        action=Action.CHANGED,
+        object_type="rfq",
+    )
+    # Written later (higher id) but it happened earlier: a line of the backfill.
+    older = AuditEvent.objects.create(
+        at=timezone.make_aware(datetime(2026, 4, 1, 12, 0)),
+        action=Action.CHANGED,
+        object_type="rfq",
+    )
+    same_time = AuditEvent.objects.create(at=newer.at, action=Action.CHANGED, object_type="rfq")
+    page = _client(manager).get(LIST, {"object_type": "rfq"})
+    assert _event_ids_in_order(page) == [same_time.pk, newer.pk, older.pk]
+    # A cursor at a time shared by two lines splits them by id.
+    below = _client(manager).get(LIST, {"object_type": "rfq", "before": _cursor(same_time.pk)})
+    assert _event_ids_in_order(below) == [newer.pk, older.pk]
+    # A hand-edited cursor is no error: the first page.
+    assert _client(manager).get(LIST, {"before": "x_1"}).status_code == 200
+
+
+def _cursor(event_id: int) -> str:
+    return str(Cursor.of(AuditEvent.objects.get(pk=event_id)))
+
+
+def _event_ids_in_order(response) -> list[int]:
+    return [int(x) for x in re.findall(r'data-event="(\d+)"', response.content.decode())]
 
 
 @pytest.mark.django_db
