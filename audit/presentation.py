@@ -33,6 +33,7 @@ def source_label(code: str) -> str:
         "API": _("through the API"),
         "demo": _("demo data"),
         "status follows the calendar": _("the status follows the calendar"),
+        "history": _("from the history kept before the audit trail"),
     }.get(code, code)
 
 

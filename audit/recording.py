@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import DecimalField
 from simple_history.signals import post_create_historical_record
 
 from accounts.signals import api_token_used
@@ -27,7 +28,10 @@ HISTORY_ACTIONS = {"+": Action.CREATED, "~": Action.CHANGED, "-": Action.DELETED
 MAX_TEXT = 2000  # a long note is kept in full by the history; the trail keeps its start
 
 
-def _plain(value):
+def _plain(value, field=None):
+    if isinstance(field, DecimalField) and value not in (None, ""):
+        # As stored: "18.00", whether the service set Decimal("18") or the database read it.
+        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
     if isinstance(value, Decimal | date | datetime):
         return str(value)
     if isinstance(value, str) and len(value) > MAX_TEXT:
@@ -46,34 +50,42 @@ def _fields(object_type: ObjectType, history_instance) -> list:
     ]
 
 
-def _changes(object_type: ObjectType, history_instance) -> list[list]:
+def _diff(object_type: ObjectType, history_instance, previous) -> list[list]:
+    """[[field, old, new], …] of one version against the previous one (None: the first);
+    a creation lists the fields it filled, a deletion nothing."""
     fields = _fields(object_type, history_instance)
     kind = history_instance.history_type
-    if kind == "+":
+    if kind == "-":
+        return []
+    if kind == "+" or previous is None:
         return [
-            [field.name, None, _plain(getattr(history_instance, field.attname))]
+            [field.name, None, _plain(getattr(history_instance, field.attname), field)]
             for field in fields
             if getattr(history_instance, field.attname) not in (None, "", [], {})
         ]
-    if kind == "-":
-        return []
-    pk_name = history_instance.instance_type._meta.pk.attname
-    previous = (
-        type(history_instance)
-        .objects.filter(
-            **{pk_name: getattr(history_instance, pk_name)},
-            history_id__lt=history_instance.history_id,
-        )
-        .order_by("-history_id")
-        .first()
-    )
-    if previous is None:
-        return []
     return [
-        [field.name, _plain(getattr(previous, field.attname)), _plain(getattr(history_instance, field.attname))]
+        [field.name, _plain(getattr(previous, field.attname), field), _plain(getattr(history_instance, field.attname), field)]
         for field in fields
-        if getattr(previous, field.attname) != getattr(history_instance, field.attname)
+        if _plain(getattr(previous, field.attname), field) != _plain(getattr(history_instance, field.attname), field)
     ]  # fmt: skip
+
+
+def _changes(object_type: ObjectType, history_instance) -> list[list]:
+    previous = None
+    if history_instance.history_type == "~":
+        pk_name = history_instance.instance_type._meta.pk.attname
+        previous = (
+            type(history_instance)
+            .objects.filter(
+                **{pk_name: getattr(history_instance, pk_name)},
+                history_id__lt=history_instance.history_id,
+            )
+            .order_by("-history_id")
+            .first()
+        )
+        if previous is None:
+            return []
+    return _diff(object_type, history_instance, previous)
 
 
 def _reason(history_instance, changes: list[list]) -> str:

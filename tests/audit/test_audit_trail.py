@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -337,3 +338,40 @@ def test_csv_export_is_formula_escaped_and_in_the_users_language(manager, object
     header, row = _csv_rows(dutch)
     assert header[:4] == ["Wanneer", "Wie", "Wat", "Object"]
     assert row[2] == "gewijzigd"
+
+
+@pytest.mark.django_db
+def test_backfill_copies_the_history_kept_before_the_trail_once(objects, cast):
+    rfq_criteria_update(
+        rfq=objects["rfq"],
+        by=cast["procurement"],
+        weights={**objects["rfq"].weights, "cost": 50, "service": 10},
+    )
+
+    def trail() -> list[tuple]:
+        return sorted(
+            (e.object_type, e.object_id, e.action, e.actor_id, e.vendor_id, str(e.changes))
+            for e in AuditEvent.objects.exclude(object_type="session")
+        )
+
+    recorded_live = trail()
+    assert len(recorded_live) > 15  # every object of the cast, the RFQ twice
+    AuditEvent.objects.all().delete()  # as if the history had been kept before the trail
+
+    call_command("audit_backfill", stdout=io.StringIO())
+
+    assert trail() == recorded_live
+    assert set(AuditEvent.objects.values_list("detail", flat=True)) == {"source:history"}
+    assert AuditEvent.objects.get(object_type="kpi_day").vendor_id == objects["pilot"].vendor_id
+
+    # Again, after a change recorded live: its own earlier copy replaced, the live line kept.
+    live = Quote.objects.get(pk=objects["quote"].pk)
+    live.hourly_rate = Decimal("19.50")
+    live._history_user = cast["procurement"]
+    live.save()
+    out = io.StringIO()
+    call_command("audit_backfill", stdout=out)
+    assert "Quote: 1\n" in out.getvalue()
+    assert len(trail()) == len(recorded_live) + 1
+    change = AuditEvent.objects.get(object_type="quote", action=Action.CHANGED)
+    assert change.detail == "" and ["hourly_rate", "18.0000", "19.5000"] in change.changes
