@@ -18,6 +18,7 @@ LIST_LABELS = {"must_haves": GAP_LABELS}
 DETAILS = {
     "password": lambda: _("with e-mail and password"),
     "company_account": lambda: _("with the company account"),
+    "locked_out": lambda: _("locked out after too many failed sign-ins"),
 }
 
 

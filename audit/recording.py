@@ -162,13 +162,19 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs):
         else None
     )
     refusal = getattr(request, "sso_refusal", None)
+    if refusal:
+        detail = f"company_account:{refusal}"
+    elif getattr(request, "axes_locked_out", False):
+        detail = "locked_out"  # django-axes: too many failures for this address and IP
+    else:
+        detail = "password"
     AuditEvent.objects.create(
         actor=user,
         actor_email=email.lower(),
         action=Action.SIGN_IN_FAILED,
         object_type=SESSION,
         vendor_id=user.vendor_id if user is not None else None,
-        detail=f"company_account:{refusal}" if refusal else "password",
+        detail=detail,
         ip_address=_ip(request),
     )
 

@@ -375,3 +375,20 @@ def test_backfill_copies_the_history_kept_before_the_trail_once(objects, cast):
     assert len(trail()) == len(recorded_live) + 1
     change = AuditEvent.objects.get(object_type="quote", action=Action.CHANGED)
     assert change.detail == "" and ["hourly_rate", "18.0000", "19.5000"] in change.changes
+
+
+@pytest.mark.django_db
+def test_a_locked_out_sign_in_is_recorded_as_such(vendor_a_user, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    client = Client(REMOTE_ADDR="10.9.9.9")
+    for _attempt in range(3):
+        client.post(
+            reverse("accounts:login"), {"username": vendor_a_user.email, "password": "nope-1234"}
+        )
+    details = list(
+        AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED)
+        .order_by("id")
+        .values_list("detail", flat=True)
+    )
+    # The second failure reaches the limit and locks the address out; the third is refused.
+    assert details == ["password", "locked_out", "locked_out"]
