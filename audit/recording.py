@@ -8,8 +8,9 @@ Registered from `AuditConfig.ready()`; the rooms below know nothing of it (accou
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -31,7 +32,8 @@ MAX_TEXT = 2000  # a long note is kept in full by the history; the trail keeps i
 def _plain(value, field=None):
     if isinstance(field, DecimalField) and value not in (None, ""):
         # As stored: "18.00", whether the service set Decimal("18") or the database read it.
-        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+        with suppress(InvalidOperation, ValueError):
+            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
     if isinstance(value, Decimal | date | datetime):
         return str(value)
     if isinstance(value, str) and len(value) > MAX_TEXT:
@@ -105,8 +107,13 @@ def on_historical_record(
     object_type = BY_MODEL.get(history_instance.instance_type._meta.label)
     if object_type is None:
         return
-    changes = _changes(object_type, history_instance)
-    if history_instance.history_type == "~" and not changes:
+    try:
+        changes = _changes(object_type, history_instance)
+        unchanged = history_instance.history_type == "~" and not changes
+    except Exception:  # the line is still written, without its difference; the save goes on
+        logger.exception("audit: no difference for %s", history_instance)
+        changes, unchanged = [], False
+    if unchanged:
         return  # saved without a visible change (e.g. only a bookkeeping field)
     AuditEvent.objects.create(
         at=history_instance.history_date,
