@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from contextlib import suppress
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
@@ -34,11 +33,12 @@ def _plain(value, field=None):
         # As stored: "18.00", whether the service set Decimal("18") or the database read it.
         with suppress(InvalidOperation, ValueError):
             value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
-    if isinstance(value, Decimal | date | datetime):
-        return str(value)
-    if isinstance(value, str) and len(value) > MAX_TEXT:
-        return value[:MAX_TEXT] + "…"
-    return value
+    if isinstance(value, str):
+        return value[:MAX_TEXT] + "…" if len(value) > MAX_TEXT else value
+    if value is None or isinstance(value, bool | int | float | list | dict):
+        return value
+    # Decimal, date, a file (its name), anything else: as text, so the line always stores.
+    return str(value)
 
 
 def _fields(object_type: ObjectType, history_instance) -> list:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import select
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -104,7 +105,8 @@ def provider(live_server, tmp_path_factory):
         stderr=log,
         text=True,
     )
-    line = process.stdout.readline()
+    ready, _w, _x = select.select([process.stdout], [], [], 120)  # migrate + start: seconds
+    line = process.stdout.readline() if ready else ""
     if not line.startswith("READY "):
         process.kill()
         pytest.fail(

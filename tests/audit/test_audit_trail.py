@@ -392,3 +392,17 @@ def test_a_locked_out_sign_in_is_recorded_as_such(vendor_a_user, settings):
     )
     # The second failure reaches the limit and locks the address out; the third is refused.
     assert details == ["password", "locked_out", "locked_out"]
+
+
+@pytest.mark.django_db
+def test_a_quote_with_an_offer_document_is_recorded_with_the_files_name(objects, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    quote = objects["quote"]
+    quote.offer_document = SimpleUploadedFile("offer.pdf", b"%PDF-1.4 test", "application/pdf")
+    quote._history_user = cast["vendor"]
+    quote.save()
+
+    event = AuditEvent.objects.filter(object_type="quote", action=Action.CHANGED).get()
+    [(name, old, new)] = [c for c in event.changes if c[0] == "offer_document"]
+    assert old == "" and new.endswith(".pdf") and "offer" in new
