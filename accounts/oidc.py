@@ -199,6 +199,10 @@ class CompanyAccountBackend(OIDCAuthenticationBackend):
             raise self._refuse(request, refusal.reason, refusal.email) from refusal
         except (SuspiciousOperation, jwt.PyJWTError) as exc:
             raise self._refuse(request, "token") from exc
+        except requests.HTTPError as exc:
+            # The provider answered and refused (e.g. invalid_grant: a code not issued to us).
+            answered = exc.response is not None and exc.response.status_code < 500
+            raise self._refuse(request, "token" if answered else "unavailable") from exc
         except requests.RequestException as exc:
             raise self._refuse(request, "unavailable") from exc
 

@@ -85,7 +85,8 @@ def provider(live_server, tmp_path_factory):
         {
             "client_id": OTHER_CLIENT_ID,
             "client_secret": OTHER_SECRET,
-            "redirect_uri": OTHER_REDIRECT,
+            # Also VendorPilot's callback: the mix-up test sends another client's code there.
+            "redirect_uri": f"{OTHER_REDIRECT} {live_server.url}{reverse('accounts:oidc_callback')}",
         },
     ]
     users = {email: {**user, "password": PASSWORD} for email, user in PROVIDER_USERS.items()}
@@ -372,6 +373,27 @@ def _id_token_for_other_app(issuer: str, email: str, nonce: str) -> str:
     )
     assert tokens.status_code == 200, tokens.text
     return tokens.json()["id_token"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_issued_to_another_client_is_refused_end_to_end(sso, live_server):
+    """The browser's sign-in is steered to another client of the same provider (same state,
+    nonce and PKCE challenge, VendorPilot's callback): the code that comes back belongs to
+    "other-app", so VendorPilot gets no ID token for itself and signs nobody in."""
+    browser = requests.Session()
+    start = browser.get(live_server.url + reverse("accounts:oidc_login"), allow_redirects=False)
+    steered = start.headers["Location"].replace(
+        f"client_id={CLIENT_ID}", f"client_id={OTHER_CLIENT_ID}"
+    )
+    assert f"client_id={OTHER_CLIENT_ID}" in steered
+    page = browser.get(steered)
+    final = _provider_sign_in(browser, page, "ana@corp.example")
+
+    assert final.status_code == 403
+    assert "could not be verified" in final.text
+    assert not User.objects.filter(email="ana@corp.example").exists()
+    failed = AuditEvent.objects.get(action=Action.SIGN_IN_FAILED)
+    assert failed.detail == "company_account:token"  # the provider refused the code exchange
 
 
 def _backend() -> CompanyAccountBackend:
