@@ -8,6 +8,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 
@@ -213,7 +214,8 @@ def test_the_command_prints_a_line_per_month_with_labels_and_sends_before_return
     contract.vendor.name = "Alpha Contact"
     contract.vendor.save()
     out = StringIO()
-    call_command("evaluate_contracts", "--date", "2027-03-01", stdout=out)
+    with time_machine.travel("2027-03-01 09:00Z", tick=False):
+        call_command("evaluate_contracts", "--date", "2027-03-01", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == (
         "Alpha Contact — E-mail, January 2027: Poor, 0 of 5 KPIs met, coverage 0.00%, "
@@ -223,7 +225,8 @@ def test_the_command_prints_a_line_per_month_with_labels_and_sends_before_return
     assert "2 months closed, 2 e-mails sent" in lines[-1]
     assert len(mail.outbox) == 2
     again = StringIO()
-    call_command("evaluate_contracts", "--date", "2027-03-01", stdout=again)
+    with time_machine.travel("2027-03-01 09:00Z", tick=False):
+        call_command("evaluate_contracts", "--date", "2027-03-01", stdout=again)
     assert "0 months closed, 0 e-mails sent" in again.getvalue()
     assert ContractPeriod.objects.count() == 2
 
@@ -240,11 +243,17 @@ def test_the_beat_task_closes_the_months_and_enqueues_each_email_after_commit(
         Task, "apply_async", lambda task, args=None, **kw: enqueued.append((task.name, args))
     )
     contract = ContractFactory(start_date=date(2027, 1, 1), months=12)
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel("2027-03-01 09:00Z", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert close_due_months(as_of="2027-03-01") == 2
     ids = sorted(contract.periods.values_list("pk", flat=True))
     assert (
         sorted(args[0] for name, args in enqueued if name == "contracts.send_period_email") == ids
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel("2027-03-01 09:00Z", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert close_due_months(as_of="2027-03-01") == 0  # idempotent

@@ -5,6 +5,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 
@@ -79,7 +80,8 @@ def test_the_digest_lists_pilots_checkpoints_alerts_and_contract_standings(cast)
 
 def test_the_digest_goes_once_per_week(cast):
     out = StringIO()
-    call_command("send_digest", "--date", "2027-03-08", stdout=out)
+    with time_machine.travel("2027-03-08 09:00Z", tick=False):
+        call_command("send_digest", "--date", "2027-03-08", stdout=out)
     assert "Weekly digest to max@example.com" in out.getvalue()
     # Later that week, or the same day again: nothing new.
     assert weekly_digest_send(as_of=date(2027, 3, 10)) == []
