@@ -52,15 +52,21 @@ class ContractForm(forms.Form):
     target_aht_minutes = _decimal_field(_label("target_aht_minutes"))
     target_fcr_pct = _decimal_field(_label("target_fcr_pct"))
     target_cost_per_ticket = _decimal_field(_label("target_cost_per_ticket"))
-    monthly_cost = _decimal_field(
-        _label("monthly_cost"), _("What the quote costs a month, for reference."), required=False
+    monthly_charge = _decimal_field(
+        _label("monthly_charge"),
+        _(
+            "What the vendor bills a month for this channel. Empty with a quote: the quote's "
+            "monthly charge for the channel. Service credits are a share of it."
+        ),
+        required=False,
     )
     credit_pct_per_missed_kpi = _decimal_field(
         _label("credit_pct_per_missed_kpi"),
-        _("Percent of the month's cost credited for each KPI missed."),
+        _("Percent of the monthly charge credited for each KPI missed."),
     )
     credit_cap_pct = _decimal_field(
-        _label("credit_cap_pct"), _("The most a month's credit may be, in percent of its cost.")
+        _label("credit_cap_pct"),
+        _("The most a month's credit may be, in percent of the monthly charge."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -70,6 +76,7 @@ class ContractForm(forms.Form):
             .select_related("vendor", "rfq")
             .order_by("-rfq__created_at", "vendor__name")
         )
+        self.fields["monthly_charge"].validators += [MinValueValidator(0)]
         for name in ("credit_pct_per_missed_kpi", "credit_cap_pct"):
             # Checked here too, so a submit shows every error at once.
             self.fields[name].initial = Decimal(0)

@@ -38,7 +38,7 @@ def test_the_form_is_prefilled_from_a_scale_up_pilot(
     form = page.context["form"]
     assert form.initial["vendor"] == vendor_a.pk
     assert form.initial["target_aht_minutes"] == Decimal("9.50")
-    assert form.initial["monthly_cost"] == Decimal("1500.00")
+    assert form.initial["monthly_charge"] == Decimal("1500.00")
     assert form.initial["pilot"] == pilot.pk
 
     response = procurement_client.post(
@@ -55,7 +55,7 @@ def test_the_form_is_prefilled_from_a_scale_up_pilot(
             "target_aht_minutes": "9.5",
             "target_fcr_pct": "70",
             "target_cost_per_ticket": "3.33",
-            "monthly_cost": "1500",
+            "monthly_charge": "1500",
             "credit_pct_per_missed_kpi": "5",
             "credit_cap_pct": "15",
         },
