@@ -15,10 +15,10 @@ from contracts.periods import (
     add_months,
     contract_end_date,
     contract_periods,
+    credit_steps,
     due_periods,
     evaluate_period,
     poor_run_start,
-    credit_steps,
     service_credit,
     standing,
 )
