@@ -30,20 +30,17 @@ from .selectors import contract_status, vendor_standing_history, with_latest_sta
 
 
 def digest_section(manager, as_of: date) -> hooks.Section | None:
-    """Running contracts with their latest standing, and the open contract alerts (two
-    queries)."""
+    """Running contracts with their latest standing (one query)."""
     contracts = list(
         with_latest_standing(Contract.objects.select_related("vendor"))
         .filter(status=ContractStatus.RUNNING, start_date__lte=as_of)
         .order_by("vendor__name", "pk")
     )
     contracts = [c for c in contracts if contract_status(c, as_of) == ContractStatus.RUNNING]
-    alerts = list(
-        ContractAlert.objects.filter(closed_at__isnull=True)
-        .select_related("contract__vendor")
-        .order_by("-opened_at")[:50]
-    )
-    if not contracts and not alerts:
+    # Contract alerts stand in the digest's one alerts list (pilots/digest.py), beside the
+    # pilots'.
+    alerts: list = []
+    if not contracts:
         return None
     return hooks.Section(
         template_html="contracts/_digest_section.html",
