@@ -82,6 +82,15 @@ class ContractForm(forms.Form):
             self.fields[name].initial = Decimal(0)
             self.fields[name].validators += [MinValueValidator(0), MaxValueValidator(100)]
 
+    def clean(self):
+        data = super().clean()
+        # Without a quote (or a pilot, whose quote the service reads) there is nothing to take
+        # the monthly charge from: said here too, so a submit shows every error at once.
+        no_source = not data.get("quote") and not data.get("pilot")
+        if no_source and data.get("monthly_charge") is None and "monthly_charge" not in self.errors:
+            self.add_error("monthly_charge", gettext("Enter what the vendor bills a month."))
+        return data
+
     def targets(self) -> dict[str, Decimal | None]:
         return {key: self.cleaned_data.get(name) for key, name in TARGET_FIELDS.items()}
 
