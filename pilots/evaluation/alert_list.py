@@ -81,11 +81,6 @@ def alert_sources() -> list[hooks.AlertSource]:
     return [PILOT_SOURCE, *hooks.alert_sources]
 
 
-def open_alerts_count() -> int:
-    """Open alerts of every room (one COUNT each)."""
-    return sum(s.queryset().filter(closed_at__isnull=True).count() for s in alert_sources())
-
-
 def _filtered(queryset: QuerySet, status: str) -> QuerySet:
     if status == "open":
         return queryset.filter(closed_at__isnull=True)
