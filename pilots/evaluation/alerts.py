@@ -79,19 +79,22 @@ def alerts_close(
     return closed
 
 
-def alert_acknowledge(*, alert: Alert, by) -> Alert:
-    """Someone has seen it. A checkpoint alert only asks to be seen, so it closes too; the
-    other alerts stay open until their cause is gone."""
+def alert_acknowledge(*, alert: Alert, by, note: str = "") -> Alert:
+    """Someone has seen it (with an optional note). A checkpoint alert only asks to be seen,
+    so it closes too; the other alerts stay open until their cause is gone."""
     now = timezone.now()
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.acknowledged_at is None:
             alert.acknowledged_at = now
             alert.acknowledged_by = by
+            alert.acknowledged_note = (note or "").strip()
         if alert.kind == AlertKind.CHECKPOINT_REACHED and alert.closed_at is None:
             alert.closed_at = now
         alert.full_clean(validate_constraints=False)
-        alert.save(update_fields=["acknowledged_at", "acknowledged_by", "closed_at"])
+        alert.save(
+            update_fields=["acknowledged_at", "acknowledged_by", "acknowledged_note", "closed_at"]
+        )
         open_alert_count_changed()
     return alert
 

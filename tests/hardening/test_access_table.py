@@ -225,6 +225,7 @@ API_DRAFTED: dict[str, dict] = {
     "GET /api/v1/pilots/{id}/kpis": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/pilots/{id}/scorecards": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/alerts": api_roles(INTERNAL),
+    "POST /api/v1/alerts/{id}/acknowledge": api_roles(MANAGERS),  # issue 20
     # issue 12
     "PUT /api/v1/quotes/{id}/test-case-ratings": api_roles(PROCUREMENT),
     "POST /api/v1/contracts": api_roles(PROCUREMENT, ok=201),
@@ -319,6 +320,7 @@ API_BODIES: dict = {
         "fcr_resolved": 16,
         "cost": "60.00",
     },  # fmt: skip
+    "POST /api/v1/alerts/{id}/acknowledge": {"note": "Seen; the vendor is on it."},
     "POST /api/v1/contracts/{id}/reviews": {
         "date": "2026-11-02",
         "kind": "monthly_review",
