@@ -42,6 +42,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         "contracts:contract_list",
         frozenset({Role.PROCUREMENT, Role.MANAGER, Role.ADMIN}),
     ),
+    NavItem(_("Webhooks"), "webhooks:endpoint_list", frozenset({Role.ADMIN})),
     NavItem(_("My invitations"), "procurement:portal", frozenset({Role.VENDOR})),
     NavItem(_("My pilots"), "pilots:vendor_pilot_list", frozenset({Role.VENDOR})),
     NavItem(_("My contracts"), "contracts:contract_list", frozenset({Role.VENDOR})),

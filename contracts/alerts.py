@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common import events
+
 from .models import ContractAlert, ContractAlertKind, ContractPeriod, ReviewAction
 from .periods import poor_run_start
 
@@ -84,6 +86,18 @@ def contract_alerts_refresh(*, contract_ids: Iterable[int], as_of: date) -> None
             ContractAlert.objects.filter(pk__in=to_close).update(closed_at=timezone.now())
         if new:  # 5.
             ContractAlert.objects.bulk_create(new, ignore_conflicts=True)
+            events.emit(
+                events.ALERT_OPENED,
+                (
+                    {
+                        "scope": "contract",
+                        "contract_id": a.contract_id,
+                        "kind": a.kind,
+                        "key": a.key,
+                    }
+                    for a in new
+                ),
+            )
 
 
 def contract_alert_acknowledge(*, alert: ContractAlert, by) -> ContractAlert:
