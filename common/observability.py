@@ -44,7 +44,11 @@ def sane_request_id(value: str | None) -> str | None:
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
-            record.request_id = _request_id.get()
+            # django.request logs a 4xx/5xx after the middleware is done: its record carries
+            # the request, and the request its id.
+            record.request_id = _request_id.get() or getattr(
+                getattr(record, "request", None), "request_id", None
+            )
         return True
 
 

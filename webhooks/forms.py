@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from common.events import EVENT_TYPES
 
 from .presentation import EVENT_LABELS
+from .services import endpoint_url_error
 
 
 class EndpointForm(forms.Form):
@@ -21,3 +22,11 @@ class EndpointForm(forms.Form):
         error_messages={"required": _("Choose one or more of the events.")},
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def clean_url(self) -> str:
+        # The service checks again; here so that every error shows at once.
+        url = self.cleaned_data["url"]
+        reason = endpoint_url_error(url)
+        if reason:
+            raise forms.ValidationError(reason)
+        return url

@@ -33,10 +33,14 @@ def _refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | No
         address = address.ipv4_mapped
     if address in METADATA_ADDRESSES or address.is_link_local:
         return _("%(address)s is a link-local or cloud metadata address.") % {"address": address}
-    if address.is_multicast or address.is_unspecified or address.is_reserved:
+    if address.is_multicast or address.is_unspecified:
         return _("%(address)s is not an address a server answers on.") % {"address": address}
-    if (address.is_private or address.is_loopback) and not settings.WEBHOOKS_ALLOW_PRIVATE:
+    if address.is_private or address.is_loopback:  # ::1 counts as reserved too: ask first
+        if settings.WEBHOOKS_ALLOW_PRIVATE:
+            return None
         return _("%(address)s is a private or loopback address.") % {"address": address}
+    if address.is_reserved:
+        return _("%(address)s is not an address a server answers on.") % {"address": address}
     return None
 
 
