@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - fixtures imported from the procurement and pilot tests
 """Each service emits its event (common.events) in its own transaction, with ids and key
 fields: a quote submitted and revised, an award approved, a scorecard ready and its alert,
 a contract month closed."""
