@@ -17,6 +17,8 @@ import uuid
 from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
 from . import metrics
 
@@ -50,6 +52,16 @@ class RequestIdLogFilter(logging.Filter):
                 getattr(record, "request", None), "request_id", None
             )
         return True
+
+
+class JsonFormatter(_JsonFormatter):
+    """python-json-logger's formatter (extras become fields), without Celery's `data` extra:
+    its task id, name and exception are in the message already, and a second copy would
+    only make every line longer."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("reserved_attrs", [*RESERVED_ATTRS, "data"])
+        super().__init__(*args, **kwargs)
 
 
 def _view_name(request: HttpRequest) -> str:
