@@ -11,6 +11,7 @@ code, a task name, an outcome.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +29,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from .hooks import Hook
+
+logger = logging.getLogger(__name__)
 
 REQUESTS = Counter(
     "vendorpilot_http_requests_total",
@@ -98,7 +101,13 @@ class _ScrapeGauges(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         for source in self.sources:
-            yield from source()
+            try:
+                gauges = list(source())
+            except Exception:
+                # The database is down or not migrated: the counters still answer.
+                logger.warning("metrics: %s could not be read", source.__name__, exc_info=True)
+                continue
+            yield from gauges
 
 
 def _outbox_depth() -> Iterator[GaugeMetricFamily]:

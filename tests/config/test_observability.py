@@ -157,3 +157,56 @@ def test_metrics_count_tasks_failures_emails_and_deliveries(client, settings):
 @celery_app.task(name="tests.always_fails")
 def always_fails():
     raise RuntimeError("this task fails on purpose")
+
+
+def test_the_outbox_depth_is_read_at_scrape_time_when_the_outbox_is_installed(client):
+    from django.apps import apps
+
+    values = scrape(client)
+    try:
+        outbox = apps.get_model("common", "OutboxMessage")
+    except LookupError:  # not merged yet: no gauge, and no error
+        assert not any(name == "vendorpilot_email_outbox_depth" for name, _l in values)
+        return
+    pending = outbox.objects.filter(sent_at=None, failed_at=None).count()
+    assert values[("vendorpilot_email_outbox_depth", ())] == pending
+
+
+def test_with_a_multiprocess_dir_the_scrape_adds_up_every_process(tmp_path):
+    """gunicorn workers (and a worker on the same host) write to PROMETHEUS_MULTIPROC_DIR;
+    any of them answers /metrics with the sum."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    count = (
+        "import django; django.setup(); from common import metrics; "
+        "metrics.request_observed(view='home', method='GET', status=200, seconds=0.2)"
+    )
+    for _process in range(2):
+        subprocess.run([sys.executable, "-c", count], cwd=root, env=env, check=True)
+    read = (
+        "import django; django.setup(); from common import metrics; "
+        "print(metrics.exposition()[0].decode())"
+    )
+    text = subprocess.run(
+        [sys.executable, "-c", read], cwd=root, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    key = (
+        "vendorpilot_http_requests_total",
+        (("method", "GET"), ("status", "200"), ("view", "home")),
+    )
+    assert samples[key] == 2
+    assert samples[("vendorpilot_http_request_duration_seconds_count", (("view", "home"),))] == 2
