@@ -81,7 +81,7 @@ def _enqueue(delivery_id: int) -> None:
     try:
         deliver.delay(delivery_id)
     except Exception:
-        # The row stays pending and due: the sweep (every minute) sends it.
+        # The row stays pending and due: the sweep (every 30 s) sends it.
         logger.exception("could not enqueue webhook delivery %s", delivery_id)
 
 

@@ -34,7 +34,10 @@ from .sender import Answer, post
 
 logger = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 120  # longer than one attempt can take (connect + read timeouts)
+
+def claim_seconds() -> float:
+    """Longer than one attempt can take (a connect and a few reads, each up to the timeout)."""
+    return max(120.0, 4 * settings.WEBHOOKS_TIMEOUT_SECONDS)
 
 
 def require_admin(by: User) -> None:
@@ -67,12 +70,14 @@ def _check(url: str, events: Sequence[str]) -> None:
 
 @transaction.atomic
 def endpoint_create(
-    *, by: User, url: str, events: Sequence[str], description: str = ""
+    *, by: User, url: str, events: Sequence[str], description: str = "", active: bool = True
 ) -> Endpoint:
     """A new endpoint with its own new secret (the page shows it once)."""
     require_admin(by)
     _check(url, events)
-    endpoint = Endpoint(url=url, events=list(events), description=description, created_by=by)
+    endpoint = Endpoint(
+        url=url, events=list(events), description=description, active=active, created_by=by
+    )
     endpoint.full_clean()
     endpoint.save()
     return endpoint
@@ -113,7 +118,7 @@ def _claim(delivery_id: int, now: datetime) -> bool:
             pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        .update(claimed_until=now + timedelta(seconds=claim_seconds()))
         == 1
     )
 

@@ -50,12 +50,11 @@ def endpoint_create(request: HttpRequest) -> HttpResponse:
                 url=form.cleaned_data["url"],
                 events=form.cleaned_data["events"],
                 description=form.cleaned_data["description"],
+                active=form.cleaned_data["active"],
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            if not form.cleaned_data["active"]:
-                services.endpoint_update(endpoint=endpoint, by=request.user, data={"active": False})
             request.session[REVEAL_KEY] = endpoint.pk
             return redirect("webhooks:endpoint_detail", endpoint.pk)
     status = INVALID if request.method == "POST" else 200

@@ -19,6 +19,7 @@ from pilots.models import KpiEntry, PilotStatus
 from pilots.services import kpi_entry_upsert
 from tests.pilots.kpi_entry_helpers import START, TODAY, good_values, make_pilot
 from webhooks.models import Delivery, DeliveryStatus
+from webhooks.services import delivery_attempt
 from webhooks.signing import verify
 from webhooks.tasks import send_due_deliveries
 
@@ -278,3 +279,27 @@ def test_a_pending_delivery_cannot_be_replayed(
     assert Delivery.objects.count() == 1
     page = admin_role_client.get(f"/webhooks/{endpoint.pk}/")
     assert "This delivery is still being sent." in page.content.decode()
+
+
+def test_a_delivery_held_by_another_worker_is_not_sent_twice_until_its_claim_runs_out(
+    receiver, endpoint_for
+):
+    endpoint = endpoint_for(receiver.url, [events.ALERT_OPENED])
+    now = timezone.now()
+    delivery = Delivery.objects.create(
+        endpoint=endpoint,
+        event_type="alert.opened",
+        body="{}",
+        next_attempt_at=now,
+        claimed_until=now + timedelta(minutes=2),  # another worker is sending it now
+    )
+    assert delivery_attempt(delivery_id=delivery.pk) is None
+    assert send_due_deliveries.apply().get() == 0
+    assert receiver.requests == []
+
+    # That worker died mid-send: once its claim has run out the sweep sends the delivery.
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_until=now - timedelta(seconds=1))
+    assert send_due_deliveries.apply().get() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.claimed_until) == ("delivered", 1, None)
+    assert len(receiver.requests) == 1
