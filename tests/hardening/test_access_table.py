@@ -149,6 +149,16 @@ DRAFTED: dict[str, dict] = {
     "contracts:kpi_csv_upload": roles(PROCUREMENT | OWNER, outsider=404),
     "contracts:kpi_csv_template": roles(PROCUREMENT | OWNER, outsider=404),
     "contracts:kpi_csv_export": roles(INTERNAL | OWNER, outsider=404),
+    # logs and metrics, webhooks (issue 23): /metrics by address or token, not by role (the
+    # test client comes from 127.0.0.1, on the default allow-list; refusals in
+    # tests/config/test_observability.py); the webhook pages for admins only.
+    "metrics": everyone(200),
+    "webhooks:endpoint_list": roles({"admin"}),
+    "webhooks:endpoint_create": roles({"admin"}),
+    "webhooks:endpoint_detail": roles({"admin"}),
+    "webhooks:endpoint_edit": roles({"admin"}),
+    "webhooks:endpoint_rotate": roles({"admin"}),
+    "webhooks:delivery_replay": roles({"admin"}),
 }
 
 # Which object fills a path parameter: URL_PARAMS for one URL, else the route segment just
@@ -182,7 +192,12 @@ PARAM_OBJECTS = {
     "day": "day",
     "date": "day",
 }
-URL_PARAMS: dict[str, dict[str, str]] = {}
+URL_PARAMS: dict[str, dict[str, str]] = {
+    "webhooks:endpoint_detail": {"pk": "webhook_endpoint"},
+    "webhooks:endpoint_edit": {"pk": "webhook_endpoint"},
+    "webhooks:endpoint_rotate": {"pk": "webhook_endpoint"},
+    "webhooks:delivery_replay": {"pk": "webhook_delivery"},
+}
 
 # --- API: "METHOD /path" (as in the OpenAPI document) -> expected per role --------------
 API_ACCESS: dict[str, dict] = {
