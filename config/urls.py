@@ -25,6 +25,7 @@ urlpatterns = [
     path("costing/", include("costing.urls")),
     path("pilots/", include("pilots.urls")),
     path("contracts/", include("contracts.urls")),
+    path("audit/", include("audit.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

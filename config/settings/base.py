@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "costing",
     "pilots",
     "contracts",
+    "audit",  # the audit trail: reads every room's history by model label
     "webhooks",  # hears the lower rooms' events (common.events) and posts them, signed
     "config",  # the glue: home, /healthz, seed_demo and adduser (imports every app)
 ]
@@ -127,6 +128,8 @@ VENDOR_MODEL = "procurement.Vendor"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on with the company's OIDC provider; answers nothing unless OIDC_* are set.
+    "accounts.oidc.CompanyAccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -145,6 +148,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Single sign-on for internal users (accounts/oidc.py, README "Single sign-on"): on when the
+# issuer, client id and secret are set. Endpoints come from the issuer's discovery document.
+OIDC_ISSUER = env("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="vendorpilot_role")
+# Roles the claim may grant; "vendor" is never granted by single sign-on, even if listed.
+OIDC_ALLOWED_ROLES = env.list("OIDC_ALLOWED_ROLES", default=["procurement", "manager", "admin"])
+OIDC_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
+OIDC_CLOCK_SKEW_SECONDS = 60
+if OIDC_ISSUER:
+    # The sign-out form ends at the provider's end_session_endpoint (browsers apply
+    # form-action to the redirect too).
+    CONTENT_SECURITY_POLICY["form-action"].append("/".join(OIDC_ISSUER.split("/", 3)[:3]))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -292,3 +312,21 @@ API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
 NINJA_PAGINATION_PER_PAGE = 50
 # A `limit` past this is a 422, never a database error (bigint out of range).
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# A shared cache (Redis) when CACHE_URL names one, e.g. redis://127.0.0.1:6379/1: the API
+# throttle, the alert badge and the page fragments are then shared by every gunicorn worker,
+# and sessions are read from it (`cached_db`: the cache first, the database behind it), which
+# takes the session query off every signed-in request. Without it each process keeps its own
+# memory cache and sessions stay in the database only (a per-process cache would keep a
+# signed-out session alive in the other processes).
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -65,6 +65,9 @@ ACCESS: dict[str, dict] = {
     "accounts:password_reset_complete": everyone(200),
     "accounts:token_list": signed_in(200),
     "accounts:token_revoke": signed_in(405),  # POST only
+    # Single sign-on: 404 while OIDC is not configured (tests/accounts/test_sso.py: with it).
+    "accounts:oidc_login": everyone(404),
+    "accounts:oidc_callback": everyone(404),
     "procurement:rfq_list": roles(INTERNAL),
     "procurement:vendor_list": roles(PROCUREMENT),
     "procurement:portal": roles(VENDORS),
@@ -149,6 +152,9 @@ DRAFTED: dict[str, dict] = {
     "contracts:kpi_csv_upload": roles(PROCUREMENT | OWNER, outsider=404),
     "contracts:kpi_csv_template": roles(PROCUREMENT | OWNER, outsider=404),
     "contracts:kpi_csv_export": roles(INTERNAL | OWNER, outsider=404),
+    # audit trail (issue 23): managers and admins everything, a vendor its own objects' lines
+    "audit:event_list": roles(MANAGERS | VENDORS),
+    "audit:event_csv": roles(MANAGERS | VENDORS),
     # logs and metrics, webhooks (issue 23): /metrics by address or token, not by role (the
     # test client comes from 127.0.0.1, on the default allow-list; refusals in
     # tests/config/test_observability.py); the webhook pages for admins only.
