@@ -46,6 +46,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(
         _("Audit trail"), "audit:event_list", frozenset({Role.MANAGER, Role.ADMIN, Role.VENDOR})
     ),
+    NavItem(_("Webhooks"), "webhooks:endpoint_list", frozenset({Role.ADMIN})),
     NavItem(_("My invitations"), "procurement:portal", frozenset({Role.VENDOR})),
     NavItem(_("My pilots"), "pilots:vendor_pilot_list", frozenset({Role.VENDOR})),
     NavItem(_("My contracts"), "contracts:contract_list", frozenset({Role.VENDOR})),

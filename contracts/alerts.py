@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common import events
 from pilots import kpis
 from pilots.kpi_days import kpi_totals_by
 from pilots.presentation import format_kpi, kpi_label
@@ -131,6 +132,18 @@ def contract_alerts_refresh(*, contract_ids: Iterable[int], as_of: date) -> None
             ContractAlert.objects.bulk_update(to_refresh, ["params"])
         if new:  # 9.
             ContractAlert.objects.bulk_create(new, ignore_conflicts=True)
+            events.emit(
+                events.ALERT_OPENED,
+                (
+                    {
+                        "scope": "contract",
+                        "contract_id": a.contract_id,
+                        "kind": a.kind,
+                        "key": a.key,
+                    }
+                    for a in new
+                ),
+            )
         if to_close or new:
             open_alert_count_changed()
 

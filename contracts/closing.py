@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from common import events
 from pilots.kpi_days import kpi_sums, totals_from_sums
 from pilots.kpis import KpiTotals, q2
 
@@ -179,6 +180,21 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
         ]
         # 4. One insert.
         created = ContractPeriod.objects.bulk_create(cards)
+        events.emit(
+            events.CONTRACT_MONTH_CLOSED,
+            (
+                {
+                    "contract_period_id": p.pk,
+                    "contract_id": p.contract_id,
+                    "month": p.month.isoformat(),
+                    "standing": p.standing,
+                    "met_count": p.met_count,
+                    "cost": str(p.cost),
+                    "credit": str(p.credit),
+                }
+                for p in created
+            ),
+        )
     # 5. A contract whose term is over and whose last month is now closed has ended.
     ended = [c.pk for c in contracts if as_of > c.end_date]
     if ended:

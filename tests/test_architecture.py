@@ -12,7 +12,17 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "common", "costing", "procurement", "pilots", "contracts", "audit", "config")
+APPS = (
+    "accounts",
+    "common",
+    "costing",
+    "procurement",
+    "pilots",
+    "contracts",
+    "audit",
+    "webhooks",
+    "config",
+)
 
 # Low to high: a module may import its own layer or a lower one, never a higher one.
 LAYERS = (
@@ -23,6 +33,7 @@ LAYERS = (
     ("pilots",),
     ("contracts",),
     ("audit",),
+    ("webhooks",),
     ("config",),
 )
 FOUNDATION = LAYERS[0]
@@ -142,13 +153,25 @@ def test_procurement_knows_nothing_of_pilots_or_contracts():
 
 def test_the_foundation_imports_no_app_above_it():
     """accounts and common: Django and each other only."""
-    above = {"procurement", "costing", "pilots", "contracts", "audit", "config"}
+    above = {"procurement", "costing", "pilots", "contracts", "audit", "webhooks", "config"}
     bad = [
         f"{_where(module, line)} imports {name}"
         for module, rows in imports().items()
         if _app(module) in FOUNDATION
         for name, line, _target in rows
         if name.split(".")[0] in above
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_room_imports_webhooks():
+    """The rooms emit events (common.events); only webhooks (and config, the glue) know it."""
+    bad = [
+        f"{_where(module, line)} imports {name}"
+        for module, rows in imports().items()
+        if _app(module) not in ("webhooks", "config")
+        for name, line, _target in rows
+        if name.split(".")[0] == "webhooks"
     ]
     assert not bad, "\n".join(bad)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from common import events
 
 from ..fees import parse_other_fees
 from ..models import (
@@ -238,7 +239,23 @@ def quote_submit(
     save_with_history(quote, by=by)
     invitation = Invitation.objects.get(rfq=rfq, vendor=vendor)
     invitation_mark_viewed(invitation=invitation, by=by)
+    _emit_submitted(quote)
     return quote
+
+
+def _emit_submitted(quote: Quote) -> None:
+    events.emit(
+        events.QUOTE_SUBMITTED,
+        [
+            {
+                "quote_id": quote.pk,
+                "rfq_id": quote.rfq_id,
+                "vendor_id": quote.vendor_id,
+                "revision": quote.revision,
+                "submitted_at": quote.submitted_at.isoformat(),
+            }
+        ],
+    )
 
 
 @transaction.atomic
@@ -272,6 +289,7 @@ def quote_update(
     quote.submitted_by = by
     quote.entered_by_procurement = by.is_internal
     save_with_history(quote, by=by)
+    _emit_submitted(quote)
     return quote
 
 

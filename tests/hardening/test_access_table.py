@@ -155,6 +155,16 @@ DRAFTED: dict[str, dict] = {
     # audit trail (issue 23): managers and admins everything, a vendor its own objects' lines
     "audit:event_list": roles(MANAGERS | VENDORS),
     "audit:event_csv": roles(MANAGERS | VENDORS),
+    # logs and metrics, webhooks (issue 23): /metrics by address or token, not by role (the
+    # test client comes from 127.0.0.1, on the default allow-list; refusals in
+    # tests/config/test_observability.py); the webhook pages for admins only.
+    "metrics": everyone(200),
+    "webhooks:endpoint_list": roles({"admin"}),
+    "webhooks:endpoint_create": roles({"admin"}),
+    "webhooks:endpoint_detail": roles({"admin"}),
+    "webhooks:endpoint_edit": roles({"admin"}),
+    "webhooks:endpoint_rotate": roles({"admin"}),
+    "webhooks:delivery_replay": roles({"admin"}),
 }
 
 # Which object fills a path parameter: URL_PARAMS for one URL, else the route segment just
@@ -188,7 +198,12 @@ PARAM_OBJECTS = {
     "day": "day",
     "date": "day",
 }
-URL_PARAMS: dict[str, dict[str, str]] = {}
+URL_PARAMS: dict[str, dict[str, str]] = {
+    "webhooks:endpoint_detail": {"pk": "webhook_endpoint"},
+    "webhooks:endpoint_edit": {"pk": "webhook_endpoint"},
+    "webhooks:endpoint_rotate": {"pk": "webhook_endpoint"},
+    "webhooks:delivery_replay": {"pk": "webhook_delivery"},
+}
 
 # --- API: "METHOD /path" (as in the OpenAPI document) -> expected per role --------------
 API_ACCESS: dict[str, dict] = {
