@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from common.formats import format_date, format_deadline
+from kpis.days import app_today
 from pilots import selectors as pilot_selectors
 from pilots.evaluation import selectors as evaluation_selectors
 from pilots.evaluation.alerts import alert_message
-from pilots.kpi_days import app_today
 from procurement import selectors as procurement_selectors
 
 LIST_LENGTH = 5

@@ -21,9 +21,10 @@ from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, check
 from common.api import ApiValidationError, bounded_limit_offset_pagination
 from common.dates import SaneDate
 from common.strict import BoundedText, Money, StrictInt
-from pilots.api import KpiEntryOut, KpiIn, TargetsIn
-from pilots.kpis import KPI_KEYS, s2
-from pilots.models import TARGET_FIELDS, Pilot
+from kpis.models import TARGET_FIELDS
+from kpis.rules import KPI_KEYS, s2
+from kpis.schemas import KpiEntryOut, KpiIn, TargetsIn
+from pilots.models import Pilot
 from pilots.selectors import app_today
 from procurement.models import Quote, Vendor
 

@@ -25,8 +25,8 @@ from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from pilots.kpi_days import kpi_sums, totals_from_sums
-from pilots.kpis import KpiTotals, q2
+from kpis.days import kpi_sums, totals_from_sums
+from kpis.rules import KpiTotals, q2
 
 from .alerts import contract_alerts_refresh
 from .emails import period_messages

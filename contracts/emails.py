@@ -13,8 +13,8 @@ from django.utils import translation
 
 from accounts.models import Role, User
 from common.emails import absolute_url, make_message
-from pilots.kpis import KPI_KEYS
-from pilots.presentation import KPI_LABELS, direction, format_kpi
+from kpis.presentation import KPI_LABELS, direction, format_kpi
+from kpis.rules import KPI_KEYS
 
 from .alerts import contract_alert_message
 from .models import ContractAlert, ContractPeriod, Review

@@ -2,7 +2,7 @@
 
 Every calendar month inside the contract is a period; the first and the last may be cut by
 the start and end dates. A period is due once its last day is over. Its KPIs are pooled as
-in a pilot (the one arithmetic of `pilots.kpis`), its coverage counts the contract's days in
+in a pilot (the one arithmetic of `kpis.rules`), its coverage counts the contract's days in
 that month, and the service credit is computed at full precision (cents only at output).
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from pilots import kpis
-from pilots.kpis import KpiTotals
+from kpis import rules as kpis
+from kpis.rules import KpiTotals
 
 GOOD = "good"
 WATCH = "watch"

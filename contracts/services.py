@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from common.db import retry_on_conflict
 from costing.comparison import estimate_for_quote
 from costing.engine import EngineInputError
-from pilots.kpi_days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
-from pilots.kpis import KPI_KEYS
-from pilots.models import TARGET_FIELDS, Decision, Pilot
-from pilots.targets import DEFAULT_TARGETS, defaults_from_quote
+from kpis.days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
+from kpis.models import TARGET_FIELDS
+from kpis.rules import KPI_KEYS
+from kpis.targets import DEFAULT_TARGETS, defaults_from_quote
+from pilots.models import Decision, Pilot
 from procurement.models import Quote, QuoteStatus
 
 from .models import (
@@ -282,7 +283,7 @@ def contract_kpi_day_upsert(
     today: dt.date | None = None,
 ) -> tuple[ContractKpiEntry, bool]:
     """Save one day's KPIs of the contract through the pilots' one write path
-    (`pilots.kpi_days.kpi_day_upsert`); returns (entry, created). The contract's alerts are
+    (`kpis.days.kpi_day_upsert`); returns (entry, created). The contract's alerts are
     refreshed after the commit, off the request."""
     with transaction.atomic():
         entry, created = kpi_day_upsert(
@@ -310,7 +311,7 @@ def contract_kpi_days_import(
     source: str = "CSV",
     today: dt.date | None = None,
 ) -> ImportResult:
-    """All rows or none (`pilots.kpi_days.kpi_days_import`); re-run on a deadlock."""
+    """All rows or none (`kpis.days.kpi_days_import`); re-run on a deadlock."""
     rows = list(rows)  # a re-run reads them again
     with transaction.atomic():
         result = kpi_days_import(

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, line_chart_svg
-from pilots.csv_import import entries_csv, template_csv
-from pilots.kpi_views import csv_download, kpi_csv_upload_page, kpi_entry_page
-from pilots.kpis import COST, KPI_KEYS
+from kpis.csv_import import entries_csv, template_csv
+from kpis.presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
+from kpis.rules import COST, KPI_KEYS
+from kpis.views import csv_download, kpi_csv_upload_page, kpi_entry_page
 from pilots.models import Decision, Pilot
-from pilots.presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
 from pilots.selectors import app_today
 from procurement.models import Channel, Quote, QuoteStatus
 

@@ -13,20 +13,22 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
 from common.dates import SaneDate
-from common.strict import BoundedText, Money, StrictDecimal, StrictInt
+from common.strict import StrictInt
+from kpis.models import TARGET_FIELDS
+from kpis.rules import KPI_KEYS, s2
+from kpis.schemas import KpiEntryOut, KpiIn, TargetsIn, TargetsOut
+from kpis.targets import DEFAULT_TARGETS, defaults_from_quote
 from procurement.models import Quote, Vendor
 
-from .kpis import KPI_KEYS, s2
-from .models import TARGET_FIELDS, KpiEntry, Pilot
+from .models import KpiEntry, Pilot
 from .selectors import app_today, get_pilot_for_user, pilots_for_user
 from .services import kpi_entry_upsert, pilot_create
-from .targets import DEFAULT_TARGETS, defaults_from_quote
 
 router = Router(tags=["pilots"])
 
@@ -44,17 +46,6 @@ def _api_error(exc: ValidationError) -> ApiValidationError:
     return ApiValidationError.from_django(exc, names=_API_FIELD)
 
 
-class TargetsIn(Schema):
-    """Each may be left out: it then takes its default (a pilot's from the quote and its RFQ,
-    else DOMAIN.md §5; a contract's from its pilot)."""
-
-    csat_pct: Money | None = None
-    frt_minutes: Money | None = None
-    aht_minutes: Money | None = None
-    fcr_pct: Money | None = None
-    cost_per_ticket: Money | None = None
-
-
 class PilotIn(Schema):
     vendor_id: StrictInt
     quote_id: StrictInt | None = None
@@ -62,14 +53,6 @@ class PilotIn(Schema):
     start_date: SaneDate
     length_days: StrictInt
     targets: TargetsIn | None = None
-
-
-class PilotTargetsOut(Schema):
-    csat_pct: str
-    frt_minutes: str
-    aht_minutes: str
-    fcr_pct: str
-    cost_per_ticket: str
 
 
 class PilotOut(Schema):
@@ -81,7 +64,7 @@ class PilotOut(Schema):
     length_days: int
     status: str
     day_number: int
-    targets: PilotTargetsOut
+    targets: TargetsOut
 
     @staticmethod
     def resolve_status(obj: Pilot) -> str:
@@ -94,51 +77,6 @@ class PilotOut(Schema):
     @staticmethod
     def resolve_targets(obj: Pilot) -> dict[str, str]:
         return {key: s2(value) for key, value in obj.targets.items()}
-
-
-class KpiIn(Schema):
-    """Read strictly (common.strict); the rules of a day are `KpiDayForm`'s, which the
-    service runs (its messages name the field, e.g. "Use at most 2 decimal places.")."""
-
-    tickets: StrictInt
-    csat_responses: StrictInt
-    csat_positive: StrictInt
-    frt_minutes: StrictDecimal
-    aht_minutes: StrictDecimal
-    fcr_resolved: StrictInt
-    cost: StrictDecimal
-    reason: BoundedText | None = Field(
-        None,
-        description="Procurement, correcting a final day (one the decision was based on): why.",
-    )
-
-
-class KpiEntryOut(Schema):
-    id: int
-    date: dt.date
-    tickets: int
-    csat_responses: int
-    csat_positive: int
-    frt_minutes: str
-    aht_minutes: str
-    fcr_resolved: int
-    cost: str
-
-    @staticmethod
-    def resolve_date(obj: KpiEntry) -> dt.date:
-        return obj.day
-
-    @staticmethod
-    def resolve_frt_minutes(obj: KpiEntry) -> str:
-        return s2(obj.frt_minutes)
-
-    @staticmethod
-    def resolve_aht_minutes(obj: KpiEntry) -> str:
-        return s2(obj.aht_minutes)
-
-    @staticmethod
-    def resolve_cost(obj: KpiEntry) -> str:
-        return s2(obj.cost)
 
 
 @router.post("/pilots", response={201: PilotOut}, summary="Create a pilot")

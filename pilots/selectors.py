@@ -3,7 +3,7 @@
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -12,9 +12,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from common.queries import count_of
-
-from .kpi_days import app_today, kpi_totals_by
-from .kpis import (
+from kpis.days import app_today, kpi_totals_by
+from kpis.rules import (
     HIGHER_IS_BETTER,
     KPI_KEYS,
     QA_SAMPLE_PER_MONTH,
@@ -26,6 +25,7 @@ from .kpis import (
     evaluate,
     is_met,
 )
+
 from .models import Alert, KpiEntry, Pilot, PilotStatus
 
 __all__ = ["app_today"]  # re-exported: pages and tests read "today" from the selectors
@@ -381,62 +381,8 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     )
 
 
-# --- One day's entry and its history (who, when, what) ---------------------------------------
-
-# The values a person enters; the history shows how each changed.
-HISTORY_FIELDS = (
-    "tickets",
-    "csat_responses",
-    "csat_positive",
-    "frt_minutes",
-    "aht_minutes",
-    "fcr_resolved",
-    "cost",
-    "qa_sampled",
-    "note",
-    "correction_reason",
-)
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    when: datetime
-    who: object  # the user, or None for a change made outside a request (e.g. the admin shell)
-    kind: str  # "+" created, "~" changed, "-" deleted (simple-history's history_type)
-    source: str  # the change reason: form, CSV, API
-    changes: list[tuple[str, object, object]]  # (field, old, new); on "+" the values entered
-
-
 def kpi_entry_for_day(pilot: Pilot, day: date) -> KpiEntry | None:
     return KpiEntry.objects.filter(pilot=pilot, day=day).select_related("entered_by").first()
-
-
-def kpi_entry_history(entry: KpiEntry) -> list[HistoryRow]:
-    """Every version of the entry, newest first, with what changed from the one before (one query)."""
-    records = list(
-        entry.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    rows, previous = [], None
-    for record in records:
-        if previous is None:
-            changes = [(name, None, getattr(record, name)) for name in HISTORY_FIELDS]
-        else:
-            changes = [
-                (name, getattr(previous, name), getattr(record, name))
-                for name in HISTORY_FIELDS
-                if getattr(previous, name) != getattr(record, name)
-            ]
-        rows.append(
-            HistoryRow(
-                when=record.history_date,
-                who=record.history_user,
-                kind=record.history_type,
-                source=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
-        previous = record
-    return list(reversed(rows))
 
 
 # --- What needs this person now (the home page, config/home.py) ----------------------------

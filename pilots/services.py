@@ -1,6 +1,6 @@
 """Writes for pilots and their daily KPI entries (STYLE.md: services write, selectors read).
 
-A day's KPIs are written through `pilots.kpi_days` (the rules: `KpiDayForm`, one definition
+A day's KPIs are written through `kpis.days` (the rules: `KpiDayForm`, one definition
 used by the form, the CSV import and the API alike); these wrappers bind it to the pilot.
 Saving a day enqueues the refresh of the pilot's alerts after the commit (off the request);
 the daily sweep evaluates. An entry saves even while the broker is down: the enqueue failure
@@ -20,16 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.db import retry_on_conflict
-from procurement.models import QuoteStatus
-
-from .kpi_days import (
+from kpis.days import (
     ImportResult,
     app_today,
     corrects_final_day,
     kpi_day_upsert,
     kpi_days_import,
 )
-from .models import TARGET_FIELDS, KpiEntry, Pilot, PilotStatus, Scorecard
+from kpis.models import TARGET_FIELDS
+from procurement.models import QuoteStatus
+
+from .models import KpiEntry, Pilot, PilotStatus, Scorecard
 from .tasks import enqueue_alert_refresh
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "procurement",
     "costing",
+    "kpis",
     "pilots",
     "contracts",
     "config",  # the glue: home, /healthz, seed_demo and adduser (imports every app)

@@ -33,10 +33,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from pilots import kpis
-from pilots.kpi_days import DatePlusDays
+from kpis import rules as kpis
+from kpis.days import DatePlusDays
+from kpis.presentation import format_kpi, kpi_label
 from pilots.models import Alert, AlertKind, Decision, KpiEntry, Pilot, PilotStatus
-from pilots.presentation import format_kpi, kpi_label, verdict_label
+from pilots.presentation import verdict_label
 from pilots.selectors import kpi_totals, open_alert_count_changed
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, INTERNAL, check_role
 from common.api import bounded_limit_offset_pagination
-from pilots import kpis
+from kpis import rules as kpis
 from pilots.models import Alert, Scorecard
 from pilots.selectors import get_pilot_for_user
 

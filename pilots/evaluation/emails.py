@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from common.charts import Chart, HLine, Series, charts_png
 from common.emails import absolute_url, make_message
 from common.formats import format_decimal
-from pilots import kpis
+from kpis import rules as kpis
+from kpis.presentation import kpi_label, kpi_unit
+from kpis.selectors import daily_series
 from pilots.models import Scorecard
-from pilots.presentation import kpi_label, kpi_unit, verdict_label
+from pilots.presentation import verdict_label
 
 from .scorecards import scorecard_is_decision, scorecard_missed, scorecard_rows
-from .selectors import daily_entries, daily_series, scorecard_recipients
+from .selectors import daily_entries, scorecard_recipients
 
 CHART_CID = "scorecard-trend"
 

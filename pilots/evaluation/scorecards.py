@@ -1,15 +1,13 @@
 """What a scorecard is made of and what it shows: built from the database sums by the pure
-`pilots.kpis`, read back from its immutable snapshot as rows for the page, PDF and e-mail."""
+`kpis.rules`, read back from its immutable snapshot as rows for the page, PDF and e-mail."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from pilots import kpis
-from pilots.kpis import KpiTotals
-from pilots.models import Pilot, Scorecard
-from pilots.presentation import (
+from kpis import rules as kpis
+from kpis.presentation import (
     direction,
     format_gap,
     format_interval,
@@ -17,6 +15,8 @@ from pilots.presentation import (
     kpi_label,
     remedy_label,
 )
+from kpis.rules import KpiTotals
+from pilots.models import Pilot, Scorecard
 
 # --- What a scorecard shows --------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pilots.csv_import import COLUMNS, MAX_ROWS, parse_kpi_csv
+from kpis.csv_import import COLUMNS, MAX_ROWS, parse_kpi_csv
 from pilots.models import KpiEntry
 from tests.pilots.kpi_entry_helpers import NOW, START, TODAY, good_values, make_pilot
 

@@ -12,7 +12,7 @@ from common.dates import parse_sane_date
 from pilots.evaluation import claims, sweep
 
 
-def _iso_date(value: str) -> date:
+def iso_date(value: str) -> date:
     try:
         return parse_sane_date(value)
     except ValueError as exc:
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        as_of = _iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         result = sweep.sweep(as_of=as_of)
         for card in result.created:
             self.stdout.write(scorecard_line(card))

@@ -20,7 +20,7 @@ from costing.adapters import offer_for_quote, workload_for_channel, workload_for
 from costing.engine import EngineInputError, cost_per_handled_ticket
 from procurement.models import Quote, Rfq, RfqChannel
 
-from .kpis import AHT, COST, CSAT, FCR, FRT
+from .rules import AHT, COST, CSAT, FCR, FRT
 
 ZERO = Decimal(0)
 

@@ -21,11 +21,11 @@ Reuse points (code against these, do not copy them):
   the day (a pilot's scorecards: `data_changed_at`).
 - Lock order: every write locks the owner row first (`lock_owner`), then its entries in date
   order, and is re-run on a deadlock (`common.db.retry_on_conflict`).
-- `pilots.csv_import.parse_kpi_csv(raw=, period=, today=)`: the CSV importer (validates each row
+- `kpis.csv_import.parse_kpi_csv(raw=, period=, today=)`: the CSV importer (validates each row
   with `KpiDayForm`); `template_csv(period)`, `entries_csv(entries)`.
 - `kpi_sums()` (the aggregate a `KpiTotals` is made of, in SQL), `kpi_totals_by(entries, by)`
-  and `kpi_totals(entries)`; `pilots.kpis.KpiTotals.from_entry(entry)` for one day in Python;
-  `pilots.kpis.evaluate(...)` judges totals against `period.targets`. None of it knows the owner.
+  and `kpi_totals(entries)`; `kpis.rules.KpiTotals.from_entry(entry)` for one day in Python;
+  `kpis.rules.evaluate(...)` judges totals against `period.targets`. None of it knows the owner.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ from common.db import retry_on_conflict
 from common.formats import format_eur
 from common.strict import StrictDecimalField, StrictIntegerField
 
-from .kpis import KpiTotals
 from .models import KpiDay
+from .rules import KpiTotals
 
 # Sane caps (documented in the form's help and the CSV template page). A value above them is
 # a typo or a unit mix-up (seconds for minutes, cents for euros), never a real day:
@@ -91,10 +91,12 @@ class KpiPeriod(Protocol):
     start_date: date
     end_date: date  # the last day that takes an entry
     vendor: object
+    # "%(day)s is outside the pilot, which runs from %(start)s to %(end)s." (a lazy string)
+    OUTSIDE_MESSAGE: str
 
     @property
     def targets(self) -> dict[str, Decimal]:
-        """The five targets by KPI key (`pilots.kpis.KPI_KEYS`)."""
+        """The five targets by KPI key (`kpis.rules.KPI_KEYS`)."""
         ...
 
     def day_number(self, on: date) -> int:
@@ -107,9 +109,9 @@ class KpiPeriod(Protocol):
         ...
 
 
-def corrects_final_day(period: object, day: date) -> bool:
-    """Whether `day` is final in `period` (a period without `final_until` has none)."""
-    final_until = getattr(period, "final_until", None)
+def corrects_final_day(period: KpiPeriod, day: date) -> bool:
+    """Whether `day` is final in `period`."""
+    final_until = period.final_until
     return final_until is not None and day <= final_until
 
 
@@ -234,10 +236,8 @@ class KpiDayForm(forms.Form):
         period = self.period
         today = app_today() if self.today is None else self.today
         if day < period.start_date or day > period.end_date:
-            # A period may word this itself (a contract: "outside the contract").
-            outside = getattr(period, "OUTSIDE_MESSAGE", None) or _(
-                "%(day)s is outside the pilot, which runs from %(start)s to %(end)s."
-            )
+            # Each period words this itself ("outside the pilot", "outside the contract").
+            outside = period.OUTSIDE_MESSAGE
             self.add_error(
                 "day",
                 str(outside)

@@ -1,5 +1,5 @@
 """Bulk KPI entry from a CSV file: parse, validate every row with the same rules as the form
-(`pilots.kpi_days.KpiDayForm`), and report each bad row with its line number. Works for any
+(`kpis.days.KpiDayForm`), and report each bad row with its line number. Works for any
 measured period (a pilot, a contract): it reads `start_date`, `end_date` and `targets` only.
 
 Accepted: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"), `,` or `;` between
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from common.csvsafe import localized_csv
 
-from .kpi_days import DECIMAL_FIELDS, REQUIRED_FIELDS, KpiPeriod, kpi_day_errors
+from .days import DECIMAL_FIELDS, REQUIRED_FIELDS, KpiPeriod, kpi_day_errors
 from .models import KpiDay
 
 MAX_UPLOAD_BYTES = 1024 * 1024  # 1 MB: 400 rows with long notes fit easily
