@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +29,9 @@ from .models import KpiDay
 
 MAX_UPLOAD_BYTES = 1024 * 1024  # 1 MB: 400 rows with long notes fit easily
 MAX_ROWS = 400  # a 90-day pilot needs at most 90 rows; more is a wrong file
+# The template has fewer than 25 columns; a header far wider is a wrong file (or an attack:
+# 20,000 repeated names in 100 kB). Every check below is linear in the file's size.
+MAX_COLUMNS = 50
 DATE_COLUMN = "date"
 REQUIRED_COLUMNS = (DATE_COLUMN, *REQUIRED_FIELDS)
 OPTIONAL_COLUMNS = ("qa_sampled", "note")
@@ -208,8 +212,14 @@ def parse_kpi_csv(*, raw: bytes, period: KpiPeriod, today: date) -> ParsedCsv:
 
 
 def _header_problem(header: list[str]) -> str | None:
-    duplicates = sorted({name for name in header if header.count(name) > 1 and name})
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if len(header) > MAX_COLUMNS:
+        return _(
+            "The header row has %(found)s columns; at most %(max)s are read. Download the "
+            "template for the columns expected."
+        ) % {"found": len(header), "max": MAX_COLUMNS}
+    counts = Counter(header)  # one pass: never a count per name (quadratic on a wide header)
+    duplicates = sorted(name for name, count in counts.items() if count > 1 and name)
+    missing = [name for name in REQUIRED_COLUMNS if name not in counts]
     unknown = [name for name in header if name and name not in COLUMNS]
     if duplicates:
         return _("Columns appear twice: %(columns)s.") % {"columns": ", ".join(duplicates)}

@@ -9,7 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kpis.csv_import import COLUMNS, MAX_ROWS, parse_kpi_csv
+from kpis.csv_import import COLUMNS, MAX_COLUMNS, MAX_ROWS, parse_kpi_csv
 from pilots.models import KpiEntry
 from tests.pilots.kpi_entry_helpers import NOW, START, TODAY, good_values, make_pilot
 
@@ -294,3 +294,33 @@ def test_spreadsheet_formulas_in_an_upload_are_refused_or_kept_as_plain_text(
     raw = csv_bytes([row(date(2026, 3, 1), note='=HYPERLINK("http://x","y")')])
     upload(vendor_a_client, pilot, raw)
     assert KpiEntry.objects.get(pilot=pilot).note == '=HYPERLINK("http://x","y")'
+
+
+def test_a_100_kb_header_repeating_one_name_is_refused_naming_the_column_cap(pilot):
+    """Issue 21: `date,date,…` 20,000 times in 100 kB was checked with a count per name
+    (quadratic, 7 s). The header is refused by its width, naming the cap, before any
+    per-name check; every check is linear in the file's size."""
+    raw = (",".join(["date"] * 20_000) + "\n").encode()
+    assert len(raw) == 100_000
+    parsed = parse_kpi_csv(raw=raw, period=pilot, today=TODAY)
+    assert [(e.line, e.field) for e in parsed.errors] == [(None, "file")]
+    assert parsed.errors[0].message == (
+        "The header row has 20000 columns; at most 50 are read. Download the template for "
+        "the columns expected."
+    )
+    assert MAX_COLUMNS == 50
+    assert parsed.rows == []
+
+
+def test_a_header_within_the_cap_that_repeats_a_name_says_which(pilot):
+    header = [*COLUMNS, "tickets", "cost"]
+    parsed = parse_kpi_csv(raw=csv_bytes([], header=header), period=pilot, today=TODAY)
+    assert [e.message for e in parsed.errors] == ["Columns appear twice: cost, tickets."]
+
+
+def test_more_rows_than_the_cap_are_refused_naming_the_cap(pilot):
+    rows = [row(START) for _ in range(MAX_ROWS + 1)]
+    parsed = parse_kpi_csv(raw=csv_bytes(rows), period=pilot, today=TODAY)
+    assert [e.message for e in parsed.errors] == [
+        f"The file has more than {MAX_ROWS} rows. Upload at most {MAX_ROWS} at a time."
+    ]
