@@ -9,6 +9,7 @@ that month, and the service credit is computed at full precision (cents only at 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -110,6 +111,13 @@ def service_credit(
     return pct / 100 * Decimal(cost)
 
 
+def credit_steps(result: kpis.Evaluation) -> int:
+    """DOMAIN.md §6: how many times `credit_pct_per_missed_kpi` applies — each core KPI
+    missed (5 − met; a KPI without data is missed), and each must-meet KPI missed once more
+    (core or extra). The cap still bounds the total."""
+    return result.missed_core + len(result.missed_must_meet)
+
+
 @dataclass(frozen=True)
 class PeriodResult:
     kpis: dict[str, kpis.KpiResult]
@@ -127,9 +135,13 @@ def evaluate_period(
     days: int,
     credit_pct_per_missed_kpi: Decimal,
     credit_cap_pct: Decimal,
+    must_meet: Iterable[str] = (),
 ) -> PeriodResult:
-    """Judge one month: the pilot's pooled arithmetic over the contract's days in it."""
-    result = kpis.evaluate(totals=totals, targets=targets, window_days=days, decision=False)
+    """Judge one month: the pilot's pooled arithmetic over the contract's days in it (the
+    five and the tracked extras of `targets`)."""
+    result = kpis.evaluate(
+        totals=totals, targets=targets, window_days=days, decision=False, must_meet=must_meet
+    )
     return PeriodResult(
         kpis=result.kpis,
         met_count=result.met_count,
@@ -137,7 +149,8 @@ def evaluate_period(
         standing=standing(met_count=result.met_count, data_coverage_pct=result.data_coverage_pct),
         cost=totals.cost,
         credit=service_credit(
-            met_count=result.met_count,
+            # The credit counts steps, not KPIs met: a missed must-meet adds one (credit_steps).
+            met_count=len(kpis.KPI_KEYS) - credit_steps(result),
             cost=totals.cost,
             credit_pct_per_missed_kpi=credit_pct_per_missed_kpi,
             credit_cap_pct=credit_cap_pct,

@@ -18,7 +18,7 @@ from costing.engine import EngineInputError
 from kpis.days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
 from kpis.models import TARGET_FIELDS
 from kpis.rules import KPI_KEYS
-from kpis.targets import DEFAULT_TARGETS, defaults_from_quote
+from kpis.targets import DEFAULT_TARGETS, defaults_from_quote, tracked_kpis_clean
 from pilots.models import Decision, Pilot
 from procurement.models import Quote, QuoteStatus
 
@@ -102,6 +102,8 @@ def contract_create(
     channel: str | None = None,
     quote: Quote | None = None,
     monthly_cost: Decimal | None = None,
+    extra_targets: Mapping[str, object] | None = None,
+    must_meet: Iterable[str] | None = None,
 ) -> Contract:
     """Create a running contract (procurement), from a pilot decided "scale up" or for a
     vendor and channel (optionally its quote). Raises ValidationError({field: message}) and
@@ -150,6 +152,16 @@ def contract_create(
             for key, name in TARGET_FIELDS.items()
         },
     )
+    # DOMAIN.md §6: the tracked extra KPIs and must-meets default to the pilot's.
+    if pilot is not None:
+        extra_targets = pilot.extra_targets if extra_targets is None else extra_targets
+        must_meet = pilot.must_meet if must_meet is None else must_meet
+    try:
+        contract.extra_targets, contract.must_meet = tracked_kpis_clean(
+            extra_targets=extra_targets, must_meet=must_meet
+        )
+    except ValidationError as exc:
+        errors.update({name: messages[0] for name, messages in exc.message_dict.items()})
     try:
         contract.full_clean(validate_constraints=False, validate_unique=False)
     except ValidationError as exc:

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from common.csvsafe import localized_csv
 
-from .days import DECIMAL_FIELDS, REQUIRED_FIELDS, KpiPeriod, kpi_day_errors
+from .days import DECIMAL_FIELDS, OPTIONAL_FIELDS, REQUIRED_FIELDS, KpiPeriod, kpi_day_errors
+from .definitions import DAILY_FIELDS
 from .models import KpiDay
 
 MAX_UPLOAD_BYTES = 1024 * 1024  # 1 MB: 400 rows with long notes fit easily
@@ -33,18 +34,13 @@ MAX_ROWS = 400  # a 90-day pilot needs at most 90 rows; more is a wrong file
 # 20,000 repeated names in 100 kB). Every check below is linear in the file's size.
 MAX_COLUMNS = 50
 DATE_COLUMN = "date"
+# The columns come from the KPI table: the date, the required daily fields, the optional
+# ones (the QA sample and the extra KPIs' fields), the note.
 REQUIRED_COLUMNS = (DATE_COLUMN, *REQUIRED_FIELDS)
-OPTIONAL_COLUMNS = ("qa_sampled", "note")
+OPTIONAL_COLUMNS = (*OPTIONAL_FIELDS, "note")
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 EXAMPLE_ROW = {
-    "tickets": "120",
-    "csat_responses": "48",
-    "csat_positive": "42",
-    "frt_minutes": Decimal("35.5"),
-    "aht_minutes": Decimal("9.5"),
-    "fcr_resolved": "88",
-    "cost": Decimal("396.00"),
-    "qa_sampled": "3",
+    **{f.name: Decimal(f.example) if f.name in DECIMAL_FIELDS else f.example for f in DAILY_FIELDS},
     "note": "",
 }
 
@@ -83,15 +79,7 @@ def entries_csv(entries: list[KpiDay]) -> str:
     rows = [
         [
             entry.day.isoformat(),
-            entry.tickets,
-            entry.csat_responses,
-            entry.csat_positive,
-            entry.frt_minutes,
-            entry.aht_minutes,
-            entry.fcr_resolved,
-            entry.cost,
-            entry.qa_sampled,
-            entry.note,
+            *("" if getattr(entry, name) is None else getattr(entry, name) for name in COLUMNS[1:]),
         ]
         for entry in entries
     ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import rules as kpis
+from .definitions import DAILY_FIELDS_BY_NAME, EXTRA_DAILY_FIELDS, EXTRA_KEYS, tracked_keys
 
 NON_NEGATIVE = [MinValueValidator(0)]
 PCT = {
@@ -29,6 +30,10 @@ TARGET_FIELDS = {
     kpis.FCR: "target_fcr_pct",
     kpis.COST: "target_cost_per_ticket",
 }
+
+
+# Every model field `KpiTargets.targets` reads (a query that loads only these may judge KPIs).
+TARGETS_MODEL_FIELDS = (*TARGET_FIELDS.values(), "extra_targets", "must_meet")
 
 
 class KpiTargets(models.Model):
@@ -53,13 +58,39 @@ class KpiTargets(models.Model):
         _("cost per ticket target (€) ≤"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
     )
 
+    # The tracked extra KPIs of the library (DOMAIN.md §5) with their targets, {key: "5.00"}
+    # (none by default), and the tracked KPIs (core or extra) that must be met.
+    extra_targets = models.JSONField(_("extra KPIs and their targets"), default=dict, blank=True)
+    must_meet = models.JSONField(_("must-meet KPIs"), default=list, blank=True)
+
     class Meta:
         abstract = True
 
     @property
-    def targets(self) -> dict[str, Decimal]:
-        """The five KPI targets by KPI key (`kpis.rules.KPI_KEYS`)."""
+    def core_targets(self) -> dict[str, Decimal]:
+        """The five core KPI targets by KPI key (`kpis.definitions.CORE_KEYS`)."""
         return {key: getattr(self, name) for key, name in TARGET_FIELDS.items()}
+
+    @property
+    def extra_kpi_targets(self) -> dict[str, Decimal]:
+        """The tracked extra KPIs and their targets, in the KPI table's order."""
+        extras = self.extra_targets or {}
+        return {key: Decimal(str(extras[key])) for key in tracked_keys(extras) if key in EXTRA_KEYS}
+
+    @property
+    def targets(self) -> dict[str, Decimal]:
+        """Every tracked KPI's target by key: the five, then the tracked extras."""
+        return {**self.core_targets, **self.extra_kpi_targets}
+
+    @property
+    def tracked_kpis(self) -> list[str]:
+        return list(self.targets)
+
+    @property
+    def must_meet_kpis(self) -> list[str]:
+        """The must-meet KPIs among the tracked ones, in the table's order."""
+        tracked = set(self.targets)
+        return [key for key in tracked_keys(self.must_meet or []) if key in tracked]
 
 
 class KpiDay(models.Model):
@@ -87,6 +118,13 @@ class KpiDay(models.Model):
         _("cost (€)"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
     )
     qa_sampled = models.PositiveIntegerField(_("QA interactions sampled"), default=0)
+    # The extra KPIs' daily fields (`kpis.definitions.DAILY_FIELDS`), optional: a day without
+    # them leaves those KPIs without data.
+    for _name in EXTRA_DAILY_FIELDS:
+        vars()[_name] = models.PositiveIntegerField(
+            DAILY_FIELDS_BY_NAME[_name].label, null=True, blank=True
+        )
+    del _name
     note = models.TextField(_("note"), blank=True)
     # Procurement's written reason when it corrected a final day (DOMAIN.md §5); the history
     # keeps it with the version it explains.
@@ -122,5 +160,17 @@ def kpi_day_constraints(owner_field: str, prefix: str) -> list[models.BaseConstr
         models.CheckConstraint(
             condition=Q(frt_minutes__gte=0) & Q(aht_minutes__gte=0) & Q(cost__gte=0),
             name=f"{prefix}_non_negative",
+        ),
+        # The extras' cross-field rules (a NULL field passes: that KPI has no data that day).
+        models.CheckConstraint(
+            condition=Q(answered_in_target__lte=F("offered")) & Q(abandoned__lte=F("offered")),
+            name=f"{prefix}_answers_lte_offered",
+        ),
+        models.CheckConstraint(
+            condition=Q(nps_promoters__lte=F("nps_responses") - F("nps_detractors")),
+            name=f"{prefix}_nps_lte_responses",
+        ),
+        models.CheckConstraint(
+            condition=Q(qa_points__lte=F("qa_max")), name=f"{prefix}_qa_points_lte_max"
         ),
     ]

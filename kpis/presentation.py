@@ -14,23 +14,25 @@ from django.utils.translation import gettext_lazy as _
 
 from common.formats import format_decimal, format_eur
 
+from .definitions import KPIS, KPIS_BY_KEY
 from .models import KpiDay
-from .rules import AHT, COST, CSAT, FCR, FRT, HIGHER_IS_BETTER
+from .rules import COST, HIGHER_IS_BETTER
 
-KPI_LABELS = {
-    CSAT: _("CSAT"),
-    FRT: _("First response time"),
-    AHT: _("Handle time"),
-    FCR: _("First contact resolution"),
-    COST: _("Cost per ticket"),
-}
-KPI_UNITS = {CSAT: "%", FRT: _("min"), AHT: _("min"), FCR: "%", COST: "€"}
+# From the KPI table (`kpis.definitions.KPIS`): every KPI's label and unit.
+KPI_LABELS = {k.key: k.label for k in KPIS}
+KPI_UNITS = {k.key: k.unit for k in KPIS}
 REMEDY_LABELS = {
+    "coaching_and_calibration": _("QA coaching and calibration"),
     "training_and_knowledge_base": _("Training and knowledge base"),
     "staffing_at_peak_hours": _("Staffing at peak hours"),
     "systems_and_scripts": _("Systems and scripts"),
     "pricing_and_volume_commitments": _("Pricing and volume commitments"),
 }
+
+
+def kpi_unit_or_points(key: str) -> str:
+    """A chart axis: the unit, or "points" for NPS."""
+    return kpi_unit(key) or gettext("points")
 
 
 def kpi_label(key: str) -> str:
@@ -54,12 +56,14 @@ def format_kpi(key: str, value: Decimal | str | None) -> str:
         return format_eur(value)
     if KPI_UNITS[key] == "%":
         return f"{format_decimal(value)}%"
+    if not KPI_UNITS[key]:
+        return format_decimal(value)  # NPS: points from −100 to 100
     return f"{format_decimal(value)} {KPI_UNITS[key]}"
 
 
 def format_gap(key: str, gap: Decimal | None) -> str:
     """A percentage KPI misses by percentage points, not by a percentage."""
-    if gap is not None and KPI_UNITS[key] == "%":
+    if gap is not None and KPIS_BY_KEY[key].is_pct:
         return gettext("%(points)s percentage points") % {"points": format_decimal(gap, 2)}
     return format_kpi(key, gap)
 

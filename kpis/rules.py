@@ -11,28 +11,51 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-CSAT = "csat_pct"
-FRT = "frt_minutes"
-AHT = "aht_minutes"
-FCR = "fcr_pct"
-COST = "cost_per_ticket"
-KPI_KEYS: tuple[str, ...] = (CSAT, FRT, AHT, FCR, COST)
+from .definitions import (
+    ABANDON,
+    AHT,
+    CORE_COUNT,
+    CORE_KEYS,
+    COST,
+    CSAT,
+    FCR,
+    FRT,
+    KPIS,
+    KPIS_BY_KEY,
+    NPS,
+    QA_MIN_SAMPLE,
+    QA_SCORE,
+    SERVICE_LEVEL,
+    SUM_TERMS,
+    tracked_keys,
+)
+
+# Re-exported: the KPI keys are the rules' vocabulary too (`kpis.rules.CSAT`).
+__all__ = [
+    "ABANDON",
+    "AHT",
+    "CORE_COUNT",
+    "COST",
+    "CSAT",
+    "FCR",
+    "FRT",
+    "NPS",
+    "QA_SCORE",
+    "SERVICE_LEVEL",
+]
+
+# The five core KPIs (the seed's verdict counts these); every KPI: `kpis.definitions.KPIS`.
+KPI_KEYS: tuple[str, ...] = CORE_KEYS
 # Direction of each target: True when higher is better (≥), False when lower is better (≤).
-HIGHER_IS_BETTER = {CSAT: True, FRT: False, AHT: False, FCR: True, COST: False}
+HIGHER_IS_BETTER = {k.key: k.higher_is_better for k in KPIS}
 # DOMAIN.md §5: the usual remedy per missed KPI (codes; the Django layer translates them).
-REMEDY = {
-    CSAT: "training_and_knowledge_base",
-    FCR: "training_and_knowledge_base",
-    FRT: "staffing_at_peak_hours",
-    AHT: "systems_and_scripts",
-    COST: "pricing_and_volume_commitments",
-}
+REMEDY = {k.key: k.remedy for k in KPIS}
 
 CHECKPOINT_DAYS = (30, 60, 90)
 DECISION_DAY = 60
 MIN_COVERAGE_PCT = Decimal("80")
-MIN_MET_FOR_SCALE_UP = 4
-QA_SAMPLE_PER_MONTH = 50  # cost article: at least 50 interactions a month for reliable QA
+MIN_MET_FOR_SCALE_UP = 4  # of the CORE_COUNT five
+QA_SAMPLE_PER_MONTH = QA_MIN_SAMPLE  # cost article: at least 50 interactions for reliable QA
 Z_95 = Decimal("1.96")
 
 SCALE_UP = "scale_up"
@@ -52,49 +75,71 @@ def s2(value: Decimal | None) -> str | None:
     return None if rounded is None else f"{rounded:.2f}"
 
 
-@dataclass(frozen=True)
-class KpiTotals:
-    """Sums over a window of daily entries (what `SUM()` in the database returns)."""
+_DECIMAL_SUMS = frozenset(name for name, term in SUM_TERMS.items() if term.is_decimal)
 
-    days_with_entry: int = 0
-    tickets: int = 0
-    csat_responses: int = 0
-    csat_positive: int = 0
-    frt_weighted: Decimal = Decimal(0)  # Σ frt_minutes × tickets
-    aht_weighted: Decimal = Decimal(0)  # Σ aht_minutes × tickets
-    fcr_resolved: int = 0
-    cost: Decimal = Decimal(0)
-    qa_sampled: int = 0
+
+class KpiTotals:
+    """Sums over a window of daily entries (what `SUM()` in the database returns): one per
+    term of the KPI table (`kpis.definitions.SUM_TERMS`) plus `days_with_entry`. Missing
+    sums are 0. `KpiTotals(tickets=10, csat_responses=10, csat_positive=9)`."""
+
+    __slots__ = ("_sums",)
+
+    def __init__(self, days_with_entry: int = 0, **sums: Decimal | int) -> None:
+        unknown = set(sums) - set(SUM_TERMS)
+        if unknown:
+            raise TypeError(f"KpiTotals: unknown sums {sorted(unknown)}")
+        values: dict[str, Decimal | int] = {"days_with_entry": int(days_with_entry)}
+        for name in SUM_TERMS:
+            value = sums.get(name) or 0
+            values[name] = Decimal(value) if name in _DECIMAL_SUMS else int(value)
+        object.__setattr__(self, "_sums", values)
+
+    def __getattr__(self, name: str) -> Decimal | int:
+        if name == "_sums":  # not set yet (copy, unpickling): never recurse
+            raise AttributeError(name)
+        try:
+            return self._sums[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("KpiTotals is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KpiTotals) and self._sums == other._sums
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._sums.items())))
+
+    def __repr__(self) -> str:
+        return f"KpiTotals({self._sums!r})"
+
+    def __reduce__(self):
+        return (_totals_from_sums, (dict(self._sums),))
+
+    def as_dict(self) -> dict[str, Decimal | int]:
+        return dict(self._sums)
 
     @classmethod
     def from_entry(cls, entry) -> KpiTotals:
         """One day's entry (any `KpiDay`) as a window of one day: what `kpi_sums()` would
-        sum for it."""
-        return cls(
-            days_with_entry=1,
-            tickets=entry.tickets,
-            csat_responses=entry.csat_responses,
-            csat_positive=entry.csat_positive,
-            frt_weighted=entry.frt_minutes * entry.tickets,
-            aht_weighted=entry.aht_minutes * entry.tickets,
-            fcr_resolved=entry.fcr_resolved,
-            cost=entry.cost,
-            qa_sampled=entry.qa_sampled,
-        )
+        sum for it (a term whose fields the day leaves empty adds nothing)."""
+        sums: dict[str, Decimal | int] = {}
+        for name, term in SUM_TERMS.items():
+            needed = (term.field, *term.when, *((term.weight,) if term.weight else ()))
+            if any(getattr(entry, f, None) is None for f in needed):
+                continue
+            value = getattr(entry, term.field)
+            sums[name] = value * getattr(entry, term.weight) if term.weight else value
+        return cls(days_with_entry=1, **sums)
 
     @classmethod
     def from_row(cls, row: dict) -> KpiTotals:
         """From an aggregate row whose missing sums are None."""
         return cls(
             days_with_entry=row.get("days_with_entry") or 0,
-            tickets=row.get("tickets") or 0,
-            csat_responses=row.get("csat_responses") or 0,
-            csat_positive=row.get("csat_positive") or 0,
-            frt_weighted=Decimal(row.get("frt_weighted") or 0),
-            aht_weighted=Decimal(row.get("aht_weighted") or 0),
-            fcr_resolved=row.get("fcr_resolved") or 0,
-            cost=Decimal(row.get("cost") or 0),
-            qa_sampled=row.get("qa_sampled") or 0,
+            **{name: row.get(name) or 0 for name in SUM_TERMS},
         )
 
     @classmethod
@@ -106,22 +151,37 @@ class KpiTotals:
         return pooled
 
     def __add__(self, other: KpiTotals) -> KpiTotals:
-        return KpiTotals(*(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__))
+        summed = {name: self._sums[name] + other._sums[name] for name in self._sums}
+        return KpiTotals(**summed)
 
-    def pooled(self) -> dict[str, Decimal | None]:
-        """DOMAIN.md §5: pooled over the window's days, never a mean of daily values.
-        A KPI with a zero denominator has no value."""
+    def value(self, key: str) -> Decimal | None:
+        """DOMAIN.md §5: pooled over the window's days, never a mean of daily values:
+        Σ numerator terms / Σ denominator × scale. A zero denominator has no value."""
+        definition = KPIS_BY_KEY[key]
+        denominator = self._sums[definition.denominator.name]
+        if not denominator:
+            return None
+        numerator = sum(
+            (Decimal(self._sums[t.name]) * t.sign for t in definition.numerator), Decimal(0)
+        )
+        return numerator * definition.scale / Decimal(denominator)
 
-        def ratio(numerator: Decimal | int, denominator: int, scale: int = 1) -> Decimal | None:
-            return None if denominator == 0 else Decimal(numerator) * scale / Decimal(denominator)
+    def pooled(self, keys: Iterable[str] | None = None) -> dict[str, Decimal | None]:
+        """Each KPI's pooled value (every KPI of the table unless `keys` says which)."""
+        return {key: self.value(key) for key in (keys or KPIS_BY_KEY)}
 
-        return {
-            CSAT: ratio(self.csat_positive, self.csat_responses, 100),
-            FRT: ratio(self.frt_weighted, self.tickets),
-            AHT: ratio(self.aht_weighted, self.tickets),
-            FCR: ratio(self.fcr_resolved, self.tickets, 100),
-            COST: ratio(self.cost, self.tickets),
-        }
+
+def _totals_from_sums(sums: dict[str, Decimal | int]) -> KpiTotals:
+    return KpiTotals(**sums)
+
+
+def totals_snapshot(totals: KpiTotals) -> dict[str, int | str]:
+    """The sums behind a scorecard's pooled values, as stored in its JSON (decimals as
+    strings with two decimals): every term of the KPI table."""
+    return {
+        name: s2(value) if isinstance(value, Decimal) else value
+        for name, value in totals.as_dict().items()
+    }
 
 
 def is_met(key: str, value: Decimal | None, target: Decimal) -> bool:
@@ -152,12 +212,21 @@ class KpiResult:
     value: Decimal | None
     target: Decimal
     met: bool
-    interval: tuple[Decimal, Decimal] | None = None  # CSAT and FCR only
+    interval: tuple[Decimal, Decimal] | None = None  # the KPIs the table marks `wilson`
+    must_meet: bool = False
+    # A KPI with a minimum sample (QA: 50 sampled interactions in the window): reached?
+    sample_reached: bool | None = None
 
     @property
     def reliable(self) -> bool | None:
-        """A met KPI whose interval still reaches past the target is 'met, not yet reliable'."""
-        if self.interval is None or not self.met:
+        """A met KPI whose interval still reaches past the target is 'met, not yet reliable';
+        QA is not yet reliable below its sample (DOMAIN.md §5). None: no rule applies, or
+        the KPI is not met."""
+        if not self.met:
+            return None
+        if self.sample_reached is not None:
+            return self.sample_reached
+        if self.interval is None:
             return None
         low, high = self.interval
         return low >= self.target if HIGHER_IS_BETTER[self.key] else high <= self.target
@@ -173,54 +242,92 @@ class KpiResult:
         data = {"value": s2(self.value), "target": s2(self.target), "met": self.met}
         if self.interval is not None:
             data["interval"] = [s2(self.interval[0]), s2(self.interval[1])]
+        if self.interval is not None or self.sample_reached is not None:
             data["reliable"] = self.reliable
+        if self.must_meet:
+            data["must_meet"] = True
         return data
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    kpis: dict[str, KpiResult]
-    met_count: int
+    kpis: dict[str, KpiResult]  # the five, then the tracked extras (the table's order)
+    met_count: int  # of the five core KPIs
     data_coverage_pct: Decimal
     verdict: str | None
-    missed: list[dict] = field(default_factory=list)  # [{"kpi", "gap", "remedy"}] on a stop
+    # On a stop: [{"kpi", "gap", "remedy", "must_meet"}] per missed KPI (a must-meet first).
+    missed: list[dict] = field(default_factory=list)
+
+    @property
+    def missed_must_meet(self) -> list[str]:
+        return [key for key, r in self.kpis.items() if r.must_meet and not r.met]
+
+    @property
+    def missed_core(self) -> int:
+        return sum(1 for key in CORE_KEYS if not self.kpis[key].met)
+
+
+def judge(
+    key: str, totals: KpiTotals, target: Decimal | int | str, *, must_meet: bool = False
+) -> KpiResult:
+    """One KPI over a window, by its row of the KPI table."""
+    definition = KPIS_BY_KEY[key]
+    value = totals.value(key)
+    target = Decimal(target)
+    interval = sample_reached = None
+    if definition.wilson:
+        interval = wilson_interval(
+            getattr(totals, definition.numerator[0].name),
+            getattr(totals, definition.denominator.name),
+        )
+    if definition.min_sample is not None:
+        sample, least = definition.min_sample
+        sample_reached = getattr(totals, sample) >= least
+    return KpiResult(
+        key, value, target, is_met(key, value, target), interval, must_meet, sample_reached
+    )
 
 
 def evaluate(
-    *, totals: KpiTotals, targets: dict[str, Decimal], window_days: int, decision: bool
+    *,
+    totals: KpiTotals,
+    targets: dict[str, Decimal],
+    window_days: int,
+    decision: bool,
+    must_meet: Iterable[str] = (),
 ) -> Evaluation:
-    """Judge a window. `decision` marks the decision checkpoint, the only one with a verdict."""
-    pooled = totals.pooled()
-    results = {}
-    for key in KPI_KEYS:
-        interval = None
-        if key == CSAT:
-            interval = wilson_interval(totals.csat_positive, totals.csat_responses)
-        elif key == FCR:
-            interval = wilson_interval(totals.fcr_resolved, totals.tickets)
-        results[key] = KpiResult(
-            key,
-            pooled[key],
-            Decimal(targets[key]),
-            is_met(key, pooled[key], Decimal(targets[key])),
-            interval,
-        )
-    met_count = sum(r.met for r in results.values())
+    """Judge a window: the five core KPIs and every tracked extra (a key of `targets`).
+    `decision` marks the decision checkpoint, the only one with a verdict: at least 4 of the
+    5 core KPIs met, and no must-meet KPI missed (DOMAIN.md §5)."""
+    must = set(must_meet)
+    results = {
+        key: judge(key, totals, targets[key], must_meet=key in must)
+        for key in tracked_keys([*CORE_KEYS, *targets])
+    }
+    met_count = sum(results[key].met for key in CORE_KEYS)
     coverage = (
         Decimal(totals.days_with_entry) * 100 / Decimal(window_days) if window_days else Decimal(0)
     )
     verdict, missed = None, []
     if decision:
+        missed_must = any(r.must_meet and not r.met for r in results.values())
         if coverage < MIN_COVERAGE_PCT:
             verdict = INSUFFICIENT_DATA
-        elif met_count >= MIN_MET_FOR_SCALE_UP:
+        elif met_count >= MIN_MET_FOR_SCALE_UP and not missed_must:
             verdict = SCALE_UP
         else:
             verdict = STOP
+            ordered = sorted(
+                (r for r in results.values() if not r.met), key=lambda r: not r.must_meet
+            )
             missed = [
-                {"kpi": r.key, "gap": s2(r.gap), "remedy": REMEDY[r.key]}
-                for r in results.values()
-                if not r.met
+                {
+                    "kpi": r.key,
+                    "gap": s2(r.gap),
+                    "remedy": REMEDY[r.key],
+                    "must_meet": r.must_meet,
+                }
+                for r in ordered
             ]
     return Evaluation(results, met_count, coverage, verdict, missed)
 

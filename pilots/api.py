@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
 from common.dates import SaneDate
-from common.strict import StrictInt
+from common.strict import StrictDecimal, StrictInt
 from kpis.models import TARGET_FIELDS
 from kpis.rules import KPI_KEYS, s2
 from kpis.schemas import KpiEntryOut, KpiIn, TargetsIn, TargetsOut
@@ -38,6 +38,7 @@ _API_FIELD = {
     "vendor": "vendor_id",
     "quote": "quote_id",
     "day": "date",
+    "extra_targets": "extra_kpis",
     **{model: f"targets.{key}" for key, model in TARGET_FIELDS.items()},
 }
 
@@ -53,6 +54,9 @@ class PilotIn(Schema):
     start_date: SaneDate
     length_days: StrictInt
     targets: TargetsIn | None = None
+    # DOMAIN.md §5 library: the tracked extra KPIs with their targets, and the must-meet set.
+    extra_kpis: dict[str, StrictDecimal] | None = None
+    must_meet: list[str] | None = None
 
 
 class PilotOut(Schema):
@@ -65,6 +69,16 @@ class PilotOut(Schema):
     status: str
     day_number: int
     targets: TargetsOut
+    extra_kpis: dict[str, str]
+    must_meet: list[str]
+
+    @staticmethod
+    def resolve_extra_kpis(obj: Pilot) -> dict[str, str]:
+        return {key: s2(value) for key, value in obj.extra_kpi_targets.items()}
+
+    @staticmethod
+    def resolve_must_meet(obj: Pilot) -> list[str]:
+        return obj.must_meet_kpis
 
     @staticmethod
     def resolve_status(obj: Pilot) -> str:
@@ -76,7 +90,7 @@ class PilotOut(Schema):
 
     @staticmethod
     def resolve_targets(obj: Pilot) -> dict[str, str]:
-        return {key: s2(value) for key, value in obj.targets.items()}
+        return {key: s2(value) for key, value in obj.core_targets.items()}
 
 
 @router.post("/pilots", response={201: PilotOut}, summary="Create a pilot")
@@ -105,6 +119,8 @@ def pilot_create_endpoint(request: HttpRequest, payload: PilotIn):
             start_date=payload.start_date,
             length_days=payload.length_days,
             targets={key: targets.get(key) for key in KPI_KEYS},
+            extra_targets=payload.extra_kpis,
+            must_meet=payload.must_meet,
             by=user,
         )
     except ValidationError as exc:
@@ -141,7 +157,11 @@ def kpi_put_endpoint(request: HttpRequest, id: int, date: SaneDate, payload: Kpi
     pilot = get_pilot_for_user(request.auth, id)
     try:
         entry, created = kpi_entry_upsert(
-            pilot=pilot, day=date, values=payload.dict(), by=request.auth, source="API"
+            pilot=pilot,
+            day=date,
+            values=payload.dict(exclude_unset=True),
+            by=request.auth,
+            source="API",
         )
     except ValidationError as exc:
         raise _api_error(exc) from None

@@ -28,6 +28,7 @@ from kpis.days import (
     kpi_days_import,
 )
 from kpis.models import TARGET_FIELDS
+from kpis.targets import tracked_kpis_clean
 from procurement.models import QuoteStatus
 
 from .models import KpiEntry, Pilot, PilotStatus, Scorecard
@@ -141,11 +142,21 @@ def pilot_create(
     quote=None,
     managers: Iterable = (),
     as_of: date | None = None,
+    extra_targets: Mapping[str, object] | None = None,
+    must_meet: Iterable[str] | None = None,
 ) -> Pilot:
-    """Create a pilot (procurement). `targets` maps KPI keys to targets; the status follows
-    the start date, which may lie in the past (a pilot recorded after it began)."""
+    """Create a pilot (procurement). `targets` maps the five KPI keys to targets;
+    `extra_targets` the tracked extra KPIs to theirs (none by default) and `must_meet` names
+    the tracked KPIs that must be met (DOMAIN.md §5). The status follows the start date,
+    which may lie in the past (a pilot recorded after it began)."""
     as_of = app_today() if as_of is None else as_of
     errors: dict[str, str] = {}
+    extras: dict[str, str] = {}
+    must: list[str] = []
+    try:
+        extras, must = tracked_kpis_clean(extra_targets=extra_targets, must_meet=must_meet)
+    except ValidationError as exc:
+        errors.update({name: messages[0] for name, messages in exc.message_dict.items()})
     if quote is not None:
         if quote.vendor_id != vendor.id:
             errors["quote"] = _("This quote is from another vendor than the pilot's.")
@@ -163,6 +174,8 @@ def pilot_create(
         start_date=start_date,
         length_days=length_days,
         created_by=by,
+        extra_targets=extras,
+        must_meet=must,
         **{
             name: None if targets.get(key) is None else Decimal(targets[key])
             for key, name in TARGET_FIELDS.items()

@@ -29,6 +29,7 @@ from costing.comparison import estimate_for_quote
 from costing.engine import EngineInputError
 from kpis import rules as kpis
 from kpis.days import (
+    OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
     DatePlusDays,
     kpi_sums,
@@ -114,7 +115,7 @@ def daily_entries(*, pilot: Pilot, date_from: date, date_to: date) -> list[KpiEn
 
 
 # What a trend chart reads of each day: its values (not the note).
-_DAILY_FIELDS = ("pilot_id", "day", *REQUIRED_FIELDS, "qa_sampled")
+_DAILY_FIELDS = ("pilot_id", "day", *REQUIRED_FIELDS, *OPTIONAL_FIELDS)
 
 
 def daily_entries_by_scorecard(scorecards: Sequence[Scorecard]) -> dict[int, list[KpiEntry]]:
