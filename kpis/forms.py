@@ -22,6 +22,7 @@ from .days import (
     KpiDayForm,
     KpiPeriod,
 )
+from .definitions import EXTRA_DAILY_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -100,6 +101,8 @@ class KpiEntryForm(KpiDayForm):
                 Column("fcr_resolved", css_class="col-md-4"),
             ),
             Row(Column("cost", css_class="col-md-4"), Column("qa_sampled", css_class="col-md-8")),
+            # The extra KPIs' daily fields (optional), from the KPI table.
+            Row(*(Column(name, css_class="col-md-4") for name in EXTRA_DAILY_FIELDS)),
             "note",
             *(["reason"] if correcting else []),
         )

@@ -39,6 +39,12 @@ def kpi_label(key: str) -> str:
     return str(KPI_LABELS.get(key, key))
 
 
+def kpi_label_marked(key: str, *, must_meet: bool) -> str:
+    """The label, marked when the KPI must be met (DOMAIN.md §5: missed → stop)."""
+    label = kpi_label(key)
+    return gettext("%(kpi)s (must meet)") % {"kpi": label} if must_meet else label
+
+
 def kpi_unit(key: str) -> str:
     return str(KPI_UNITS[key])
 

@@ -321,12 +321,8 @@ def evaluate(
                 (r for r in results.values() if not r.met), key=lambda r: not r.must_meet
             )
             missed = [
-                {
-                    "kpi": r.key,
-                    "gap": s2(r.gap),
-                    "remedy": REMEDY[r.key],
-                    "must_meet": r.must_meet,
-                }
+                {"kpi": r.key, "gap": s2(r.gap), "remedy": REMEDY[r.key]}
+                | ({"must_meet": True} if r.must_meet else {})
                 for r in ordered
             ]
     return Evaluation(results, met_count, coverage, verdict, missed)

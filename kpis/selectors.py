@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import rules as kpis
 from .days import KpiPeriod
+from .definitions import KPI_KEYS
 from .models import KpiDay
 from .rules import KpiTotals
 
@@ -71,13 +71,13 @@ def daily_series(entries: Iterable[KpiDay], *, period: KpiPeriod) -> dict[str, l
 
     Daily values are shown to see the trend; the pooled value is what a checkpoint judges.
     """
-    series: dict[str, list] = {key: [] for key in kpis.KPI_KEYS}
+    series: dict[str, list] = {key: [] for key in KPI_KEYS}
     running = KpiTotals()
     for entry in entries:
         day = KpiTotals.from_entry(entry)
         running = running + day
         daily, pooled = day.pooled(), running.pooled()
         number = period.day_number(entry.day)
-        for key in kpis.KPI_KEYS:
+        for key in KPI_KEYS:
             series[key].append((number, daily[key], pooled[key]))
     return series

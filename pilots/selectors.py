@@ -15,7 +15,6 @@ from common.queries import count_of
 from kpis.days import app_today, kpi_totals_by
 from kpis.rules import (
     HIGHER_IS_BETTER,
-    KPI_KEYS,
     QA_SAMPLE_PER_MONTH,
     Evaluation,
     KpiResult,
@@ -279,7 +278,13 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     elapsed_days = set(range(1, days_over + 1)) | ({current} if today_entered else set())
 
     totals = KpiTotals.total(daily_totals.values())
-    so_far = evaluate(totals=totals, targets=targets, window_days=days_elapsed, decision=False)
+    so_far = evaluate(
+        totals=totals,
+        targets=targets,
+        window_days=days_elapsed,
+        decision=False,
+        must_meet=pilot.must_meet_kpis,
+    )
 
     def window(first: int, last: int) -> KpiTotals:
         return KpiTotals.total(
@@ -295,7 +300,7 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
             last7_value=last7[key],
             last7_met=is_met(key, last7[key], targets[key]),
         )
-        for key in KPI_KEYS
+        for key in targets  # the five and the tracked extras
     ]
 
     weeks = []
@@ -311,7 +316,7 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
                 days_elapsed=len([n for n in range(first, last + 1) if n in elapsed_days]),
                 entries=week_totals.days_with_entry,
                 values=pooled,
-                met={key: is_met(key, pooled[key], targets[key]) for key in KPI_KEYS},
+                met={key: is_met(key, pooled[key], targets[key]) for key in targets},
             )
         )
 
@@ -328,6 +333,7 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
                 targets=targets,
                 window_days=window_days,
                 decision=True,
+                must_meet=pilot.must_meet_kpis,
             ),
         )
 
@@ -343,12 +349,12 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     )
 
     visible = range(1, last_day + 1)
-    daily_values = {key: [] for key in KPI_KEYS}
-    rolling7_values = {key: [] for key in KPI_KEYS}
+    daily_values = {key: [] for key in targets}
+    rolling7_values = {key: [] for key in targets}
     for n in visible:
-        day_pooled = daily_totals[n].pooled() if n in daily_totals else dict.fromkeys(KPI_KEYS)
+        day_pooled = daily_totals[n].pooled() if n in daily_totals else dict.fromkeys(targets)
         rolling = window(n - 6, n).pooled()
-        for key in KPI_KEYS:
+        for key in targets:
             daily_values[key].append((n, day_pooled[key]))
             rolling7_values[key].append((n, rolling[key]))
 

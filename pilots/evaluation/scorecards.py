@@ -13,7 +13,7 @@ from kpis.presentation import (
     format_gap,
     format_interval,
     format_kpi,
-    kpi_label,
+    kpi_label_marked,
     remedy_label,
 )
 from kpis.rules import KpiTotals, totals_snapshot
@@ -85,7 +85,7 @@ def scorecard_rows(scorecard: Scorecard) -> list[KpiRow]:
         rows.append(
             KpiRow(
                 key=key,
-                label=kpi_label(key),
+                label=kpi_label_marked(key, must_meet=bool(data.get("must_meet"))),
                 value=_dec(data.get("value")),
                 target=_dec(data.get("target")) or Decimal(0),
                 higher_is_better=kpis.HIGHER_IS_BETTER[key],
@@ -103,7 +103,7 @@ def scorecard_missed(scorecard: Scorecard) -> list[MissedRow]:
     return [
         MissedRow(
             key=item["kpi"],
-            label=kpi_label(item["kpi"]),
+            label=kpi_label_marked(item["kpi"], must_meet=bool(item.get("must_meet"))),
             gap=_dec(item.get("gap")),
             remedy=item["remedy"],
             remedy_label=remedy_label(item["remedy"]),
