@@ -3,7 +3,7 @@ pilot today, a contract next (DOMAIN.md §6: same rules, form, CSV and API).
 
 Reuse points (code against these, do not copy them):
 
-- `pilots.models.KpiDay`: abstract model with the day and its KPI fields, who entered it,
+- `kpis.models.KpiDay`: abstract model with the day and its KPI fields, who entered it,
   `late` and the history (simple-history, inherited). A concrete entry adds the owner FK and
   `Meta.constraints = kpi_day_constraints(owner_field, prefix)`.
 - `KpiDayForm(data, *, period, today=None, localized=True)`: THE definition of a valid day,
