@@ -3,7 +3,10 @@ colours of pilots/ (pages, PDF, e-mails, alerts). KPI words and units: `kpis.pre
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from kpis.presentation import kpi_label
 
 from .models import PilotStatus, Verdict
 
@@ -40,6 +43,18 @@ VERDICT_REASONS = {
 
 def verdict_reason(code: str | None) -> str:
     return str(VERDICT_REASONS[code]) if code else ""
+
+
+def scorecard_verdict_reason(scorecard) -> str:
+    """The verdict's reason; a stop forced by a missed must-meet KPI says so (DOMAIN.md §5)."""
+    missed_must = [
+        item["kpi"] for item in (scorecard.details or {}).get("missed", []) if item.get("must_meet")
+    ]
+    if scorecard.verdict == Verdict.STOP and missed_must:
+        return gettext(
+            "a must-meet KPI was missed (%(kpis)s): stop and analyse per KPI, whatever the count."
+        ) % {"kpis": ", ".join(kpi_label(key) for key in missed_must)}
+    return verdict_reason(scorecard.verdict)
 
 
 def projection_label(verdict: str | None, *, complete: bool) -> str:

@@ -68,6 +68,11 @@ def verdict_reason(code: str | None) -> str:
 
 
 @register.filter
+def scorecard_verdict_reason(scorecard) -> str:
+    return presentation.scorecard_verdict_reason(scorecard)
+
+
+@register.filter
 def verdict_colour(code: str | None) -> str:
     return presentation.verdict_colour(code)
 

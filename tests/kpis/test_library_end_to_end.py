@@ -180,6 +180,7 @@ def test_a_pilot_with_a_must_meet_extra_goes_through_form_csv_api_sweep_and_scor
     assert "Abandonment (must meet)" in html
     assert "6.06%" in html
     assert "QA score" in html and "met, not yet reliable" in html
+    assert "a must-meet KPI was missed (Abandonment): stop and analyse per KPI" in html
     pdf = manager_client.get(reverse("pilots:scorecard_pdf", args=[pilot.pk, 60]))
     assert pdf.content.startswith(b"%PDF-")
     scorecard_email_send_now(scorecard_id=card.pk)
@@ -188,6 +189,7 @@ def test_a_pilot_with_a_must_meet_extra_goes_through_form_csv_api_sweep_and_scor
         "- Abandonment (must meet): 1.06 percentage points short of target → Staffing at "
         "peak hours" in message.body
     )
+    assert "a must-meet KPI was missed (Abandonment)" in message.alternatives[0][0]
 
     # --- The dashboard charts and judges the extras too ---------------------------------------------
     dashboard = manager_client.get(reverse("pilots:pilot_detail", args=[pilot.pk]))
