@@ -265,3 +265,75 @@ def test_a_missed_must_meet_core_kpi_costs_a_step_more_than_a_missed_core_kpi():
         totals=totals, targets=targets, window_days=30, decision=False, must_meet=["csat_pct"]
     )
     assert (credit_steps(plain), credit_steps(must)) == (1, 2)
+
+
+def test_every_cross_field_error_of_the_extras_is_reported_at_once(api_as, vendor_a, vendor_a_user):
+    from tests.pilots.factories import PilotFactory
+
+    pilot = PilotFactory(vendor=vendor_a, start_date=START, length_days=90)
+    values = {
+        **CORE,
+        "offered": 100,
+        "answered_in_target": 101,  # > offered
+        "abandoned": 102,  # > offered
+        "nps_responses": 10,
+        "nps_promoters": 6,
+        "nps_detractors": 5,  # 6 + 5 > 10
+        "qa_points": 11,  # > qa_max
+    }
+    response = api_as(vendor_a_user).put(f"/api/v1/pilots/{pilot.pk}/kpis/{START}", values)
+    assert response.status_code == 422
+    text = response.content.decode()
+    for field, message in (
+        ("answered_in_target", "Cannot exceed the contacts offered."),
+        ("abandoned", "Cannot exceed the contacts offered."),
+        ("nps_promoters", "Promoters and detractors together cannot exceed the NPS responses."),
+        ("qa_points", "Cannot exceed the QA points possible."),
+    ):
+        assert field in text and message in text
+    assert not KpiEntry.objects.filter(pilot=pilot).exists()
+
+
+def test_an_extra_answer_count_without_the_contacts_offered_is_refused_on_offered(
+    api_as, vendor_a, vendor_a_user
+):
+    from tests.pilots.factories import PilotFactory
+
+    pilot = PilotFactory(vendor=vendor_a, start_date=START, length_days=90)
+    values = {**CORE, "abandoned": 3, "qa_points": None, "qa_max": 10}
+    response = api_as(vendor_a_user).put(f"/api/v1/pilots/{pilot.pk}/kpis/{START}", values)
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "Give the contacts offered with the abandoned before an answer." in text
+    assert "Give QA points scored, QA points possible together: this one is missing." in text
+
+
+def test_a_tracked_extra_off_target_over_the_last_7_days_raises_an_alert(vendor_a):
+    from pilots.evaluation.alerts import alerts_refresh
+    from pilots.models import Alert, AlertKind, PilotStatus
+    from tests.factories import VendorUserFactory
+    from tests.pilots.factories import PilotFactory
+
+    pilot = PilotFactory(
+        vendor=vendor_a,
+        start_date=START,
+        length_days=90,
+        status=PilotStatus.RUNNING,
+        extra_targets={"abandon_pct": "5.00"},
+    )
+    author = VendorUserFactory(vendor=vendor_a)
+    KpiEntry.objects.bulk_create(
+        KpiEntry(
+            pilot=pilot,
+            day=START + timedelta(days=n),
+            entered_by=author,
+            **{**CORE, "frt_minutes": 30, "aht_minutes": 9, "cost": Decimal(60)},
+            offered=100,
+            abandoned=7,  # 7% > 5% every day
+        )
+        for n in range(14)
+    )
+    alerts_refresh(as_of=START + timedelta(days=14))
+    alert = Alert.objects.get(pilot=pilot, kind=AlertKind.KPI_OFF_TARGET, closed_at=None)
+    # The last 7 days: 49 abandoned of 700 offered = 7.00%.
+    assert (alert.key, alert.params) == ("abandon_pct", {"value": "7.00", "target": "5.00"})
