@@ -158,15 +158,15 @@ def _check_submittable(quote: Quote) -> None:
             errors["hourly_rate"] = _(
                 "A mixed price needs an hourly rate or a rate per ticket besides the monthly fee."
             )
-    # DOMAIN.md §2: onboarding hours are priced at the training rate, else the hourly rate;
-    # with neither they would cost €0 silently.
+    # DOMAIN.md §2: onboarding and training hours are priced at the training rate, else the
+    # hourly rate; with neither they would cost €0 silently.
     if (
-        (quote.onboarding_hours_per_agent or 0) > 0
+        (quote.onboarding_hours_per_agent or 0) + (quote.training_hours_per_agent or 0) > 0
         and quote.onboarding_hourly_rate is None
         and quote.hourly_rate is None
     ):
         errors["onboarding_hourly_rate"] = _(
-            "Give the training rate an hour to price the onboarding hours."
+            "Give the training rate an hour to price the onboarding and training hours."
         )
     if errors:
         raise ValidationError(errors)
