@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from common.formats import format_date, format_deadline
+from kpis.days import app_today
 from pilots import selectors as pilot_selectors
 from pilots.evaluation.alert_list import AlertList
-from pilots.kpi_days import app_today
 from procurement import selectors as procurement_selectors
 
 LIST_LENGTH = 5

@@ -30,9 +30,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common import events
-from pilots import kpis
-from pilots.kpi_days import kpi_totals_by
-from pilots.presentation import format_kpi, kpi_label
+from kpis import rules as kpis
+from kpis.days import kpi_totals_by
+from kpis.presentation import format_kpi, kpi_label
 from pilots.selectors import open_alert_count_changed
 
 from .models import (

@@ -26,8 +26,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from common import events
-from pilots.kpi_days import kpi_sums, totals_from_sums
-from pilots.kpis import KpiTotals, q2
+from kpis.days import kpi_sums, totals_from_sums
+from kpis.rules import KpiTotals, q2, totals_snapshot
 
 from .alerts import contract_alerts_refresh
 from .emails import period_messages
@@ -55,6 +55,7 @@ def period_build(*, contract: Contract, period: Period, totals: KpiTotals) -> Co
         monthly_charge=contract.monthly_charge,
         credit_pct_per_missed_kpi=contract.credit_pct_per_missed_kpi,
         credit_cap_pct=contract.credit_cap_pct,
+        must_meet=contract.must_meet_kpis,
     )
     return ContractPeriod(
         contract=contract,
@@ -69,15 +70,7 @@ def period_build(*, contract: Contract, period: Period, totals: KpiTotals) -> Co
         credit=q2(result.credit),
         details={
             "days": period.days,
-            "totals": {
-                "days_with_entry": totals.days_with_entry,
-                "tickets": totals.tickets,
-                "csat_responses": totals.csat_responses,
-                "csat_positive": totals.csat_positive,
-                "fcr_resolved": totals.fcr_resolved,
-                "cost": str(totals.cost),
-                "qa_sampled": totals.qa_sampled,
-            },
+            "totals": totals_snapshot(totals),
             "credit_terms": {
                 "pct_per_missed_kpi": str(contract.credit_pct_per_missed_kpi),
                 "cap_pct": str(contract.credit_cap_pct),

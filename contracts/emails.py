@@ -13,8 +13,9 @@ from django.utils import translation
 
 from accounts.models import Role, User
 from common.emails import absolute_url, make_message
-from pilots.kpis import KPI_KEYS
-from pilots.presentation import KPI_LABELS, direction, format_kpi
+from kpis.definitions import tracked_keys
+from kpis.presentation import KPI_LABELS, direction, format_kpi
+from kpis.rules import KPI_KEYS
 
 from .alerts import contract_alert_message
 from .models import ContractAlert, ContractPeriod, Review
@@ -33,7 +34,7 @@ def period_recipients(period: ContractPeriod) -> list[tuple[str, User]]:
 
 def _rows(period: ContractPeriod) -> list[dict]:
     rows = []
-    for key in KPI_KEYS:
+    for key in tracked_keys([*KPI_KEYS, *period.kpis]):  # the five and the tracked extras
         data = period.kpis.get(key, {})
         rows.append(
             {

@@ -11,8 +11,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pilots.forms import DateInput, KpiEntryForm, QuoteChoiceField, _decimal_field
-from pilots.models import TARGET_FIELDS
+from kpis.forms import DateInput, KpiEntryForm
+from kpis.forms import decimal_field as _decimal_field
+from kpis.models import TARGET_FIELDS
+from pilots.forms import QuoteChoiceField
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 
 from .models import Contract, ContractStatus, ReviewKind

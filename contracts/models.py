@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from pilots.models import AlertState, KpiDay, KpiTargets, kpi_day_constraints
+from kpis.models import KpiDay, KpiTargets, kpi_day_constraints
+from pilots.models import AlertState
 from procurement.models import Channel
 
 from .periods import contract_end_date
@@ -99,7 +100,7 @@ class Contract(KpiTargets):
 
     history = HistoricalRecords()
 
-    # The KPI-day validator (`pilots.kpi_days.KpiDayForm`) words a day outside the term so.
+    # The KPI-day validator (`kpis.days.KpiDayForm`) words a day outside the term so.
     OUTSIDE_MESSAGE = _("%(day)s is outside the contract, which runs from %(start)s to %(end)s.")
 
     class Meta:
@@ -137,10 +138,16 @@ class Contract(KpiTargets):
         """The last day of the term: a 12-month contract from 17 January ends on 16 January."""
         return contract_end_date(self.start_date, self.months)
 
+    @property
+    def final_until(self) -> date | None:
+        """The last final day (`kpis.days.KpiPeriod`): none. DOMAIN.md §6 makes no contract
+        day final (a month's scorecard is a snapshot; the vendor may still correct a day)."""
+        return None
+
 
 class ContractKpiEntry(KpiDay):
     """One day's KPIs for one contract: the pilot's day, the same fields and rules
-    (`pilots.kpi_days`), owned by the contract (DOMAIN.md §6)."""
+    (`kpis.days`), owned by the contract (DOMAIN.md §6)."""
 
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="entries", verbose_name=_("contract")

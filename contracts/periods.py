@@ -8,7 +8,7 @@ Every calendar month inside the contract is a period, due once it is over; a fir
 month with fewer than `MIN_PERIOD_DAYS` contract days joins the neighbouring month's period
 (a contract from 28 January has its first period 28 January – 28 February). A period is
 named by its last calendar month. Its KPIs are pooled as in a pilot (the one arithmetic of
-`pilots.kpis`), its coverage counts the contract's days in it, and the service credit is a
+`kpis.rules`), its coverage counts the contract's days in it, and the service credit is a
 share of the agreed `monthly_charge`, pro rata over the calendar months it covers. Full
 precision inside; cents only at output.
 """
@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from pilots import kpis
-from pilots.kpis import KpiTotals
+from kpis import rules as kpis
+from kpis.rules import KpiTotals
 
 GOOD = "good"
 WATCH = "watch"
@@ -168,10 +169,12 @@ def service_credit(
     return Decimal(exact.numerator) / Decimal(exact.denominator)
 
 
-def credit_steps(*, met_count: int) -> int:
-    """How many steps of `credit_pct_per_missed_kpi` a period earns: `missed = 5 − met`, a KPI
-    without data counting as missed (so a month without entries is credited at the cap)."""
-    return len(kpis.KPI_KEYS) - met_count
+def credit_steps(result: kpis.Evaluation) -> int:
+    """DOMAIN.md §6: how many times `credit_pct_per_missed_kpi` applies — each core KPI
+    missed (5 − met; a KPI without data is missed, so a month without entries is credited at
+    the cap), and each must-meet KPI missed once more (core or extra). The cap still bounds
+    the total."""
+    return result.missed_core + len(result.missed_must_meet)
 
 
 @dataclass(frozen=True)
@@ -192,9 +195,13 @@ def evaluate_period(
     monthly_charge: Decimal,
     credit_pct_per_missed_kpi: Decimal,
     credit_cap_pct: Decimal,
+    must_meet: Iterable[str] = (),
 ) -> PeriodResult:
-    """Judge one period: the pilot's pooled arithmetic over the contract's days in it."""
-    result = kpis.evaluate(totals=totals, targets=targets, window_days=period.days, decision=False)
+    """Judge one period: the pilot's pooled arithmetic over the contract's days in it (the
+    five and the tracked extras of `targets`)."""
+    result = kpis.evaluate(
+        totals=totals, targets=targets, window_days=period.days, decision=False, must_meet=must_meet
+    )
     return PeriodResult(
         kpis=result.kpis,
         met_count=result.met_count,
@@ -202,7 +209,7 @@ def evaluate_period(
         standing=standing(met_count=result.met_count, data_coverage_pct=result.data_coverage_pct),
         cost=totals.cost,
         credit=service_credit(
-            missed_steps=credit_steps(met_count=result.met_count),
+            missed_steps=credit_steps(result),
             monthly_charge=monthly_charge,
             month_share=period.month_share,
             credit_pct_per_missed_kpi=credit_pct_per_missed_kpi,

@@ -14,10 +14,16 @@ from django.utils.translation import gettext as _
 
 from common.db import retry_on_conflict
 from costing.engine import EngineInputError
-from pilots.kpi_days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
-from pilots.kpis import KPI_KEYS
-from pilots.models import TARGET_FIELDS, Decision, Pilot
-from pilots.targets import DEFAULT_TARGETS, defaults_from_quote, quote_channel_charge
+from kpis.days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
+from kpis.models import TARGET_FIELDS
+from kpis.rules import KPI_KEYS
+from kpis.targets import (
+    DEFAULT_TARGETS,
+    defaults_from_quote,
+    quote_channel_charge,
+    tracked_kpis_clean,
+)
+from pilots.models import Decision, Pilot
 from procurement.models import Quote, QuoteStatus
 
 from .models import (
@@ -104,6 +110,8 @@ def contract_create(
     channel: str | None = None,
     quote: Quote | None = None,
     monthly_charge: Decimal | None = None,
+    extra_targets: Mapping[str, object] | None = None,
+    must_meet: Iterable[str] | None = None,
 ) -> Contract:
     """Create a running contract (procurement), from a pilot decided "scale up" or for a
     vendor and channel (optionally its quote). `monthly_charge` left out takes the quote's
@@ -164,6 +172,16 @@ def contract_create(
             for key, name in TARGET_FIELDS.items()
         },
     )
+    # DOMAIN.md §6: the tracked extra KPIs and must-meets default to the pilot's.
+    if pilot is not None:
+        extra_targets = pilot.extra_targets if extra_targets is None else extra_targets
+        must_meet = pilot.must_meet if must_meet is None else must_meet
+    try:
+        contract.extra_targets, contract.must_meet = tracked_kpis_clean(
+            extra_targets=extra_targets, must_meet=must_meet
+        )
+    except ValidationError as exc:
+        errors.update({name: messages[0] for name, messages in exc.message_dict.items()})
     try:
         contract.full_clean(validate_constraints=False, validate_unique=False)
     except ValidationError as exc:
@@ -297,7 +315,7 @@ def contract_kpi_day_upsert(
     today: dt.date | None = None,
 ) -> tuple[ContractKpiEntry, bool]:
     """Save one day's KPIs of the contract through the pilots' one write path
-    (`pilots.kpi_days.kpi_day_upsert`); returns (entry, created). The contract's alerts are
+    (`kpis.days.kpi_day_upsert`); returns (entry, created). The contract's alerts are
     refreshed after the commit, off the request."""
     with transaction.atomic():
         entry, created = kpi_day_upsert(
@@ -325,7 +343,7 @@ def contract_kpi_days_import(
     source: str = "CSV",
     today: dt.date | None = None,
 ) -> ImportResult:
-    """All rows or none (`pilots.kpi_days.kpi_days_import`); re-run on a deadlock."""
+    """All rows or none (`kpis.days.kpi_days_import`); re-run on a deadlock."""
     rows = list(rows)  # a re-run reads them again
     with transaction.atomic():
         result = kpi_days_import(

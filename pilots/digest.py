@@ -20,8 +20,8 @@ from accounts.models import Role, User
 from common import hooks
 from common.emails import absolute_url, make_message, recipient_name
 from common.sendlog import Outgoing, send_once
+from kpis import rules as kpis
 
-from . import kpis
 from .evaluation.alert_list import AlertList
 from .models import Pilot, PilotStatus
 from .selectors import kpi_totals, pilot_status_q

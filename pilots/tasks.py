@@ -24,12 +24,12 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.db import transaction
 
 from common.dates import job_date
+from kpis.days import app_today
 from procurement.tasks import job_moment
 
 from .digest import weekly_digest_send
 from .evaluation import claims, sweep
 from .evaluation.alerts import pilot_alerts_refresh
-from .kpi_days import app_today
 from .reminders import missing_day_reminders_send
 
 logger = logging.getLogger(__name__)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "procurement",
     "costing",
+    "kpis",
     "pilots",
     "contracts",
     "audit",  # the audit trail: reads every room's history by model label

@@ -34,10 +34,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common import events
-from pilots import kpis
-from pilots.kpi_days import DatePlusDays
+from kpis import rules as kpis
+from kpis.days import DatePlusDays
+from kpis.models import TARGETS_MODEL_FIELDS
+from kpis.presentation import format_kpi, kpi_label
 from pilots.models import Alert, AlertKind, Decision, KpiEntry, Pilot, PilotStatus
-from pilots.presentation import format_kpi, kpi_label, verdict_label
+from pilots.presentation import verdict_label
 from pilots.selectors import kpi_totals, open_alert_count_changed
 
 logger = logging.getLogger(__name__)
@@ -185,14 +187,7 @@ def alerts_refresh(*, as_of: date, batch_size: int = BATCH_SIZE) -> None:
     while True:
         batch = list(
             pilots.filter(pk__gt=last_id).only(
-                "id",
-                "start_date",
-                "length_days",
-                "target_csat_pct",
-                "target_frt_minutes",
-                "target_aht_minutes",
-                "target_fcr_pct",
-                "target_cost_per_ticket",
+                "id", "start_date", "length_days", *TARGETS_MODEL_FIELDS
             )[:batch_size]
         )
         if not batch:
@@ -233,7 +228,7 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
             continue  # not yet a week of days to judge: one bad first day is no trend
         pooled = week.get(pilot.pk, kpis.KpiTotals()).pooled()
         targets = pilot.targets
-        for key in kpis.KPI_KEYS:
+        for key in targets:  # the five and the tracked extras (DOMAIN.md §5)
             value = pooled[key]
             # No value (no tickets or no responses) is a missing-day matter, not off target.
             if value is not None and not kpis.is_met(key, value, targets[key]):

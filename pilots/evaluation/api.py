@@ -12,7 +12,8 @@ from ninja.pagination import paginate
 from accounts.permissions import EVERYONE, INTERNAL, MANAGERS, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
 from common.strict import BoundedText
-from pilots import kpis
+from kpis import rules as kpis
+from kpis.schemas import GapOut, KpisOut, gaps_out, scorecard_kpis_out
 from pilots.models import Scorecard
 from pilots.selectors import get_pilot_for_user
 
@@ -27,20 +28,6 @@ class WindowOut(Schema):
     to: date
 
 
-class ScorecardKpiOut(Schema):
-    value: str | None
-    target: str
-    met: bool
-
-
-class KpisOut(Schema):
-    csat_pct: ScorecardKpiOut
-    frt_minutes: ScorecardKpiOut
-    aht_minutes: ScorecardKpiOut
-    fcr_pct: ScorecardKpiOut
-    cost_per_ticket: ScorecardKpiOut
-
-
 class ScorecardOut(Schema):
     id: int
     checkpoint_day: int
@@ -49,6 +36,8 @@ class ScorecardOut(Schema):
     met_count: int
     data_coverage_pct: str
     verdict: str | None
+    # On a stop: each missed KPI with its gap and the usual remedy (DOMAIN.md §5).
+    gaps: list[GapOut]
     created_at: datetime
     emailed_at: datetime | None
     # DOMAIN.md §5: a final day corrected after the scorecard was made (null: never).
@@ -82,19 +71,14 @@ class AcknowledgeIn(Schema):
 
 
 def scorecard_out(card: Scorecard) -> dict:
-    """API.md: window {from, to}; each KPI {value, target, met}; decimals as strings."""
+    """API.md: window {from, to}; each KPI {value, target, met, interval, reliable,
+    must_meet}, the tracked extras beside the five; a stop's gaps; decimals as strings."""
     return {
         "id": card.pk,
         "checkpoint_day": card.checkpoint_day,
         "window": {"from": card.window_from, "to": card.window_to},
-        "kpis": {
-            key: {
-                "value": card.kpis[key]["value"],
-                "target": card.kpis[key]["target"],
-                "met": card.kpis[key]["met"],
-            }
-            for key in kpis.KPI_KEYS
-        },
+        "kpis": scorecard_kpis_out(card.kpis),
+        "gaps": gaps_out((card.details or {}).get("missed", [])),
         "met_count": card.met_count,
         "data_coverage_pct": kpis.s2(card.data_coverage_pct),
         "verdict": card.verdict,
@@ -108,6 +92,7 @@ def scorecard_out(card: Scorecard) -> dict:
     "/pilots/{id}/scorecards",
     response=list[ScorecardOut],
     by_alias=True,
+    exclude_unset=True,  # an extra KPI the pilot does not track is left out of `kpis`
     summary="Every scorecard made for a pilot",
 )
 def list_scorecards(request: HttpRequest, id: int):  # noqa: A002 - API.md names it {id}

@@ -20,8 +20,8 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, 
 
 from common import events
 from common.dates import DATE_MIN
-from pilots import kpis
-from pilots.kpis import KpiTotals
+from kpis import rules as kpis
+from kpis.rules import KpiTotals
 from pilots.models import Alert, AlertKind, Decision, Pilot, PilotStatus, Scorecard
 from pilots.selectors import open_alert_count_changed
 

@@ -23,6 +23,7 @@ from accounts.permissions import EVERYONE, INTERNAL, MANAGERS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
 from common.formats import format_decimal
 from costing.engine import CHECKLISTS
+from kpis.selectors import daily_series
 from pilots.models import Pilot, Scorecard, ScorecardPdf
 from pilots.presentation import verdict_label
 from pilots.selectors import kpi_last_change
@@ -37,7 +38,6 @@ from .selectors import (
     ALERT_STATUSES,
     cost_comparison,
     daily_entries,
-    daily_series,
     get_pilot_for_evaluation,
     get_scorecard_for_user,
     scorecards_for_pilot,

@@ -253,7 +253,14 @@ def test_periods_list_the_closed_months_oldest_first_with_the_latest_standing(
     assert periods[1]["standing"] == "poor"
     assert periods[1]["credit"] == "75.50"  # the vendor sees its own credits
     assert periods[1]["data_coverage_pct"] == "100.00"
-    assert periods[1]["kpis"]["csat_pct"] == {"value": "1.00", "target": "2.00", "met": False}
+    assert periods[1]["kpis"]["csat_pct"] == {
+        "value": "1.00",
+        "target": "2.00",
+        "met": False,
+        "interval": None,  # none stored in this hand-made month
+        "reliable": None,
+        "must_meet": False,
+    }
     detail = api.get(f"/api/v1/contracts/{contract.pk}").json()
     assert detail["latest_standing"] == "poor"
     assert detail["latest_month"] == "2027-02"

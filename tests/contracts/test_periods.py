@@ -22,7 +22,7 @@ from contracts.periods import (
     service_credit,
     standing,
 )
-from pilots.kpis import KpiTotals
+from kpis.rules import KpiTotals
 
 TARGETS = {
     "csat_pct": Decimal("85"),

@@ -36,8 +36,8 @@ def client_for(user, **kwargs) -> Client:
 
 def _scorecard(pilot, *, checkpoint_day: int):
     """A day-30 scorecard as the app builds it (the evaluation's builder once merged, else
-    the pure rules of pilots/kpis.py), so pages and API render a real one."""
-    from pilots import kpis
+    the pure rules of kpis/rules.py), so pages and API render a real one."""
+    from kpis import rules as kpis
     from pilots.models import Scorecard
     from pilots.selectors import kpi_totals
 

@@ -23,9 +23,9 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from pilots import kpis
+from kpis import rules as kpis
+from kpis.targets import defaults_from_quote, quote_channel_charge
 from pilots.models import Pilot
-from pilots.targets import defaults_from_quote, quote_channel_charge
 from tests.pilots.kpi_entry_helpers import NOW, make_awarded_quote
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from common.dates import future_date_error, parse_sane_date
 from pilots.evaluation import claims, sweep
 
 
-def _iso_date(value: str) -> date:
+def iso_date(value: str) -> date:
     """`--date` of this command, `evaluate_contracts` and `send_digest`: a plausible date
     that is not after today (DOMAIN.md §5: no job for a day that has not happened)."""
     try:
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        as_of = _iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         result = sweep.sweep(as_of=as_of)
         for card in result.created:
             self.stdout.write(scorecard_line(card))

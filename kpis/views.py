@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from common.dates import app_today, parse_sane_date
 
 from .csv_import import MAX_UPLOAD_BYTES, RowError, parse_kpi_csv
+from .days import VALUE_FIELDS, ImportResult, KpiPeriod
 from .forms import KpiCsvUploadForm
-from .kpi_days import VALUE_FIELDS, ImportResult, KpiPeriod
 from .models import KpiDay
 from .selectors import kpi_entry_history
 

@@ -19,15 +19,20 @@ Only prefill values: procurement sees them in the form and may change every one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from costing.adapters import offer_for_quote, rfq_channels, workload_for_rfq
 from costing.engine import EngineInputError
 from costing.engine.channel_charge import ChannelCharge, channel_monthly_charge
 from procurement.models import Quote, Rfq, RfqChannel
 
-from .kpis import AHT, COST, CSAT, FCR, FRT
+from .definitions import CORE_KEYS, EXTRA_KEYS, KPIS, NPS, kpi, tracked_keys
+from .rules import AHT, COST, CSAT, FCR, FRT
 
 ZERO = Decimal(0)
 
@@ -102,3 +107,72 @@ def defaults_from_quote(quote: Quote, *, channel: str | None = None) -> QuoteDef
         except EngineInputError as exc:
             notes.append(exc.field)
     return QuoteDefaults(vendor_id=quote.vendor_id, channel=channel, targets=targets, notes=notes)
+
+
+# --- The tracked extra KPIs and the must-meet set (DOMAIN.md §5 library) -----------------------
+
+# The plausible range of a target by unit: a percentage 0–100, NPS −100–100.
+_NPS_RANGE = (Decimal(-100), Decimal(100))
+_PCT_RANGE = (Decimal(0), Decimal(100))
+
+
+def tracked_kpis_clean(
+    *, extra_targets: Mapping[str, object] | None, must_meet: Iterable[str] | None
+) -> tuple[dict[str, str], list[str]]:
+    """The extras a period tracks ({key: target}) and its must-meet KPIs, checked against the
+    KPI table: known extra keys, a target in range (two decimals), must-meet KPIs among the
+    tracked ones (the five or a tracked extra). Returns them stored as the model keeps them
+    ({key: "5.00"}, [keys] in the table's order); raises ValidationError naming
+    `extra_targets` or `must_meet` with every problem."""
+    errors: dict[str, list[str]] = {}
+    extras: dict[str, str] = {}
+    for key, raw in (extra_targets or {}).items():
+        if key not in EXTRA_KEYS:
+            errors.setdefault("extra_targets", []).append(
+                _("%(key)s is not an extra KPI (choose from %(keys)s).")
+                % {"key": key, "keys": ", ".join(EXTRA_KEYS)}
+            )
+            continue
+        definition = kpi(key)
+        try:
+            target = Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            target = None
+        low, high = _NPS_RANGE if definition.key == NPS else _PCT_RANGE
+        if target is None or not target.is_finite() or not low <= target <= high:
+            errors.setdefault("extra_targets", []).append(
+                _("The target of %(kpi)s must be a number from %(low)s to %(high)s.")
+                % {"kpi": definition.label, "low": low, "high": high}
+            )
+            continue
+        if target.as_tuple().exponent < -2:
+            errors.setdefault("extra_targets", []).append(
+                _("The target of %(kpi)s takes at most 2 decimal places.")
+                % {"kpi": definition.label}
+            )
+            continue
+        extras[key] = f"{target.quantize(Decimal('0.01')):.2f}"
+    tracked = {*CORE_KEYS, *extras}
+    unknown = [key for key in (must_meet or []) if key not in tracked]
+    if unknown:
+        errors["must_meet"] = [
+            _("A must-meet KPI must be one the period tracks: %(keys)s is not.")
+            % {"keys": ", ".join(str(k) for k in unknown)}
+        ]
+    if errors:
+        raise ValidationError(
+            {name: " ".join(str(m) for m in msgs) for name, msgs in errors.items()}
+        )
+    return {key: extras[key] for key in tracked_keys(extras)}, tracked_keys(must_meet or [])
+
+
+def extra_default_targets(channel: str | None) -> dict[str, Decimal]:
+    """The extras' default targets (DOMAIN.md §5 table) a form offers; the live-channel
+    KPIs only for chat and phone."""
+    return {
+        k.key: k.default_target
+        for k in KPIS
+        if not k.core
+        and k.default_target is not None
+        and (not k.live_channels_only or channel in (None, "chat", "phone"))
+    }

@@ -3,7 +3,7 @@ pilot today, a contract next (DOMAIN.md §6: same rules, form, CSV and API).
 
 Reuse points (code against these, do not copy them):
 
-- `pilots.models.KpiDay`: abstract model with the day and its KPI fields, who entered it,
+- `kpis.models.KpiDay`: abstract model with the day and its KPI fields, who entered it,
   `late` and the history (simple-history, inherited). A concrete entry adds the owner FK and
   `Meta.constraints = kpi_day_constraints(owner_field, prefix)`.
 - `KpiDayForm(data, *, period, today=None, localized=True)`: THE definition of a valid day,
@@ -21,11 +21,11 @@ Reuse points (code against these, do not copy them):
   the day (a pilot's scorecards: `data_changed_at`).
 - Lock order: every write locks the owner row first (`lock_owner`), then its entries in date
   order, and is re-run on a deadlock (`common.db.retry_on_conflict`).
-- `pilots.csv_import.parse_kpi_csv(raw=, period=, today=)`: the CSV importer (validates each row
+- `kpis.csv_import.parse_kpi_csv(raw=, period=, today=)`: the CSV importer (validates each row
   with `KpiDayForm`); `template_csv(period)`, `entries_csv(entries)`.
 - `kpi_sums()` (the aggregate a `KpiTotals` is made of, in SQL), `kpi_totals_by(entries, by)`
-  and `kpi_totals(entries)`; `pilots.kpis.KpiTotals.from_entry(entry)` for one day in Python;
-  `pilots.kpis.evaluate(...)` judges totals against `period.targets`. None of it knows the owner.
+  and `kpi_totals(entries)`; `kpis.rules.KpiTotals.from_entry(entry)` for one day in Python;
+  `kpis.rules.evaluate(...)` judges totals against `period.targets`. None of it knows the owner.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from django.db.models import (
     F,
     Func,
     Model,
+    Q,
     QuerySet,
     Sum,
 )
@@ -61,8 +62,10 @@ from common.db import retry_on_conflict
 from common.formats import format_eur
 from common.strict import StrictDecimalField, StrictIntegerField
 
-from .kpis import KpiTotals
+from . import definitions
+from .definitions import DAILY_FIELDS_BY_NAME, NEEDS, SUM_TERMS, TOGETHER
 from .models import KpiDay
+from .rules import KpiTotals
 
 # Sane caps (documented in the form's help and the CSV template page). A value above them is
 # a typo or a unit mix-up (seconds for minutes, cents for euros), never a real day:
@@ -72,18 +75,13 @@ MAX_AHT_MINUTES = Decimal(1_440)  # a day: no contact takes longer on average
 MAX_COST_PER_TICKET = Decimal(1_000)  # € per ticket; a day without tickets may cost up to €1,000
 MAX_NOTE_LENGTH = 2_000
 
-COUNT_FIELDS = ("tickets", "csat_responses", "csat_positive", "fcr_resolved", "qa_sampled")
-DECIMAL_FIELDS = ("frt_minutes", "aht_minutes", "cost")
-REQUIRED_FIELDS = (
-    "tickets",
-    "csat_responses",
-    "csat_positive",
-    "frt_minutes",
-    "aht_minutes",
-    "fcr_resolved",
-    "cost",
-)
-VALUE_FIELDS = (*REQUIRED_FIELDS, "qa_sampled", "note")
+# The daily fields come from the KPI table (`kpis.definitions.DAILY_FIELDS`).
+COUNT_FIELDS = definitions.COUNT_FIELDS
+DECIMAL_FIELDS = definitions.DECIMAL_FIELDS
+REQUIRED_FIELDS = definitions.REQUIRED_FIELDS
+OPTIONAL_FIELDS = definitions.OPTIONAL_FIELDS
+EXTRA_DAILY_FIELDS = definitions.EXTRA_DAILY_FIELDS
+VALUE_FIELDS = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS, "note")
 
 
 class KpiPeriod(Protocol):
@@ -92,10 +90,12 @@ class KpiPeriod(Protocol):
     start_date: date
     end_date: date  # the last day that takes an entry
     vendor: object
+    # "%(day)s is outside the pilot, which runs from %(start)s to %(end)s." (a lazy string)
+    OUTSIDE_MESSAGE: str
 
     @property
     def targets(self) -> dict[str, Decimal]:
-        """The five targets by KPI key (`pilots.kpis.KPI_KEYS`)."""
+        """The five targets by KPI key (`kpis.rules.KPI_KEYS`)."""
         ...
 
     def day_number(self, on: date) -> int:
@@ -108,9 +108,9 @@ class KpiPeriod(Protocol):
         ...
 
 
-def corrects_final_day(period: object, day: date) -> bool:
-    """Whether `day` is final in `period` (a period without `final_until` has none)."""
-    final_until = getattr(period, "final_until", None)
+def corrects_final_day(period: KpiPeriod, day: date) -> bool:
+    """Whether `day` is final in `period`."""
+    final_until = period.final_until
     return final_until is not None and day <= final_until
 
 
@@ -124,6 +124,11 @@ def _n(value: Decimal | int) -> str:
 
 def _label(name: str) -> str:
     return capfirst(KpiDay._meta.get_field(name).verbose_name)
+
+
+def _name_in_text(name: str) -> str:
+    """A field's label inside a sentence (not capitalised)."""
+    return str(KpiDay._meta.get_field(name).verbose_name)
 
 
 def _count_field(name: str, help_text: str = "", required: bool = True) -> forms.IntegerField:
@@ -174,6 +179,10 @@ class KpiDayForm(forms.Form):
         gettext_lazy("Interactions your QA reviewed; at least 50 a month are needed."),
         required=False,
     )
+    # The extra KPIs' daily fields (optional), one per row of the KPI table's daily fields.
+    for _name in EXTRA_DAILY_FIELDS:
+        vars()[_name] = _count_field(_name, required=False)
+    del _name
     note = forms.CharField(
         label=_label("note"),
         required=False,
@@ -222,6 +231,7 @@ class KpiDayForm(forms.Form):
             else:
                 numbers[name] = number
         self._check_ranges(numbers)
+        self._check_extras(numbers)
         note = data.get("note") or ""
         if len(note) > MAX_NOTE_LENGTH and "note" not in self.errors:
             self.add_error(
@@ -235,10 +245,8 @@ class KpiDayForm(forms.Form):
         period = self.period
         today = app_today() if self.today is None else self.today
         if day < period.start_date or day > period.end_date:
-            # A period may word this itself (a contract: "outside the contract").
-            outside = getattr(period, "OUTSIDE_MESSAGE", None) or _(
-                "%(day)s is outside the pilot, which runs from %(start)s to %(end)s."
-            )
+            # Each period words this itself ("outside the pilot", "outside the contract").
+            outside = period.OUTSIDE_MESSAGE
             self.add_error(
                 "day",
                 str(outside)
@@ -328,6 +336,49 @@ class KpiDayForm(forms.Form):
                     % {"max": format_eur(MAX_COST_PER_TICKET, 0)},
                 )
 
+    def _check_extras(self, numbers: dict[str, Decimal | int]) -> None:
+        """The extra KPIs' fields (DOMAIN.md §5 library): given together, plausible, and
+        consistent with each other — every error at once, each on its field."""
+        given = {name for name in EXTRA_DAILY_FIELDS if self.cleaned_data.get(name) is not None}
+        for name in EXTRA_DAILY_FIELDS:
+            if name in numbers and numbers[name] > MAX_TICKETS_PER_DAY:
+                self.add_error(
+                    name,
+                    _("More than %(max)s in one day is not plausible: check the number.")
+                    % {"max": _n(MAX_TICKETS_PER_DAY)},
+                )
+                del numbers[name]
+        for group in TOGETHER:
+            if given & set(group):
+                for name in group:
+                    if name not in given and name not in self.errors:
+                        self.add_error(
+                            name,
+                            _("Give %(fields)s together: this one is missing.")
+                            % {"fields": ", ".join(_name_in_text(f) for f in group)},
+                        )
+        for name, needed in NEEDS.items():
+            if name in given and needed not in given and needed not in self.errors:
+                self.add_error(
+                    needed,
+                    _("Give the %(needed)s with the %(field)s.")
+                    % {"needed": _name_in_text(needed), "field": _name_in_text(name)},
+                )
+        for name in EXTRA_DAILY_FIELDS:
+            for limit in DAILY_FIELDS_BY_NAME[name].at_most:
+                if name in numbers and limit in numbers and numbers[name] > numbers[limit]:
+                    self.add_error(
+                        name, _("Cannot exceed the %(field)s.") % {"field": _name_in_text(limit)}
+                    )
+        parts = ("nps_responses", "nps_promoters", "nps_detractors")
+        if all(name in numbers for name in parts):
+            responses, promoters, detractors = (numbers[name] for name in parts)
+            if promoters + detractors > responses:
+                self.add_error(
+                    "nps_promoters",
+                    _("Promoters and detractors together cannot exceed the NPS responses."),
+                )
+
     def first_errors(self) -> dict[str, str]:
         """{field: its first message}: what the CSV report and the API name."""
         return {name: str(errors[0]) for name, errors in self.errors.items()}
@@ -375,26 +426,21 @@ class DatePlusDays(Func):
 
 
 def kpi_sums() -> dict:
-    """The aggregates a `KpiTotals` is made of, keyed `sum_<KpiTotals field>`.
+    """The aggregates a `KpiTotals` is made of, keyed `sum_<term>`: one Sum per term of the
+    KPI table (`kpis.definitions.SUM_TERMS`), over the days that have the term's fields.
 
     Aliases differ from the field names: an annotation named "tickets" would shadow the
     field inside F("tickets")."""
     weighted = DecimalField(max_digits=20, decimal_places=4)
-    sums = {
-        "days_with_entry": Count("id"),
-        "tickets": Sum("tickets"),
-        "csat_responses": Sum("csat_responses"),
-        "csat_positive": Sum("csat_positive"),
-        "frt_weighted": Sum(
-            ExpressionWrapper(F("frt_minutes") * F("tickets"), output_field=weighted)
-        ),
-        "aht_weighted": Sum(
-            ExpressionWrapper(F("aht_minutes") * F("tickets"), output_field=weighted)
-        ),
-        "fcr_resolved": Sum("fcr_resolved"),
-        "cost": Sum("cost"),
-        "qa_sampled": Sum("qa_sampled"),
-    }
+    sums: dict[str, object] = {"days_with_entry": Count("id")}
+    for name, term in SUM_TERMS.items():
+        expression = (
+            ExpressionWrapper(F(term.field) * F(term.weight), output_field=weighted)
+            if term.weight
+            else F(term.field)
+        )
+        only_when = Q(**{f"{field}__isnull": False for field in term.when}) if term.when else None
+        sums[name] = Sum(expression, filter=only_when)
     return {f"sum_{name}": aggregate for name, aggregate in sums.items()}
 
 
@@ -470,10 +516,13 @@ def kpi_day_upsert(
     )
     if not form.is_valid():
         raise ValidationError(form.first_errors())
+    # A field left out keeps its value; an extra's field given empty clears it (the form
+    # page always gives every field; the API only those in the request).
     cleaned = {
-        name: form.cleaned_data[name]
+        name: form.cleaned_data.get(name)
         for name in VALUE_FIELDS
-        if name in values and form.cleaned_data.get(name) is not None
+        if name in values
+        and (form.cleaned_data.get(name) is not None or name in EXTRA_DAILY_FIELDS)
     }
     if corrects_final_day(owner, day):
         cleaned["correction_reason"] = form.cleaned_data["reason"]

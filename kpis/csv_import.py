@@ -1,5 +1,5 @@
 """Bulk KPI entry from a CSV file: parse, validate every row with the same rules as the form
-(`pilots.kpi_days.KpiDayForm`), and report each bad row with its line number. Works for any
+(`kpis.days.KpiDayForm`), and report each bad row with its line number. Works for any
 measured period (a pilot, a contract): it reads `start_date`, `end_date` and `targets` only.
 
 Accepted: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"), `,` or `;` between
@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,24 +24,23 @@ from django.utils.translation import gettext as _
 
 from common.csvsafe import localized_csv
 
-from .kpi_days import DECIMAL_FIELDS, REQUIRED_FIELDS, KpiPeriod, kpi_day_errors
+from .days import DECIMAL_FIELDS, OPTIONAL_FIELDS, REQUIRED_FIELDS, KpiPeriod, kpi_day_errors
+from .definitions import DAILY_FIELDS
 from .models import KpiDay
 
 MAX_UPLOAD_BYTES = 1024 * 1024  # 1 MB: 400 rows with long notes fit easily
 MAX_ROWS = 400  # a 90-day pilot needs at most 90 rows; more is a wrong file
+# The template has fewer than 25 columns; a header far wider is a wrong file (or an attack:
+# 20,000 repeated names in 100 kB). Every check below is linear in the file's size.
+MAX_COLUMNS = 50
 DATE_COLUMN = "date"
+# The columns come from the KPI table: the date, the required daily fields, the optional
+# ones (the QA sample and the extra KPIs' fields), the note.
 REQUIRED_COLUMNS = (DATE_COLUMN, *REQUIRED_FIELDS)
-OPTIONAL_COLUMNS = ("qa_sampled", "note")
+OPTIONAL_COLUMNS = (*OPTIONAL_FIELDS, "note")
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 EXAMPLE_ROW = {
-    "tickets": "120",
-    "csat_responses": "48",
-    "csat_positive": "42",
-    "frt_minutes": Decimal("35.5"),
-    "aht_minutes": Decimal("9.5"),
-    "fcr_resolved": "88",
-    "cost": Decimal("396.00"),
-    "qa_sampled": "3",
+    **{f.name: Decimal(f.example) if f.name in DECIMAL_FIELDS else f.example for f in DAILY_FIELDS},
     "note": "",
 }
 
@@ -79,15 +79,7 @@ def entries_csv(entries: list[KpiDay]) -> str:
     rows = [
         [
             entry.day.isoformat(),
-            entry.tickets,
-            entry.csat_responses,
-            entry.csat_positive,
-            entry.frt_minutes,
-            entry.aht_minutes,
-            entry.fcr_resolved,
-            entry.cost,
-            entry.qa_sampled,
-            entry.note,
+            *("" if getattr(entry, name) is None else getattr(entry, name) for name in COLUMNS[1:]),
         ]
         for entry in entries
     ]
@@ -208,8 +200,14 @@ def parse_kpi_csv(*, raw: bytes, period: KpiPeriod, today: date) -> ParsedCsv:
 
 
 def _header_problem(header: list[str]) -> str | None:
-    duplicates = sorted({name for name in header if header.count(name) > 1 and name})
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if len(header) > MAX_COLUMNS:
+        return _(
+            "The header row has %(found)s columns; at most %(max)s are read. Download the "
+            "template for the columns expected."
+        ) % {"found": len(header), "max": MAX_COLUMNS}
+    counts = Counter(header)  # one pass: never a count per name (quadratic on a wide header)
+    duplicates = sorted(name for name, count in counts.items() if count > 1 and name)
+    missing = [name for name in REQUIRED_COLUMNS if name not in counts]
     unknown = [name for name in header if name and name not in COLUMNS]
     if duplicates:
         return _("Columns appear twice: %(columns)s.") % {"columns": ", ".join(duplicates)}
