@@ -3,6 +3,8 @@ import os
 from celery import Celery
 from celery.signals import beat_init, before_task_publish, worker_ready
 
+from common.observability import connect_celery_signals
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("vendorpilot")
@@ -36,3 +38,7 @@ def _beat_sent(sender=None, **kwargs) -> None:
         from common import heartbeats  # noqa: PLC0415
 
         heartbeats.record(heartbeats.BEAT)
+
+
+# The request id travels in a message header into the task's log lines; task metrics.
+connect_celery_signals()

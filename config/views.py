@@ -1,4 +1,5 @@
-"""Project-level pages: `/healthz` (it reads the Celery app); the home page is config/home.py.
+"""Project-level pages: `/healthz` (it reads the Celery app), `/metrics` (Prometheus); the
+home page is config/home.py.
 
 `/healthz` answers within HEALTHZ_TIMEOUT_SECONDS (default 1.5 s) whatever is down (issue 21):
 the database and the broker are checked at the same time in a small thread pool, each with its
@@ -9,16 +10,19 @@ broker is down, or when no worker has been heard from within HEARTBEAT_WINDOW_SE
 queue is not being served). Cheap: one `SELECT` of two heartbeat rows and a broker connect.
 """
 
+import hmac
+import ipaddress
 import logging
 from concurrent.futures import ThreadPoolExecutor, wait
 
 from django.conf import settings
 from django.db import connections
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from common import heartbeats
+from common import metrics as common_metrics
 from config.celery_app import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -88,3 +92,34 @@ def healthz(request: HttpRequest) -> JsonResponse:
     serving = checks["database"] and checks["broker"] and checks["worker"]
     body["status"] = "ok" if serving else "down"
     return JsonResponse(body, status=200 if serving else 503)
+
+
+def metrics_allowed(request: HttpRequest) -> bool:
+    """A bearer token equal to METRICS_TOKEN, or a peer address in METRICS_ALLOWED_IPS (the
+    direct peer, REMOTE_ADDR: behind a proxy every request comes from the proxy, so use the
+    token there)."""
+    token = settings.METRICS_TOKEN
+    scheme, _sep, given = request.headers.get("Authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
+        return True
+    try:
+        peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    for allowed in settings.METRICS_ALLOWED_IPS:
+        try:
+            if peer in ipaddress.ip_network(allowed, strict=False):
+                return True
+        except ValueError:
+            logger.warning("METRICS_ALLOWED_IPS: %r is not an address or network", allowed)
+    return False
+
+
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text format; 404 to anyone not allowed (the page does not admit it exists)."""
+    if not metrics_allowed(request):
+        raise Http404
+    body, content_type = common_metrics.exposition()
+    return HttpResponse(body, content_type=content_type)

@@ -14,16 +14,17 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
 from common.dates import SaneDate
-from common.strict import BoundedText, Money, StrictInt
-from pilots.api import KpiEntryOut, KpiIn, TargetsIn
-from pilots.kpis import KPI_KEYS, s2
-from pilots.models import TARGET_FIELDS, Pilot
+from common.strict import BoundedText, Money, StrictDecimal, StrictInt
+from kpis.models import TARGET_FIELDS
+from kpis.rules import KPI_KEYS, s2
+from kpis.schemas import KpiEntryOut, KpiIn, KpisOut, TargetsIn, scorecard_kpis_out
+from pilots.models import Pilot
 from pilots.selectors import app_today
 from procurement.models import Quote, Vendor
 
@@ -49,6 +50,7 @@ KPI_WRITERS = VENDORS | PROCUREMENT
 # Service (model) field → the API's field name.
 _API_FIELD = {
     "day": "date",
+    "extra_targets": "extra_kpis",
     "vendor": "vendor_id",
     "quote": "quote_id",
     "pilot": "pilot_id",
@@ -70,8 +72,14 @@ class ContractIn(Schema):
     start_date: SaneDate
     months: StrictInt
     targets: TargetsIn | None = None
+    # DOMAIN.md §6: optional with a pilot or a quote (the quote's monthly charge for the
+    # channel), required otherwise.
+    monthly_charge: Money | None = None
     credit_pct_per_missed_kpi: Money = Decimal(0)
     credit_cap_pct: Money = Decimal(0)
+    # DOMAIN.md §5 library (default with a pilot: the pilot's).
+    extra_kpis: dict[str, StrictDecimal] | None = None
+    must_meet: list[str] | None = None
 
 
 class ContractTargetsOut(Schema):
@@ -93,7 +101,7 @@ class ContractOut(Schema):
     months: int
     status: str
     targets: ContractTargetsOut
-    monthly_cost: str | None
+    monthly_charge: str
     credit_pct_per_missed_kpi: str
     credit_cap_pct: str
     latest_standing: str | None
@@ -108,8 +116,8 @@ class ContractOut(Schema):
         return {key: s2(value) for key, value in contract_targets(obj).items()}
 
     @staticmethod
-    def resolve_monthly_cost(obj: Contract) -> str | None:
-        return s2(obj.monthly_cost)
+    def resolve_monthly_charge(obj: Contract) -> str:
+        return s2(obj.monthly_charge)
 
     @staticmethod
     def resolve_credit_pct_per_missed_kpi(obj: Contract) -> str:
@@ -129,24 +137,12 @@ class ContractOut(Schema):
         return f"{month:%Y-%m}" if month else None
 
 
-class PeriodKpiOut(Schema):
-    value: str | None
-    target: str
-    met: bool
-
-
-class PeriodKpisOut(Schema):
-    csat_pct: PeriodKpiOut
-    frt_minutes: PeriodKpiOut
-    aht_minutes: PeriodKpiOut
-    fcr_pct: PeriodKpiOut
-    cost_per_ticket: PeriodKpiOut
-
-
 class PeriodOut(Schema):
     id: int
-    month: str
-    kpis: PeriodKpisOut
+    month: str  # the period's last calendar month
+    from_: dt.date = Field(..., alias="from")
+    to: dt.date
+    kpis: KpisOut
     met_count: int
     data_coverage_pct: str
     standing: str
@@ -158,14 +154,9 @@ def period_out(period: ContractPeriod) -> dict:
     return {
         "id": period.pk,
         "month": f"{period.month:%Y-%m}",
-        "kpis": {
-            key: {
-                "value": period.kpis[key]["value"],
-                "target": period.kpis[key]["target"],
-                "met": period.kpis[key]["met"],
-            }
-            for key in KPI_KEYS
-        },
+        "from": period.date_from,
+        "to": period.date_to,
+        "kpis": scorecard_kpis_out(period.kpis),
         "met_count": period.met_count,
         "data_coverage_pct": s2(period.data_coverage_pct),
         "standing": period.standing,
@@ -259,7 +250,9 @@ def contract_create_endpoint(request: HttpRequest, payload: ContractIn):
             targets={key: targets.get(key) for key in KPI_KEYS},
             credit_pct_per_missed_kpi=payload.credit_pct_per_missed_kpi,
             credit_cap_pct=payload.credit_cap_pct,
-            monthly_cost=defaults.monthly_cost if defaults else None,
+            monthly_charge=payload.monthly_charge,
+            extra_targets=payload.extra_kpis,
+            must_meet=payload.must_meet,
         )
     except ValidationError as exc:
         raise _api_error(exc) from None
@@ -280,7 +273,13 @@ def contract_detail_endpoint(request: HttpRequest, id: int):  # noqa: A002 - API
     return get_contract_for_user(request.auth, id)
 
 
-@router.get("/contracts/{id}/periods", response=list[PeriodOut], summary="The months that are over")
+@router.get(
+    "/contracts/{id}/periods",
+    response=list[PeriodOut],
+    by_alias=True,
+    exclude_unset=True,  # an extra KPI the contract does not track is left out of `kpis`
+    summary="The months that are over",
+)
 def contract_periods_endpoint(request: HttpRequest, id: int):  # noqa: A002
     """Every closed month, oldest first; the vendor sees its own credits."""
     check_role(request.auth, EVERYONE)
@@ -323,7 +322,11 @@ def contract_kpi_put_endpoint(request: HttpRequest, id: int, date: dt.date, payl
     contract = get_contract_for_user(request.auth, id)
     try:
         entry, created = contract_kpi_day_upsert(
-            contract=contract, day=date, values=payload.dict(), by=request.auth, source="API"
+            contract=contract,
+            day=date,
+            values=payload.dict(exclude_unset=True),
+            by=request.auth,
+            source="API",
         )
     except ValidationError as exc:
         raise _api_error(exc) from None

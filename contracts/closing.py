@@ -27,13 +27,14 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from common import events
 from common.models import OutboxMessage
-from pilots.kpi_days import kpi_sums, totals_from_sums
-from pilots.kpis import KpiTotals, q2
+from kpis.days import kpi_sums, totals_from_sums
+from kpis.rules import KpiTotals, q2, totals_snapshot
 
 from .alerts import contract_alerts_refresh
 from .models import Contract, ContractKpiEntry, ContractPeriod, ContractStatus
-from .periods import Period, due_periods, evaluate_period
+from .periods import Period, due_periods, evaluate_period, totals_sum
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,11 @@ def period_build(*, contract: Contract, period: Period, totals: KpiTotals) -> Co
     result = evaluate_period(
         totals=totals,
         targets=contract.targets,
-        days=period.days,
+        period=period,
+        monthly_charge=contract.monthly_charge,
         credit_pct_per_missed_kpi=contract.credit_pct_per_missed_kpi,
         credit_cap_pct=contract.credit_cap_pct,
+        must_meet=contract.must_meet_kpis,
     )
     return ContractPeriod(
         contract=contract,
@@ -68,18 +71,13 @@ def period_build(*, contract: Contract, period: Period, totals: KpiTotals) -> Co
         credit=q2(result.credit),
         details={
             "days": period.days,
-            "totals": {
-                "days_with_entry": totals.days_with_entry,
-                "tickets": totals.tickets,
-                "csat_responses": totals.csat_responses,
-                "csat_positive": totals.csat_positive,
-                "fcr_resolved": totals.fcr_resolved,
-                "cost": str(totals.cost),
-                "qa_sampled": totals.qa_sampled,
-            },
+            "totals": totals_snapshot(totals),
             "credit_terms": {
                 "pct_per_missed_kpi": str(contract.credit_pct_per_missed_kpi),
                 "cap_pct": str(contract.credit_cap_pct),
+                "monthly_charge": str(contract.monthly_charge),
+                # Σ contract days in each calendar month / its days (DOMAIN.md §6, pro rata).
+                "month_share": str(period.month_share),
             },
         },
     )
@@ -142,8 +140,9 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
             due[contract.pk] = months
     created: list[ContractPeriod] = []
     if due:
-        # 3. Every due month's sums in one query: group by contract and calendar month (a
-        # contract's days in a month are its period; days outside the term are refused).
+        # 3. Every due period's sums in one query: group by contract and calendar month, then
+        # add up the calendar months of each period (a short first or last month joins its
+        # neighbour); days outside the term are refused on entry.
         first = min(p.date_from for months in due.values() for p in months)
         last = max(p.date_to for months in due.values() for p in months)
         rows = (
@@ -155,7 +154,7 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
             .values("contract_id", "month")
             .annotate(**kpi_sums())
         )
-        totals = {
+        by_month = {
             (row["contract_id"], _as_date(row["month"])): totals_from_sums(row) for row in rows
         }
         by_id = {c.pk: c for c in contracts}
@@ -163,13 +162,33 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
             period_build(
                 contract=by_id[pk],
                 period=period,
-                totals=totals.get((pk, period.month), KpiTotals()),
+                totals=totals_sum(
+                    [
+                        by_month.get((pk, first), KpiTotals())
+                        for first, _days, _length in period.calendar_months
+                    ]
+                ),
             )
             for pk, months in due.items()
             for period in months
         ]
         # 4. One insert.
         created = ContractPeriod.objects.bulk_create(cards)
+        events.emit(
+            events.CONTRACT_MONTH_CLOSED,
+            (
+                {
+                    "contract_period_id": p.pk,
+                    "contract_id": p.contract_id,
+                    "month": p.month.isoformat(),
+                    "standing": p.standing,
+                    "met_count": p.met_count,
+                    "cost": str(p.cost),
+                    "credit": str(p.credit),
+                }
+                for p in created
+            ),
+        )
     # 5. A contract whose term is over and whose last month is now closed has ended.
     ended = [c.pk for c in contracts if as_of > c.end_date]
     if ended:

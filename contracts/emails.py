@@ -19,8 +19,9 @@ from accounts.models import Role, User
 from common import outbox
 from common.emails import absolute_url, make_message
 from common.models import OutboxMessage
-from pilots.kpis import KPI_KEYS
-from pilots.presentation import KPI_LABELS, direction, format_kpi
+from kpis.definitions import tracked_keys
+from kpis.presentation import KPI_LABELS, direction, format_kpi
+from kpis.rules import KPI_KEYS
 
 from .alerts import contract_alert_message
 from .models import ContractAlert, ContractPeriod, Review
@@ -39,7 +40,7 @@ def period_recipients(period: ContractPeriod) -> list[tuple[str, User]]:
 
 def _rows(period: ContractPeriod) -> list[dict]:
     rows = []
-    for key in KPI_KEYS:
+    for key in tracked_keys([*KPI_KEYS, *period.kpis]):  # the five and the tracked extras
         data = period.kpis.get(key, {})
         rows.append(
             {

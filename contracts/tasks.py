@@ -19,6 +19,7 @@ from celery import shared_task
 from django.db import transaction
 
 from common import outbox
+from common.dates import job_date
 from common.models import OutboxMessage
 from pilots.selectors import app_today
 
@@ -30,8 +31,9 @@ logger = logging.getLogger(__name__)
 
 
 def _as_date(as_of: str | None) -> date:
-    """An ISO date, or today in the app's time zone."""
-    return app_today() if as_of is None else date.fromisoformat(as_of)
+    """An ISO date, or today in the app's time zone; a day after today is refused
+    (ValueError naming `as_of`, DOMAIN.md §5)."""
+    return job_date(as_of)
 
 
 def _enqueue(task, *args) -> None:

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, line_chart_svg
-from pilots.csv_import import entries_csv, template_csv
-from pilots.kpi_views import csv_download, kpi_csv_upload_page, kpi_entry_page
-from pilots.kpis import COST, KPI_KEYS
+from kpis.csv_import import entries_csv, template_csv
+from kpis.presentation import KPI_LABELS, direction, format_kpi, kpi_unit_or_points
+from kpis.rules import COST, KPI_KEYS
+from kpis.views import csv_download, kpi_csv_upload_page, kpi_entry_page
 from pilots.models import Decision, Pilot
-from pilots.presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
 from pilots.selectors import app_today
 from procurement.models import Channel, Quote, QuoteStatus
 
@@ -101,7 +101,7 @@ def _initial_from(request: HttpRequest) -> tuple[dict, object | None]:
             quote=defaults.quote_id,
             vendor=defaults.vendor_id,
             channel=defaults.channel,
-            monthly_cost=defaults.monthly_cost,
+            monthly_charge=defaults.monthly_charge,
         )
         initial.update({f"target_{key}": value for key, value in defaults.targets.items()})
     return initial, source
@@ -131,7 +131,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
                     targets=form.targets(),
                     credit_pct_per_missed_kpi=data["credit_pct_per_missed_kpi"],
                     credit_cap_pct=data["credit_cap_pct"],
-                    monthly_cost=data.get("monthly_cost"),
+                    monthly_charge=data.get("monthly_charge"),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
@@ -173,12 +173,12 @@ def _month_charts(contract: Contract, periods: list) -> list[dict]:
         return []
     targets = contract_targets(contract)
     charts = []
-    for key in KPI_KEYS:
+    for key in targets:  # the five and the tracked extras
         points = []
         for index, period in enumerate(periods, start=1):
             value = period.kpis.get(key, {}).get("value")
             points.append((index, None if value is None else float(value)))
-        label, unit = str(KPI_LABELS[key]), str(KPI_UNITS[key])
+        label, unit = str(KPI_LABELS[key]), kpi_unit_or_points(key)
         svg = line_chart_svg(
             title=f"{label} ({unit})",
             series=[Series(_("Month"), points, color="#0d6efd", dots=True)],

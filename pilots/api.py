@@ -13,20 +13,22 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, bounded_limit_offset_pagination
 from common.dates import SaneDate
-from common.strict import BoundedText, Money, StrictDecimal, StrictInt
+from common.strict import StrictDecimal, StrictInt
+from kpis.models import TARGET_FIELDS
+from kpis.rules import KPI_KEYS, s2
+from kpis.schemas import KpiEntryOut, KpiIn, TargetsIn, TargetsOut
+from kpis.targets import DEFAULT_TARGETS, defaults_from_quote
 from procurement.models import Quote, Vendor
 
-from .kpis import KPI_KEYS, s2
-from .models import TARGET_FIELDS, KpiEntry, Pilot
+from .models import KpiEntry, Pilot
 from .selectors import app_today, get_pilot_for_user, pilots_for_user
 from .services import kpi_entry_upsert, pilot_create
-from .targets import DEFAULT_TARGETS, defaults_from_quote
 
 router = Router(tags=["pilots"])
 
@@ -36,23 +38,13 @@ _API_FIELD = {
     "vendor": "vendor_id",
     "quote": "quote_id",
     "day": "date",
+    "extra_targets": "extra_kpis",
     **{model: f"targets.{key}" for key, model in TARGET_FIELDS.items()},
 }
 
 
 def _api_error(exc: ValidationError) -> ApiValidationError:
     return ApiValidationError.from_django(exc, names=_API_FIELD)
-
-
-class TargetsIn(Schema):
-    """Each may be left out: it then takes its default (a pilot's from the quote and its RFQ,
-    else DOMAIN.md §5; a contract's from its pilot)."""
-
-    csat_pct: Money | None = None
-    frt_minutes: Money | None = None
-    aht_minutes: Money | None = None
-    fcr_pct: Money | None = None
-    cost_per_ticket: Money | None = None
 
 
 class PilotIn(Schema):
@@ -62,14 +54,9 @@ class PilotIn(Schema):
     start_date: SaneDate
     length_days: StrictInt
     targets: TargetsIn | None = None
-
-
-class PilotTargetsOut(Schema):
-    csat_pct: str
-    frt_minutes: str
-    aht_minutes: str
-    fcr_pct: str
-    cost_per_ticket: str
+    # DOMAIN.md §5 library: the tracked extra KPIs with their targets, and the must-meet set.
+    extra_kpis: dict[str, StrictDecimal] | None = None
+    must_meet: list[str] | None = None
 
 
 class PilotOut(Schema):
@@ -81,7 +68,17 @@ class PilotOut(Schema):
     length_days: int
     status: str
     day_number: int
-    targets: PilotTargetsOut
+    targets: TargetsOut
+    extra_kpis: dict[str, str]
+    must_meet: list[str]
+
+    @staticmethod
+    def resolve_extra_kpis(obj: Pilot) -> dict[str, str]:
+        return {key: s2(value) for key, value in obj.extra_kpi_targets.items()}
+
+    @staticmethod
+    def resolve_must_meet(obj: Pilot) -> list[str]:
+        return obj.must_meet_kpis
 
     @staticmethod
     def resolve_status(obj: Pilot) -> str:
@@ -93,52 +90,7 @@ class PilotOut(Schema):
 
     @staticmethod
     def resolve_targets(obj: Pilot) -> dict[str, str]:
-        return {key: s2(value) for key, value in obj.targets.items()}
-
-
-class KpiIn(Schema):
-    """Read strictly (common.strict); the rules of a day are `KpiDayForm`'s, which the
-    service runs (its messages name the field, e.g. "Use at most 2 decimal places.")."""
-
-    tickets: StrictInt
-    csat_responses: StrictInt
-    csat_positive: StrictInt
-    frt_minutes: StrictDecimal
-    aht_minutes: StrictDecimal
-    fcr_resolved: StrictInt
-    cost: StrictDecimal
-    reason: BoundedText | None = Field(
-        None,
-        description="Procurement, correcting a final day (one the decision was based on): why.",
-    )
-
-
-class KpiEntryOut(Schema):
-    id: int
-    date: dt.date
-    tickets: int
-    csat_responses: int
-    csat_positive: int
-    frt_minutes: str
-    aht_minutes: str
-    fcr_resolved: int
-    cost: str
-
-    @staticmethod
-    def resolve_date(obj: KpiEntry) -> dt.date:
-        return obj.day
-
-    @staticmethod
-    def resolve_frt_minutes(obj: KpiEntry) -> str:
-        return s2(obj.frt_minutes)
-
-    @staticmethod
-    def resolve_aht_minutes(obj: KpiEntry) -> str:
-        return s2(obj.aht_minutes)
-
-    @staticmethod
-    def resolve_cost(obj: KpiEntry) -> str:
-        return s2(obj.cost)
+        return {key: s2(value) for key, value in obj.core_targets.items()}
 
 
 @router.post("/pilots", response={201: PilotOut}, summary="Create a pilot")
@@ -167,6 +119,8 @@ def pilot_create_endpoint(request: HttpRequest, payload: PilotIn):
             start_date=payload.start_date,
             length_days=payload.length_days,
             targets={key: targets.get(key) for key in KPI_KEYS},
+            extra_targets=payload.extra_kpis,
+            must_meet=payload.must_meet,
             by=user,
         )
     except ValidationError as exc:
@@ -203,7 +157,11 @@ def kpi_put_endpoint(request: HttpRequest, id: int, date: SaneDate, payload: Kpi
     pilot = get_pilot_for_user(request.auth, id)
     try:
         entry, created = kpi_entry_upsert(
-            pilot=pilot, day=date, values=payload.dict(), by=request.auth, source="API"
+            pilot=pilot,
+            day=date,
+            values=payload.dict(exclude_unset=True),
+            by=request.auth,
+            source="API",
         )
     except ValidationError as exc:
         raise _api_error(exc) from None

@@ -25,15 +25,15 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from common.emails import absolute_url
+from kpis.days import app_today, kpi_day_errors
+from kpis.rules import AHT, COST, CSAT, FCR, FRT, KPI_KEYS
+from kpis.targets import DEFAULT_TARGETS, defaults_from_quote
 from procurement.models import Vendor
 
 from .evaluation import emails, sweep
-from .kpi_days import app_today, kpi_day_errors
-from .kpis import AHT, COST, CSAT, FCR, FRT, KPI_KEYS
 from .models import KpiEntry, Pilot, Scorecard
 from .presentation import verdict_label
 from .services import pilot_create
-from .targets import DEFAULT_TARGETS, defaults_from_quote
 
 NEARSHORE_VENDOR = "Lisbon Contact Partners"
 CHAT_VENDOR = "Manila Care Services"

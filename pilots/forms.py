@@ -1,130 +1,25 @@
 """Forms check and convert only (STYLE.md); the rules of a KPI day live in
-`pilots.kpi_days.KpiDayForm`, the other rules in `services`."""
+`kpis.days.KpiDayForm`, the other rules in `services`."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.utils.formats import date_format, number_format
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from common.dates import SaneDateField
 from common.forms import form_conventions
-from common.strict import StrictDecimalField, StrictIntegerField
+from common.strict import StrictIntegerField
+from kpis.definitions import EXTRA_KEYS, KPIS
+from kpis.forms import DateInput, decimal_field
+from kpis.models import TARGET_FIELDS
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 from procurement.widgets import VendorSearchSelect
 
-from .csv_import import MAX_ROWS
-from .kpi_days import (
-    MAX_AHT_MINUTES,
-    MAX_FRT_MINUTES,
-    MAX_NOTE_LENGTH,
-    MAX_TICKETS_PER_DAY,
-    KpiDayForm,
-    KpiPeriod,
-)
-from .models import TARGET_FIELDS, Pilot, PilotStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _decimal_field(label: str, help_text: str = "", required: bool = True) -> forms.DecimalField:
-    # localize: a Dutch user types 35,5.
-    return StrictDecimalField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-
-
-def _grouped(value: int | Decimal) -> str:
-    return number_format(value, use_l10n=True, force_grouping=True)
-
-
-class KpiEntryForm(KpiDayForm):
-    """The KPI entry page: `KpiDayForm` (every rule of a valid day) with its layout and the
-    period's dates and caps in the help texts. Saving a day that has an entry edits it."""
-
-    def __init__(self, *args, period: KpiPeriod, **kwargs):
-        super().__init__(*args, period=period, **kwargs)
-        correcting = self.may_correct_final and getattr(period, "final_until", None) is not None
-        if not correcting:
-            del self.fields["reason"]  # asked only of procurement once days are final
-        end = period.end_date
-        self.fields["day"].widget = DateInput(
-            attrs={"min": period.start_date.isoformat(), "max": end.isoformat()}
-        )
-        self.fields["day"].help_text = _(
-            "A day of the pilot (%(start)s – %(end)s), today or earlier."
-        ) % {
-            "start": date_format(period.start_date, "DATE_FORMAT"),
-            "end": date_format(end, "DATE_FORMAT"),
-        }
-        final_until = getattr(period, "final_until", None)
-        if final_until is not None:
-            self.fields["day"].help_text = _(
-                "%(help)s Days up to %(final)s are final: the decision was based on them."
-            ) % {
-                "help": self.fields["day"].help_text,
-                "final": date_format(final_until, "DATE_FORMAT"),
-            }
-        self.fields["frt_minutes"].help_text = _(
-            "Average over the day's tickets; at most %(max)s minutes."
-        ) % {"max": _grouped(MAX_FRT_MINUTES)}
-        self.fields["aht_minutes"].help_text = _(
-            "Average over the day's tickets; at most %(max)s minutes."
-        ) % {"max": _grouped(MAX_AHT_MINUTES)}
-        self.fields["tickets"].help_text = _("Tickets handled on the day; at most %(max)s.") % {
-            "max": _grouped(MAX_TICKETS_PER_DAY)
-        }
-        self.fields["note"].widget.attrs["maxlength"] = MAX_NOTE_LENGTH
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Row(Column("day", css_class="col-md-6")),
-            Row(
-                Column("tickets", css_class="col-md-4"),
-                Column("csat_responses", css_class="col-md-4"),
-                Column("csat_positive", css_class="col-md-4"),
-            ),
-            Row(
-                Column("frt_minutes", css_class="col-md-4"),
-                Column("aht_minutes", css_class="col-md-4"),
-                Column("fcr_resolved", css_class="col-md-4"),
-            ),
-            Row(Column("cost", css_class="col-md-4"), Column("qa_sampled", css_class="col-md-8")),
-            "note",
-            *(["reason"] if correcting else []),
-        )
-
-
-class KpiCsvUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        allow_empty_file=True,  # the parser says "The file is empty." in its own words
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Formatted per request: a lazy string formatted at import would be English only.
-        self.fields["file"].help_text = _(
-            "UTF-8, separated by commas or semicolons, at most 1 MB and %(rows)s rows."
-        ) % {"rows": MAX_ROWS}
+from .models import Pilot, PilotStatus
 
 
 def _manager_queryset():
@@ -162,18 +57,41 @@ class PilotForm(forms.Form):
         help_text=_("30 to 90 days. The decision checkpoint is day 60 (or the last day)."),
         widget=forms.NumberInput(attrs={"min": 30, "max": 90}),
     )
-    target_csat_pct = _decimal_field(
-        capfirst(Pilot._meta.get_field("target_csat_pct").verbose_name)
-    )
-    target_frt_minutes = _decimal_field(
+    target_csat_pct = decimal_field(capfirst(Pilot._meta.get_field("target_csat_pct").verbose_name))
+    target_frt_minutes = decimal_field(
         capfirst(Pilot._meta.get_field("target_frt_minutes").verbose_name)
     )
-    target_aht_minutes = _decimal_field(
+    target_aht_minutes = decimal_field(
         capfirst(Pilot._meta.get_field("target_aht_minutes").verbose_name)
     )
-    target_fcr_pct = _decimal_field(capfirst(Pilot._meta.get_field("target_fcr_pct").verbose_name))
-    target_cost_per_ticket = _decimal_field(
+    target_fcr_pct = decimal_field(capfirst(Pilot._meta.get_field("target_fcr_pct").verbose_name))
+    target_cost_per_ticket = decimal_field(
         capfirst(Pilot._meta.get_field("target_cost_per_ticket").verbose_name)
+    )
+    # The KPI library (DOMAIN.md §5): an extra KPI's target (empty: not tracked), one field
+    # per extra of the KPI table; and the must-meet KPIs.
+    for _kpi in KPIS:
+        if not _kpi.core:
+            vars()[f"extra_{_kpi.key}"] = decimal_field(
+                format_lazy(
+                    "{label} ({unit}) {direction}",
+                    label=_kpi.label,
+                    unit=_kpi.unit or _("points"),
+                    direction=_kpi.direction,
+                ),
+                _("Optional: a target tracks this KPI; empty: not tracked."),
+                required=False,
+            )
+    del _kpi
+    must_meet = forms.MultipleChoiceField(
+        label=_("Must-meet KPIs"),
+        choices=[(k.key, k.label) for k in KPIS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A must-meet KPI missed at the decision checkpoint stops the pilot, whatever the "
+            "count. Only KPIs the pilot tracks."
+        ),
     )
     managers = forms.ModelMultipleChoiceField(
         label=_("Managers to inform"),
@@ -198,6 +116,17 @@ class PilotForm(forms.Form):
 
     def targets(self) -> dict[str, Decimal | None]:
         return {key: self.cleaned_data.get(name) for key, name in TARGET_FIELDS.items()}
+
+    def extra_targets(self) -> dict[str, Decimal]:
+        """The tracked extra KPIs: those given a target."""
+        return {
+            key: self.cleaned_data[f"extra_{key}"]
+            for key in EXTRA_KEYS
+            if self.cleaned_data.get(f"extra_{key}") is not None
+        }
+
+    def must_meet_keys(self) -> list[str]:
+        return list(self.cleaned_data.get("must_meet") or [])
 
 
 class PilotFilterForm(forms.Form):

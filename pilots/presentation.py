@@ -1,79 +1,14 @@
-"""How KPIs, verdicts, statuses and history are named and formatted: the one place for the
-words, units, formats and badge colours of pilots/ (pages, PDF, e-mails, alerts).
-
-`pilots.kpis` holds codes; this module gives them their words in the active language. Money
-goes through `common.formats` like everywhere else.
-"""
+"""How verdicts and statuses are named and coloured: the one place for the words and badge
+colours of pilots/ (pages, PDF, e-mails, alerts). KPI words and units: `kpis.presentation`."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.formats import format_decimal, format_eur
+from kpis.presentation import kpi_label
 
-from .kpis import AHT, COST, CSAT, FCR, FRT, HIGHER_IS_BETTER
-from .models import KpiEntry, PilotStatus, Verdict
-
-KPI_LABELS = {
-    CSAT: _("CSAT"),
-    FRT: _("First response time"),
-    AHT: _("Handle time"),
-    FCR: _("First contact resolution"),
-    COST: _("Cost per ticket"),
-}
-KPI_UNITS = {CSAT: "%", FRT: _("min"), AHT: _("min"), FCR: "%", COST: "€"}
-REMEDY_LABELS = {
-    "training_and_knowledge_base": _("Training and knowledge base"),
-    "staffing_at_peak_hours": _("Staffing at peak hours"),
-    "systems_and_scripts": _("Systems and scripts"),
-    "pricing_and_volume_commitments": _("Pricing and volume commitments"),
-}
-
-
-def kpi_label(key: str) -> str:
-    return str(KPI_LABELS.get(key, key))
-
-
-def kpi_unit(key: str) -> str:
-    return str(KPI_UNITS[key])
-
-
-def direction(key: str) -> str:
-    """DOMAIN.md §5: CSAT and FCR must reach the target (≥), the others stay under it (≤)."""
-    return "≥" if HIGHER_IS_BETTER[key] else "≤"
-
-
-def format_kpi(key: str, value: Decimal | str | None) -> str:
-    """A KPI value in the active language with its unit: 80.91% · 12.50 min · €3.33."""
-    if value is None:
-        return "—"
-    if key == COST:
-        return format_eur(value)
-    if KPI_UNITS[key] == "%":
-        return f"{format_decimal(value)}%"
-    return f"{format_decimal(value)} {KPI_UNITS[key]}"
-
-
-def format_gap(key: str, gap: Decimal | None) -> str:
-    """A percentage KPI misses by percentage points, not by a percentage."""
-    if gap is not None and KPI_UNITS[key] == "%":
-        return gettext("%(points)s percentage points") % {"points": format_decimal(gap, 2)}
-    return format_kpi(key, gap)
-
-
-def format_interval(interval: tuple[Decimal, Decimal] | None) -> str:
-    if interval is None:
-        return ""
-    low, high = interval
-    return f"{format_decimal(low, 2)}–{format_decimal(high, 2)}%"
-
-
-def remedy_label(code: str) -> str:
-    return str(REMEDY_LABELS.get(code, code))
-
+from .models import PilotStatus, Verdict
 
 # --- Verdicts -------------------------------------------------------------------------------
 
@@ -108,6 +43,18 @@ VERDICT_REASONS = {
 
 def verdict_reason(code: str | None) -> str:
     return str(VERDICT_REASONS[code]) if code else ""
+
+
+def scorecard_verdict_reason(scorecard) -> str:
+    """The verdict's reason; a stop forced by a missed must-meet KPI says so (DOMAIN.md §5)."""
+    missed_must = [
+        item["kpi"] for item in (scorecard.details or {}).get("missed", []) if item.get("must_meet")
+    ]
+    if scorecard.verdict == Verdict.STOP and missed_must:
+        return gettext(
+            "a must-meet KPI was missed (%(kpis)s): stop and analyse per KPI, whatever the count."
+        ) % {"kpis": ", ".join(kpi_label(key) for key in missed_must)}
+    return verdict_reason(scorecard.verdict)
 
 
 def projection_label(verdict: str | None, *, complete: bool) -> str:
@@ -146,12 +93,3 @@ STATUS_BADGES = {
 
 def status_badge(status: str) -> str:
     return STATUS_BADGES.get(status, "text-bg-secondary")
-
-
-# --- History --------------------------------------------------------------------------------
-
-SOURCE_LABELS = {"form": _("form"), "CSV": _("CSV upload"), "API": _("API")}
-
-
-def field_label(name: str) -> str:
-    return str(KpiEntry._meta.get_field(name).verbose_name)

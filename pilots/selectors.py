@@ -3,7 +3,7 @@
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -11,12 +11,11 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from common import hooks
 from common.queries import count_of
-
-from .kpi_days import app_today, kpi_totals_by
-from .kpis import (
+from kpis.days import app_today, kpi_totals_by
+from kpis.rules import (
     HIGHER_IS_BETTER,
-    KPI_KEYS,
     QA_SAMPLE_PER_MONTH,
     Evaluation,
     KpiResult,
@@ -26,6 +25,7 @@ from .kpis import (
     evaluate,
     is_met,
 )
+
 from .models import Alert, KpiEntry, Pilot, PilotStatus, Scorecard
 
 # Every length a pilot may have (the `pilot_length_30_90` constraint).
@@ -44,7 +44,11 @@ def open_alert_count() -> int:
     as soon as an alert opens or closes (`open_alert_count_changed`)."""
     count = cache.get(OPEN_ALERT_COUNT_KEY)
     if count is None:
-        count = Alert.objects.filter(closed_at__isnull=True).count()
+        # The one alerts list: the pilots' and every room's registered (contracts').
+        count = Alert.objects.filter(closed_at__isnull=True).count() + sum(
+            source.queryset().filter(closed_at__isnull=True).count()
+            for source in hooks.alert_sources
+        )
         cache.set(OPEN_ALERT_COUNT_KEY, count, OPEN_ALERT_COUNT_SECONDS)
     return count
 
@@ -282,7 +286,13 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     elapsed_days = set(range(1, days_over + 1)) | ({current} if today_entered else set())
 
     totals = KpiTotals.total(daily_totals.values())
-    so_far = evaluate(totals=totals, targets=targets, window_days=days_elapsed, decision=False)
+    so_far = evaluate(
+        totals=totals,
+        targets=targets,
+        window_days=days_elapsed,
+        decision=False,
+        must_meet=pilot.must_meet_kpis,
+    )
 
     def window(first: int, last: int) -> KpiTotals:
         return KpiTotals.total(
@@ -298,7 +308,7 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
             last7_value=last7[key],
             last7_met=is_met(key, last7[key], targets[key]),
         )
-        for key in KPI_KEYS
+        for key in targets  # the five and the tracked extras
     ]
 
     weeks = []
@@ -314,7 +324,7 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
                 days_elapsed=len([n for n in range(first, last + 1) if n in elapsed_days]),
                 entries=week_totals.days_with_entry,
                 values=pooled,
-                met={key: is_met(key, pooled[key], targets[key]) for key in KPI_KEYS},
+                met={key: is_met(key, pooled[key], targets[key]) for key in targets},
             )
         )
 
@@ -331,6 +341,7 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
                 targets=targets,
                 window_days=window_days,
                 decision=True,
+                must_meet=pilot.must_meet_kpis,
             ),
         )
 
@@ -346,12 +357,12 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     )
 
     visible = range(1, last_day + 1)
-    daily_values = {key: [] for key in KPI_KEYS}
-    rolling7_values = {key: [] for key in KPI_KEYS}
+    daily_values = {key: [] for key in targets}
+    rolling7_values = {key: [] for key in targets}
     for n in visible:
-        day_pooled = daily_totals[n].pooled() if n in daily_totals else dict.fromkeys(KPI_KEYS)
+        day_pooled = daily_totals[n].pooled() if n in daily_totals else dict.fromkeys(targets)
         rolling = window(n - 6, n).pooled()
-        for key in KPI_KEYS:
+        for key in targets:
             daily_values[key].append((n, day_pooled[key]))
             rolling7_values[key].append((n, rolling[key]))
 
@@ -384,62 +395,8 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     )
 
 
-# --- One day's entry and its history (who, when, what) ---------------------------------------
-
-# The values a person enters; the history shows how each changed.
-HISTORY_FIELDS = (
-    "tickets",
-    "csat_responses",
-    "csat_positive",
-    "frt_minutes",
-    "aht_minutes",
-    "fcr_resolved",
-    "cost",
-    "qa_sampled",
-    "note",
-    "correction_reason",
-)
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    when: datetime
-    who: object  # the user, or None for a change made outside a request (e.g. the admin shell)
-    kind: str  # "+" created, "~" changed, "-" deleted (simple-history's history_type)
-    source: str  # the change reason: form, CSV, API
-    changes: list[tuple[str, object, object]]  # (field, old, new); on "+" the values entered
-
-
 def kpi_entry_for_day(pilot: Pilot, day: date) -> KpiEntry | None:
     return KpiEntry.objects.filter(pilot=pilot, day=day).select_related("entered_by").first()
-
-
-def kpi_entry_history(entry: KpiEntry) -> list[HistoryRow]:
-    """Every version of the entry, newest first, with what changed from the one before (one query)."""
-    records = list(
-        entry.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    rows, previous = [], None
-    for record in records:
-        if previous is None:
-            changes = [(name, None, getattr(record, name)) for name in HISTORY_FIELDS]
-        else:
-            changes = [
-                (name, getattr(previous, name), getattr(record, name))
-                for name in HISTORY_FIELDS
-                if getattr(previous, name) != getattr(record, name)
-            ]
-        rows.append(
-            HistoryRow(
-                when=record.history_date,
-                who=record.history_user,
-                kind=record.history_type,
-                source=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
-        previous = record
-    return list(reversed(rows))
 
 
 # --- What needs this person now (the home page, config/home.py) ----------------------------

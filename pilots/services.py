@@ -1,6 +1,6 @@
 """Writes for pilots and their daily KPI entries (STYLE.md: services write, selectors read).
 
-A day's KPIs are written through `pilots.kpi_days` (the rules: `KpiDayForm`, one definition
+A day's KPIs are written through `kpis.days` (the rules: `KpiDayForm`, one definition
 used by the form, the CSV import and the API alike); these wrappers bind it to the pilot.
 Saving a day enqueues the refresh of the pilot's alerts after the commit (off the request);
 the daily sweep evaluates. An entry saves even while the broker is down: the enqueue failure
@@ -20,16 +20,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.db import retry_on_conflict
-from procurement.models import QuoteStatus
-
-from .kpi_days import (
+from kpis.days import (
     ImportResult,
     app_today,
     corrects_final_day,
     kpi_day_upsert,
     kpi_days_import,
 )
-from .models import TARGET_FIELDS, KpiEntry, Pilot, PilotStatus, Scorecard
+from kpis.models import TARGET_FIELDS
+from kpis.targets import tracked_kpis_clean
+from procurement.models import QuoteStatus
+
+from .models import KpiEntry, Pilot, PilotStatus, Scorecard
 from .tasks import enqueue_alert_refresh
 
 
@@ -140,11 +142,21 @@ def pilot_create(
     quote=None,
     managers: Iterable = (),
     as_of: date | None = None,
+    extra_targets: Mapping[str, object] | None = None,
+    must_meet: Iterable[str] | None = None,
 ) -> Pilot:
-    """Create a pilot (procurement). `targets` maps KPI keys to targets; the status follows
-    the start date, which may lie in the past (a pilot recorded after it began)."""
+    """Create a pilot (procurement). `targets` maps the five KPI keys to targets;
+    `extra_targets` the tracked extra KPIs to theirs (none by default) and `must_meet` names
+    the tracked KPIs that must be met (DOMAIN.md §5). The status follows the start date,
+    which may lie in the past (a pilot recorded after it began)."""
     as_of = app_today() if as_of is None else as_of
     errors: dict[str, str] = {}
+    extras: dict[str, str] = {}
+    must: list[str] = []
+    try:
+        extras, must = tracked_kpis_clean(extra_targets=extra_targets, must_meet=must_meet)
+    except ValidationError as exc:
+        errors.update({name: messages[0] for name, messages in exc.message_dict.items()})
     if quote is not None:
         if quote.vendor_id != vendor.id:
             errors["quote"] = _("This quote is from another vendor than the pilot's.")
@@ -162,6 +174,8 @@ def pilot_create(
         start_date=start_date,
         length_days=length_days,
         created_by=by,
+        extra_targets=extras,
+        must_meet=must,
         **{
             name: None if targets.get(key) is None else Decimal(targets[key])
             for key, name in TARGET_FIELDS.items()

@@ -19,27 +19,25 @@ from functools import partial
 
 from celery import shared_task
 from django.db import transaction
-from django.utils import timezone
 
 from common import outbox
+from common.dates import job_date
 from common.models import OutboxMessage
-from procurement.tasks import as_moment
+from kpis.days import app_today
+from procurement.tasks import job_moment
 
 from .digest import weekly_digest_send
 from .evaluation import emails, sweep
 from .evaluation.alerts import pilot_alerts_refresh
-from .kpi_days import app_today
 from .reminders import missing_day_reminders_send
 
 logger = logging.getLogger(__name__)
 
 
 def _as_date(as_of: str | date | None) -> date:
-    if as_of is None:
-        return timezone.localdate()  # the app's time zone (settings.TIME_ZONE)
-    if isinstance(as_of, date):
-        return as_of
-    return date.fromisoformat(as_of)
+    """An ISO date, or today in the app's time zone; a day after today is refused
+    (ValueError naming `as_of`): no job for a day that has not happened (DOMAIN.md §5)."""
+    return job_date(as_of)
 
 
 EMAIL_BATCH_SIZE = 50  # scorecards per task: one SMTP connection each, batches over workers
@@ -115,7 +113,7 @@ def refresh_pilot_alerts(pilot_id: int) -> None:
 def send_missing_day_reminders(at: str | None = None) -> int:
     """The next-morning reminders for pilots and contracts lacking yesterday's entry (beat:
     daily in the morning). Idempotent through the outbox."""
-    return len(missing_day_reminders_send(at=as_moment(at)))
+    return len(missing_day_reminders_send(at=job_moment(at)))
 
 
 @shared_task(name="pilots.send_weekly_digest")

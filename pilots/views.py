@@ -18,15 +18,18 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
+from kpis.csv_import import entries_csv, template_csv
+from kpis.forms import KpiEntryForm
+from kpis.presentation import KPI_LABELS, direction, format_kpi, kpi_unit_or_points
+from kpis.rules import COST, KPI_KEYS
+from kpis.selectors import kpi_entry_history
+from kpis.targets import DEFAULT_TARGETS, defaults_from_quote
+from kpis.views import csv_download, kpi_csv_upload_page, kpi_entry_page, parse_day
 from procurement.models import Channel, Quote, QuoteStatus
 
 from . import services
-from .csv_import import entries_csv, template_csv
-from .forms import KpiEntryForm, PilotFilterForm, PilotForm
-from .kpi_views import csv_download, kpi_csv_upload_page, kpi_entry_page, parse_day
-from .kpis import COST, KPI_KEYS
+from .forms import PilotFilterForm, PilotForm
 from .models import Alert, Pilot
-from .presentation import KPI_LABELS, KPI_UNITS, direction, format_kpi
 from .selectors import (
     PilotDashboard,
     app_today,
@@ -34,14 +37,12 @@ from .selectors import (
     get_pilot_for_user,
     kpi_entries_for_pilot,
     kpi_entry_for_day,
-    kpi_entry_history,
     pilot_dashboard,
     pilot_summaries,
     pilots_for_list,
     pilots_for_user,
 )
 from .services import kpi_entries_import, kpi_entry_upsert
-from .targets import DEFAULT_TARGETS, defaults_from_quote
 
 # Who may write a pilot's KPIs: the pilot's own vendor and procurement (admin included).
 KPI_WRITERS = VENDORS | PROCUREMENT
@@ -124,7 +125,10 @@ def pilot_create(request: HttpRequest) -> HttpResponse:
             try:
                 pilot = _create(request, data, form)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                # A service field the form lacks (the extras' targets as one) goes on top.
+                by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+                for name, errors in by_field.items():
+                    form.add_error(name if name in form.fields else None, errors)
             else:
                 messages.success(request, _("The pilot was created."))
                 return redirect("pilots:pilot_detail", pk=pilot.pk)
@@ -186,6 +190,8 @@ def _create(request: HttpRequest, data: dict, form: PilotForm) -> Pilot:
         start_date=data["start_date"],
         length_days=data["length_days"],
         targets=form.targets(),
+        extra_targets=form.extra_targets(),
+        must_meet=form.must_meet_keys(),
         managers=data.get("managers") or [],
         by=request.user,
     )
@@ -241,8 +247,8 @@ def _kpi_charts(dashboard: PilotDashboard) -> list[dict]:
         if n <= max(dashboard.days_over, 1)
     ]
     charts = []
-    for key in KPI_KEYS:
-        unit = str(KPI_UNITS[key])
+    for key in targets:  # the five and the tracked extras
+        unit = kpi_unit_or_points(key)
         label = str(KPI_LABELS[key])
         svg = line_chart_svg(
             title=f"{label} ({unit})",

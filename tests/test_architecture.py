@@ -12,7 +12,18 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "common", "costing", "procurement", "pilots", "contracts", "config")
+APPS = (
+    "accounts",
+    "common",
+    "costing",
+    "procurement",
+    "kpis",
+    "pilots",
+    "contracts",
+    "audit",
+    "webhooks",
+    "config",
+)
 
 # Low to high: a module may import its own layer or a lower one, never a higher one.
 LAYERS = (
@@ -20,8 +31,11 @@ LAYERS = (
     ("costing.engine",),
     ("procurement",),
     ("costing",),
+    ("kpis",),
     ("pilots",),
     ("contracts",),
+    ("audit",),
+    ("webhooks",),
     ("config",),
 )
 FOUNDATION = LAYERS[0]
@@ -112,7 +126,9 @@ def test_the_rules_see_every_app_and_real_imports():
     assert ("procurement.demo", "procurement.services") in edges  # `from . import services`
     assert _layer("common.formats") < _layer("costing.engine.tco") < _layer("procurement.models")
     assert _layer("procurement.models") < _layer("costing.views") < _layer("pilots.models")
-    assert _layer("pilots.models") < _layer("config.views")
+    assert _layer("costing.views") < _layer("kpis.rules") < _layer("pilots.models")
+    assert _layer("pilots.models") < _layer("contracts.models") < _layer("config.views")
+    assert ("contracts.models", "kpis.models") in edges
 
 
 def test_the_costing_engine_is_pure_python():
@@ -134,14 +150,14 @@ def test_procurement_knows_nothing_of_pilots_or_contracts():
         for module, rows in imports().items()
         if _app(module) == "procurement"
         for name, line, _target in rows
-        if name.split(".")[0] in ("pilots", "contracts")
+        if name.split(".")[0] in ("pilots", "contracts", "audit")
     ]
     assert not bad, "\n".join(bad)
 
 
 def test_the_foundation_imports_no_app_above_it():
     """accounts and common: Django and each other only."""
-    above = {"procurement", "costing", "pilots", "contracts", "config"}
+    above = {"procurement", "costing", "kpis", "pilots", "contracts", "audit", "webhooks", "config"}
     bad = [
         f"{_where(module, line)} imports {name}"
         for module, rows in imports().items()
@@ -149,6 +165,60 @@ def test_the_foundation_imports_no_app_above_it():
         for name, line, _target in rows
         if name.split(".")[0] in above
     ]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_room_imports_webhooks():
+    """The rooms emit events (common.events); only webhooks (and config, the glue) know it."""
+    bad = [
+        f"{_where(module, line)} imports {name}"
+        for module, rows in imports().items()
+        if _app(module) not in ("webhooks", "config")
+        for name, line, _target in rows
+        if name.split(".")[0] == "webhooks"
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_procurement_and_costing_know_nothing_of_the_kpi_room():
+    """kpis/ sits above costing: procurement and costing never import it."""
+    bad = [
+        f"{_where(module, line)} imports {name}"
+        for module, rows in imports().items()
+        if _app(module) in ("procurement", "costing")
+        for name, line, _target in rows
+        if name.split(".")[0] == "kpis"
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def _private_imports(rows_by_module: dict[str, list[tuple[str, int, str | None]]]) -> list[str]:
+    """Each `from other_room.module import _name` (or `import other_room._module`): a room
+    uses another room through its public names only."""
+    bad = []
+    for module, rows in rows_by_module.items():
+        for name, line, target in rows:
+            if target is None or _app(target) == _app(module):
+                continue
+            # The parts after the module it resolves to are attributes; the module path's
+            # own parts count too (`pilots._private`).
+            parts = name.split(".")
+            if any(part.startswith("_") and not part.startswith("__") for part in parts):
+                bad.append(f"{module}:{line} imports {name}")
+    return bad
+
+
+def test_the_private_name_check_finds_one():
+    rows = {
+        "contracts.forms": [("pilots.forms._decimal_field", 3, "pilots.forms")],
+        "contracts.views": [("kpis.forms.decimal_field", 4, "kpis.forms")],
+        "pilots.views": [("pilots.forms._helper", 5, "pilots.forms")],  # its own room: fine
+    }
+    assert _private_imports(rows) == ["contracts.forms:3 imports pilots.forms._decimal_field"]
+
+
+def test_no_room_imports_another_rooms_private_name():
+    bad = _private_imports(imports())
     assert not bad, "\n".join(bad)
 
 

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from accounts.permissions import EVERYONE, INTERNAL, check_role
-from common.api import bounded_limit_offset_pagination
-from pilots import kpis
-from pilots.models import Alert, Scorecard
+from accounts.permissions import EVERYONE, INTERNAL, MANAGERS, check_role
+from common.api import ApiValidationError, bounded_limit_offset_pagination
+from common.strict import BoundedText
+from kpis import rules as kpis
+from kpis.schemas import GapOut, KpisOut, gaps_out, scorecard_kpis_out
+from pilots.models import Scorecard
 from pilots.selectors import get_pilot_for_user
 
-from .alerts import alert_message
-from .selectors import open_alerts, scorecards_for_pilot
+from .alert_list import AlertList, alert_acknowledge_by_id, parse_alert_id
+from .selectors import scorecards_for_pilot
 
 router = Router(tags=["evaluation"])
 
@@ -23,20 +26,6 @@ router = Router(tags=["evaluation"])
 class WindowOut(Schema):
     from_: date = Field(..., alias="from")
     to: date
-
-
-class ScorecardKpiOut(Schema):
-    value: str | None
-    target: str
-    met: bool
-
-
-class KpisOut(Schema):
-    csat_pct: ScorecardKpiOut
-    frt_minutes: ScorecardKpiOut
-    aht_minutes: ScorecardKpiOut
-    fcr_pct: ScorecardKpiOut
-    cost_per_ticket: ScorecardKpiOut
 
 
 class ScorecardOut(Schema):
@@ -47,45 +36,49 @@ class ScorecardOut(Schema):
     met_count: int
     data_coverage_pct: str
     verdict: str | None
+    # On a stop: each missed KPI with its gap and the usual remedy (DOMAIN.md §5).
+    gaps: list[GapOut]
     created_at: datetime
     emailed_at: datetime | None
     # DOMAIN.md §5: a final day corrected after the scorecard was made (null: never).
     data_changed_at: datetime | None
 
 
-class AlertOut(Schema):
+class AlertObjectOut(Schema):
+    type: str  # "pilot" or "contract"
     id: int
-    pilot_id: int
+
+
+class AlertOut(Schema):
+    """One alert of the one list (DOMAIN.md §5, §6). `id` is "pilot-12" or "contract-5":
+    unique across the pilots' and the contracts' alerts (see `alert_list`)."""
+
+    id: str
     kind: str
-    key: str
+    object: AlertObjectOut
     message: str
-    params: dict
     opened_at: datetime
     acknowledged_at: datetime | None
+    params: dict
 
     @staticmethod
-    def resolve_message(alert: Alert) -> str:
-        return alert_message(alert)
+    def resolve_object(row) -> dict:
+        return {"type": row.object_type, "id": row.object_id}
 
-    @staticmethod
-    def resolve_params(alert: Alert) -> dict:
-        return alert.params or {}
+
+class AcknowledgeIn(Schema):
+    note: BoundedText
 
 
 def scorecard_out(card: Scorecard) -> dict:
-    """API.md: window {from, to}; each KPI {value, target, met}; decimals as strings."""
+    """API.md: window {from, to}; each KPI {value, target, met, interval, reliable,
+    must_meet}, the tracked extras beside the five; a stop's gaps; decimals as strings."""
     return {
         "id": card.pk,
         "checkpoint_day": card.checkpoint_day,
         "window": {"from": card.window_from, "to": card.window_to},
-        "kpis": {
-            key: {
-                "value": card.kpis[key]["value"],
-                "target": card.kpis[key]["target"],
-                "met": card.kpis[key]["met"],
-            }
-            for key in kpis.KPI_KEYS
-        },
+        "kpis": scorecard_kpis_out(card.kpis),
+        "gaps": gaps_out((card.details or {}).get("missed", [])),
         "met_count": card.met_count,
         "data_coverage_pct": kpis.s2(card.data_coverage_pct),
         "verdict": card.verdict,
@@ -99,6 +92,7 @@ def scorecard_out(card: Scorecard) -> dict:
     "/pilots/{id}/scorecards",
     response=list[ScorecardOut],
     by_alias=True,
+    exclude_unset=True,  # an extra KPI the pilot does not track is left out of `kpis`
     summary="Every scorecard made for a pilot",
 )
 def list_scorecards(request: HttpRequest, id: int):  # noqa: A002 - API.md names it {id}
@@ -111,7 +105,28 @@ def list_scorecards(request: HttpRequest, id: int):  # noqa: A002 - API.md names
 @router.get("/alerts", response=list[AlertOut], summary="Open alerts, newest first")
 @paginate(bounded_limit_offset_pagination())
 def list_alerts(request: HttpRequest):
-    """Procurement and managers; vendors get 403. A page at a time (`limit`, `offset`):
-    `{"items": [...], "count": N}`, as the vendor list."""
+    """Procurement and managers; vendors get 403. The open alerts of pilots and contracts,
+    newest first, a page at a time (`limit`, `offset`): `{"items": [...], "count": N}`."""
     check_role(request.auth, INTERNAL)
-    return open_alerts()
+    return AlertList("open")
+
+
+@router.post(
+    "/alerts/{id}/acknowledge",
+    response={200: AlertOut},
+    summary="Acknowledge an alert with a note",
+)
+def acknowledge_alert(request: HttpRequest, id: str, payload: AcknowledgeIn):  # noqa: A002
+    """Managers. `id` as listed ("pilot-12", "contract-5"); an unknown id is 404. The note
+    is required and kept with the alert; an exit review closes only this way, and its note
+    goes into the contract's review log."""
+    check_role(request.auth, MANAGERS)
+    note = payload.note.strip()
+    if not note:
+        raise ApiValidationError({"note": "Write a note: what was seen or decided."})
+    try:
+        alert_acknowledge_by_id(id, by=request.auth, note=note)
+    except ValidationError as exc:
+        raise ApiValidationError.from_django(exc) from None
+    source, pk = parse_alert_id(id)
+    return source.rows([pk])[pk]

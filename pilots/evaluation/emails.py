@@ -25,16 +25,16 @@ from common.charts import Chart, HLine, Series, charts_png
 from common.emails import absolute_url, make_message
 from common.formats import format_decimal
 from common.models import OutboxMessage
-from pilots import kpis
+from kpis.presentation import kpi_label, kpi_unit_or_points
+from kpis.selectors import daily_series
 from pilots.models import AlertKind, Scorecard
-from pilots.presentation import kpi_label, kpi_unit, verdict_label
+from pilots.presentation import verdict_label
 
 from .alerts import alert_open, alerts_close
 from .scorecards import scorecard_is_decision, scorecard_missed, scorecard_rows
 from .selectors import (
     daily_entries,
     daily_entries_by_scorecard,
-    daily_series,
     scorecard_recipients,
     scorecard_recipients_by_pilot,
 )
@@ -51,7 +51,7 @@ def trend_chart_png(*, series: dict[str, list], targets: dict[str, float], days:
     checkpoint judges) and the target (dashed red). Labels in the active language."""
     charts = [
         Chart(
-            title=f"{kpi_label(key)} ({kpi_unit(key)})",
+            title=f"{kpi_label(key)} ({kpi_unit_or_points(key)})",
             series=[
                 Series(
                     _("daily"), [(d, v) for d, v, _p in series.get(key, [])], "#9ec5fe", width=1
@@ -64,7 +64,7 @@ def trend_chart_png(*, series: dict[str, list], targets: dict[str, float], days:
             width=_WIDTH,
             height=190,
         )
-        for key in kpis.KPI_KEYS
+        for key in targets  # the five and the tracked extras
     ]
     return charts_png(charts)
 

@@ -1,22 +1,23 @@
 """What a scorecard is made of and what it shows: built from the database sums by the pure
-`pilots.kpis`, read back from its immutable snapshot as rows for the page, PDF and e-mail."""
+`kpis.rules`, read back from its immutable snapshot as rows for the page, PDF and e-mail."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from pilots import kpis
-from pilots.kpis import KpiTotals
-from pilots.models import Pilot, Scorecard
-from pilots.presentation import (
+from kpis import rules as kpis
+from kpis.definitions import tracked_keys
+from kpis.presentation import (
     direction,
     format_gap,
     format_interval,
     format_kpi,
-    kpi_label,
+    kpi_label_marked,
     remedy_label,
 )
+from kpis.rules import KpiTotals, totals_snapshot
+from pilots.models import Pilot, Scorecard
 
 # --- What a scorecard shows --------------------------------------------------------------------
 
@@ -31,6 +32,7 @@ class KpiRow:
     met: bool
     interval: tuple[Decimal, Decimal] | None
     reliable: bool | None
+    must_meet: bool = False
 
     @property
     def direction(self) -> str:
@@ -61,6 +63,7 @@ class MissedRow:
     gap: Decimal | None
     remedy: str
     remedy_label: str
+    must_meet: bool = False
 
     @property
     def gap_display(self) -> str:
@@ -73,21 +76,23 @@ def _dec(value) -> Decimal | None:
 
 
 def scorecard_rows(scorecard: Scorecard) -> list[KpiRow]:
-    """The stored KPI snapshot as rows, in DOMAIN.md's order."""
+    """The stored KPI snapshot as rows: the five, then the tracked extras (the KPI table's
+    order)."""
     rows = []
-    for key in kpis.KPI_KEYS:
+    for key in tracked_keys([*kpis.KPI_KEYS, *scorecard.kpis]):
         data = scorecard.kpis.get(key, {})
         interval = data.get("interval")
         rows.append(
             KpiRow(
                 key=key,
-                label=kpi_label(key),
+                label=kpi_label_marked(key, must_meet=bool(data.get("must_meet"))),
                 value=_dec(data.get("value")),
                 target=_dec(data.get("target")) or Decimal(0),
                 higher_is_better=kpis.HIGHER_IS_BETTER[key],
                 met=bool(data.get("met")),
                 interval=(_dec(interval[0]), _dec(interval[1])) if interval else None,
                 reliable=data.get("reliable"),
+                must_meet=bool(data.get("must_meet")),
             )
         )
     return rows
@@ -98,10 +103,11 @@ def scorecard_missed(scorecard: Scorecard) -> list[MissedRow]:
     return [
         MissedRow(
             key=item["kpi"],
-            label=kpi_label(item["kpi"]),
+            label=kpi_label_marked(item["kpi"], must_meet=bool(item.get("must_meet"))),
             gap=_dec(item.get("gap")),
             remedy=item["remedy"],
             remedy_label=remedy_label(item["remedy"]),
+            must_meet=bool(item.get("must_meet")),
         )
         for item in (scorecard.details or {}).get("missed", [])
     ]
@@ -122,6 +128,7 @@ def scorecard_build(*, pilot: Pilot, checkpoint_day: int, totals: KpiTotals) -> 
         targets=pilot.targets,
         window_days=checkpoint_day,
         decision=decision,
+        must_meet=pilot.must_meet_kpis,
     )
     months = Decimal(checkpoint_day) / 30
     card = Scorecard(
@@ -138,15 +145,7 @@ def scorecard_build(*, pilot: Pilot, checkpoint_day: int, totals: KpiTotals) -> 
             "missed": result.missed,
             # The sums behind the pooled values, kept so the scorecard never needs the
             # entries again (it is a snapshot; later edits do not change it).
-            "totals": {
-                "days_with_entry": totals.days_with_entry,
-                "tickets": totals.tickets,
-                "csat_responses": totals.csat_responses,
-                "csat_positive": totals.csat_positive,
-                "fcr_resolved": totals.fcr_resolved,
-                "cost": kpis.s2(totals.cost),
-                "qa_sampled": totals.qa_sampled,
-            },
+            "totals": totals_snapshot(totals),
             # Cost article: at least 50 sampled interactions a month for reliable QA.
             "qa_needed": int(
                 (months * kpis.QA_SAMPLE_PER_MONTH).to_integral_value(rounding=ROUND_CEILING)

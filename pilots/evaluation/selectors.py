@@ -1,5 +1,5 @@
 """Reads for the evaluation work: KPI sums per checkpoint window (in the database, in
-batches, with `pilots.kpi_days.kpi_sums`), scorecards and alerts within a user's reach, e-mail recipients and the cost
+batches, with `kpis.days.kpi_sums`), scorecards and alerts within a user's reach, e-mail recipients and the cost
 comparison of the decision scorecard.
 
 `pilots.selectors` holds the shared reads; these are the evaluation's own.
@@ -27,16 +27,16 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Role
 from costing.comparison import estimate_for_quote
 from costing.engine import EngineInputError
-from pilots import kpis
-from pilots.kpi_days import (
+from kpis import rules as kpis
+from kpis.days import (
+    OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
     DatePlusDays,
-    KpiPeriod,
     kpi_sums,
     totals_from_sums,
 )
-from pilots.kpis import KpiTotals
-from pilots.models import Alert, KpiDay, KpiEntry, Pilot, Scorecard
+from kpis.rules import KpiTotals
+from pilots.models import KpiEntry, Pilot, Scorecard
 from pilots.selectors import pilots_for_user
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def daily_entries(*, pilot: Pilot, date_from: date, date_to: date) -> list[KpiEn
 
 
 # What a trend chart reads of each day: its values (not the note).
-_DAILY_FIELDS = ("pilot_id", "day", *REQUIRED_FIELDS, "qa_sampled")
+_DAILY_FIELDS = ("pilot_id", "day", *REQUIRED_FIELDS, *OPTIONAL_FIELDS)
 
 
 def daily_entries_by_scorecard(scorecards: Sequence[Scorecard]) -> dict[int, list[KpiEntry]]:
@@ -140,23 +140,6 @@ def daily_entries_by_scorecard(scorecards: Sequence[Scorecard]) -> dict[int, lis
             if card.window_from <= entry.day <= card.window_to:
                 result[card.pk].append(entry)
     return result
-
-
-def daily_series(entries: Iterable[KpiDay], *, period: KpiPeriod) -> dict[str, list]:
-    """Per KPI: [(day number, daily value, pooled value so far)], from the day's entries.
-
-    Daily values are shown to see the trend; the pooled value is what a checkpoint judges.
-    """
-    series: dict[str, list] = {key: [] for key in kpis.KPI_KEYS}
-    running = KpiTotals()
-    for entry in entries:
-        day = KpiTotals.from_entry(entry)
-        running = running + day
-        daily, pooled = day.pooled(), running.pooled()
-        number = period.day_number(entry.day)
-        for key in kpis.KPI_KEYS:
-            series[key].append((number, daily[key], pooled[key]))
-    return series
 
 
 # --- Scorecards and alerts within reach ---------------------------------------------------
@@ -186,22 +169,6 @@ def get_scorecard_for_user(user, *, pilot_pk: int, checkpoint_day: int) -> Score
 
 
 ALERT_STATUSES = ("open", "closed", "all")
-
-
-def alerts_for_list(*, status: str = "open") -> QuerySet[Alert]:
-    """Alerts newest first for the internal alerts page (vendors never see alerts)."""
-    alerts = Alert.objects.select_related("pilot__vendor", "acknowledged_by").order_by(
-        "-opened_at", "-id"
-    )
-    if status == "open":
-        return alerts.filter(closed_at__isnull=True)
-    if status == "closed":
-        return alerts.filter(closed_at__isnull=False)
-    return alerts
-
-
-def open_alerts() -> QuerySet[Alert]:
-    return alerts_for_list(status="open")
 
 
 # --- E-mail recipients ---------------------------------------------------------------------

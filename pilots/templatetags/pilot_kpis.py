@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 
+from kpis import presentation as kpi_presentation
 from pilots import presentation
 
 register = template.Library()
@@ -9,18 +10,18 @@ register = template.Library()
 
 @register.filter
 def kpi_label(key: str) -> str:
-    return presentation.kpi_label(key)
+    return kpi_presentation.kpi_label(key)
 
 
 @register.filter
 def kpi_value(value: Decimal | None, key: str) -> str:
     """`{{ line.result.value|kpi_value:line.key }}` → 88.12% / 35.00 min / €3.21."""
-    return presentation.format_kpi(key, value)
+    return kpi_presentation.format_kpi(key, value)
 
 
 @register.filter
 def kpi_direction(key: str) -> str:
-    return presentation.direction(key)
+    return kpi_presentation.direction(key)
 
 
 @register.filter
@@ -35,12 +36,12 @@ def status_badge(status: str) -> str:
 
 @register.filter
 def field_label(name: str) -> str:
-    return presentation.field_label(name)
+    return kpi_presentation.field_label(name)
 
 
 @register.filter
 def source_label(source: str) -> str:
-    return str(presentation.SOURCE_LABELS.get(source, source))
+    return str(kpi_presentation.SOURCE_LABELS.get(source, source))
 
 
 @register.filter
@@ -64,6 +65,11 @@ def projection_label(projection) -> str:
 @register.filter
 def verdict_reason(code: str | None) -> str:
     return presentation.verdict_reason(code)
+
+
+@register.filter
+def scorecard_verdict_reason(scorecard) -> str:
+    return presentation.scorecard_verdict_reason(scorecard)
 
 
 @register.filter

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from pilots.kpis import checkpoint_days
+from kpis.rules import checkpoint_days
 from pilots.models import Pilot
 from pilots.selectors import checkpoints_due, pilots_awaiting_decision
 from procurement.selectors import invitations_unanswered, vendor_invitations_to_answer

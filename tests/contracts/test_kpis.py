@@ -105,7 +105,7 @@ def test_the_form_page_saves_a_day_and_shows_every_error(vendor_a_client, contra
 
 
 def test_the_form_page_reopens_a_day_with_its_history(vendor_a_client, contract, published):
-    """As for a pilot (pilots.kpi_views.kpi_entry_page): a saved day opens prefilled, and
+    """As for a pilot (kpis.views.kpi_entry_page): a saved day opens prefilled, and
     every change of it is listed under the form."""
     url = f"/contracts/{contract.pk}/kpis/enter/"
     vendor_a_client.post(url, {**DAY, "day": "2027-03-09"})

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from kpis.definitions import OPTIONAL_FIELDS
 from pilots.models import KpiEntry, Pilot, PilotStatus
 from tests.pilots.kpi_entry_helpers import (
     NOW,
@@ -28,6 +29,8 @@ PILOT_FIELDS = {
     "status",
     "day_number",
     "targets",
+    "extra_kpis",  # DOMAIN.md §5 library: the tracked extras with their targets
+    "must_meet",
 }
 KPI_FIELDS = {
     "id",
@@ -39,6 +42,8 @@ KPI_FIELDS = {
     "aht_minutes",
     "fcr_resolved",
     "cost",
+    # The QA sample and the extra KPIs' daily fields (null when the day leaves them out).
+    *OPTIONAL_FIELDS,
 }
 
 

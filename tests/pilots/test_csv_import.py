@@ -9,7 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pilots.csv_import import COLUMNS, MAX_ROWS, parse_kpi_csv
+from kpis.csv_import import COLUMNS, MAX_COLUMNS, MAX_ROWS, REQUIRED_COLUMNS, parse_kpi_csv
 from pilots.models import KpiEntry
 from tests.pilots.kpi_entry_helpers import NOW, START, TODAY, good_values, make_pilot
 
@@ -29,7 +29,10 @@ def pilot(vendor_a):
 
 def row(day: date, **overrides) -> list[str]:
     values = good_values(**overrides)
-    return [day.isoformat(), *("" if values[c] is None else str(values[c]) for c in COLUMNS[1:])]
+    return [
+        day.isoformat(),
+        *("" if values.get(c) is None else str(values[c]) for c in COLUMNS[1:]),
+    ]
 
 
 def csv_bytes(
@@ -90,7 +93,7 @@ def test_a_valid_file_saves_every_row_and_replaces_a_day_already_entered(
 
 def test_utf8_with_bom_semicolons_decimal_commas_and_dutch_dates_are_read(vendor_a_client, pilot):
     lines = [
-        ";".join(COLUMNS),
+        ";".join((*REQUIRED_COLUMNS, "qa_sampled", "note")),
         "2026-03-01;100;40;36;35,5;9,25;74;310,50;3;Rustige dag – géén storingen",
         "02-03-2026;90;30;27;40;10;60;280;2;",
     ]
@@ -212,7 +215,8 @@ def test_garbage_gets_a_clear_file_error_never_a_500(vendor_a_client, pilot, raw
 def test_a_row_with_too_few_values_is_named(vendor_a_client, pilot):
     raw = csv_bytes([row(date(2026, 3, 1))[:5]])
     assert upload_errors(upload(vendor_a_client, pilot, raw)) == [
-        (2, "file", "Expected 10 values, found 5.")
+        # date, 7 core fields, the QA sample, 8 extra fields, the note
+        (2, "file", "Expected 18 values, found 5.")
     ]
 
 
@@ -294,3 +298,33 @@ def test_spreadsheet_formulas_in_an_upload_are_refused_or_kept_as_plain_text(
     raw = csv_bytes([row(date(2026, 3, 1), note='=HYPERLINK("http://x","y")')])
     upload(vendor_a_client, pilot, raw)
     assert KpiEntry.objects.get(pilot=pilot).note == '=HYPERLINK("http://x","y")'
+
+
+def test_a_100_kb_header_repeating_one_name_is_refused_naming_the_column_cap(pilot):
+    """Issue 21: `date,date,…` 20,000 times in 100 kB was checked with a count per name
+    (quadratic, 7 s). The header is refused by its width, naming the cap, before any
+    per-name check; every check is linear in the file's size."""
+    raw = (",".join(["date"] * 20_000) + "\n").encode()
+    assert len(raw) == 100_000
+    parsed = parse_kpi_csv(raw=raw, period=pilot, today=TODAY)
+    assert [(e.line, e.field) for e in parsed.errors] == [(None, "file")]
+    assert parsed.errors[0].message == (
+        "The header row has 20000 columns; at most 50 are read. Download the template for "
+        "the columns expected."
+    )
+    assert MAX_COLUMNS == 50
+    assert parsed.rows == []
+
+
+def test_a_header_within_the_cap_that_repeats_a_name_says_which(pilot):
+    header = [*COLUMNS, "tickets", "cost"]
+    parsed = parse_kpi_csv(raw=csv_bytes([], header=header), period=pilot, today=TODAY)
+    assert [e.message for e in parsed.errors] == ["Columns appear twice: cost, tickets."]
+
+
+def test_more_rows_than_the_cap_are_refused_naming_the_cap(pilot):
+    rows = [row(START) for _ in range(MAX_ROWS + 1)]
+    parsed = parse_kpi_csv(raw=csv_bytes(rows), period=pilot, today=TODAY)
+    assert [e.message for e in parsed.errors] == [
+        f"The file has more than {MAX_ROWS} rows. Upload at most {MAX_ROWS} at a time."
+    ]

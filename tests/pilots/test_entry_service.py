@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from pilots.kpi_days import kpi_day_errors
+from kpis.days import kpi_day_errors
 from pilots.models import KpiEntry, PilotStatus
 from pilots.services import (
     kpi_entries_import,

@@ -2,6 +2,8 @@
 
 import pytest
 
+from kpis.definitions import CORE_KEYS, KPI_KEYS
+
 
 @pytest.mark.django_db
 def test_openapi_has_the_scorecard_and_alert_endpoints(client):
@@ -22,6 +24,20 @@ def test_openapi_has_the_scorecard_and_alert_endpoints(client):
         "created_at",
         "emailed_at",
         "data_changed_at",  # DOMAIN.md §5, beside API.md's fields
+        "gaps",  # API.md: a stop lists [{kpi, gap, remedy}]
     }
     assert set(schemas["WindowOut"]["properties"]) == {"from", "to"}
-    assert set(schemas["ScorecardKpiOut"]["properties"]) == {"value", "target", "met"}
+    assert set(schemas["ScorecardKpiOut"]["properties"]) == {
+        "value",
+        "target",
+        "met",
+        "interval",
+        "reliable",
+        "must_meet",
+    }
+    assert set(schemas["IntervalOut"]["properties"]) == {"low", "high"}
+    assert set(schemas["GapOut"]["properties"]) == {"kpi", "gap", "remedy", "must_meet"}
+    # Every KPI of the table, the five required (DOMAIN.md §5).
+    kpis = schemas["KpisOut"]
+    assert set(kpis["properties"]) == set(KPI_KEYS)
+    assert set(kpis["required"]) == set(CORE_KEYS)

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from pilots.csv_import import parse_kpi_csv
+from kpis.csv_import import parse_kpi_csv
 from pilots.evaluation.sweep import pilots_evaluate_due
 from pilots.models import Decision, KpiEntry, Pilot, PilotStatus, Scorecard
 from tests.pilots.conftest import add_days

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from pilots.kpi_days import KpiDayForm
+from kpis.days import KpiDayForm
 from pilots.models import KpiEntry, PilotStatus
 from tests.pilots.kpi_entry_helpers import NOW, START, TODAY, good_values, make_pilot
 

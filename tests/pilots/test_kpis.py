@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from pilots import kpis
-from pilots.kpis import KpiTotals, evaluate
+from kpis import rules as kpis
+from kpis.rules import KpiTotals, evaluate
 from pilots.models import Pilot
 
 TARGETS = {

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from kpis.days import kpi_totals
+from kpis.rules import KPI_KEYS, KpiTotals, s2
 from pilots.evaluation.sweep import pilots_evaluate_due
-from pilots.kpi_days import kpi_totals
-from pilots.kpis import KPI_KEYS, KpiTotals, s2
 from pilots.models import KpiEntry, Scorecard
 from pilots.selectors import pilot_dashboard
 from tests.factories import VendorUserFactory

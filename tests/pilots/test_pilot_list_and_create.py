@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kpis.targets import defaults_from_quote, quote_cost_per_ticket
 from pilots.models import Alert, AlertKind, Pilot, PilotStatus
-from pilots.targets import defaults_from_quote, quote_cost_per_ticket
 from tests.factories import ManagerFactory, VendorFactory
 from tests.pilots.factories import KpiEntryFactory
 from tests.pilots.kpi_entry_helpers import NOW, START, make_awarded_quote, make_pilot

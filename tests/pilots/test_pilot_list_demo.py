@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from kpis.rules import SCALE_UP
 from pilots.demo import seed_pilots
-from pilots.kpis import SCALE_UP
 from pilots.models import KpiEntry, Pilot
 from pilots.selectors import pilot_dashboard
 from procurement.demo import seed_cast

@@ -350,11 +350,44 @@ def test_api_lists_every_scorecard_exactly_as_api_md(api_as, manager, quoted_pil
         "created_at",
         "emailed_at",
         "data_changed_at",
+        "gaps",
     }
     assert day60["data_changed_at"] is None
     assert day60["window"] == {"from": "2026-01-01", "to": "2026-03-01"}
-    assert day60["kpis"]["csat_pct"] == {"value": "80.00", "target": "85.00", "met": False}
-    assert day60["kpis"]["cost_per_ticket"] == {"value": "3.00", "target": "3.33", "met": True}
+    # 480 of 600 responses positive: Wilson 95% (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) /
+    # (1 + z²/n) with p = 0.8, n = 600 → 76.61–83.01%; missed, so no reliability to judge.
+    assert day60["kpis"]["csat_pct"] == {
+        "value": "80.00",
+        "target": "85.00",
+        "met": False,
+        "interval": {"low": "76.61", "high": "83.01"},
+        "reliable": None,
+        "must_meet": False,
+    }
+    assert day60["kpis"]["cost_per_ticket"] == {
+        "value": "3.00",
+        "target": "3.33",
+        "met": True,
+        "interval": None,
+        "reliable": None,
+        "must_meet": False,
+    }
+    # A stop lists its gaps: CSAT 85 − 80 = 5 points, FCR 70 − 60 (720 of 1,200) = 10.
+    assert day60["gaps"] == [
+        {
+            "kpi": "csat_pct",
+            "gap": "5.00",
+            "remedy": "training_and_knowledge_base",
+            "must_meet": False,
+        },
+        {
+            "kpi": "fcr_pct",
+            "gap": "10.00",
+            "remedy": "training_and_knowledge_base",
+            "must_meet": False,
+        },
+    ]
+    assert body[0]["gaps"] == []
     assert set(day60["kpis"]) == {
         "csat_pct",
         "frt_minutes",

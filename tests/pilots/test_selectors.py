@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
-from pilots.kpis import s2
+from kpis.rules import s2
 from pilots.selectors import get_pilot_for_user, kpi_totals
 from tests.pilots.factories import KpiEntryFactory, PilotFactory
 

@@ -4,8 +4,8 @@ true, no non-ASCII digits; a refused value is named and nothing is saved."""
 import pytest
 import time_machine
 
-from pilots.csv_import import parse_kpi_csv
-from pilots.kpi_days import KpiDayForm
+from kpis.csv_import import parse_kpi_csv
+from kpis.days import KpiDayForm
 from pilots.models import KpiEntry
 from tests.pilots.kpi_entry_helpers import NOW, START, good_values, make_pilot
 

@@ -14,7 +14,7 @@ from contracts.closing import contracts_close_due_months, periods_without_email
 from contracts.emails import KIND, period_emails_enqueue
 from contracts.models import ContractPeriod
 from contracts.presentation import standing_label
-from pilots.management.commands.evaluate_pilots import _iso_date
+from pilots.management.commands.evaluate_pilots import iso_date
 
 
 def period_line(period: ContractPeriod) -> str:
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        as_of = _iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         result = contracts_close_due_months(as_of=as_of)
         for period in result.created:
             self.stdout.write(period_line(period))

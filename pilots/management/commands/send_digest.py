@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilots.digest import week_of, weekly_digest_send
-from pilots.management.commands.evaluate_pilots import _iso_date
+from pilots.management.commands.evaluate_pilots import iso_date
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", dest="as_of", metavar="YYYY-MM-DD", help="Default: today.")
 
     def handle(self, *args, **options) -> None:
-        as_of = _iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = iso_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         sent = weekly_digest_send(as_of=as_of)
         for item in sent:
             self.stdout.write(_("Weekly digest to %(who)s") % {"who": item.to_email})
