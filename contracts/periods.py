@@ -16,7 +16,6 @@ precision inside; cents only at output.
 from __future__ import annotations
 
 import calendar
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -133,12 +132,7 @@ def due_periods(start_date: date, months: int, as_of: date) -> list[Period]:
 
 def totals_sum(parts: list[KpiTotals]) -> KpiTotals:
     """Sums of several windows (a period's calendar months) as one window."""
-    empty = KpiTotals()
-    values = {
-        f.name: sum((getattr(p, f.name) for p in parts), getattr(empty, f.name))
-        for f in dataclasses.fields(KpiTotals)
-    }
-    return KpiTotals(**values)
+    return KpiTotals.total(parts)
 
 
 def standing(*, met_count: int, data_coverage_pct: Decimal) -> str:

@@ -15,7 +15,6 @@ from contracts.periods import (
     add_months,
     contract_end_date,
     contract_periods,
-    credit_steps,
     due_periods,
     evaluate_period,
     poor_run_start,
@@ -144,7 +143,7 @@ def test_standing(met, coverage, expected):
 
 def credit(*, met: int, charge: str, share: Decimal = Decimal(1), pct: str, cap: str) -> Decimal:
     return service_credit(
-        missed_steps=credit_steps(met_count=met),
+        missed_steps=5 - met,  # missed = 5 − met (credit_steps of a period without must-meets)
         monthly_charge=Decimal(charge),
         month_share=share,
         credit_pct_per_missed_kpi=Decimal(pct),
@@ -173,7 +172,6 @@ def test_default_credit_terms_credit_nothing():
 
 def test_the_number_of_credit_steps_is_one_input():
     # 5 − 3 met = 2 steps; one more step (e.g. a must-meet KPI missed) is 3 × 5% = 15%.
-    assert credit_steps(met_count=3) == 2
     assert service_credit(
         missed_steps=3,
         monthly_charge=Decimal("1000"),
