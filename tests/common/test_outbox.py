@@ -40,7 +40,7 @@ from tests.pilots.conftest import (  # noqa: F401 - fixtures
     wait_until,
 )
 
-MONDAY = date(2027, 3, 8)
+MONDAY = date(2026, 11, 30)  # a Monday that has happened (no job runs for a future day)
 
 
 def _managers(n: int) -> list:
