@@ -40,7 +40,7 @@ from benchmarks.drills.common import (
 )
 
 DB = "vp_bench_drill_mail"
-MONDAY = date(2027, 3, 8)
+MONDAY = date(2026, 11, 30)  # a Monday that has happened: no job runs for a future day
 # Seconds, not minutes, so the drill sees a lease expire and a retry back off.
 FAST = {"OUTBOX_LEASE_SECONDS": "30", "OUTBOX_RETRY_BASE_SECONDS": "1", "OUTBOX_BATCH_SIZE": "50"}
 
@@ -137,7 +137,7 @@ def refused_drill(drill: Drill, args, db_url: str, broker: str, workdir: Path) -
         User.objects.create_user(email, "drill-pass-2026", role=Role.VENDOR, vendor=vendor)
     buyer = User.objects.create_user("buyer@drill.example", "x", role=Role.PROCUREMENT)
     Contract.objects.create(
-        vendor=vendor, channel="email", start_date=date(2027, 2, 1), months=12,
+        vendor=vendor, channel="email", start_date=date(2026, 10, 1), months=12,
         target_csat_pct=85, target_frt_minutes=60, target_aht_minutes=10, target_fcr_pct=70,
         target_cost_per_ticket=3, created_by=buyer,
     )  # fmt: skip
@@ -150,8 +150,8 @@ def refused_drill(drill: Drill, args, db_url: str, broker: str, workdir: Path) -
             worker = support.start(worker_cmd(1), env=env, log=workdir / "worker-2.log")
             try:
                 time.sleep(3)
-                drill.step("the worker closes February: 2 managers, 2 vendor users (550, 451)")
-                app.send_task("contracts.close_due_months", kwargs={"as_of": "2027-03-01"})
+                drill.step("the worker closes October: 2 managers, 2 vendor users (550, 451)")
+                app.send_task("contracts.close_due_months", kwargs={"as_of": "2026-11-01"})
 
                 rows = OutboxMessage.objects.filter(kind="contract_scorecard")
 
@@ -161,7 +161,7 @@ def refused_drill(drill: Drill, args, db_url: str, broker: str, workdir: Path) -
 
                 wait_until(settled, timeout=120, interval=1.5)
                 drill.step("the job and the outbox run again, three times")
-                app.send_task("contracts.close_due_months", kwargs={"as_of": "2027-03-01"})
+                app.send_task("contracts.close_due_months", kwargs={"as_of": "2026-11-01"})
                 for _ in range(3):
                     app.send_task("common.send_outbox")
                 time.sleep(5)

@@ -210,13 +210,13 @@ def test_a_refused_recipient_never_holds_up_or_resends_the_managers_copies(
 
     ManagerFactory(email="max@example.com")
     ManagerFactory(email="mies@example.com", language="nl")
-    contract = ContractFactory(start_date=date(2027, 2, 1), months=12)
+    contract = ContractFactory(start_date=date(2026, 10, 1), months=12)
     VendorUserFactory(email="ana@vendor.example", vendor=contract.vendor)
     VendorUserFactory(email="bo@vendor.example", vendor=contract.vendor)
     smtp_server.refuse["ana@vendor.example"] = "550"  # no such mailbox: for good
     smtp_server.defer["bo@vendor.example"] = 1  # 451 once: a retry delivers it
 
-    close_due_months.delay(as_of="2027-03-01")
+    close_due_months.delay(as_of="2026-11-01")
     ana = lambda: OutboxMessage.objects.filter(to_email="ana@vendor.example").first()  # noqa: E731
 
     def settled() -> bool:
@@ -228,7 +228,7 @@ def test_a_refused_recipient_never_holds_up_or_resends_the_managers_copies(
     assert "550" in ana().last_error and ana().attempts == 1  # refused once, never retried
     assert "failed for good" in celery_worker.log()
     # More runs of the job and of the outbox: nothing more for anyone.
-    close_due_months.delay(as_of="2027-03-01")
+    close_due_months.delay(as_of="2026-11-01")
     for _ in range(3):
         send_outbox.delay()
     assert not wait_until(lambda: len(smtp_server.messages) > 3, timeout=5)
