@@ -57,7 +57,9 @@ def on_authentication_error(request, exc: AuthenticationError):
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc: PermissionDenied):
-    return api.create_response(request, {"detail": "You may not do this."}, status=403)
+    # A reason given by the service (e.g. segregation of duties) is said; else the generic one.
+    detail = str(exc) or "You may not do this."
+    return api.create_response(request, {"detail": detail}, status=403)
 
 
 @api.exception_handler(Http404)

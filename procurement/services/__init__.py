@@ -15,6 +15,7 @@ from .awards import (
     award_needs_override,
     award_propose,
     award_reject,
+    award_self_decision_reason,
 )
 from .criteria import (
     clean_must_haves,
@@ -71,6 +72,7 @@ __all__ = [
     "award_needs_override",
     "award_propose",
     "award_reject",
+    "award_self_decision_reason",
     "clean_must_haves",
     "clean_weights",
     "rfq_criteria_update",
