@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CHOOSE, NOT_ANSWERED, form_conventions
@@ -626,7 +627,9 @@ def add_test_case_fields(form: forms.Form, *, rfq: Rfq, quote: Quote | None) -> 
     for test_case in test_cases:
         form.fields[f"answer_{test_case.pk}"] = forms.CharField(
             label=test_case.title,
-            help_text=test_case.description,
+            # User text: escaped here too, whatever renders the help text (Django's own
+            # field templates mark help texts safe).
+            help_text=escape(test_case.description),
             required=False,
             max_length=10000,
             initial=current.get(test_case.pk, ""),

@@ -64,6 +64,13 @@ class Vendor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def website_link(self) -> str:
+        """The website as a link target only when it is http(s): a stored `javascript:` URL
+        (written before the form's check, or through another path) is shown, never linked."""
+        scheme = self.website.split(":", 1)[0].strip().lower() if ":" in self.website else ""
+        return self.website if scheme in ("http", "https") else ""
+
 
 # DOMAIN.md §4: the criteria of the weighted score, in display order.
 WEIGHT_KEYS: tuple[str, ...] = (
