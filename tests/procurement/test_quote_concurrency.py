@@ -13,6 +13,7 @@ from procurement.models import Invitation, Quote
 from tests.conftest import ApiClient
 from tests.procurement.factories import RfqFactory
 from tests.procurement.test_quote_pages import _template
+from tests.support import require_postgresql
 
 ROUNDS = 6
 
@@ -40,8 +41,7 @@ def _at_once(*calls) -> list:
 
 @pytest.fixture
 def postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (SQLite runs one writer at a time)")
+    require_postgresql("row locks need PostgreSQL (SQLite runs one writer at a time)")
 
 
 def _invited_rfq(procurement_user, vendor):
