@@ -25,7 +25,6 @@ from tests.factories import (
 )
 from tests.support import IN_CI, require_service  # noqa: F401 (re-exported)
 
-
 # Ids past 999 once broke a hidden form field through the thousands separator ("1,234"), and
 # only a long suite reached them: every table's ids start here, in every run.
 FIRST_ID = 100_000
