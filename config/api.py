@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DataError
+from django.db import DataError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -10,6 +10,8 @@ from ninja.throttling import AuthRateThrottle
 
 from accounts.api_auth import BearerTokenAuth, SessionAuth
 from common.api import ApiValidationError, validation_error_body
+from common.db import timeout_kind
+from common.views import database_timeout_response
 from contracts.api import router as contracts_router
 from costing.api import router as costing_router
 from pilots.api import router as pilots_router
@@ -79,6 +81,16 @@ def on_data_error(request, exc: DataError):
         },
         status=422,
     )
+
+
+@api.exception_handler(OperationalError)
+def on_operational_error(request, exc: OperationalError):
+    # A statement or lock timeout: 503 JSON naming it (nothing was saved). Anything else
+    # goes on to handler500 (common.views.server_error: outage 503, conflict 409).
+    kind = timeout_kind(exc)
+    if kind is None:
+        raise exc
+    return database_timeout_response(request, kind)
 
 
 @api.exception_handler(HttpError)
