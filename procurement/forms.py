@@ -654,13 +654,15 @@ RATING_CHOICES = [("", _("Not rated")), *((str(n), str(n)) for n in range(1, 6))
 
 
 class RatingsForm(forms.Form):
-    """The blind review: one 1–5 choice per answer (field `rating_<answer id>`)."""
+    """The blind review: one 1–5 choice per answer (field `rating_<opaque ref>`: the page
+    shows no answer id, which would tell the order the vendors answered in)."""
 
-    def __init__(self, *args, answers, **kwargs):
+    def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
-        self.answers = list(answers)
-        for answer in self.answers:
-            self.fields[f"rating_{answer.pk}"] = forms.TypedChoiceField(
+        self.items = list(items)  # selectors.ReviewAnswer
+        for item in self.items:
+            answer = item.answer
+            self.fields[f"rating_{item.ref}"] = forms.TypedChoiceField(
                 label=_("Rating"),
                 choices=RATING_CHOICES,
                 coerce=int,
@@ -671,9 +673,10 @@ class RatingsForm(forms.Form):
 
     def ratings_by_quote(self) -> dict[Quote, dict[int, int | None]]:
         result: dict[int, tuple[Quote, dict[int, int | None]]] = {}
-        for answer in self.answers:
+        for item in self.items:
+            answer = item.answer
             _quote, ratings = result.setdefault(answer.quote_id, (answer.quote, {}))
-            ratings[answer.test_case_id] = self.cleaned_data[f"rating_{answer.pk}"]
+            ratings[answer.test_case_id] = self.cleaned_data[f"rating_{item.ref}"]
         return dict(result.values())
 
 

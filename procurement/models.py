@@ -4,6 +4,7 @@ Field names follow DOMAIN.md so the costing engine can be fed without translatio
 tables: a quote's `hourly_rate` is the engine's `hourly_rate`, and so on.
 """
 
+import secrets
 from datetime import time
 from decimal import Decimal
 
@@ -100,6 +101,11 @@ class RfqStatus(models.TextChoices):
 
 
 EDITABLE_RFQ_STATUSES = (RfqStatus.DRAFT, RfqStatus.OPEN)
+
+
+def new_blind_review_key() -> str:
+    """A secret per RFQ that scrambles the blind review's letters and answer references."""
+    return secrets.token_hex(32)
 
 
 class Rfq(models.Model):
@@ -254,7 +260,11 @@ class Rfq(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    # Issue 21: random and stored, never shown or exported (not in the history either): the
+    # blind review's order of letters and its answer references are derived from it.
+    blind_review_key = models.CharField(max_length=64, default=new_blind_review_key, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["blind_review_key"])
 
     class Meta:
         verbose_name = _("RFQ")

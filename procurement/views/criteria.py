@@ -174,8 +174,8 @@ def blind_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Rate every answer 1–5 without the vendors' names; they appear once all are rated."""
     rfq = selectors.get_rfq_for_user(request.user, pk)
     review = selectors.blind_review(rfq)
-    answers = [item.answer for row in review.rows for item in row.answers]
-    form = RatingsForm(request.POST or None, answers=answers)
+    items = [item for row in review.rows for item in row.answers]
+    form = RatingsForm(request.POST or None, items=items)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -193,8 +193,7 @@ def blind_review(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("procurement:blind_review", rfq.pk)
         status = INVALID
     rows = [
-        (row, [(item, form[f"rating_{item.answer.pk}"]) for item in row.answers])
-        for row in review.rows
+        (row, [(item, form[f"rating_{item.ref}"]) for item in row.answers]) for row in review.rows
     ]
     return render(
         request,

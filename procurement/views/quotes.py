@@ -138,6 +138,8 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": (user.is_procurement or user.is_vendor) and write_error is None,
         "write_error": write_error.messages[0] if write_error is not None else "",
         "is_awarded": rfq.awarded_quote_id == quote.pk,
+        # Blind review (issue 21): no answer paired with its vendor until all are rated.
+        "answers_hidden": user.is_internal and selectors.blind_review_pending(rfq),
     }
     if user.is_internal:
         context["risks"] = list(quote.risks.all())
