@@ -107,7 +107,14 @@ def vendor_list(request: HttpRequest):
     return Vendor.objects.order_by("name")
 
 
-@router.post("/vendors", response={201: VendorOut})
+class VendorCreatedOut(VendorOut):
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="E.g. the name reads the same as an existing vendor's once normalised.",
+    )
+
+
+@router.post("/vendors", response={201: VendorCreatedOut})
 def vendor_create(request: HttpRequest, payload: VendorIn):
     """Add a vendor (procurement)."""
     check_role(request.auth, PROCUREMENT)
@@ -115,7 +122,8 @@ def vendor_create(request: HttpRequest, payload: VendorIn):
         vendor = services.vendor_create(by=request.auth, data=payload.dict())
     except ValidationError as exc:
         _reject(exc)
-    return Status(201, vendor)
+    out = VendorOut.from_orm(vendor).dict()
+    return Status(201, {**out, "warnings": services.vendor_name_warnings(vendor)})
 
 
 # --- RFQs ----------------------------------------------------------------------------------

@@ -62,6 +62,8 @@ from .vendors import (
     VENDOR_FIELDS,
     vendor_create,
     vendor_find_or_create,
+    vendor_name_lookalikes,
+    vendor_name_warnings,
     vendor_update,
     vendor_user_create,
 )
@@ -109,6 +111,8 @@ __all__ = [
     "risk_item_update",
     "vendor_create",
     "vendor_find_or_create",
+    "vendor_name_lookalikes",
+    "vendor_name_warnings",
     "vendor_update",
     "vendor_user_create",
 ]
