@@ -455,7 +455,7 @@ class QuoteForm(forms.ModelForm):
         ),
     )
 
-    def __init__(self, *args, rfq: Rfq, **kwargs):
+    def __init__(self, *args, rfq: Rfq, hide_answers: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         form_conventions(self)
         if self.instance.pk and "other_fees" not in self.initial:
@@ -474,9 +474,14 @@ class QuoteForm(forms.ModelForm):
             ("", CHOOSE),
             *PricingModel.choices,
         ]
-        # Pilot step 2: the RFQ's test cases are answered in the quote itself.
-        self.test_cases = add_test_case_fields(
-            self, rfq=rfq, quote=self.instance if self.instance.pk else None
+        # Pilot step 2: the RFQ's test cases are answered in the quote itself. Left out for
+        # the buyer while the blind review runs (issue 21): nothing pairs answers with a vendor.
+        self.test_cases = (
+            []
+            if hide_answers
+            else add_test_case_fields(
+                self, rfq=rfq, quote=self.instance if self.instance.pk else None
+            )
         )
 
     def clean_other_fees(self) -> list[dict[str, str]]:
@@ -641,9 +646,11 @@ def add_test_case_fields(form: forms.Form, *, rfq: Rfq, quote: Quote | None) -> 
 class TestCaseAnswersForm(forms.Form):
     """The quote's answers to the RFQ's test cases, on their own page."""
 
-    def __init__(self, *args, quote: Quote, **kwargs):
+    def __init__(self, *args, quote: Quote, hide_answers: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.test_cases = add_test_case_fields(self, rfq=quote.rfq, quote=quote)
+        self.test_cases = (
+            [] if hide_answers else add_test_case_fields(self, rfq=quote.rfq, quote=quote)
+        )
 
     @property
     def answers(self) -> dict[int, str]:

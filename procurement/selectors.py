@@ -547,6 +547,17 @@ def blind_review_pending(rfq: Rfq) -> bool:
     )
 
 
+def quote_answers_hidden(quote: Quote, user) -> bool:
+    """Whether `user` sees this quote's test-case answers now: a vendor its own always; an
+    internal user once every answer of the RFQ is rated (a draft's answers, never rated
+    yet, stay hidden too)."""
+    if not user.is_internal:
+        return False
+    return blind_review_pending(quote.rfq) or (
+        quote.test_case_answers.filter(rating__isnull=True).exclude(answer="").exists()
+    )
+
+
 def blind_review(rfq: Rfq) -> BlindReview:
     """Every answer of the RFQ's submitted quotes, per test case, under a letter."""
     quotes = sorted(

@@ -183,3 +183,37 @@ def test_rating_one_vendors_answers_moves_no_score_on_the_comparison(
     assert after[quote_a.pk][0] == "100.00" and after[quote_b.pk][0] == "25.00"
     page = procurement_client.get(reverse("costing:comparison", args=[rfq.pk])).content.decode()
     assert 'id="test-cases-pending"' not in page
+
+
+@pytest.mark.parametrize("name", ["procurement:quote_edit", "procurement:quote_test_cases"])
+def test_the_buyers_quote_forms_hold_no_answer_until_all_are_rated(
+    rfq, answered, cases, procurement_user, procurement_client, vendor_a_client, name
+):
+    quote_a, quote_b = answered
+    url = reverse(name, args=[quote_a.pk])
+    page = procurement_client.get(url).content.decode()
+    assert "Alpha refund answer" not in page and 'id="answers-hidden"' in page
+    assert "Alpha refund answer" in vendor_a_client.get(url).content.decode()  # its own
+
+    for quote, ratings in ((quote_a, (4, 5)), (quote_b, (2, 3))):
+        services.test_case_ratings_save(
+            quote=quote,
+            by=procurement_user,
+            ratings=dict(zip([c.pk for c in cases], ratings, strict=True)),
+        )
+    page = procurement_client.get(url).content.decode()
+    assert "Alpha refund answer" in page and 'id="answers-hidden"' not in page
+
+
+def test_saving_the_quote_while_hidden_keeps_the_answers(rfq, answered, procurement_client):
+    from tests.procurement.test_quote_pages import _template
+
+    quote_a, _quote_b = answered
+    response = procurement_client.post(
+        reverse("procurement:quote_edit", args=[quote_a.pk]), _template()
+    )
+    assert response.status_code == 302, response.content
+    assert set(quote_a.test_case_answers.values_list("answer", flat=True)) == {
+        "Alpha refund answer",
+        "Alpha parcel answer",
+    }
