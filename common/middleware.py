@@ -60,7 +60,7 @@ class ApiControlCharactersMiddleware:
             or getattr(getattr(request, "user", None), "is_authenticated", False)
         ):
             errors = list(_control_character_errors(dict(request.GET.items()), ["query"]))
-            if request.body and "json" in request.content_type:
+            if "json" in (request.content_type or "") and request.body:
                 try:
                     body = json.loads(request.body)
                 except ValueError:
