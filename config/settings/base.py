@@ -122,7 +122,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 57014 / 55P03) and the request answers 503 saying so (common.views, config.api) within
     # seconds, instead of hanging until gunicorn kills the worker. 0 switches a limit off.
     DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
-    DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=3_000)
+    DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=5_000)
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     _db_options["options"] = " ".join(
         filter(

@@ -64,7 +64,7 @@ def _settings_options(module: str, **env) -> str:
 def test_production_sets_a_statement_and_a_lock_timeout_on_postgresql():
     options = _settings_options("config.settings.production")
     assert "-c statement_timeout=30000" in options
-    assert "-c lock_timeout=3000" in options
+    assert "-c lock_timeout=5000" in options
 
 
 def test_the_time_limits_come_from_the_environment():
