@@ -16,7 +16,7 @@ def give_each_rfq_its_own_key(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0005_list_order_indexes'),
+        ('procurement', '0006_rfq_in_house_live_desk'),
     ]
 
     operations = [
