@@ -95,6 +95,21 @@ class StrictDecimalField(forms.DecimalField):
             raise ValidationError(too_many_places_message(self.decimal_places), code="places")
 
 
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. NUL breaks
+# PostgreSQL text, the others hide text or break exports: refused in any free text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_characters_message() -> str:
+    return _("Remove the control characters (such as NUL) from this text.")
+
+
+def reject_control_characters(value: Any) -> None:
+    """A form field's validator: no control characters (issue 21), naming the field."""
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(control_characters_message(), code="control_characters")
+
+
 def strict_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     """`Meta.formfield_callback` for a ModelForm: strict numbers, plausible dates, capped text."""
     if not db_field.choices:
@@ -110,6 +125,8 @@ def strict_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
             kwargs.setdefault("form_class", StrictIntegerField)
         elif isinstance(db_field, models.TextField):
             kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
+        if isinstance(db_field, models.CharField | models.TextField):
+            kwargs.setdefault("validators", [reject_control_characters])
     return db_field.formfield(**kwargs)
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common.db import retry_on_conflict
@@ -235,6 +236,15 @@ def review_create(
     errors: dict[str, str] = {}
     if date is None:
         errors["date"] = _("Enter the date of the meeting.")
+    elif date > app_today():
+        errors["date"] = _(
+            "A meeting is recorded once it has happened: %(date)s is in the future."
+        ) % {"date": date_format(date, "DATE_FORMAT")}
+    elif not contract.start_date <= date <= contract.end_date:
+        errors["date"] = _("The meeting must fall within the contract, %(start)s to %(end)s.") % {
+            "start": contract.start_date.isoformat(),
+            "end": contract.end_date.isoformat(),
+        }
     if kind not in ReviewKind.values:
         errors["kind"] = _("Choose coaching or monthly review.")
     if not (attendees or "").strip():

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "common.middleware.ApiControlCharactersMiddleware",
     # Axes must be last: it answers locked-out sign-ins itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -120,6 +121,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share the file under `make run`: wait for locks, take them early.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Time limits (issue 21): a statement or a lock wait past these is cancelled (SQLSTATE
+    # 57014 / 55P03) and the request answers 503 saying so (common.views, config.api) within
+    # seconds, instead of hanging until gunicorn kills the worker. 0 switches a limit off.
+    DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
+    DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=5_000)
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = " ".join(
+        filter(
+            None,
+            [
+                _db_options.get("options", ""),
+                f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+                f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}",
+            ],
+        )
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
