@@ -2,7 +2,7 @@
 
 - Ids start past 999 in the test database, so an id written with a thousands separator
   ("1,234") breaks a test every run, not only in a long suite.
-- A test that needs PostgreSQL, a service or shared/API.md skips locally but fails under
+- A test that needs PostgreSQL, a service or the project documents skips locally but fails under
   CI=true: no test may skip silently with `pytest.skip` or `skipif` of its own.
 """
 
