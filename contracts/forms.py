@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.strict import StrictIntegerField
 from pilots.forms import DateInput, KpiEntryForm, QuoteChoiceField, _decimal_field
 from pilots.models import TARGET_FIELDS
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
@@ -39,13 +40,13 @@ class ContractForm(forms.Form):
         widget=DateInput(),
         help_text=_("May lie in the past, for a contract recorded after it began."),
     )
-    months = forms.IntegerField(
+    months = StrictIntegerField(
         label=_("Term (months)"),
         initial=12,
         min_value=1,
         max_value=60,
         help_text=_("1 to 60 months. Every calendar month in the term gets a scorecard."),
-        widget=forms.NumberInput(attrs={"min": 1, "max": 60}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     target_csat_pct = _decimal_field(_label("target_csat_pct"))
     target_frt_minutes = _decimal_field(_label("target_frt_minutes"))

@@ -131,7 +131,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
         help_text=_("Staffed even when the queue is empty: 09:00–23:00, 7 days is 98 hours."),
     )
     months = forms.TypedChoiceField(label=_("Term (months)"), choices=TERM_CHOICES, coerce=int)
-    transition_months = forms.IntegerField(
+    transition_months = StrictIntegerField(
         label=_("Transition (months of double running)"),
         min_value=0,
         max_value=24,
@@ -143,13 +143,13 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=ChannelChoice.choices, widget=forms.RadioSelect
     )
-    opens_at_hour = forms.IntegerField(
+    opens_at_hour = StrictIntegerField(
         label=_("Opens at (hour)"), min_value=0, max_value=23, required=False
     )
-    open_hours_per_day = forms.IntegerField(
+    open_hours_per_day = StrictIntegerField(
         label=_("Open hours a day"), min_value=1, max_value=24, required=False
     )
-    open_days_per_week = forms.IntegerField(
+    open_days_per_week = StrictIntegerField(
         label=_("Open days a week"), min_value=1, max_value=7, required=False
     )
     service_level_pct = _decimal(
