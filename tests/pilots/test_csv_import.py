@@ -151,7 +151,8 @@ def test_one_bad_row_saves_nothing_and_every_bad_row_is_listed_with_its_line(
         ({"cost": "100000.01"}, "cost", "not plausible"),
         ({"tickets": ""}, "tickets", "required"),
         ({"tickets": "1.5"}, "tickets", "whole number"),
-        ({"cost": "1.234,56"}, "cost", "Enter a number"),
+        ({"cost": "1.234,56"}, "cost", "write 1,234.56"),  # a `;` file's number in a `,` file
+        ({"cost": "lots"}, "cost", "Enter a number"),
         ({"cost": "12.345"}, "cost", "2 decimal places"),
         ({"day": "31-02-2026"}, "date", "YYYY-MM-DD"),
     ],
@@ -294,3 +295,45 @@ def test_spreadsheet_formulas_in_an_upload_are_refused_or_kept_as_plain_text(
     raw = csv_bytes([row(date(2026, 3, 1), note='=HYPERLINK("http://x","y")')])
     upload(vendor_a_client, pilot, raw)
     assert KpiEntry.objects.get(pilot=pilot).note == '=HYPERLINK("http://x","y")'
+
+
+# --- DOMAIN.md §8: one number convention per file, by its delimiter ---------------------------
+
+# (delimiter, typed cost, stored cost) — None: refused on line 2, column "cost".
+CONVENTION_CHECKS = [
+    (",", "1,500", "1500.00"),  # English: comma groups thousands (quoted in the file)
+    (",", "6,5", None),
+    (";", "2.500", "2500.00"),  # Dutch: point groups thousands
+    (";", "6,5", "6.50"),
+    (";", "1.200,75", "1200.75"),
+    (",", "1,200.75", "1200.75"),
+    (",", "12,34", None),
+    (";", "6.5", None),  # a point decimal in a semicolon file
+    (",", "1.200,75", None),  # a Dutch number in a comma file
+]
+
+
+@pytest.mark.parametrize(("delimiter", "typed", "stored"), CONVENTION_CHECKS)
+def test_a_file_reads_numbers_in_the_convention_of_its_delimiter(
+    vendor_a_client, pilot, delimiter, typed, stored
+):
+    cells = row(date(2026, 3, 2), cost=typed, frt_minutes="35", aht_minutes="9")
+    response = upload(vendor_a_client, pilot, csv_bytes([cells], delimiter=delimiter))
+    if stored is None:
+        ((line, column, message),) = upload_errors(response)
+        assert (line, column) == (2, "cost")
+        assert "could mean two things" in message
+        assert "semicolons writes decimals with a comma" in message
+        assert not KpiEntry.objects.exists()
+    else:
+        assert response.status_code == 302
+        assert str(KpiEntry.objects.get(pilot=pilot).cost) == stored
+
+
+def test_counts_are_grouped_in_the_file_convention_too(pilot):
+    dutch = csv_bytes([row(date(2026, 3, 2), tickets="1.500", fcr_resolved="1.000", cost="310,5",
+                           frt_minutes="35", aht_minutes="9")], delimiter=";")  # fmt: skip
+    parsed = parse_kpi_csv(raw=dutch, period=pilot, today=TODAY)
+    assert parsed.errors == []
+    ((_line, _day, values),) = parsed.rows
+    assert (values["tickets"], values["fcr_resolved"]) == (1500, 1000)
