@@ -6,6 +6,7 @@ from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.throttling import AuthRateThrottle
 
 from accounts.api_auth import BearerTokenAuth, SessionAuth
@@ -28,6 +29,18 @@ class UserRateThrottle(AuthRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": f"user-{user.pk}"}
 
 
+class NotJson(ValueError):
+    """A request body that is not JSON at all."""
+
+
+class JsonParser(Parser):
+    def parse_body(self, request):
+        try:
+            return super().parse_body(request)
+        except ValueError as exc:  # json.JSONDecodeError, a body that is not UTF-8
+            raise NotJson(str(exc)) from exc
+
+
 api = NinjaAPI(
     title="VendorPilot API",
     version="1",
@@ -37,6 +50,7 @@ api = NinjaAPI(
     docs_url="/docs",
     auth=[BearerTokenAuth(), SessionAuth()],
     throttle=[UserRateThrottle(settings.API_THROTTLE_RATE)],
+    parser=JsonParser(),
 )
 
 
@@ -81,6 +95,11 @@ def on_data_error(request, exc: DataError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, NotJson):
+        # Bad input like any other (issue 24): 422 naming the body, as a wrong shape does.
+        return api.create_response(
+            request, ApiValidationError({"body": "Send the body as JSON."}).body(), status=422
+        )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

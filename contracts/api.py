@@ -18,7 +18,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, check_role
-from common.api import ApiValidationError, bounded_limit_offset_pagination
+from common.api import ApiValidationError, ObjectIn, bounded_limit_offset_pagination
 from common.dates import SaneDate
 from common.strict import BoundedText, Money, StrictInt
 from pilots.api import KpiEntryOut, KpiIn, TargetsIn
@@ -60,7 +60,7 @@ def _api_error(exc: ValidationError) -> ApiValidationError:
     return ApiValidationError.from_django(exc, names=_API_FIELD)
 
 
-class ContractIn(Schema):
+class ContractIn(ObjectIn):
     # The same strict reading as every other write (common/strict.py, common/dates.py): no
     # JSON true for 1, no "1_000", no exponent, no non-ASCII digits, no year 9999.
     pilot_id: StrictInt | None = None
@@ -174,13 +174,13 @@ def period_out(period: ContractPeriod) -> dict:
     }
 
 
-class ActionIn(Schema):
+class ActionIn(ObjectIn):
     text: BoundedText
     owner: BoundedText
     due_date: SaneDate
 
 
-class ReviewIn(Schema):
+class ReviewIn(ObjectIn):
     date: SaneDate
     kind: Literal["coaching", "monthly_review"]
     attendees: BoundedText

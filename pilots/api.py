@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict, WithJsonSchema
 
 from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
-from common.api import ApiValidationError, bounded_limit_offset_pagination
+from common.api import ApiValidationError, ObjectIn, bounded_limit_offset_pagination
 from common.dates import SaneDate
-from common.strict import BoundedText, Money, StrictDecimal, StrictInt
+from common.strict import BoundedText, Money, StrictInt
 from procurement.models import Quote, Vendor
 
 from .kpis import KPI_KEYS, s2
@@ -44,7 +45,7 @@ def _api_error(exc: ValidationError) -> ApiValidationError:
     return ApiValidationError.from_django(exc, names=_API_FIELD)
 
 
-class TargetsIn(Schema):
+class TargetsIn(ObjectIn):
     """Each may be left out: it then takes its default (a pilot's from the quote and its RFQ,
     else DOMAIN.md §5; a contract's from its pilot)."""
 
@@ -55,7 +56,7 @@ class TargetsIn(Schema):
     cost_per_ticket: Money | None = None
 
 
-class PilotIn(Schema):
+class PilotIn(ObjectIn):
     vendor_id: StrictInt
     quote_id: StrictInt | None = None
     channel: Literal["email", "chat", "phone"]
@@ -96,17 +97,31 @@ class PilotOut(Schema):
         return {key: s2(value) for key, value in obj.targets.items()}
 
 
-class KpiIn(Schema):
-    """Read strictly (common.strict); the rules of a day are `KpiDayForm`'s, which the
-    service runs (its messages name the field, e.g. "Use at most 2 decimal places.")."""
+# A day's numbers are typed in the OpenAPI document, and read by `KpiDayForm` (the one
+# definition of a valid day, strict: JSON numbers or point-decimal strings, no booleans), so a
+# wrong type and a broken cross-field rule answer together in one 422 (issue 24).
+_KpiCount = Annotated[Any, WithJsonSchema({"type": "integer"})]
+_KpiNumber = Annotated[Any, WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]})]
+_KPI_REQUIRED = [
+    "tickets", "csat_responses", "csat_positive", "frt_minutes", "aht_minutes", "fcr_resolved",
+    "cost",
+]  # fmt: skip
 
-    tickets: StrictInt
-    csat_responses: StrictInt
-    csat_positive: StrictInt
-    frt_minutes: StrictDecimal
-    aht_minutes: StrictDecimal
-    fcr_resolved: StrictInt
-    cost: StrictDecimal
+
+class KpiIn(ObjectIn):
+    """Read strictly (common.strict) by `KpiDayForm`, which the service runs: every field's
+    error at once, e.g. "Enter a whole number." beside "Cannot exceed the number of tickets."
+    """
+
+    model_config = ConfigDict(json_schema_extra={"required": _KPI_REQUIRED})
+
+    tickets: _KpiCount = None
+    csat_responses: _KpiCount = None
+    csat_positive: _KpiCount = None
+    frt_minutes: _KpiNumber = None
+    aht_minutes: _KpiNumber = None
+    fcr_resolved: _KpiCount = None
+    cost: _KpiNumber = None
     reason: BoundedText | None = Field(
         None,
         description="Procurement, correcting a final day (one the decision was based on): why.",

@@ -1,0 +1,70 @@
+"""Issue 24 item 4: every error at once. The KPI API answers a wrong type and a broken
+cross-field rule in one 422; a form reports its cross-field error beside its field errors."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from tests.pilots.kpi_entry_helpers import NOW, START, make_pilot
+
+pytestmark = pytest.mark.django_db
+
+
+def kpi_body(**changes):
+    body = {
+        "tickets": 100,
+        "csat_responses": 40,
+        "csat_positive": 36,
+        "frt_minutes": "35.50",
+        "aht_minutes": "9.50",
+        "fcr_resolved": 74,
+        "cost": "310.00",
+    }
+    body.update(changes)
+    return body
+
+
+@pytest.fixture
+def pilot(vendor_a):
+    with time_machine.travel(NOW, tick=False):
+        yield make_pilot(vendor_a, start=START, length=30)
+
+
+@pytest.mark.parametrize("owner", ["pilots", "contracts"])
+def test_the_kpi_api_names_type_and_cross_field_errors_in_one_422(
+    api_as, vendor_a_user, pilot, owner
+):
+    if owner == "contracts":
+        from tests.contracts.factories import ContractFactory
+
+        period = ContractFactory(vendor=pilot.vendor, start_date=START)
+    else:
+        period = pilot
+    body = kpi_body(aht_minutes="lots", csat_responses=10, csat_positive=11, cost=True)
+    with time_machine.travel(NOW, tick=False):
+        response = api_as(vendor_a_user).put(f"/api/v1/{owner}/{period.pk}/kpis/2026-03-02", body)
+
+    assert response.status_code == 422, response.content
+    errors = response.json()["errors"]
+    assert set(errors) == {"aht_minutes", "csat_positive", "cost"}, errors
+    assert errors["csat_positive"] == ["Cannot exceed the number of CSAT responses."]
+
+
+def test_the_kpi_api_document_still_types_and_requires_the_numbers(client):
+    document = client.get("/api/v1/openapi.json").json()
+    schema = document["components"]["schemas"]["KpiIn"]
+    assert {"tickets", "cost", "fcr_resolved"} <= set(schema["required"])
+    assert schema["properties"]["tickets"]["type"] == "integer"
+
+
+def test_the_kpi_api_still_takes_a_good_day(api_as, vendor_a_user, pilot):
+    with time_machine.travel(NOW, tick=False):
+        response = api_as(vendor_a_user).put(
+            f"/api/v1/pilots/{pilot.pk}/kpis/2026-03-02", kpi_body(frt_minutes=35.5)
+        )
+    assert response.status_code == 201, response.content
+    assert response.json()["frt_minutes"] == "35.50"
+    assert response.json()["date"] == date(2026, 3, 2).isoformat()
+    assert Decimal(response.json()["cost"]) == Decimal("310.00")
