@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, ObjectIn, bounded_limit_offset_pagination
 from common.dates import SaneDate
-from common.strict import BoundedText, Money, StrictInt
+from common.strict import Money, StrictInt
 from pilots.api import KpiEntryOut, KpiIn, TargetsIn
 from pilots.kpis import KPI_KEYS, s2
 from pilots.models import TARGET_FIELDS, Pilot
@@ -42,6 +42,7 @@ from .services import (
     contract_kpi_day_upsert,
     review_create,
 )
+from .validators import NO_SUCH_PILOT, ActionText, AttendeesText, NotesText, OwnerText
 
 router = Router(tags=["contracts"])
 
@@ -175,16 +176,17 @@ def period_out(period: ContractPeriod) -> dict:
 
 
 class ActionIn(ObjectIn):
-    text: BoundedText
-    owner: BoundedText
+    # Each field's check is the page's (contracts.validators).
+    text: ActionText
+    owner: OwnerText
     due_date: SaneDate
 
 
 class ReviewIn(ObjectIn):
     date: SaneDate
     kind: Literal["coaching", "monthly_review"]
-    attendees: BoundedText
-    notes: BoundedText = ""
+    attendees: AttendeesText
+    notes: NotesText = ""
     actions: list[ActionIn] = []
 
 
@@ -224,7 +226,7 @@ def contract_create_endpoint(request: HttpRequest, payload: ContractIn):
             Pilot.objects.select_related("vendor", "quote__rfq").filter(pk=payload.pilot_id).first()
         )
         if pilot is None:
-            raise ApiValidationError({"pilot_id": "No such pilot."})
+            raise ApiValidationError({"pilot_id": str(NO_SUCH_PILOT)})
         defaults = contract_defaults_from_pilot(pilot)
     else:
         errors = {}

@@ -114,11 +114,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
         form = ContractForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            pilot = None
-            if data.get("pilot"):
-                pilot = (
-                    Pilot.objects.select_related("vendor", "quote").filter(pk=data["pilot"]).first()
-                )
+            pilot = data.get("pilot")  # a Pilot (the form refuses an id that names none)
             try:
                 contract = services.contract_create(
                     by=request.user,
