@@ -36,7 +36,7 @@ from costing.messages import engine_error_text
 from procurement.fees import parse_other_fees
 from procurement.models import Channel as ChannelChoice
 from procurement.models import PricingModel
-from procurement.scope import parse_hourly_weights
+from procurement.scope import parse_hourly_weights, weights_count_error
 
 TERM_CHOICES = [(m, str(m)) for m in range(12, 25)]  # the UI offers 12–24 months
 SCENARIO_NAMES = tuple(DEFAULT_SCENARIOS)  # pessimistic, realistic, optimistic
@@ -401,12 +401,27 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.errors:
+            self._cross_field_beside_errors(data)
             return data
         try:
             self._build(data)
         except EngineInputError as exc:
             self.add_engine_error(exc)
         return data
+
+    def _cross_field_beside_errors(self, data: dict[str, Any]) -> None:
+        """The cross-field rules whose inputs were read, shown with the field errors (all at
+        once): one hourly weight per open hour, as the engine and the RFQ require."""
+        if data.get("channel") not in LIVE_CHANNELS or "hourly_weights" in self.errors:
+            return
+        try:
+            weights = parse_hourly_weights(data.get("hourly_weights"))
+        except ValidationError as exc:
+            self.add_error("hourly_weights", exc.messages)
+            return
+        message = weights_count_error(weights, data.get("open_hours_per_day"))
+        if message:
+            self.add_error("hourly_weights", message)
 
     @property
     def is_live(self) -> bool:

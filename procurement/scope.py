@@ -125,6 +125,17 @@ def weights_as_text(weights: Iterable[Any], language: str | None = None) -> str:
     return "\n".join(write_number(Decimal(str(w)), convention) for w in weights)
 
 
+def weights_count_error(weights: list[Any], open_hours_per_day: int | None) -> str | None:
+    """One weight per open hour (the rule the service, the RFQ page and the calculator share;
+    a page runs it beside its field errors so a submit shows every error at once)."""
+    if weights and open_hours_per_day is not None and len(weights) != open_hours_per_day:
+        return _("Give one weight per open hour: %(hours)s (you gave %(given)s).") % {
+            "hours": open_hours_per_day,
+            "given": len(weights),
+        }
+    return None
+
+
 def check_live_channel(
     *, row: Mapping[str, Any], open_hours_per_day: int | None, days: int
 ) -> None:
@@ -140,15 +151,9 @@ def check_live_channel(
             }
         )
     weights = [Decimal(str(w)) for w in row.get("hourly_weights") or ()]
-    if weights and len(weights) != open_hours_per_day:
-        raise ValidationError(
-            {
-                "hourly_weights": _(
-                    "Give one weight per open hour: %(hours)s (you gave %(given)s)."
-                )
-                % {"hours": open_hours_per_day, "given": len(weights)}
-            }
-        )
+    message = weights_count_error(weights, open_hours_per_day)
+    if message:
+        raise ValidationError({"hourly_weights": message})
     try:
         OpenHours(
             channel=row["channel"],

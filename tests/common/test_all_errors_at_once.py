@@ -68,3 +68,47 @@ def test_the_kpi_api_still_takes_a_good_day(api_as, vendor_a_user, pilot):
     assert response.json()["frt_minutes"] == "35.50"
     assert response.json()["date"] == date(2026, 3, 2).isoformat()
     assert Decimal(response.json()["cost"]) == Decimal("310.00")
+
+
+# --- forms: the cross-field rule beside the field errors ---------------------------------------
+
+
+def test_the_calculator_says_the_weights_count_beside_a_field_error():
+    from costing.forms import CalculatorForm
+    from tests.costing.test_views_calculator import form_data
+
+    form = CalculatorForm(
+        form_data(
+            channel="phone",
+            opens_at_hour="9",
+            open_hours_per_day="8",
+            open_days_per_week="5",
+            hourly_weights="\n".join(["1"] * 7),
+            gross_salary_month="lots",
+        )
+    )
+
+    assert not form.is_valid()
+    assert "gross_salary_month" in form.errors
+    assert form.errors["hourly_weights"] == ["Give one weight per open hour: 8 (you gave 7)."]
+
+
+def test_the_rfq_page_says_the_weights_count_beside_a_field_error(procurement_client):
+    from django.urls import reverse
+
+    from tests.procurement.test_rfq_pages import _rfq_post
+
+    data = _rfq_post(
+        **{
+            "title": "",
+            "opens_at": "09:00",
+            "closes_at": "17:00",
+            "chat-hourly_weights": "\n".join(["2"] * 7),
+        }
+    )
+    response = procurement_client.post(reverse("procurement:rfq_create"), data)
+
+    assert response.status_code == 422
+    assert "title" in response.context["form"].errors
+    (chat,) = [c for c in response.context["channel_forms"] if c.channel == "chat"]
+    assert chat.errors["hourly_weights"] == ["Give one weight per open hour: 8 (you gave 7)."]
