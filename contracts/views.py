@@ -349,6 +349,7 @@ def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
         template_name="contracts/kpi_csv_upload.html",
         context={"contract": contract},
         done_url=reverse("contracts:contract_detail", args=[contract.pk]),
+        find_entry=lambda day: ContractKpiEntry.objects.filter(contract=contract, day=day).first(),
     )
 
 

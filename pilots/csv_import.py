@@ -55,6 +55,9 @@ FILE_CONVENTION = gettext_lazy(
     "A file separated by semicolons writes decimals with a comma (35,5); one separated by "
     "commas writes them with a point (35.5)."
 )
+# The template's example row says so in its date column; the importer skips such a row.
+EXAMPLE_MARK = "example"
+EXAMPLE_MARKS = {"example", "voorbeeld"}
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
@@ -76,9 +79,13 @@ class ParsedCsv:
 
 
 def template_csv(period: KpiPeriod) -> str:
-    """The downloadable template: the header row and one example row dated on day 1, in the
-    user's language (`;` and a decimal comma in Dutch; the upload reads either)."""
-    rows = [COLUMNS, [period.start_date.isoformat(), *(EXAMPLE_ROW[c] for c in COLUMNS[1:])]]
+    """The downloadable template: the header row and one example row, in the user's language
+    (`;` and a decimal comma in Dutch). The example is marked `example` in its date column,
+    never dated inside the period, and the importer skips it: uploading the template as it is
+    can never overwrite a real day (issue 24)."""
+    note = _("Example row: never saved. Replace it with your days.")
+    example = {**EXAMPLE_ROW, "note": note}
+    rows = [COLUMNS, [EXAMPLE_MARK, *(example[c] for c in COLUMNS[1:])]]
     return localized_csv(rows, byte_order_mark=False)
 
 
@@ -200,6 +207,8 @@ def parse_kpi_csv(*, raw: bytes, period: KpiPeriod, today: date) -> ParsedCsv:
                     return file_error(problem)
                 continue
             line = reader.line_num
+            if _is_example(record, header):
+                continue  # the template's example row, never a day
             data_rows += 1
             if data_rows > MAX_ROWS:
                 return file_error(
@@ -219,6 +228,12 @@ def parse_kpi_csv(*, raw: bytes, period: KpiPeriod, today: date) -> ParsedCsv:
     if result.errors:
         result.rows.clear()  # all rows or none
     return result
+
+
+def _is_example(record: list[str], header: list[str]) -> bool:
+    if DATE_COLUMN not in header or len(record) <= header.index(DATE_COLUMN):
+        return False
+    return record[header.index(DATE_COLUMN)].strip().lower() in EXAMPLE_MARKS
 
 
 def _header_problem(header: list[str]) -> str | None:
