@@ -108,6 +108,7 @@ def build(
         RiskItem,
         Vendor,
     )
+    from tests.contracts.factories import ContractFactory
     from tests.factories import (
         TEST_PASSWORD,
         AdminUserFactory,
@@ -387,6 +388,26 @@ def build(
                     rows += _copy_pilot_days(rng, copy, pilot, good_day, vendor_users, now)
             built.counts["kpi entries (COPY)"] = rows
 
+        # --- contracts: every pilot that scaled up goes on under a 12-month contract ---------
+        with _Timer(built, "contracts", verbose):
+            from contracts.models import Contract
+
+            contracts = [
+                ContractFactory.build(
+                    vendor_id=pilot.vendor_id,
+                    pilot=pilot,
+                    quote=pilot.quote,
+                    channel=pilot.channel,
+                    start_date=pilot.end_date + timedelta(days=1),
+                    months=12,
+                    created_by=pilot.created_by,
+                )
+                for pilot in pilots
+                if pilot.decision == "scale_up"
+            ]
+            Contract.objects.bulk_create(contracts, batch_size=BATCH)
+            built.counts["contracts"] = len(contracts)
+
     with _Timer(built, "analyze", verbose), connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return built
@@ -510,6 +531,7 @@ class Handles:
     pilot_day: str | None
     users: dict[str, int]  # role -> a user id (vendor: the pilot's vendor)
     vendor_other_pilot: int | None  # another vendor's pilot (404 for the vendor)
+    contract: int | None = None  # a contract (from a pilot that scaled up)
     decision_day: int = 60  # the 90-day pilots' decision checkpoint (DOMAIN.md §5)
 
     @classmethod
@@ -541,7 +563,11 @@ class Handles:
             if pilot
             else None
         )
+        from contracts.models import Contract
+
+        contract = Contract.objects.order_by("pk").values_list("pk", flat=True).first()
         return cls(
+            contract=contract,
             rfq_10=rfq_10,
             rfq_5=rfq_5,
             pilot=pilot.pk if pilot else None,

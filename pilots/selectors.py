@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from common.queries import count_of
@@ -26,7 +26,10 @@ from .kpis import (
     evaluate,
     is_met,
 )
-from .models import Alert, KpiEntry, Pilot, PilotStatus
+from .models import Alert, KpiEntry, Pilot, PilotStatus, Scorecard
+
+# Every length a pilot may have (the `pilot_length_30_90` constraint).
+PILOT_LENGTHS = range(30, 91)
 
 __all__ = ["app_today"]  # re-exported: pages and tests read "today" from the selectors
 
@@ -451,9 +454,26 @@ class CheckpointDue:
 
 def checkpoints_due(*, user, as_of: date, days: int) -> list[CheckpointDue]:
     """Checkpoints (day 30, 60, …) of undecided pilots that come due from `as_of` for `days`
-    days, soonest first. One query; the calendar is the pilot's own (Pilot.checkpoint_days)."""
+    days, soonest first.
+
+    Checkpoint N of a pilot is due on `start_date + N`, so it falls in the window exactly when
+    `start_date` lies in `[as_of − N, as_of − N + days − 1]`. The few possible N (30, 60, 90 and
+    the decision day of a pilot shorter than 60 days) become one OR of date ranges in SQL: only the pilots with a checkpoint in the window are loaded, however many
+    pilots run (DOMAIN.md §5)."""
+    last = days - 1
+
+    def starts(n: int) -> Q:
+        return Q(start_date__range=(as_of - timedelta(days=n), as_of - timedelta(days=n - last)))
+
+    lengths_by_day: dict[int, list[int]] = {}
+    for length in PILOT_LENGTHS:
+        for n in checkpoint_days(length):
+            lengths_by_day.setdefault(n, []).append(length)
+    window = Q()
+    for n, lengths in lengths_by_day.items():
+        window |= Q(length_days__in=lengths) & starts(n)
     pilots = pilots_for_user(user).filter(
-        status__in=(PilotStatus.PLANNED, PilotStatus.RUNNING), start_date__lte=as_of
+        window, status__in=(PilotStatus.PLANNED, PilotStatus.RUNNING), start_date__lte=as_of
     )
     due = []
     for pilot in pilots:
@@ -465,8 +485,10 @@ def checkpoints_due(*, user, as_of: date, days: int) -> list[CheckpointDue]:
 
 
 def pilots_awaiting_decision(*, user, limit: int) -> tuple[int, list[Pilot]]:
-    """Pilots whose decision scorecard (the one with a verdict) is made but not decided on."""
-    pilots = pilots_for_user(user).filter(decision="", scorecards__verdict__isnull=False).distinct()
+    """Pilots whose decision scorecard (the one with a verdict) is made but not decided on.
+    EXISTS, not a join with DISTINCT: the count stays an index scan as scorecards pile up."""
+    with_verdict = Scorecard.objects.filter(pilot_id=OuterRef("pk"), verdict__isnull=False)
+    pilots = pilots_for_user(user).filter(Exists(with_verdict), decision="")
     return pilots.count(), list(pilots.order_by("start_date", "pk")[:limit])
 
 
