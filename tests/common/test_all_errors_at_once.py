@@ -112,3 +112,27 @@ def test_the_rfq_page_says_the_weights_count_beside_a_field_error(procurement_cl
     assert "title" in response.context["form"].errors
     (chat,) = [c for c in response.context["channel_forms"] if c.channel == "chat"]
     assert chat.errors["hourly_weights"] == ["Give one weight per open hour: 8 (you gave 7)."]
+
+
+# --- issue 24 item 7: command output in words, with plurals -----------------------------------
+
+
+def test_command_summaries_use_singular_and_plural():
+    from django.utils import translation
+
+    from pilots.management.commands.evaluate_pilots import emails_sent
+
+    assert emails_sent(1) == "1 e-mail sent"
+    assert emails_sent(2) == "2 e-mails sent"
+    with translation.override("nl"):
+        assert emails_sent(1) == "1 e-mail verzonden"
+
+
+def test_the_digest_command_says_1_digest(capsys):
+    from datetime import date
+
+    from django.core.management import call_command
+
+    call_command("send_digest", "--date", date(2026, 3, 2).isoformat())
+    out = capsys.readouterr().out
+    assert "0 digests sent" in out and "digest(s)" not in out
