@@ -276,3 +276,27 @@ def test_the_award_memo_fits_on_one_page(closed, quote_a, procurement_user, mana
     request.user = manager
     document = award_memo_document(proposal, request)
     assert len(document.pages) == 1
+
+
+def _texts(box) -> list[str]:
+    found = [box.text] if hasattr(box, "text") else []
+    for child in getattr(box, "children", ()):
+        found += _texts(child)
+    return found
+
+
+def test_the_award_memo_footer_reads_the_reference_as_written(
+    closed, quote_a, procurement_user, manager
+):
+    closed.reference = "RFQ-2026-001"
+    closed.save(update_fields=["reference"])
+    proposal = services.award_propose(
+        rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
+    )
+    services.award_approve(proposal=proposal, by=manager)
+    request = RequestFactory().get("/")
+    request.user = manager
+    page = award_memo_document(proposal, request).pages[0]
+    text = " ".join(_texts(page._page_box))
+    assert "VendorPilot · RFQ-2026-001" in text  # issue 24: not RFQu002D2026u002D001
+    assert "u002D" not in text
