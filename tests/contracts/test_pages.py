@@ -245,3 +245,11 @@ def test_the_contract_charts_name_the_months(manager_client, vendor_a, manager):
     page = manager_client.get(f"/contracts/{contract.pk}/")
     charts = "".join(chart["svg"] for chart in page.context["charts"])
     assert ">Jan 2027<" in charts and ">Feb 2027<" in charts  # issue 24: not 1, 2
+
+
+def test_the_review_breadcrumb_writes_the_date_in_the_users_language(manager_client, manager):
+    contract = ContractFactory(start_date=date(2027, 1, 17))
+    manager.language = "nl"
+    manager.save()
+    html = manager_client.get(f"/contracts/{contract.pk}/reviews/new/").content.decode()
+    assert "(17 jan 2027)" in html and "2027-01-17)" not in html  # issue 24: not ISO
