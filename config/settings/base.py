@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "common.middleware.ProductNotFoundMiddleware",  # no URL-pattern list under DEBUG
     # Axes must be last: it answers locked-out sign-ins itself.
     "axes.middleware.AxesMiddleware",
 ]
