@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from common.formats import format_date, format_deadline
+from contracts import selectors as contract_selectors
 from pilots import selectors as pilot_selectors
 from pilots.evaluation import selectors as evaluation_selectors
 from pilots.evaluation.alerts import alert_message
@@ -256,7 +257,31 @@ def _vendor_blocks(user, now, today) -> list[Block]:
         gettext_lazy("Every pilot day up to yesterday has its KPIs."),
         more_url=reverse("pilots:vendor_pilot_list"),
     )
-    return [to_answer, drafts, missing_days]
+    count, contract_missing = contract_selectors.contracts_with_missing_days(
+        user=user, as_of=today, limit=LIST_LENGTH
+    )
+    contract_days = Block(
+        "contract-missing-days",
+        gettext_lazy("Contract days to enter"),
+        count,
+        [
+            Row(
+                reverse("contracts:kpi_entry", args=[m.contract.pk])
+                + f"?day={m.first.isoformat()}",
+                f"{m.contract.vendor.name} — {m.contract.get_channel_display()}",
+                ngettext(
+                    "%(count)s day without KPIs, from %(date)s",
+                    "%(count)s days without KPIs, from %(date)s",
+                    m.count,
+                )
+                % {"count": m.count, "date": format_date(m.first)},
+            )
+            for m in contract_missing
+        ],
+        gettext_lazy("Every contract day up to yesterday has its KPIs."),
+        more_url=reverse("contracts:contract_list"),
+    )
+    return [to_answer, drafts, missing_days, contract_days]
 
 
 def _pilot_text(pilot) -> str:
