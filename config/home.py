@@ -7,7 +7,7 @@ number of queries whatever the amount of work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -69,6 +69,23 @@ def _procurement_blocks(user, now) -> list[Block]:
         gettext_lazy("No submitted quotes yet. Invite vendors to an open RFQ to receive some."),
         more_url=reverse("procurement:quote_list") + "?status=submitted",
     )
+    if not count:
+        # After an award cycle the submitted quotes are on decided RFQs: say so and lead
+        # to them, never "no submitted quotes yet" (issue 24).
+        submitted = procurement_selectors.submitted_quotes_count()
+        if submitted:
+            to_review = replace(
+                to_review,
+                empty=ngettext(
+                    "No quote waits for a decision; %(count)s submitted quote is on a decided RFQ.",
+                    "No quote waits for a decision; %(count)s submitted quotes are on decided "
+                    "RFQs.",
+                    submitted,
+                )
+                % {"count": submitted},
+                action_url=to_review.more_url,
+                action_label=_("All submitted quotes"),
+            )
     count, rfqs = procurement_selectors.rfq_deadlines_within(
         now=now, days=DEADLINE_WINDOW_DAYS, limit=LIST_LENGTH
     )

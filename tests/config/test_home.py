@@ -221,3 +221,22 @@ def test_a_vendor_sees_its_contract_days_to_enter(client, vendor_a, vendor_b):
     url = reverse("contracts:kpi_entry", args=[contract.pk]) + "?day=2027-01-02"
     assert f'href="{url}"' in days
     assert "3 days without KPIs, from 2 Jan 2027" in days  # 2, 3 and 4 January
+
+
+def test_after_an_award_procurement_still_finds_the_submitted_quotes(client):
+    """Issue 24: after an award cycle the home leads to the submitted quotes."""
+    from procurement.models import QuoteStatus, RfqStatus
+    from tests.procurement.factories import QuoteFactory, RfqFactory
+
+    rfq = RfqFactory(status=RfqStatus.AWARDED)
+    QuoteFactory(rfq=rfq, status=QuoteStatus.SUBMITTED)
+    QuoteFactory(rfq=rfq, status=QuoteStatus.SUBMITTED)
+    client.force_login(ProcurementUserFactory())
+
+    html = client.get(reverse("home")).content.decode()
+
+    section = block(html, "quotes-to-review")
+    assert count_of(html, "quotes-to-review") == 0
+    assert "2 submitted quotes are on decided RFQs" in section
+    assert "No submitted quotes yet" not in section
+    assert f'href="{reverse("procurement:quote_list")}?status=submitted"' in section
