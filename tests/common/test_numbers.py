@@ -289,6 +289,7 @@ FORM_MODULES = [
     "costing.forms",
     "pilots.forms",
     "pilots.kpi_days",
+    "pilots.evaluation.forms",
     "contracts.forms",
 ]
 
