@@ -161,6 +161,7 @@ class Layout:
     height: int
     title: str
     items: list = field(default_factory=list)
+    description: str = ""  # the chart in words, for screen readers (WCAG 1.1.1)
 
 
 Box = tuple[float, float, float, float]
@@ -278,9 +279,51 @@ def _x_ticks(x_min: float, x_max: float, plot_width: float) -> list[float]:
     return [x_min, x_max]
 
 
+def describe(chart: Chart) -> str:
+    """The chart as text: each series' first and last value and its range, and each
+    reference line, with the chart's own tick format, so a screen reader hears what a
+    sighted person sees (a text equivalent; the page's tables carry the exact figures)."""
+
+    def x_text(x: Number) -> str:
+        return chart.x_format(float(x)) if chart.x_format else f"{float(x):g}"
+
+    def y_text(y: Number) -> str:
+        return _format_y(float(y), 2, chart.y_money)
+
+    parts = []
+    for series in chart.series:
+        shown = [(x, y) for x, y in series.points if y is not None]
+        if not shown:
+            parts.append(gettext("%(series)s: no data yet.") % {"series": series.label})
+            continue
+        (x0, y0), (x1, y1) = shown[0], shown[-1]
+        values = [y for _x, y in shown]
+        parts.append(
+            gettext(
+                "%(series)s: %(first)s at %(x_first)s, %(last)s at %(x_last)s "
+                "(lowest %(low)s, highest %(high)s, %(count)s points)."
+            )
+            % {
+                "series": series.label,
+                "first": y_text(y0),
+                "x_first": x_text(x0),
+                "last": y_text(y1),
+                "x_last": x_text(x1),
+                "low": y_text(min(values)),
+                "high": y_text(max(values)),
+                "count": len(shown),
+            }
+        )
+    for line in chart.hlines:
+        parts.append(f"{line.label}: {y_text(line.y)}.")
+    for marker in chart.vmarkers:
+        parts.append(f"{marker.label}: {x_text(marker.x)}.")
+    return " ".join(parts) if parts else gettext("No data yet")
+
+
 def layout(chart: Chart) -> Layout:
     width, height = chart.width, chart.height
-    out = Layout(width=width, height=height, title=chart.title)
+    out = Layout(width=width, height=height, title=chart.title, description=describe(chart))
     title = Text(8, 17, chart.title, TEXT_COLOR, size=13, bold=True)
     out.items.append(title)
     points = [(float(x), float(y)) for s in chart.series for x, y in s.points if y is not None]
@@ -410,6 +453,7 @@ def to_svg(plan: Layout) -> SafeString:
         f'class="vp-chart" role="img" aria-label="{title}" '
         f'style="max-width:100%;height:auto;font-family:sans-serif;font-size:{FONT_SIZE}px">',
         f"<title>{title}</title>",
+        f"<desc>{escape(plan.description)}</desc>",
     ]
     for item in plan.items:
         if isinstance(item, Line):

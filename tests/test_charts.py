@@ -112,6 +112,15 @@ def test_svg_is_well_formed_and_accessible():
     assert root.get("role") == "img"
     assert root.get("aria-label") == title
     assert root.find(f"{SVG}title").text == title
+    # The text equivalent (the accessible description): what the lines show, in words.
+    assert root.find(f"{SVG}desc").text == (
+        "a & b: 1.00 at 1, 2.00 at 2 (lowest 1.00, highest 2.00, 2 points). target <2>: 2.00."
+    )
+
+
+def test_an_empty_chart_says_so_in_words_too():
+    svg = line_chart_svg(title="CSAT", series=[Series("CSAT %", [(1, None)])])
+    assert ET.fromstring(svg).find(f"{SVG}desc").text == "CSAT %: no data yet."
 
 
 @pytest.mark.parametrize("target", [50, 62, 80])

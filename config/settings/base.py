@@ -248,3 +248,21 @@ API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="600/min")
 NINJA_PAGINATION_PER_PAGE = 50
 # A `limit` past this is a 422, never a database error (bigint out of range).
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# A shared cache (Redis) when CACHE_URL names one, e.g. redis://127.0.0.1:6379/1: the API
+# throttle, the alert badge and the page fragments are then shared by every gunicorn worker,
+# and sessions are read from it (`cached_db`: the cache first, the database behind it), which
+# takes the session query off every signed-in request. Without it each process keeps its own
+# memory cache and sessions stay in the database only (a per-process cache would keep a
+# signed-out session alive in the other processes).
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
