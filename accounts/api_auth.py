@@ -17,7 +17,7 @@ __all__ = ["BearerTokenAuth", "SessionAuth"]
 
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(token)
+        user = api_token_authenticate(token, request)
         if user is not None:
             request.user = user
         return user

@@ -42,6 +42,11 @@ NAVIGATION: tuple[NavItem, ...] = (
         "contracts:contract_list",
         frozenset({Role.PROCUREMENT, Role.MANAGER, Role.ADMIN}),
     ),
+    # Managers and administrators: every line; a vendor: the trail of its own objects.
+    NavItem(
+        _("Audit trail"), "audit:event_list", frozenset({Role.MANAGER, Role.ADMIN, Role.VENDOR})
+    ),
+    NavItem(_("Webhooks"), "webhooks:endpoint_list", frozenset({Role.ADMIN})),
     NavItem(_("My invitations"), "procurement:portal", frozenset({Role.VENDOR})),
     NavItem(_("My pilots"), "pilots:vendor_pilot_list", frozenset({Role.VENDOR})),
     NavItem(_("My contracts"), "contracts:contract_list", frozenset({Role.VENDOR})),

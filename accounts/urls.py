@@ -1,13 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import oidc, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (404 unless configured): to the provider, and back with the code.
+    path("sso/login/", oidc.CompanyAccountSignInView.as_view(), name="oidc_login"),
+    path("sso/callback/", oidc.CompanyAccountCallbackView.as_view(), name="oidc_callback"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

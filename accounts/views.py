@@ -10,14 +10,35 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import oidc
 from .forms import ApiTokenForm, EmailAuthenticationForm
 from .models import ApiToken
 from .services import api_token_issue, api_token_revoke
 
 
 class LoginView(auth_views.LoginView):
+    """E-mail and password for everyone (vendors, and installations without single sign-on);
+    "Sign in with your company account" beside it when OIDC is configured."""
+
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": oidc.is_configured()}
+
+
+class LogoutView(auth_views.LogoutView):
+    """Ends the local session; after a company-account sign-in also the provider's, when it
+    offers an end_session_endpoint (RP-initiated logout with the ID token as hint)."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        if id_token and oidc.is_configured():
+            provider_url = oidc.provider_sign_out_url(request, id_token)
+            if provider_url:
+                return redirect(provider_url)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

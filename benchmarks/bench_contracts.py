@@ -66,6 +66,7 @@ def _load(n_contracts: int, n_pilots: int, n_vendors: int = 200) -> dict:
                 months=12,
                 target_aht_minutes=10,
                 target_cost_per_ticket="3.33",
+                monthly_charge="3100.00",
                 credit_pct_per_missed_kpi=5,
                 credit_cap_pct=15,
                 created_by=buyer,

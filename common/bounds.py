@@ -99,6 +99,8 @@ BOUNDS: dict[str, Bound] = {
     "productive_hours_per_month": HOURS_PER_MONTH,
     "productive_hours_per_year": HOURS_PER_YEAR,
     "coverage_hours_per_week": HOURS_PER_WEEK,
+    "hours_per_week": HOURS_PER_WEEK,
+    "ih_hours_per_week": HOURS_PER_WEEK,
     "fte": PEOPLE,
     "in_house_fte": PEOPLE,
     "ih_fte": PEOPLE,

@@ -102,3 +102,43 @@ def parse_sane_date(text: str) -> date:
     if message:
         raise ValueError(message)
     return day
+
+
+# --- No job for a day that has not happened (DOMAIN.md §5, API.md "Commands") ---------------
+
+
+def future_date_error(day: date, *, today: date | None = None) -> str | None:
+    """Why a job may not run as of `day` (in words), or None: a day after today has not
+    happened, so nothing may be evaluated, alerted or reminded about it."""
+    today = app_today() if today is None else today
+    if day <= today:
+        return None
+    return _("%(day)s is after today (%(today)s): no job runs for a day that has not happened.") % {
+        "day": day.isoformat(),
+        "today": today.isoformat(),
+    }
+
+
+def future_moment_error(moment: datetime, *, now: datetime | None = None) -> str | None:
+    """As `future_date_error`, for a moment (`send_reminders --at`)."""
+    now = timezone.now() if now is None else now
+    if moment <= now:
+        return None
+    return _(
+        "%(moment)s is after now (%(now)s): no job runs for a moment that has not happened."
+    ) % {
+        "moment": moment.isoformat(timespec="minutes"),
+        "now": timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)).isoformat(timespec="minutes"),
+    }
+
+
+def job_date(as_of: str | date | None) -> date:
+    """A Celery job's `as_of` (ISO date or date; None is today): ValueError for a day after
+    today, so a task never evaluates, alerts or reminds about a day to come."""
+    if as_of is None:
+        return app_today()
+    day = as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
+    message = future_date_error(day)
+    if message:
+        raise ValueError(f"as_of: {message}")
+    return day

@@ -5,6 +5,8 @@
   reminders (pilots registers its own, contracts its own).
 - `digest_sections`: callables `(manager, as_of) -> DigestSection | None`, for the weekly digest.
 - `vendor_panels`: callables `(vendor, user) -> VendorPanel | None`, shown on the vendor page.
+- `alert_sources`: `AlertSource`s whose alerts join the pilots' in the one alerts list (page,
+  badge, digest, API); contracts registers its own.
 """
 
 from __future__ import annotations
@@ -52,3 +54,48 @@ class Section:
 missing_day_sources = Hook("missing_day_sources")
 digest_sections = Hook("digest_sections")
 vendor_panels = Hook("vendor_panels")
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """One alert of the one alerts list (page, badge, digest, `GET /api/v1/alerts`), whatever
+    room it belongs to. `id` is "<type>-<pk>" ("pilot-12", "contract-5"): unambiguous
+    between the rooms' alert tables."""
+
+    id: str
+    object_type: str  # "pilot" or "contract"
+    object_id: int
+    kind: str
+    kind_label: str
+    message: str
+    opened_at: object  # datetime
+    closed_at: object = None
+    acknowledged_at: object = None
+    acknowledged_by: str = ""
+    acknowledged_note: str = ""
+    object_label: str = ""
+    object_url: str = ""
+    link_url: str = ""  # e.g. the scorecard a checkpoint alert announces
+    link_label: str = ""
+    tone: str = "warning"  # the badge colour: "warning", "danger" or "primary"
+    needs_note: bool = False  # acknowledging asks for a note (a contract's exit review)
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AlertSource:
+    """A room's alerts in the one list (registered by contracts; pilots' own are built in).
+
+    - `queryset()`: every alert of the room, a QuerySet with `id`, `opened_at`, `closed_at`.
+    - `rows(ids)`: {pk: AlertRow} for those alerts, in a constant number of queries.
+    - `acknowledge(pk, by=…, note=…)`: records it (the model's DoesNotExist for an unknown
+      pk; PermissionDenied or ValidationError({"note": …}) when refused).
+    """
+
+    type: str
+    queryset: Callable
+    rows: Callable
+    acknowledge: Callable
+
+
+alert_sources = Hook("alert_sources")

@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from common.formats import format_date, format_deadline
 from contracts import selectors as contract_selectors
 from pilots import selectors as pilot_selectors
-from pilots.evaluation import selectors as evaluation_selectors
-from pilots.evaluation.alerts import alert_message
+from pilots.evaluation.alert_list import AlertList
 from pilots.kpi_days import app_today
 from procurement import selectors as procurement_selectors
 
@@ -190,20 +189,13 @@ def _manager_blocks(user, today) -> list[Block]:
         gettext_lazy("No decision is waiting. Scorecards with a verdict appear here."),
         more_url=reverse("pilots:pilot_list"),
     )
-    alerts = evaluation_selectors.open_alerts()
-    alert_rows = list(alerts[:LIST_LENGTH])
+    # The one alerts list: pilots' and contracts' (DOMAIN.md §6).
+    alerts = AlertList("open")
     open_alerts = Block(
         "open-alerts",
         gettext_lazy("Open alerts"),
         alerts.count(),
-        [
-            Row(
-                reverse("pilots:pilot_detail", args=[a.pilot_id]),
-                f"{a.pilot.vendor.name} — {a.pilot.get_channel_display()}",
-                alert_message(a),
-            )
-            for a in alert_rows
-        ],
+        [Row(a.object_url, a.object_label, a.message) for a in alerts[:LIST_LENGTH]],
         gettext_lazy("No open alerts: every pilot is on track."),
         more_url=reverse("pilots:alert_list"),
     )

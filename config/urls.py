@@ -18,12 +18,15 @@ handler500 = "common.views.server_error"
 urlpatterns = [
     path("", config_home.home, name="home"),
     path("healthz", config_views.healthz, name="healthz"),
+    path("metrics", config_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("procurement/", include("procurement.urls")),
     path("costing/", include("costing.urls")),
     path("pilots/", include("pilots.urls")),
     path("contracts/", include("contracts.urls")),
+    path("audit/", include("audit.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -14,7 +14,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, check_role
@@ -71,6 +71,9 @@ class ContractIn(ObjectIn):
     start_date: SaneDate
     months: StrictInt
     targets: TargetsIn | None = None
+    # DOMAIN.md §6: optional with a pilot or a quote (the quote's monthly charge for the
+    # channel), required otherwise.
+    monthly_charge: Money | None = None
     credit_pct_per_missed_kpi: Money = Decimal(0)
     credit_cap_pct: Money = Decimal(0)
 
@@ -94,7 +97,7 @@ class ContractOut(Schema):
     months: int
     status: str
     targets: ContractTargetsOut
-    monthly_cost: str | None
+    monthly_charge: str
     credit_pct_per_missed_kpi: str
     credit_cap_pct: str
     latest_standing: str | None
@@ -109,8 +112,8 @@ class ContractOut(Schema):
         return {key: s2(value) for key, value in contract_targets(obj).items()}
 
     @staticmethod
-    def resolve_monthly_cost(obj: Contract) -> str | None:
-        return s2(obj.monthly_cost)
+    def resolve_monthly_charge(obj: Contract) -> str:
+        return s2(obj.monthly_charge)
 
     @staticmethod
     def resolve_credit_pct_per_missed_kpi(obj: Contract) -> str:
@@ -146,7 +149,9 @@ class PeriodKpisOut(Schema):
 
 class PeriodOut(Schema):
     id: int
-    month: str
+    month: str  # the period's last calendar month
+    from_: dt.date = Field(..., alias="from")
+    to: dt.date
     kpis: PeriodKpisOut
     met_count: int
     data_coverage_pct: str
@@ -159,6 +164,8 @@ def period_out(period: ContractPeriod) -> dict:
     return {
         "id": period.pk,
         "month": f"{period.month:%Y-%m}",
+        "from": period.date_from,
+        "to": period.date_to,
         "kpis": {
             key: {
                 "value": period.kpis[key]["value"],
@@ -261,7 +268,7 @@ def contract_create_endpoint(request: HttpRequest, payload: ContractIn):
             targets={key: targets.get(key) for key in KPI_KEYS},
             credit_pct_per_missed_kpi=payload.credit_pct_per_missed_kpi,
             credit_cap_pct=payload.credit_cap_pct,
-            monthly_cost=defaults.monthly_cost if defaults else None,
+            monthly_charge=payload.monthly_charge,
         )
     except ValidationError as exc:
         raise _api_error(exc) from None
@@ -282,7 +289,12 @@ def contract_detail_endpoint(request: HttpRequest, id: int):  # noqa: A002 - API
     return get_contract_for_user(request.auth, id)
 
 
-@router.get("/contracts/{id}/periods", response=list[PeriodOut], summary="The months that are over")
+@router.get(
+    "/contracts/{id}/periods",
+    response=list[PeriodOut],
+    by_alias=True,
+    summary="The months that are over",
+)
 def contract_periods_endpoint(request: HttpRequest, id: int):  # noqa: A002
     """Every closed month, oldest first; the vendor sees its own credits."""
     check_role(request.auth, EVERYONE)

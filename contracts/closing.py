@@ -25,13 +25,14 @@ from django.db.models import F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from common import events
 from pilots.kpi_days import kpi_sums, totals_from_sums
 from pilots.kpis import KpiTotals, q2
 
 from .alerts import contract_alerts_refresh
 from .emails import period_messages
 from .models import Contract, ContractKpiEntry, ContractPeriod, ContractStatus
-from .periods import Period, due_periods, evaluate_period
+from .periods import Period, due_periods, evaluate_period, totals_sum
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ def period_build(*, contract: Contract, period: Period, totals: KpiTotals) -> Co
     result = evaluate_period(
         totals=totals,
         targets=contract.targets,
-        days=period.days,
+        period=period,
+        monthly_charge=contract.monthly_charge,
         credit_pct_per_missed_kpi=contract.credit_pct_per_missed_kpi,
         credit_cap_pct=contract.credit_cap_pct,
     )
@@ -79,6 +81,9 @@ def period_build(*, contract: Contract, period: Period, totals: KpiTotals) -> Co
             "credit_terms": {
                 "pct_per_missed_kpi": str(contract.credit_pct_per_missed_kpi),
                 "cap_pct": str(contract.credit_cap_pct),
+                "monthly_charge": str(contract.monthly_charge),
+                # Σ contract days in each calendar month / its days (DOMAIN.md §6, pro rata).
+                "month_share": str(period.month_share),
             },
         },
     )
@@ -141,8 +146,9 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
             due[contract.pk] = months
     created: list[ContractPeriod] = []
     if due:
-        # 3. Every due month's sums in one query: group by contract and calendar month (a
-        # contract's days in a month are its period; days outside the term are refused).
+        # 3. Every due period's sums in one query: group by contract and calendar month, then
+        # add up the calendar months of each period (a short first or last month joins its
+        # neighbour); days outside the term are refused on entry.
         first = min(p.date_from for months in due.values() for p in months)
         last = max(p.date_to for months in due.values() for p in months)
         rows = (
@@ -154,7 +160,7 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
             .values("contract_id", "month")
             .annotate(**kpi_sums())
         )
-        totals = {
+        by_month = {
             (row["contract_id"], _as_date(row["month"])): totals_from_sums(row) for row in rows
         }
         by_id = {c.pk: c for c in contracts}
@@ -162,13 +168,33 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
             period_build(
                 contract=by_id[pk],
                 period=period,
-                totals=totals.get((pk, period.month), KpiTotals()),
+                totals=totals_sum(
+                    [
+                        by_month.get((pk, first), KpiTotals())
+                        for first, _days, _length in period.calendar_months
+                    ]
+                ),
             )
             for pk, months in due.items()
             for period in months
         ]
         # 4. One insert.
         created = ContractPeriod.objects.bulk_create(cards)
+        events.emit(
+            events.CONTRACT_MONTH_CLOSED,
+            (
+                {
+                    "contract_period_id": p.pk,
+                    "contract_id": p.contract_id,
+                    "month": p.month.isoformat(),
+                    "standing": p.standing,
+                    "met_count": p.met_count,
+                    "cost": str(p.cost),
+                    "credit": str(p.credit),
+                }
+                for p in created
+            ),
+        )
     # 5. A contract whose term is over and whose last month is now closed has ended.
     ended = [c.pk for c in contracts if as_of > c.end_date]
     if ended:

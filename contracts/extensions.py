@@ -16,10 +16,11 @@ from common import hooks
 from common.emails import absolute_url
 from procurement.standing import StandingNote, register_standing_provider
 
-from .alerts import contract_alert_message
+from .alerts import contract_alert_acknowledge, contract_alert_message
 from .models import (
     Contract,
     ContractAlert,
+    ContractAlertKind,
     ContractKpiEntry,
     ContractPeriod,
     ContractStatus,
@@ -29,20 +30,17 @@ from .selectors import contract_status, vendor_standing_history, with_latest_sta
 
 
 def digest_section(manager, as_of: date) -> hooks.Section | None:
-    """Running contracts with their latest standing, and the open contract alerts (two
-    queries)."""
+    """Running contracts with their latest standing (one query)."""
     contracts = list(
         with_latest_standing(Contract.objects.select_related("vendor"))
         .filter(status=ContractStatus.RUNNING, start_date__lte=as_of)
         .order_by("vendor__name", "pk")
     )
     contracts = [c for c in contracts if contract_status(c, as_of) == ContractStatus.RUNNING]
-    alerts = list(
-        ContractAlert.objects.filter(closed_at__isnull=True)
-        .select_related("contract__vendor")
-        .order_by("-opened_at")[:50]
-    )
-    if not contracts and not alerts:
+    # Contract alerts stand in the digest's one alerts list (pilots/digest.py), beside the
+    # pilots'.
+    alerts: list = []
+    if not contracts:
         return None
     return hooks.Section(
         template_html="contracts/_digest_section.html",
@@ -125,8 +123,53 @@ def contract_standing(vendor_ids) -> dict[int, list[StandingNote]]:
     return notes
 
 
+def _alert_rows(ids: list[int]) -> dict[int, hooks.AlertRow]:
+    """The contracts' alerts in the one alerts list (one query)."""
+    alerts = ContractAlert.objects.filter(pk__in=ids).select_related(
+        "contract__vendor", "acknowledged_by"
+    )
+    return {
+        alert.pk: hooks.AlertRow(
+            id=f"contract-{alert.pk}",
+            object_type="contract",
+            object_id=alert.contract_id,
+            kind=alert.kind,
+            kind_label=str(alert.get_kind_display()),
+            message=contract_alert_message(alert),
+            opened_at=alert.opened_at,
+            closed_at=alert.closed_at,
+            acknowledged_at=alert.acknowledged_at,
+            acknowledged_by=str(alert.acknowledged_by or ""),
+            acknowledged_note=alert.acknowledged_note,
+            object_label=_("Contract: %(vendor)s · %(channel)s")
+            % {
+                "vendor": alert.contract.vendor.name,
+                "channel": alert.contract.get_channel_display(),
+            },
+            object_url=reverse("contracts:contract_detail", args=[alert.contract_id]),
+            tone="danger" if alert.kind == ContractAlertKind.EXIT_REVIEW else "warning",
+            needs_note=alert.kind == ContractAlertKind.EXIT_REVIEW,
+            params=alert.params or {},
+        )
+        for alert in alerts
+    }
+
+
+def _alert_acknowledge(pk: int, *, by, note: str = "") -> None:
+    contract_alert_acknowledge(alert=ContractAlert.objects.get(pk=pk), by=by, note=note)
+
+
+ALERT_SOURCE = hooks.AlertSource(
+    type="contract",
+    queryset=lambda: ContractAlert.objects.all(),
+    rows=_alert_rows,
+    acknowledge=_alert_acknowledge,
+)
+
+
 def register() -> None:
     register_standing_provider("contracts", contract_standing)
     hooks.digest_sections.register(digest_section)
     hooks.vendor_panels.register(vendor_panel)
     hooks.missing_day_sources.register(contract_missing_days)
+    hooks.alert_sources.register(ALERT_SOURCE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -62,15 +63,21 @@ class ContractForm(forms.Form):
     target_aht_minutes = _decimal_field(_label("target_aht_minutes"))
     target_fcr_pct = _decimal_field(_label("target_fcr_pct"))
     target_cost_per_ticket = _decimal_field(_label("target_cost_per_ticket"))
-    monthly_cost = _decimal_field(
-        _label("monthly_cost"), _("What the quote costs a month, for reference."), required=False
+    monthly_charge = _decimal_field(
+        _label("monthly_charge"),
+        _(
+            "What the vendor bills a month for this channel. Empty with a quote: the quote's "
+            "monthly charge for the channel. Service credits are a share of it."
+        ),
+        required=False,
     )
     credit_pct_per_missed_kpi = _decimal_field(
         _label("credit_pct_per_missed_kpi"),
-        _("Percent of the month's cost credited for each KPI missed."),
+        _("Percent of the monthly charge credited for each KPI missed."),
     )
     credit_cap_pct = _decimal_field(
-        _label("credit_cap_pct"), _("The most a month's credit may be, in percent of its cost.")
+        _label("credit_cap_pct"),
+        _("The most a month's credit may be, in percent of the monthly charge."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -80,6 +87,7 @@ class ContractForm(forms.Form):
             .select_related("vendor", "rfq")
             .order_by("-rfq__created_at", "vendor__name")
         )
+        self.fields["monthly_charge"].validators += [MinValueValidator(0)]
         for name in ("credit_pct_per_missed_kpi", "credit_cap_pct"):
             # Checked here too, so a submit shows every error at once.
             self.fields[name].initial = Decimal(0)
@@ -95,6 +103,15 @@ class ContractForm(forms.Form):
         if pilot is None:
             raise forms.ValidationError(str(NO_SUCH_PILOT), code="no_pilot")
         return pilot
+
+    def clean(self):
+        data = super().clean()
+        # Without a quote (or a pilot, whose quote the service reads) there is nothing to take
+        # the monthly charge from: said here too, so a submit shows every error at once.
+        no_source = not data.get("quote") and not data.get("pilot")
+        if no_source and data.get("monthly_charge") is None and "monthly_charge" not in self.errors:
+            self.add_error("monthly_charge", gettext("Enter what the vendor bills a month."))
+        return data
 
     def targets(self) -> dict[str, Decimal | None]:
         return {key: self.cleaned_data.get(name) for key, name in TARGET_FIELDS.items()}

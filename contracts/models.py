@@ -74,14 +74,16 @@ class Contract(KpiTargets):
         _("status"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.RUNNING
     )
 
-    # What the quote costs a month (DOMAIN.md §2 `outsourced.monthly`), for reference.
-    monthly_cost = models.DecimalField(
-        _("monthly cost (€)"),
+    # DOMAIN.md §6: what the vendor bills a month for the channel, agreed in the contract
+    # (default: the quote's monthly vendor charge for the channel, as the pilot's cost target
+    # counts it). Service credits are a share of it, never of the vendor's reported cost.
+    monthly_charge = models.DecimalField(
+        _("monthly charge (€)"),
         max_digits=12,
         decimal_places=2,
-        null=True,
-        blank=True,
+        default=Decimal(0),
         validators=NON_NEGATIVE,
+        help_text=_("What the vendor bills a month for this channel; credits are a share of it."),
     )
     credit_pct_per_missed_kpi = models.DecimalField(
         _("service credit per missed KPI (%)"), default=Decimal(0), **PCT
@@ -117,6 +119,9 @@ class Contract(KpiTargets):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ContractStatus.values), name="contract_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_charge__gte=0), name="contract_monthly_charge_not_negative"
             ),
         ]
         indexes = [models.Index(fields=["status", "start_date"], name="contract_status_start")]
@@ -160,7 +165,11 @@ class ContractPeriod(models.Model):
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="periods", verbose_name=_("contract")
     )
-    month = models.DateField(_("month"), help_text=_("The first day of the calendar month."))
+    # The first day of the period's last calendar month: a short first or last month joins
+    # its neighbour (DOMAIN.md §6), so a period may start in the month before.
+    month = models.DateField(
+        _("month"), help_text=_("The first day of the period's last calendar month.")
+    )
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))
     # {"csat_pct": {"value": "80.91", "target": "85.00", "met": false, …}, …} as in a scorecard.
@@ -190,10 +199,8 @@ class ContractPeriod(models.Model):
             models.CheckConstraint(
                 condition=Q(date_from__lte=models.F("date_to")), name="contract_period_dates"
             ),
-            models.CheckConstraint(
-                condition=Q(credit__gte=0) & Q(credit__lte=models.F("cost")),
-                name="contract_period_credit_within_cost",
-            ),
+            # The credit is a share of the agreed monthly charge, not of the reported cost.
+            models.CheckConstraint(condition=Q(credit__gte=0), name="contract_period_credit_gte_0"),
         ]
 
     def __str__(self) -> str:
@@ -203,6 +210,8 @@ class ContractPeriod(models.Model):
 class ReviewKind(models.TextChoices):
     COACHING = "coaching", _("Weekly coaching")
     MONTHLY_REVIEW = "monthly_review", _("Monthly vendor review")
+    # A manager's acknowledgement of an exit-review alert, with its note (DOMAIN.md §6).
+    EXIT_REVIEW = "exit_review", _("Exit review")
 
 
 class Review(models.Model):
@@ -271,6 +280,8 @@ class ReviewAction(models.Model):
 class ContractAlertKind(models.TextChoices):
     EXIT_REVIEW = "exit_review", _("Three poor months in a row: exit review")
     ACTION_OVERDUE = "action_overdue", _("Review action overdue")
+    MISSING_DAY = "missing_day", _("Missing day's entry")
+    KPI_OFF_TARGET = "kpi_off_target", _("KPI off target over the last 7 days")
 
 
 class ContractAlert(AlertState):

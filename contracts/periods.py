@@ -1,17 +1,26 @@
-"""The contract's monthly periods and their judgement (DOMAIN.md §6), pure: no ORM.
+"""The contract's periods and their judgement (DOMAIN.md §6), pure: no ORM.
 
-Every calendar month inside the contract is a period; the first and the last may be cut by
-the start and end dates. A period is due once its last day is over. Its KPIs are pooled as
-in a pilot (the one arithmetic of `pilots.kpis`), its coverage counts the contract's days in
-that month, and the service credit is computed at full precision (cents only at output).
+Term: from `start_date` to the day before the anniversary `months` later; the anniversary is
+the same day of the month, or the first of the next month when that month is shorter (a
+one-month contract from 31 January 2027 runs to 28 February 2027 inclusive).
+
+Every calendar month inside the contract is a period, due once it is over; a first or last
+month with fewer than `MIN_PERIOD_DAYS` contract days joins the neighbouring month's period
+(a contract from 28 January has its first period 28 January – 28 February). A period is
+named by its last calendar month. Its KPIs are pooled as in a pilot (the one arithmetic of
+`pilots.kpis`), its coverage counts the contract's days in it, and the service credit is a
+share of the agreed `monthly_charge`, pro rata over the calendar months it covers. Full
+precision inside; cents only at output.
 """
 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from pilots import kpis
 from pilots.kpis import KpiTotals
@@ -21,17 +30,21 @@ WATCH = "watch"
 POOR = "poor"
 MIN_COVERAGE_PCT = Decimal("80")  # DOMAIN.md §6: a standing needs ≥ 80% of the days
 POOR_MONTHS_FOR_EXIT_REVIEW = 3
+MIN_PERIOD_DAYS = 10  # DOMAIN.md §6: a shorter first or last month joins its neighbour
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
+    """The anniversary `months` later: the same day of the month, or the first of the next
+    month when that month is shorter (31 January + 1 → 1 March; DOMAIN.md §6)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    if day.day <= calendar.monthrange(year, month)[1]:
+        return date(year, month, day.day)
+    return month_end(date(year, month, 1)) + timedelta(days=1)
 
 
 def contract_end_date(start_date: date, months: int) -> date:
-    """The last day of the term: the day before the same date `months` later."""
+    """The last day of the term: the day before the anniversary `months` later."""
     return add_months(start_date, months) - timedelta(days=1)
 
 
@@ -43,10 +56,15 @@ def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def next_month(first: date) -> date:
+    return month_end(first) + timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Period:
-    """One calendar month of a contract: `month` is its first day; `date_from`..`date_to`
-    are the contract's days in it."""
+    """One period of a contract: the contract's days `date_from`..`date_to`, in one calendar
+    month or in two (a short first or last month joined to its neighbour). `month` is the
+    first day of its last calendar month (its name, API.md "month": "2027-02")."""
 
     month: date
     date_from: date
@@ -61,32 +79,65 @@ class Period:
         """API.md: "2027-01"."""
         return f"{self.month:%Y-%m}"
 
+    @property
+    def calendar_months(self) -> list[tuple[date, int, int]]:
+        """(first day, the contract's days in that month within the period, days in the
+        month) for each calendar month of the period, oldest first."""
+        result, first = [], month_start(self.date_from)
+        while first <= self.date_to:
+            last = month_end(first)
+            inside = (min(last, self.date_to) - max(first, self.date_from)).days + 1
+            result.append((first, inside, last.day))
+            first = next_month(first)
+        return result
+
+    @property
+    def month_share(self) -> Fraction:
+        """Σ over its calendar months of (contract days in that month / days in that month):
+        how many months of `monthly_charge` the period is worth (DOMAIN.md §6, pro rata).
+        Exact: 4/31 has no finite decimal."""
+        return sum(
+            (Fraction(inside, length) for _f, inside, length in self.calendar_months),
+            Fraction(0),
+        )
+
     def is_due(self, as_of: date) -> bool:
         """Due once the period is over: its last day has passed."""
         return as_of > self.date_to
 
 
 def contract_periods(start_date: date, months: int) -> list[Period]:
-    """Every calendar month the contract touches, oldest first."""
+    """Every period of the contract, oldest first: a calendar month each, a first or last
+    month shorter than MIN_PERIOD_DAYS joined to its neighbour."""
     end = contract_end_date(start_date, months)
-    periods, first = [], month_start(start_date)
+    spans: list[tuple[date, date]] = []
+    first = month_start(start_date)
     while first <= end:
-        periods.append(Period(first, max(first, start_date), min(month_end(first), end)))
-        first = add_months(first, 1)
-    return periods
+        spans.append((max(first, start_date), min(month_end(first), end)))
+        first = next_month(first)
 
+    def days(span: tuple[date, date]) -> int:
+        return (span[1] - span[0]).days + 1
 
-def period_of(start_date: date, months: int, month: date) -> Period | None:
-    """The contract's period for the calendar month of `month`, or None outside the term."""
-    first = month_start(month)
-    end = contract_end_date(start_date, months)
-    if first > end or month_end(first) < start_date:
-        return None
-    return Period(first, max(first, start_date), min(month_end(first), end))
+    if len(spans) > 1 and days(spans[0]) < MIN_PERIOD_DAYS:
+        spans[0:2] = [(spans[0][0], spans[1][1])]
+    if len(spans) > 1 and days(spans[-1]) < MIN_PERIOD_DAYS:
+        spans[-2:] = [(spans[-2][0], spans[-1][1])]
+    return [Period(month_start(to), since, to) for since, to in spans]
 
 
 def due_periods(start_date: date, months: int, as_of: date) -> list[Period]:
     return [p for p in contract_periods(start_date, months) if p.is_due(as_of)]
+
+
+def totals_sum(parts: list[KpiTotals]) -> KpiTotals:
+    """Sums of several windows (a period's calendar months) as one window."""
+    empty = KpiTotals()
+    values = {
+        f.name: sum((getattr(p, f.name) for p in parts), getattr(empty, f.name))
+        for f in dataclasses.fields(KpiTotals)
+    }
+    return KpiTotals(**values)
 
 
 def standing(*, met_count: int, data_coverage_pct: Decimal) -> str:
@@ -101,13 +152,26 @@ def standing(*, met_count: int, data_coverage_pct: Decimal) -> str:
 
 
 def service_credit(
-    *, met_count: int, cost: Decimal, credit_pct_per_missed_kpi: Decimal, credit_cap_pct: Decimal
+    *,
+    missed_steps: int,
+    monthly_charge: Decimal,
+    month_share: Fraction | Decimal,
+    credit_pct_per_missed_kpi: Decimal,
+    credit_cap_pct: Decimal,
 ) -> Decimal:
-    """DOMAIN.md §6: min(cap, pct × missed) / 100 × the month's Σcost, missed = 5 − met
-    (a KPI without data is missed). Full precision; round to cents at output."""
-    missed = len(kpis.KPI_KEYS) - met_count
-    pct = min(Decimal(credit_cap_pct), Decimal(credit_pct_per_missed_kpi) * missed)
-    return pct / 100 * Decimal(cost)
+    """DOMAIN.md §6: `min(cap, pct × steps) / 100 × monthly_charge × month_share`. The base is
+    the agreed charge, never the vendor's own reported cost. `missed_steps` is the one input
+    saying how many credit steps the period earned (`credit_steps`). Full precision; round
+    to cents at output."""
+    pct = min(Decimal(credit_cap_pct), Decimal(credit_pct_per_missed_kpi) * missed_steps)
+    exact = Fraction(pct) / 100 * Fraction(Decimal(monthly_charge)) * Fraction(month_share)
+    return Decimal(exact.numerator) / Decimal(exact.denominator)
+
+
+def credit_steps(*, met_count: int) -> int:
+    """How many steps of `credit_pct_per_missed_kpi` a period earns: `missed = 5 − met`, a KPI
+    without data counting as missed (so a month without entries is credited at the cap)."""
+    return len(kpis.KPI_KEYS) - met_count
 
 
 @dataclass(frozen=True)
@@ -124,12 +188,13 @@ def evaluate_period(
     *,
     totals: KpiTotals,
     targets: dict[str, Decimal],
-    days: int,
+    period: Period,
+    monthly_charge: Decimal,
     credit_pct_per_missed_kpi: Decimal,
     credit_cap_pct: Decimal,
 ) -> PeriodResult:
-    """Judge one month: the pilot's pooled arithmetic over the contract's days in it."""
-    result = kpis.evaluate(totals=totals, targets=targets, window_days=days, decision=False)
+    """Judge one period: the pilot's pooled arithmetic over the contract's days in it."""
+    result = kpis.evaluate(totals=totals, targets=targets, window_days=period.days, decision=False)
     return PeriodResult(
         kpis=result.kpis,
         met_count=result.met_count,
@@ -137,8 +202,9 @@ def evaluate_period(
         standing=standing(met_count=result.met_count, data_coverage_pct=result.data_coverage_pct),
         cost=totals.cost,
         credit=service_credit(
-            met_count=result.met_count,
-            cost=totals.cost,
+            missed_steps=credit_steps(met_count=result.met_count),
+            monthly_charge=monthly_charge,
+            month_share=period.month_share,
             credit_pct_per_missed_kpi=credit_pct_per_missed_kpi,
             credit_cap_pct=credit_cap_pct,
         ),

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from common.dates import date_range_error
 from common.db import retry_on_conflict
-from costing.comparison import estimate_for_quote
 from costing.engine import EngineInputError
 from pilots.kpi_days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
 from pilots.kpis import KPI_KEYS
 from pilots.models import TARGET_FIELDS, Decision, Pilot
-from pilots.targets import DEFAULT_TARGETS, defaults_from_quote
+from pilots.targets import DEFAULT_TARGETS, defaults_from_quote, quote_channel_charge
 from procurement.models import Quote, QuoteStatus
 
 from .models import (
@@ -51,24 +50,26 @@ MAX_ACTIONS_PER_REVIEW = 50
 @dataclass(frozen=True)
 class ContractDefaults:
     """What a new contract starts from (DOMAIN.md §6: the pilot's targets, the quote's
-    monthly cost); procurement sees every value in the form and may change it."""
+    monthly charge for the channel); procurement sees every value in the form and may change
+    it."""
 
     vendor_id: int | None = None
     channel: str | None = None
     quote_id: int | None = None
     pilot_id: int | None = None
     targets: dict[str, Decimal] = field(default_factory=dict)
-    monthly_cost: Decimal | None = None
+    monthly_charge: Decimal | None = None
 
 
-def quote_monthly_cost(quote: Quote) -> Decimal | None:
-    """DOMAIN.md §2 `outsourced.monthly` of the quote over its RFQ's scope, or None when the
-    quote lacks what its pricing model needs."""
+def quote_monthly_charge(quote: Quote, *, channel: str | None) -> Decimal | None:
+    """DOMAIN.md §6: the quote's monthly vendor charge for the channel, as the pilot's cost
+    target counts it (§5: the channel's variable charge plus its handled share of the
+    vendor's fixed monthly charges, without the buyer's own management), to cents; None when
+    the quote lacks what its pricing model needs."""
     try:
-        result = estimate_for_quote(quote=quote, rfq=quote.rfq, months=quote.rfq.term_months)
+        return quote_channel_charge(quote, channel=channel).monthly.quantize(Decimal("0.01"))
     except EngineInputError:
         return None
-    return result.outsourced.monthly.quantize(Decimal("0.01"))
 
 
 def contract_defaults_from_pilot(pilot: Pilot) -> ContractDefaults:
@@ -79,7 +80,9 @@ def contract_defaults_from_pilot(pilot: Pilot) -> ContractDefaults:
         quote_id=pilot.quote_id,
         pilot_id=pilot.pk,
         targets=pilot.targets,
-        monthly_cost=quote_monthly_cost(quote) if quote is not None else None,
+        monthly_charge=(
+            quote_monthly_charge(quote, channel=pilot.channel) if quote is not None else None
+        ),
     )
 
 
@@ -90,7 +93,7 @@ def contract_defaults_from_quote(quote: Quote, *, channel: str | None = None) ->
         channel=defaults.channel,
         quote_id=quote.pk,
         targets={**DEFAULT_TARGETS, **defaults.targets},
-        monthly_cost=quote_monthly_cost(quote),
+        monthly_charge=quote_monthly_charge(quote, channel=defaults.channel),
     )
 
 
@@ -109,11 +112,12 @@ def contract_create(
     vendor=None,
     channel: str | None = None,
     quote: Quote | None = None,
-    monthly_cost: Decimal | None = None,
+    monthly_charge: Decimal | None = None,
 ) -> Contract:
     """Create a running contract (procurement), from a pilot decided "scale up" or for a
-    vendor and channel (optionally its quote). Raises ValidationError({field: message}) and
-    saves nothing when a rule fails."""
+    vendor and channel (optionally its quote). `monthly_charge` left out takes the quote's
+    monthly charge for the channel (DOMAIN.md §6); without a quote it is required. Raises
+    ValidationError({field: message}) and saves nothing when a rule fails."""
     errors: dict[str, str] = {}
     if pilot is not None:
         if pilot.decision != Decision.SCALE_UP:
@@ -141,6 +145,17 @@ def contract_create(
     for key, name in TARGET_FIELDS.items():
         if targets.get(key) is None:
             errors[name] = _("Enter a target.")
+    if monthly_charge is None and "quote" not in errors:
+        if quote is not None and channel:
+            monthly_charge = quote_monthly_charge(quote, channel=channel)
+            if monthly_charge is None:
+                errors["monthly_charge"] = _(
+                    "Enter the monthly charge: the quote lacks the prices to work it out."
+                )
+        else:
+            errors["monthly_charge"] = _("Enter what the vendor bills a month.")
+    elif monthly_charge is not None and Decimal(monthly_charge) < 0:
+        errors["monthly_charge"] = _("Enter an amount of 0 or more.")
     contract = Contract(
         vendor=vendor,
         channel=channel or "",
@@ -148,7 +163,7 @@ def contract_create(
         quote=quote,
         start_date=start_date,
         months=months,
-        monthly_cost=monthly_cost,
+        monthly_charge=monthly_charge if monthly_charge is not None else Decimal(0),
         credit_pct_per_missed_kpi=Decimal(credit_pct_per_missed_kpi or 0),
         credit_cap_pct=Decimal(credit_cap_pct or 0),
         status=ContractStatus.RUNNING,

@@ -19,6 +19,7 @@ from smtplib import SMTPException
 from celery import Task, shared_task
 from django.db import transaction
 
+from common.dates import job_date
 from pilots.selectors import app_today
 
 from .alerts import contract_alerts_refresh
@@ -34,8 +35,9 @@ logger = logging.getLogger(__name__)
 
 
 def _as_date(as_of: str | None) -> date:
-    """An ISO date, or today in the app's time zone."""
-    return app_today() if as_of is None else date.fromisoformat(as_of)
+    """An ISO date, or today in the app's time zone; a day after today is refused
+    (ValueError naming `as_of`, DOMAIN.md §5)."""
+    return job_date(as_of)
 
 
 def _enqueue(task, *args) -> None:

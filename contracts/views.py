@@ -102,7 +102,7 @@ def _initial_from(request: HttpRequest) -> tuple[dict, object | None]:
             quote=defaults.quote_id,
             vendor=defaults.vendor_id,
             channel=defaults.channel,
-            monthly_cost=defaults.monthly_cost,
+            monthly_charge=defaults.monthly_charge,
         )
         initial.update({f"target_{key}": value for key, value in defaults.targets.items()})
     return initial, source
@@ -128,7 +128,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
                     targets=form.targets(),
                     credit_pct_per_missed_kpi=data["credit_pct_per_missed_kpi"],
                     credit_cap_pct=data["credit_cap_pct"],
-                    monthly_cost=data.get("monthly_cost"),
+                    monthly_charge=data.get("monthly_charge"),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)

@@ -12,6 +12,7 @@ from datetime import time
 from decimal import Decimal
 
 from costing.engine import (
+    TOO_LARGE_FOR_ONE_QUEUE,
     EngineInputError,
     FeePer,
     InHouse,
@@ -63,6 +64,9 @@ RFQ_FIELDS: dict[str, str] = {
     "in_house.licences_per_fte_month": "ih_licences_per_fte_month",
     "in_house.absence_pct": "ih_absence_pct",
     "in_house.one_time": "ih_one_time",
+    "in_house.hours_per_week": "ih_hours_per_week",
+    "in_house.shrinkage_pct": "ih_shrinkage_pct",
+    "in_house.live_staffing": "ih_live_staffing",
     "vendor.management_per_month": "own_management_per_month",
 }
 
@@ -120,16 +124,22 @@ def workload_for_channel(rfq: Rfq, channel: RfqChannel) -> Workload:
     """One channel of the scope: e-mail a backlog (workload hours), chat and phone a queue
     staffed per open hour (seat hours)."""
     try:
-        return Workload(
+        workload = Workload(
             volume_per_month=Decimal(channel.volume_per_month),
             aht_minutes=channel.aht_minutes,
             productive_hours_per_fte_month=rfq.ih_productive_hours_per_fte_month,
             automation_deflection_pct=rfq.automation_deflection_pct,
             open_hours=open_hours_for_channel(rfq, channel) if channel.is_live else None,
         )
+        workload.staffing  # noqa: B018 - seats now (memoised): a queue too large is named here
+        return workload
     except EngineInputError as exc:
         if exc.field.startswith("rfq."):
             raise
+        if exc.message == TOO_LARGE_FOR_ONE_QUEUE:  # issue 20: the channel's own volume
+            raise EngineInputError(
+                f"rfq.channels.{channel.channel}.volume_per_month", exc.message
+            ) from None
         raise _rfq_error(exc) from None
 
 
@@ -157,6 +167,9 @@ def in_house_for_rfq(rfq: Rfq) -> InHouse:
             licences_per_fte_month=rfq.ih_licences_per_fte_month,
             absence_pct=rfq.ih_absence_pct,
             one_time=rfq.ih_one_time,
+            hours_per_week=rfq.ih_hours_per_week,
+            shrinkage_pct=rfq.ih_shrinkage_pct,
+            live_staffing=rfq.ih_live_staffing,
         )
     except EngineInputError as exc:
         raise _rfq_error(exc) from None
@@ -189,7 +202,10 @@ def offer_for_quote(quote: Quote, rfq: Rfq) -> VendorOffer:
             monthly_fee=quote.monthly_fee,
             agents=quote.agents_offered or None,  # 0 or empty: derive from the workload
             onboarding_fee=_zero_if_none(quote.onboarding_fee),
-            onboarding_hours_per_agent=_zero_if_none(quote.onboarding_hours_per_agent),
+            # Issue 24: training hours are priced with the onboarding hours, at the training
+            # rate (DOMAIN.md §2) — the template asks for both, both cost money.
+            onboarding_hours_per_agent=_zero_if_none(quote.onboarding_hours_per_agent)
+            + _zero_if_none(quote.training_hours_per_agent),
             licences_per_agent_month=_zero_if_none(quote.licences_per_agent_month),
             integration_one_time=_zero_if_none(quote.integration_one_time),
             management_per_month=_zero_if_none(quote.management_fee_per_month)

@@ -25,6 +25,7 @@ from costing.engine import (
     EngineInputError,
     FeePer,
     InHouse,
+    LiveStaffingChoice,
     OpenHours,
     OtherFee,
     PricingModel,
@@ -72,6 +73,10 @@ class InHouseIn(ObjectIn):
     licences_per_fte_month: _amount("licences_per_fte_month") = Decimal(0)
     absence_pct: _pct() = Decimal(0)
     one_time: _amount("one_time") = Decimal(0)
+    # DOMAIN.md §1: a live channel's in-house desk; which option the recommendation uses.
+    live_staffing: LiveStaffingChoice = LiveStaffingChoice.DEDICATED
+    hours_per_week: _amount("hours_per_week") = Decimal(40)
+    shrinkage_pct: _pct() = Decimal(0)
 
 
 class OtherFeeIn(ObjectIn):
@@ -151,12 +156,31 @@ class MonthsQuery(Schema):
 # --- responses (decimals as strings with two decimals) ---------------------------------------
 
 
+class InHouseOptionOut(Schema):
+    fte: str
+    monthly: str
+    tco: str
+
+
 class EstimateInHouseOut(Schema):
     fte: str
     monthly: str
     one_time: str
     tco: str
     cost_per_ticket: str
+    live_staffing: LiveStaffingChoice | None = Field(
+        None, description="For a live channel: the option `in_house` is (the baseline's choice)."
+    )
+    dedicated: InHouseOptionOut | None = Field(
+        None,
+        description="For a live channel: a dedicated desk, seat hours over paid hours "
+        "(DOMAIN.md §1).",
+    )
+    combined: InHouseOptionOut | None = Field(
+        None,
+        description="For a live channel: combined with the staff's own work, workload hours × "
+        "hourly cost; nobody hired, no service level guaranteed.",
+    )
 
 
 class OutsourcedOut(Schema):
@@ -262,6 +286,13 @@ class PricingErrorOut(Schema):
 class ScenarioOut(Schema):
     tco: str
     savings: str
+    in_house_tco: str = Field(description="The in-house TCO in this scenario.")
+
+
+class ScenarioAssumptionOut(Schema):
+    volume_factor: str
+    aht_factor: str
+    in_house_tco: str
 
 
 class ScoresOut(Schema):
@@ -311,6 +342,9 @@ class ComparisonOut(Schema):
     )
     channels: list[ChannelStaffingOut]
     in_house: EstimateInHouseOut
+    scenarios: dict[str, ScenarioAssumptionOut] = Field(
+        description="What each scenario assumes (volume ×, AHT ×) and its in-house TCO."
+    )
     quotes: list[ComparisonQuoteOut]
 
 
@@ -372,7 +406,8 @@ def _vendor_offer(vendor: VendorIn) -> VendorOffer:
 # --- endpoints ------------------------------------------------------------------------------
 
 
-@router.post("/costing/estimate", response={200: EstimateOut, **ERRORS})
+# exclude_unset: `in_house.dedicated`/`combined` appear for a live channel only (API.md).
+@router.post("/costing/estimate", response={200: EstimateOut, **ERRORS}, exclude_unset=True)
 def costing_estimate(request: HttpRequest, payload: EstimateIn):
     """In-house against one vendor offer over a term (DOMAIN.md §1–§2). Any signed-in user."""
     check_role(request.auth, EVERYONE)
@@ -406,7 +441,11 @@ def costing_staffing(request: HttpRequest, payload: StaffingIn):
         raise _invalid(exc) from None
 
 
-@router.get("/quotes/{id}/tco", response={200: QuoteTcoOut, 404: MessageOut, **ERRORS})
+@router.get(
+    "/quotes/{id}/tco",
+    response={200: QuoteTcoOut, 404: MessageOut, **ERRORS},
+    exclude_unset=True,
+)
 def quote_tco(request: HttpRequest, id: int, query: Query[MonthsQuery]):
     """The estimate for this quote against its RFQ's scope and in-house baseline.
     Procurement and managers only."""
@@ -419,7 +458,11 @@ def quote_tco(request: HttpRequest, id: int, query: Query[MonthsQuery]):
         raise _invalid(exc) from None
 
 
-@router.get("/rfqs/{id}/comparison", response={200: ComparisonOut, 404: MessageOut, **ERRORS})
+@router.get(
+    "/rfqs/{id}/comparison",
+    response={200: ComparisonOut, 404: MessageOut, **ERRORS},
+    exclude_unset=True,
+)
 def rfq_comparison(request: HttpRequest, id: int, query: Query[MonthsQuery]):
     """Every submitted quote against the in-house baseline, cheapest TCO first.
     Procurement and managers only."""

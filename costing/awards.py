@@ -27,6 +27,7 @@ def _snapshot(comparison: Comparison, column: QuoteColumn) -> dict[str, Any]:
     est = column.estimate
     best = comparison.best_value_column
     fit = column.fit
+    verdict = column.verdict
     return {
         "months": comparison.months,
         "vendor": column.quote.vendor.name,
@@ -37,11 +38,15 @@ def _snapshot(comparison: Comparison, column: QuoteColumn) -> dict[str, Any]:
             {"name": r.name, "probability_pct": s2(r.probability_pct), "impact": s2(r.impact)}
             for r in column.quote.risks.all()
         ],
-        "recommendation": None if column.recommendation is None else column.recommendation.code,
+        # Issue 24: the one verdict (costing.comparison.quote_verdict), as on the page.
+        "recommendation": verdict.code,
+        "recommendation_reasons": list(verdict.reasons),
+        "excluded": verdict.excluded,
+        "best_value": verdict.best_value,
         "gaps": list(column.gaps),
         "sla_shortfalls": list(fit.sla_shortfalls) if fit else [],
         "scores": {k: s2(v) for k, v in fit.scores.items() if v is not None} if fit else {},
-        "score": s2(fit.score) if fit and fit.score is not None else None,
+        "score": verdict.score_text,
         "weights": dict(comparison.rfq.weights),
         "cost_rank": fit.cost_rank if fit else None,
         "score_rank": fit.score_rank if fit else None,
@@ -54,11 +59,11 @@ def award_assessment(comparison: Comparison, quote: Quote) -> AwardAssessment:
     column = next((c for c in comparison.columns if c.quote.pk == quote.pk), None)
     if column is None:
         return AwardAssessment(is_best_value=False, is_excluded=False)
-    fit = column.fit
+    verdict = column.verdict
     return AwardAssessment(
-        is_best_value=bool(fit and fit.best_value),
-        is_excluded=bool(fit and fit.excluded),
-        missing_must_haves=tuple(fit.missing_must_haves) if fit else (),
+        is_best_value=verdict.best_value,
+        is_excluded=verdict.excluded,
+        missing_must_haves=verdict.missing_must_haves,
         snapshot=_snapshot(comparison, column),
     )
 

@@ -9,7 +9,7 @@ the endpoint run the same number of queries for one quote or for fifty.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from common.formats import format_eur
 from costing.adapters import in_house_for_rfq, offer_for_quote, rfq_channels, workload_for_rfq
 from costing.engine import (
     CHECKLIST_KEYS,
+    DEFAULT_SCENARIOS,
     EngineInputError,
     Estimate,
     InHouse,
@@ -37,6 +38,7 @@ from costing.engine import (
     in_house_cost,
     quote_scenarios,
     recommend,
+    scenario_workload,
     score_quotes,
 )
 from costing.engine.numbers import s2
@@ -49,6 +51,7 @@ from costing.messages import (
     REASON_MUST_HAVE_OPEN,
     RECOMMENDATION_LABELS,
     engine_error_text,
+    scenario_label,
 )
 from costing.staffing import ChannelStaffing, channel_staffing, combined_staffing
 from procurement.checks import GAP_LABELS, quote_gaps, quote_rate_flags, quote_risk
@@ -82,6 +85,69 @@ class BestValueFit:
             "score": None if self.score is None else s2(self.score),
             "best_value": self.best_value,
         }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Issue 24: THE verdict on one quote — recommendation (outsource / keep in-house /
+    exclude) with its reasons, the exclusion and the must-haves behind it, best value and
+    the score as shown. The page, the CSV, the XLSX, the award memo and e-mails (through
+    the award snapshot) and the API all read it from `quote_verdict`."""
+
+    code: str | None  # None: the quote cannot be priced
+    reasons: tuple[str, ...]
+    excluded: bool
+    missing_must_haves: tuple[str, ...]
+    best_value: bool
+    score: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return "" if self.code is None else str(RECOMMENDATION_LABELS[self.code])
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(REASON_LABELS.get(r, r)) for r in self.reasons]
+
+    @property
+    def missing_must_have_labels(self) -> list[str]:
+        return [str(GAP_LABELS.get(key, key)) for key in self.missing_must_haves]
+
+    @property
+    def explanation(self) -> str:
+        """The reason in one line: the must-haves left open for an excluded quote."""
+        if self.excluded and self.missing_must_haves:
+            return gettext("A must-have is left open: %(keys)s.") % {
+                "keys": ", ".join(self.missing_must_have_labels)
+            }
+        return " ".join(self.reason_labels)
+
+    @property
+    def score_text(self) -> str | None:
+        return None if self.score is None else s2(self.score)
+
+
+def quote_verdict(column: QuoteColumn) -> Verdict:
+    """DOMAIN.md §4 in one place: a quote that leaves a must-have open is excluded whatever
+    its price; otherwise the three axes decide (`recommend`). Best value and the score as
+    the comparison scored them (eligible references, compared as shown)."""
+    fit = column.fit
+    recommendation = column.recommendation
+    excluded = fit is not None and fit.excluded
+    if recommendation is None:
+        code, reasons = None, ()
+    elif excluded:
+        code, reasons = EXCLUDE, (REASON_MUST_HAVE_OPEN,)
+    else:
+        code, reasons = recommendation.code, recommendation.reasons
+    return Verdict(
+        code=code,
+        reasons=reasons,
+        excluded=excluded,
+        missing_must_haves=() if fit is None else fit.missing_must_haves,
+        best_value=fit is not None and fit.best_value,
+        score=None if fit is None else fit.score,
+    )
 
 
 @dataclass(frozen=True)
@@ -124,16 +190,16 @@ class QuoteColumn:
         return [rate_flag_text(flag) for flag in self.rate_flags]
 
     @property
+    def verdict(self) -> Verdict:
+        return quote_verdict(self)
+
+    @property
     def recommendation_label(self) -> str:
-        if self.recommendation is None:
-            return ""
-        return str(RECOMMENDATION_LABELS[self.recommendation.code])
+        return self.verdict.label
 
     @property
     def reason_labels(self) -> list[str]:
-        if self.recommendation is None:
-            return []
-        return [str(REASON_LABELS.get(r, r)) for r in self.recommendation.reasons]
+        return self.verdict.reason_labels
 
     def as_dict(self) -> dict[str, Any]:
         est = self.estimate
@@ -148,9 +214,7 @@ class QuoteColumn:
             "gaps": list(self.gaps),
             "rate_flags": [flag.as_dict() for flag in self.rate_flags],
             "risk": s2(self.risk),
-            "recommendation": None
-            if self.recommendation is None
-            else self.recommendation.as_dict(),
+            "recommendation": self._recommendation_dict(),
             "error": None
             if self.error is None
             else {"field": self.error.field, "message": self.error_text},
@@ -160,15 +224,24 @@ class QuoteColumn:
             **self.best_value_dict(),
         }
 
+    def _recommendation_dict(self) -> dict[str, Any] | None:
+        if self.recommendation is None:
+            return None
+        verdict = self.verdict
+        return self.recommendation.as_dict() | {
+            "code": verdict.code,
+            "reasons": list(verdict.reasons),
+        }
+
     # --- best value (DOMAIN.md §4) --------------------------------------------------------
 
     @property
     def excluded(self) -> bool:
-        return self.fit is not None and self.fit.excluded
+        return self.verdict.excluded
 
     @property
     def best_value(self) -> bool:
-        return self.fit is not None and self.fit.best_value
+        return self.verdict.best_value
 
     @property
     def sla_shortfall_labels(self) -> list[str]:
@@ -176,9 +249,7 @@ class QuoteColumn:
 
     @property
     def missing_must_have_labels(self) -> list[str]:
-        if self.fit is None:
-            return []
-        return [str(GAP_LABELS.get(key, key)) for key in self.fit.missing_must_haves]
+        return self.verdict.missing_must_have_labels
 
     def best_value_dict(self) -> dict[str, Any]:
         """API.md: `sla_shortfalls`, `excluded`, `scores`, `score`, `best_value`."""
@@ -190,7 +261,12 @@ class QuoteColumn:
                 "score": None,
                 "best_value": False,
             }
-        return self.fit.as_dict()
+        verdict = self.verdict
+        return self.fit.as_dict() | {
+            "excluded": verdict.excluded,
+            "best_value": verdict.best_value,
+            "score": verdict.score_text,
+        }
 
     def billed_hours(self, channel: ChannelStaffing) -> Decimal | None:
         """The hours this quote bills for a channel: seat hours (live) or workload hours
@@ -211,6 +287,16 @@ class Comparison:
     in_house: InHouseCost
     columns: tuple[QuoteColumn, ...]
     channels: tuple[ChannelStaffing, ...] = ()
+    # DOMAIN.md §2 scenarios: the in-house TCO each one is measured against (issue 20).
+    in_house_scenarios: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def scenario_rows(self) -> list[tuple[str, str, Decimal | None]]:
+        """(name, label saying what it assumes, in-house TCO) per scenario."""
+        return [
+            (name, scenario_label(name, factors), self.in_house_scenarios.get(name))
+            for name, factors in DEFAULT_SCENARIOS.items()
+        ]
 
     @property
     def staffing(self) -> LiveStaffing | None:
@@ -248,6 +334,15 @@ class Comparison:
             "staffing": None if staffing is None else staffing.as_dict(),
             "channels": [channel.as_dict() for channel in self.channels],
             "in_house": self.in_house.as_dict(),
+            "scenarios": {
+                name: {
+                    "volume_factor": s2(factors.volume),
+                    "aht_factor": s2(factors.aht),
+                    "in_house_tco": s2(self.in_house_scenarios[name]),
+                }
+                for name, factors in DEFAULT_SCENARIOS.items()
+                if name in self.in_house_scenarios
+            },
             "quotes": [column.as_dict() for column in self.columns],
         }
 
@@ -378,12 +473,21 @@ def build_comparison(*, rfq: Rfq, quotes: Iterable[Quote], months: int) -> Compa
         ),
         key=_rank,
     )
+    in_house_scenarios = {
+        name: in_house_cost(
+            in_house=in_house_inputs,
+            workload=scenario_workload(workload=workload, factors=factors),
+            months=months,
+        ).tco
+        for name, factors in DEFAULT_SCENARIOS.items()
+    }
     return Comparison(
         rfq=rfq,
         months=months,
         workload=workload,
         in_house_inputs=in_house_inputs,
         in_house=baseline,
+        in_house_scenarios=in_house_scenarios,
         columns=with_best_value(rfq=rfq, columns=columns),
         channels=channel_staffing(channels=_channel_labels(rfq), scope=workload),
     )
@@ -441,14 +545,8 @@ def with_best_value(*, rfq: Rfq, columns: Iterable[QuoteColumn]) -> tuple[QuoteC
     result = []
     for column in columns:
         fit = fits.get(column.quote.pk)
-        if fit is None:
-            result.append(column)
-            continue
-        recommendation = column.recommendation
-        if fit.excluded and recommendation is not None:
-            # DOMAIN.md §4: excluded whatever its price.
-            recommendation = replace(recommendation, code=EXCLUDE, reasons=(REASON_MUST_HAVE_OPEN,))
-        result.append(replace(column, fit=fit, recommendation=recommendation))
+        # The verdict (exclusion first) is read from `quote_verdict`, never stored apart.
+        result.append(column if fit is None else replace(column, fit=fit))
     return tuple(result)
 
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 
 from common.csvsafe import localized_csv
 from costing.comparison import Comparison, QuoteColumn
-from costing.engine import q2
-from costing.messages import SCENARIO_LABELS
+from costing.engine import DEFAULT_SCENARIOS, q2
+from costing.messages import SCENARIO_LABELS, scenario_label
 from costing.xlsx import WorkbookOffer, build_comparison_workbook
 from procurement.forms import WEIGHT_LABELS
 
@@ -38,6 +38,11 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
             rate_flags=column.rate_flag_texts,
             checklist_gaps=column.gap_labels,
             break_even_month=column.estimate.break_even_month,
+            # Issue 24: the page's verdict, from the one function.
+            excluded=column.verdict.excluded,
+            exclusion_reason=column.verdict.explanation,
+            best_value=column.verdict.best_value,
+            score=None if column.verdict.score is None else q2(column.verdict.score),
         )
         for column in comparison.columns
         if column.offer is not None and column.priced
@@ -88,11 +93,11 @@ def best_value_cells(comparison: Comparison, column: QuoteColumn) -> list[object
         return [None] * (len(criteria) + 3) + ["", "", ""]
     return [
         *(None if fit.scores.get(k) is None else q2(fit.scores[k]) for k in criteria),
-        q2(fit.score) if fit.score is not None else None,
+        None if column.verdict.score is None else q2(column.verdict.score),
         fit.cost_rank,
         fit.score_rank,
-        gettext("yes") if fit.best_value else gettext("no"),
-        "; ".join(column.missing_must_have_labels),
+        gettext("yes") if column.verdict.best_value else gettext("no"),
+        "; ".join(column.verdict.missing_must_have_labels),
         "; ".join(column.sla_shortfall_labels),
     ]
 
@@ -113,7 +118,7 @@ def _money(value: Decimal | None) -> Decimal | None:
 
 
 def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
-    yield [
+    header = [
         gettext("Rank"),
         gettext("Vendor"),
         gettext("Quote"),
@@ -138,6 +143,7 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         *_scenario_headers(),
         *best_value_headers(comparison),
     ]
+    yield header
     in_house = comparison.in_house
     # In-house staff are fixed costs: the whole TCO is fixed (as in the XLSX).
     yield [
@@ -153,9 +159,31 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         _money(in_house.tco),
         Decimal("0.00"),
         *[""] * 10,
-        *[""] * (2 * len(SCENARIO_LABELS)),
+        # Issue 20: the in-house TCO each scenario is measured against.
+        *(
+            cell
+            for name in SCENARIO_LABELS
+            for cell in (_money(comparison.in_house_scenarios.get(name)), "")
+        ),
         *[""] * len(best_value_headers(comparison)),
     ]
+    # DOMAIN.md §1: for a live channel both in-house options, the one compared above.
+    if in_house.dedicated is not None and in_house.combined is not None:
+        for label, option in (
+            (gettext("In-house: dedicated desk"), in_house.dedicated),
+            (gettext("In-house: combined with own work (no service level)"), in_house.combined),
+        ):
+            yield [
+                "",
+                label,
+                "",
+                comparison.months,
+                _money(option.fte),
+                _money(option.monthly),
+                _money(option.one_time),
+                _money(option.tco),
+                *[""] * (len(header) - 8),
+            ]
     for rank, column in enumerate(comparison.columns, start=1):
         est = column.estimate
         out = est.outsourced if est else None
@@ -176,7 +204,7 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
             _money(est.roi_pct) if est else None,
             est.break_even_month if est else None,
             _money(column.risk),
-            column.recommendation_label,
+            column.verdict.label,
             "; ".join(column.gap_labels),
             "; ".join(column.rate_flag_texts),
             column.error_text,
@@ -189,7 +217,9 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
 def _scenario_headers() -> list[str]:
     # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
     headers = []
-    for label in SCENARIO_LABELS.values():
+    for name in SCENARIO_LABELS:
+        # Issue 20: the label says what it assumes, "Pessimistic (volume ×1.2, AHT ×1.1)".
+        label = scenario_label(name, DEFAULT_SCENARIOS.get(name))
         headers += [
             gettext("%(scenario)s TCO") % {"scenario": label},
             gettext("%(scenario)s savings") % {"scenario": label},

@@ -35,6 +35,7 @@ from costing.engine import (
 from costing.messages import engine_error_text
 from procurement.fees import parse_other_fees
 from procurement.models import Channel as ChannelChoice
+from procurement.models import LiveStaffing as LiveStaffingChoices
 from procurement.models import PricingModel
 from procurement.scope import parse_hourly_weights, weights_count_error
 
@@ -190,7 +191,10 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
         _("In-house FTE"),
         required=False,
         min_value=0,
-        help_text=_("Empty: enough whole people for the workload and the opening hours."),
+        help_text=_(
+            "Empty: e-mail in whole people (workload or opening hours); chat and phone by seat "
+            "hours over paid hours, to two decimals."
+        ),
     )
     gross_salary_month = _decimal(_("Gross salary a month (€)"), min_value=0)
     employer_costs_pct = _decimal(
@@ -203,7 +207,30 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
         help_text=_("Vacation and sickness add about 10% on a full-time employee."),
     )
     in_house_one_time = _decimal(
-        _("One-time costs (€)"), min_value=0, help_text=_("Recruitment, workplace set-up.")
+        _("One-time costs (€)"),
+        min_value=0,
+        help_text=_("Recruitment, workplace set-up; none when nobody is hired (combined)."),
+    )
+    # DOMAIN.md §1: a live channel's in-house desk.
+    live_staffing = forms.ChoiceField(
+        label=_("In-house chat and phone"),
+        choices=LiveStaffingChoices.choices,
+        required=False,
+        help_text=_("Empty: a dedicated desk. Both options are shown; this one is compared."),
+    )
+    hours_per_week = _decimal(
+        _("Paid hours a week per FTE"),
+        required=False,
+        min_value=0,
+        max_value=Decimal(168),
+        help_text=_("Empty: 40. A live desk's paid hours a month are hours a week × 4.2."),
+    )
+    shrinkage_pct = _decimal(
+        _("Shrinkage (%)"),
+        required=False,
+        min_value=0,
+        max_value=Decimal(60),
+        help_text=_("Empty: 0%. Breaks, meetings and training during paid hours (20–35%)."),
     )
 
     # Vendor offer
@@ -349,6 +376,9 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
             "licences_per_fte_month": Decimal(0),
             "absence_pct": Decimal(0),
             "in_house_one_time": Decimal(0),
+            "live_staffing": "dedicated",
+            "hours_per_week": Decimal(40),
+            "shrinkage_pct": Decimal(0),
             "pricing_model": PricingModel.HOURLY.value,
             "hourly_rate": Decimal(18),
             "per_ticket_rate": None,
@@ -384,6 +414,9 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
             "productive_hours_per_fte_year": "productive_hours_per_year",
             "in_house.fte": "in_house_fte",
             "in_house.one_time": "in_house_one_time",
+            "in_house.live_staffing": "live_staffing",
+            "in_house.hours_per_week": "hours_per_week",
+            "in_house.shrinkage_pct": "shrinkage_pct",
             "vendor.agents": "agents",
             "channel": "channel",
             **{f"vendor.other_fees.{part}": "other_fees" for part in ("label", "amount", "per")},
@@ -491,6 +524,9 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
             licences_per_fte_month=data["licences_per_fte_month"],
             absence_pct=data["absence_pct"],
             one_time=data["in_house_one_time"],
+            live_staffing=data.get("live_staffing") or "dedicated",
+            hours_per_week=data.get("hours_per_week") or Decimal(40),
+            shrinkage_pct=data.get("shrinkage_pct") or Decimal(0),
         )
         try:
             fees = parse_other_fees(data.get("other_fees"))

@@ -13,16 +13,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.formats import format_decimal
 from costing.engine import (
-    KEEP_IN_HOUSE,
-    OUTSOURCE,
-    REASON_NO_SAVINGS,
-    REASON_RISK,
-    REASON_SAVINGS_OUTWEIGH_RISK,
-    REASON_STRATEGIC,
+    MAX_AGENTS,
+    TOO_LARGE_FOR_ONE_QUEUE,
     EngineInputError,
 )
+from procurement.checks import EXCLUDE as _EXCLUDE
 from procurement.checks import RATE_FLAG_LABELS
+from procurement.checks import REASON_LABELS as _REASON_LABELS
+from procurement.checks import REASON_MUST_HAVE_OPEN as _REASON_MUST_HAVE_OPEN
+from procurement.checks import RECOMMENDATION_LABELS as _RECOMMENDATION_LABELS
 
 _EXACT: dict[str, Promise] = {
     "must be a number": _("Enter a number."),
@@ -114,6 +115,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
 
 def engine_error_text(exc: EngineInputError) -> str:
     """The engine's message in the active language (the raw text when it is unknown)."""
+    if exc.message == TOO_LARGE_FOR_ONE_QUEUE:
+        return gettext(
+            "Too large for one queue: it needs more than %(agents)s agents at once. Split it "
+            "(by language, product or region) and staff each part as its own queue."
+        ) % {"agents": format_decimal(MAX_AGENTS, 0)}
     known = _EXACT.get(exc.message)
     if known is not None:
         return str(known)
@@ -128,25 +134,12 @@ def engine_error_text(exc: EngineInputError) -> str:
 # such input is a clear 422 or form error, never a 500.
 OUT_OF_RANGE = _("The numbers are too large or too small to compute. Check the values entered.")
 
-# DOMAIN.md §4: a quote that leaves a must-have open is excluded whatever its price.
-EXCLUDE = "exclude"
-REASON_MUST_HAVE_OPEN = "must_have_open"
-
-RECOMMENDATION_LABELS: dict[str, Promise] = {
-    OUTSOURCE: _("Outsource"),
-    KEEP_IN_HOUSE: _("Keep it in-house"),
-    EXCLUDE: _("Exclude"),
-}
-
-REASON_LABELS: dict[str, Promise] = {
-    REASON_STRATEGIC: _("Customer service is strategically differentiating."),
-    REASON_NO_SAVINGS: _("Outsourcing saves nothing over the term."),
-    # xgettext:no-python-format
-    REASON_RISK: _("The risk exceeds 70% of the savings."),
-    # xgettext:no-python-format
-    REASON_SAVINGS_OUTWEIGH_RISK: _("The savings outweigh the risk (risk ≤ 70% of savings)."),
-    REASON_MUST_HAVE_OPEN: _("A must-have is left open."),
-}
+# DOMAIN.md §4: a quote that leaves a must-have open is excluded whatever its price. The
+# verdict's words live with procurement's checks (the award memo shows them too).
+EXCLUDE = _EXCLUDE
+REASON_MUST_HAVE_OPEN = _REASON_MUST_HAVE_OPEN
+RECOMMENDATION_LABELS: dict[str, Promise] = _RECOMMENDATION_LABELS
+REASON_LABELS: dict[str, Promise] = _REASON_LABELS
 
 RATE_FLAG_TEXT: dict[str, Promise] = RATE_FLAG_LABELS
 
@@ -161,3 +154,24 @@ SCENARIO_LABELS: dict[str, Promise] = {
     "realistic": _("Realistic"),
     "optimistic": _("Optimistic"),
 }
+
+
+def scenario_label(name: str, factors: object | None = None) -> str:
+    """Issue 20: a scenario's label says what it assumes: "Pessimistic (volume ×1.2, AHT
+    ×1.1)". `factors` is a `ScenarioFactors` (volume, aht); without it, the plain name."""
+    label = str(SCENARIO_LABELS.get(name, name))
+    if factors is None:
+        return label
+    return gettext("%(scenario)s (volume ×%(volume)s, AHT ×%(aht)s)") % {
+        "scenario": label,
+        "volume": format_decimal(factors.volume, _places(factors.volume)),  # type: ignore[attr-defined]
+        "aht": format_decimal(factors.aht, _places(factors.aht)),  # type: ignore[attr-defined]
+    }
+
+
+def _places(value) -> int:
+    # ×1.2, ×1, ×0.85: as many decimals as the factor needs (at most 2).
+    for places in (0, 1):
+        if value == round(value, places):
+            return places
+    return 2

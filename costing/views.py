@@ -18,7 +18,7 @@ from costing.comparison import Comparison, build_comparison, sort_columns
 from costing.comparison_exports import comparison_csv, comparison_filename, comparison_xlsx
 from costing.engine import EngineInputError, LiveStaffing, staffing
 from costing.forms import CalculatorForm, StaffingForm, TermForm
-from costing.messages import OUT_OF_RANGE, SCENARIO_LABELS, engine_error_text
+from costing.messages import OUT_OF_RANGE, engine_error_text
 from costing.selectors import rfq_for_costing, submitted_quotes_for_comparison
 from costing.staffing import staffing_rows
 from procurement.forms import WEIGHT_LABELS
@@ -137,7 +137,7 @@ def comparison(request: HttpRequest, pk: int) -> HttpResponse:
         "error": error,
         "chart": comparison_chart(result) if result else "",
         "staffing_panels": _comparison_staffing_panels(rfq, result) if result else [],
-        "scenario_labels": list(SCENARIO_LABELS.items()),
+        "scenario_rows": result.scenario_rows if result else [],
         **_best_value_context(request, rfq, result),
     }
     return render(request, "costing/comparison.html", context)

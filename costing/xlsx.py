@@ -89,7 +89,7 @@ from costing.engine import (
 )
 from costing.engine.tco import check_months
 from costing.engine.workload import Demand, Scope
-from costing.messages import RECOMMENDATION_LABELS, SCENARIO_LABELS
+from costing.messages import EXCLUDE, RECOMMENDATION_LABELS, SCENARIO_LABELS
 from costing.xlsx_cache import write_with_values
 from costing.xlsx_staffing import HOURLY, write_staffing_sheet
 from procurement.models import PricingModel as PricingModelChoice
@@ -158,6 +158,18 @@ RESULT_ROWS: Mapping[str, int] = {
     "savings": 18,
     "savings_pct": 19,
     "roi_pct": 20,
+    # DOMAIN.md §1: both in-house options for the live channels (column B).
+    "dedicated_fte": 22,
+    "dedicated_monthly": 23,
+    "combined_fte": 24,
+    "combined_monthly": 25,
+}
+# The in-house live desk (DOMAIN.md §1): paid hours a week, shrinkage and the option the
+# comparison uses ("Dedicated desk" or "Combined with own work", editable).
+DESK_ROWS: Mapping[str, int] = {
+    "hours_per_week": 40,
+    "shrinkage_pct": 41,
+    "live_staffing": 42,
 }
 IN_HOUSE_COLUMN = "B"
 FIRST_OFFER_COLUMN = 3  # C
@@ -212,6 +224,9 @@ _LABELS: Mapping[str, Promise] = {
     "live_handled_per_month": _("Live channels: handled per month"),
     "live_workload_hours_per_month": _("Live channels: workload hours per month"),
     "live_seat_hours_per_month": _("Live channels: seat hours per month"),
+    "hours_per_week": _("In-house paid hours a week per FTE (× 4.2 a month)"),
+    "shrinkage_pct": _("In-house shrinkage % (live desk)"),
+    "live_staffing": _("In-house chat and phone: Dedicated desk or Combined with own work"),
     "billable_hours_per_month": _("Staffed hours per month (backlog work + live seats)"),
     "handled": _("Handled per month"),
     "workload_hours_per_month": _("Workload hours per month"),
@@ -228,6 +243,12 @@ _LABELS: Mapping[str, Promise] = {
     "savings": _("Savings"),
     "savings_pct": _("Savings %"),
     "roi_pct": _("ROI %"),
+    "dedicated_fte": _("In-house chat and phone, dedicated desk: FTE"),
+    "dedicated_monthly": _("In-house chat and phone, dedicated desk: monthly"),
+    "combined_fte": _("In-house chat and phone, combined with own work: FTE"),
+    "combined_monthly": _(
+        "In-house chat and phone, combined with own work: monthly (no service level)"
+    ),
 }
 _RESULT_LABELS: Mapping[str, Promise] = {**_LABELS, "one_time": _("One-time")}
 _MONEY_ROWS = frozenset(
@@ -237,7 +258,7 @@ _MONEY_ROWS = frozenset(
 
 
 def _inp(name: str, column: str = IN_HOUSE_COLUMN) -> str:
-    row = INPUT_ROWS.get(name) or LIVE_ROWS.get(name) or OFFER_ROWS[name]
+    row = INPUT_ROWS.get(name) or LIVE_ROWS.get(name) or DESK_ROWS.get(name) or OFFER_ROWS[name]
     return f"{INPUTS}!{column}{row}"
 
 
@@ -253,17 +274,71 @@ def _hours(handled: str, aht: str) -> str:
     return f"{handled}*{aht}/60"
 
 
-def _in_house_people(fte_required: str, coverage_fte: str) -> str:
-    # DOMAIN.md §1: a given FTE wins; otherwise whole people covering work and opening hours.
-    override = _inp("fte")
-    return f"IF({override}>0,{override},ROUNDUP(MAX({fte_required},{coverage_fte}),0))"
+def _dedicated_label() -> str:
+    return gettext("Dedicated desk")
 
 
-def _in_house_monthly(people: str) -> str:
+def _combined_label() -> str:
+    return gettext("Combined with own work")
+
+
+def _cost_per_fte() -> str:
     return (
-        f"{people}*({_inp('gross_salary_month')}*(1+{_inp('employer_costs_pct')}/100)"
+        f"({_inp('gross_salary_month')}*(1+{_inp('employer_costs_pct')}/100)"
         f"+{_inp('overhead_per_fte_month')}+{_inp('licences_per_fte_month')})"
         f"*(1+{_inp('absence_pct')}/100)"
+    )
+
+
+@dataclass(frozen=True)
+class InHouseFormulas:
+    """The in-house side as formulas (DOMAIN.md §1): e-mail in whole people, each live desk
+    dedicated (seat hours / (1 − shrinkage) / paid hours, two decimals) or combined with
+    own work (workload hours × hourly cost, nobody hired)."""
+
+    people: str
+    monthly: str
+    one_time: str
+    # Both options side by side (DOMAIN.md §1), whichever the baseline chose.
+    dedicated_people: str = ""
+    dedicated_monthly: str = ""
+    combined_people: str = ""
+    combined_monthly: str = ""
+
+
+def _in_house_formulas(
+    *, backlog_hours: str, seat_hours: str, live_workload: str
+) -> InHouseFormulas:
+    override = _inp("fte")
+    productive = _inp("productive_hours_per_fte_month")
+    coverage = f"{_inp('coverage_hours_per_week')}*{WEEKS_PER_MONTH}/{productive}"
+    paid = f"({_inp('hours_per_week')}*{WEEKS_PER_MONTH})"
+    backlog_people = f"ROUNDUP(MAX(({backlog_hours})/{productive},{coverage}),0)"
+    dedicated = f"{backlog_people}+ROUND(({seat_hours})/(1-{_inp('shrinkage_pct')}/100)/{paid},2)"
+    combined = (
+        f'AND({_inp("live_staffing")}="{_combined_label()}",{_inp("live_volume_per_month")}>0)'
+    )
+    people = (
+        f"IF({combined},{backlog_people}+ROUND(({live_workload})/{paid},2),"
+        f"IF({override}>0,{override},{dedicated}))"
+    )
+    monthly = (
+        f"IF({combined},{backlog_people}*{_cost_per_fte()}+({live_workload})*{_cost_per_fte()}/{paid},"
+        f"IF({override}>0,{override},{dedicated})*{_cost_per_fte()})"
+    )
+    # Nobody hired (only live channels, combined): no recruitment or set-up.
+    one_time = f"IF(AND({combined},{_inp('volume_per_month')}=0),0,{_inp('one_time')})"
+    dedicated_people = f"IF({override}>0,{override},{dedicated})"
+    combined_people = f"{backlog_people}+ROUND(({live_workload})/{paid},2)"
+    return InHouseFormulas(
+        people=people,
+        monthly=monthly,
+        one_time=one_time,
+        dedicated_people=dedicated_people,
+        dedicated_monthly=f"{dedicated_people}*{_cost_per_fte()}",
+        combined_people=combined_people,
+        combined_monthly=f"{backlog_people}*{_cost_per_fte()}"
+        f"+({live_workload})*{_cost_per_fte()}/{paid}",
     )
 
 
@@ -374,6 +449,16 @@ def _write_inputs(
     for name, row in LIVE_ROWS.items():
         ws[f"A{row}"] = str(_LABELS[name])
         _set(ws, f"{IN_HOUSE_COLUMN}{row}", f"={live_totals[name]}", TWO_DECIMALS)
+    desk = {
+        "hours_per_week": in_house.hours_per_week,
+        "shrinkage_pct": in_house.shrinkage_pct,
+        "live_staffing": _combined_label()
+        if in_house.live_staffing.value == "combined"
+        else _dedicated_label(),
+    }
+    for name, row in DESK_ROWS.items():
+        ws[f"A{row}"] = str(_LABELS[name])
+        _set(ws, f"{IN_HOUSE_COLUMN}{row}", desk[name])
     ws.column_dimensions["A"].width = 38
 
 
@@ -417,14 +502,26 @@ def _write_results(ws: Worksheet, *, title: str, offers: Sequence[tuple[str, Ven
             "fixed": f"{tco}-{_res('variable', column)}",
         }
 
-    people = _res("people")
+    side = _in_house_formulas(
+        backlog_hours=backlog_hours,
+        seat_hours=_inp("live_seat_hours_per_month"),
+        live_workload=_inp("live_workload_hours_per_month"),
+    )
+    for name, formula in (
+        ("dedicated_fte", side.dedicated_people),
+        ("dedicated_monthly", side.dedicated_monthly),
+        ("combined_fte", side.combined_people),
+        ("combined_monthly", side.combined_monthly),
+    ):
+        ws[f"A{RESULT_ROWS[name]}"] = str(_RESULT_LABELS[name])
+        _set(ws, _res(name), f"={formula}", MONEY if name.endswith("monthly") else TWO_DECIMALS)
     write_side(
         IN_HOUSE_COLUMN,
         {
-            "people": _in_house_people(_res("fte_required"), _res("coverage_fte")),
+            "people": side.people,
             "variable_monthly": "0",
-            "fixed_monthly": _in_house_monthly(people),
-            "one_time": _inp("one_time"),
+            "fixed_monthly": side.monthly,
+            "one_time": side.one_time,
             **common(IN_HOUSE_COLUMN),
         },
     )
@@ -491,7 +588,6 @@ def _write_scenarios(
             ws[f"{column}{SCENARIO_HEADER_ROW}"] = safe_cell_text(f"{label} {suffix}")
 
     months = _inp("months")
-    coverage_fte = f"{RESULTS}!{_res('coverage_fte')}"
     for offset, (scenario, factors) in enumerate(scenario_factors.items()):
         row = SCENARIO_FIRST_ROW + offset
         here = {name: f"{column}{row}" for name, column in cols.items()}
@@ -505,13 +601,19 @@ def _write_scenarios(
         # A live channel's workload scales with volume × AHT; its seats do not (Erlang C):
         # the scenario's seat hours come as values from the "Hour by hour" sheet.
         staffed = f"({backlog_hours}+{scenario_seat_hours[scenario]})"
+        scenario_side = _in_house_formulas(
+            backlog_hours=backlog_hours,
+            seat_hours=scenario_seat_hours[scenario],
+            live_workload=f"{_inp('live_workload_hours_per_month')}"
+            f"*{here['volume_factor']}*{here['aht_factor']}",
+        )
         formulas = {
             "handled": f"{backlog_handled}+{_inp('live_handled_per_month')}*{here['volume_factor']}",
             "workload_hours_per_month": f"{backlog_hours}+{_inp('live_workload_hours_per_month')}"
             f"*{here['volume_factor']}*{here['aht_factor']}",
             "fte_required": f"{staffed}/{_inp('productive_hours_per_fte_month')}",
-            "in_house_fte": _in_house_people(here["fte_required"], coverage_fte),
-            "in_house_tco": f"{months}*{_in_house_monthly(here['in_house_fte'])}+{_inp('one_time')}",
+            "in_house_fte": scenario_side.people,
+            "in_house_tco": f"{months}*{scenario_side.monthly}+{scenario_side.one_time}",
         }
         for name, formula in formulas.items():
             number_format = MONEY if name == "in_house_tco" else TWO_DECIMALS
@@ -525,7 +627,7 @@ def _write_scenarios(
                 + "+"
                 + _fixed_monthly(offer, column, agents)
             )
-            transition = f"{_inp('transition_months')}*{_in_house_monthly(here['in_house_fte'])}"
+            transition = f"{_inp('transition_months')}*({scenario_side.monthly})"
             _set(ws, agents, f"={_agents(column, here['fte_required'])}")
             _set(
                 ws,
@@ -551,6 +653,9 @@ DECISION_ROWS: Mapping[str, int] = {
     "recommendation": 12,
     "rate_flags": 13,
     "checklist_gaps": 14,
+    "must_haves": 15,
+    "best_value": 16,
+    "score": 17,
 }
 _DECISION_LABELS: Mapping[str, Promise] = {
     "pricing_model": _("Pricing model"),
@@ -563,6 +668,9 @@ _DECISION_LABELS: Mapping[str, Promise] = {
     "recommendation": _("Recommendation"),
     "rate_flags": _("Rate flags"),
     "checklist_gaps": _("Checklist gaps"),
+    "must_haves": _("Must-haves (an open one excludes the quote)"),
+    "best_value": _("Best value"),
+    "score": _("Score (0–100)"),
 }
 
 
@@ -577,6 +685,12 @@ class WorkbookOffer:
     rate_flags: Sequence[str] = ()
     checklist_gaps: Sequence[str] = ()
     break_even_month: int | None = None
+    # Issue 24: the comparison's verdict (costing.comparison.quote_verdict). An excluded
+    # quote shows "Exclude" and why, not the live formula; the others keep the formula.
+    excluded: bool = False
+    exclusion_reason: str = ""
+    best_value: bool = False
+    score: Decimal | None = None
 
 
 def pricing_model_label(model: PricingModel) -> str:
@@ -591,7 +705,9 @@ def _write_decision(
     recommendation follows (any axis against outsourcing keeps it in-house)."""
     ws["A1"] = safe_cell_text(title)
     yes, no = gettext("Yes"), gettext("No")
-    keep, outsource = (str(RECOMMENDATION_LABELS[c]) for c in (KEEP_IN_HOUSE, OUTSOURCE))
+    keep, outsource, exclude = (
+        str(RECOMMENDATION_LABELS[c]) for c in (KEEP_IN_HOUSE, OUTSOURCE, EXCLUDE)
+    )
     ws["A3"] = gettext("Customer service is strategically differentiating")
     ws[DECISION_STRATEGIC] = yes if strategic else no
     flag = f"${DECISION_STRATEGIC[0]}${DECISION_STRATEGIC[1:]}"
@@ -615,12 +731,21 @@ def _write_decision(
         _set(ws, at["risk"], offer.risk, MONEY)
         _set(ws, at["risk_limit"], f"={RISK_SHARE_OF_SAVINGS}*{at['savings']}", MONEY)
         ws[at["risk_within_limit"]] = f'=IF({at["risk"]}<={at["risk_limit"]},"{yes}","{no}")'
-        ws[at["recommendation"]] = (
-            f'=IF({flag}="{yes}","{keep}",IF({at["savings"]}<=0,"{keep}",'
-            f'IF({at["risk"]}>{at["risk_limit"]},"{keep}","{outsource}")))'
-        )
+        if offer.excluded:
+            # DOMAIN.md §4: excluded whatever its price, risk or strategy: no formula.
+            ws[at["recommendation"]] = exclude
+        else:
+            ws[at["recommendation"]] = (
+                f'=IF({flag}="{yes}","{keep}",IF({at["savings"]}<=0,"{keep}",'
+                f'IF({at["risk"]}>{at["risk_limit"]},"{keep}","{outsource}")))'
+            )
         ws[at["rate_flags"]] = "; ".join(offer.rate_flags) or "—"
         ws[at["checklist_gaps"]] = "; ".join(offer.checklist_gaps) or "—"
+        ws[at["must_haves"]] = (
+            safe_cell_text(offer.exclusion_reason) if offer.excluded else gettext("all met")
+        )
+        ws[at["best_value"]] = yes if offer.best_value else no
+        _set(ws, at["score"], offer.score, TWO_DECIMALS)
         ws.column_dimensions[column].width = 24
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 20

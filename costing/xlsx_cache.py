@@ -7,14 +7,14 @@ compare these formulas with — and written with XlsxWriter's `write_formula(…
 which stores the formula and its cached result side by side.
 
 The evaluator reads exactly the grammar the builders emit: numbers, "text", references
-(Sheet!A1, 'Hour by hour'!B7, $A$1), + - * /, = <> < > <= >=, and MAX, MIN, ROUNDUP, IF.
+(Sheet!A1, 'Hour by hour'!B7, $A$1), + - * /, = <> < > <= >=, and MAX, MIN, ROUNDUP, ROUND, IF, AND.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from decimal import ROUND_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 from typing import Any
 
 import xlsxwriter
@@ -157,6 +157,8 @@ class Evaluator:
         name, args = node[1], node[2]
         if name == "IF":
             return self._eval(args[1] if self._eval(args[0]) else args[2])
+        if name == "AND":
+            return all(self._eval(arg) for arg in args)
         values = [_number(self._eval(arg)) for arg in args]
         if name == "MAX":
             return max(values)
@@ -165,6 +167,9 @@ class Evaluator:
         if name == "ROUNDUP":  # away from zero, to `digits` decimals
             number, digits = values
             return number.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_UP)
+        if name == "ROUND":  # Excel: halves away from zero
+            number, digits = values
+            return number.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
         raise FormulaError(f"unsupported function {name}")
 
     @staticmethod

@@ -22,10 +22,11 @@ from common.emails import absolute_url, make_message, recipient_name
 from common.sendlog import Outgoing, send_once
 
 from . import kpis
-from .evaluation.alerts import alert_message
-from .models import Alert, Pilot, PilotStatus
+from .evaluation.alert_list import AlertList
+from .models import Pilot, PilotStatus
 from .selectors import kpi_totals, pilot_status_q
 
+DIGEST_ALERTS = 50  # the newest; the rest are one click away
 KIND = "weekly_digest"
 LOOKAHEAD_DAYS = 7
 
@@ -95,24 +96,18 @@ def digest_data(*, as_of: date) -> dict:
             due_on = pilot.start_date + timedelta(days=day)
             if as_of <= due_on < as_of + timedelta(days=LOOKAHEAD_DAYS):
                 checkpoints.append(CheckpointLine(pilot, day, due_on, day == decision_day))
-    alerts = list(
-        Alert.objects.filter(closed_at__isnull=True)
-        .select_related("pilot__vendor")
-        .order_by("-opened_at", "-id")[:50]
-    )
-    alert_count = Alert.objects.filter(closed_at__isnull=True).count()
+    # The one alerts list: pilots' and contracts' open alerts (DOMAIN.md §6).
     return {
         "lines": lines,
         "checkpoints": sorted(checkpoints, key=lambda c: c.due_on),
-        "alerts": alerts,
-        "alert_count": alert_count,
+        "alert_count": AlertList("open").count(),
     }
 
 
 def _message(manager: User, *, data: dict, as_of: date):
     language = manager.language
     with translation.override(language):
-        alerts = [{"pilot": a.pilot, "message": alert_message(a)} for a in data["alerts"]]
+        alerts = AlertList("open")[:DIGEST_ALERTS]  # worded in the manager's language
         sections = [
             section
             for provider in hooks.digest_sections

@@ -55,6 +55,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common import events
 from common.dates import SaneDateField, app_today
 from common.db import retry_on_conflict
 from common.formats import format_eur
@@ -494,6 +495,7 @@ def kpi_day_upsert(
         entry._change_reason = source
         if not created:
             entry.save()
+            _emit_saved(entry, owner_field=owner_field, created=False, source=source)
             return entry, False
         try:
             # A concurrent first save of the same day: the unique constraint decides, and
@@ -504,6 +506,7 @@ def kpi_day_upsert(
             if not entry_model.objects.filter(**lookup).exists():
                 raise  # not the race: a constraint the rules should have caught
         else:
+            _emit_saved(entry, owner_field=owner_field, created=True, source=source)
             return entry, True
     return kpi_day_upsert(
         owner=owner,
@@ -514,6 +517,24 @@ def kpi_day_upsert(
         by=by,
         source=source,
         today=today,
+    )
+
+
+def _emit_saved(entry: Model, *, owner_field: str, created: bool, source: str) -> None:
+    """The day's event (webhooks), in the save's transaction: a rolled-back save sends none."""
+    events.emit(
+        events.KPI_DAY_SAVED,
+        [
+            {
+                "owner": owner_field,  # "pilot" or "contract"
+                f"{owner_field}_id": getattr(entry, f"{owner_field}_id"),
+                "entry_id": entry.pk,
+                "day": entry.day.isoformat(),
+                "created": created,
+                "late": entry.late,
+                "source": source,
+            }
+        ],
     )
 
 

@@ -400,6 +400,8 @@ class AlertState(models.Model):
         verbose_name=_("acknowledged by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    # What the manager wrote on acknowledging (`POST /api/v1/alerts/{id}/acknowledge`).
+    acknowledged_note = models.TextField(_("acknowledgement note"), blank=True)
 
     class Meta:
         abstract = True

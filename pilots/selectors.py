@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from common import hooks
 from common.queries import count_of
 
 from .kpi_days import app_today, kpi_totals_by
@@ -44,7 +45,11 @@ def open_alert_count() -> int:
     as soon as an alert opens or closes (`open_alert_count_changed`)."""
     count = cache.get(OPEN_ALERT_COUNT_KEY)
     if count is None:
-        count = Alert.objects.filter(closed_at__isnull=True).count()
+        # The one alerts list: the pilots' and every room's registered (contracts').
+        count = Alert.objects.filter(closed_at__isnull=True).count() + sum(
+            source.queryset().filter(closed_at__isnull=True).count()
+            for source in hooks.alert_sources
+        )
         cache.set(OPEN_ALERT_COUNT_KEY, count, OPEN_ALERT_COUNT_SECONDS)
     return count
 

@@ -1,23 +1,30 @@
 """Default pilot targets from an awarded quote and its RFQ (DOMAIN.md §5).
 
-- CSAT, FRT and FCR: the RFQ's `target_*` fields (which default to DOMAIN.md §5's 85 / 60 / 70).
+Defaults come from the scope line of the pilot's own channel: a chat pilot from a chat +
+e-mail RFQ gets the chat line's targets, never the e-mail ones.
+
+- CSAT and FCR: the RFQ's `target_*` fields (which default to DOMAIN.md §5's 85 / 70).
+- FRT: the required response time of the pilot's channel in the scope, else the RFQ's
+  `target_frt_minutes` (default 60).
 - AHT: the RFQ's `target_aht_minutes`, else the handle time of the pilot's channel in the scope.
-- Cost per ticket: the RFQ's `target_cost_per_ticket`, else what the quote costs per ticket
-  the vendor handles on the pilot's channel (DOMAIN.md §5: `outsourced.monthly / handled`,
-  without one-time costs). The pilot's KPI divides the vendor's cost by the tickets it
-  handled, so a target over gross volume would fail a vendor billing exactly its quote
-  whenever automation deflects contacts.
+- Cost per ticket: the RFQ's `target_cost_per_ticket`, else what the vendor bills per ticket
+  it handles on the pilot's channel: `(the channel's variable charge + its handled share of
+  the vendor's fixed monthly charges) / handled`, without one-time costs and without the
+  buyer's own management (`costing.engine.channel_charge`). The pilot's KPI divides the
+  vendor's cost by the tickets it handled, so a vendor billing exactly its quote meets it and
+  one billing 5% more does not.
 
 Only prefill values: procurement sees them in the form and may change every one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from costing.adapters import offer_for_quote, workload_for_channel, workload_for_rfq
-from costing.engine import EngineInputError, cost_per_handled_ticket
+from costing.adapters import offer_for_quote, rfq_channels, workload_for_rfq
+from costing.engine import EngineInputError
+from costing.engine.channel_charge import ChannelCharge, channel_monthly_charge
 from procurement.models import Quote, Rfq, RfqChannel
 
 from .kpis import AHT, COST, CSAT, FCR, FRT
@@ -47,18 +54,23 @@ def _scope_channels(rfq: Rfq) -> list[RfqChannel]:
     return sorted(rfq.channels.all(), key=lambda c: (-c.volume_per_month, c.channel))
 
 
-def quote_cost_per_ticket(quote: Quote, *, channel: str | None = None) -> Decimal:
-    """What the quote costs a month per handled ticket of the pilot's channel (full
-    precision; the whole scope when the channel is not in it). Raises EngineInputError when
-    the quote lacks what its pricing model needs."""
+def quote_channel_charge(quote: Quote, *, channel: str | None = None) -> ChannelCharge:
+    """What the vendor bills a month for the pilot's (or contract's) channel, and the contacts
+    it handles there (full precision; the whole scope when the channel is not in it). Only
+    the vendor's charges: the RFQ's own management (DOMAIN.md §2 `management_per_month`, the
+    buyer's vendor management and QA) is left out. Raises EngineInputError when the quote
+    lacks what its pricing model needs."""
     rfq = quote.rfq
-    in_scope = {c.channel: c for c in rfq.channels.all()}
-    workload = (
-        workload_for_channel(rfq, in_scope[channel])
-        if channel in in_scope
-        else workload_for_rfq(rfq)
-    )
-    return cost_per_handled_ticket(offer=offer_for_quote(quote, rfq), workload=workload)
+    offer = offer_for_quote(quote, rfq)
+    vendor_only = replace(offer, management_per_month=quote.management_fee_per_month or ZERO)
+    positions = [c.channel for c in rfq_channels(rfq)]
+    index = positions.index(channel) if channel in positions else None
+    return channel_monthly_charge(offer=vendor_only, scope=workload_for_rfq(rfq), index=index)
+
+
+def quote_cost_per_ticket(quote: Quote, *, channel: str | None = None) -> Decimal:
+    """DOMAIN.md §5: the default cost target, full precision (see `quote_channel_charge`)."""
+    return quote_channel_charge(quote, channel=channel).cost_per_ticket
 
 
 def defaults_from_quote(quote: Quote, *, channel: str | None = None) -> QuoteDefaults:
@@ -68,9 +80,13 @@ def defaults_from_quote(quote: Quote, *, channel: str | None = None) -> QuoteDef
     by_channel = {c.channel: c for c in channels}
     if channel is None and channels:
         channel = channels[0].channel
+    line = by_channel.get(channel)
     targets: dict[str, Decimal] = {
         CSAT: rfq.target_csat_pct,
-        FRT: rfq.target_frt_minutes,
+        # DOMAIN.md §5: the pilot channel's own required response time, else 60.
+        FRT: rfq.target_frt_minutes
+        if line is None or line.sla_response_minutes is None
+        else line.sla_response_minutes,
         FCR: rfq.target_fcr_pct,
     }
     notes: list[str] = []

@@ -22,9 +22,9 @@ from smtplib import SMTPException
 from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.db import transaction
-from django.utils import timezone
 
-from procurement.tasks import as_moment
+from common.dates import job_date
+from procurement.tasks import job_moment
 
 from .digest import weekly_digest_send
 from .evaluation import claims, sweep
@@ -38,11 +38,9 @@ EMAIL_MAX_RETRIES = 5
 
 
 def _as_date(as_of: str | date | None) -> date:
-    if as_of is None:
-        return timezone.localdate()  # the app's time zone (settings.TIME_ZONE)
-    if isinstance(as_of, date):
-        return as_of
-    return date.fromisoformat(as_of)
+    """An ISO date, or today in the app's time zone; a day after today is refused
+    (ValueError naming `as_of`): no job for a day that has not happened (DOMAIN.md §5)."""
+    return job_date(as_of)
 
 
 EMAIL_BATCH_SIZE = 50  # scorecards per task: one SMTP connection each, batches over workers
@@ -169,7 +167,7 @@ def refresh_pilot_alerts(pilot_id: int) -> None:
 def send_missing_day_reminders(at: str | None = None) -> int:
     """The next-morning reminders for pilots and contracts lacking yesterday's entry (beat:
     daily in the morning). Idempotent through the sent-log."""
-    return len(missing_day_reminders_send(at=as_moment(at)))
+    return len(missing_day_reminders_send(at=job_moment(at)))
 
 
 @shared_task(name="pilots.send_weekly_digest")

@@ -166,6 +166,10 @@ class InHouseIn(ApiIn):
     )
     one_time: _bounded(Money, "one_time") = Decimal("0")
     fte: _bounded(Money, "fte") | None = None
+    # DOMAIN.md §1: a live channel's in-house desk.
+    hours_per_week: _bounded(Money, "hours_per_week") = Decimal("40")
+    shrinkage_pct: _bounded(Money, "shrinkage_pct") = Decimal("0")
+    live_staffing: Literal["dedicated", "combined"] = "dedicated"
 
 
 class TestCaseIn(ApiIn):
@@ -242,6 +246,9 @@ class RfqInHouseOut(Schema):
     productive_hours_per_fte_month: str
     one_time: str
     fte: str | None
+    hours_per_week: str
+    shrinkage_pct: str
+    live_staffing: str
 
 
 class InvitationOut(Schema):
@@ -352,7 +359,12 @@ def _rfq_out(rfq: Rfq, user, *, invitations=None) -> dict[str, Any]:
         ],
         "targets": {name: _dec(getattr(rfq, f"target_{name}")) for name in TargetsIn.model_fields},
         "in_house": (
-            {name: _dec(getattr(rfq, f"ih_{name}")) for name in InHouseIn.model_fields}
+            {
+                name: rfq.ih_live_staffing
+                if name == "live_staffing"
+                else _dec(getattr(rfq, f"ih_{name}"))
+                for name in InHouseIn.model_fields
+            }
             if internal
             else None
         ),

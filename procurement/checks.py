@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from costing.engine import (
     GDPR_SECURITY,
+    KEEP_IN_HOUSE,
+    OUTSOURCE,
     QUOTE_TEMPLATE,
+    REASON_NO_SAVINGS,
+    REASON_RISK,
+    REASON_SAVINGS_OUTWEIGH_RISK,
+    REASON_STRATEGIC,
     SLA_CONTRACT,
     QuoteScoreInput,
     RateFlag,
@@ -60,6 +66,25 @@ GAP_LABELS = {
 RATE_FLAG_LABELS = {
     "below_market": _("below the market band"),
     "above_market": _("above the market band"),
+}
+
+# Issue 24: one home for the verdict's words (DOMAIN.md §4), so the award memo and e-mails
+# (procurement) and the comparison and its exports (costing.messages) say the same.
+EXCLUDE = "exclude"
+REASON_MUST_HAVE_OPEN = "must_have_open"
+RECOMMENDATION_LABELS = {
+    OUTSOURCE: _("Outsource"),
+    KEEP_IN_HOUSE: _("Keep it in-house"),
+    EXCLUDE: _("Exclude"),
+}
+REASON_LABELS = {
+    REASON_STRATEGIC: _("Customer service is strategically differentiating."),
+    REASON_NO_SAVINGS: _("Outsourcing saves nothing over the term."),
+    # xgettext:no-python-format
+    REASON_RISK: _("The risk exceeds 70% of the savings."),
+    # xgettext:no-python-format
+    REASON_SAVINGS_OUTWEIGH_RISK: _("The savings outweigh the risk (risk ≤ 70% of savings)."),
+    REASON_MUST_HAVE_OPEN: _("A must-have is left open."),
 }
 
 

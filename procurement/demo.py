@@ -93,6 +93,9 @@ NEARSHORE_QUOTE = {
     "agents_offered": 1,
     "onboarding_fee": Decimal("2000"),
     "training_hours_per_agent": Decimal("40"),
+    # Issue 24: training hours are priced at the training rate; €0 an hour says they are
+    # included in the €2,000 onboarding fee.
+    "onboarding_hourly_rate": Decimal("0"),
     "licences_per_agent_month": Decimal("0"),
     "integration_one_time": Decimal("0"),
     "api_work_paid_by": "vendor",
@@ -131,7 +134,6 @@ OFFSHORE_QUOTE = {
     # DOMAIN.md §2: onboarding hours are priced at a training rate, never at €0 (offshore
     # €4–8 an hour in the cost article's 2025 rates).
     "onboarding_hourly_rate": Decimal("6"),
-    "training_hours_per_agent": Decimal("60"),
     "licences_per_agent_month": Decimal("25"),
     "integration_one_time": Decimal("3000"),
     "api_work_paid_by": "client",
@@ -162,6 +164,7 @@ ONSHORE_QUOTE = {
     "agents_offered": 1,
     "onboarding_fee": Decimal("1500"),
     "training_hours_per_agent": Decimal("24"),
+    "onboarding_hourly_rate": Decimal("0"),  # training included in the onboarding fee
     "licences_per_agent_month": Decimal("0"),
     "integration_one_time": Decimal("1000"),
     "api_work_paid_by": "vendor",

@@ -116,12 +116,23 @@ RFQ_FORM_SECTIONS = (
             "ih_productive_hours_per_fte_month",
             "ih_one_time",
             "ih_fte",
+            "ih_live_staffing",
+            "ih_hours_per_week",
+            "ih_shrinkage_pct",
             "own_management_per_month",
             "automation_deflection_pct",
             "strategic",
         ),
     ),
 )
+
+
+# The in-house live desk's settings (DOMAIN.md §1) and the defaults an empty field takes.
+LIVE_DESK_DEFAULTS = {
+    "ih_live_staffing": "dedicated",
+    "ih_hours_per_week": Decimal("40"),
+    "ih_shrinkage_pct": Decimal("0"),
+}
 
 
 class RfqForm(forms.ModelForm):
@@ -141,8 +152,6 @@ class RfqForm(forms.ModelForm):
         help_texts = {
             "reference": _("Leave empty to number it automatically."),
             "closes_at": _("00:00 means midnight."),
-            "ih_employer_costs_pct": _("Typically 30–40% (cost article)."),
-            "ih_absence_pct": _("Vacation and sickness on a full-time employee: about 10%."),
             "automation_deflection_pct": _(
                 "Share of simple questions FAQ bots and scripts take: typically 30–40%."
             ),
@@ -153,6 +162,9 @@ class RfqForm(forms.ModelForm):
         form_conventions(self)
         self.fields["reference"].required = False
         self.fields["transition_months"].required = False
+        # DOMAIN.md §1's live-desk settings: empty takes the default their help text states.
+        for name in LIVE_DESK_DEFAULTS:
+            self.fields[name].required = False
         self.fields["quote_deadline"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
         self.fields["quote_deadline"].localize = False
         self.fields["quote_deadline"].widget.is_localized = False
@@ -169,6 +181,13 @@ class RfqForm(forms.ModelForm):
 
     def clean_transition_months(self) -> int:
         return self.cleaned_data.get("transition_months") or 0
+
+    def clean(self):
+        data = super().clean()
+        for name, default in LIVE_DESK_DEFAULTS.items():
+            if name in data and data[name] in (None, ""):
+                data[name] = default
+        return data
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in RFQ_FORM_SECTIONS]
@@ -462,7 +481,8 @@ class QuoteForm(forms.ModelForm):
         elif isinstance(self.initial.get("other_fees"), list):
             self.initial["other_fees"] = other_fees_as_text(self.initial["other_fees"])
         self.fields["onboarding_hourly_rate"].help_text = _(
-            "Prices the onboarding hours; empty: the hourly rate."
+            "Prices the onboarding and training hours; empty: the hourly rate; 0 when they are "
+            "included in the onboarding fee."
         )
         self.rfq = rfq
         in_scope = {c.channel for c in rfq.channels.all()}

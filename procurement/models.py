@@ -84,6 +84,13 @@ DEFAULT_WEIGHTS: dict[str, int] = {
 }
 
 
+class LiveStaffing(models.TextChoices):
+    """DOMAIN.md §1: how the in-house baseline staffs a live channel (chat, phone)."""
+
+    DEDICATED = "dedicated", _("Dedicated desk: every open hour staffed by paid hours")
+    COMBINED = "combined", _("Combined with own work: nobody hired, no service level")
+
+
 class RfqStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open")
@@ -165,9 +172,13 @@ class Rfq(models.Model):
         help_text=_("Empty: the awarded quote's cost per ticket."),
     )
 
-    # In-house baseline (DOMAIN.md §2).
+    # In-house baseline (DOMAIN.md §2). Help texts state the default actually used.
     ih_gross_salary_month = models.DecimalField(
-        _("gross salary a month (€)"), default=Decimal("2500"), validators=NON_NEGATIVE, **MONEY
+        _("gross salary a month (€)"),
+        default=Decimal("2500"),
+        validators=NON_NEGATIVE,
+        help_text=_("Default €2,500 (the cost article's example)."),
+        **MONEY,
     )
     ih_employer_costs_pct = models.DecimalField(
         _("employer costs (%)"),
@@ -175,6 +186,7 @@ class Rfq(models.Model):
         decimal_places=2,
         default=Decimal("35"),
         validators=NON_NEGATIVE,
+        help_text=_("Default 35%; typically 30–40% (cost article), the whitepaper uses 20%."),
     )
     ih_overhead_per_fte_month = models.DecimalField(
         _("overhead per FTE a month (€)"), default=Decimal("0"), validators=NON_NEGATIVE, **MONEY
@@ -182,16 +194,66 @@ class Rfq(models.Model):
     ih_licences_per_fte_month = models.DecimalField(
         _("licences per FTE a month (€)"), default=Decimal("0"), validators=NON_NEGATIVE, **MONEY
     )
-    ih_absence_pct = models.DecimalField(_("absence (%)"), default=Decimal("0"), **PCT)
+    ih_absence_pct = models.DecimalField(
+        _("absence (%)"),
+        default=Decimal("0"),
+        help_text=_(
+            "Default 0%. Vacation (24 days) and sickness (6 days or more) add about 10% on a "
+            "full-time employee."
+        ),
+        **PCT,
+    )
     ih_productive_hours_per_fte_month = models.DecimalField(
         _("productive hours per FTE a month"),
         max_digits=6,
         decimal_places=2,
         default=Decimal("160"),
         validators=[MinValueValidator(Decimal("1"))],
+        help_text=_(
+            "Default 160. E-mail's workload and a vendor's agents are counted over these hours."
+        ),
+    )
+    # DOMAIN.md §1: a live channel's in-house desk (chat, phone).
+    ih_hours_per_week = models.DecimalField(
+        _("paid hours a week per FTE"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("40"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("168"))],
+        help_text=_(
+            "Default 40: a live desk's paid hours per FTE are hours a week × 4.2 (40 → 168)."
+        ),
+    )
+    ih_shrinkage_pct = models.DecimalField(
+        _("shrinkage (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text=_(
+            "Default 0%. Breaks, meetings and training during paid hours (typically 20–35%) "
+            "raise a live desk's paid hours; 0–60%."
+        ),
+    )
+    ih_live_staffing = models.CharField(
+        _("in-house chat and phone"),
+        max_length=10,
+        choices=LiveStaffing.choices,
+        default=LiveStaffing.DEDICATED,
+        help_text=_(
+            "Default: a dedicated desk. Which in-house option the recommendation compares "
+            "with; both are shown."
+        ),
     )
     ih_one_time = models.DecimalField(
-        _("one-time in-house costs (€)"), default=Decimal("0"), validators=NON_NEGATIVE, **MONEY
+        _("one-time in-house costs (€)"),
+        default=Decimal("0"),
+        validators=NON_NEGATIVE,
+        help_text=_(
+            "Default €0. Recruitment and workplace set-up; left out when nobody is hired "
+            "(chat or phone combined with own work)."
+        ),
+        **MONEY,
     )
     ih_fte = models.DecimalField(
         _("in-house FTE (if fixed)"),
@@ -200,12 +262,17 @@ class Rfq(models.Model):
         null=True,
         blank=True,
         validators=NON_NEGATIVE,
-        help_text=_("Empty: enough whole people for the workload and opening hours."),
+        help_text=_(
+            "Empty (default): derived per channel and added up — e-mail in whole people "
+            "(its workload or its opening hours, whichever is more); chat and phone by seat "
+            "hours over paid hours, to two decimals."
+        ),
     )
     own_management_per_month = models.DecimalField(
         _("own vendor management and QA a month (€)"),
         default=Decimal("0"),
         validators=NON_NEGATIVE,
+        help_text=_("Default €0. Added to every quote's monthly cost."),
         **MONEY,
     )
     strategic = models.BooleanField(
@@ -263,6 +330,13 @@ class Rfq(models.Model):
             models.CheckConstraint(
                 condition=Q(transition_months__lte=models.F("term_months")),
                 name="rfq_transition_within_term",
+            ),
+            models.CheckConstraint(
+                condition=Q(ih_shrinkage_pct__range=(0, 60)), name="rfq_shrinkage_0_60"
+            ),
+            models.CheckConstraint(
+                condition=Q(ih_live_staffing__in=["dedicated", "combined"]),
+                name="rfq_live_staffing_known",
             ),
             models.CheckConstraint(
                 condition=Exact(
@@ -555,6 +629,8 @@ class Quote(models.Model):
         blank=True,
         validators=NON_NEGATIVE,
     )
+    # Issue 24: priced like the onboarding hours, at the training rate (DOMAIN.md §2) —
+    # never a field that looks priced and is not.
     training_hours_per_agent = models.DecimalField(
         _("training hours per agent"),
         max_digits=6,
@@ -562,6 +638,10 @@ class Quote(models.Model):
         null=True,
         blank=True,
         validators=NON_NEGATIVE,
+        help_text=_(
+            "Training on top of the onboarding hours; priced like them at the training rate "
+            "(else the hourly rate) for every agent."
+        ),
     )
     # DOMAIN.md §2: prices the onboarding hours under every pricing model (else the hourly
     # rate); onboarding hours with neither rate are refused, never priced at €0.

@@ -30,6 +30,7 @@ CONTRACT = {
     ("get", "/api/v1/pilots/{id}/kpis"),
     ("get", "/api/v1/pilots/{id}/scorecards"),
     ("get", "/api/v1/alerts"),
+    ("post", "/api/v1/alerts/{id}/acknowledge"),
     ("post", "/api/v1/contracts"),
     ("get", "/api/v1/contracts"),
     ("get", "/api/v1/contracts/{id}"),

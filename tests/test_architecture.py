@@ -12,7 +12,17 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "common", "costing", "procurement", "pilots", "contracts", "config")
+APPS = (
+    "accounts",
+    "common",
+    "costing",
+    "procurement",
+    "pilots",
+    "contracts",
+    "audit",
+    "webhooks",
+    "config",
+)
 
 # Low to high: a module may import its own layer or a lower one, never a higher one.
 LAYERS = (
@@ -22,6 +32,8 @@ LAYERS = (
     ("costing",),
     ("pilots",),
     ("contracts",),
+    ("audit",),
+    ("webhooks",),
     ("config",),
 )
 FOUNDATION = LAYERS[0]
@@ -134,20 +146,32 @@ def test_procurement_knows_nothing_of_pilots_or_contracts():
         for module, rows in imports().items()
         if _app(module) == "procurement"
         for name, line, _target in rows
-        if name.split(".")[0] in ("pilots", "contracts")
+        if name.split(".")[0] in ("pilots", "contracts", "audit")
     ]
     assert not bad, "\n".join(bad)
 
 
 def test_the_foundation_imports_no_app_above_it():
     """accounts and common: Django and each other only."""
-    above = {"procurement", "costing", "pilots", "contracts", "config"}
+    above = {"procurement", "costing", "pilots", "contracts", "audit", "webhooks", "config"}
     bad = [
         f"{_where(module, line)} imports {name}"
         for module, rows in imports().items()
         if _app(module) in FOUNDATION
         for name, line, _target in rows
         if name.split(".")[0] in above
+    ]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_room_imports_webhooks():
+    """The rooms emit events (common.events); only webhooks (and config, the glue) know it."""
+    bad = [
+        f"{_where(module, line)} imports {name}"
+        for module, rows in imports().items()
+        if _app(module) not in ("webhooks", "config")
+        for name, line, _target in rows
+        if name.split(".")[0] == "webhooks"
     ]
     assert not bad, "\n".join(bad)
 

@@ -46,10 +46,14 @@ INSTALLED_APPS = [
     "costing",
     "pilots",
     "contracts",
+    "audit",  # the audit trail: reads every room's history by model label
+    "webhooks",  # hears the lower rooms' events (common.events) and posts them, signed
     "config",  # the glue: home, /healthz, seed_demo and adduser (imports every app)
 ]
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID) covers every log line after it; request metrics.
+    "common.observability.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -125,6 +129,8 @@ VENDOR_MODEL = "procurement.Vendor"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on with the company's OIDC provider; answers nothing unless OIDC_* are set.
+    "accounts.oidc.CompanyAccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,6 +149,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Single sign-on for internal users (accounts/oidc.py, README "Single sign-on"): on when the
+# issuer, client id and secret are set. Endpoints come from the issuer's discovery document.
+OIDC_ISSUER = env("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="vendorpilot_role")
+# Roles the claim may grant; "vendor" is never granted by single sign-on, even if listed.
+OIDC_ALLOWED_ROLES = env.list("OIDC_ALLOWED_ROLES", default=["procurement", "manager", "admin"])
+OIDC_SCOPES = env("OIDC_SCOPES", default="openid email profile")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
+OIDC_CLOCK_SKEW_SECONDS = 60
+if OIDC_ISSUER:
+    # The sign-out form ends at the provider's end_session_endpoint (browsers apply
+    # form-action to the redirect too).
+    CONTENT_SECURITY_POLICY["form-action"].append("/".join(OIDC_ISSUER.split("/", 3)[:3]))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -177,6 +200,10 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="VendorPilot <vendorpilot@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# /metrics counts e-mails sent and failed at the backend: the one EMAIL_URL chose is wrapped
+# (common/mail.py), so every path that sends is counted.
+EMAIL_METERED_BACKEND = EMAIL_BACKEND  # noqa: F821 - set by env.email_url above
+EMAIL_BACKEND = "common.mail.MeteredEmailBackend"
 
 # Celery. The default broker is kombu's filesystem transport under var/: no server needed.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -203,6 +230,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# The worker keeps Django's LOGGING (JSON lines with the request id) instead of its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "evaluate-due-pilots-daily": {
@@ -228,16 +257,52 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pilots.send_weekly_digest",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # Webhook retries that are due, and deliveries whose task was lost (webhooks/tasks.py).
+    "send-due-webhook-deliveries": {
+        "task": "webhooks.send_due_deliveries",
+        "schedule": 30.0,
+    },
 }
 
+# One JSON object per line (python-json-logger), with the request id of the request or task
+# that wrote it (common/observability.py); LOG_FORMAT=plain for a human at a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "common.observability.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "common.observability.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# /metrics (Prometheus text format): a scraper shows `Authorization: Bearer <METRICS_TOKEN>`
+# or comes from an address in METRICS_ALLOWED_IPS (IPs or networks); anyone else gets 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+
+# Webhooks (webhooks/): timeouts per attempt (connect and each read), attempts before a
+# delivery fails, the first retry's delay (then doubled), and whether private and loopback
+# addresses may receive them (never link-local or cloud metadata addresses).
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5.0)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=5)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
 
 # API tokens: shown once, stored as SHA-256; last use is written at most this often.
 API_TOKEN_TOUCH_SECONDS = 300

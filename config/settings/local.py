@@ -4,6 +4,8 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
+# Webhooks to a receiver on this machine (127.0.0.1) while developing.
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=True)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 
 # E-mails are written as files under var/mail/ (one .log file per message, readable as text)

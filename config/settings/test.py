@@ -12,3 +12,5 @@ LANGUAGE_CODE = "en"
 WHITENOISE_AUTOREFRESH = True
 # Tests reuse user ids across a fast session: no limit unless a test sets one.
 API_THROTTLE_RATE = "100000/min"
+# The tests' webhook receivers listen on 127.0.0.1.
+WEBHOOKS_ALLOW_PRIVATE = True

@@ -28,7 +28,14 @@ from costing.engine.decision import (
     recommend,
     risk_total,
 )
-from costing.engine.erlang import MAX_AGENTS, Staffing, erlang_c, service_level, staffing
+from costing.engine.erlang import (
+    MAX_AGENTS,
+    TOO_LARGE_FOR_ONE_QUEUE,
+    Staffing,
+    erlang_c,
+    service_level,
+    staffing,
+)
 from costing.engine.live import (
     DEFAULT_ANSWER_SECONDS,
     DEFAULT_CONCURRENCY,
@@ -58,17 +65,23 @@ from costing.engine.scoring import (
     score_quotes,
 )
 from costing.engine.tco import (
+    DEFAULT_HOURS_PER_WEEK,
     MAX_MONTHS,
+    MAX_SHRINKAGE_PCT,
     MIN_MONTHS,
     CumulativeRow,
     Estimate,
     FeePer,
     InHouse,
     InHouseCost,
+    InHouseOption,
+    LiveStaffingChoice,
     OtherFee,
     OutsourcedCost,
     PricingModel,
     VendorOffer,
+    break_even_month,
+    combined_option,
     cost_per_handled_ticket,
     cumulative_costs,
     estimate,
@@ -90,6 +103,13 @@ from costing.engine.workload import (
 )
 
 __all__ = [
+    "DEFAULT_HOURS_PER_WEEK",
+    "MAX_SHRINKAGE_PCT",
+    "InHouseOption",
+    "LiveStaffingChoice",
+    "break_even_month",
+    "combined_option",
+    "TOO_LARGE_FOR_ONE_QUEUE",
     "score_quotes",
     "check_weights",
     "QuoteScoreInput",

@@ -19,8 +19,15 @@ from costing.engine.numbers import (
     to_decimal,
 )
 
-# Past this a target is treated as unreachable rather than searched for ever.
+# Past this a queue is too large to staff as one (more agents at once than any centre
+# seats); it is refused rather than searched for ever.
 MAX_AGENTS = 10_000
+# Issue 20: beyond the cap the SIZE is the problem, never the service level: the error names
+# the volume field, says the cap and how to split the queue.
+TOO_LARGE_FOR_ONE_QUEUE = (
+    f"too large for one queue: it needs more than {MAX_AGENTS} agents at once; "
+    "split it (by language, product or region) and staff each part as its own queue"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +128,8 @@ def staffing(
         nonlocal agents, blocking
         agents += 1
         if agents > MAX_AGENTS:
-            raise EngineInputError(
-                "target_service_level_pct",
-                f"unreachable with at most {MAX_AGENTS} agents",
-            )
+            # Any target below 100% is reachable with enough agents: it is the size.
+            raise EngineInputError("contacts_per_interval", TOO_LARGE_FOR_ONE_QUEUE)
         blocking = _next_erlang_b(blocking, agents, traffic)
 
     while agents <= traffic:

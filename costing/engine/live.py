@@ -14,7 +14,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from costing.engine.erlang import MAX_AGENTS, _erlang_c_from_b, _next_erlang_b, _service_level
+from costing.engine.erlang import (
+    MAX_AGENTS,
+    TOO_LARGE_FOR_ONE_QUEUE,
+    _erlang_c_from_b,
+    _next_erlang_b,
+    _service_level,
+)
 from costing.engine.numbers import (
     HUNDRED,
     ONE,
@@ -177,27 +183,36 @@ def seats_for_hour(
     the scenarios and the quotes of one comparison."""
     seats, blocking = 0, ONE
 
-    def add_seat() -> None:
+    def add_seat(field: str, message: str) -> None:
         nonlocal seats, blocking
         seats += 1
         if seats > MAX_AGENTS:
-            raise EngineInputError(
-                "service_level_pct", f"unreachable with at most {MAX_AGENTS} seats an hour"
-            )
+            raise EngineInputError(field, message)
         blocking = _next_erlang_b(blocking, seats, traffic)
 
-    add_seat()
+    # Issue 20: any target below 100% is reachable with enough seats, so the cap is hit by
+    # the SIZE of the queue: the error names the volume (and says how to split the queue).
+    size = ("volume_per_month", TOO_LARGE_FOR_ONE_QUEUE)
+    add_seat(*size)
     while seats <= traffic:
-        add_seat()
-    if max_occupancy_pct is not None:
-        for _ in range(seats, ceil_whole(traffic * HUNDRED / max_occupancy_pct)):
-            add_seat()
+        add_seat(*size)
+    # The service level rises with every seat: the smallest N meeting it, then the cap.
     while True:
         pw = _erlang_c_from_b(blocking, seats, traffic)
         level = _service_level(pw, seats, traffic, effective_aht_seconds, answer_seconds)
         if level >= target_share:
-            return seats, level
-        add_seat()
+            break
+        add_seat(*size)
+    if max_occupancy_pct is not None:
+        needed = ceil_whole(traffic * HUNDRED / max_occupancy_pct)
+        if needed > seats:
+            for _ in range(seats, needed):
+                add_seat(
+                    "max_occupancy_pct", f"unreachable with at most {MAX_AGENTS} seats an hour"
+                )
+            pw = _erlang_c_from_b(blocking, seats, traffic)
+            level = _service_level(pw, seats, traffic, effective_aht_seconds, answer_seconds)
+    return seats, level
 
 
 @functools.lru_cache(maxsize=1024)

@@ -67,13 +67,20 @@ def scenarios(
 
 @dataclass(frozen=True, slots=True)
 class ScenarioOutcome:
-    """What a comparison shows per quote and scenario: the quote's TCO and its savings."""
+    """What a comparison shows per quote and scenario: the quote's TCO and its savings, and
+    the in-house TCO they are measured against (issue 20: the in-house desk grows with the
+    volume too, so a pessimistic scenario's bigger savings explain themselves)."""
 
     tco: Decimal
     savings: Decimal
+    in_house_tco: Decimal
 
     def as_dict(self) -> dict[str, Any]:
-        return {"tco": s2(self.tco), "savings": s2(self.savings)}
+        return {
+            "tco": s2(self.tco),
+            "savings": s2(self.savings),
+            "in_house_tco": s2(self.in_house_tco),
+        }
 
 
 def quote_scenarios(
@@ -88,7 +95,9 @@ def quote_scenarios(
     """DOMAIN.md §2: each quote in a comparison carries all three scenarios (TCO and
     savings), so a quote that wins only when volumes are low shows it."""
     return {
-        name: ScenarioOutcome(tco=result.outsourced.tco, savings=result.savings)
+        name: ScenarioOutcome(
+            tco=result.outsourced.tco, savings=result.savings, in_house_tco=result.in_house.tco
+        )
         for name, result in scenarios(
             workload=workload,
             in_house=in_house,

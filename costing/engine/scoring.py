@@ -20,6 +20,7 @@ from costing.engine.numbers import (
     EngineInputError,
     non_negative,
     precise,
+    q2,
     s2,
     to_decimal,
     whole_number,
@@ -142,10 +143,11 @@ class QuoteScore:
 
 
 def _ratio_score(best: Decimal, this: Decimal) -> Decimal:
-    # 100 × best / this; a zero "this" can only be the best itself (all values ≥ 0).
+    # 100 × best / this, capped at 100: an excluded quote may beat the eligible reference
+    # (DOMAIN.md §4: it is scored for display against the same reference, capped at 100).
     if this == 0:
         return HUNDRED
-    return HUNDRED * best / this
+    return min(HUNDRED, HUNDRED * best / this)
 
 
 def _service(
@@ -204,8 +206,13 @@ def score_quotes(
     required_response_minutes: the scope's channels in order → required minutes (None = no
     requirement). Without test cases on the RFQ the `test_cases` criterion does not count:
     it is None and its weight, if any, is left out (the other weights are scaled to 100).
-    `best_value` marks the highest score among the quotes not excluded; ties go to the lower
-    TCO, then to the earlier quote. Cost and score ranks cover every quote (1 = best)."""
+
+    The references (lowest TCO, fastest scale-up) are taken among the ELIGIBLE quotes (no
+    must-have open) only, so an excluded quote never moves another quote's score; an
+    excluded quote is scored against the same references, capped at 100. `best_value` marks
+    the highest score among the eligible quotes compared as shown (two decimals); ties go to
+    the lower TCO, then to the earlier quote. Cost and score ranks cover every quote
+    (1 = best), on the scores as shown."""
     checked = check_weights(weights)
     required = {
         channel: None if minutes is None else non_negative(minutes, "sla_minutes")
@@ -214,8 +221,12 @@ def score_quotes(
     quotes = list(quotes)
     if not quotes:
         return []
-    lowest_tco = min(q.tco for q in quotes)
-    answered_days = [q.scale_up_days for q in quotes if q.scale_up_days is not None]
+    eligible = [q for q in quotes if not q.must_haves_open]
+    # Without any eligible quote there is no best value; the scores shown then compare the
+    # quotes among themselves.
+    references = eligible or quotes
+    lowest_tco = min(q.tco for q in references)
+    answered_days = [q.scale_up_days for q in references if q.scale_up_days is not None]
     fastest_days = min(answered_days) if answered_days else None
 
     counted = [c for c in CRITERIA if c != TEST_CASES or has_test_cases]
@@ -247,10 +258,12 @@ def score_quotes(
         criteria_per_quote.append(criteria)
         shortfalls_per_quote.append(shortfalls)
 
+    # Compared as shown: two scores that read the same are a tie, broken by the lower TCO.
+    shown = [q2(score) for score in scores]
     candidates = [i for i, q in enumerate(quotes) if not q.must_haves_open]
-    best = min(candidates, key=lambda i: (-scores[i], quotes[i].tco, i)) if candidates else None
+    best = min(candidates, key=lambda i: (-shown[i], quotes[i].tco, i)) if candidates else None
     cost_ranks = _ranks([q.tco for q in quotes], descending=False)
-    score_ranks = _ranks(scores, descending=True)
+    score_ranks = _ranks(shown, descending=True)
     return [
         QuoteScore(
             key=quote.key,

@@ -18,11 +18,12 @@ from costing.engine.numbers import (
     optional_non_negative,
     positive,
     precise,
+    q2,
     s2,
     s2_or_none,
     whole_number,
 )
-from costing.engine.workload import WEEKS_PER_MONTH, Demand
+from costing.engine.workload import WEEKS_PER_MONTH, Demand, Scope, Workload
 
 MIN_MONTHS = 1
 MAX_MONTHS = 60
@@ -38,6 +39,21 @@ class PricingModel(StrEnum):
 class FeePer(StrEnum):
     MONTH = "month"
     ONCE = "once"
+
+
+class LiveStaffingChoice(StrEnum):
+    """How the in-house side staffs a live channel (DOMAIN.md §1): a dedicated desk (every
+    seat hour a paid hour) or combined with the staff's own work (nobody hired)."""
+
+    DEDICATED = "dedicated"
+    COMBINED = "combined"
+
+
+# DOMAIN.md §1: paid hours per FTE = hours a week × 4.2 (40 h → 168, the whitepaper's
+# €2,400 / 168 = €14.29 an hour); shrinkage (breaks, meetings, training) 0–60%.
+DEFAULT_HOURS_PER_WEEK = Decimal(40)
+MAX_HOURS_PER_WEEK = Decimal(168)
+MAX_SHRINKAGE_PCT = Decimal(60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +79,11 @@ class OtherFee:
 
 @dataclass(frozen=True, slots=True)
 class InHouse:
-    """The in-house baseline. `fte=None` derives whole people from the workload."""
+    """The in-house baseline. `fte=None` derives the FTE from the workload: whole people for
+    a backlog, seat hours over paid hours for a live channel (DOMAIN.md §1).
+
+    `live_staffing` chooses which in-house option the comparison uses for a live channel:
+    a dedicated desk or the desk combined with the staff's own work."""
 
     fte: Decimal | None = None
     gross_salary_month: Decimal = ZERO
@@ -72,11 +92,36 @@ class InHouse:
     licences_per_fte_month: Decimal = ZERO
     absence_pct: Decimal = ZERO
     one_time: Decimal = ZERO
+    hours_per_week: Decimal = DEFAULT_HOURS_PER_WEEK
+    shrinkage_pct: Decimal = ZERO
+    live_staffing: LiveStaffingChoice = LiveStaffingChoice.DEDICATED
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         if self.fte is not None:
             set_(self, "fte", positive(self.fte, "in_house.fte"))
+        hours = positive(
+            DEFAULT_HOURS_PER_WEEK if self.hours_per_week is None else self.hours_per_week,
+            "in_house.hours_per_week",
+        )
+        if hours > MAX_HOURS_PER_WEEK:
+            raise EngineInputError("in_house.hours_per_week", "a week has only 168 hours")
+        set_(self, "hours_per_week", hours)
+        shrinkage = non_negative(
+            ZERO if self.shrinkage_pct is None else self.shrinkage_pct, "in_house.shrinkage_pct"
+        )
+        if shrinkage > MAX_SHRINKAGE_PCT:
+            raise EngineInputError("in_house.shrinkage_pct", "must be between 0 and 60")
+        set_(self, "shrinkage_pct", shrinkage)
+        try:
+            set_(
+                self,
+                "live_staffing",
+                LiveStaffingChoice(self.live_staffing or LiveStaffingChoice.DEDICATED),
+            )
+        except ValueError:
+            choices = ", ".join(c.value for c in LiveStaffingChoice)
+            raise EngineInputError("in_house.live_staffing", f"must be one of {choices}") from None
         for name in (
             "gross_salary_month",
             "employer_costs_pct",
@@ -100,9 +145,17 @@ class InHouse:
         # DOMAIN.md §2: vacation (24 days) and sickness (≥6 days) ≈ +10% on a full-timer.
         return per_fte * (ONE + self.absence_pct / HUNDRED)
 
+    @property
     @precise
-    def hourly_cost(self, *, hours_per_week: Decimal | int | str = 40) -> Decimal:
+    def paid_hours_per_fte_month(self) -> Decimal:
+        """DOMAIN.md §1: hours a week × 4.2 (40 h → 168)."""
+        return self.hours_per_week * WEEKS_PER_MONTH
+
+    @precise
+    def hourly_cost(self, *, hours_per_week: Decimal | int | str | None = None) -> Decimal:
         """Whitepaper: €2,400 a month over 40 h × 4.2 weeks = 168 h → €14.29 an hour."""
+        if hours_per_week is None:
+            return self.monthly_cost_per_fte / self.paid_hours_per_fte_month
         hours = positive(hours_per_week, "hours_per_week")
         return self.monthly_cost_per_fte / (hours * WEEKS_PER_MONTH)
 
@@ -198,21 +251,45 @@ class VendorOffer:
 
 
 @dataclass(frozen=True, slots=True)
+class InHouseOption:
+    """One way to staff the in-house side (DOMAIN.md §1): a dedicated desk or a desk
+    combined with the staff's own work. `fte` is as shown (two decimals for a live desk)."""
+
+    fte: Decimal
+    monthly: Decimal
+    one_time: Decimal
+    tco: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"fte": s2(self.fte), "monthly": s2(self.monthly), "tco": s2(self.tco)}
+
+
+@dataclass(frozen=True, slots=True)
 class InHouseCost:
     fte: Decimal
     monthly: Decimal
     one_time: Decimal
     tco: Decimal
     cost_per_ticket: Decimal
+    # For a scope with a live channel (None otherwise): both options side by side; the
+    # figures above are the one `live_staffing` chose.
+    live_staffing: LiveStaffingChoice = LiveStaffingChoice.DEDICATED
+    dedicated: InHouseOption | None = None
+    combined: InHouseOption | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        result: dict[str, Any] = {
             "fte": s2(self.fte),
             "monthly": s2(self.monthly),
             "one_time": s2(self.one_time),
             "tco": s2(self.tco),
             "cost_per_ticket": s2(self.cost_per_ticket),
         }
+        if self.dedicated is not None and self.combined is not None:
+            result["live_staffing"] = self.live_staffing.value
+            result["dedicated"] = self.dedicated.as_dict()
+            result["combined"] = self.combined.as_dict()
+        return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,15 +383,68 @@ def check_transition_months(transition_months: object, months: int) -> int:
     return transition
 
 
+def _channels(workload: Demand) -> tuple[Workload, ...]:
+    return workload.channels if isinstance(workload, Scope) else (workload,)
+
+
 @precise
-def in_house_fte(*, in_house: InHouse, workload: Demand) -> Decimal:
-    if in_house.fte is not None:
-        return in_house.fte
-    # DOMAIN.md §1: whole people; the seed staffs 0.52 FTE of work with 1 FTE for
-    # coverage and peaks, and opening hours staff a desk even when the queue is empty
-    # (a backlog's coverage floor; a live channel's seat hours). Channels' hours add up.
+def backlog_people(*, workload: Workload) -> Decimal:
+    """DOMAIN.md §1: whole people for a backlog; the seed staffs 0.52 FTE of work with
+    1 FTE for coverage and peaks, and opening hours staff a desk even with an empty queue."""
     return Decimal(
         ceil_whole(workload.in_house_hours_per_month / workload.productive_hours_per_fte_month)
+    )
+
+
+@precise
+def dedicated_live_fte(*, in_house: InHouse, workload: Workload) -> Decimal:
+    """DOMAIN.md §1: every seat hour is a paid hour, shrinkage raises them:
+    seat hours / (1 − shrinkage) / paid hours, two decimals (the cost uses the FTE as
+    shown), never rounded up to whole people (part-time contracts). The one-seat floor is
+    the opening-hours coverage."""
+    seat_hours = workload.billable_hours_per_month
+    paid = seat_hours / (ONE - in_house.shrinkage_pct / HUNDRED)
+    return q2(paid / in_house.paid_hours_per_fte_month)
+
+
+@precise
+def in_house_fte(*, in_house: InHouse, workload: Demand) -> Decimal:
+    """The dedicated in-house FTE: a given FTE, else each channel by its own rule and
+    added up (dedicated teams): whole people for e-mail, seat hours for a live channel."""
+    if in_house.fte is not None:
+        return in_house.fte
+    return sum(
+        (
+            dedicated_live_fte(in_house=in_house, workload=channel)
+            if channel.is_live
+            else backlog_people(workload=channel)
+            for channel in _channels(workload)
+        ),
+        ZERO,
+    )
+
+
+def _option(*, fte: Decimal, monthly: Decimal, one_time: Decimal, months: int) -> InHouseOption:
+    return InHouseOption(
+        fte=fte, monthly=monthly, one_time=one_time, tco=months * monthly + one_time
+    )
+
+
+@precise
+def combined_option(*, in_house: InHouse, workload: Demand, months: int) -> InHouseOption:
+    """DOMAIN.md §1, the whitepaper's condition for doing it yourself: existing staff take
+    each live channel between their other work, nobody is hired. Its cost is the time it
+    takes: workload hours × hourly cost (monthly cost of one FTE / paid hours). No service
+    level is guaranteed. A backlog channel keeps its whole people (and the one-time costs);
+    without one nobody is hired, so there is no recruitment."""
+    hourly = in_house.hourly_cost()
+    live_hours = sum((c.workload_hours_per_month for c in _channels(workload) if c.is_live), ZERO)
+    backlog = [c for c in _channels(workload) if not c.is_live]
+    people = sum((backlog_people(workload=c) for c in backlog), ZERO)
+    monthly = people * in_house.monthly_cost_per_fte + live_hours * hourly
+    fte = people + q2(live_hours / in_house.paid_hours_per_fte_month)
+    return _option(
+        fte=fte, monthly=monthly, one_time=in_house.one_time if backlog else ZERO, months=months
     )
 
 
@@ -329,14 +459,27 @@ def vendor_agents(*, offer: VendorOffer, workload: Demand) -> int:
 def in_house_cost(*, in_house: InHouse, workload: Demand, months: int) -> InHouseCost:
     months = check_months(months)
     fte = in_house_fte(in_house=in_house, workload=workload)
-    monthly = fte * in_house.monthly_cost_per_fte
-    tco = months * monthly + in_house.one_time
-    return InHouseCost(
+    dedicated = _option(
         fte=fte,
-        monthly=monthly,
+        monthly=fte * in_house.monthly_cost_per_fte,
         one_time=in_house.one_time,
-        tco=tco,
-        cost_per_ticket=tco / (workload.volume_per_month * months),
+        months=months,
+    )
+    combined = None
+    chosen = dedicated
+    if any(channel.is_live for channel in _channels(workload)):
+        combined = combined_option(in_house=in_house, workload=workload, months=months)
+        if in_house.live_staffing is LiveStaffingChoice.COMBINED:
+            chosen = combined
+    return InHouseCost(
+        fte=chosen.fte,
+        monthly=chosen.monthly,
+        one_time=chosen.one_time,
+        tco=chosen.tco,
+        cost_per_ticket=chosen.tco / (workload.volume_per_month * months),
+        live_staffing=in_house.live_staffing,
+        dedicated=None if combined is None else dedicated,
+        combined=combined,
     )
 
 
@@ -456,9 +599,6 @@ def estimate(
     )
     cumulative = cumulative_costs(in_house=in_house_side, outsourced=outsourced_side, months=months)
     savings = in_house_side.tco - outsourced_side.tco
-    break_even_month = next(
-        (row.month for row in cumulative if row.outsourced <= row.in_house), None
-    )
     return Estimate(
         months=months,
         workload_hours_per_month=workload.workload_hours_per_month,
@@ -469,9 +609,21 @@ def estimate(
         savings=savings,
         savings_pct=None if in_house_side.tco == 0 else savings / in_house_side.tco * HUNDRED,
         roi_pct=None if outsourced_side.tco == 0 else savings / outsourced_side.tco * HUNDRED,
-        break_even_month=break_even_month,
+        break_even_month=break_even_month(cumulative),
         cumulative=cumulative,
     )
+
+
+def break_even_month(cumulative: tuple[CumulativeRow, ...]) -> int | None:
+    """DOMAIN.md §2: the first month from which the cumulative outsourced cost STAYS at or
+    below the in-house cost up to the end of the term; None if there is none (so never
+    when the savings are negative: an exit fee in the last month undoes the break-even)."""
+    month = None
+    for row in reversed(cumulative):
+        if row.outsourced > row.in_house:
+            break
+        month = row.month
+    return month
 
 
 @precise

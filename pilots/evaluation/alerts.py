@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common import events
 from pilots import kpis
 from pilots.kpi_days import DatePlusDays
 from pilots.models import Alert, AlertKind, Decision, KpiEntry, Pilot, PilotStatus
@@ -53,13 +54,25 @@ def alert_open(*, pilot_id: int, kind: str, key: str = "", params: dict | None =
     """Open the alert for this cause unless it is open already (then refresh its details)."""
     params = params or {}
     with transaction.atomic():
-        Alert.objects.bulk_create(
-            [Alert(pilot_id=pilot_id, kind=kind, key=key, params=params)], ignore_conflicts=True
-        )
+        opened = not Alert.objects.filter(
+            pilot_id=pilot_id, kind=kind, key=key, closed_at=None
+        ).exists()
+        alert = Alert(pilot_id=pilot_id, kind=kind, key=key, params=params)
+        Alert.objects.bulk_create([alert], ignore_conflicts=True)
+        if opened:
+            emit_alerts_opened([alert])
         Alert.objects.filter(pilot_id=pilot_id, kind=kind, key=key, closed_at=None).exclude(
             params=params
         ).update(params=params)
         open_alert_count_changed()
+
+
+def emit_alerts_opened(alerts: Iterable[Alert]) -> None:
+    """The `alert.opened` event of new alerts (webhooks), in the caller's transaction."""
+    events.emit(
+        events.ALERT_OPENED,
+        ({"scope": "pilot", "pilot_id": a.pilot_id, "kind": a.kind, "key": a.key} for a in alerts),
+    )
 
 
 def alerts_close(
@@ -79,19 +92,22 @@ def alerts_close(
     return closed
 
 
-def alert_acknowledge(*, alert: Alert, by) -> Alert:
-    """Someone has seen it. A checkpoint alert only asks to be seen, so it closes too; the
-    other alerts stay open until their cause is gone."""
+def alert_acknowledge(*, alert: Alert, by, note: str = "") -> Alert:
+    """Someone has seen it (with an optional note). A checkpoint alert only asks to be seen,
+    so it closes too; the other alerts stay open until their cause is gone."""
     now = timezone.now()
     with transaction.atomic():
         alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.acknowledged_at is None:
             alert.acknowledged_at = now
             alert.acknowledged_by = by
+            alert.acknowledged_note = (note or "").strip()
         if alert.kind == AlertKind.CHECKPOINT_REACHED and alert.closed_at is None:
             alert.closed_at = now
         alert.full_clean(validate_constraints=False)
-        alert.save(update_fields=["acknowledged_at", "acknowledged_by", "closed_at"])
+        alert.save(
+            update_fields=["acknowledged_at", "acknowledged_by", "acknowledged_note", "closed_at"]
+        )
         open_alert_count_changed()
     return alert
 
@@ -289,5 +305,6 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
     ]
     if new:
         Alert.objects.bulk_create(new, ignore_conflicts=True)
+        emit_alerts_opened(new)
     if to_close or new:
         open_alert_count_changed()

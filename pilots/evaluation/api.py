@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from accounts.permissions import EVERYONE, INTERNAL, check_role
-from common.api import bounded_limit_offset_pagination
+from accounts.permissions import EVERYONE, INTERNAL, MANAGERS, check_role
+from common.api import ApiValidationError, bounded_limit_offset_pagination
+from common.strict import BoundedText
 from pilots import kpis
-from pilots.models import Alert, Scorecard
+from pilots.models import Scorecard
 from pilots.selectors import get_pilot_for_user
 
-from .alerts import alert_message
-from .selectors import open_alerts, scorecards_for_pilot
+from .alert_list import AlertList, alert_acknowledge_by_id, parse_alert_id
+from .selectors import scorecards_for_pilot
 
 router = Router(tags=["evaluation"])
 
@@ -53,23 +55,30 @@ class ScorecardOut(Schema):
     data_changed_at: datetime | None
 
 
-class AlertOut(Schema):
+class AlertObjectOut(Schema):
+    type: str  # "pilot" or "contract"
     id: int
-    pilot_id: int
+
+
+class AlertOut(Schema):
+    """One alert of the one list (DOMAIN.md §5, §6). `id` is "pilot-12" or "contract-5":
+    unique across the pilots' and the contracts' alerts (see `alert_list`)."""
+
+    id: str
     kind: str
-    key: str
+    object: AlertObjectOut
     message: str
-    params: dict
     opened_at: datetime
     acknowledged_at: datetime | None
+    params: dict
 
     @staticmethod
-    def resolve_message(alert: Alert) -> str:
-        return alert_message(alert)
+    def resolve_object(row) -> dict:
+        return {"type": row.object_type, "id": row.object_id}
 
-    @staticmethod
-    def resolve_params(alert: Alert) -> dict:
-        return alert.params or {}
+
+class AcknowledgeIn(Schema):
+    note: BoundedText
 
 
 def scorecard_out(card: Scorecard) -> dict:
@@ -111,7 +120,28 @@ def list_scorecards(request: HttpRequest, id: int):  # noqa: A002 - API.md names
 @router.get("/alerts", response=list[AlertOut], summary="Open alerts, newest first")
 @paginate(bounded_limit_offset_pagination())
 def list_alerts(request: HttpRequest):
-    """Procurement and managers; vendors get 403. A page at a time (`limit`, `offset`):
-    `{"items": [...], "count": N}`, as the vendor list."""
+    """Procurement and managers; vendors get 403. The open alerts of pilots and contracts,
+    newest first, a page at a time (`limit`, `offset`): `{"items": [...], "count": N}`."""
     check_role(request.auth, INTERNAL)
-    return open_alerts()
+    return AlertList("open")
+
+
+@router.post(
+    "/alerts/{id}/acknowledge",
+    response={200: AlertOut},
+    summary="Acknowledge an alert with a note",
+)
+def acknowledge_alert(request: HttpRequest, id: str, payload: AcknowledgeIn):  # noqa: A002
+    """Managers. `id` as listed ("pilot-12", "contract-5"); an unknown id is 404. The note
+    is required and kept with the alert; an exit review closes only this way, and its note
+    goes into the contract's review log."""
+    check_role(request.auth, MANAGERS)
+    note = payload.note.strip()
+    if not note:
+        raise ApiValidationError({"note": "Write a note: what was seen or decided."})
+    try:
+        alert_acknowledge_by_id(id, by=request.auth, note=note)
+    except ValidationError as exc:
+        raise ApiValidationError.from_django(exc) from None
+    source, pk = parse_alert_id(id)
+    return source.rows([pk])[pk]

@@ -36,7 +36,7 @@ from pilots.kpi_days import (
     totals_from_sums,
 )
 from pilots.kpis import KpiTotals
-from pilots.models import Alert, KpiDay, KpiEntry, Pilot, Scorecard
+from pilots.models import KpiDay, KpiEntry, Pilot, Scorecard
 from pilots.selectors import pilots_for_user
 
 logger = logging.getLogger(__name__)
@@ -186,22 +186,6 @@ def get_scorecard_for_user(user, *, pilot_pk: int, checkpoint_day: int) -> Score
 
 
 ALERT_STATUSES = ("open", "closed", "all")
-
-
-def alerts_for_list(*, status: str = "open") -> QuerySet[Alert]:
-    """Alerts newest first for the internal alerts page (vendors never see alerts)."""
-    alerts = Alert.objects.select_related("pilot__vendor", "acknowledged_by").order_by(
-        "-opened_at", "-id"
-    )
-    if status == "open":
-        return alerts.filter(closed_at__isnull=True)
-    if status == "closed":
-        return alerts.filter(closed_at__isnull=False)
-    return alerts
-
-
-def open_alerts() -> QuerySet[Alert]:
-    return alerts_for_list(status="open")
 
 
 # --- E-mail recipients ---------------------------------------------------------------------

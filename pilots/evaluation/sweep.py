@@ -18,13 +18,14 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 
+from common import events
 from common.dates import DATE_MIN
 from pilots import kpis
 from pilots.kpis import KpiTotals
 from pilots.models import Alert, AlertKind, Decision, Pilot, PilotStatus, Scorecard
 from pilots.selectors import open_alert_count_changed
 
-from .alerts import alert_open, alerts_close, alerts_refresh
+from .alerts import alert_open, alerts_close, alerts_refresh, emit_alerts_opened
 from .scorecards import scorecard_build
 from .selectors import Window, kpi_totals_for_windows
 
@@ -212,19 +213,32 @@ def _evaluate_pilots(ids: list[int], *, as_of: date) -> tuple[list[Scorecard], l
             failures[pilot_id] = exc
     created = Scorecard.objects.bulk_create(cards) if cards else []
     if created:
-        Alert.objects.bulk_create(
-            [
-                Alert(
-                    pilot_id=card.pilot_id,
-                    kind=AlertKind.CHECKPOINT_REACHED,
-                    key=str(card.checkpoint_day),
-                    params={"met_count": card.met_count, "verdict": card.verdict},
-                )
-                for card in created
-            ],
-            ignore_conflicts=True,
-        )
+        checkpoint_alerts = [
+            Alert(
+                pilot_id=card.pilot_id,
+                kind=AlertKind.CHECKPOINT_REACHED,
+                key=str(card.checkpoint_day),
+                params={"met_count": card.met_count, "verdict": card.verdict},
+            )
+            for card in created
+        ]
+        Alert.objects.bulk_create(checkpoint_alerts, ignore_conflicts=True)
         open_alert_count_changed()
+        events.emit(
+            events.SCORECARD_READY,
+            (
+                {
+                    "scorecard_id": card.pk,
+                    "pilot_id": card.pilot_id,
+                    "checkpoint_day": card.checkpoint_day,
+                    "decision": bool(card.details.get("decision")),
+                    "verdict": card.verdict,
+                    "met_count": card.met_count,
+                }
+                for card in created
+            ),
+        )
+        emit_alerts_opened(checkpoint_alerts)
     succeeded = [p.pk for p in pilots if p.pk not in failures]
     if succeeded:
         alerts_close(pilot_ids=succeeded, kind=AlertKind.EVALUATION_FAILED)

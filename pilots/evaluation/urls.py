@@ -7,7 +7,7 @@ from . import views
 urlpatterns = [
     path("alerts/", views.alert_list, name="alert_list"),
     path(
-        "alerts/<int:pk>/acknowledge/",
+        "alerts/<str:alert_id>/acknowledge/",
         views.alert_acknowledge_view,
         name="alert_acknowledge",
     ),

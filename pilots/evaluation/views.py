@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
@@ -23,19 +23,18 @@ from accounts.permissions import EVERYONE, INTERNAL, MANAGERS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
 from common.formats import format_decimal
 from costing.engine import CHECKLISTS
-from pilots.models import Alert, Pilot, Scorecard, ScorecardPdf
+from pilots.models import Pilot, Scorecard, ScorecardPdf
 from pilots.presentation import verdict_label
 from pilots.selectors import kpi_last_change
 from procurement.checks import GAP_LABELS, GROUP_LABELS, quote_gaps
 
 from . import decisions
-from .alerts import alert_acknowledge, alert_message
+from .alert_list import AlertList, alert_acknowledge_by_id
 from .decisions import pilot_can_decide, pilot_can_exit_evaluate
 from .forms import DecisionForm, ExitEvaluationForm
 from .scorecards import scorecard_is_decision, scorecard_missed, scorecard_rows
 from .selectors import (
     ALERT_STATUSES,
-    alerts_for_list,
     cost_comparison,
     daily_entries,
     daily_series,
@@ -178,17 +177,21 @@ def _add_errors(form, exc: ValidationError, field_map: dict[str, str]) -> None:
 
 @role_required(INTERNAL)
 def alert_list(request: HttpRequest) -> HttpResponse:
+    """The one alerts list: pilots' and contracts' alerts, newest first."""
     status = request.GET.get("status", "open")
     if status not in ALERT_STATUSES:
         status = "open"
-    page = Paginator(alerts_for_list(status=status), ALERTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    rows = [{"alert": alert, "message": alert_message(alert)} for alert in page.object_list]
+    page = Paginator(AlertList(status), ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "pilots/alert_list.html",
-        {"page": page, "rows": rows, "status": status, "statuses": _status_tabs()},
+        {
+            "page": page,
+            "rows": page.object_list,
+            "status": status,
+            "statuses": _status_tabs(),
+            "note_max": ALERT_NOTE_MAX,
+        },
     )
 
 
@@ -196,12 +199,22 @@ def _status_tabs() -> list[tuple[str, str]]:
     return [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))]
 
 
+ALERT_NOTE_MAX = 2000
+
+
 @role_required(INTERNAL)
 @require_POST
-def alert_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = get_object_or_404(Alert, pk=pk)
-    alert_acknowledge(alert=alert, by=request.user)
-    messages.success(request, _("Alert acknowledged."))
+def alert_acknowledge_view(request: HttpRequest, alert_id: str) -> HttpResponse:
+    """Any room's alert by its list id ("pilot-12", "contract-5"; a bare number is a
+    pilot's). An exit review asks a manager for a note (403 for another role)."""
+    note = request.POST.get("note", "")[:ALERT_NOTE_MAX]
+    try:
+        alert_acknowledge_by_id(alert_id, by=request.user, note=note)
+    except ValidationError as exc:
+        for message in exc.message_dict.get("note", exc.messages):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Alert acknowledged."))
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)

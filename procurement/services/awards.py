@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from common import events
 
 from .. import emails
 from ..models import AwardProposal, AwardStatus, Quote, QuoteStatus, Rfq, RfqStatus
@@ -150,6 +151,18 @@ def award_approve(*, proposal: AwardProposal, by: User, note: str = "") -> Award
     rfq._history_user = by
     rfq.save()
     _after_commit("approved", proposal.pk)
+    events.emit(
+        events.AWARD_APPROVED,
+        [
+            {
+                "award_proposal_id": proposal.pk,
+                "rfq_id": rfq.pk,
+                "quote_id": proposal.quote_id,
+                "vendor_id": proposal.quote.vendor_id,
+                "decided_at": now.isoformat(),
+            }
+        ],
+    )
     return proposal
 
 

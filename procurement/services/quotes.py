@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from common import events
 
 from ..fees import parse_other_fees
 from ..models import (
@@ -158,15 +159,15 @@ def _check_submittable(quote: Quote) -> None:
             errors["hourly_rate"] = _(
                 "A mixed price needs an hourly rate or a rate per ticket besides the monthly fee."
             )
-    # DOMAIN.md §2: onboarding hours are priced at the training rate, else the hourly rate;
-    # with neither they would cost €0 silently.
+    # DOMAIN.md §2: onboarding and training hours are priced at the training rate, else the
+    # hourly rate; with neither they would cost €0 silently.
     if (
-        (quote.onboarding_hours_per_agent or 0) > 0
+        (quote.onboarding_hours_per_agent or 0) + (quote.training_hours_per_agent or 0) > 0
         and quote.onboarding_hourly_rate is None
         and quote.hourly_rate is None
     ):
         errors["onboarding_hourly_rate"] = _(
-            "Give the training rate an hour to price the onboarding hours."
+            "Give the training rate an hour to price the onboarding and training hours."
         )
     if errors:
         raise ValidationError(errors)
@@ -238,7 +239,23 @@ def quote_submit(
     save_with_history(quote, by=by)
     invitation = Invitation.objects.get(rfq=rfq, vendor=vendor)
     invitation_mark_viewed(invitation=invitation, by=by)
+    _emit_submitted(quote)
     return quote
+
+
+def _emit_submitted(quote: Quote) -> None:
+    events.emit(
+        events.QUOTE_SUBMITTED,
+        [
+            {
+                "quote_id": quote.pk,
+                "rfq_id": quote.rfq_id,
+                "vendor_id": quote.vendor_id,
+                "revision": quote.revision,
+                "submitted_at": quote.submitted_at.isoformat(),
+            }
+        ],
+    )
 
 
 @transaction.atomic
@@ -272,6 +289,7 @@ def quote_update(
     quote.submitted_by = by
     quote.entered_by_procurement = by.is_internal
     save_with_history(quote, by=by)
+    _emit_submitted(quote)
     return quote
 
 

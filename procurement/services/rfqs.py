@@ -54,6 +54,9 @@ RFQ_FIELDS: tuple[str, ...] = (
     "ih_productive_hours_per_fte_month",
     "ih_one_time",
     "ih_fte",
+    "ih_hours_per_week",
+    "ih_shrinkage_pct",
+    "ih_live_staffing",
     "own_management_per_month",
     "strategic",
 )

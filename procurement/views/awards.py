@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import INTERNAL, MANAGERS, PROCUREMENT, role_required
 
 from .. import selectors, services
-from ..checks import GAP_LABELS
+from ..checks import GAP_LABELS, REASON_LABELS, RECOMMENDATION_LABELS
 from ..forms import WEIGHT_LABELS, AwardDecisionForm, add_service_errors
 from ..models import Invitation, InvitationStatus
 from .base import INVALID
@@ -36,6 +36,13 @@ def _proposal_context(proposal) -> dict:
             str(GAP_LABELS.get(k, k)) for k in snapshot.get("missing_must_haves", [])
         ],
         "gap_labels": [str(GAP_LABELS.get(k, k)) for k in snapshot.get("gaps", [])],
+        # Issue 24: the comparison's verdict when proposed (costing.comparison.quote_verdict).
+        "recommendation_label": str(RECOMMENDATION_LABELS.get(snapshot.get("recommendation"), ""))
+        if snapshot.get("recommendation")
+        else "",
+        "recommendation_reasons": [
+            str(REASON_LABELS.get(k, k)) for k in snapshot.get("recommendation_reasons", [])
+        ],
         "others": Invitation.objects.filter(rfq=proposal.rfq)
         .exclude(status=InvitationStatus.DECLINED)
         .exclude(vendor_id=proposal.quote.vendor_id)

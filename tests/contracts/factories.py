@@ -21,6 +21,8 @@ class ContractFactory(DjangoModelFactory):
     target_aht_minutes = Decimal("10")
     target_fcr_pct = Decimal("70")
     target_cost_per_ticket = Decimal("3.33")
+    # € 100 a day in a 31-day month: pro rata credits stay round by hand.
+    monthly_charge = Decimal("3100.00")
     credit_pct_per_missed_kpi = Decimal("5")
     credit_cap_pct = Decimal("15")
     created_by = factory.SubFactory(ProcurementUserFactory)

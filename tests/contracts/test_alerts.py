@@ -1,14 +1,46 @@
-"""DOMAIN.md §6: three poor months in a row raise one exit-review alert; an overdue review
-action raises an alert until it is done."""
+"""DOMAIN.md §6: three poor months in a row raise one exit-review alert, open until a manager
+acknowledges it with a note (kept in the review log); an overdue review action raises an
+alert until it is done; missing days and KPIs off target over the last 7 days as for
+pilots."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from contracts.alerts import contract_alert_acknowledge, contract_alerts_refresh
-from contracts.models import ContractAlert, ContractAlertKind, ContractPeriod
+from contracts.models import (
+    ContractAlert,
+    ContractAlertKind,
+    ContractKpiEntry,
+    ContractPeriod,
+    Review,
+    ReviewKind,
+)
 from tests.contracts.factories import ContractFactory, ReviewActionFactory
+from tests.factories import VendorUserFactory
+
+GOOD_DAY = {
+    "tickets": 20,
+    "csat_responses": 10,
+    "csat_positive": 9,
+    "frt_minutes": Decimal("30"),
+    "aht_minutes": Decimal("9"),
+    "fcr_resolved": 16,
+    "cost": Decimal("60.00"),
+}
+
+
+def add_days(contract, days, **values) -> None:
+    author = VendorUserFactory(vendor=contract.vendor)
+    ContractKpiEntry.objects.bulk_create(
+        [
+            ContractKpiEntry(contract=contract, day=d, entered_by=author, **{**GOOD_DAY, **values})
+            for d in days
+        ]
+    )
+
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +91,7 @@ def test_three_poor_months_in_a_row_raise_one_exit_review_alert(manager):
     assert alert.params == {"from": "2027-03", "to": "2027-05", "months": 3}
 
     # A fourth poor month is the same run: no second alert, even once acknowledged.
-    contract_alert_acknowledge(alert=alert, by=manager)
+    contract_alert_acknowledge(alert=alert, by=manager, note="Exit clause discussed.")
     close_month(contract, 6, "poor")
     refresh(contract)
     assert exit_reviews(contract).count() == 1
@@ -72,15 +104,60 @@ def test_three_poor_months_in_a_row_raise_one_exit_review_alert(manager):
     assert list(exit_reviews(contract).values_list("key", flat=True)) == ["2027-08", "2027-03"]
 
 
-def test_the_exit_review_closes_when_a_month_is_no_longer_poor():
+def test_the_exit_review_stays_open_after_a_good_month_until_a_manager_notes_it(
+    manager, procurement_user
+):
     contract = ContractFactory()
     for month in (1, 2, 3):
         close_month(contract, month, "poor")
     refresh(contract)
-    assert exit_reviews(contract).get().closed_at is None
-    close_month(contract, 4, "watch")
+    close_month(contract, 4, "good")
     refresh(contract)
-    assert exit_reviews(contract).get().closed_at is not None
+    alert = exit_reviews(contract).get()
+    assert alert.closed_at is None  # a good month does not close it unacknowledged
+    with pytest.raises(PermissionDenied):
+        contract_alert_acknowledge(alert=alert, by=procurement_user, note="Seen.")
+    with pytest.raises(ValidationError) as caught:
+        contract_alert_acknowledge(alert=alert, by=manager, note="   ")
+    assert "note" in caught.value.message_dict
+    alert.refresh_from_db()
+    assert alert.closed_at is None and alert.acknowledged_at is None
+
+    contract_alert_acknowledge(alert=alert, by=manager, note="Vendor gets 60 days to recover.")
+    alert.refresh_from_db()
+    assert alert.closed_at is not None
+    assert alert.acknowledged_by == manager
+    assert alert.acknowledged_note == "Vendor gets 60 days to recover."
+    (review,) = Review.objects.filter(contract=contract, kind=ReviewKind.EXIT_REVIEW)
+    assert "Vendor gets 60 days to recover." in review.notes
+    assert review.created_by == manager
+    refresh(contract)
+    assert exit_reviews(contract).filter(closed_at=None).count() == 0
+
+
+def test_missing_days_and_a_kpi_off_target_raise_contract_alerts():
+    # From 1 March 2027; as of 11 March, days 1–10 are over. Entered: 1–8 March, with
+    # FCR 10/20 = 50% < 70% on 4–8 March and 16/20 on 1–3 March. Missing: 9 and 10 March.
+    # FCR over the last 7 days (4–10 March, 5 entered days): 50/100 = 50.00% → off target.
+    contract = ContractFactory(start_date=date(2027, 3, 1), months=12)
+    add_days(contract, [date(2027, 3, d) for d in (1, 2, 3)])
+    add_days(contract, [date(2027, 3, d) for d in range(4, 9)], fcr_resolved=10)
+    refresh(contract, as_of=date(2027, 3, 11))
+    missing = ContractAlert.objects.filter(contract=contract, kind=ContractAlertKind.MISSING_DAY)
+    assert sorted(missing.values_list("key", flat=True)) == ["2027-03-09", "2027-03-10"]
+    (fcr,) = ContractAlert.objects.filter(kind=ContractAlertKind.KPI_OFF_TARGET)
+    assert (fcr.key, fcr.params) == ("fcr_pct", {"value": "50.00", "target": "70.00"})
+    # The days come in, FCR back at 80% on 9–10 March: 4–10 March = (50 + 32) / 140 =
+    # 58.57% still off; a week later (12–18 March at 16/20) it is back on target.
+    add_days(contract, [date(2027, 3, 9), date(2027, 3, 10)])
+    refresh(contract, as_of=date(2027, 3, 11))
+    assert not missing.filter(closed_at=None).exists()
+    fcr.refresh_from_db()
+    assert fcr.closed_at is None and fcr.params["value"] == "58.57"
+    add_days(contract, [date(2027, 3, d) for d in range(11, 19)])
+    refresh(contract, as_of=date(2027, 3, 19))
+    fcr.refresh_from_db()
+    assert fcr.closed_at is not None
 
 
 def test_an_overdue_action_raises_an_alert_until_it_is_done():
@@ -111,6 +188,13 @@ def test_the_refresh_takes_a_constant_number_of_queries(django_assert_max_num_qu
         for month in (1, 2, 3):
             close_month(contract, month, "poor")
         ReviewActionFactory(review__contract=contract, due_date=date(2027, 1, 1))
-    with django_assert_max_num_queries(7):
+    # 11: the refresh itself, plus the look-up of webhook endpoints for the opened alerts.
+    with django_assert_max_num_queries(11):
         contract_alerts_refresh(contract_ids=[c.pk for c in contracts], as_of=date(2027, 6, 1))
-    assert ContractAlert.objects.filter(closed_at=None).count() == 10
+    assert (
+        ContractAlert.objects.filter(
+            closed_at=None,
+            kind__in=[ContractAlertKind.EXIT_REVIEW, ContractAlertKind.ACTION_OVERDUE],
+        ).count()
+        == 10
+    )

@@ -44,7 +44,7 @@ def scale_up_pilot(vendor_a, procurement_user):
     )
 
 
-def test_a_contract_from_a_scale_up_pilot_takes_its_vendor_channel_targets_and_monthly_cost(
+def test_a_contract_from_a_scale_up_pilot_takes_its_vendor_channel_targets_and_monthly_charge(
     api_as, procurement_user, scale_up_pilot
 ):
     response = api_as(procurement_user).post(
@@ -71,7 +71,7 @@ def test_a_contract_from_a_scale_up_pilot_takes_its_vendor_channel_targets_and_m
         "cost_per_ticket": "3.33",
     }
     # The cost article's quote: € 18/h × 83.33 h = € 1,500.00 a month.
-    assert body["monthly_cost"] == "1500.00"
+    assert body["monthly_charge"] == "1500.00"
     assert body["end_date"] == "2029-01-16"
     assert body["status"] == "running"
     assert body["credit_pct_per_missed_kpi"] == "5.00"
@@ -165,6 +165,7 @@ def test_a_contract_for_a_vendor_and_channel_needs_its_targets(api_as, procureme
     assert "months" in errors
     assert "targets.aht_minutes" in errors
     assert "targets.cost_per_ticket" in errors
+    assert "monthly_charge" in errors  # no quote to take it from
     assert not Contract.objects.exists()
     ok = api.post(
         "/api/v1/contracts",
@@ -174,10 +175,13 @@ def test_a_contract_for_a_vendor_and_channel_needs_its_targets(api_as, procureme
             "start_date": "2027-02-01",
             "months": 60,
             "targets": TARGETS,
+            "monthly_charge": "2750.50",
         },
     )
     assert ok.status_code == 201
     assert ok.json()["credit_cap_pct"] == "0.00"  # DOMAIN.md §6: credits default to 0
+    assert ok.json()["monthly_charge"] == "2750.50"
+    assert Contract.objects.get().monthly_charge == Decimal("2750.50")
 
 
 def test_a_contract_from_an_awarded_quote_is_prefilled_from_it(api_as, procurement_user, vendor_a):
@@ -195,7 +199,7 @@ def test_a_contract_from_an_awarded_quote_is_prefilled_from_it(api_as, procureme
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["quote_id"] == quote.pk
-    assert body["monthly_cost"] == "1500.00"
+    assert body["monthly_charge"] == "1500.00"
     assert body["targets"]["aht_minutes"] == "10.00"  # the RFQ's e-mail AHT
 
 

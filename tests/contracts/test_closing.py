@@ -8,6 +8,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 
@@ -58,7 +59,8 @@ def test_a_month_is_closed_with_pooled_kpis_coverage_standing_and_credit_by_hand
     # FRT: 4 days × 20 tickets at 30 min, 9 days × 20 tickets at 70 min → pooled
     # (4×20×30 + 9×20×70)/(13×20) = 57.69 min ≤ 60 → met (per-day values 30 and 70).
     # AHT 9 ≤ 10 met; FCR 16/20 = 80% ≥ 70 met; cost € 60 / 20 = € 3.00 ≤ 3.33 met.
-    # 4 of 5 met, coverage ≥ 80% → good; 1 missed × 5% = 5% of € 780.00 = € 39.00.
+    # 4 of 5 met, coverage ≥ 80% → good; 1 missed × 5% of the € 3,100.00 monthly charge
+    # for 15 of January's 31 days = 5% × € 1,500.00 = € 75.00 (never of the € 780 reported).
     contract = ContractFactory(start_date=date(2027, 1, 17), months=12)
     add_days(contract, dates(date(2027, 1, 17), date(2027, 1, 20)))
     add_days(
@@ -89,23 +91,27 @@ def test_a_month_is_closed_with_pooled_kpis_coverage_standing_and_credit_by_hand
     assert january.data_coverage_pct == Decimal("86.67")
     assert january.standing == "good"
     assert january.cost == Decimal("780.00")
-    assert january.credit == Decimal("39.00")
+    assert january.credit == Decimal("75.00")
 
 
-def test_a_month_without_data_is_poor_and_credits_nothing():
+def test_a_month_without_data_is_poor_and_credited_at_the_cap():
+    # Nothing reported: 5 missed × 5% = 25%, capped at 15% of the € 3,100.00 charge for all
+    # of February = € 465.00 — a vendor that stops reporting does not escape credits.
     contract = ContractFactory(start_date=date(2027, 2, 1), months=3)
     (february,) = contracts_close_due_months(as_of=date(2027, 3, 1)).created
     assert february.met_count == 0
     assert february.data_coverage_pct == 0
     assert february.standing == "poor"
-    assert february.cost == 0 and february.credit == 0
+    assert february.cost == 0
+    assert february.credit == Decimal("465.00")
     assert february.date_to == date(2027, 2, 28)
     assert contract.periods.count() == 1
 
 
 def test_the_credit_stops_at_the_cap():
     # Every day misses CSAT (8/20 = 40%), FCR (4/20 = 20%) and AHT (12 > 10): 3 missed ×
-    # 5% = 15%, capped at 8% of 28 × € 60 = € 1,680.00 → € 134.40. 2 of 5 met: poor.
+    # 5% = 15%, capped at 8% of the € 3,100.00 charge (all of February) → € 248.00, whatever
+    # the € 1,680.00 the vendor reported. 2 of 5 met: poor.
     contract = ContractFactory(
         start_date=date(2027, 2, 1),
         months=3,
@@ -123,7 +129,7 @@ def test_the_credit_stops_at_the_cap():
     assert february.met_count == 2
     assert february.standing == "poor"
     assert february.cost == Decimal("1680.00")
-    assert february.credit == Decimal("134.40")
+    assert february.credit == Decimal("248.00")
 
 
 def test_it_catches_up_every_missed_month_once_and_ends_the_contract():
@@ -141,6 +147,47 @@ def test_it_catches_up_every_missed_month_once_and_ends_the_contract():
     # Three months without data: poor, poor, poor → one exit-review alert.
     (alert,) = ContractAlert.objects.filter(contract=contract)
     assert alert.kind == ContractAlertKind.EXIT_REVIEW
+
+
+def test_a_contract_from_28_january_closes_28_january_to_28_february_as_one_period():
+    # 4 January days (28–31) join February: 32 days, due on 1 March, named "2027-02".
+    # 24 days entered (28 January – 20 February) → 24 / 32 = 75% coverage: poor.
+    # Every KPI met on the days entered, but poor by coverage: 0 missed → no credit.
+    contract = ContractFactory(start_date=date(2027, 1, 28), months=12)
+    add_days(contract, dates(date(2027, 1, 28), date(2027, 2, 20)))
+    assert contracts_close_due_months(as_of=date(2027, 2, 1)).created == []  # no 4-day month
+    assert contracts_close_due_months(as_of=date(2027, 2, 28)).created == []
+    (first,) = contracts_close_due_months(as_of=date(2027, 3, 1)).created
+    assert (first.month, first.date_from, first.date_to) == (
+        date(2027, 2, 1),
+        date(2027, 1, 28),
+        date(2027, 2, 28),
+    )
+    assert first.details["days"] == 32
+    assert first.details["totals"]["days_with_entry"] == 24  # January's 4 days pooled in
+    assert first.data_coverage_pct == Decimal("75.00")
+    assert first.met_count == 5
+    assert first.standing == "poor"
+    assert first.credit == 0
+
+
+def test_a_one_day_first_month_does_not_count_toward_three_poor_months():
+    # From 31 January 2027, nothing reported. Counting 31 January as a month would make
+    # January, February and March three poor months on 1 April; it joins February instead.
+    contract = ContractFactory(start_date=date(2027, 1, 31), months=12)
+    made = contracts_close_due_months(as_of=date(2027, 4, 1)).created
+    assert [(p.date_from, p.date_to) for p in made] == [
+        (date(2027, 1, 31), date(2027, 2, 28)),
+        (date(2027, 3, 1), date(2027, 3, 31)),
+    ]
+    assert not ContractAlert.objects.filter(contract=contract).exists()
+    # The joined period is credited pro rata: the 15% cap × € 3,100 × (1/31 + 28/28)
+    # = € 465.00 + € 15.00 = € 480.00.
+    assert made[0].credit == Decimal("480.00")
+    contracts_close_due_months(as_of=date(2027, 5, 1))
+    (alert,) = ContractAlert.objects.filter(contract=contract)
+    assert alert.kind == ContractAlertKind.EXIT_REVIEW
+    assert alert.params["from"] == "2027-02"
 
 
 def test_a_terminated_contract_gets_no_further_months():
@@ -213,17 +260,20 @@ def test_the_command_prints_a_line_per_month_with_labels_and_sends_before_return
     contract.vendor.name = "Alpha Contact"
     contract.vendor.save()
     out = StringIO()
-    call_command("evaluate_contracts", "--date", "2027-03-01", stdout=out)
+    with time_machine.travel("2027-03-01 09:00Z", tick=False):
+        call_command("evaluate_contracts", "--date", "2027-03-01", stdout=out)
     lines = out.getvalue().splitlines()
+    # No entries: credited at the 15% cap of € 3,100 × 15/31 (17–31 January) = € 225.00.
     assert lines[0] == (
         "Alpha Contact — E-mail, January 2027: Poor, 0 of 5 KPIs met, coverage 0.00%, "
-        "service credit €0.00"
+        "service credit €225.00"
     )
     assert lines[1].startswith("Alpha Contact — E-mail, February 2027: Poor")
     assert "2 months closed, 2 e-mails sent" in lines[-1]
     assert len(mail.outbox) == 2
     again = StringIO()
-    call_command("evaluate_contracts", "--date", "2027-03-01", stdout=again)
+    with time_machine.travel("2027-03-01 09:00Z", tick=False):
+        call_command("evaluate_contracts", "--date", "2027-03-01", stdout=again)
     assert "0 months closed, 0 e-mails sent" in again.getvalue()
     assert ContractPeriod.objects.count() == 2
 
@@ -240,11 +290,17 @@ def test_the_beat_task_closes_the_months_and_enqueues_each_email_after_commit(
         Task, "apply_async", lambda task, args=None, **kw: enqueued.append((task.name, args))
     )
     contract = ContractFactory(start_date=date(2027, 1, 1), months=12)
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel("2027-03-01 09:00Z", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert close_due_months(as_of="2027-03-01") == 2
     ids = sorted(contract.periods.values_list("pk", flat=True))
     assert (
         sorted(args[0] for name, args in enqueued if name == "contracts.send_period_email") == ids
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel("2027-03-01 09:00Z", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert close_due_months(as_of="2027-03-01") == 0  # idempotent

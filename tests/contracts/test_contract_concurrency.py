@@ -4,6 +4,7 @@ buyers): one contract, the other answered "This pilot already has a contract." â
 
 import threading
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -34,6 +35,7 @@ def test_two_contracts_for_one_pilot_at_once_make_one():
                 start_date=date(2027, 2, 1),
                 months=12,
                 targets=dict(pilot.targets),
+                monthly_charge=Decimal("3100.00"),  # the pilot has no quote to take it from
             )
         except Exception as exc:  # noqa: BLE001 - recorded: the assertions name it
             outcomes[index] = exc

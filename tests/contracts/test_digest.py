@@ -5,6 +5,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 
@@ -66,11 +67,17 @@ def test_the_digest_lists_pilots_checkpoints_alerts_and_contract_standings(cast)
     assert "Alpha Contact — E-mail: day 36 of 90, 5 of 5 KPIs met so far, coverage 85.71%" in text
     assert "Beta Support — E-mail: day 58 of 60, 4 of 5 KPIs met so far, coverage 100.00%" in text
     assert "Beta Support — E-mail: day 60 checkpoint on 11 Mar 2027 (decision)" in text
-    assert "1 open alert" in text
-    assert "Alpha Contact: No KPI entry for 7 Mar 2027." in text
+    # The one alerts list: the pilot's missing day, and the contract's overdue action and
+    # its missing days 1–7 March (February is closed; nothing entered since): 9.
+    assert "9 open alerts" in text
+    assert "Alpha Contact · E-mail: No KPI entry for 7 Mar 2027." in text
+    assert "Contract: Alpha Contact · E-mail: No KPI entry for 1 Mar 2027." in text
     assert "Contracts: latest standing" in text
     assert "Alpha Contact — E-mail: Watch (February 2027)" in text
-    assert "Review action overdue since 1 Mar 2027: Fix macros" in text
+    assert (
+        "Contract: Alpha Contact · E-mail: Review action overdue since 1 Mar 2027: Fix macros"
+        in text
+    )
     html = message.alternatives[0][0]
     assert "Watch" in html and "day 58 of 60" in html and "85.71%" in html
     dutch = next(m for m in mail.outbox if m.to == ["mies@example.com"])
@@ -79,7 +86,8 @@ def test_the_digest_lists_pilots_checkpoints_alerts_and_contract_standings(cast)
 
 def test_the_digest_goes_once_per_week(cast):
     out = StringIO()
-    call_command("send_digest", "--date", "2027-03-08", stdout=out)
+    with time_machine.travel("2027-03-08 09:00Z", tick=False):
+        call_command("send_digest", "--date", "2027-03-08", stdout=out)
     assert "Weekly digest to max@example.com" in out.getvalue()
     # Later that week, or the same day again: nothing new.
     assert weekly_digest_send(as_of=date(2027, 3, 10)) == []

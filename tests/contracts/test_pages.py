@@ -38,7 +38,7 @@ def test_the_form_is_prefilled_from_a_scale_up_pilot(
     form = page.context["form"]
     assert form.initial["vendor"] == vendor_a.pk
     assert form.initial["target_aht_minutes"] == Decimal("9.50")
-    assert form.initial["monthly_cost"] == Decimal("1500.00")
+    assert form.initial["monthly_charge"] == Decimal("1500.00")
     assert form.initial["pilot"] == pilot.pk
 
     response = procurement_client.post(
@@ -55,7 +55,7 @@ def test_the_form_is_prefilled_from_a_scale_up_pilot(
             "target_aht_minutes": "9.5",
             "target_fcr_pct": "70",
             "target_cost_per_ticket": "3.33",
-            "monthly_cost": "1500",
+            "monthly_charge": "1500",
             "credit_pct_per_missed_kpi": "5",
             "credit_cap_pct": "15",
         },
@@ -66,6 +66,7 @@ def test_the_form_is_prefilled_from_a_scale_up_pilot(
     assert contract.pilot == pilot
     assert contract.end_date == date(2028, 1, 16)
     assert contract.credit_cap_pct == Decimal("15")
+    assert contract.monthly_charge == Decimal("1500.00")
 
 
 def test_every_form_error_is_shown_at_once_and_nothing_is_saved(procurement_client, vendor_a):
@@ -87,7 +88,12 @@ def test_every_form_error_is_shown_at_once_and_nothing_is_saved(procurement_clie
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert set(errors) == {"target_aht_minutes", "months", "credit_pct_per_missed_kpi"}
+    assert set(errors) == {
+        "target_aht_minutes",
+        "months",
+        "credit_pct_per_missed_kpi",
+        "monthly_charge",  # no quote to take it from (DOMAIN.md §6)
+    }
     assert not Contract.objects.exists()
     response = procurement_client.post(
         "/contracts/new/",
@@ -105,7 +111,11 @@ def test_every_form_error_is_shown_at_once_and_nothing_is_saved(procurement_clie
             "credit_cap_pct": "15",
         },
     )
-    assert set(response.context["form"].errors) == {"months", "credit_pct_per_missed_kpi"}
+    assert set(response.context["form"].errors) == {
+        "months",
+        "credit_pct_per_missed_kpi",
+        "monthly_charge",
+    }
     assert not Contract.objects.exists()
 
 

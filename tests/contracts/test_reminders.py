@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -109,10 +110,12 @@ def test_the_missing_day_reminder_names_yesterday_once(vendor_a):
 def test_the_command_prints_one_line_per_email(open_rfq, vendor_a):
     VendorUserFactory(email="ana@alpha.example", vendor=vendor_a)
     out = StringIO()
-    call_command("send_reminders", "--at", "2027-03-09T08:00", stdout=out)
+    with time_machine.travel("2027-03-09 09:00Z", tick=False):
+        call_command("send_reminders", "--at", "2027-03-09T08:00", stdout=out)
     assert "Quote deadline reminder to ana@alpha.example: RFQ-2027-007" in out.getvalue()
     again = StringIO()
-    call_command("send_reminders", "--at", "2027-03-09T08:00", stdout=again)
+    with time_machine.travel("2027-03-09 09:00Z", tick=False):
+        call_command("send_reminders", "--at", "2027-03-09T08:00", stdout=again)
     assert "ana@alpha.example" not in again.getvalue()
     assert len(mail.outbox) == 1
 

@@ -1,4 +1,4 @@
-"""The real thing: reminders and the digest through two Celery worker subprocesses over
+"""The real thing (in the past: no job runs for a day to come, DOMAIN.md §5): reminders and the digest through two Celery worker subprocesses over
 Redis (not eager), delivered to a real SMTP server on loopback — each e-mail exactly once
 across repeated runs and two workers running the same moment at once.
 
@@ -19,7 +19,7 @@ from tests.pilots.factories import PilotFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-DEADLINE = datetime(2027, 3, 10, 16, 0, tzinfo=UTC)
+DEADLINE = datetime(2026, 3, 11, 16, 0, tzinfo=UTC)
 
 
 def _done(workers, task_ids: list[str]) -> bool:
@@ -44,10 +44,10 @@ def test_two_workers_send_each_reminder_and_digest_once(
         vendor = VendorFactory(name=f"Worker vendor {i}")
         Invitation.objects.create(rfq=rfq, vendor=vendor, invited_by=procurement_user)
         VendorUserFactory(email=f"agent{i}@vendor.example", full_name=f"Agent {i}", vendor=vendor)
-        pilot = PilotFactory(vendor=vendor, start_date=date(2027, 3, 1), status="running")
-        add_days(pilot, range(1, 8))  # 1–7 March; 8 March (yesterday) is missing
+        pilot = PilotFactory(vendor=vendor, start_date=date(2026, 3, 2), status="running")
+        add_days(pilot, range(1, 8))  # 2–8 March; 9 March (yesterday) is missing
     # 6 vendors × 2 users (one named above, one add_days author).
-    at = (DEADLINE - timedelta(hours=32)).isoformat()  # 9 March 08:00 UTC
+    at = (DEADLINE - timedelta(hours=32)).isoformat()  # 10 March 08:00 UTC
 
     # The same moment, four times over, spread across two workers at once.
     runs = [
@@ -56,7 +56,7 @@ def test_two_workers_send_each_reminder_and_digest_once(
         for task, kwargs in (
             (send_quote_reminders, {"at": at}),
             (send_missing_day_reminders, {"at": at}),
-            (send_weekly_digest, {"as_of": "2027-03-08"}),
+            (send_weekly_digest, {"as_of": "2026-03-09"}),
         )
     ] + [send_quote_reminders.delay(at=at), send_missing_day_reminders.delay(at=at)]
     assert wait_until(lambda: _done(workers, [r.id for r in runs]), timeout=90), (
@@ -69,11 +69,11 @@ def test_two_workers_send_each_reminder_and_digest_once(
     keys = [(m["To"], m["Subject"]) for m in messages]
     assert len(set(keys)) == 26  # nobody got the same e-mail twice
     subjects = " ".join(m["Subject"] for m in messages)
-    assert "Reminder: your quote for RFQ-W is due by 10 Mar 2027, 17:00 CET" in subjects
-    assert "No KPIs entered for 8 Mar 2027" in subjects
-    assert "VendorPilot weekly digest, week of 8 Mar 2027" in subjects
+    assert "Reminder: your quote for RFQ-W is due by 11 Mar 2026, 17:00 CET" in subjects
+    assert "No KPIs entered for 9 Mar 2026" in subjects
+    assert "VendorPilot weekly digest, week of 9 Mar 2026" in subjects
     dutch = next(m for m in messages if m["To"] == "mies@example.com")
-    assert dutch["Subject"] == "VendorPilot weekoverzicht, week van 8 mrt 2027"
+    assert dutch["Subject"] == "VendorPilot weekoverzicht, week van 9 mrt 2026"
     assert dutch.get_body(("plain",)).get_content().startswith("Beste Mies Manager,")
     assert SentEmail.objects.filter(sent_at__isnull=False).count() == 26
 

@@ -64,6 +64,9 @@ class CompleteQuoteFactory(QuoteFactory):
     """Answers every checklist point of DOMAIN.md §3 (for an e-mail scope): no gaps."""
 
     training_hours_per_agent = Decimal("40")
+    # Training included in the onboarding fee: priced at an explicit €0 an hour (issue 24),
+    # so the cost article's €20,000 holds.
+    onboarding_hourly_rate = Decimal("0")
     sla_email_response_minutes = Decimal("60")
     dpa = True
     reporting_frequency = "weekly"

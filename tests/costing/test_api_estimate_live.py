@@ -1,6 +1,8 @@
 """POST /api/v1/costing/estimate for live channels and the pricing fixes of issue 11
 (API.md "Further request fields"; DOMAIN.md §1 "Live channels", §2)."""
 
+from decimal import Decimal
+
 import pytest
 
 from tests.costing.test_api_estimate import _DELETE, URL, assert_422, request_with
@@ -35,8 +37,17 @@ def test_the_phone_check_is_staffed_per_open_hour(api):
     assert float(first["service_level_pct"]) >= 80
     assert body["workload_hours_per_month"] == "400.00"
     assert body["fte_required"] == "5.25"
-    assert body["in_house"]["fte"] == "6.00"  # ceil(5.25), no coverage FTE on top
-    assert body["in_house"]["monthly"] == "20250.00"  # 6 × €3,375
+    # DOMAIN.md §1: 840 seat hours / 168 paid hours = 5.00 FTE, not ceil(5.25) = 6.
+    assert body["in_house"]["fte"] == "5.00"
+    assert body["in_house"]["monthly"] == "16875.00"  # 5 × €3,375
+    assert body["in_house"]["live_staffing"] == "dedicated"
+    assert body["in_house"]["dedicated"] == {
+        "fte": "5.00",
+        "monthly": "16875.00",
+        "tco": "202500.00",
+    }
+    # Combined with own work: 400 workload hours × €3,375 / 168 = €8,035.71 a month.
+    assert body["in_house"]["combined"]["monthly"] == "8035.71"
     assert body["outsourced"]["agents"] == 6
     assert body["outsourced"]["monthly"] == "15120.00"  # 840 seat hours × €18, not 400 h
     assert body["outsourced"]["transition"] == "0.00"
@@ -58,7 +69,7 @@ def test_a_trickle_of_chat_is_the_whitepapers_coverage(api):
     assert body["staffing"]["seat_hours_per_month"] == "411.60"
     assert {row["seats"] for row in body["staffing"]["hours"]} == {1}
     assert body["fte_required"] == "2.57"
-    assert body["in_house"]["fte"] == "3.00"
+    assert body["in_house"]["fte"] == "2.45"  # 411.6 / 168, not 3 whole people
 
 
 @pytest.mark.django_db
@@ -222,3 +233,72 @@ def test_bad_live_and_pricing_input_answers_422_naming_the_field(api, changes, f
         if value is _DELETE:
             body.pop(key, None)
     assert_422(api.post(URL, body), field)
+
+
+WHITEPAPER_CHAT = {
+    "channel": "chat",
+    "volume_per_month": 882,  # 30 chats a day × 29.4 days
+    "aht_minutes": 10,
+    "open_hours_per_day": 14,  # 09:00–23:00
+    "open_days_per_week": 7,
+    "in_house.gross_salary_month": 2000,
+    "in_house.employer_costs_pct": 20,  # €2,400 a month
+}
+
+
+@pytest.mark.django_db
+def test_the_whitepapers_chat_desk_dedicated_and_combined(api):
+    # Dedicated: 1 seat × 14 h × 7 d × 4.2 = 411.6 h / 168 = 2.45 FTE × €2,400 = €5,880.
+    # Combined: 882 × 10 min / 1.7 / 60 = 86.47 h × €2,400 / 168 = €1,235.29, no recruitment.
+    body = api.post(URL, request_with(**WHITEPAPER_CHAT, **{"in_house.one_time": 3000})).json()
+
+    assert body["in_house"]["dedicated"] == {
+        "fte": "2.45",
+        "monthly": "5880.00",
+        "tco": "73560.00",  # 12 × 5,880 + 3,000
+    }
+    assert body["in_house"]["combined"] == {
+        "fte": "0.51",
+        "monthly": "1235.29",
+        "tco": "14823.53",  # 12 × 1,235.294…, nobody recruited
+    }
+    assert body["in_house"]["tco"] == "73560.00"  # dedicated is the default choice
+
+    chosen = api.post(
+        URL,
+        request_with(**WHITEPAPER_CHAT, **{"in_house.live_staffing": "combined"}),
+    ).json()
+    assert chosen["in_house"]["live_staffing"] == "combined"
+    assert chosen["in_house"]["monthly"] == "1235.29"
+    # The savings are against the chosen option: 14,823.53 − the vendor's TCO.
+    vendor_tco = chosen["outsourced"]["tco"]
+    assert chosen["savings"] == f"{Decimal('14823.53') - Decimal(vendor_tco):.2f}"
+
+
+@pytest.mark.django_db
+def test_an_email_estimate_has_no_live_options(api):
+    body = api.post(URL, request_with()).json()
+    assert set(body["in_house"]) == {"fte", "monthly", "one_time", "tco", "cost_per_ticket"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"in_house.shrinkage_pct": 61}, "in_house.shrinkage_pct"),
+        ({"in_house.hours_per_week": 0}, "in_house.hours_per_week"),
+        ({"in_house.hours_per_week": 169}, "in_house.hours_per_week"),
+        ({"in_house.live_staffing": "outsourced"}, "in_house.live_staffing"),
+        # Issue 20: 10 million calls of an hour each in 8 hours on 5 days are 59,524
+        # Erlangs: more than 10,000 seats an hour. The volume is named, never "service level
+        # unreachable".
+        ({"volume_per_month": 10_000_000, "aht_minutes": 60}, "volume_per_month"),
+    ],
+)
+def test_bad_in_house_staffing_and_a_queue_too_large_name_the_field(api, changes, field):
+    response = api.post(URL, request_with(**{**PHONE_CHECK, **changes}))
+    assert_422(response, field)
+    if field == "volume_per_month":
+        message = " ".join(response.json()["errors"][field])
+        assert "10,000" in message or "10000" in message
+        assert "split" in message.lower()

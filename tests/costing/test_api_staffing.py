@@ -100,8 +100,8 @@ def test_an_answer_time_of_zero_is_the_share_answered_at_once(api):
             # A million calls per half hour (the plausible bound) need more agents than any
             # centre has: the engine's limit, not the bound, answers.
             {"contacts_per_interval": 1_000_000},
-            "target_service_level_pct",
-            id="unreachable-service-level",
+            "contacts_per_interval",
+            id="too-large-for-one-queue",
         ),
     ],
 )

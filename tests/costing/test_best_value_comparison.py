@@ -243,7 +243,9 @@ def test_the_exports_carry_scores_shortfalls_and_exclusions(
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     header = rows[0]
     by_vendor = {row[1]: dict(zip(header, row, strict=True)) for row in rows[2:]}
-    assert by_vendor["Alpha"]["Score"] == "82.00"
+    # DOMAIN.md §4: Bravo is excluded, so the cost reference is the lowest ELIGIBLE TCO,
+    # Alpha's own 60,000: cost 100 → (4000 + 1500 + 2000 + 500 + 1000) / 100 = 90.00.
+    assert by_vendor["Alpha"]["Score"] == "90.00"
     assert by_vendor["Alpha"]["Best value"] == "yes"
     assert by_vendor["Alpha"]["Service-level shortfalls"] == "Live chat"
     assert by_vendor["Bravo"]["Excluded: must-haves left open"] == (
@@ -255,4 +257,4 @@ def test_the_exports_carry_scores_shortfalls_and_exclusions(
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][0] == "Vendor"
     alpha_row = next(row for row in values if row[0] == "Alpha")
-    assert Decimal(str(alpha_row[values[0].index("Score")])) == Decimal("82.00")
+    assert Decimal(str(alpha_row[values[0].index("Score")])) == Decimal("90.00")

@@ -169,13 +169,16 @@ def test_a_service_level_of_100_pct_or_more_is_unreachable(target):
     assert error.value.field == "target_service_level_pct"
 
 
-def test_hitting_the_agent_cap_is_unreachable():
+def test_a_queue_beyond_the_agent_cap_names_the_volume_and_how_to_split_it():
+    # 100,000 calls per half hour at 180 s = 10,000 Erlangs: more than 10,000 agents at once.
     huge = {**PUBLISHED, "contacts_per_interval": MAX_AGENTS * 10, "max_occupancy_pct": None}
 
     with pytest.raises(EngineInputError) as error:
         staffing(**huge)
 
-    assert error.value.field == "target_service_level_pct"
+    assert error.value.field == "contacts_per_interval"
+    assert "10000 agents" in error.value.message
+    assert "split" in error.value.message
 
 
 def test_an_occupancy_cap_beyond_the_agent_cap_names_max_occupancy():

@@ -76,7 +76,10 @@ def test_the_phone_check_priced_in_house_and_by_an_hourly_vendor():
         months=12,
     )
 
-    assert result.in_house.fte == 6  # ceil(5.25): no separate coverage FTE on top
+    # DOMAIN.md §1: 840 seat hours / 168 paid hours = 5.00 FTE (the workload alone: 2.38);
+    # no separate coverage FTE on top, not rounded up to whole people.
+    assert result.in_house.fte == Decimal("5.00")
+    assert result.in_house.monthly == 5 * Decimal(3375)
     assert result.outsourced.agents == 6  # ceil(840 / 160)
     assert result.outsourced.variable_monthly == Decimal(840 * 18)  # seat hours, not 400 h
     response = result.as_dict()
@@ -231,7 +234,9 @@ def test_a_scope_adds_the_channels_hours():
         hours = Decimal("411.6") + Decimal(500) * 10 / 60
         monthly = 18 * hours
     assert scope.billable_hours_per_month == hours
-    assert result.in_house.fte == 4  # ceil(494.93 / 160) = ceil(3.09)
+    # Each channel by its own rule, added up: e-mail ceil(83.33 / 160) = 1 whole person,
+    # chat 411.6 seat hours / 168 paid hours = 2.45 FTE.
+    assert result.in_house.fte == Decimal("3.45")
     assert result.outsourced.agents == 4
     assert result.outsourced.variable_monthly == monthly
     assert result.staffing is None  # per channel: scope.channels[0].staffing
@@ -367,4 +372,6 @@ def test_every_open_hour_has_a_seat_and_seat_billing_covers_the_workload(fields,
     assert all(row.seats >= 1 and row.seats > row.erlangs for row in staffing.hours)
     assert staffing.peak_seats == max(row.seats for row in staffing.hours)
     assert cost.outsourced.variable_monthly >= rate * workload.workload_hours_per_month
-    assert cost.in_house.fte >= workload.fte_required
+    # DOMAIN.md §1: seat hours over 168 paid hours, two decimals.
+    expected = (Decimal(staffing.seat_hours_per_month) / 168).quantize(Decimal("0.01"))
+    assert abs(cost.in_house.fte - expected) <= Decimal("0.01")

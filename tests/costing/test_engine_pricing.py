@@ -129,7 +129,11 @@ def test_each_quote_carries_the_three_scenarios():
     # ×1.2 volume × 1.1 AHT = 110 h; ×0.8 × 0.9 = 60 h; the in-house desk stays 1 FTE.
     assert outcomes["pessimistic"].tco == Decimal(18 * 110 * 12 + 2000)  # 25,760
     assert outcomes["pessimistic"].savings == Decimal(40500 - 25760)
-    assert outcomes["realistic"].as_dict() == {"tco": "20000.00", "savings": "20500.00"}
+    assert outcomes["realistic"].as_dict() == {
+        "tco": "20000.00",
+        "savings": "20500.00",
+        "in_house_tco": "40500.00",  # issue 20: beside each quote's, the in-house TCO
+    }
     assert outcomes["optimistic"].tco == Decimal(18 * 60 * 12 + 2000)  # 14,960
     assert outcomes["optimistic"].savings == Decimal(40500 - 14960)
 
@@ -146,6 +150,7 @@ def test_scenarios_take_their_own_factors_and_the_transition():
 
     assert list(outcomes) == ["double"]
     # 166.67 h: in-house 2 FTE (€6,750 a month), the vendor €3,000 a month.
+    assert q2(outcomes["double"].in_house_tco) == Decimal(6750 * 12)
     assert q2(outcomes["double"].tco) == Decimal(3000 * 12 + 2000 + 6750)
     assert q2(outcomes["double"].savings) == Decimal(6750 * 12 - 44750)
 

@@ -126,8 +126,15 @@ def test_tco_never_falls_as_the_term_grows(workload, in_house, offer, months):
 def test_break_even_month_agrees_with_the_cumulative_series(workload, in_house, offer, months):
     result = estimate(workload=workload, in_house=in_house, offer=offer, months=months)
 
-    crossed = [row.month for row in result.cumulative if row.outsourced <= row.in_house]
-    assert result.break_even_month == (crossed[0] if crossed else None)
+    # DOMAIN.md §2: the first month from which outsourced stays ≤ in-house to the end.
+    holds_from = [
+        row.month
+        for row in result.cumulative
+        if all(later.outsourced <= later.in_house for later in result.cumulative[row.month - 1 :])
+    ]
+    assert result.break_even_month == (holds_from[0] if holds_from else None)
+    if result.savings < 0:
+        assert result.break_even_month is None
     assert [row.month for row in result.cumulative] == list(range(1, months + 1))
 
 

@@ -153,12 +153,13 @@ def test_a_missing_must_have_excludes_the_cheaper_quote():
 
     assert results["cheaper"].excluded
     assert results["cheaper"].must_haves_open == ("dpa",)
-    assert results["cheaper"].score > results["next"].score  # the best score, yet excluded
     assert not results["cheaper"].best_value
     assert results["next"].best_value
-    # The excluded quote's TCO is still the lowest priced one: it sets the cost scale.
-    assert results["next"].as_dict()["scores"]["cost"] == "85.71"  # 100 × 30,000 / 35,000
-    assert results["cheaper"].score_rank == 1
+    # DOMAIN.md §4: the lowest ELIGIBLE TCO (35,000) is the cost reference.
+    assert results["next"].as_dict()["scores"]["cost"] == "100.00"
+    assert results["dearest"].as_dict()["scores"]["cost"] == "77.78"  # 100 × 35,000 / 45,000
+    # The excluded quote is scored against the same reference, capped at 100 (not 116.67).
+    assert results["cheaper"].as_dict()["scores"]["cost"] == "100.00"
 
 
 def test_no_best_value_when_every_quote_is_excluded():
@@ -247,3 +248,49 @@ def test_ratings_are_whole_numbers_from_1_to_5(ratings):
         quote("a", 30000, test_case_ratings=ratings)
 
     assert error.value.field == "test_case_ratings"
+
+
+def test_an_excluded_cheap_quote_never_decides_between_two_eligible_ones():
+    """Issue 20: weights cost 50 / scalability 50. X: €40,000, up in 15 days; Y: €60,000,
+    up in 12 days; Z (excluded): €10,000, 30 days. Scored against Z's TCO, Y would win
+    (X: (25 + 80) / 2 = 52.50; Y: (16.67 + 100) / 2 = 58.33); against the eligible ones,
+    X wins: X (100 + 100 × 12/15) / 2 = 90.00, Y (100 × 40/60 + 100) / 2 = 83.33."""
+    weights = {"cost": 50, "scalability": 50}
+    x = quote("x", 40000, scale_up_days=15)
+    y = quote("y", 60000, scale_up_days=12)
+    z = quote("z", 10000, scale_up_days=30, must_haves_open=("dpa",))
+
+    with_z = by_key(
+        score_quotes(quotes=[z, x, y], required_response_minutes=REQUIRED, weights=weights)
+    )
+    without_z = by_key(
+        score_quotes(quotes=[x, y], required_response_minutes=REQUIRED, weights=weights)
+    )
+
+    for results in (with_z, without_z):
+        assert results["x"].as_dict()["score"] == "90.00"
+        assert results["y"].as_dict()["score"] == "83.33"
+        assert results["x"].best_value and not results["y"].best_value
+    # Z is still scored for display: cost capped at 100, scalability 100 × 12 / 30 = 40.
+    assert with_z["z"].as_dict()["scores"]["cost"] == "100.00"
+    assert with_z["z"].as_dict()["scores"]["scalability"] == "40.00"
+    assert with_z["z"].as_dict()["score"] == "70.00"
+    assert not with_z["z"].best_value
+
+
+def test_scores_that_read_the_same_are_a_tie_for_the_lower_tco():
+    """Weights cost 50 / compliance 50, 100,000 checklist points. A: €30,000, 99,996 points
+    → (100 + 99.996) / 2 = 99.998. B: €30,001, every point → (100 × 30,000 / 30,001 + 100)
+    / 2 = 99.99833…, higher at full precision. Both read 100.00: a tie, to the lower TCO."""
+    weights = {"cost": 50, "compliance": 50}
+    a = quote("a", 30000, checklist_answered=99996, checklist_total=100000)
+    b = quote("b", 30001, checklist_answered=100000, checklist_total=100000)
+
+    results = by_key(
+        score_quotes(quotes=[b, a], required_response_minutes=REQUIRED, weights=weights)
+    )
+
+    assert results["b"].score > results["a"].score  # at full precision
+    assert results["a"].as_dict()["score"] == results["b"].as_dict()["score"] == "100.00"
+    assert results["a"].best_value and not results["b"].best_value
+    assert results["a"].score_rank == results["b"].score_rank == 1

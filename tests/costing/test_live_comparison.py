@@ -64,7 +64,7 @@ def test_the_phone_check_through_the_comparison_api(api_as, procurement_user, ph
         "840.00",
         "400.00",
     )
-    assert body["in_house"]["fte"] == "6.00"  # ceil(5.25): staffed for the seats
+    assert body["in_house"]["fte"] == "5.00"  # 840 seat hours / 168 paid hours (DOMAIN.md §1)
     (column,) = body["quotes"]
     # The hourly vendor bills the 840 seat hours, not the 400 workload hours.
     assert column["outsourced"]["monthly"] == "15120.00"
@@ -84,9 +84,15 @@ def test_each_quote_carries_its_three_scenarios(api_as, procurement_user, phone_
 
     scenarios = column["scenarios"]
     assert list(scenarios) == ["pessimistic", "realistic", "optimistic"]
+    in_house_tco = (
+        api_as(procurement_user)
+        .get(f"/api/v1/rfqs/{phone_rfq.pk}/comparison")
+        .json()["in_house"]["tco"]
+    )
     assert scenarios["realistic"] == {
         "tco": column["outsourced"]["tco"],
         "savings": column["savings"],
+        "in_house_tco": in_house_tco,
     }
     # More calls need more seats: the pessimistic case costs more than the optimistic one.
     assert Decimal(scenarios["pessimistic"]["tco"]) > Decimal(scenarios["optimistic"]["tco"])
@@ -119,7 +125,11 @@ def test_the_email_worked_example_is_unchanged_to_the_cent(api_as, procurement_u
         "102.50",
         2,
     )
-    assert column["scenarios"]["realistic"] == {"tco": "20000.00", "savings": "20500.00"}
+    assert column["scenarios"]["realistic"] == {
+        "tco": "20000.00",
+        "savings": "20500.00",
+        "in_house_tco": "40500.00",
+    }
 
 
 def test_the_page_shows_seat_hours_against_workload_hours(
@@ -169,18 +179,28 @@ def test_the_exports_carry_the_scenarios_and_the_hour_by_hour_seats(
             )
         )
     )
-    header, quote_row = rows[0], rows[2]
+    header, in_house_row, quote_row = rows[0], rows[1], rows[-1]
+    # DOMAIN.md §1: both in-house options for the live desk, each on its own row. Dedicated:
+    # 840 seat hours / 168 = 5.00 FTE × €3,375 = €16,875; combined: 400 workload hours ×
+    # €3,375 / 168 = €8,035.71 a month.
+    options = {row[1]: row[4:8] for row in rows[2:4]}
+    assert options["In-house: dedicated desk"][:2] == ["5.00", "16875.00"]
+    assert options["In-house: combined with own work (no service level)"][2] == "0.00"
+    assert options["In-house: combined with own work (no service level)"][1] == "8035.71"
     pessimistic = column.scenarios["pessimistic"]
-    start = header.index("Pessimistic TCO")  # the best-value columns follow the scenarios
+    # Issue 20: each label says what it assumes (DOMAIN.md §2's default factors).
+    start = header.index("Pessimistic (volume ×1.2, AHT ×1.1) TCO")
     assert header[start : start + 6] == [
-        "Pessimistic TCO",
-        "Pessimistic savings",
-        "Realistic TCO",
-        "Realistic savings",
-        "Optimistic TCO",
-        "Optimistic savings",
+        "Pessimistic (volume ×1.2, AHT ×1.1) TCO",
+        "Pessimistic (volume ×1.2, AHT ×1.1) savings",
+        "Realistic (volume ×1, AHT ×1) TCO",
+        "Realistic (volume ×1, AHT ×1) savings",
+        "Optimistic (volume ×0.8, AHT ×0.9) TCO",
+        "Optimistic (volume ×0.8, AHT ×0.9) savings",
     ]
     assert quote_row[start : start + 2] == [f"{pessimistic.tco:.2f}", f"{pessimistic.savings:.2f}"]
+    # The in-house row carries the in-house TCO of each scenario: TCO − savings.
+    assert in_house_row[start] == f"{pessimistic.tco + pessimistic.savings:.2f}"
 
     data = procurement_client.get(reverse("costing:comparison_xlsx", args=[phone_rfq.pk])).content
     book = Book(data)

@@ -297,7 +297,7 @@ def test_the_engine_message_is_translated_onto_the_field(procurement_client):
         pytest.param({"phone-shrinkage_pct": "100"}, "shrinkage_pct", id="shrinkage-100"),
         pytest.param({"phone-concurrency": "0"}, "concurrency", id="zero-concurrency"),
         pytest.param(
-            {"phone-contacts_per_interval": "999999"}, "target_service_level_pct", id="unreachable"
+            {"phone-contacts_per_interval": "999999"}, "contacts_per_interval", id="too-large"
         ),
     ],
 )
@@ -414,7 +414,7 @@ def test_a_phone_line_is_staffed_hour_by_hour(procurement_client):
     estimate = response.context["result"].estimate
     assert estimate.staffing.seat_hours_per_month == Decimal(840)
     assert f"{estimate.fte_required:.2f}" == "5.25"
-    assert estimate.in_house.fte == 6  # ceil(5.25) whole people
+    assert estimate.in_house.fte == Decimal("5.00")  # 840 seat hours / 168 paid hours
     panel = response.context["live_panel"]
     assert [row.seats for row in panel["rows"]] == [5] * 8
     assert panel["rows"][0].period == "09:00–10:00"

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from decimal import ROUND_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal, localcontext
 
 import openpyxl
 import pytest
@@ -37,7 +37,8 @@ from costing.xlsx import (
 )
 
 # --- a tiny evaluator for exactly the formulas the builder emits ----------------------------
-# Numbers, "text", cell refs (Sheet!A1, $A$1), + - * /, = <> < > <= >=, MAX, MIN, ROUNDUP, IF.
+# Numbers, "text", cell refs (Sheet!A1, $A$1), + - * /, = <> < > <= >=, MAX, MIN, ROUNDUP,
+# ROUND, IF, AND.
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>\"[^\"]*\")"
@@ -177,6 +178,11 @@ class Book:
         if name == "ROUNDUP":  # away from zero, to `digits` decimals
             number, digits = values
             return number.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_UP)
+        if name == "ROUND":  # Excel: halves away from zero
+            number, digits = values
+            return number.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
+        if name == "AND":
+            return all(values)
         raise AssertionError(f"unsupported function {name}")
 
 
@@ -323,9 +329,23 @@ def test_results_are_formulas_over_the_input_cells():
     assert sheet["B7"].value == "=Inputs!B3*(1-Inputs!B7/100)*Inputs!B4/60+Inputs!B38"
     assert sheet["B5"].value == "=B7/Inputs!B5"
     assert sheet["B6"].value == "=Inputs!B6*4.2/Inputs!B5"
-    assert sheet["B9"].value == "=IF(Inputs!B10>0,Inputs!B10,ROUNDUP(MAX(B5,B6),0))"
+    # DOMAIN.md §1: a given FTE wins; else e-mail in whole people (its workload or its
+    # coverage) plus the live desk's seat hours (B38) / (1 − shrinkage B41) / (B40 × 4.2),
+    # two decimals; "Combined with own work" (B42) takes the live workload hours (B37).
+    backlog_people = (
+        "ROUNDUP(MAX((Inputs!B3*(1-Inputs!B7/100)*Inputs!B4/60)/Inputs!B5,"
+        "Inputs!B6*4.2/Inputs!B5),0)"
+    )
+    combined = 'AND(Inputs!B42="Combined with own work",Inputs!B35>0)'
+    dedicated = f"{backlog_people}+ROUND((Inputs!B38)/(1-Inputs!B41/100)/(Inputs!B40*4.2),2)"
+    assert sheet["B9"].value == (
+        f"=IF({combined},{backlog_people}+ROUND((Inputs!B37)/(Inputs!B40*4.2),2),"
+        f"IF(Inputs!B10>0,Inputs!B10,{dedicated}))"
+    )
+    per_fte = "(Inputs!B11*(1+Inputs!B12/100)+Inputs!B13+Inputs!B14)*(1+Inputs!B15/100)"
     assert sheet["B11"].value == (
-        "=B9*(Inputs!B11*(1+Inputs!B12/100)+Inputs!B13+Inputs!B14)*(1+Inputs!B15/100)"
+        f"=IF({combined},{backlog_people}*{per_fte}+(Inputs!B37)*{per_fte}/(Inputs!B40*4.2),"
+        f"IF(Inputs!B10>0,Inputs!B10,{dedicated})*{per_fte})"
     )
     assert sheet["C9"].value == "=IF(Inputs!C23>0,Inputs!C23,MAX(1,ROUNDUP(B5,0)))"
     assert sheet["C10"].value == "=Inputs!C20*B7"
@@ -340,7 +360,8 @@ def test_results_are_formulas_over_the_input_cells():
     assert sheet["C19"].value == '=IF(B14=0,"",C18/B14*100)'
     assert sheet["C20"].value == '=IF(C14=0,"",C18/C14*100)'
     formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
-    assert len(formulas) == 5 + 2 * 9 + 3
+    # …plus the two in-house live options, FTE and monthly each (DOMAIN.md §1).
+    assert len(formulas) == 5 + 2 * 9 + 3 + 4
 
 
 def test_the_formulas_reproduce_the_cost_article():

@@ -151,6 +151,7 @@ def objects(cast, vendor_a) -> dict:
     contract, review_action = _contract(vendor_a, buyer=buyer, quote=quote, start=start)
     # Never signed in: a sign-in changes last_login, which invalidates a reset link.
     reset_user = ManagerFactory(email="forgot@example.com")
+    webhook_endpoint, webhook_delivery = _webhook()
     return {
         "rfq": rfq,
         "invitation": invitation,
@@ -172,7 +173,20 @@ def objects(cast, vendor_a) -> dict:
         "reset_user": reset_user,
         "contract": contract,
         "review_action": review_action,
+        "webhook_endpoint": webhook_endpoint,
+        "webhook_delivery": webhook_delivery,
     }
+
+
+def _webhook():
+    """An endpoint with one delivered event (the replay page asks about it)."""
+    from webhooks.models import Delivery, Endpoint
+
+    endpoint = Endpoint.objects.create(url="http://127.0.0.1:9/hook", events=["alert.opened"])
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event_type="alert.opened", body="{}", status="delivered", attempts=1
+    )
+    return endpoint, delivery
 
 
 def _contract(vendor, *, buyer, quote, start: date):

@@ -65,6 +65,9 @@ ACCESS: dict[str, dict] = {
     "accounts:password_reset_complete": everyone(200),
     "accounts:token_list": signed_in(200),
     "accounts:token_revoke": signed_in(405),  # POST only
+    # Single sign-on: 404 while OIDC is not configured (tests/accounts/test_sso.py: with it).
+    "accounts:oidc_login": everyone(404),
+    "accounts:oidc_callback": everyone(404),
     "procurement:rfq_list": roles(INTERNAL),
     "procurement:vendor_list": roles(PROCUREMENT),
     "procurement:portal": roles(VENDORS),
@@ -149,6 +152,19 @@ DRAFTED: dict[str, dict] = {
     "contracts:kpi_csv_upload": roles(PROCUREMENT | OWNER, outsider=404),
     "contracts:kpi_csv_template": roles(PROCUREMENT | OWNER, outsider=404),
     "contracts:kpi_csv_export": roles(INTERNAL | OWNER, outsider=404),
+    # audit trail (issue 23): managers and admins everything, a vendor its own objects' lines
+    "audit:event_list": roles(MANAGERS | VENDORS),
+    "audit:event_csv": roles(MANAGERS | VENDORS),
+    # logs and metrics, webhooks (issue 23): /metrics by address or token, not by role (the
+    # test client comes from 127.0.0.1, on the default allow-list; refusals in
+    # tests/config/test_observability.py); the webhook pages for admins only.
+    "metrics": everyone(200),
+    "webhooks:endpoint_list": roles({"admin"}),
+    "webhooks:endpoint_create": roles({"admin"}),
+    "webhooks:endpoint_detail": roles({"admin"}),
+    "webhooks:endpoint_edit": roles({"admin"}),
+    "webhooks:endpoint_rotate": roles({"admin"}),
+    "webhooks:delivery_replay": roles({"admin"}),
 }
 
 # Which object fills a path parameter: URL_PARAMS for one URL, else the route segment just
@@ -182,7 +198,12 @@ PARAM_OBJECTS = {
     "day": "day",
     "date": "day",
 }
-URL_PARAMS: dict[str, dict[str, str]] = {}
+URL_PARAMS: dict[str, dict[str, str]] = {
+    "webhooks:endpoint_detail": {"pk": "webhook_endpoint"},
+    "webhooks:endpoint_edit": {"pk": "webhook_endpoint"},
+    "webhooks:endpoint_rotate": {"pk": "webhook_endpoint"},
+    "webhooks:delivery_replay": {"pk": "webhook_delivery"},
+}
 
 # --- API: "METHOD /path" (as in the OpenAPI document) -> expected per role --------------
 API_ACCESS: dict[str, dict] = {
@@ -219,6 +240,7 @@ API_DRAFTED: dict[str, dict] = {
     "GET /api/v1/pilots/{id}/kpis": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/pilots/{id}/scorecards": api_roles(INTERNAL | OWNER, outsider=404),
     "GET /api/v1/alerts": api_roles(INTERNAL),
+    "POST /api/v1/alerts/{id}/acknowledge": api_roles(MANAGERS),  # issue 20
     # issue 12
     "PUT /api/v1/quotes/{id}/test-case-ratings": api_roles(PROCUREMENT),
     "POST /api/v1/contracts": api_roles(PROCUREMENT, ok=201),
@@ -313,6 +335,7 @@ API_BODIES: dict = {
         "fcr_resolved": 16,
         "cost": "60.00",
     },  # fmt: skip
+    "POST /api/v1/alerts/{id}/acknowledge": {"note": "Seen; the vendor is on it."},
     "POST /api/v1/contracts/{id}/reviews": {
         "date": "2026-11-02",
         "kind": "monthly_review",

@@ -250,15 +250,16 @@ def test_api_alerts_are_open_ones_newest_first(api_as, manager, procurement_user
     assert response.status_code == 200
     assert response.json()["count"] == 2
     body = response.json()["items"]
-    assert [a["id"] for a in body] == [newer.pk, older.pk]
-    assert closed.pk not in [a["id"] for a in body]
+    # Ids name the room: a pilot's alert and a contract's never share one.
+    assert [a["id"] for a in body] == [f"pilot-{newer.pk}", f"pilot-{older.pk}"]
+    assert f"pilot-{closed.pk}" not in [a["id"] for a in body]
     assert body[0]["kind"] == "missing_day"
-    assert body[0]["pilot_id"] == pilot.pk
+    assert body[0]["object"] == {"type": "pilot", "id": pilot.pk}
     assert body[0]["message"] == "No KPI entry for 2 Jan 2026."
     assert api_as(procurement_user).get("/api/v1/alerts").status_code == 200
     # A page at a time, in SQL: an alert storm does not grow the answer.
     page = api_as(manager).get("/api/v1/alerts?limit=1&offset=1").json()
-    assert page["count"] == 2 and [a["id"] for a in page["items"]] == [older.pk]
+    assert page["count"] == 2 and [a["id"] for a in page["items"]] == [f"pilot-{older.pk}"]
     assert api_as(manager).get("/api/v1/alerts?limit=0").status_code == 422
 
 

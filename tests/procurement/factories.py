@@ -61,6 +61,7 @@ COMPLETE_TEMPLATE = {
     "agents_offered": 1,
     "onboarding_fee": Decimal("2000"),
     "training_hours_per_agent": Decimal("40"),
+    "onboarding_hourly_rate": Decimal("0"),  # training included in the onboarding fee
     "reporting_frequency": "weekly",
     "qa_samples_per_month": 50,
     "sla_email_response_minutes": Decimal("60"),

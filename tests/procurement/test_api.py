@@ -444,3 +444,55 @@ def test_nul_characters_and_unknown_filters_are_422_not_500(
     assert client.get("/api/v1/rfqs", q="web\x00shop").status_code == 200
     body = {"pricing_model": "hourly", "hourly_rate": 18, "penalties": "\x00"}
     assert "penalties" in _errors(api_as(vendor_a_user).post(f"/api/v1/rfqs/{rfq.pk}/quotes", body))
+
+
+# --- the in-house live desk (DOMAIN.md §1) -----------------------------------------------------
+
+
+def test_an_rfq_takes_and_returns_its_live_desk_settings(api_as, procurement_user):
+    body = {
+        **RFQ_BODY,
+        "in_house": {
+            **RFQ_BODY["in_house"],
+            "live_staffing": "combined",
+            "hours_per_week": 36,
+            "shrinkage_pct": "25",
+        },
+    }
+    response = api_as(procurement_user).post("/api/v1/rfqs", body)
+    assert response.status_code == 201, response.content
+    rfq = Rfq.objects.get(pk=response.json()["id"])
+    assert (rfq.ih_live_staffing, rfq.ih_hours_per_week, rfq.ih_shrinkage_pct) == (
+        "combined",
+        Decimal("36"),
+        Decimal("25"),
+    )
+    in_house = response.json()["in_house"]
+    assert (in_house["live_staffing"], in_house["hours_per_week"], in_house["shrinkage_pct"]) == (
+        "combined",
+        "36.00",
+        "25.00",
+    )
+
+
+def test_left_out_the_live_desk_takes_the_stated_defaults(api_as, procurement_user):
+    in_house = api_as(procurement_user).post("/api/v1/rfqs", RFQ_BODY).json()["in_house"]
+    assert (in_house["live_staffing"], in_house["hours_per_week"], in_house["shrinkage_pct"]) == (
+        "dedicated",
+        "40.00",
+        "0.00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("in_house", "field"),
+    [
+        ({"shrinkage_pct": 61}, "in_house.shrinkage_pct"),
+        ({"hours_per_week": 169}, "in_house.hours_per_week"),
+        ({"live_staffing": "outsourced"}, "in_house.live_staffing"),
+    ],
+)
+def test_a_bad_live_desk_setting_is_422_naming_it(api_as, procurement_user, in_house, field):
+    body = {**RFQ_BODY, "in_house": {**RFQ_BODY["in_house"], **in_house}}
+    assert field in _errors(api_as(procurement_user).post("/api/v1/rfqs", body))
+    assert not Rfq.objects.exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from common.dates import parse_sane_date
+from common.dates import future_date_error, parse_sane_date
 from pilots.evaluation import claims, sweep
 from pilots.presentation import verdict_label
 
@@ -19,10 +19,16 @@ def emails_sent(n: int) -> str:
 
 
 def _iso_date(value: str) -> date:
+    """`--date` of this command, `evaluate_contracts` and `send_digest`: a plausible date
+    that is not after today (DOMAIN.md §5: no job for a day that has not happened)."""
     try:
-        return parse_sane_date(value)
+        day = parse_sane_date(value)
     except ValueError as exc:
         raise CommandError(f"--date: {exc}") from None
+    message = future_date_error(day)
+    if message:
+        raise CommandError(f"--date: {message}")
+    return day
 
 
 class Command(BaseCommand):

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.dates import future_moment_error
 from pilots.reminders import missing_day_reminders_send
 from procurement.reminders import quote_reminders_send
 from procurement.tasks import as_moment
@@ -16,11 +17,16 @@ from procurement.tasks import as_moment
 
 def _moment(value: str | None) -> datetime:
     try:
-        return as_moment(value)
+        moment = as_moment(value)
     except ValueError:
         raise CommandError(
             f"--at: {value!r} is not a moment; use YYYY-MM-DDTHH:MM, e.g. 2027-03-08T07:00"
         ) from None
+    # DOMAIN.md §5: no job reminds about a moment that has not happened.
+    message = future_moment_error(moment)
+    if message:
+        raise CommandError(f"--at: {message}")
+    return moment
 
 
 class Command(BaseCommand):
