@@ -172,7 +172,7 @@ PLACES = [
     pytest.param(_staffing_form, "contacts_per_interval", id="staffing-contacts"),
     pytest.param(_risk_form, "impact", id="risk-impact"),
     pytest.param(_pilot_form, "target_cost_per_ticket", id="pilot-target"),
-    pytest.param(_contract_form, "monthly_cost", id="contract-monthly-cost"),
+    pytest.param(_contract_form, "monthly_charge", id="contract-monthly-charge"),
     pytest.param(_kpi_form, "cost", id="kpi-day-cost"),
     pytest.param(_kpi_form, "tickets", id="kpi-day-tickets"),
 ]
