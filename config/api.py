@@ -6,6 +6,7 @@ from django.db import DataError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.throttling import AuthRateThrottle
 
 from accounts.api_auth import BearerTokenAuth, SessionAuth
@@ -30,9 +31,21 @@ class UserRateThrottle(AuthRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": f"user-{user.pk}"}
 
 
+class NotJson(ValueError):
+    """A request body that is not JSON at all."""
+
+
+class JsonParser(Parser):
+    def parse_body(self, request):
+        try:
+            return super().parse_body(request)
+        except ValueError as exc:  # json.JSONDecodeError, a body that is not UTF-8
+            raise NotJson(str(exc)) from exc
+
+
 # The error answers every operation may give (API.md: one error shape, naming the field), added
-# to each operation of the OpenAPI document: 401/403/422/429/503 everywhere, 400 where there
-# is a body to read, 404 where the path names an object.
+# to each operation of the OpenAPI document: 401/403/422/429/503 everywhere (a body that is
+# not JSON, or of the wrong shape, is a 422 naming it), 404 where the path names an object.
 ERROR_SCHEMAS = {
     "Error": {
         "type": "object",
@@ -64,7 +77,6 @@ ERROR_SCHEMAS = {
     },
 }
 ERROR_ANSWERS = {
-    "400": ("The body is not valid JSON.", "Error"),
     "401": ("No valid session or API token.", "Error"),
     "403": ("The role may not do this (the reason is said when there is one).", "Error"),
     "404": ("No such object, or not one this user may see.", "Error"),
@@ -81,8 +93,6 @@ def with_error_answers(schema: dict) -> dict:
             codes = ["401", "403", "422", "429", "503"]
             if "{" in path:
                 codes.append("404")
-            if "requestBody" in operation:
-                codes.append("400")
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 if code in responses or int(code) in responses:
@@ -108,12 +118,13 @@ class VendorPilotApi(NinjaAPI):
 api = VendorPilotApi(
     title="VendorPilot API",
     version="1",
-    description="RFQs, quotes, costing and pilots. See API.md.",
+    description="RFQs, quotes, costing, pilots and contracts. See docs/api.md.",
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
     auth=[BearerTokenAuth(), SessionAuth()],
     throttle=[UserRateThrottle(settings.API_THROTTLE_RATE)],
+    parser=JsonParser(),
 )
 
 
@@ -170,6 +181,11 @@ def on_operational_error(request, exc: OperationalError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, NotJson):
+        # Bad input like any other (issue 24): 422 naming the body, as a wrong shape does.
+        return api.create_response(
+            request, ApiValidationError({"body": "Send the body as JSON."}).body(), status=422
+        )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

@@ -21,7 +21,7 @@ from ninja.responses import Status
 from pydantic import create_model, field_validator
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
-from common.api import ApiValidationError, bounded_limit_offset_pagination
+from common.api import ApiValidationError, ObjectIn, bounded_limit_offset_pagination
 from common.bounds import api_bound, bound_name
 from common.dates import SaneDateTime
 from common.strict import (
@@ -61,7 +61,7 @@ def _reject(exc: ValidationError, rename: Callable[[str], str] = lambda f: f) ->
     raise ApiValidationError(errors) from exc
 
 
-class ApiIn(Schema):
+class ApiIn(ObjectIn):
     """Request bodies: text may not hold NUL characters (the database refuses them)."""
 
     @field_validator("*", mode="before")

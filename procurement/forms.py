@@ -220,7 +220,7 @@ class ChannelForm(forms.Form):
         required=False,
         localize=True,
     )
-    concurrency = forms.DecimalField(
+    concurrency = StrictDecimalField(
         label=_("contacts an agent carries at once"),
         min_value=Decimal("0.01"),
         max_value=Decimal(20),
@@ -230,7 +230,7 @@ class ChannelForm(forms.Form):
         localize=True,
         help_text=_("Empty: 1 for phone, 1.7 for chat (two chats at once)."),
     )
-    service_level_pct = forms.DecimalField(
+    service_level_pct = StrictDecimalField(
         label=_("service level target (%)"),
         min_value=Decimal("0.01"),
         max_value=Decimal("99.99"),
@@ -240,7 +240,7 @@ class ChannelForm(forms.Form):
         localize=True,
         help_text=_("Empty: 80%."),
     )
-    answer_seconds = forms.DecimalField(
+    answer_seconds = StrictDecimalField(
         label=_("answered within (seconds)"),
         min_value=Decimal("0"),
         max_digits=8,
@@ -611,7 +611,7 @@ class CriteriaForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         for key in WEIGHT_KEYS:
-            self.fields[f"weight_{key}"] = forms.IntegerField(
+            self.fields[f"weight_{key}"] = StrictIntegerField(
                 label=WEIGHT_LABELS[key], min_value=0, max_value=100
             )
         self.fields["must_haves"].choices = [(key, GAP_LABELS[key]) for key in CHECKLIST_KEYS]

@@ -407,6 +407,11 @@ def quotes_to_review(*, limit: int) -> tuple[int, list[Quote]]:
     )
 
 
+def submitted_quotes_count() -> int:
+    """Every submitted quote, decided RFQs included (the home's way to all of them)."""
+    return Quote.objects.filter(status=QuoteStatus.SUBMITTED).count()
+
+
 def rfq_deadlines_within(*, now: datetime, days: int, limit: int) -> tuple[int, list[Rfq]]:
     """Open RFQs whose quote deadline falls in the next `days` days, soonest first, with
     how many quotes are in."""

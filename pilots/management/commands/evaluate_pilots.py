@@ -7,9 +7,15 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.dates import future_date_error, parse_sane_date
 from pilots.evaluation import claims, sweep
+from pilots.presentation import verdict_label
+
+
+def emails_sent(n: int) -> str:
+    return ngettext("%(n)s e-mail sent", "%(n)s e-mails sent", n) % {"n": n}
 
 
 def iso_date(value: str) -> date:
@@ -59,8 +65,15 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                _("As of %(date)s: %(made)s scorecards made, %(sent)s e-mails sent.")
-                % {"date": as_of.isoformat(), "made": len(result.created), "sent": sent}
+                _("As of %(date)s: %(made)s, %(sent)s.")
+                % {
+                    "date": as_of.isoformat(),
+                    "made": ngettext(
+                        "%(n)s scorecard made", "%(n)s scorecards made", len(result.created)
+                    )
+                    % {"n": len(result.created)},
+                    "sent": emails_sent(sent),
+                }
             )
         )
 
@@ -80,5 +93,6 @@ def scorecard_line(card) -> str:
         "coverage": card.data_coverage_pct,
     }
     if card.verdict:
-        line += ", " + _("verdict %(verdict)s") % {"verdict": card.verdict}
+        # In words ("verdict: insufficient data"), never the code (issue 24).
+        line += ", " + _("verdict: %(verdict)s") % {"verdict": verdict_label(card.verdict)}
     return line
