@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, check_role
 from common.api import ApiValidationError, ObjectIn, bounded_limit_offset_pagination
 from common.dates import SaneDate
-from common.strict import BoundedText, Money, StrictDecimal, StrictInt
+from common.strict import Money, StrictDecimal, StrictInt
 from kpis.models import TARGET_FIELDS
 from kpis.rules import KPI_KEYS, s2
 from kpis.schemas import KpiEntryOut, KpiIn, KpisOut, TargetsIn, scorecard_kpis_out

@@ -151,7 +151,7 @@ def _contract_form(data=None, initial=None):
 
 
 def _kpi_form(data=None, initial=None):
-    from pilots.kpi_days import KpiDayForm
+    from kpis.days import KpiDayForm
     from tests.pilots.factories import PilotFactory
 
     return KpiDayForm(data, period=PilotFactory(), initial=initial)
@@ -288,7 +288,8 @@ FORM_MODULES = [
     "procurement.forms",
     "costing.forms",
     "pilots.forms",
-    "pilots.kpi_days",
+    "kpis.days",
+    "kpis.forms",
     "pilots.evaluation.forms",
     "contracts.forms",
 ]
