@@ -5,11 +5,19 @@ bad value through the page and through the API, side by side."""
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from contracts.models import Contract, Review
 from tests.contracts.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _after_the_contract():
+    """Meetings are recorded once they happened: today lies after the contracts' terms."""
+    with time_machine.travel("2028-06-01 10:00 +00:00", tick=False):
+        yield
 
 TARGETS = {
     "csat_pct": "85",
