@@ -7,6 +7,10 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ninja import Schema
+from pydantic import BaseModel, model_validator
+from pydantic_core import PydanticCustomError
+
 _LOC_PREFIXES = {"body", "query", "path", "payload", "form", "file", "header", "cookie"}
 
 
@@ -25,6 +29,20 @@ def validation_error_body(errors: Iterable[Mapping[str, Any]]) -> dict:
         detail.append({"loc": list(error.get("loc", ())), "msg": message, "field": field})
         by_field.setdefault(field, []).append(message)
     return {"detail": detail, "errors": by_field}
+
+
+class ObjectIn(Schema):
+    """A request body, or an object inside one: a JSON object, never a string, a number,
+    `null` or a list (ninja's Schema reads any value's attributes, so `"abc"` would pass as
+    an object whose every field is left out). Refused with 422 naming the place."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_json_object(cls, value: Any) -> Any:
+        inner = getattr(value, "_obj", value)  # ninja wraps the input in a DjangoGetter
+        if not isinstance(inner, Mapping | BaseModel):
+            raise PydanticCustomError("object_expected", "Send a JSON object ({…}) here.")
+        return value
 
 
 class ApiValidationError(Exception):

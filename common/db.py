@@ -40,6 +40,9 @@ DEADLOCK = "40P01"
 SERIALIZATION_FAILURE = "40001"
 LOCK_NOT_AVAILABLE = "55P03"
 CONFLICT_SQLSTATES = frozenset({DEADLOCK, SERIALIZATION_FAILURE, LOCK_NOT_AVAILABLE})
+QUERY_CANCELED = "57014"  # statement_timeout (or a cancel request)
+# A time limit met (settings: DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_LOCK_TIMEOUT_MS).
+TIMEOUT_SQLSTATES = frozenset({QUERY_CANCELED, LOCK_NOT_AVAILABLE})
 # The server is going away or cannot take us: unreachable for this request.
 UNREACHABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 # SQLite's own words for "another connection holds the lock" (it has no SQLSTATE).
@@ -65,6 +68,20 @@ def is_conflict(exc: BaseException) -> bool:
     if state:
         return state in CONFLICT_SQLSTATES
     return isinstance(exc, OperationalError) and str(exc).startswith(SQLITE_CONFLICT_MESSAGES)
+
+
+def timeout_kind(exc: BaseException) -> str | None:
+    """ "statement" or "lock" when the database cancelled the work at a time limit (a lock
+    timeout is retried as a conflict first; when it outlives the retries it is said as
+    what it is), else None."""
+    if not isinstance(exc, Error):
+        return None
+    state = sqlstate(exc)
+    if state == QUERY_CANCELED:
+        return "statement"
+    if state == LOCK_NOT_AVAILABLE:
+        return "lock"
+    return None
 
 
 def database_reachable(using: str = DEFAULT_DB_ALIAS) -> bool:

@@ -19,12 +19,13 @@ from typing import Annotated, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.formats import sanitize_separators
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from .dates import SaneDateField, SaneDateTimeField
+from .numbers import NumberError, read_number
 
 # A free text (description, note, reason) longer than this is a paste gone wrong.
 MAX_TEXT_LENGTH = 5_000
@@ -54,36 +55,72 @@ def too_many_places_message(places: int) -> str:
 # --- forms -----------------------------------------------------------------------------------
 
 
-class StrictIntegerField(forms.IntegerField):
-    """A whole number in ASCII digits: "1_000", "٣" or a boolean is not one."""
+def _read_typed(field: forms.Field, value: Any) -> Decimal | None:
+    """The one reader for a form field: typed text in the user's language (DOMAIN.md §8) when
+    the field is localized (every field a person types in), else a plain point-decimal (the
+    API and the CSV rows, already read by their own door). Booleans are never numbers."""
+    if isinstance(value, bool):
+        raise ValidationError(field.error_messages["invalid"], code="invalid")
+    if value in field.empty_values:
+        return None
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        if field.localize:
+            try:
+                number = read_number(text, get_language())
+            except NumberError as exc:
+                raise ValidationError(exc.message, code=exc.code) from None
+        elif is_plain_decimal(text):
+            number = Decimal(text)
+        else:
+            raise ValidationError(field.error_messages["invalid"], code="invalid")
+    if not number.is_finite():
+        raise ValidationError(field.error_messages["invalid"], code="invalid")
+    return number
+
+
+class _TypedNumber:
+    """Localized by default: a text input (never the browser's number input, which cannot
+    show `2.500,00` nor take `1,500`) that shows the value in the user's language."""
+
+    input_mode = "decimal"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(*args, **kwargs)
+        if self.localize and not self.widget.is_hidden:
+            self.widget.attrs.setdefault("inputmode", self.input_mode)
+
+
+class StrictIntegerField(_TypedNumber, forms.IntegerField):
+    """A whole number read by the one reader: "1_000", "٣" or a boolean is not one."""
+
+    input_mode = "numeric"
 
     def to_python(self, value: Any) -> int | None:
-        if isinstance(value, bool):
+        number = _read_typed(self, value)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        if isinstance(value, str):
-            text = value.strip()
-            if self.localize:
-                text = sanitize_separators(text)
-            if text and not is_plain_integer(text):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        return int(number)
 
 
-class StrictDecimalField(forms.DecimalField):
-    """A number in ASCII digits with a decimal point (or the language's comma when
-    localized); no booleans, underscores or exponents. Places beyond `decimal_places` are an
+class StrictDecimalField(_TypedNumber, forms.DecimalField):
+    """A number read by the one reader (the user's language when localized, a plain point
+    otherwise); no booleans, underscores or exponents. Places beyond `decimal_places` are an
     error naming the limit."""
 
     def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, bool):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        if isinstance(value, str):
-            text = value.strip()
-            if self.localize:
-                text = str(sanitize_separators(text))
-            if text and not is_plain_decimal(text):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        return _read_typed(self, value)
 
     def validate(self, value: Decimal | None) -> None:
         super().validate(value)
@@ -93,6 +130,21 @@ class StrictDecimalField(forms.DecimalField):
             and decimal_places(value) > self.decimal_places
         ):
             raise ValidationError(too_many_places_message(self.decimal_places), code="places")
+
+
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. NUL breaks
+# PostgreSQL text, the others hide text or break exports: refused in any free text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_characters_message() -> str:
+    return _("Remove the control characters (such as NUL) from this text.")
+
+
+def reject_control_characters(value: Any) -> None:
+    """A form field's validator: no control characters (issue 21), naming the field."""
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(control_characters_message(), code="control_characters")
 
 
 def strict_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
@@ -110,6 +162,8 @@ def strict_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
             kwargs.setdefault("form_class", StrictIntegerField)
         elif isinstance(db_field, models.TextField):
             kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
+        if isinstance(db_field, models.CharField | models.TextField):
+            kwargs.setdefault("validators", [reject_control_characters])
     return db_field.formfield(**kwargs)
 
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from .db import is_conflict, is_unreachable
+from .db import is_conflict, is_unreachable, timeout_kind
 
 # A database that cannot be reached is an outage, not a bug: answer 503 with Retry-After so
 # browsers, integrators and load balancers retry, instead of a 500 that says "our fault".
@@ -31,6 +31,44 @@ def _plain_page(title: str, text: str, status: int) -> HttpResponse:
     )
 
 
+# English for the API (as its other errors); the pages say it in the user's language below.
+TIMEOUT_API_DETAIL = {
+    "statement": "The database did not finish in time (statement timeout). Nothing was saved; "
+    "try again shortly.",
+    "lock": "The data was held by another change for too long (lock timeout). Nothing was "
+    "saved; try again shortly.",
+}
+TIMEOUT_RETRY_AFTER_SECONDS = 5
+
+
+def database_timeout_response(request: HttpRequest, kind: str) -> HttpResponse:
+    """503 for a request the database cancelled at a time limit: the transaction was rolled
+    back, so nothing was saved; JSON for the API, a page in the user's language otherwise."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": TIMEOUT_API_DETAIL[kind], "timeout": kind}, status=503)
+    elif kind == "lock":
+        response = _plain_page(
+            _("Nothing was saved"),
+            _(
+                "The data you were saving was held by another change for too long. Nothing "
+                "was saved. Please go back and try again in a moment."
+            ),
+            status=503,
+        )
+    else:
+        response = _plain_page(
+            _("Nothing was saved"),
+            _(
+                "The database took too long to answer this request. Nothing was saved. "
+                "Please go back and try again in a moment."
+            ),
+            status=503,
+        )
+    response["Retry-After"] = str(TIMEOUT_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: 503 while the database is unreachable, 409 for a write conflict that
     outlived its retries, templates/500.html otherwise.
@@ -39,6 +77,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     request context, so no context processor (navigation, alert badge) runs.
     """
     exc = sys.exc_info()[1]
+    kind = timeout_kind(exc) if exc is not None else None
+    if kind is not None:
+        return database_timeout_response(request, kind)
     if exc is not None and is_conflict(exc):
         if request.path.startswith("/api/"):
             response = JsonResponse(

@@ -7,7 +7,7 @@ number of queries whatever the amount of work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from common.formats import format_date, format_deadline
+from contracts import selectors as contract_selectors
 from kpis.days import app_today
 from pilots import selectors as pilot_selectors
 from pilots.evaluation.alert_list import AlertList
@@ -67,6 +68,23 @@ def _procurement_blocks(user, now) -> list[Block]:
         gettext_lazy("No submitted quotes yet. Invite vendors to an open RFQ to receive some."),
         more_url=reverse("procurement:quote_list") + "?status=submitted",
     )
+    if not count:
+        # After an award cycle the submitted quotes are on decided RFQs: say so and lead
+        # to them, never "no submitted quotes yet" (issue 24).
+        submitted = procurement_selectors.submitted_quotes_count()
+        if submitted:
+            to_review = replace(
+                to_review,
+                empty=ngettext(
+                    "No quote waits for a decision; %(count)s submitted quote is on a decided RFQ.",
+                    "No quote waits for a decision; %(count)s submitted quotes are on decided "
+                    "RFQs.",
+                    submitted,
+                )
+                % {"count": submitted},
+                action_url=to_review.more_url,
+                action_label=_("All submitted quotes"),
+            )
     count, rfqs = procurement_selectors.rfq_deadlines_within(
         now=now, days=DEADLINE_WINDOW_DAYS, limit=LIST_LENGTH
     )
@@ -248,7 +266,31 @@ def _vendor_blocks(user, now, today) -> list[Block]:
         gettext_lazy("Every pilot day up to yesterday has its KPIs."),
         more_url=reverse("pilots:vendor_pilot_list"),
     )
-    return [to_answer, drafts, missing_days]
+    count, contract_missing = contract_selectors.contracts_with_missing_days(
+        user=user, as_of=today, limit=LIST_LENGTH
+    )
+    contract_days = Block(
+        "contract-missing-days",
+        gettext_lazy("Contract days to enter"),
+        count,
+        [
+            Row(
+                reverse("contracts:kpi_entry", args=[m.contract.pk])
+                + f"?day={m.first.isoformat()}",
+                f"{m.contract.vendor.name} — {m.contract.get_channel_display()}",
+                ngettext(
+                    "%(count)s day without KPIs, from %(date)s",
+                    "%(count)s days without KPIs, from %(date)s",
+                    m.count,
+                )
+                % {"count": m.count, "date": format_date(m.first)},
+            )
+            for m in contract_missing
+        ],
+        gettext_lazy("Every contract day up to yesterday has its KPIs."),
+        more_url=reverse("contracts:contract_list"),
+    )
+    return [to_answer, drafts, missing_days, contract_days]
 
 
 def _pilot_text(pilot) -> str:

@@ -18,9 +18,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, check_role
-from common.api import ApiValidationError, bounded_limit_offset_pagination
+from common.api import ApiValidationError, ObjectIn, bounded_limit_offset_pagination
 from common.dates import SaneDate
-from common.strict import BoundedText, Money, StrictDecimal, StrictInt
+from common.strict import Money, StrictDecimal, StrictInt
 from kpis.models import TARGET_FIELDS
 from kpis.rules import KPI_KEYS, s2
 from kpis.schemas import KpiEntryOut, KpiIn, KpisOut, TargetsIn, scorecard_kpis_out
@@ -43,6 +43,7 @@ from .services import (
     contract_kpi_day_upsert,
     review_create,
 )
+from .validators import NO_SUCH_PILOT, ActionText, AttendeesText, NotesText, OwnerText
 
 router = Router(tags=["contracts"])
 
@@ -62,7 +63,7 @@ def _api_error(exc: ValidationError) -> ApiValidationError:
     return ApiValidationError.from_django(exc, names=_API_FIELD)
 
 
-class ContractIn(Schema):
+class ContractIn(ObjectIn):
     # The same strict reading as every other write (common/strict.py, common/dates.py): no
     # JSON true for 1, no "1_000", no exponent, no non-ASCII digits, no year 9999.
     pilot_id: StrictInt | None = None
@@ -165,17 +166,18 @@ def period_out(period: ContractPeriod) -> dict:
     }
 
 
-class ActionIn(Schema):
-    text: BoundedText
-    owner: BoundedText
+class ActionIn(ObjectIn):
+    # Each field's check is the page's (contracts.validators).
+    text: ActionText
+    owner: OwnerText
     due_date: SaneDate
 
 
-class ReviewIn(Schema):
+class ReviewIn(ObjectIn):
     date: SaneDate
     kind: Literal["coaching", "monthly_review"]
-    attendees: BoundedText
-    notes: BoundedText = ""
+    attendees: AttendeesText
+    notes: NotesText = ""
     actions: list[ActionIn] = []
 
 
@@ -215,7 +217,7 @@ def contract_create_endpoint(request: HttpRequest, payload: ContractIn):
             Pilot.objects.select_related("vendor", "quote__rfq").filter(pk=payload.pilot_id).first()
         )
         if pilot is None:
-            raise ApiValidationError({"pilot_id": "No such pilot."})
+            raise ApiValidationError({"pilot_id": str(NO_SUCH_PILOT)})
         defaults = contract_defaults_from_pilot(pilot)
     else:
         errors = {}

@@ -5,19 +5,32 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import SaneDateField
+from common.strict import StrictIntegerField
 from kpis.forms import DateInput, KpiEntryForm
 from kpis.forms import decimal_field as _decimal_field
 from kpis.models import TARGET_FIELDS
 from pilots.forms import QuoteChoiceField
+from pilots.models import Pilot
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 
 from .models import Contract, ContractStatus, ReviewKind
+from .validators import (
+    ACTION_TEXT_MAX,
+    ATTENDEES_MAX,
+    NO_SUCH_PILOT,
+    NOTES_MAX,
+    OWNER_MAX,
+    TextValidator,
+    validate_months,
+    validate_percentage,
+)
 
 
 def _label(name: str) -> str:
@@ -36,18 +49,17 @@ class ContractForm(forms.Form):
     )
     vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=Vendor.objects.order_by("name"))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    start_date = forms.DateField(
+    start_date = SaneDateField(
         label=_("Start date"),
         widget=DateInput(),
         help_text=_("May lie in the past, for a contract recorded after it began."),
     )
-    months = forms.IntegerField(
+    months = StrictIntegerField(
         label=_("Term (months)"),
         initial=12,
-        min_value=1,
-        max_value=60,
+        validators=[validate_months],  # the API's words (contracts.validators)
         help_text=_("1 to 60 months. Every calendar month in the term gets a scorecard."),
-        widget=forms.NumberInput(attrs={"min": 1, "max": 60}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     target_csat_pct = _decimal_field(_label("target_csat_pct"))
     target_frt_minutes = _decimal_field(_label("target_frt_minutes"))
@@ -82,7 +94,18 @@ class ContractForm(forms.Form):
         for name in ("credit_pct_per_missed_kpi", "credit_cap_pct"):
             # Checked here too, so a submit shows every error at once.
             self.fields[name].initial = Decimal(0)
-            self.fields[name].validators += [MinValueValidator(0), MaxValueValidator(100)]
+            self.fields[name].validators += [validate_percentage]
+
+    def clean_pilot(self) -> Pilot | None:
+        # The hidden `pilot` names the pilot the contract follows: one that does not exist
+        # is an error, as in the API (never silently a contract without its pilot).
+        pilot_id = self.cleaned_data.get("pilot")
+        if pilot_id is None:
+            return None
+        pilot = Pilot.objects.select_related("vendor", "quote").filter(pk=pilot_id).first()
+        if pilot is None:
+            raise forms.ValidationError(str(NO_SUCH_PILOT), code="no_pilot")
+        return pilot
 
     def clean(self):
         data = super().clean()
@@ -102,23 +125,30 @@ class ContractStatusForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    # Each field's check is the API's (contracts.validators); the service checks the date
+    # lies within the contract, for both.
+    date = SaneDateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
     attendees = forms.CharField(
-        label=_("Attendees"), max_length=500, help_text=_("Names, separated by commas.")
+        label=_("Attendees"),
+        validators=[TextValidator(ATTENDEES_MAX)],
+        help_text=_("Names, separated by commas."),
     )
     notes = forms.CharField(
         label=_("Notes (internal)"),
         required=False,
+        validators=[TextValidator(NOTES_MAX, lines=True)],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Never shown to the vendor."),
     )
 
 
 class ActionForm(forms.Form):
-    text = forms.CharField(label=_("Action"), max_length=500, required=False)
-    owner = forms.CharField(label=_("Owner"), max_length=150, required=False)
-    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
+    text = forms.CharField(
+        label=_("Action"), required=False, validators=[TextValidator(ACTION_TEXT_MAX)]
+    )
+    owner = forms.CharField(label=_("Owner"), required=False, validators=[TextValidator(OWNER_MAX)])
+    due_date = SaneDateField(label=_("Due date"), widget=DateInput(), required=False)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {}) or {}

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -127,7 +128,9 @@ class Contract(KpiTargets):
         indexes = [models.Index(fields=["status", "start_date"], name="contract_status_start")]
 
     def __str__(self) -> str:
-        return f"{self.vendor} — {self.get_channel_display()} ({self.start_date:%Y-%m-%d})"
+        # The start date in the reader's language (breadcrumbs, pickers): "1 Mar 2026".
+        start = date_format(self.start_date, "DATE_FORMAT")
+        return f"{self.vendor} — {self.get_channel_display()} ({start})"
 
     def day_number(self, on: date) -> int:
         """Day N of the contract on `on` (day 1 is the start date), as a pilot's."""

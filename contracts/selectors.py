@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from .models import Contract, ContractPeriod, ContractStatus, Review, ReviewAction
+from .models import (
+    Contract,
+    ContractKpiEntry,
+    ContractPeriod,
+    ContractStatus,
+    Review,
+    ReviewAction,
+)
 
 
 def contract_targets(contract: Contract) -> dict[str, Decimal]:
@@ -74,3 +82,45 @@ def vendor_standing_history(vendor_id: int) -> list[ContractPeriod]:
         .select_related("contract")
         .order_by("-month", "-contract_id")[:36]
     )
+
+
+@dataclass(frozen=True)
+class ContractMissingDays:
+    contract: Contract
+    count: int
+    first: date  # the earliest day without an entry
+
+
+def contracts_with_missing_days(
+    *, user, as_of: date, limit: int
+) -> tuple[int, list[ContractMissingDays]]:
+    """A vendor's running contracts with days up to yesterday that have no KPI entry (the
+    vendor's home lists them beside its pilots' days): one query for the contracts with their
+    entry counts, one for the days entered of those listed."""
+    contracts = (
+        contracts_for_user(user)
+        .filter(status=ContractStatus.RUNNING, start_date__lt=as_of)
+        .annotate(entered=Count("entries", filter=Q(entries__day__lt=as_of)))
+        .select_related("vendor")
+    )
+    missing = []
+    for contract in contracts.order_by("start_date", "pk"):
+        last = min(as_of - timedelta(days=1), contract.end_date)
+        expected = (last - contract.start_date).days + 1
+        if expected > 0 and contract.entered < expected:
+            missing.append((contract, expected - contract.entered, last))
+    listed = missing[:limit]
+    entered = set(
+        ContractKpiEntry.objects.filter(
+            contract_id__in=[c.pk for c, _n, _l in listed], day__lt=as_of
+        ).values_list("contract_id", "day")
+    )
+    rows = []
+    for contract, count, last in listed:
+        days = (
+            contract.start_date + timedelta(days=n)
+            for n in range((last - contract.start_date).days + 1)
+        )
+        first = next(day for day in days if (contract.pk, day) not in entered)
+        rows.append(ContractMissingDays(contract, count, first))
+    return len(missing), rows

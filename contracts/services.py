@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.dates import date_range_error
 from common.db import retry_on_conflict
 from costing.engine import EngineInputError
 from kpis.days import ImportResult, app_today, kpi_day_upsert, kpi_days_import
@@ -27,8 +28,6 @@ from pilots.models import Decision, Pilot
 from procurement.models import Quote, QuoteStatus
 
 from .models import (
-    MAX_MONTHS,
-    MIN_MONTHS,
     Contract,
     ContractKpiEntry,
     ContractStatus,
@@ -37,6 +36,16 @@ from .models import (
     ReviewKind,
 )
 from .tasks import enqueue_alert_refresh
+from .validators import (
+    ACTION_TEXT_MAX,
+    ATTENDEES_MAX,
+    NOTES_MAX,
+    OWNER_MAX,
+    meeting_date_error,
+    months_error,
+    percentage_error,
+    text_error,
+)
 
 MAX_ACTIONS_PER_REVIEW = 50
 
@@ -133,14 +142,14 @@ def contract_create(
             errors["quote"] = _("This quote is from another vendor than the contract's.")
         elif quote.status != QuoteStatus.SUBMITTED:
             errors["quote"] = _("Only a submitted quote can lead to a contract.")
-    if months is not None and not MIN_MONTHS <= months <= MAX_MONTHS:
-        errors["months"] = _("A contract runs 1 to 60 months.")
+    if months is not None and (message := months_error(months)):
+        errors["months"] = message
     for name, value in (
         ("credit_pct_per_missed_kpi", credit_pct_per_missed_kpi),
         ("credit_cap_pct", credit_cap_pct),
     ):
-        if value is not None and not 0 <= Decimal(value) <= 100:
-            errors[name] = _("Enter a percentage from 0 to 100.")
+        if value is not None and (message := percentage_error(value)):
+            errors[name] = message
     for key, name in TARGET_FIELDS.items():
         if targets.get(key) is None:
             errors[name] = _("Enter a target.")
@@ -235,6 +244,19 @@ def review_create(
     errors: dict[str, str] = {}
     if date is None:
         errors["date"] = _("Enter the date of the meeting.")
+    else:
+        message = date_range_error(date) or meeting_date_error(
+            start=contract.start_date, end=contract.end_date, day=date
+        )
+        if message:
+            errors["date"] = message
+    for name, value, limit, lines in (
+        ("attendees", attendees, ATTENDEES_MAX, False),
+        ("notes", notes, NOTES_MAX, True),
+    ):
+        message = text_error(value or "", max_length=limit, lines=lines)
+        if message:
+            errors[name] = message
     if kind not in ReviewKind.values:
         errors["kind"] = _("Choose coaching or monthly review.")
     if not (attendees or "").strip():
@@ -251,10 +273,16 @@ def review_create(
         due = action.get("due_date")
         if not text:
             errors[f"actions.{index}.text"] = _("Describe the action.")
+        elif message := text_error(text, max_length=ACTION_TEXT_MAX):
+            errors[f"actions.{index}.text"] = message
         if not owner:
             errors[f"actions.{index}.owner"] = _("Name who owns the action.")
+        elif message := text_error(owner, max_length=OWNER_MAX):
+            errors[f"actions.{index}.owner"] = message
         if not isinstance(due, dt.date):
             errors[f"actions.{index}.due_date"] = _("Enter a due date.")
+        elif message := date_range_error(due):
+            errors[f"actions.{index}.due_date"] = message
         rows.append(ReviewAction(text=text, owner=owner, due_date=due))
     review = Review(
         contract=contract,

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -114,11 +115,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
         form = ContractForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            pilot = None
-            if data.get("pilot"):
-                pilot = (
-                    Pilot.objects.select_related("vendor", "quote").filter(pk=data["pilot"]).first()
-                )
+            pilot = data.get("pilot")  # a Pilot (the form refuses an id that names none)
             try:
                 contract = services.contract_create(
                     by=request.user,
@@ -172,6 +169,15 @@ def _month_charts(contract: Contract, periods: list) -> list[dict]:
     if not periods:
         return []
     targets = contract_targets(contract)
+    months = [period.month for period in periods]
+
+    def month_label(x: float) -> str:
+        # "Sep 2026", not 1, 2 (issue 24): the month each point stands for.
+        index = round(x)
+        if abs(x - index) > 1e-9 or not 1 <= index <= len(months):
+            return ""
+        return date_format(months[index - 1], "M Y")
+
     charts = []
     for key in targets:  # the five and the tracked extras
         points = []
@@ -192,6 +198,7 @@ def _month_charts(contract: Contract, periods: list) -> list[dict]:
             x_label=_("Month of the contract"),
             y_money=key == COST,
             x_span=(1, max(len(periods), 2)),
+            x_format=month_label,
             height=220,
         )
         charts.append({"key": key, "svg": svg})
@@ -353,6 +360,7 @@ def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
         template_name="contracts/kpi_csv_upload.html",
         context={"contract": contract},
         done_url=reverse("contracts:contract_detail", args=[contract.pk]),
+        find_entry=lambda day: ContractKpiEntry.objects.filter(contract=contract, day=day).first(),
     )
 
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from accounts.permissions import EVERYONE, INTERNAL, check_role
-from common.api import ApiValidationError
+from common.api import ApiValidationError, ObjectIn
 from common.bounds import api_bound
 from common.strict import StrictDecimal, StrictInt
 from costing.comparison import build_comparison, quote_estimate_dict
@@ -63,7 +63,7 @@ def _pct() -> Any:
     return _amount("percentage")
 
 
-class InHouseIn(Schema):
+class InHouseIn(ObjectIn):
     """API.md: in-house numbers default to 0 where not given; no FTE = whole people."""
 
     fte: _amount("fte") | None = None
@@ -79,13 +79,13 @@ class InHouseIn(Schema):
     shrinkage_pct: _pct() = Decimal(0)
 
 
-class OtherFeeIn(Schema):
+class OtherFeeIn(ObjectIn):
     label: str = Field(max_length=200)
     amount: _amount("other_fee")
     per: FeePer
 
 
-class VendorIn(Schema):
+class VendorIn(ObjectIn):
     pricing_model: PricingModel
     hourly_rate: _amount("hourly_rate") | None = None
     per_ticket_rate: _amount("per_ticket_rate") | None = None
@@ -101,7 +101,7 @@ class VendorIn(Schema):
     other_fees: list[OtherFeeIn] = Field(default_factory=list, max_length=MAX_OTHER_FEES)
 
 
-class EstimateIn(Schema):
+class EstimateIn(ObjectIn):
     """API.md: e-mail is a backlog (workload hours); chat and phone are queues staffed per
     open hour, which need `open_hours_per_day` and `open_days_per_week`."""
 
@@ -136,7 +136,7 @@ LIVE_FIELDS = (
 )
 
 
-class StaffingIn(Schema):
+class StaffingIn(ObjectIn):
     contacts_per_interval: _amount("contacts_per_interval")
     interval_minutes: _amount("interval_minutes")
     aht_seconds: _amount("aht_seconds")

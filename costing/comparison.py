@@ -57,6 +57,7 @@ from costing.staffing import ChannelStaffing, channel_staffing, combined_staffin
 from procurement.checks import GAP_LABELS, quote_gaps, quote_rate_flags, quote_risk
 from procurement.models import Channel, Quote, Region, Rfq
 from procurement.quote_template import SLA_FIELD_BY_CHANNEL
+from procurement.selectors import blind_review_pending
 
 # --- best value (DOMAIN.md §4): service-level fit, must-haves, weighted score ----------------
 
@@ -299,6 +300,11 @@ class Comparison:
         ]
 
     @property
+    def test_cases_pending(self) -> bool:
+        """The blind review is not complete: the `test_cases` criterion waits (issue 21)."""
+        return bool(self.rfq.test_cases.all()) and blind_review_pending(self.rfq)
+
+    @property
     def staffing(self) -> LiveStaffing | None:
         """The live desk's seats per open hour (None when the scope is all e-mail)."""
         return combined_staffing(self.workload)
@@ -535,11 +541,15 @@ def with_best_value(*, rfq: Rfq, columns: Iterable[QuoteColumn]) -> tuple[QuoteC
     """Score the priced quotes; an excluded quote's recommendation becomes `exclude`."""
     columns = tuple(columns)
     priced = [c for c in columns if c.priced]
+    # Blind review (issue 21): while an answer is unrated the test-case ratings say which
+    # vendor wrote which answer as each is rated, so the criterion counts only once the
+    # review is complete (until then its weight is spread over the others, DOMAIN.md §4).
+    has_test_cases = bool(rfq.test_cases.all()) and not blind_review_pending(rfq)
     scores = score_quotes(
         quotes=[_score_input(rfq, c) for c in priced],
         required_response_minutes={c.channel: c.sla_response_minutes for c in rfq.channels.all()},
         weights=rfq.weights,
-        has_test_cases=bool(rfq.test_cases.all()),
+        has_test_cases=has_test_cases,
     )
     fits = {score.key: _fit(score) for score in scores}
     result = []

@@ -37,7 +37,7 @@ from procurement.fees import parse_other_fees
 from procurement.models import Channel as ChannelChoice
 from procurement.models import LiveStaffing as LiveStaffingChoices
 from procurement.models import PricingModel
-from procurement.scope import parse_hourly_weights
+from procurement.scope import parse_hourly_weights, weights_count_error
 
 TERM_CHOICES = [(m, str(m)) for m in range(12, 25)]  # the UI offers 12–24 months
 SCENARIO_NAMES = tuple(DEFAULT_SCENARIOS)  # pessimistic, realistic, optimistic
@@ -132,7 +132,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
         help_text=_("Staffed even when the queue is empty: 09:00–23:00, 7 days is 98 hours."),
     )
     months = forms.TypedChoiceField(label=_("Term (months)"), choices=TERM_CHOICES, coerce=int)
-    transition_months = forms.IntegerField(
+    transition_months = StrictIntegerField(
         label=_("Transition (months of double running)"),
         min_value=0,
         max_value=24,
@@ -144,13 +144,13 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=ChannelChoice.choices, widget=forms.RadioSelect
     )
-    opens_at_hour = forms.IntegerField(
+    opens_at_hour = StrictIntegerField(
         label=_("Opens at (hour)"), min_value=0, max_value=23, required=False
     )
-    open_hours_per_day = forms.IntegerField(
+    open_hours_per_day = StrictIntegerField(
         label=_("Open hours a day"), min_value=1, max_value=24, required=False
     )
-    open_days_per_week = forms.IntegerField(
+    open_days_per_week = StrictIntegerField(
         label=_("Open days a week"), min_value=1, max_value=7, required=False
     )
     service_level_pct = _decimal(
@@ -434,12 +434,27 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.errors:
+            self._cross_field_beside_errors(data)
             return data
         try:
             self._build(data)
         except EngineInputError as exc:
             self.add_engine_error(exc)
         return data
+
+    def _cross_field_beside_errors(self, data: dict[str, Any]) -> None:
+        """The cross-field rules whose inputs were read, shown with the field errors (all at
+        once): one hourly weight per open hour, as the engine and the RFQ require."""
+        if data.get("channel") not in LIVE_CHANNELS or "hourly_weights" in self.errors:
+            return
+        try:
+            weights = parse_hourly_weights(data.get("hourly_weights"))
+        except ValidationError as exc:
+            self.add_error("hourly_weights", exc.messages)
+            return
+        message = weights_count_error(weights, data.get("open_hours_per_day"))
+        if message:
+            self.add_error("hourly_weights", message)
 
     @property
     def is_live(self) -> bool:

@@ -195,6 +195,7 @@ def _best_value_context(request: HttpRequest, rfq: Rfq, result: Comparison | Non
         "actions": rfq_actions(rfq, request.user),
         "sort": sort,
         "columns": sort_columns(result.columns, by=sort) if result else [],
+        "test_cases_pending": bool(result and result.test_cases_pending),
         "criteria_rows": [
             (key, WEIGHT_LABELS[key], weight)
             for key, weight in rfq.weights.items()

@@ -3,7 +3,10 @@
 measured period (a pilot, a contract): it reads `start_date`, `end_date` and `targets` only.
 
 Accepted: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"), `,` or `;` between
-values (detected from the header), a decimal comma when it cannot be confused (`35,5`), dates as
+values (detected from the header). One number convention per file (DOMAIN.md §8, read by the
+one reader `common.numbers`): `;` goes with decimal commas (`1.500,50`, Dutch Excel), `,` with
+decimal points (`1,500.50`); a value in the other convention is an error naming its line and
+column. Dates as
 `YYYY-MM-DD` or `DD-MM-YYYY`/`DD/MM/YYYY` (what a Dutch spreadsheet writes). The header row names
 the columns (any order, any case); `qa_sampled` and `note` may be left out.
 
@@ -21,8 +24,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.csvsafe import localized_csv
+from common.numbers import NumberError, read_number
 
 from .days import DECIMAL_FIELDS, OPTIONAL_FIELDS, REQUIRED_FIELDS, KpiPeriod, kpi_day_errors
 from .definitions import DAILY_FIELDS
@@ -44,8 +49,15 @@ EXAMPLE_ROW = {
     "note": "",
 }
 
-_INTEGER = re.compile(r"^-?\d+$")
-_DECIMAL = re.compile(r"^-?(\d+([.,]\d*)?|[.,]\d+)$")
+# The file's convention follows its delimiter: Dutch Excel writes `;` and decimal commas.
+LANGUAGE_OF_DELIMITER = {";": "nl", ",": "en"}
+FILE_CONVENTION = gettext_lazy(
+    "A file separated by semicolons writes decimals with a comma (35,5); one separated by "
+    "commas writes them with a point (35.5)."
+)
+# The template's example row says so in its date column; the importer skips such a row.
+EXAMPLE_MARK = "example"
+EXAMPLE_MARKS = {"example", "voorbeeld"}
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
@@ -67,9 +79,13 @@ class ParsedCsv:
 
 
 def template_csv(period: KpiPeriod) -> str:
-    """The downloadable template: the header row and one example row dated on day 1, in the
-    user's language (`;` and a decimal comma in Dutch; the upload reads either)."""
-    rows = [COLUMNS, [period.start_date.isoformat(), *(EXAMPLE_ROW[c] for c in COLUMNS[1:])]]
+    """The downloadable template: the header row and one example row, in the user's language
+    (`;` and a decimal comma in Dutch). The example is marked `example` in its date column,
+    never dated inside the period, and the importer skips it: uploading the template as it is
+    can never overwrite a real day (issue 24)."""
+    note = _("Example row: never saved. Replace it with your days.")
+    example = {**EXAMPLE_ROW, "note": note}
+    rows = [COLUMNS, [EXAMPLE_MARK, *(example[c] for c in COLUMNS[1:])]]
     return localized_csv(rows, byte_order_mark=False)
 
 
@@ -109,21 +125,24 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def _number_text(text: str, *, integer: bool) -> tuple[str | None, str | None]:
-    """(value for the rules, error). A decimal comma is read as a point; thousands separators
-    are refused rather than guessed (`1.234` could be either)."""
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
+def _number(text: str, *, integer: bool, language: str) -> tuple[object, str | None]:
+    """(value for the rules, error), read by the one reader in the file's convention."""
+    text = text.strip().replace("\u00a0", "")
     if text.startswith("€"):
-        text = text[1:]
+        text = text[1:].strip()
     if not text:
         return None, None
+    try:
+        number = read_number(text, language)
+    except NumberError as exc:
+        if exc.code == "invalid":
+            return None, _("Enter a whole number.") if integer else exc.message
+        return None, " ".join((exc.message, str(FILE_CONVENTION)))
     if integer:
-        if _INTEGER.match(text):
-            return text, None
-        return None, _("Enter a whole number.")
-    if not _DECIMAL.match(text):
-        return None, _("Enter a number, such as 35.5 (no thousands separators).")
-    return text.replace(",", "."), None
+        if number != number.to_integral_value():
+            return None, _("Enter a whole number.")
+        return int(number), None
+    return number, None
 
 
 def _decode(raw: bytes) -> tuple[str | None, str | None]:
@@ -163,7 +182,9 @@ def parse_kpi_csv(*, raw: bytes, period: KpiPeriod, today: date) -> ParsedCsv:
     if error:
         return file_error(error)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    delimiter = _delimiter(first_line)
+    language = LANGUAGE_OF_DELIMITER[delimiter]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header: list[str] | None = None
         seen_days: dict[date, int] = {}
@@ -178,13 +199,15 @@ def parse_kpi_csv(*, raw: bytes, period: KpiPeriod, today: date) -> ParsedCsv:
                     return file_error(problem)
                 continue
             line = reader.line_num
+            if _is_example(record, header):
+                continue  # the template's example row, never a day
             data_rows += 1
             if data_rows > MAX_ROWS:
                 return file_error(
                     _("The file has more than %(rows)s rows. Upload at most %(rows)s at a time.")
                     % {"rows": MAX_ROWS}
                 )
-            _parse_row(result, record, header, line, period, today, seen_days)
+            _parse_row(result, record, header, line, period, today, seen_days, language)
     except csv.Error as exc:
         return file_error(
             _("The file could not be read as CSV near line %(line)s: %(error)s")
@@ -197,6 +220,12 @@ def parse_kpi_csv(*, raw: bytes, period: KpiPeriod, today: date) -> ParsedCsv:
     if result.errors:
         result.rows.clear()  # all rows or none
     return result
+
+
+def _is_example(record: list[str], header: list[str]) -> bool:
+    if DATE_COLUMN not in header or len(record) <= header.index(DATE_COLUMN):
+        return False
+    return record[header.index(DATE_COLUMN)].strip().lower() in EXAMPLE_MARKS
 
 
 def _header_problem(header: list[str]) -> str | None:
@@ -232,6 +261,7 @@ def _parse_row(
     period: KpiPeriod,
     today: date,
     seen_days: dict[date, int],
+    language: str = "en",
 ) -> None:
     if len(record) != len(header):
         result.errors.append(
@@ -259,7 +289,7 @@ def _parse_row(
         if name == "note":
             values["note"] = cells["note"]
             continue
-        value, error = _number_text(cells[name], integer=name not in DECIMAL_FIELDS)
+        value, error = _number(cells[name], integer=name not in DECIMAL_FIELDS, language=language)
         if error:
             errors[name] = error
         elif value is not None:

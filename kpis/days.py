@@ -137,7 +137,7 @@ def _count_field(name: str, help_text: str = "", required: bool = True) -> forms
         label=_label(name),
         required=required,
         help_text=help_text,
-        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
 
@@ -213,7 +213,7 @@ class KpiDayForm(forms.Form):
         self.period = period
         self.today = today
         self.may_correct_final = may_correct_final
-        for name in DECIMAL_FIELDS:
+        for name in (*COUNT_FIELDS, *DECIMAL_FIELDS):
             self.fields[name].localize = localized
 
     def clean(self) -> dict:

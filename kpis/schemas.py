@@ -2,16 +2,19 @@
 targets in and out. A pilot's and a contract's endpoints both use them."""
 
 import datetime as dt
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import ConfigDict, WithJsonSchema
 
-from common.strict import BoundedText, Money, StrictDecimal, StrictInt
+from common.api import ObjectIn
+from common.strict import BoundedText, Money
 
 from .definitions import DAILY_FIELDS, DECIMAL, DECIMAL_FIELDS, KPIS, tracked_keys
 from .rules import s2
 
 
-class TargetsIn(Schema):
+class TargetsIn(ObjectIn):
     """Each may be left out: it then takes its default (a pilot's from the quote and its RFQ,
     else DOMAIN.md §5; a contract's from its pilot)."""
 
@@ -30,11 +33,17 @@ class TargetsOut(Schema):
     cost_per_ticket: str
 
 
-def _schema(name: str, annotations: dict, namespace: dict | None = None, doc: str = ""):
+def _schema(
+    name: str,
+    annotations: dict,
+    namespace: dict | None = None,
+    doc: str = "",
+    base: type[Schema] = Schema,
+):
     """A ninja Schema made from the KPI table (its metaclass sees the resolvers)."""
     body = {"__annotations__": annotations, "__module__": __name__, "__doc__": doc}
     body.update(namespace or {})
-    return type(Schema)(name, (Schema,), body)
+    return type(Schema)(name, (base,), body)
 
 
 def _resolve_decimal(name: str):
@@ -42,21 +51,24 @@ def _resolve_decimal(name: str):
 
 
 # A day's KPIs in: every daily field of the KPI table, the core ones required, the extras'
-# fields (and the QA sample) optional; read strictly (common.strict). The rules of a day are
-# `KpiDayForm`'s, which the service runs (its messages name the field).
+# fields (and the QA sample) optional. The OpenAPI document types them; the values themselves
+# are read by `KpiDayForm` (the one definition of a valid day, strict: JSON numbers or
+# point-decimal strings, no booleans), which the service runs, so a wrong type and a broken
+# cross-field rule answer together in one 422 (issue 24), each naming its field.
+_KpiCount = Annotated[Any, WithJsonSchema({"type": "integer"})]
+_KpiNumber = Annotated[Any, WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]})]
+
 KpiIn = _schema(
     "KpiIn",
     {
-        **{
-            f.name: (StrictDecimal if f.kind == DECIMAL else StrictInt)
-            if f.required
-            else (StrictDecimal if f.kind == DECIMAL else StrictInt) | None
-            for f in DAILY_FIELDS
-        },
+        **{f.name: _KpiNumber if f.kind == DECIMAL else _KpiCount for f in DAILY_FIELDS},
         "reason": BoundedText | None,
     },
     {
-        **{f.name: None for f in DAILY_FIELDS if not f.required},
+        "model_config": ConfigDict(
+            json_schema_extra={"required": [f.name for f in DAILY_FIELDS if f.required]}
+        ),
+        **{f.name: None for f in DAILY_FIELDS},
         "reason": Field(
             None,
             description=(
@@ -65,6 +77,7 @@ KpiIn = _schema(
         ),
     },
     doc="One day's KPIs: the five core KPIs' fields, and optionally the extra KPIs' fields.",
+    base=ObjectIn,
 )
 
 # A day's KPIs out: decimals as strings with two decimals (API.md), an extra's field null

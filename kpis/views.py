@@ -4,14 +4,18 @@ page and the CSV download."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from common.dates import app_today, parse_sane_date
@@ -99,11 +103,31 @@ def kpi_csv_upload_page(
     template_name: str,
     context: dict,
     done_url: str,
+    find_entry: Callable[[date], KpiDay | None] | None = None,
 ) -> HttpResponse:
     """Upload a CSV of KPI days: every row checked by the one validator, all rows saved or
-    none, each bad row shown with its line number. `import_rows` saves the parsed rows."""
-    errors, form = [], KpiCsvUploadForm()
-    if request.method == "POST":
+    none, each bad row shown with its line number. `import_rows` saves the parsed rows.
+
+    A file that would change days already entered (`find_entry`) is not saved at once: the
+    page lists each such day with its values before and after and asks to confirm; the
+    parsed rows wait in the session under a hash of the file, and only the confirming POST
+    (`confirm=<hash>`) saves them (issue 24: no upload replaces data by accident)."""
+    errors, form, changes = [], KpiCsvUploadForm(), []
+    token = ""
+    if request.method == "POST" and request.POST.get("confirm"):
+        token = request.POST["confirm"]
+        stashed = request.session.get(_stash_key(period, token))
+        if stashed is None:
+            errors = [RowError(None, "file", _("This upload has expired. Upload the file again."))]
+        else:
+            rows = [(date.fromisoformat(day), values) for day, values in stashed]
+            response = _import(request, import_rows, rows, done_url)
+            if isinstance(response, HttpResponse):
+                request.session.pop(_stash_key(period, token), None)
+                return response
+            errors = response
+        token = ""
+    elif request.method == "POST":
         form = KpiCsvUploadForm(request.POST, request.FILES)
         if form.is_valid():
             # Read one byte past the limit: enough to tell "too big" without reading it all.
@@ -111,19 +135,83 @@ def kpi_csv_upload_page(
             parsed = parse_kpi_csv(raw=raw, period=period, today=app_today())
             errors = parsed.errors
             if parsed.ok:
-                try:
-                    result = import_rows([(day, values) for _line, day, values in parsed.rows])
-                except ValidationError as exc:
-                    # A concurrent change broke a rule between the check and the save.
-                    errors = [RowError(line=None, field="file", message=m) for m in exc.messages]
+                rows = [(day, values) for _line, day, values in parsed.rows]
+                changes = _changed_days(rows, find_entry) if find_entry else []
+                if not changes:
+                    response = _import(request, import_rows, rows, done_url)
+                    if isinstance(response, HttpResponse):
+                        return response
+                    errors = response
                 else:
-                    messages.success(
-                        request,
-                        _("Saved from the file. New days: %(created)s; replaced days: %(updated)s.")
-                        % {"created": result.created, "updated": result.updated},
-                    )
-                    return redirect(done_url)
-    return render(request, template_name, {**context, "form": form, "errors": errors})
+                    token = hashlib.sha256(raw).hexdigest()[:32]
+                    request.session[_stash_key(period, token)] = [
+                        (day.isoformat(), {k: _plain(v) for k, v in values.items()})
+                        for day, values in rows
+                    ]
+                    form = KpiCsvUploadForm()
+    return render(
+        request,
+        template_name,
+        {**context, "form": form, "errors": errors, "changes": changes, "confirm_token": token},
+    )
+
+
+def _stash_key(period: KpiPeriod, token: str) -> str:
+    return f"kpi_csv:{type(period).__name__}:{period.pk}:{token}"
+
+
+def _plain(value: object) -> object:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+@dataclass(frozen=True)
+class DayChange:
+    day: date
+    fields: list[tuple[str, object, object]]  # (label, before, after)
+
+
+def _changed_days(rows: list, find_entry: Callable[[date], KpiDay | None]) -> list[DayChange]:
+    """The days the file would change, with each value before and after (a day that holds the
+    same values is left out: replacing it changes nothing)."""
+    changes = []
+    for day, values in sorted(rows, key=lambda row: row[0]):
+        entry = find_entry(day)
+        if entry is None:
+            continue
+        fields = []
+        for name in VALUE_FIELDS:
+            if name not in values:
+                continue
+            before, after = getattr(entry, name), values[name]
+            if _differs(before, after):
+                label = capfirst(KpiDay._meta.get_field(name).verbose_name)
+                fields.append((label, before, after))
+        if fields:
+            changes.append(DayChange(day=day, fields=fields))
+    return changes
+
+
+def _differs(before: object, after: object) -> bool:
+    if isinstance(before, Decimal | int) and not isinstance(before, bool):
+        try:
+            return Decimal(str(before)) != Decimal(str(after or 0))
+        except ArithmeticError:
+            return True
+    return (before or "") != (after or "")
+
+
+def _import(request, import_rows, rows, done_url) -> HttpResponse | list[RowError]:
+    try:
+        result = import_rows(rows)
+    except ValidationError as exc:
+        # A concurrent change broke a rule between the check and the save.
+        return [RowError(line=None, field="file", message=m) for m in exc.messages]
+    messages.success(
+        request,
+        _("Saved from the file. New days: %(created)s; replaced days: %(updated)s.")
+        % {"created": result.created, "updated": result.updated},
+    )
+    return redirect(done_url)
 
 
 def csv_download(content: str, filename: str) -> HttpResponse:

@@ -17,7 +17,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts.permissions import EVERYONE, PROCUREMENT, VENDORS, check_role
-from common.api import ApiValidationError, bounded_limit_offset_pagination
+from common.api import ApiValidationError, ObjectIn, bounded_limit_offset_pagination
 from common.dates import SaneDate
 from common.strict import StrictDecimal, StrictInt
 from kpis.models import TARGET_FIELDS
@@ -47,7 +47,7 @@ def _api_error(exc: ValidationError) -> ApiValidationError:
     return ApiValidationError.from_django(exc, names=_API_FIELD)
 
 
-class PilotIn(Schema):
+class PilotIn(ObjectIn):
     vendor_id: StrictInt
     quote_id: StrictInt | None = None
     channel: Literal["email", "chat", "phone"]

@@ -55,7 +55,7 @@ class PilotForm(forms.Form):
         label=_("Length (days)"),
         initial=90,
         help_text=_("30 to 90 days. The decision checkpoint is day 60 (or the last day)."),
-        widget=forms.NumberInput(attrs={"min": 30, "max": 90}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     target_csat_pct = decimal_field(capfirst(Pilot._meta.get_field("target_csat_pct").verbose_name))
     target_frt_minutes = decimal_field(

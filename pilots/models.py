@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -121,7 +122,9 @@ class Pilot(KpiTargets):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vendor} — {self.get_channel_display()} ({self.start_date:%Y-%m-%d})"
+        # The start date in the reader's language (breadcrumbs, pickers): "1 Mar 2026".
+        start = date_format(self.start_date, "DATE_FORMAT")
+        return f"{self.vendor} — {self.get_channel_display()} ({start})"
 
     # --- Facts of the row (DOMAIN.md §5: day 1 is start_date; day N is start_date + N − 1) ---
 

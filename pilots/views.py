@@ -347,6 +347,7 @@ def kpi_csv_upload(request: HttpRequest, pk: int) -> HttpResponse:
         template_name="pilots/kpi_csv_upload.html",
         context={"pilot": pilot},
         done_url=reverse("pilots:pilot_detail", args=[pilot.pk]),
+        find_entry=lambda day: kpi_entry_for_day(pilot, day),
     )
 
 

@@ -21,7 +21,7 @@ from ninja.responses import Status
 from pydantic import create_model, field_validator
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, check_role
-from common.api import ApiValidationError, bounded_limit_offset_pagination
+from common.api import ApiValidationError, ObjectIn, bounded_limit_offset_pagination
 from common.bounds import api_bound, bound_name
 from common.dates import SaneDateTime
 from common.strict import (
@@ -61,7 +61,7 @@ def _reject(exc: ValidationError, rename: Callable[[str], str] = lambda f: f) ->
     raise ApiValidationError(errors) from exc
 
 
-class ApiIn(Schema):
+class ApiIn(ObjectIn):
     """Request bodies: text may not hold NUL characters (the database refuses them)."""
 
     @field_validator("*", mode="before")
@@ -107,7 +107,14 @@ def vendor_list(request: HttpRequest):
     return Vendor.objects.order_by("name")
 
 
-@router.post("/vendors", response={201: VendorOut})
+class VendorCreatedOut(VendorOut):
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="E.g. the name reads the same as an existing vendor's once normalised.",
+    )
+
+
+@router.post("/vendors", response={201: VendorCreatedOut})
 def vendor_create(request: HttpRequest, payload: VendorIn):
     """Add a vendor (procurement)."""
     check_role(request.auth, PROCUREMENT)
@@ -115,7 +122,8 @@ def vendor_create(request: HttpRequest, payload: VendorIn):
         vendor = services.vendor_create(by=request.auth, data=payload.dict())
     except ValidationError as exc:
         _reject(exc)
-    return Status(201, vendor)
+    out = VendorOut.from_orm(vendor).dict()
+    return Status(201, {**out, "warnings": services.vendor_name_warnings(vendor)})
 
 
 # --- RFQs ----------------------------------------------------------------------------------
@@ -575,12 +583,35 @@ QuoteOut = create_model(
     rate_flags=(list[QuoteRateFlagOut] | None, Field(None, description="Internal users only.")),
     risk=(str | None, Field(None, description="Σ probability × impact; internal users only.")),
     risks=(list[RiskOut] | None, Field(None, description="Internal users only.")),
-    test_case_answers=(list[TestCaseAnswerOut], ...),
+    test_case_answers=(
+        list[TestCaseAnswerOut],
+        Field(
+            ...,
+            description="Empty for internal users while the blind review of the RFQ's "
+            "answers is not complete (test_case_answers_hidden).",
+        ),
+    ),
+    test_case_answers_hidden=(
+        bool,
+        Field(
+            False,
+            description="True while some answer of the RFQ is unrated: the answers and "
+            "ratings are not paired with vendors until every answer is rated.",
+        ),
+    ),
     **{name: (_out_type(name), ...) for name in TEMPLATE_FIELDS},
 )
 
 
-def _quote_out(quote: Quote, user) -> dict[str, Any]:
+def _answers_hidden(rfq: Rfq, user) -> bool:
+    """Blind review (issue 21): internal users see no answer paired with its vendor until
+    every answer is rated; a vendor sees its own answers (never a rating)."""
+    return bool(user.is_internal and selectors.blind_review_pending(rfq))
+
+
+def _quote_out(quote: Quote, user, *, answers_hidden: bool | None = None) -> dict[str, Any]:
+    if answers_hidden is None:
+        answers_hidden = _answers_hidden(quote.rfq, user)
     out: dict[str, Any] = {
         "id": quote.pk,
         "rfq_id": quote.rfq_id,
@@ -597,8 +628,9 @@ def _quote_out(quote: Quote, user) -> dict[str, Any]:
                 "answer": a.answer,
                 "rating": a.rating if user.is_internal else None,
             }
-            for a in quote.test_case_answers.all()
+            for a in ([] if answers_hidden else quote.test_case_answers.all())
         ],
+        "test_case_answers_hidden": answers_hidden,
     }
     for name in TEMPLATE_FIELDS:
         value = getattr(quote, name)
@@ -624,8 +656,10 @@ def quote_list(request: HttpRequest, id: int):
     """The RFQ's quotes: every submitted one for internal users, a vendor's own only."""
     check_role(request.auth, READERS)
     rfq = selectors.get_rfq_for_user(request.auth, id)
+    hidden = _answers_hidden(rfq, request.auth)
     return [
-        _quote_out(q, request.auth) for q in selectors.quotes_for_rfq(rfq=rfq, user=request.auth)
+        _quote_out(q, request.auth, answers_hidden=hidden)
+        for q in selectors.quotes_for_rfq(rfq=rfq, user=request.auth)
     ]
 
 

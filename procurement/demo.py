@@ -382,9 +382,11 @@ def seed_procurement(cast: dict, assess: Assess = _no_assessment) -> dict:
         )
         flags = [str(RATE_FLAG_LABELS[f.code]) for f in quote_rate_flags(quote)]
         awarded = " — awarded" if rfq.awarded_quote_id == quote.pk else ""
+        gaps = len(quote_gaps(quote))
         lines.append(
             f"  {name} ({quote.vendor.get_region_display()}): {rates}; revision "
-            f"{quote.revision}; {len(quote_gaps(quote))} gaps; risk {format_eur(quote_risk(quote))}"
+            f"{quote.revision}; {gaps} gap{'' if gaps == 1 else 's'}; "
+            f"risk {format_eur(quote_risk(quote))}"
             f"{'; ' + ', '.join(flags) if flags else ''}{awarded}"
         )
     return {

@@ -13,10 +13,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from common.formats import format_eur
+from common.numbers import NumberError, convention_for, read_number, write_number
+from common.strict import is_plain_decimal
 
 FEE_PER = {"month": gettext_lazy("a month"), "once": gettext_lazy("once")}
 # What a user may type for `per` in the textarea (en, nl).
@@ -37,23 +39,37 @@ MAX_AMOUNT = Decimal("1e10")
 _SPLIT = re.compile(r"\s*[;|\t]\s*")
 
 
-def _amount(value: Any) -> Decimal:
-    text = str(value).strip().replace("€", "").replace(" ", "")
-    if "," in text and "." in text:
-        thousands = "." if text.index(".") < text.index(",") else ","
-        text = text.replace(thousands, "")
-    amount = Decimal(text.replace(",", "."))
+def _amount(value: Any, language: str | None) -> Decimal:
+    """A typed line's amount by the one reader in the user's language (`€ 1.500,50`); a row
+    from the API or the service is a JSON number or a point-decimal string."""
+    if isinstance(value, bool):
+        raise InvalidOperation
+    if isinstance(value, Decimal | int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    elif language is not None:
+        amount = read_number(str(value).replace("€", "").strip(), language)
+    elif is_plain_decimal(str(value).strip()):
+        amount = Decimal(str(value).strip())
+    else:
+        raise InvalidOperation
     if not amount.is_finite():
         raise InvalidOperation
     return amount
 
 
-def parse_other_fees(value: str | Iterable[Any] | None) -> list[dict[str, str]]:
+def parse_other_fees(
+    value: str | Iterable[Any] | None, *, language: str | None = None
+) -> list[dict[str, str]]:
     """Text (one fee a line: label; amount; month|once) or a list of mappings → the stored
-    rows. Raises ValidationError keyed `other_fees.<row>.<field>` (rows count from 0)."""
+    rows. Raises ValidationError keyed `other_fees.<row>.<field>` (rows count from 0).
+    Typed text is read in `language` (default: the active one); rows as the API gives them."""
     if value is None or value == "":
         return []
+    typed_in = None
     if isinstance(value, str):
+        typed_in = language or get_language()
         rows: list[Mapping[str, Any]] = []
         for line in (line for line in value.splitlines() if line.strip()):
             parts = _SPLIT.split(line.strip())
@@ -72,9 +88,12 @@ def parse_other_fees(value: str | Iterable[Any] | None) -> list[dict[str, str]]:
         elif len(label) > MAX_LABEL:
             errors[f"other_fees.{index}.label"] = _("At most %(n)s characters.") % {"n": MAX_LABEL}
         try:
-            amount = _amount(row.get("amount"))
+            amount = _amount(row.get("amount"), typed_in)
             if amount < 0 or amount > MAX_AMOUNT:
                 raise InvalidOperation
+        except NumberError as exc:
+            errors[f"other_fees.{index}.amount"] = exc.message
+            amount = Decimal(0)
         except (InvalidOperation, ValueError, TypeError):
             errors[f"other_fees.{index}.amount"] = _("Give the amount in euros, 0 or more.")
             amount = Decimal(0)
@@ -87,9 +106,14 @@ def parse_other_fees(value: str | Iterable[Any] | None) -> list[dict[str, str]]:
     return fees
 
 
-def other_fees_as_text(fees: Iterable[Mapping[str, Any]]) -> str:
-    """The stored rows as the textarea shows them."""
-    return "\n".join(f"{fee['label']}; {fee['amount']}; {fee['per']}" for fee in fees or ())
+def other_fees_as_text(fees: Iterable[Mapping[str, Any]], language: str | None = None) -> str:
+    """The stored rows as the textarea shows them, the amount in the user's language (so
+    posting the text back reads the same amounts)."""
+    convention = convention_for(language or get_language())
+    return "\n".join(
+        f"{fee['label']}; {write_number(Decimal(str(fee['amount'])), convention)}; {fee['per']}"
+        for fee in fees or ()
+    )
 
 
 def other_fees_display(fees: Iterable[Mapping[str, Any]]) -> str:

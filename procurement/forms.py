@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import CHOOSE, NOT_ANSWERED, form_conventions
@@ -219,7 +220,7 @@ class ChannelForm(forms.Form):
         required=False,
         localize=True,
     )
-    concurrency = forms.DecimalField(
+    concurrency = StrictDecimalField(
         label=_("contacts an agent carries at once"),
         min_value=Decimal("0.01"),
         max_value=Decimal(20),
@@ -229,7 +230,7 @@ class ChannelForm(forms.Form):
         localize=True,
         help_text=_("Empty: 1 for phone, 1.7 for chat (two chats at once)."),
     )
-    service_level_pct = forms.DecimalField(
+    service_level_pct = StrictDecimalField(
         label=_("service level target (%)"),
         min_value=Decimal("0.01"),
         max_value=Decimal("99.99"),
@@ -239,7 +240,7 @@ class ChannelForm(forms.Form):
         localize=True,
         help_text=_("Empty: 80%."),
     )
-    answer_seconds = forms.DecimalField(
+    answer_seconds = StrictDecimalField(
         label=_("answered within (seconds)"),
         min_value=Decimal("0"),
         max_digits=8,
@@ -473,7 +474,7 @@ class QuoteForm(forms.ModelForm):
         ),
     )
 
-    def __init__(self, *args, rfq: Rfq, **kwargs):
+    def __init__(self, *args, rfq: Rfq, hide_answers: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         form_conventions(self)
         if self.instance.pk and "other_fees" not in self.initial:
@@ -493,9 +494,14 @@ class QuoteForm(forms.ModelForm):
             ("", CHOOSE),
             *PricingModel.choices,
         ]
-        # Pilot step 2: the RFQ's test cases are answered in the quote itself.
-        self.test_cases = add_test_case_fields(
-            self, rfq=rfq, quote=self.instance if self.instance.pk else None
+        # Pilot step 2: the RFQ's test cases are answered in the quote itself. Left out for
+        # the buyer while the blind review runs (issue 21): nothing pairs answers with a vendor.
+        self.test_cases = (
+            []
+            if hide_answers
+            else add_test_case_fields(
+                self, rfq=rfq, quote=self.instance if self.instance.pk else None
+            )
         )
 
     def clean_other_fees(self) -> list[dict[str, str]]:
@@ -605,7 +611,7 @@ class CriteriaForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         for key in WEIGHT_KEYS:
-            self.fields[f"weight_{key}"] = forms.IntegerField(
+            self.fields[f"weight_{key}"] = StrictIntegerField(
                 label=WEIGHT_LABELS[key], min_value=0, max_value=100
             )
         self.fields["must_haves"].choices = [(key, GAP_LABELS[key]) for key in CHECKLIST_KEYS]
@@ -646,7 +652,9 @@ def add_test_case_fields(form: forms.Form, *, rfq: Rfq, quote: Quote | None) -> 
     for test_case in test_cases:
         form.fields[f"answer_{test_case.pk}"] = forms.CharField(
             label=test_case.title,
-            help_text=test_case.description,
+            # User text: escaped here too, whatever renders the help text (Django's own
+            # field templates mark help texts safe).
+            help_text=escape(test_case.description),
             required=False,
             max_length=10000,
             initial=current.get(test_case.pk, ""),
@@ -658,9 +666,11 @@ def add_test_case_fields(form: forms.Form, *, rfq: Rfq, quote: Quote | None) -> 
 class TestCaseAnswersForm(forms.Form):
     """The quote's answers to the RFQ's test cases, on their own page."""
 
-    def __init__(self, *args, quote: Quote, **kwargs):
+    def __init__(self, *args, quote: Quote, hide_answers: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.test_cases = add_test_case_fields(self, rfq=quote.rfq, quote=quote)
+        self.test_cases = (
+            [] if hide_answers else add_test_case_fields(self, rfq=quote.rfq, quote=quote)
+        )
 
     @property
     def answers(self) -> dict[int, str]:
@@ -671,13 +681,15 @@ RATING_CHOICES = [("", _("Not rated")), *((str(n), str(n)) for n in range(1, 6))
 
 
 class RatingsForm(forms.Form):
-    """The blind review: one 1–5 choice per answer (field `rating_<answer id>`)."""
+    """The blind review: one 1–5 choice per answer (field `rating_<opaque ref>`: the page
+    shows no answer id, which would tell the order the vendors answered in)."""
 
-    def __init__(self, *args, answers, **kwargs):
+    def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
-        self.answers = list(answers)
-        for answer in self.answers:
-            self.fields[f"rating_{answer.pk}"] = forms.TypedChoiceField(
+        self.items = list(items)  # selectors.ReviewAnswer
+        for item in self.items:
+            answer = item.answer
+            self.fields[f"rating_{item.ref}"] = forms.TypedChoiceField(
                 label=_("Rating"),
                 choices=RATING_CHOICES,
                 coerce=int,
@@ -688,9 +700,10 @@ class RatingsForm(forms.Form):
 
     def ratings_by_quote(self) -> dict[Quote, dict[int, int | None]]:
         result: dict[int, tuple[Quote, dict[int, int | None]]] = {}
-        for answer in self.answers:
+        for item in self.items:
+            answer = item.answer
             _quote, ratings = result.setdefault(answer.quote_id, (answer.quote, {}))
-            ratings[answer.test_case_id] = self.cleaned_data[f"rating_{answer.pk}"]
+            ratings[answer.test_case_id] = self.cleaned_data[f"rating_{item.ref}"]
         return dict(result.values())
 
 

@@ -4,6 +4,7 @@ Field names follow DOMAIN.md so the costing engine can be fed without translatio
 tables: a quote's `hourly_rate` is the engine's `hourly_rate`, and so on.
 """
 
+import secrets
 from datetime import time
 from decimal import Decimal
 
@@ -64,6 +65,13 @@ class Vendor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def website_link(self) -> str:
+        """The website as a link target only when it is http(s): a stored `javascript:` URL
+        (written before the form's check, or through another path) is shown, never linked."""
+        scheme = self.website.split(":", 1)[0].strip().lower() if ":" in self.website else ""
+        return self.website if scheme in ("http", "https") else ""
+
 
 # DOMAIN.md §4: the criteria of the weighted score, in display order.
 WEIGHT_KEYS: tuple[str, ...] = (
@@ -100,6 +108,11 @@ class RfqStatus(models.TextChoices):
 
 
 EDITABLE_RFQ_STATUSES = (RfqStatus.DRAFT, RfqStatus.OPEN)
+
+
+def new_blind_review_key() -> str:
+    """A secret per RFQ that scrambles the blind review's letters and answer references."""
+    return secrets.token_hex(32)
 
 
 class Rfq(models.Model):
@@ -314,7 +327,11 @@ class Rfq(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords()
+    # Issue 21: random and stored, never shown or exported (not in the history either): the
+    # blind review's order of letters and its answer references are derived from it.
+    blind_review_key = models.CharField(max_length=64, default=new_blind_review_key, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["blind_review_key"])
 
     class Meta:
         verbose_name = _("RFQ")

@@ -3,7 +3,8 @@ as the buyer types or pastes them, and the one check the form, the page and the 
 
 Hourly weights come from the buyer's own history: typed in as a list, or pasted from a
 spreadsheet column (one number per line; a header line, tabs, semicolons, Dutch decimal
-commas and thousands separators are all fine). They are stored as decimal strings.
+commas and thousands separators as the user's language writes them, DOMAIN.md §8). They are
+stored as decimal strings.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common.numbers import NumberError, convention_for, read_number, write_number
+from common.strict import is_plain_decimal
 from costing.engine import (
     DEFAULT_ANSWER_SECONDS,
     DEFAULT_CONCURRENCY,
@@ -42,31 +46,38 @@ def live_defaults(channel: str) -> dict[str, Decimal]:
     }
 
 
-def _number(cell: str) -> Decimal:
-    text = cell.strip().replace("\u00a0", "").replace(" ", "")
-    if "," in text and "." in text:
-        # 1.234,5 (Dutch) or 1,234.5 (English): the first separator groups thousands.
-        thousands = "." if text.index(".") < text.index(",") else ","
-        text = text.replace(thousands, "")
-    text = text.replace(",", ".")
-    value = Decimal(text)
-    if not value.is_finite():
+def _number(item: Any, language: str | None) -> Decimal:
+    """A typed or pasted cell by the one reader in the user's language; an API item is a
+    JSON number or a point-decimal string."""
+    if isinstance(item, bool):
         raise InvalidOperation
-    return value
+    if isinstance(item, Decimal | int):
+        return Decimal(item)
+    if isinstance(item, float):
+        return Decimal(repr(item))
+    text = str(item).strip().replace("\u00a0", "")
+    if language is not None:
+        return read_number(text, language)
+    if not is_plain_decimal(text):
+        raise InvalidOperation
+    return Decimal(text)
 
 
-def parse_hourly_weights(value: str | Iterable[Any] | None) -> list[Decimal]:
-    """A list as typed (numbers or strings), or text pasted from a column, as Decimals.
-    Empty → [] (equal weights). Raises ValidationError naming the bad line or item."""
+def parse_hourly_weights(
+    value: str | Iterable[Any] | None, *, language: str | None = None
+) -> list[Decimal]:
+    """A list as the API gives it (numbers or point-decimal strings), or text typed or pasted
+    from a column, read in `language` (default: the active one), as Decimals. Empty → []
+    (equal weights). Raises ValidationError naming the bad line or item."""
     if value is None:
         return []
+    typed_in = None
     if isinstance(value, str):
+        typed_in = language or get_language()
         lines = [line for line in value.replace("\r", "\n").split("\n") if line.strip()]
         if len(lines) == 1:
-            # Typed on one line: "1 2 3", "1; 2; 3" or "1, 2, 3" (a lone "2,5" is a decimal).
-            items: list[Any] = [t.strip(",") for t in re.split(r"[;\s]+", lines[0]) if t.strip(",")]
-            if len(items) == 1 and items[0].count(",") > 1:
-                items = items[0].split(",")
+            # Typed on one line: "1 2 3", "1; 2; 3" or "1, 2, 3" (a comma then a space).
+            items: list[Any] = [t for t in re.split(r"[;\s]+|,\s+", lines[0].strip()) if t]
             header_allowed = False
         else:
             # A pasted column; a row may hold the hour beside the count: the count is last.
@@ -78,14 +89,25 @@ def parse_hourly_weights(value: str | Iterable[Any] | None) -> list[Decimal]:
     weights: list[Decimal] = []
     for index, item in enumerate(items):
         try:
-            number = _number(str(item)) if not isinstance(item, Decimal) else item
+            number = _number(item, typed_in)
+        except NumberError as exc:
+            if header_allowed and index == 0 and exc.code == "invalid":
+                continue  # the column's heading ("Calls", "Chats 2025")
+            raise ValidationError(
+                _("Line %(line)s: %(error)s") % {"line": index + 1, "error": exc.message}
+            ) from None
         except (InvalidOperation, ValueError):
             if header_allowed and index == 0:
-                continue  # the column's heading ("Calls", "Chats 2025")
+                continue
             raise ValidationError(
                 _("Line %(line)s is not a number: %(text)s")
                 % {"line": index + 1, "text": str(item)[:40]}
             ) from None
+        if not number.is_finite():
+            raise ValidationError(
+                _("Line %(line)s is not a number: %(text)s")
+                % {"line": index + 1, "text": str(item)[:40]}
+            )
         if number <= 0:
             raise ValidationError(
                 _("Every hourly weight must be greater than 0 (line %(line)s).")
@@ -97,9 +119,21 @@ def parse_hourly_weights(value: str | Iterable[Any] | None) -> list[Decimal]:
     return weights
 
 
-def weights_as_text(weights: Iterable[Any]) -> str:
-    """The stored weights one a line, as a textarea shows them."""
-    return "\n".join(str(w) for w in weights)
+def weights_as_text(weights: Iterable[Any], language: str | None = None) -> str:
+    """The stored weights one a line, as a textarea shows them, in the user's language."""
+    convention = convention_for(language or get_language())
+    return "\n".join(write_number(Decimal(str(w)), convention) for w in weights)
+
+
+def weights_count_error(weights: list[Any], open_hours_per_day: int | None) -> str | None:
+    """One weight per open hour (the rule the service, the RFQ page and the calculator share;
+    a page runs it beside its field errors so a submit shows every error at once)."""
+    if weights and open_hours_per_day is not None and len(weights) != open_hours_per_day:
+        return _("Give one weight per open hour: %(hours)s (you gave %(given)s).") % {
+            "hours": open_hours_per_day,
+            "given": len(weights),
+        }
+    return None
 
 
 def check_live_channel(
@@ -117,15 +151,9 @@ def check_live_channel(
             }
         )
     weights = [Decimal(str(w)) for w in row.get("hourly_weights") or ()]
-    if weights and len(weights) != open_hours_per_day:
-        raise ValidationError(
-            {
-                "hourly_weights": _(
-                    "Give one weight per open hour: %(hours)s (you gave %(given)s)."
-                )
-                % {"hours": open_hours_per_day, "given": len(weights)}
-            }
-        )
+    message = weights_count_error(weights, open_hours_per_day)
+    if message:
+        raise ValidationError({"hourly_weights": message})
     try:
         OpenHours(
             channel=row["channel"],

@@ -10,6 +10,7 @@ so a page runs the same number of queries for 3 rows or 3,000.
 """
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -406,6 +407,11 @@ def quotes_to_review(*, limit: int) -> tuple[int, list[Quote]]:
     )
 
 
+def submitted_quotes_count() -> int:
+    """Every submitted quote, decided RFQs included (the home's way to all of them)."""
+    return Quote.objects.filter(status=QuoteStatus.SUBMITTED).count()
+
+
 def rfq_deadlines_within(*, now: datetime, days: int, limit: int) -> tuple[int, list[Rfq]]:
     """Open RFQs whose quote deadline falls in the next `days` days, soonest first, with
     how many quotes are in."""
@@ -493,6 +499,7 @@ __all__ = [
 class ReviewAnswer:
     answer: TestCaseAnswer
     label: str  # "Answer A": the same letter for a vendor throughout the review
+    ref: str  # opaque: neither the answer's id nor the order the vendors answered in
 
     @property
     def vendor_name(self) -> str:
@@ -517,9 +524,43 @@ class BlindReview:
         return self.total > 0 and self.rated == self.total
 
 
+def _blind_digest(rfq: Rfq, text: str) -> str:
+    # Keyed with the RFQ's own stored random secret: ids seen elsewhere (the API's quote
+    # ids, the order of submission) say nothing about the letters or the references.
+    return hmac.new(rfq.blind_review_key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
 def _blind_order(rfq: Rfq, quote: Quote) -> str:
-    # Not the vendor's name, nor the order it quoted in: a stable scramble per RFQ.
-    return hashlib.sha256(f"{rfq.pk}:{quote.pk}:{rfq.reference}".encode()).hexdigest()
+    return _blind_digest(rfq, f"quote:{quote.pk}")
+
+
+def blind_answer_ref(rfq: Rfq, answer_id: int) -> str:
+    """The answer's reference in the review's page and form (`rating_<ref>`)."""
+    return _blind_digest(rfq, f"answer:{answer_id}")[:16]
+
+
+def blind_review_pending(rfq: Rfq) -> bool:
+    """While an answer of a submitted quote is unrated, the answers and ratings stay
+    unpaired with vendors everywhere (quote pages, comparison, exports, API) and the
+    `test_cases` criterion does not count (issue 21)."""
+    return (
+        TestCaseAnswer.objects.filter(
+            quote__rfq=rfq, quote__status=QuoteStatus.SUBMITTED, rating__isnull=True
+        )
+        .exclude(answer="")
+        .exists()
+    )
+
+
+def quote_answers_hidden(quote: Quote, user) -> bool:
+    """Whether `user` sees this quote's test-case answers now: a vendor its own always; an
+    internal user once every answer of the RFQ is rated (a draft's answers, never rated
+    yet, stay hidden too)."""
+    if not user.is_internal:
+        return False
+    return blind_review_pending(quote.rfq) or (
+        quote.test_case_answers.filter(rating__isnull=True).exclude(answer="").exists()
+    )
 
 
 def blind_review(rfq: Rfq) -> BlindReview:
@@ -545,7 +586,11 @@ def blind_review(rfq: Rfq) -> BlindReview:
             ReviewRow(
                 test_case=test_case,
                 answers=tuple(
-                    ReviewAnswer(a, _("Answer %(letter)s") % {"letter": letters[a.quote_id]})
+                    ReviewAnswer(
+                        a,
+                        _("Answer %(letter)s") % {"letter": letters[a.quote_id]},
+                        blind_answer_ref(rfq, a.pk),
+                    )
                     for a in case_answers
                 ),
             )

@@ -25,6 +25,41 @@ from tests.factories import (
 )
 from tests.support import IN_CI, require_service  # noqa: F401 (re-exported)
 
+# Ids past 999 once broke a hidden form field through the thousands separator ("1,234"), and
+# only a long suite reached them: every table's ids start here, in every run.
+FIRST_ID = 100_000
+
+
+def start_ids_high(connection) -> None:
+    """Every id sequence of the test database starts at FIRST_ID (PostgreSQL: each sequence
+    restarts there; SQLite: each AUTOINCREMENT table's row in sqlite_sequence)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) "
+                "FROM pg_sequences WHERE schemaname = current_schema()"
+            )
+            for (sequence,) in cursor.fetchall():
+                cursor.execute(f"ALTER SEQUENCE {sequence} RESTART WITH {FIRST_ID}")
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'"
+            )
+            tables = [name for (name,) in cursor.fetchall()]
+            cursor.execute("DELETE FROM sqlite_sequence")
+            cursor.executemany(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                [(table, FIRST_ID - 1) for table in tables],
+            )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        start_ids_high(connection)
+
 
 @pytest.fixture(autouse=True)
 def _default_language():

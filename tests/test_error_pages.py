@@ -70,3 +70,20 @@ def test_a_400_page_in_the_layout(rf):
     response = defaults.bad_request(rf.get("/"), exception=None)
     assert response.status_code == 400
     assert "Bad request" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/pilots/no-such-page/", "/procurement/quotes/987654/"])
+def test_under_debug_a_404_is_the_products_page_never_the_url_list(settings, vendor_a_user, path):
+    settings.DEBUG = True  # as under `make run` (issue 24)
+    response = _signed_in_client(vendor_a_user).get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html and "data-error-home" in html
+    assert "URLconf" not in html and "admin/" not in html
+
+
+def test_under_debug_a_403_is_the_products_page(settings, vendor_a_user):
+    settings.DEBUG = True
+    response = _signed_in_client(vendor_a_user).get(reverse("procurement:vendor_list"))
+    assert response.status_code == 403
+    assert "Access denied" in response.content.decode()

@@ -30,7 +30,7 @@ def _local_settings(**env) -> dict:
 
 def test_make_run_writes_mail_under_var_and_follows_the_port():
     local = _local_settings(PORT="8765")
-    assert local["backend"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert local["backend"] == "common.mailfiles.EmailBackend"  # Django's, minus empty files
     assert local["mail"] == str(ROOT / "var" / "mail")
     assert local["site"] == "http://127.0.0.1:8765"
     # kombu's filesystem transport keeps every folder under var/celery/ (no stray control/).
@@ -43,3 +43,33 @@ def test_site_url_wins_over_the_port():
     assert _local_settings(PORT="8765", SITE_URL="https://vp.example/")["site"] == (
         "https://vp.example"
     )
+
+
+def test_by_hand_commands_link_to_the_server_make_run_started():
+    running = ROOT / "var" / "site-url"
+    kept = running.read_text() if running.exists() else None
+    running.parent.mkdir(exist_ok=True)
+    running.write_text("http://127.0.0.1:8201\n")  # as bin/run-all writes it for PORT=8201
+    try:
+        assert _local_settings()["site"] == "http://127.0.0.1:8201"
+        assert _local_settings(PORT="8765")["site"] == "http://127.0.0.1:8765"  # PORT wins
+    finally:
+        if kept is None:
+            running.unlink()
+        else:
+            running.write_text(kept)
+
+
+def test_a_mail_connection_that_sends_nothing_leaves_no_file(tmp_path, settings):
+    from django.core import mail
+
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    connection = mail.get_connection("common.mailfiles.EmailBackend")
+    connection.open()
+    connection.close()
+    assert list(tmp_path.iterdir()) == []
+    connection.open()
+    connection.send_messages([mail.EmailMessage("Hi", "Body", "a@example.com", ["b@example.com"])])
+    connection.close()
+    (written,) = tmp_path.iterdir()
+    assert "Subject: Hi" in written.read_text()

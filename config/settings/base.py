@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "common.middleware.ApiControlCharactersMiddleware",
+    "common.middleware.ProductNotFoundMiddleware",  # no URL-pattern list under DEBUG
     # Axes must be last: it answers locked-out sign-ins itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,12 +123,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Time limits (issue 21): a statement or a lock wait past these is cancelled (SQLSTATE
+    # 57014 / 55P03) and the request answers 503 saying so (common.views, config.api) within
+    # seconds, instead of hanging until gunicorn kills the worker. 0 switches a limit off.
+    DATABASE_STATEMENT_TIMEOUT_MS = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
+    DATABASE_LOCK_TIMEOUT_MS = env.int("DATABASE_LOCK_TIMEOUT_MS", default=5_000)
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = " ".join(
+        filter(
+            None,
+            [
+                _db_options.get("options", ""),
+                f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+                f"-c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}",
+            ],
+        )
+    )
     # A server that does not answer fails the connect in seconds, not after the OS's
     # TCP timeout (/healthz, a worker, a page).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-    )
+    _db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

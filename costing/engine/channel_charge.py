@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from costing.engine.numbers import EngineInputError, precise
 from costing.engine.tco import VendorOffer, outsourced_cost
-from costing.engine.workload import Scope
+from costing.engine.workload import Scope, Workload
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ def channel_monthly_charge(*, offer: VendorOffer, scope: Scope, index: int | Non
     scope, for a channel outside it). Raises EngineInputError when the channel handles no
     contacts (nothing to divide by) or the offer lacks what its pricing model needs."""
     whole = outsourced_cost(offer=offer, workload=scope, months=1)
+    channel: Scope | Workload
     if index is None:
         channel, own, share = scope, whole, Decimal(1)
     else:

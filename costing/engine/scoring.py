@@ -253,8 +253,10 @@ def score_quotes(
             RISK: _risk(quote.risk, quote.savings),
             TEST_CASES: _test_cases(quote.test_case_ratings) if has_test_cases else None,
         }
-        weighted = sum((checked[c] * criteria[c] for c in counted), ZERO)  # type: ignore[misc]
-        scores.append(ZERO if weight_total == 0 else weighted / weight_total)
+        # Every counted criterion applies, so its score is a Decimal (None only for test cases
+        # on an RFQ without them, which are not counted).
+        weighted = sum((checked[c] * Decimal(criteria[c] or ZERO) for c in counted), ZERO)
+        scores.append(ZERO if weight_total == 0 else Decimal(weighted) / weight_total)
         criteria_per_quote.append(criteria)
         shortfalls_per_quote.append(shortfalls)
 

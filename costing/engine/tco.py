@@ -523,7 +523,9 @@ def outsourced_cost(
     onboarding_hours_cost = ZERO
     if offer.onboarding_hours_per_agent > 0:
         # VendorOffer refuses onboarding hours without a training rate: never €0 silently.
-        onboarding_hours_cost = offer.onboarding_hours_per_agent * agents * offer.training_rate
+        rate = offer.training_rate
+        assert rate is not None  # VendorOffer refuses the hours without a rate
+        onboarding_hours_cost = offer.onboarding_hours_per_agent * agents * rate
     upfront = (
         offer.onboarding_fee
         + onboarding_hours_cost

@@ -15,6 +15,7 @@ from .awards import (
     award_needs_override,
     award_propose,
     award_reject,
+    award_self_decision_reason,
 )
 from .criteria import (
     clean_must_haves,
@@ -61,6 +62,8 @@ from .vendors import (
     VENDOR_FIELDS,
     vendor_create,
     vendor_find_or_create,
+    vendor_name_lookalikes,
+    vendor_name_warnings,
     vendor_update,
     vendor_user_create,
 )
@@ -71,6 +74,7 @@ __all__ = [
     "award_needs_override",
     "award_propose",
     "award_reject",
+    "award_self_decision_reason",
     "clean_must_haves",
     "clean_weights",
     "rfq_criteria_update",
@@ -107,6 +111,8 @@ __all__ = [
     "risk_item_update",
     "vendor_create",
     "vendor_find_or_create",
+    "vendor_name_lookalikes",
+    "vendor_name_warnings",
     "vendor_update",
     "vendor_user_create",
 ]

@@ -39,6 +39,23 @@ def _require(by: User, allowed: bool) -> None:
         raise PermissionDenied
 
 
+def award_self_decision_reason(proposal: AwardProposal, user: User) -> str | None:
+    """Segregation of duties: whoever proposed an award may not approve or reject it, an
+    admin included (a second person must decide). The reason, or None when `user` may."""
+    if user.is_authenticated and proposal.proposed_by_id == user.pk:
+        return _(
+            "You proposed this award, so another manager must approve or reject it "
+            "(a second person decides every award)."
+        )
+    return None
+
+
+def _require_second_person(proposal: AwardProposal, by: User) -> None:
+    reason = award_self_decision_reason(proposal, by)
+    if reason:
+        raise PermissionDenied(reason)
+
+
 def award_needs_override(assessment: AwardAssessment) -> bool:
     """An excluded quote, or one that is not the best value, is awarded only with a reason."""
     return assessment.is_excluded or not assessment.is_best_value
@@ -130,6 +147,7 @@ def award_approve(*, proposal: AwardProposal, by: User, note: str = "") -> Award
     """A manager approves: the RFQ is awarded to the quote, the vendors are told."""
     _require(by, by.is_manager)
     proposal = _pending(proposal)
+    _require_second_person(proposal, by)
     rfq = Rfq.objects.select_for_update().get(pk=proposal.rfq_id)
     if not rfq.is_closed:
         raise ValidationError(
@@ -170,6 +188,7 @@ def award_approve(*, proposal: AwardProposal, by: User, note: str = "") -> Award
 def award_reject(*, proposal: AwardProposal, by: User, note: str) -> AwardProposal:
     """A manager rejects, saying why; the RFQ stays closed for another proposal."""
     _require(by, by.is_manager)
+    _require_second_person(proposal, by)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"decision_note": _("Say why the proposal is rejected.")})

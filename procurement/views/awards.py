@@ -3,7 +3,7 @@ confirmation pages, the award memo PDF. The proposal itself is made on the compa
 (costing:award_propose), which judges the quote."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -66,15 +66,23 @@ def award_proposal_list(request: HttpRequest) -> HttpResponse:
 @role_required(INTERNAL)
 def award_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.get_award_proposal_for_user(request.user, pk)
+    self_decision = services.award_self_decision_reason(proposal, request.user)
     return render(
         request,
         "procurement/award_proposal.html",
-        {**_proposal_context(proposal), "can_decide": request.user.is_manager},
+        {
+            **_proposal_context(proposal),
+            "can_decide": request.user.is_manager and not self_decision,
+            "cannot_decide_reason": self_decision if request.user.is_manager else None,
+        },
     )
 
 
 def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     proposal = selectors.get_award_proposal_for_user(request.user, pk)
+    self_decision = services.award_self_decision_reason(proposal, request.user)
+    if self_decision:  # segregation of duties: the proposer never decides (an admin neither)
+        raise PermissionDenied(self_decision)
     form = AwardDecisionForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -137,7 +137,8 @@ def quote_test_cases(request: HttpRequest, pk: int) -> HttpResponse:
     """The quote's answers to the RFQ's test cases, written while the quote may be written."""
     quote = selectors.get_quote_for_user(request.user, pk)
     error = services.quote_write_error(rfq=quote.rfq, vendor=quote.vendor, by=request.user)
-    form = TestCaseAnswersForm(request.POST or None, quote=quote)
+    hidden = selectors.quote_answers_hidden(quote, request.user)
+    form = TestCaseAnswersForm(request.POST or None, quote=quote, hide_answers=hidden)
     status = 200
     if request.method == "POST":
         if error is not None:
@@ -161,7 +162,12 @@ def quote_test_cases(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "procurement/quote_test_cases.html",
-        {"quote": quote, "form": form, "write_error": error.messages[0] if error else ""},
+        {
+            "quote": quote,
+            "form": form,
+            "write_error": error.messages[0] if error else "",
+            "answers_hidden": hidden,
+        },
         status=status,
     )
 
@@ -174,8 +180,8 @@ def blind_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Rate every answer 1–5 without the vendors' names; they appear once all are rated."""
     rfq = selectors.get_rfq_for_user(request.user, pk)
     review = selectors.blind_review(rfq)
-    answers = [item.answer for row in review.rows for item in row.answers]
-    form = RatingsForm(request.POST or None, answers=answers)
+    items = [item for row in review.rows for item in row.answers]
+    form = RatingsForm(request.POST or None, items=items)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -193,8 +199,7 @@ def blind_review(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("procurement:blind_review", rfq.pk)
         status = INVALID
     rows = [
-        (row, [(item, form[f"rating_{item.answer.pk}"]) for item in row.answers])
-        for row in review.rows
+        (row, [(item, form[f"rating_{item.ref}"]) for item in row.answers]) for row in review.rows
     ]
     return render(
         request,

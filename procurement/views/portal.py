@@ -79,6 +79,11 @@ def portal_quote(request: HttpRequest, pk: int) -> HttpResponse:
     vendor = request.user.vendor
     quote = Quote.objects.filter(rfq=rfq, vendor=vendor).first()
     if quote is not None:
+        if request.method == "POST":
+            # A second submit of the same form (a double click whose second request arrives
+            # after the first committed) is handled as the edit page would: the same content
+            # makes no revision and answers the same quote page, never a bounce to the form.
+            return quote_form_response(request, rfq=rfq, quote=quote, vendor=vendor)
         return redirect("procurement:quote_edit", quote.pk)
     error = services.quote_write_error(rfq=rfq, vendor=vendor, by=request.user)
     if error is not None and request.method != "POST":

@@ -31,7 +31,14 @@ def quote_form_response(
     user = request.user
     entering = vendor is None and quote is None  # procurement picks the vendor in the form
     form_class = ProcurementQuoteForm if entering else QuoteForm
-    form = form_class(request.POST or None, request.FILES or None, instance=quote, rfq=rfq)
+    hide_answers = quote is not None and selectors.quote_answers_hidden(quote, user)
+    form = form_class(
+        request.POST or None,
+        request.FILES or None,
+        instance=quote,
+        rfq=rfq,
+        hide_answers=hide_answers,
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -78,6 +85,7 @@ def quote_form_response(
             "vendor": vendor or (quote.vendor if quote else None),
             "deadline": selectors.deadline_state(rfq),
             "entering": entering,
+            "answers_hidden": hide_answers,
         },
         status=status,
     )
@@ -138,6 +146,8 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": (user.is_procurement or user.is_vendor) and write_error is None,
         "write_error": write_error.messages[0] if write_error is not None else "",
         "is_awarded": rfq.awarded_quote_id == quote.pk,
+        # Blind review (issue 21): no answer paired with its vendor until all are rated.
+        "answers_hidden": selectors.quote_answers_hidden(quote, user),
     }
     if user.is_internal:
         context["risks"] = list(quote.risks.all())

@@ -22,6 +22,7 @@ from ..forms import (
     channel_forms,
 )
 from ..models import InvitationStatus, QuoteStatus, Rfq
+from ..scope import weights_count_error
 from .base import INVALID, paginate, query_without_page
 
 
@@ -36,6 +37,22 @@ def rfq_list(request: HttpRequest) -> HttpResponse:
         "procurement/rfq_list.html",
         {"form": filters.form, "page": page, "query": query_without_page(request)},
     )
+
+
+def _weights_beside_other_errors(form: RfqForm, channels: list) -> None:
+    """The weights-per-open-hour rule (the service's) shown with the field errors, when the
+    opening hours and the weights themselves were read."""
+    opens, closes = form.cleaned_data.get("opens_at"), form.cleaned_data.get("closes_at")
+    if opens is None or closes is None:
+        return
+    hours = Rfq(opens_at=opens, closes_at=closes).open_hours_per_day
+    for channel in channels:
+        data = getattr(channel, "cleaned_data", {})
+        if not (channel.is_live and data.get("included")) or "hourly_weights" in channel.errors:
+            continue
+        message = weights_count_error(data.get("hourly_weights") or [], hours)
+        if message:
+            channel.add_error("hourly_weights", message)
 
 
 def _rfq_form_response(request: HttpRequest, rfq: Rfq | None) -> HttpResponse:
@@ -53,6 +70,8 @@ def _rfq_form_response(request: HttpRequest, rfq: Rfq | None) -> HttpResponse:
             except ValidationError as exc:
                 add_service_errors(form, exc)
                 valid = False
+        if not valid:
+            _weights_beside_other_errors(form, channels)
         if valid:
             rows = [row for c in channels if (row := c.as_row())]
             data = {name: form.cleaned_data[name] for name in services.RFQ_FIELDS}

@@ -56,6 +56,8 @@ def _vendor_form_response(request: HttpRequest, vendor=None) -> HttpResponse:
                 else:
                     vendor = services.vendor_update(vendor=vendor, by=request.user, data=data)
                     messages.success(request, _("The vendor was saved."))
+                for warning in services.vendor_name_warnings(vendor):
+                    messages.warning(request, warning)
                 return redirect("procurement:vendor_detail", vendor.pk)
             except ValidationError as exc:
                 add_service_errors(form, exc)

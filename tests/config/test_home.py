@@ -194,3 +194,49 @@ def test_pending_awards_show_for_managers_and_procurement(client):
     proposal.save()
     html = client.get("/").content.decode()
     assert count_of(html, "awards-proposed") == 0
+
+
+def test_a_vendor_sees_its_contract_days_to_enter(client, vendor_a, vendor_b):
+    """Issue 24: the vendor's home lists contract days to enter, not only pilot days."""
+    from datetime import date
+
+    import time_machine
+
+    from contracts.models import ContractKpiEntry
+    from tests.contracts.factories import ContractFactory
+
+    user = VendorUserFactory(vendor=vendor_a)
+    contract = ContractFactory(vendor=vendor_a, start_date=date(2027, 1, 1))
+    ContractFactory(vendor=vendor_b, start_date=date(2027, 1, 1))  # another vendor's
+    ContractKpiEntry.objects.create(
+        contract=contract, day=date(2027, 1, 1), entered_by=user, tickets=10, csat_responses=4,
+        csat_positive=3, frt_minutes=30, aht_minutes=9, fcr_resolved=7, cost=30,
+    )  # fmt: skip
+    with time_machine.travel(date(2027, 1, 5), tick=False):
+        client.force_login(user)
+        html = client.get(reverse("home")).content.decode()
+
+    assert count_of(html, "contract-missing-days") == 1  # only its own contract
+    days = block(html, "contract-missing-days")
+    url = reverse("contracts:kpi_entry", args=[contract.pk]) + "?day=2027-01-02"
+    assert f'href="{url}"' in days
+    assert "3 days without KPIs, from 2 Jan 2027" in days  # 2, 3 and 4 January
+
+
+def test_after_an_award_procurement_still_finds_the_submitted_quotes(client):
+    """Issue 24: after an award cycle the home leads to the submitted quotes."""
+    from procurement.models import QuoteStatus, RfqStatus
+    from tests.procurement.factories import QuoteFactory, RfqFactory
+
+    rfq = RfqFactory(status=RfqStatus.AWARDED)
+    QuoteFactory(rfq=rfq, status=QuoteStatus.SUBMITTED)
+    QuoteFactory(rfq=rfq, status=QuoteStatus.SUBMITTED)
+    client.force_login(ProcurementUserFactory())
+
+    html = client.get(reverse("home")).content.decode()
+
+    section = block(html, "quotes-to-review")
+    assert count_of(html, "quotes-to-review") == 0
+    assert "2 submitted quotes are on decided RFQs" in section
+    assert "No submitted quotes yet" not in section
+    assert f'href="{reverse("procurement:quote_list")}?status=submitted"' in section

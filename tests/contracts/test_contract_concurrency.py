@@ -15,12 +15,12 @@ from contracts.models import Contract
 from pilots.models import Decision, PilotStatus
 from tests.factories import ProcurementUserFactory
 from tests.pilots.factories import PilotFactory
+from tests.support import require_postgresql
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_contracts_for_one_pilot_at_once_make_one():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (SQLite runs one writer at a time)")
+    require_postgresql("concurrent writers need PostgreSQL (SQLite runs one writer at a time)")
     buyer = ProcurementUserFactory()
     pilot = PilotFactory(status=PilotStatus.DECIDED, decision=Decision.SCALE_UP)
     barrier = threading.Barrier(2)

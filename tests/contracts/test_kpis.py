@@ -3,6 +3,7 @@ API), and every save — pilot or contract — enqueues the refresh of its alert
 commit; a broker outage still saves the entry."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -181,3 +182,26 @@ def test_the_refresh_closes_a_pilots_missing_day_alert_once_the_day_is_entered(
     assert KpiEntry.objects.filter(pilot=pilot).count() == 1
     refresh_pilot_alerts(pilot.pk)  # what the worker runs after the commit
     assert list(open_days.values_list("key", flat=True)) == ["2027-03-08"]
+
+
+def test_a_csv_upload_that_changes_a_contract_day_asks_first(vendor_a_client, contract, published):
+    """Issue 24 item 5, on a contract: the changed day is shown, nothing is saved until the
+    confirming POST."""
+    url = f"/contracts/{contract.pk}/kpis/upload/"
+    header = "date,tickets,csat_responses,csat_positive,frt_minutes,aht_minutes,fcr_resolved,cost\n"
+    first = "2027-03-01,20,10,9,30,9,16,60.00\n"
+    vendor_a_client.post(url, {"file": SimpleUploadedFile("kpis.csv", (header + first).encode())})
+    changed = "2027-03-01,20,10,9,30,9,16,75.50\n"
+
+    asked = vendor_a_client.post(
+        url, {"file": SimpleUploadedFile("kpis.csv", (header + changed).encode())}
+    )
+
+    assert asked.status_code == 200
+    (change,) = asked.context["changes"]
+    assert change.day == date(2027, 3, 1)
+    assert [(str(b), str(a)) for _label, b, a in change.fields] == [("60.00", "75.50")]
+    assert ContractKpiEntry.objects.get(contract=contract).cost == Decimal("60.00")
+    done = vendor_a_client.post(url, {"confirm": asked.context["confirm_token"]})
+    assert done.status_code == 302
+    assert ContractKpiEntry.objects.get(contract=contract).cost == Decimal("75.50")

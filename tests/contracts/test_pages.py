@@ -239,3 +239,27 @@ def test_the_contract_page_shows_the_months_and_their_trend_charts(manager_clien
     assert [p.month for p in page.context["periods"]] == [date(2027, 1, 1), date(2027, 2, 1)]
     assert 'data-month="2027-02"' in html and "February 2027" in html
     assert html.count("<svg") >= 5
+
+
+def test_the_contract_charts_name_the_months(manager_client, vendor_a, manager):
+    from contracts.closing import contracts_close_due_months
+    from contracts.models import ContractKpiEntry
+
+    contract = ContractFactory(vendor=vendor_a, start_date=date(2027, 1, 1))
+    for day in (date(2027, 1, 5), date(2027, 2, 5)):
+        ContractKpiEntry.objects.create(
+            contract=contract, day=day, entered_by=manager, tickets=100, csat_responses=40,
+            csat_positive=36, frt_minutes=30, aht_minutes=9, fcr_resolved=70, cost=300,
+        )  # fmt: skip
+    contracts_close_due_months(as_of=date(2027, 3, 1))
+    page = manager_client.get(f"/contracts/{contract.pk}/")
+    charts = "".join(chart["svg"] for chart in page.context["charts"])
+    assert ">Jan 2027<" in charts and ">Feb 2027<" in charts  # issue 24: not 1, 2
+
+
+def test_the_review_breadcrumb_writes_the_date_in_the_users_language(manager_client, manager):
+    contract = ContractFactory(start_date=date(2027, 1, 17))
+    manager.language = "nl"
+    manager.save()
+    html = manager_client.get(f"/contracts/{contract.pk}/reviews/new/").content.decode()
+    assert "(17 jan 2027)" in html and "2027-01-17)" not in html  # issue 24: not ISO

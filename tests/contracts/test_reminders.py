@@ -19,6 +19,7 @@ from procurement.reminders import quote_reminders_send
 from tests.factories import VendorUserFactory
 from tests.pilots.conftest import add_days
 from tests.pilots.factories import PilotFactory
+from tests.support import require_postgresql
 
 DEADLINE = datetime(2027, 3, 10, 16, 0, tzinfo=UTC)  # 17:00 in Amsterdam (CET)
 
@@ -148,8 +149,7 @@ def _run_concurrently(work, count: int = 2) -> list:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_workers_send_each_reminder_once(procurement_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent claims need PostgreSQL (SQLite runs one writer at a time)")
+    require_postgresql("concurrent claims need PostgreSQL (SQLite runs one writer at a time)")
     from tests.factories import VendorFactory
 
     rfq = Rfq.objects.create(

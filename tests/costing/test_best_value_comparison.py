@@ -204,7 +204,15 @@ def test_test_case_ratings_feed_the_test_cases_criterion(api_as, procurement_use
     services.test_case_answers_save(quote=bravo, by=procurement_user, answers={first.pk: "c"})
 
     rows, _body = _comparison(api_as, procurement_user, rfq)
-    # Alpha: mean 4.5 → (4.5 − 1)/4 × 100 = 87.5; Bravo answered but unrated → 0.
+    # Bravo's answer is not rated yet: the blind review is not complete, so the criterion
+    # waits for every quote (issue 21) and its weight is spread over the others:
+    # Alpha (30×80 + 20×75 + 20×100 + 10×50 + 10×100)/90 = 82.22.
+    assert {row["scores"]["test_cases"] for row in rows.values()} == {None}
+    assert rows[alpha.pk]["score"] == "82.22"
+
+    services.test_case_ratings_save(quote=bravo, by=procurement_user, ratings={first.pk: 1})
+    rows, _body = _comparison(api_as, procurement_user, rfq)
+    # Alpha: mean 4.5 → (4.5 − 1)/4 × 100 = 87.5; Bravo rated 1 → 0.
     assert rows[alpha.pk]["scores"]["test_cases"] == "87.50"
     assert rows[bravo.pk]["scores"]["test_cases"] == "0.00"
     # Alpha: (30×80 + 20×75 + 20×100 + 10×50 + 10×100 + 10×87.5)/100 = 82.75

@@ -6,21 +6,32 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from common.numbers import convention_for, write_number
 from costing.forms import CalculatorForm, StaffingForm
 
 URL = reverse("costing:calculator")
 NBSP = "\u00a0"
 
 
-def form_data(**changes):
-    """What the browser posts for the default page, with changes."""
+def form_data(language="en", **changes):
+    """What the browser posts for the default page, with changes; numbers as the page shows
+    them in `language` (DOMAIN.md §8: a Dutch page shows and reads 1,7)."""
     data = {
         **CalculatorForm.default_data(),
         **StaffingForm.default_data("chat"),
         **StaffingForm.default_data("phone"),
     }
     data.update(changes)
-    return {key: "" if value is None else str(value) for key, value in data.items()}
+    convention = convention_for(language)
+
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            return write_number(value, convention)
+        return str(value)
+
+    return {key: text(value) for key, value in data.items()}
 
 
 @pytest.mark.django_db
@@ -315,7 +326,8 @@ def test_dutch_users_type_dutch_numbers(procurement_client, procurement_user):
     procurement_user.save()
 
     response = procurement_client.post(
-        URL, form_data(gross_salary_month="2.500", hourly_rate="18,50", employer_costs_pct="35")
+        URL,
+        form_data("nl", gross_salary_month="2.500", hourly_rate="18,50", employer_costs_pct="35"),
     )
 
     estimate = response.context["result"].estimate
@@ -424,8 +436,8 @@ def test_the_hour_by_hour_table_also_comes_with_htmx(procurement_client):
 
 @pytest.mark.django_db
 def test_pasted_hourly_weights_shape_the_day(procurement_client):
-    # A column pasted from a spreadsheet, with its heading and Dutch decimals.
-    weights = "Calls\n1\n1\n1\n1\n1\n1\n1\n3,5"
+    # A column pasted from a spreadsheet, with its heading and a decimal.
+    weights = "Calls\n1\n1\n1\n1\n1\n1\n1\n3.5"
     response = procurement_client.post(URL, form_data(**PHONE_CHECK, hourly_weights=weights))
 
     rows = response.context["live_panel"]["rows"]

@@ -96,7 +96,7 @@ def test_kpis_are_saved_with_redis_down_and_the_sweep_catches_up(
     try:
         resolve("/api/v1/pilots/1/kpis/2026-01-01")
     except Resolver404:
-        pytest.skip("PUT /api/v1/pilots/{id}/kpis/{date} is not merged yet")
+        require_service(False, "PUT /api/v1/pilots/{id}/kpis/{date}")
     today = timezone.localdate()
     pilot = PilotFactory(
         vendor=vendor_a_user.vendor,
@@ -115,8 +115,7 @@ def test_kpis_are_saved_with_redis_down_and_the_sweep_catches_up(
     assert KpiEntry.objects.filter(pilot=pilot).count() == len(days)
 
     start()
-    if "evaluate_pilots" not in get_commands():
-        pytest.skip("evaluate_pilots is not merged yet")
+    require_service("evaluate_pilots" in get_commands(), "the evaluate_pilots command")
     call_command("evaluate_pilots", date=today.isoformat())
     scorecard = Scorecard.objects.get(pilot=pilot, checkpoint_day=30)
     assert scorecard.data_coverage_pct == Decimal("100.00")

@@ -13,6 +13,7 @@ from psycopg import errors as psycopg_errors
 from common.db import is_conflict, is_unreachable, retry_on_conflict
 from common.views import server_error
 from tests.conftest import ApiClient
+from tests.support import require_postgresql
 
 
 @pytest.fixture
@@ -257,8 +258,7 @@ def test_a_real_lock_timeout_on_postgresql_is_retried_until_the_lock_is_free():
 
     from accounts.models import User
 
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")
+    require_postgresql("needs PostgreSQL (DATABASE_URL=postgres://…)")
     user = User.objects.create_user(email="locked@example.com", password="x")
     locked, release = threading.Event(), threading.Event()
 

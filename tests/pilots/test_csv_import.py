@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 import time_machine
@@ -57,16 +58,26 @@ def upload_errors(response) -> list[tuple]:
     return [(e.line, e.field, e.message) for e in response.context["errors"]]
 
 
-def test_the_template_has_the_header_and_one_example_row_that_uploads_as_is(vendor_a_client, pilot):
+def test_the_template_has_the_header_and_a_marked_example_row_that_is_never_saved(
+    vendor_a_client, pilot
+):
+    assert upload(vendor_a_client, pilot, csv_bytes([row(START)])).status_code == 302  # day 1
     response = vendor_a_client.get(reverse("pilots:kpi_csv_template", args=[pilot.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert lines[0] == list(COLUMNS)
-    assert len(lines) == 2 and lines[1][0] == START.isoformat()
-    assert upload(vendor_a_client, pilot, response.content).status_code == 302
-    assert KpiEntry.objects.get(pilot=pilot).tickets == 120
+    assert len(lines) == 2 and lines[1][0] == "example"  # no date inside the pilot
+    assert "never saved" in lines[1][-1]
+    errors = upload_errors(upload(vendor_a_client, pilot, response.content))
+    assert errors == [(None, "file", "The file has a header row but no data rows.")]
+    assert KpiEntry.objects.get(pilot=pilot).tickets == 100  # day 1 untouched
+
+    # The example row beside real rows is skipped; the real rows are saved.
+    raw = response.content + ",".join(row(date(2026, 3, 2))).encode() + b"\r\n"
+    assert upload(vendor_a_client, pilot, raw).status_code == 302
+    assert KpiEntry.objects.filter(pilot=pilot).count() == 2
 
 
 def test_a_valid_file_saves_every_row_and_replaces_a_day_already_entered(
@@ -75,7 +86,12 @@ def test_a_valid_file_saves_every_row_and_replaces_a_day_already_entered(
     small_day = good_values(tickets=5, csat_responses=2, csat_positive=1, fcr_resolved=1)
     KpiEntry.objects.create(pilot=pilot, day=START, entered_by=vendor_a_user, **small_day)
     raw = csv_bytes([row(START + timedelta(days=i), tickets=100 + i) for i in range(5)])
-    response = upload(vendor_a_client, pilot, raw)
+    asked = upload(vendor_a_client, pilot, raw)  # day 1 would change: asked first
+    assert asked.status_code == 200 and KpiEntry.objects.filter(pilot=pilot).count() == 1
+    response = vendor_a_client.post(
+        reverse("pilots:kpi_csv_upload", args=[pilot.pk]),
+        {"confirm": asked.context["confirm_token"]},
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("pilots:pilot_detail", args=[pilot.pk])
     assert list(KpiEntry.objects.filter(pilot=pilot).values_list("tickets", flat=True)) == [
@@ -154,7 +170,8 @@ def test_one_bad_row_saves_nothing_and_every_bad_row_is_listed_with_its_line(
         ({"cost": "100000.01"}, "cost", "not plausible"),
         ({"tickets": ""}, "tickets", "required"),
         ({"tickets": "1.5"}, "tickets", "whole number"),
-        ({"cost": "1.234,56"}, "cost", "Enter a number"),
+        ({"cost": "1.234,56"}, "cost", "write 1,234.56"),  # a `;` file's number in a `,` file
+        ({"cost": "lots"}, "cost", "Enter a number"),
         ({"cost": "12.345"}, "cost", "2 decimal places"),
         ({"day": "31-02-2026"}, "date", "YYYY-MM-DD"),
     ],
@@ -280,7 +297,8 @@ def test_the_upload_page_speaks_dutch_to_a_dutch_user(vendor_a_client, vendor_a_
     vendor_a_user.language = "nl"
     vendor_a_user.save()
     html = vendor_a_client.get(reverse("pilots:kpi_csv_upload", args=[pilot.pk])).content.decode()
-    assert "gescheiden door komma's of puntkomma's" in html
+    # Help texts are escaped like any text (issue 21): the apostrophe is written &#x27;.
+    assert "gescheiden door komma's of puntkomma's" in unescape(html)
     raw = csv_bytes([row(date(2026, 3, 1), tickets=-1)])
     errors = upload_errors(upload(vendor_a_client, pilot, raw))
     assert errors == [(2, "tickets", "Mag niet negatief zijn.")]
@@ -328,3 +346,96 @@ def test_more_rows_than_the_cap_are_refused_naming_the_cap(pilot):
     assert [e.message for e in parsed.errors] == [
         f"The file has more than {MAX_ROWS} rows. Upload at most {MAX_ROWS} at a time."
     ]
+
+
+# --- DOMAIN.md §8: one number convention per file, by its delimiter ---------------------------
+
+# (delimiter, typed cost, stored cost) — None: refused on line 2, column "cost".
+CONVENTION_CHECKS = [
+    (",", "1,500", "1500.00"),  # English: comma groups thousands (quoted in the file)
+    (",", "6,5", None),
+    (";", "2.500", "2500.00"),  # Dutch: point groups thousands
+    (";", "6,5", "6.50"),
+    (";", "1.200,75", "1200.75"),
+    (",", "1,200.75", "1200.75"),
+    (",", "12,34", None),
+    (";", "6.5", None),  # a point decimal in a semicolon file
+    (",", "1.200,75", None),  # a Dutch number in a comma file
+]
+
+
+@pytest.mark.parametrize(("delimiter", "typed", "stored"), CONVENTION_CHECKS)
+def test_a_file_reads_numbers_in_the_convention_of_its_delimiter(
+    vendor_a_client, pilot, delimiter, typed, stored
+):
+    cells = row(date(2026, 3, 2), cost=typed, frt_minutes="35", aht_minutes="9")
+    response = upload(vendor_a_client, pilot, csv_bytes([cells], delimiter=delimiter))
+    if stored is None:
+        ((line, column, message),) = upload_errors(response)
+        assert (line, column) == (2, "cost")
+        assert "could mean two things" in message
+        assert "semicolons writes decimals with a comma" in message
+        assert not KpiEntry.objects.exists()
+    else:
+        assert response.status_code == 302
+        assert str(KpiEntry.objects.get(pilot=pilot).cost) == stored
+
+
+def test_counts_are_grouped_in_the_file_convention_too(pilot):
+    dutch = csv_bytes([row(date(2026, 3, 2), tickets="1.500", fcr_resolved="1.000", cost="310,5",
+                           frt_minutes="35", aht_minutes="9")], delimiter=";")  # fmt: skip
+    parsed = parse_kpi_csv(raw=dutch, period=pilot, today=TODAY)
+    assert parsed.errors == []
+    ((_line, _day, values),) = parsed.rows
+    assert (values["tickets"], values["fcr_resolved"]) == (1500, 1000)
+
+
+# --- issue 24 item 5: an upload that would replace days asks first ------------------------------
+
+
+def test_an_upload_that_changes_entered_days_shows_them_and_saves_nothing_before_confirming(
+    vendor_a_client, pilot
+):
+    url = reverse("pilots:kpi_csv_upload", args=[pilot.pk])
+    day1, day2 = START, START + timedelta(days=1)
+    assert upload(vendor_a_client, pilot, csv_bytes([row(day1), row(day2)])).status_code == 302
+    # The same day 2 again (no change), day 1 with 90 tickets instead of 100, a new day 3.
+    raw = csv_bytes([row(day1, tickets=90), row(day2), row(START + timedelta(days=2))])
+
+    asked = upload(vendor_a_client, pilot, raw)
+
+    assert asked.status_code == 200
+    (change,) = asked.context["changes"]  # day 2 holds the same values: not listed
+    assert change.day == day1
+    assert change.fields == [("Tickets", 100, 90)]
+    html = asked.content.decode()
+    assert 'id="csv-confirm"' in html and 'data-day="2026-03-01"' in html
+    assert KpiEntry.objects.filter(pilot=pilot).count() == 2  # nothing saved yet
+    assert KpiEntry.objects.get(pilot=pilot, day=day1).tickets == 100
+
+    confirmed = vendor_a_client.post(url, {"confirm": asked.context["confirm_token"]})
+
+    assert confirmed.status_code == 302
+    assert KpiEntry.objects.get(pilot=pilot, day=day1).tickets == 90
+    assert KpiEntry.objects.filter(pilot=pilot).count() == 3
+    # The stash is used once: confirming again says it expired, and changes nothing.
+    again = vendor_a_client.post(url, {"confirm": asked.context["confirm_token"]})
+    assert upload_errors(again) == [
+        (None, "file", "This upload has expired. Upload the file again.")
+    ]
+
+
+def test_a_made_up_confirmation_saves_nothing(vendor_a_client, pilot):
+    url = reverse("pilots:kpi_csv_upload", args=[pilot.pk])
+    response = vendor_a_client.post(url, {"confirm": "0" * 32})
+    assert upload_errors(response)[0][2] == "This upload has expired. Upload the file again."
+    assert not KpiEntry.objects.exists()
+
+
+def test_another_vendor_cannot_confirm_an_upload(vendor_a_client, vendor_b_client, pilot):
+    url = reverse("pilots:kpi_csv_upload", args=[pilot.pk])
+    upload(vendor_a_client, pilot, csv_bytes([row(START)]))
+    asked = upload(vendor_a_client, pilot, csv_bytes([row(START, tickets=90)]))
+    response = vendor_b_client.post(url, {"confirm": asked.context["confirm_token"]})
+    assert response.status_code == 404
+    assert KpiEntry.objects.get(pilot=pilot, day=START).tickets == 100

@@ -285,7 +285,7 @@ def test_the_command_evaluates_prints_a_line_per_scorecard_and_mails(decided_day
     lines = [line for line in out.splitlines() if line.startswith(f"pilot {pilot.pk} ")]
     assert len(lines) == 2
     assert "day 30 scorecard, 5/5 KPIs met, coverage 100.00%" in lines[0]
-    assert lines[1].endswith("verdict scale_up")
+    assert lines[1].endswith("verdict: Scale up")  # words, never the code
     assert len(mail.outbox) == 4  # 2 scorecards × 2 recipients, sent before it returned
     assert "4 e-mails sent" in out
     assert all(c.emailed_at for c in Scorecard.objects.filter(pilot=pilot))

@@ -133,7 +133,7 @@ def test_the_form_opens_on_the_first_missing_day(vendor_a_client, pilot):
 def test_a_dutch_user_types_decimal_commas(vendor_a_client, pilot, vendor_a_user):
     vendor_a_user.language = "nl"
     vendor_a_user.save()
-    response = post(vendor_a_client, pilot, frt_minutes="35,75", cost="310,5")
+    response = post(vendor_a_client, pilot, frt_minutes="35,75", aht_minutes="9,50", cost="310,5")
     assert response.status_code == 302, response.context["form"].errors
     entry = KpiEntry.objects.get(pilot=pilot)
     assert str(entry.frt_minutes) == "35.75" and str(entry.cost) == "310.50"

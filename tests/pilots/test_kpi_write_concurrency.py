@@ -16,6 +16,7 @@ from django.urls import reverse
 from pilots.models import KpiEntry
 from tests.conftest import ApiClient
 from tests.pilots.kpi_entry_helpers import NOW, START, make_pilot
+from tests.support import require_postgresql
 
 DAYS = [START + timedelta(days=n) for n in range(9)]  # day 1 … 9; day 10 is today
 HEADER = "date,tickets,csat_responses,csat_positive,frt_minutes,aht_minutes,fcr_resolved,cost"
@@ -67,8 +68,7 @@ def _at_once(calls) -> list:
 
 @pytest.mark.django_db(transaction=True)
 def test_csv_uploads_and_api_puts_on_the_same_days_all_succeed(vendor_a_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (SQLite runs one writer at a time)")
+    require_postgresql("row locks need PostgreSQL (SQLite runs one writer at a time)")
     with time_machine.travel(NOW, tick=True):
         pilot = make_pilot(vendor_a_user.vendor, start=START, length=30)
         orders = [DAYS, DAYS[::-1], DAYS[4:] + DAYS[:4]]

@@ -65,7 +65,10 @@ def test_the_form_still_reads_the_users_own_format(pilot):
 
     with translation.override("nl"):
         form = KpiDayForm(
-            {"day": "2026-03-02", **good_values(frt_minutes="35,5", cost="1.310,00")},
+            {
+                "day": "2026-03-02",
+                **good_values(frt_minutes="35,5", aht_minutes="9,50", cost="1.310,00"),
+            },
             period=pilot,
         )
         assert form.is_valid(), form.errors

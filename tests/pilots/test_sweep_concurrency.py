@@ -14,6 +14,7 @@ from pilots.models import Alert, AlertKind, Scorecard
 from tests.factories import ManagerFactory
 from tests.pilots.conftest import add_days, day_after
 from tests.pilots.factories import PilotFactory
+from tests.support import require_postgresql
 
 
 def _run_concurrently(work, count: int = 2) -> list:
@@ -41,8 +42,7 @@ def _run_concurrently(work, count: int = 2) -> list:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_make_each_scorecard_and_send_each_email_once(caplog):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (SQLite runs one writer at a time)")
+    require_postgresql("row locks need PostgreSQL (SQLite runs one writer at a time)")
     ManagerFactory(email="manager@example.com")
     pilots = []
     for i in range(24):

@@ -12,6 +12,7 @@ from procurement import services
 from procurement.models import AwardProposal
 from tests.factories import ManagerFactory, ProcurementUserFactory, VendorFactory
 from tests.procurement.factories import QuoteFactory, RfqFactory
+from tests.support import require_postgresql
 
 BEST = services.AwardAssessment(is_best_value=True, is_excluded=False)
 
@@ -47,8 +48,7 @@ def closed_rfq(db):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_proposals_at_once_leave_one_pending(closed_rfq):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (SQLite runs one writer at a time)")
+    require_postgresql("row locks need PostgreSQL (SQLite runs one writer at a time)")
     rfq, quotes, buyer = closed_rfq
     outcomes = _race(
         lambda i: services.award_propose(
@@ -62,8 +62,7 @@ def test_two_proposals_at_once_leave_one_pending(closed_rfq):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_managers_approving_at_once_award_once(closed_rfq):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (SQLite runs one writer at a time)")
+    require_postgresql("row locks need PostgreSQL (SQLite runs one writer at a time)")
     rfq, quotes, buyer = closed_rfq
     managers = [ManagerFactory(), ManagerFactory()]
     proposal = services.award_propose(

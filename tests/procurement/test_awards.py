@@ -276,3 +276,54 @@ def test_the_award_memo_fits_on_one_page(closed, quote_a, procurement_user, mana
     request.user = manager
     document = award_memo_document(proposal, request)
     assert len(document.pages) == 1
+
+
+def _texts(box) -> list[str]:
+    found = [box.text] if hasattr(box, "text") else []
+    for child in getattr(box, "children", ()):
+        found += _texts(child)
+    return found
+
+
+def test_the_award_memo_footer_reads_the_reference_as_written(
+    closed, quote_a, procurement_user, manager
+):
+    closed.reference = "RFQ-2026-001"
+    closed.save(update_fields=["reference"])
+    proposal = services.award_propose(
+        rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
+    )
+    services.award_approve(proposal=proposal, by=manager)
+    request = RequestFactory().get("/")
+    request.user = manager
+    page = award_memo_document(proposal, request).pages[0]
+    text = " ".join(_texts(page._page_box))
+    assert "VendorPilot · RFQ-2026-001" in text  # issue 24: not RFQu002D2026u002D001
+    assert "u002D" not in text
+
+
+def test_the_award_outcome_greets_by_name_never_by_address(
+    closed, quote_a, procurement_user, manager
+):
+    from procurement.emails import send_outcome_to_vendors
+    from procurement.models import Invitation
+
+    vendor = quote_a.vendor
+    Invitation.objects.get_or_create(
+        rfq=closed, vendor=vendor, defaults={"invited_by": procurement_user}
+    )
+    named = VendorUserFactory(email="ana@vendor.example", full_name="Ana Silva", vendor=vendor)
+    unnamed = VendorUserFactory(email="desk@vendor.example", full_name="", vendor=vendor)
+    proposal = services.award_propose(
+        rfq=closed, quote=quote_a, by=procurement_user, reason="Best value", assessment=BEST
+    )
+    services.award_approve(proposal=proposal, by=manager)
+    mail.outbox.clear()
+    Invitation.objects.filter(rfq=closed).update(outcome_notified_at=None)
+
+    send_outcome_to_vendors(proposal.pk)
+
+    by_recipient = {m.to[0]: m.body for m in mail.outbox}
+    assert by_recipient[named.email].startswith("Dear Ana,")
+    assert by_recipient[unnamed.email].startswith(f"Dear {vendor.name},")
+    assert "desk@vendor.example" not in by_recipient[unnamed.email].splitlines()[0]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from procurement import services
+from procurement import selectors, services
 from procurement.models import Rfq, TestCase, TestCaseAnswer
 
 pytestmark = pytest.mark.django_db
@@ -207,13 +207,14 @@ def test_blind_review_hides_the_names_until_every_answer_is_rated(
 
     a = TestCaseAnswer.objects.get(quote=quote_a)
     b = TestCaseAnswer.objects.get(quote=quote_b)
-    response = procurement_client.post(url, {f"rating_{a.pk}": "4", f"rating_{b.pk}": ""})
+    ref_a, ref_b = (selectors.blind_answer_ref(rfq, answer.pk) for answer in (a, b))
+    response = procurement_client.post(url, {f"rating_{ref_a}": "4", f"rating_{ref_b}": ""})
     assert response.status_code == 302
     page = procurement_client.get(url).content.decode()
     assert "1 of 2 answers rated" in page
     assert quote_a.vendor.name not in page  # one left: still blind
 
-    procurement_client.post(url, {f"rating_{a.pk}": "4", f"rating_{b.pk}": "2"})
+    procurement_client.post(url, {f"rating_{ref_a}": "4", f"rating_{ref_b}": "2"})
     page = procurement_client.get(url).content.decode()
     assert "2 of 2 answers rated" in page
     assert quote_a.vendor.name in page and quote_b.vendor.name in page

@@ -62,6 +62,7 @@ def test_the_demo_round_is_realistic_and_safe_to_run_twice():
     assert any("9 gaps" in line for line in second["lines"])
     assert any("below the market band" in line for line in second["lines"])
     assert not any("below_market" in line or "per_ticket" in line for line in second["lines"])
+    assert not any(" 1 gaps" in line for line in second["lines"])  # issue 24: "1 gap"
 
 
 def test_seed_demo_prints_the_round(capsys):

@@ -25,22 +25,27 @@ def rfq_body(*channels, **changes):
 
 
 @pytest.mark.parametrize(
-    ("value", "weights"),
+    ("value", "language", "weights"),
     [
-        ([1, "2", Decimal("0.5")], ["1", "2", "0.5"]),
-        ("Calls\n120\n95\n\n80\n", ["120", "95", "80"]),  # a column with its heading
-        ("09:00\t120\r\n10:00\t1.234,5", ["120", "1234.5"]),  # hour beside count, Dutch
-        ("12,5\n7", ["12.5", "7"]),
-        ("1 2 3,5", ["1", "2", "3.5"]),  # typed on one line
-        ("1; 2; 3", ["1", "2", "3"]),
-        ("1, 2, 3", ["1", "2", "3"]),
-        ("1,2,3", ["1", "2", "3"]),
-        ("", []),
-        (None, []),
+        ([1, "2", Decimal("0.5")], "en", ["1", "2", "0.5"]),  # as the API gives them
+        ([1, "2", Decimal("0.5")], "nl", ["1", "2", "0.5"]),
+        ("Calls\n120\n95\n\n80\n", "en", ["120", "95", "80"]),  # a column with its heading
+        ("09:00\t120\r\n10:00\t1.234,5", "nl", ["120", "1234.5"]),  # hour beside count, Dutch
+        ("09:00\t120\r\n10:00\t1,234.5", "en", ["120", "1234.5"]),
+        ("12,5\n7", "nl", ["12.5", "7"]),
+        ("12.5\n7", "en", ["12.5", "7"]),
+        ("1 2 3,5", "nl", ["1", "2", "3.5"]),  # typed on one line
+        ("1 2 3.5", "en", ["1", "2", "3.5"]),
+        ("1; 2; 3", "en", ["1", "2", "3"]),
+        ("1, 2, 3", "en", ["1", "2", "3"]),
+        ("1,500\n2,000", "en", ["1500", "2000"]),
+        ("1.500\n2.000", "nl", ["1500", "2000"]),
+        ("", "en", []),
+        (None, "en", []),
     ],
 )
-def test_weights_are_typed_or_pasted_from_a_column(value, weights):
-    assert parse_hourly_weights(value) == [Decimal(w) for w in weights]
+def test_weights_are_typed_or_pasted_from_a_column(value, language, weights):
+    assert parse_hourly_weights(value, language=language) == [Decimal(w) for w in weights]
 
 
 @pytest.mark.parametrize("value", ["1\n0\n2", [1, -1], "1\nlots\n2", "Calls", "1 two 3"])
@@ -49,6 +54,27 @@ def test_weights_must_be_positive_numbers(value):
 
     with pytest.raises(ValidationError):
         parse_hourly_weights(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "hint"),
+    [
+        ("12,5\n7", "en", "write 12.5"),  # DOMAIN.md §8: could mean two things
+        ("1,2,3", "en", "Line 1"),
+        ("12.5\n7", "nl", "schrijf 12,5"),
+        ("1,2,3", "nl", "Regel 1"),
+        (["1,5"], "en", "Line 1 is not a number"),  # the API: a point and no grouping
+    ],
+)
+def test_weights_that_could_mean_two_things_are_refused_with_how_to_write_them(
+    value, language, hint
+):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ValidationError) as caught:
+        parse_hourly_weights(value, language=language)
+    assert hint in caught.value.messages[0]
 
 
 # --- API --------------------------------------------------------------------------------------
@@ -196,7 +222,7 @@ def test_a_bad_other_fee_is_422_naming_the_row(
 
 def test_the_rfq_form_takes_a_pasted_column_of_hourly_weights(procurement_client):
     column = "Chats\n" + "\n".join(
-        ["10", "12", "15", "20", "22", "25", "25", "22", "20", "18", "16", "14", "12", "10,5"]
+        ["10", "12", "15", "20", "22", "25", "25", "22", "20", "18", "16", "14", "12", "10.5"]
     )
     data = _rfq_post(
         **{"chat-hourly_weights": column, "chat-concurrency": "2.5", "transition_months": "1"}

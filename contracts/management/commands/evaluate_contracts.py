@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common import outbox
 from common.formats import format_eur, format_pct
@@ -14,7 +15,7 @@ from contracts.closing import contracts_close_due_months, periods_without_email
 from contracts.emails import KIND, period_emails_enqueue
 from contracts.models import ContractPeriod
 from contracts.presentation import standing_label
-from pilots.management.commands.evaluate_pilots import iso_date
+from pilots.management.commands.evaluate_pilots import emails_sent, iso_date
 
 
 def period_line(period: ContractPeriod) -> str:
@@ -66,7 +67,12 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                _("As of %(date)s: %(made)s months closed, %(sent)s e-mails sent.")
-                % {"date": as_of.isoformat(), "made": len(made), "sent": sent}
+                _("As of %(date)s: %(made)s, %(sent)s.")
+                % {
+                    "date": as_of.isoformat(),
+                    "made": ngettext("%(n)s month closed", "%(n)s months closed", len(made))
+                    % {"n": len(made)},
+                    "sent": emails_sent(sent),
+                }
             )
         )

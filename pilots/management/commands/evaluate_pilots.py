@@ -7,10 +7,16 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.dates import future_date_error, parse_sane_date
 from common.models import OutboxMessage
 from pilots.evaluation import emails, sweep
+from pilots.presentation import verdict_label
+
+
+def emails_sent(n: int) -> str:
+    return ngettext("%(n)s e-mail sent", "%(n)s e-mails sent", n) % {"n": n}
 
 
 def iso_date(value: str) -> date:
@@ -63,8 +69,15 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                _("As of %(date)s: %(made)s scorecards made, %(sent)s e-mails sent.")
-                % {"date": as_of.isoformat(), "made": len(result.created), "sent": sent}
+                _("As of %(date)s: %(made)s, %(sent)s.")
+                % {
+                    "date": as_of.isoformat(),
+                    "made": ngettext(
+                        "%(n)s scorecard made", "%(n)s scorecards made", len(result.created)
+                    )
+                    % {"n": len(result.created)},
+                    "sent": emails_sent(sent),
+                }
             )
         )
 
@@ -84,5 +97,6 @@ def scorecard_line(card) -> str:
         "coverage": card.data_coverage_pct,
     }
     if card.verdict:
-        line += ", " + _("verdict %(verdict)s") % {"verdict": card.verdict}
+        # In words ("verdict: insufficient data"), never the code (issue 24).
+        line += ", " + _("verdict: %(verdict)s") % {"verdict": verdict_label(card.verdict)}
     return line

@@ -5,6 +5,7 @@ e-mail sent. A second run for the same week sends nothing new."""
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pilots.digest import week_of, weekly_digest_send
 from pilots.management.commands.evaluate_pilots import iso_date
@@ -23,7 +24,11 @@ class Command(BaseCommand):
             self.stdout.write(_("Weekly digest to %(who)s") % {"who": item.to_email})
         self.stdout.write(
             self.style.SUCCESS(
-                _("Week of %(week)s: %(n)s digests sent.")
+                ngettext(
+                    "Week of %(week)s: %(n)s digest sent.",
+                    "Week of %(week)s: %(n)s digests sent.",
+                    len(sent),
+                )
                 % {"week": week_of(as_of).isoformat(), "n": len(sent)}
             )
         )

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.dates import future_moment_error
 from pilots.reminders import missing_day_reminders_send
@@ -50,7 +51,18 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                _("%(quote)s quote deadline reminders and %(missing)s missing day reminders sent.")
-                % {"quote": len(quote), "missing": len(missing)}
+                _("%(quote)s and %(missing)s sent.")
+                % {
+                    "quote": ngettext(
+                        "%(n)s quote deadline reminder",
+                        "%(n)s quote deadline reminders",
+                        len(quote),
+                    )
+                    % {"n": len(quote)},
+                    "missing": ngettext(
+                        "%(n)s missing day reminder", "%(n)s missing day reminders", len(missing)
+                    )
+                    % {"n": len(missing)},
+                }
             )
         )

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0006_rfq_in_house_live_desk'),
+        ('procurement', '0007_rfq_blind_review_key'),
     ]
 
     operations = [
