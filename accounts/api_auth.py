@@ -1,7 +1,7 @@
 """API authentication: `Authorization: Bearer <token>` or the browser session (with CSRF).
 
 Who is asking comes before whether the write was forged: a request with neither a valid token
-nor a signed-in session is anonymous and answers 401 (API.md), not "CSRF check failed". Only a
+nor a signed-in session is anonymous and answers 401 (docs/api.md), not "CSRF check failed". Only a
 signed-in browser session is checked for the CSRF token (403 without it), since only a session
 cookie is sent by the browser on its own.
 """

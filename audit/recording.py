@@ -94,7 +94,7 @@ def _reason(history_instance, changes: list[list]) -> str:
     reason = history_instance.history_change_reason or ""
     if reason in CHANGE_SOURCES:
         reason = ""  # where it came from, not why: the detail
-    # A KPI day corrected after the decision carries its written reason (DOMAIN.md §5).
+    # A KPI day corrected after the decision carries its written reason (docs/domain.md §5).
     correction = getattr(history_instance, "correction_reason", "")
     if correction and any(name == "correction_reason" for name, _o, _n in changes):
         reason = correction

@@ -4,7 +4,7 @@
 
 At scale 1.0: 200 vendors (all three regions), 2,000 RFQs with 1–3 channels, 10,000 quotes
 (5 per RFQ; RFQ BENCH-00001 has 10 for the comparison benchmark and the last RFQ is a draft
-with none), most submitted, rates inside their region's band (DOMAIN.md §2) with a few
+with none), most submitted, rates inside their region's band (docs/domain.md §2) with a few
 outliers, checklist gaps and risk items; 2,000 pilots × 90 days of KPI entries (180,000 rows,
 written with PostgreSQL COPY); users for every role.
 
@@ -12,7 +12,7 @@ Rows start from the test factories' defaults (tests/factories.py, tests/pilots/f
 via `.build()` and are written with `bulk_create` in batches, never one `create()` per row.
 Everything is derived from one seeded `random.Random`, so the same seed and `as_of` give
 the same data. Dates are relative to `as_of` (default today) so every pilot's 90 days lie in
-the past and the KPI PUT of API.md accepts them.
+the past and the KPI PUT of docs/api.md accepts them.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ COUNTRIES = {
     "nearshore": ["Portugal", "Poland", "Romania", "Bulgaria", "Spain"],
     "onshore": ["Netherlands", "Belgium"],
 }
-# DOMAIN.md §2, indicative 2025 rates: (hourly low, high), (per ticket low, high).
+# docs/domain.md §2, indicative 2025 rates: (hourly low, high), (per ticket low, high).
 RATE_BANDS = {
     "offshore": ((4, 8), (Decimal("0.50"), Decimal("2"))),
     "nearshore": ((12, 25), (Decimal("1"), Decimal("4"))),
@@ -417,7 +417,7 @@ def _quote(rng, rfq, vendor, submitted, vendor_users, now, j):
     from procurement.models import Quote, QuoteStatus
 
     (h_low, h_high), (t_low, t_high) = RATE_BANDS[vendor.region]
-    outlier = rng.random() < 0.05  # DOMAIN.md §2: flagged as outside the region band
+    outlier = rng.random() < 0.05  # docs/domain.md §2: flagged as outside the region band
     model = _weighted(
         rng, [("hourly", 0.45), ("per_ticket", 0.25), ("mixed", 0.20), ("subscription", 0.10)]
     )
@@ -425,7 +425,7 @@ def _quote(rng, rfq, vendor, submitted, vendor_users, now, j):
     per_ticket = _money(float(t_low) + rng.random() * float(t_high - t_low))
 
     def gap(value, blank=None):
-        # Each checklist point is left unanswered now and then (DOMAIN.md §3: a gap).
+        # Each checklist point is left unanswered now and then (docs/domain.md §3: a gap).
         return blank if rng.random() < 0.12 else value
 
     quote = Quote(
@@ -441,7 +441,7 @@ def _quote(rng, rfq, vendor, submitted, vendor_users, now, j):
         monthly_fee=_money(rng.uniform(500, 20000)) if model in ("subscription", "mixed") else None,
         agents_offered=rng.choice([None, 2, 4, 8, 15]),
         onboarding_fee=_money(rng.choice([0, 1500, 2000, 5000])),
-        # Onboarding hours need a training rate (DOMAIN.md §2); until quotes carry their own
+        # Onboarding hours need a training rate (docs/domain.md §2); until quotes carry their own
         # `onboarding_hourly_rate`, only quotes with an hourly rate state hours. Always drawn,
         # so the rest of the seeded dataset stays the same.
         onboarding_hours_per_agent=_onboarding_hours(rng, hourly_rate=model in ("hourly", "mixed")),
@@ -532,7 +532,7 @@ class Handles:
     users: dict[str, int]  # role -> a user id (vendor: the pilot's vendor)
     vendor_other_pilot: int | None  # another vendor's pilot (404 for the vendor)
     contract: int | None = None  # a contract (from a pilot that scaled up)
-    decision_day: int = 60  # the 90-day pilots' decision checkpoint (DOMAIN.md §5)
+    decision_day: int = 60  # the 90-day pilots' decision checkpoint (docs/domain.md §5)
 
     @classmethod
     def load(cls) -> Handles:

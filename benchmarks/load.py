@@ -162,7 +162,7 @@ def _contexts(rng: random.Random) -> dict[str, list[dict]]:
             for i, u in enumerate(users)
         ]
     vendor_contexts = []
-    # The days a vendor may still write (API.md, DOMAIN.md §5): from day 1 (or the day after
+    # The days a vendor may still write (docs/api.md, docs/domain.md §5): from day 1 (or the day after
     # the final ones, once a decision is recorded) to today or the pilot's last day.
     today = timezone.localdate()
     by_vendor: dict[int, list] = defaultdict(list)

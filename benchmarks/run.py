@@ -90,7 +90,7 @@ TARGETS: list[Target] = [
 # fmt: on
 
 BODIES: dict[str, dict] = {
-    # API.md's estimate example (the cost article's worked example).
+    # docs/api.md's estimate example (the cost article's worked example).
     "estimate": {
         "months": 24,
         "volume_per_month": 500,
@@ -332,7 +332,7 @@ def _optional_modules(scale: float = 1.0) -> dict:
 
 
 def _evaluate() -> dict:
-    """Scorecards and alerts as the app makes them (`evaluate_pilots`, API.md), so the
+    """Scorecards and alerts as the app makes them (`evaluate_pilots`, docs/api.md), so the
     dashboard, alerts and pilot list show realistic data; timed, e-mails to memory."""
     from django.core.management import call_command, get_commands
     from django.utils import timezone

@@ -1,4 +1,4 @@
-"""One error shape for every 400/422 the API returns (API.md: name each offending field).
+"""One error shape for every 400/422 the API returns (docs/api.md: name each offending field).
 
 {"detail": [{"loc": ["body", "months"], "msg": "…", "field": "months"}],
  "errors": {"months": ["…"]}}

@@ -1,4 +1,4 @@
-"""Plausible bounds on every number a person types, defined once (DOMAIN.md's sizes of a
+"""Plausible bounds on every number a person types, defined once (docs/domain.md's sizes of a
 customer-service desk, with a wide margin) and shared by the Django forms, the model fields
 and the API schemas, so a page and the API refuse the same input with the same words.
 

@@ -104,7 +104,7 @@ def parse_sane_date(text: str) -> date:
     return day
 
 
-# --- No job for a day that has not happened (DOMAIN.md §5, API.md "Commands") ---------------
+# --- No job for a day that has not happened (docs/domain.md §5, docs/api.md "Commands") ---------------
 
 
 def future_date_error(day: date, *, today: date | None = None) -> str | None:

@@ -1,4 +1,4 @@
-"""One e-mail module (STYLE.md): `make_message("pilot-scorecard", to=[…], context={…})` renders
+"""One e-mail module (docs/style.md): `make_message("pilot-scorecard", to=[…], context={…})` renders
 `emails/<name>-subject.txt`, `emails/<name>-body.txt` and `emails/<name>-body.html` (in any app's
 templates/emails/ folder) in the recipient's language, plain text plus HTML.
 

@@ -1,4 +1,4 @@
-"""The e-mail outbox (DOMAIN.md §7, issue 21): every e-mail that must go once is a row.
+"""The e-mail outbox (docs/domain.md §7, issue 21): every e-mail that must go once is a row.
 
 One row per message per recipient, keyed by its cause (`kind` + `cause` + recipient: e.g.
 "pilot_scorecard", "scorecard:12"), so a cause is enqueued once whatever runs, retries or

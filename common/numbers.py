@@ -1,4 +1,4 @@
-"""The one number reader (DOMAIN.md §8): typed text → Decimal, in the user's language.
+"""The one number reader (docs/domain.md §8): typed text → Decimal, in the user's language.
 
 English `1,500.50` (comma groups thousands, point for decimals), Dutch `1.500,50`. A group
 separator is accepted only between groups of exactly three digits. What could mean two

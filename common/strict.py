@@ -56,7 +56,7 @@ def too_many_places_message(places: int) -> str:
 
 
 def _read_typed(field: forms.Field, value: Any) -> Decimal | None:
-    """The one reader for a form field: typed text in the user's language (DOMAIN.md §8) when
+    """The one reader for a form field: typed text in the user's language (docs/domain.md §8) when
     the field is localized (every field a person types in), else a plain point-decimal (the
     API and the CSV rows, already read by their own door). Booleans are never numbers."""
     if isinstance(value, bool):

@@ -1,4 +1,4 @@
-"""Celery tasks of the foundation: thin (STYLE.md).
+"""Celery tasks of the foundation: thin (docs/style.md).
 
 - `common.send_outbox`: beat, every minute. Sends every due e-mail of the outbox
   (`common.outbox`): new ones, retries whose backoff is over, and whatever a killed sender

@@ -1,4 +1,4 @@
-"""The public JSON API (API.md): one NinjaAPI under /api/v1, one router per app."""
+"""The public JSON API (docs/api.md): one NinjaAPI under /api/v1, one router per app."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -43,7 +43,7 @@ class JsonParser(Parser):
             raise NotJson(str(exc)) from exc
 
 
-# The error answers every operation may give (API.md: one error shape, naming the field), added
+# The error answers every operation may give (docs/api.md: one error shape, naming the field), added
 # to each operation of the OpenAPI document: 401/403/422/429/503 everywhere (a body that is
 # not JSON, or of the wrong shape, is a 422 naming it), 404 where the path names an object.
 ERROR_SCHEMAS = {

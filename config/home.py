@@ -189,7 +189,7 @@ def _manager_blocks(user, today) -> list[Block]:
         gettext_lazy("No decision is waiting. Scorecards with a verdict appear here."),
         more_url=reverse("pilots:pilot_list"),
     )
-    # The one alerts list: pilots' and contracts' (DOMAIN.md §6).
+    # The one alerts list: pilots' and contracts' (docs/domain.md §6).
     alerts = AlertList("open")
     open_alerts = Block(
         "open-alerts",

@@ -1,4 +1,4 @@
-"""Contract alerts (DOMAIN.md §6), one open alert per cause as for pilots:
+"""Contract alerts (docs/domain.md §6), one open alert per cause as for pilots:
 
 - `exit_review` (key: the first period of the run, "2027-01"): three closed periods in a row
   are poor. It stays open until a manager acknowledges it with a note (kept in the review
@@ -50,7 +50,7 @@ from .periods import poor_run_start
 
 logger = logging.getLogger(__name__)
 
-OFF_TARGET_WINDOW_DAYS = 7  # DOMAIN.md §5, as for pilots: "the last 7 days"
+OFF_TARGET_WINDOW_DAYS = 7  # docs/domain.md §5, as for pilots: "the last 7 days"
 MISSING_DAY_WINDOW = 31  # older gaps are the closed period's coverage, not a live alert
 # Alerts that close only by a manager's acknowledgement, never by themselves.
 STICKY_KINDS = (ContractAlertKind.EXIT_REVIEW,)

@@ -1,4 +1,4 @@
-"""Contract endpoints of API.md ("Contracts"): create and read contracts, their monthly
+"""Contract endpoints of docs/api.md ("Contracts"): create and read contracts, their monthly
 scorecards (periods) and the review log.
 
 A vendor reaches only its own contracts (another vendor's is 404, so existence does not
@@ -73,12 +73,12 @@ class ContractIn(ObjectIn):
     start_date: SaneDate
     months: StrictInt
     targets: TargetsIn | None = None
-    # DOMAIN.md §6: optional with a pilot or a quote (the quote's monthly charge for the
+    # docs/domain.md §6: optional with a pilot or a quote (the quote's monthly charge for the
     # channel), required otherwise.
     monthly_charge: Money | None = None
     credit_pct_per_missed_kpi: Money = Decimal(0)
     credit_cap_pct: Money = Decimal(0)
-    # DOMAIN.md §5 library (default with a pilot: the pilot's).
+    # docs/domain.md §5 library (default with a pilot: the pilot's).
     extra_kpis: dict[str, StrictDecimal] | None = None
     must_meet: list[str] | None = None
 
@@ -270,7 +270,7 @@ def contract_list_endpoint(request: HttpRequest):
 
 
 @router.get("/contracts/{id}", response=ContractOut, summary="One contract")
-def contract_detail_endpoint(request: HttpRequest, id: int):  # noqa: A002 - API.md's name
+def contract_detail_endpoint(request: HttpRequest, id: int):  # noqa: A002 - docs/api.md's name
     check_role(request.auth, EVERYONE)
     return get_contract_for_user(request.auth, id)
 

@@ -1,4 +1,4 @@
-"""Closing the contract months that are over (DOMAIN.md §6): the monthly scorecards.
+"""Closing the contract months that are over (docs/domain.md §6): the monthly scorecards.
 
 `contracts_close_due_months(as_of=…)` finds every running contract, works out from stored
 dates which of its months are over and not yet closed, pools each month's KPI days in the
@@ -76,7 +76,7 @@ def period_build(*, contract: Contract, period: Period, totals: KpiTotals) -> Co
                 "pct_per_missed_kpi": str(contract.credit_pct_per_missed_kpi),
                 "cap_pct": str(contract.credit_cap_pct),
                 "monthly_charge": str(contract.monthly_charge),
-                # Σ contract days in each calendar month / its days (DOMAIN.md §6, pro rata).
+                # Σ contract days in each calendar month / its days (docs/domain.md §6, pro rata).
                 "month_share": str(period.month_share),
             },
         },

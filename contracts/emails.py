@@ -1,4 +1,4 @@
-"""The monthly scorecard e-mail (DOMAIN.md §6): once to each manager and each of the vendor's
+"""The monthly scorecard e-mail (docs/domain.md §6): once to each manager and each of the vendor's
 users, in their language; the vendor's version leaves out the internal notes. Both list the
 open review actions. Rendered by `common.emails.make_message("contract-scorecard", …)` and
 queued in the outbox (`common.outbox`): one message per recipient, so a vendor user's refused

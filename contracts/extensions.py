@@ -94,7 +94,7 @@ def contract_missing_days(yesterday: date) -> list[hooks.MissingDay]:
 
 
 def contract_standing(vendor_ids) -> dict[int, list[StandingNote]]:
-    """DOMAIN.md §6, last bullet: the vendor's latest closed contract month follows it into
+    """docs/domain.md §6, last bullet: the vendor's latest closed contract month follows it into
     sourcing; a poor month warns when the vendor is invited (it never blocks). One query."""
     latest = (
         ContractPeriod.objects.filter(contract__vendor_id=OuterRef("contract__vendor_id"))

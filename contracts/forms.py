@@ -1,4 +1,4 @@
-"""Forms check and convert only (STYLE.md); the rules live in `services`."""
+"""Forms check and convert only (docs/style.md); the rules live in `services`."""
 
 from __future__ import annotations
 

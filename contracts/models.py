@@ -1,5 +1,5 @@
 """Contracts after a pilot, their monthly scorecards (periods), the review log and the
-contract alerts (DOMAIN.md §6)."""
+contract alerts (docs/domain.md §6)."""
 
 from datetime import date
 from decimal import Decimal
@@ -40,7 +40,7 @@ class Standing(models.TextChoices):
 
 
 class Contract(KpiTargets):
-    """One vendor on one channel for `months` months from `start_date` (DOMAIN.md §6)."""
+    """One vendor on one channel for `months` months from `start_date` (docs/domain.md §6)."""
 
     vendor = models.ForeignKey(
         "procurement.Vendor",
@@ -75,7 +75,7 @@ class Contract(KpiTargets):
         _("status"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.RUNNING
     )
 
-    # DOMAIN.md §6: what the vendor bills a month for the channel, agreed in the contract
+    # docs/domain.md §6: what the vendor bills a month for the channel, agreed in the contract
     # (default: the quote's monthly vendor charge for the channel, as the pilot's cost target
     # counts it). Service credits are a share of it, never of the vendor's reported cost.
     monthly_charge = models.DecimalField(
@@ -143,14 +143,14 @@ class Contract(KpiTargets):
 
     @property
     def final_until(self) -> date | None:
-        """The last final day (`kpis.days.KpiPeriod`): none. DOMAIN.md §6 makes no contract
+        """The last final day (`kpis.days.KpiPeriod`): none. docs/domain.md §6 makes no contract
         day final (a month's scorecard is a snapshot; the vendor may still correct a day)."""
         return None
 
 
 class ContractKpiEntry(KpiDay):
     """One day's KPIs for one contract: the pilot's day, the same fields and rules
-    (`kpis.days`), owned by the contract (DOMAIN.md §6)."""
+    (`kpis.days`), owned by the contract (docs/domain.md §6)."""
 
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="entries", verbose_name=_("contract")
@@ -167,13 +167,13 @@ class ContractKpiEntry(KpiDay):
 
 
 class ContractPeriod(models.Model):
-    """A closed month: an immutable monthly scorecard, e-mailed once (DOMAIN.md §6)."""
+    """A closed month: an immutable monthly scorecard, e-mailed once (docs/domain.md §6)."""
 
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="periods", verbose_name=_("contract")
     )
     # The first day of the period's last calendar month: a short first or last month joins
-    # its neighbour (DOMAIN.md §6), so a period may start in the month before.
+    # its neighbour (docs/domain.md §6), so a period may start in the month before.
     month = models.DateField(
         _("month"), help_text=_("The first day of the period's last calendar month.")
     )
@@ -215,12 +215,12 @@ class ContractPeriod(models.Model):
 class ReviewKind(models.TextChoices):
     COACHING = "coaching", _("Weekly coaching")
     MONTHLY_REVIEW = "monthly_review", _("Monthly vendor review")
-    # A manager's acknowledgement of an exit-review alert, with its note (DOMAIN.md §6).
+    # A manager's acknowledgement of an exit-review alert, with its note (docs/domain.md §6).
     EXIT_REVIEW = "exit_review", _("Exit review")
 
 
 class Review(models.Model):
-    """A coaching session or a monthly vendor review (DOMAIN.md §6: the review log)."""
+    """A coaching session or a monthly vendor review (docs/domain.md §6: the review log)."""
 
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("contract")

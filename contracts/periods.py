@@ -1,4 +1,4 @@
-"""The contract's periods and their judgement (DOMAIN.md §6), pure: no ORM.
+"""The contract's periods and their judgement (docs/domain.md §6), pure: no ORM.
 
 Term: from `start_date` to the day before the anniversary `months` later; the anniversary is
 the same day of the month, or the first of the next month when that month is shorter (a
@@ -28,14 +28,14 @@ from kpis.rules import KpiTotals
 GOOD = "good"
 WATCH = "watch"
 POOR = "poor"
-MIN_COVERAGE_PCT = Decimal("80")  # DOMAIN.md §6: a standing needs ≥ 80% of the days
+MIN_COVERAGE_PCT = Decimal("80")  # docs/domain.md §6: a standing needs ≥ 80% of the days
 POOR_MONTHS_FOR_EXIT_REVIEW = 3
-MIN_PERIOD_DAYS = 10  # DOMAIN.md §6: a shorter first or last month joins its neighbour
+MIN_PERIOD_DAYS = 10  # docs/domain.md §6: a shorter first or last month joins its neighbour
 
 
 def add_months(day: date, months: int) -> date:
     """The anniversary `months` later: the same day of the month, or the first of the next
-    month when that month is shorter (31 January + 1 → 1 March; DOMAIN.md §6)."""
+    month when that month is shorter (31 January + 1 → 1 March; docs/domain.md §6)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     if day.day <= calendar.monthrange(year, month)[1]:
@@ -64,7 +64,7 @@ def next_month(first: date) -> date:
 class Period:
     """One period of a contract: the contract's days `date_from`..`date_to`, in one calendar
     month or in two (a short first or last month joined to its neighbour). `month` is the
-    first day of its last calendar month (its name, API.md "month": "2027-02")."""
+    first day of its last calendar month (its name, docs/api.md "month": "2027-02")."""
 
     month: date
     date_from: date
@@ -76,7 +76,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """API.md: "2027-01"."""
+        """docs/api.md: "2027-01"."""
         return f"{self.month:%Y-%m}"
 
     @property
@@ -94,7 +94,7 @@ class Period:
     @property
     def month_share(self) -> Fraction:
         """Σ over its calendar months of (contract days in that month / days in that month):
-        how many months of `monthly_charge` the period is worth (DOMAIN.md §6, pro rata).
+        how many months of `monthly_charge` the period is worth (docs/domain.md §6, pro rata).
         Exact: 4/31 has no finite decimal."""
         return sum(
             (Fraction(inside, length) for _f, inside, length in self.calendar_months),
@@ -136,7 +136,7 @@ def totals_sum(parts: list[KpiTotals]) -> KpiTotals:
 
 
 def standing(*, met_count: int, data_coverage_pct: Decimal) -> str:
-    """DOMAIN.md §6: good at ≥ 4 met, watch at 3 met, both with coverage ≥ 80%; else poor
+    """docs/domain.md §6: good at ≥ 4 met, watch at 3 met, both with coverage ≥ 80%; else poor
     (a vendor that does not report is not meeting its contract)."""
     if data_coverage_pct >= MIN_COVERAGE_PCT:
         if met_count >= 4:
@@ -154,7 +154,7 @@ def service_credit(
     credit_pct_per_missed_kpi: Decimal,
     credit_cap_pct: Decimal,
 ) -> Decimal:
-    """DOMAIN.md §6: `min(cap, pct × steps) / 100 × monthly_charge × month_share`. The base is
+    """docs/domain.md §6: `min(cap, pct × steps) / 100 × monthly_charge × month_share`. The base is
     the agreed charge, never the vendor's own reported cost. `missed_steps` is the one input
     saying how many credit steps the period earned (`credit_steps`). Full precision; round
     to cents at output."""
@@ -164,7 +164,7 @@ def service_credit(
 
 
 def credit_steps(result: kpis.Evaluation) -> int:
-    """DOMAIN.md §6: how many times `credit_pct_per_missed_kpi` applies — each core KPI
+    """docs/domain.md §6: how many times `credit_pct_per_missed_kpi` applies — each core KPI
     missed (5 − met; a KPI without data is missed, so a month without entries is credited at
     the cap), and each must-meet KPI missed once more (core or extra). The cap still bounds
     the total."""
@@ -214,7 +214,7 @@ def evaluate_period(
 
 def poor_run_start(standings: list[tuple[date, str]]) -> date | None:
     """Given the closed months oldest first, the first month of the trailing run of poor
-    months when that run is at least three long (DOMAIN.md §6: the exit clauses), else None."""
+    months when that run is at least three long (docs/domain.md §6: the exit clauses), else None."""
     run: list[date] = []
     for month, value in standings:
         run = [*run, month] if value == POOR else []

@@ -1,4 +1,4 @@
-"""Writes for contracts and their review log (STYLE.md: services write, selectors read)."""
+"""Writes for contracts and their review log (docs/style.md: services write, selectors read)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ MAX_ACTIONS_PER_REVIEW = 50
 
 @dataclass(frozen=True)
 class ContractDefaults:
-    """What a new contract starts from (DOMAIN.md §6: the pilot's targets, the quote's
+    """What a new contract starts from (docs/domain.md §6: the pilot's targets, the quote's
     monthly charge for the channel); procurement sees every value in the form and may change
     it."""
 
@@ -68,7 +68,7 @@ class ContractDefaults:
 
 
 def quote_monthly_charge(quote: Quote, *, channel: str | None) -> Decimal | None:
-    """DOMAIN.md §6: the quote's monthly vendor charge for the channel, as the pilot's cost
+    """docs/domain.md §6: the quote's monthly vendor charge for the channel, as the pilot's cost
     target counts it (§5: the channel's variable charge plus its handled share of the
     vendor's fixed monthly charges, without the buyer's own management), to cents; None when
     the quote lacks what its pricing model needs."""
@@ -124,7 +124,7 @@ def contract_create(
 ) -> Contract:
     """Create a running contract (procurement), from a pilot decided "scale up" or for a
     vendor and channel (optionally its quote). `monthly_charge` left out takes the quote's
-    monthly charge for the channel (DOMAIN.md §6); without a quote it is required. Raises
+    monthly charge for the channel (docs/domain.md §6); without a quote it is required. Raises
     ValidationError({field: message}) and saves nothing when a rule fails."""
     errors: dict[str, str] = {}
     if pilot is not None:
@@ -181,7 +181,7 @@ def contract_create(
             for key, name in TARGET_FIELDS.items()
         },
     )
-    # DOMAIN.md §6: the tracked extra KPIs and must-meets default to the pilot's.
+    # docs/domain.md §6: the tracked extra KPIs and must-meets default to the pilot's.
     if pilot is not None:
         extra_targets = pilot.extra_targets if extra_targets is None else extra_targets
         must_meet = pilot.must_meet if must_meet is None else must_meet
@@ -329,7 +329,7 @@ def review_action_set_done(*, action: ReviewAction, done: bool, by) -> ReviewAct
     return action
 
 
-# --- Daily KPIs (DOMAIN.md §6: exactly as in a pilot) ------------------------------------------
+# --- Daily KPIs (docs/domain.md §6: exactly as in a pilot) ------------------------------------------
 
 
 @retry_on_conflict
@@ -356,7 +356,7 @@ def contract_kpi_day_upsert(
             source=source,
             today=app_today() if today is None else today,
         )
-        # After the commit, off the request (DOMAIN.md §5): a broker outage is logged and
+        # After the commit, off the request (docs/domain.md §5): a broker outage is logged and
         # the daily job catches up; the entry is saved either way.
         enqueue_alert_refresh(contract.pk)
     return entry, created
@@ -383,7 +383,7 @@ def contract_kpi_days_import(
             source=source,
             today=app_today() if today is None else today,
         )
-        # After the commit, off the request (DOMAIN.md §5): a broker outage is logged and
+        # After the commit, off the request (docs/domain.md §5): a broker outage is logged and
         # the daily job catches up; the entry is saved either way.
         enqueue_alert_refresh(contract.pk)
     return result

@@ -1,4 +1,4 @@
-"""Celery tasks of contracts: thin — ids and dates in, a service called (STYLE.md).
+"""Celery tasks of contracts: thin — ids and dates in, a service called (docs/style.md).
 
 - `contracts.close_due_months(as_of=None)`: beat, daily. Closes every contract month that is
   over (idempotent, catches up) and enqueues each new scorecard's e-mail after its batch
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 def _as_date(as_of: str | None) -> date:
     """An ISO date, or today in the app's time zone; a day after today is refused
-    (ValueError naming `as_of`, DOMAIN.md §5)."""
+    (ValueError naming `as_of`, docs/domain.md §5)."""
     return job_date(as_of)
 
 
@@ -50,7 +50,7 @@ def enqueue_period_emails(period_ids: list[int]) -> None:
 
 
 def enqueue_alert_refresh(contract_id: int) -> None:
-    """After the entry's transaction commits, off the request (DOMAIN.md §5)."""
+    """After the entry's transaction commits, off the request (docs/domain.md §5)."""
     transaction.on_commit(partial(_enqueue, refresh_alerts, contract_id))
 
 

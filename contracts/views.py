@@ -1,4 +1,4 @@
-"""Contract pages. Views: access check → form → service → redirect (STYLE.md)."""
+"""Contract pages. Views: access check → form → service → redirect (docs/style.md)."""
 
 from __future__ import annotations
 

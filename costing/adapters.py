@@ -83,7 +83,7 @@ def opening_hours_per_day(rfq: Rfq) -> Decimal:
 
 
 def coverage_hours_per_week(rfq: Rfq) -> Decimal:
-    # DOMAIN.md §1: opening hours staff a desk even when the queue is empty
+    # docs/domain.md §1: opening hours staff a desk even when the queue is empty
     # (live chat 09:00–23:00, 7 days a week = 98 h/week).
     return opening_hours_per_day(rfq) * rfq.days_per_week
 
@@ -93,7 +93,7 @@ def _rfq_error(exc: EngineInputError) -> EngineInputError:
 
 
 def open_hours_for_channel(rfq: Rfq, channel: RfqChannel) -> OpenHours:
-    """A live channel's queue: the RFQ's opening hours (whole hours, DOMAIN.md §1) with the
+    """A live channel's queue: the RFQ's opening hours (whole hours, docs/domain.md §1) with the
     channel's concurrency, service level, answer time and hourly weights."""
     hours = rfq.open_hours_per_day
     if hours is None:
@@ -145,7 +145,7 @@ def workload_for_channel(rfq: Rfq, channel: RfqChannel) -> Workload:
 
 def workload_for_rfq(rfq: Rfq) -> Scope:
     """The RFQ's scope: each channel staffed by its own rule, their hours adding up
-    (dedicated teams, DOMAIN.md §1). `scope.channels[i]` follows `rfq_channels(rfq)`."""
+    (dedicated teams, docs/domain.md §1). `scope.channels[i]` follows `rfq_channels(rfq)`."""
     channels = rfq_channels(rfq)
     if not channels:
         raise EngineInputError("rfq.channels", "the RFQ has no channel with a volume in scope")
@@ -189,7 +189,7 @@ def other_fees_for_quote(quote: Quote) -> tuple[OtherFee, ...]:
 
 def offer_for_quote(quote: Quote, rfq: Rfq) -> VendorOffer:
     """The quote's template fields map 1:1 onto the offer; management adds the RFQ's own
-    vendor management and QA (DOMAIN.md §2: "your own vendor management and QA")."""
+    vendor management and QA (docs/domain.md §2: "your own vendor management and QA")."""
     if not quote.pricing_model:
         raise EngineInputError("quote.pricing_model", "the quote names no pricing model")
     if rfq.own_management_per_month is not None and rfq.own_management_per_month < 0:
@@ -203,7 +203,7 @@ def offer_for_quote(quote: Quote, rfq: Rfq) -> VendorOffer:
             agents=quote.agents_offered or None,  # 0 or empty: derive from the workload
             onboarding_fee=_zero_if_none(quote.onboarding_fee),
             # Issue 24: training hours are priced with the onboarding hours, at the training
-            # rate (DOMAIN.md §2) — the template asks for both, both cost money.
+            # rate (docs/domain.md §2) — the template asks for both, both cost money.
             onboarding_hours_per_agent=_zero_if_none(quote.onboarding_hours_per_agent)
             + _zero_if_none(quote.training_hours_per_agent),
             licences_per_agent_month=_zero_if_none(quote.licences_per_agent_month),

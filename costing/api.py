@@ -1,4 +1,4 @@
-"""Costing endpoints of API.md: the estimate, Erlang C staffing, a quote's TCO and the
+"""Costing endpoints of docs/api.md: the estimate, Erlang C staffing, a quote's TCO and the
 comparison of an RFQ's quotes.
 
 Pydantic checks types (a number, a known pricing model) and absurd sizes; the engine
@@ -64,7 +64,7 @@ def _pct() -> Any:
 
 
 class InHouseIn(ObjectIn):
-    """API.md: in-house numbers default to 0 where not given; no FTE = whole people."""
+    """docs/api.md: in-house numbers default to 0 where not given; no FTE = whole people."""
 
     fte: _amount("fte") | None = None
     gross_salary_month: _amount("gross_salary_month") = Decimal(0)
@@ -73,7 +73,7 @@ class InHouseIn(ObjectIn):
     licences_per_fte_month: _amount("licences_per_fte_month") = Decimal(0)
     absence_pct: _pct() = Decimal(0)
     one_time: _amount("one_time") = Decimal(0)
-    # DOMAIN.md §1: a live channel's in-house desk; which option the recommendation uses.
+    # docs/domain.md §1: a live channel's in-house desk; which option the recommendation uses.
     live_staffing: LiveStaffingChoice = LiveStaffingChoice.DEDICATED
     hours_per_week: _amount("hours_per_week") = Decimal(40)
     shrinkage_pct: _pct() = Decimal(0)
@@ -102,7 +102,7 @@ class VendorIn(ObjectIn):
 
 
 class EstimateIn(ObjectIn):
-    """API.md: e-mail is a backlog (workload hours); chat and phone are queues staffed per
+    """docs/api.md: e-mail is a backlog (workload hours); chat and phone are queues staffed per
     open hour, which need `open_hours_per_day` and `open_days_per_week`."""
 
     months: Count = 12
@@ -174,7 +174,7 @@ class EstimateInHouseOut(Schema):
     dedicated: InHouseOptionOut | None = Field(
         None,
         description="For a live channel: a dedicated desk, seat hours over paid hours "
-        "(DOMAIN.md §1).",
+        "(docs/domain.md §1).",
     )
     combined: InHouseOptionOut | None = Field(
         None,
@@ -296,7 +296,7 @@ class ScenarioAssumptionOut(Schema):
 
 
 class ScoresOut(Schema):
-    """DOMAIN.md §4: each criterion 0–100; `test_cases` is null when the RFQ has none."""
+    """docs/domain.md §4: each criterion 0–100; `test_cases` is null when the RFQ has none."""
 
     cost: str
     service: str
@@ -324,7 +324,7 @@ class ComparisonQuoteOut(Schema):
     scenarios: dict[str, ScenarioOut] | None = Field(
         None, description="pessimistic, realistic, optimistic: the quote's TCO and savings."
     )
-    # Best value (DOMAIN.md §4).
+    # Best value (docs/domain.md §4).
     sla_shortfalls: list[str] = Field(
         description="Channels whose offered response time is missing or slower than required."
     )
@@ -406,10 +406,10 @@ def _vendor_offer(vendor: VendorIn) -> VendorOffer:
 # --- endpoints ------------------------------------------------------------------------------
 
 
-# exclude_unset: `in_house.dedicated`/`combined` appear for a live channel only (API.md).
+# exclude_unset: `in_house.dedicated`/`combined` appear for a live channel only (docs/api.md).
 @router.post("/costing/estimate", response={200: EstimateOut, **ERRORS}, exclude_unset=True)
 def costing_estimate(request: HttpRequest, payload: EstimateIn):
-    """In-house against one vendor offer over a term (DOMAIN.md §1–§2). Any signed-in user."""
+    """In-house against one vendor offer over a term (docs/domain.md §1–§2). Any signed-in user."""
     check_role(request.auth, EVERYONE)
     try:
         result = estimate(
@@ -433,7 +433,7 @@ def costing_estimate(request: HttpRequest, payload: EstimateIn):
 
 @router.post("/costing/staffing", response={200: StaffingOut, **ERRORS})
 def costing_staffing(request: HttpRequest, payload: StaffingIn):
-    """Erlang C agents for a service-level target (DOMAIN.md §1). Any signed-in user."""
+    """Erlang C agents for a service-level target (docs/domain.md §1). Any signed-in user."""
     check_role(request.auth, EVERYONE)
     try:
         return staffing(**payload.model_dump()).as_dict()

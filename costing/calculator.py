@@ -1,4 +1,4 @@
-"""The calculator page's sums: one estimate, its three scenarios (DOMAIN.md §2) and, when
+"""The calculator page's sums: one estimate, its three scenarios (docs/domain.md §2) and, when
 the volume comes from website visitors, the whitepaper's chats and chat hours a day."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class CalculatorResult:
 
     @property
     def contacts_per_day(self) -> Decimal:
-        # DOMAIN.md §1–§2: a month is 4.2 weeks of 7 days (29.4 days).
+        # docs/domain.md §1–§2: a month is 4.2 weeks of 7 days (29.4 days).
         return ENGINE_CONTEXT.divide(self.workload.volume_per_month, DAYS_PER_MONTH)
 
     @property

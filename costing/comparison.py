@@ -1,6 +1,6 @@
 """The quote comparison of one RFQ: every submitted quote priced against the in-house
 baseline, with its checklist gaps, rate-band flags, risk and recommendation, ranked by
-TCO (DOMAIN.md §2–§4).
+TCO (docs/domain.md §2–§4).
 
 Pure over loaded objects (see `costing.selectors`): no query in here, so the page and
 the endpoint run the same number of queries for one quote or for fifty.
@@ -59,7 +59,7 @@ from procurement.models import Channel, Quote, Region, Rfq
 from procurement.quote_template import SLA_FIELD_BY_CHANNEL
 from procurement.selectors import blind_review_pending
 
-# --- best value (DOMAIN.md §4): service-level fit, must-haves, weighted score ----------------
+# --- best value (docs/domain.md §4): service-level fit, must-haves, weighted score ----------------
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ class Verdict:
 
 
 def quote_verdict(column: QuoteColumn) -> Verdict:
-    """DOMAIN.md §4 in one place: a quote that leaves a must-have open is excluded whatever
+    """docs/domain.md §4 in one place: a quote that leaves a must-have open is excluded whatever
     its price; otherwise the three axes decide (`recommend`). Best value and the score as
     the comparison scored them (eligible references, compared as shown)."""
     fit = column.fit
@@ -164,9 +164,9 @@ class QuoteColumn:
     risk: Decimal
     recommendation: Recommendation | None
     error: EngineInputError | None = None
-    # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
+    # docs/domain.md §2: each quote carries the three scenarios (TCO and savings).
     scenarios: dict[str, ScenarioOutcome] | None = None
-    fit: BestValueFit | None = None  # best value (DOMAIN.md §4), set by with_best_value
+    fit: BestValueFit | None = None  # best value (docs/domain.md §4), set by with_best_value
 
     @property
     def priced(self) -> bool:
@@ -234,7 +234,7 @@ class QuoteColumn:
             "reasons": list(verdict.reasons),
         }
 
-    # --- best value (DOMAIN.md §4) --------------------------------------------------------
+    # --- best value (docs/domain.md §4) --------------------------------------------------------
 
     @property
     def excluded(self) -> bool:
@@ -253,7 +253,7 @@ class QuoteColumn:
         return self.verdict.missing_must_have_labels
 
     def best_value_dict(self) -> dict[str, Any]:
-        """API.md: `sla_shortfalls`, `excluded`, `scores`, `score`, `best_value`."""
+        """docs/api.md: `sla_shortfalls`, `excluded`, `scores`, `score`, `best_value`."""
         if self.fit is None:  # a quote that cannot be priced is not scored
             return {
                 "sla_shortfalls": [],
@@ -288,7 +288,7 @@ class Comparison:
     in_house: InHouseCost
     columns: tuple[QuoteColumn, ...]
     channels: tuple[ChannelStaffing, ...] = ()
-    # DOMAIN.md §2 scenarios: the in-house TCO each one is measured against (issue 20).
+    # docs/domain.md §2 scenarios: the in-house TCO each one is measured against (issue 20).
     in_house_scenarios: dict[str, Decimal] = field(default_factory=dict)
 
     @property
@@ -319,7 +319,7 @@ class Comparison:
 
     @property
     def in_house_cumulative(self) -> tuple[Decimal, ...]:
-        # DOMAIN.md §2: in-house one-time costs fall in month 1. Same expression as the
+        # docs/domain.md §2: in-house one-time costs fall in month 1. Same expression as the
         # engine's cumulative rows, so the last month equals the in-house TCO exactly.
         return tuple(
             month * self.in_house.monthly + self.in_house.one_time
@@ -328,11 +328,11 @@ class Comparison:
 
     @property
     def best_value_column(self) -> QuoteColumn | None:
-        """DOMAIN.md §4: the highest score among the quotes not excluded (ties: lower TCO)."""
+        """docs/domain.md §4: the highest score among the quotes not excluded (ties: lower TCO)."""
         return next((c for c in self.columns if c.fit is not None and c.fit.best_value), None)
 
     def as_dict(self) -> dict[str, Any]:
-        """API.md: `{"months", "in_house", "quotes": [...]}`, cheapest TCO first."""
+        """docs/api.md: `{"months", "in_house", "quotes": [...]}`, cheapest TCO first."""
         staffing = self.staffing
         return {
             "months": self.months,
@@ -388,7 +388,7 @@ def _s2_or_none(value: Decimal | None) -> str | None:
 
 def estimate_for_quote(*, quote: Quote, rfq: Rfq, months: int) -> Estimate:
     """The estimate of one quote against its RFQ's scope and in-house baseline, with the
-    RFQ's transition months of double running (DOMAIN.md §2)."""
+    RFQ's transition months of double running (docs/domain.md §2)."""
     return estimate(
         workload=workload_for_rfq(rfq),
         in_house=in_house_for_rfq(rfq),
@@ -399,7 +399,7 @@ def estimate_for_quote(*, quote: Quote, rfq: Rfq, months: int) -> Estimate:
 
 
 def quote_estimate_dict(*, quote: Quote, rfq: Rfq, months: int) -> dict[str, Any]:
-    """API.md's estimate response for a quote: `staffing` is the scope's live desk (its
+    """docs/api.md's estimate response for a quote: `staffing` is the scope's live desk (its
     live channels' seats added up per open hour), `channels` the seat and workload hours
     of each channel."""
     scope = workload_for_rfq(rfq)
@@ -452,7 +452,7 @@ def _column(
         )
     except EngineInputError as exc:
         return QuoteColumn(quote, None, None, gaps, flags, risk, None, exc)
-    # DOMAIN.md §4: the three axes — savings, strategic value, risk.
+    # docs/domain.md §4: the three axes — savings, strategic value, risk.
     recommendation = recommend(savings=result.savings, risk=risk, strategic=rfq.strategic)
     return QuoteColumn(quote, offer, result, gaps, flags, risk, recommendation, None, outcomes)
 
@@ -499,7 +499,7 @@ def build_comparison(*, rfq: Rfq, quotes: Iterable[Quote], months: int) -> Compa
     )
 
 
-# --- best value (DOMAIN.md §4): the engine's scores on the comparison's columns -------------
+# --- best value (docs/domain.md §4): the engine's scores on the comparison's columns -------------
 
 
 def _score_input(rfq: Rfq, column: QuoteColumn) -> QuoteScoreInput:
@@ -543,7 +543,7 @@ def with_best_value(*, rfq: Rfq, columns: Iterable[QuoteColumn]) -> tuple[QuoteC
     priced = [c for c in columns if c.priced]
     # Blind review (issue 21): while an answer is unrated the test-case ratings say which
     # vendor wrote which answer as each is rated, so the criterion counts only once the
-    # review is complete (until then its weight is spread over the others, DOMAIN.md §4).
+    # review is complete (until then its weight is spread over the others, docs/domain.md §4).
     has_test_cases = bool(rfq.test_cases.all()) and not blind_review_pending(rfq)
     scores = score_quotes(
         quotes=[_score_input(rfq, c) for c in priced],

@@ -62,7 +62,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
     )
 
 
-# --- best value (DOMAIN.md §4): the same columns in the CSV and the XLSX sheet -------------
+# --- best value (docs/domain.md §4): the same columns in the CSV and the XLSX sheet -------------
 
 
 def _criteria_counted(comparison: Comparison) -> list[str]:
@@ -167,7 +167,7 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
         ),
         *[""] * len(best_value_headers(comparison)),
     ]
-    # DOMAIN.md §1: for a live channel both in-house options, the one compared above.
+    # docs/domain.md §1: for a live channel both in-house options, the one compared above.
     if in_house.dedicated is not None and in_house.combined is not None:
         for label, option in (
             (gettext("In-house: dedicated desk"), in_house.dedicated),
@@ -215,7 +215,7 @@ def _csv_rows(comparison: Comparison) -> Iterator[list[object]]:
 
 
 def _scenario_headers() -> list[str]:
-    # DOMAIN.md §2: each quote carries the three scenarios (TCO and savings).
+    # docs/domain.md §2: each quote carries the three scenarios (TCO and savings).
     headers = []
     for name in SCENARIO_LABELS:
         # Issue 20: the label says what it assumes, "Pessimistic (volume ×1.2, AHT ×1.1)".

@@ -76,7 +76,7 @@ class EngineErrorsMixin:
 
 
 class CalculatorForm(EngineErrorsMixin, forms.Form):
-    """The cost article's spreadsheet recipe (DOMAIN.md §1–§2) with one vendor offer."""
+    """The cost article's spreadsheet recipe (docs/domain.md §1–§2) with one vendor offer."""
 
     VOLUME_PER_MONTH = "month"
     VOLUME_FROM_VISITORS = "visitors"
@@ -211,7 +211,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
         min_value=0,
         help_text=_("Recruitment, workplace set-up; none when nobody is hired (combined)."),
     )
-    # DOMAIN.md §1: a live channel's in-house desk.
+    # docs/domain.md §1: a live channel's in-house desk.
     live_staffing = forms.ChoiceField(
         label=_("In-house chat and phone"),
         choices=LiveStaffingChoices.choices,
@@ -461,7 +461,7 @@ class CalculatorForm(EngineErrorsMixin, forms.Form):
         return self.cleaned_data.get("channel") in LIVE_CHANNELS
 
     def _open_hours(self, data: dict[str, Any]) -> OpenHours | None | bool:
-        """Chat and phone: the open hours and queue settings (DOMAIN.md §1); e-mail: None.
+        """Chat and phone: the open hours and queue settings (docs/domain.md §1); e-mail: None.
         False when a required input is missing (its field then carries the error)."""
         if data["channel"] not in LIVE_CHANNELS:
             return None
@@ -562,7 +562,7 @@ class TermForm(forms.Form):
 
 
 class StaffingForm(EngineErrorsMixin, forms.Form):
-    """Erlang C for one live channel (DOMAIN.md §1). Used twice, with prefix chat/phone."""
+    """Erlang C for one live channel (docs/domain.md §1). Used twice, with prefix chat/phone."""
 
     contacts_per_interval = _decimal(_("Contacts per interval"), min_value=0)
     interval_minutes = _decimal(_("Interval (minutes)"), min_value=0, max_value=Decimal(1440))

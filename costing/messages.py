@@ -1,6 +1,6 @@
 """Human, translated text for what the pure engine reports as codes or plain English.
 
-The engine stays free of Django (STYLE.md), so its `EngineInputError` messages, its
+The engine stays free of Django (docs/style.md), so its `EngineInputError` messages, its
 recommendation codes and its rate-flag codes are turned into translatable text here.
 """
 
@@ -55,7 +55,7 @@ _EXACT: dict[str, Promise] = {
         "The channels' volume must be greater than 0."
     ),
     "the quote names no pricing model": _("The quote names no pricing model."),
-    # Live channels and pricing (DOMAIN.md §1 "Live channels", §2).
+    # Live channels and pricing (docs/domain.md §1 "Live channels", §2).
     "open hours staff a live channel: chat or phone": _(
         "Open hours staff a live channel: chat or phone."
     ),
@@ -134,7 +134,7 @@ def engine_error_text(exc: EngineInputError) -> str:
 # such input is a clear 422 or form error, never a 500.
 OUT_OF_RANGE = _("The numbers are too large or too small to compute. Check the values entered.")
 
-# DOMAIN.md §4: a quote that leaves a must-have open is excluded whatever its price. The
+# docs/domain.md §4: a quote that leaves a must-have open is excluded whatever its price. The
 # verdict's words live with procurement's checks (the award memo shows them too).
 EXCLUDE = _EXCLUDE
 REASON_MUST_HAVE_OPEN = _REASON_MUST_HAVE_OPEN

@@ -1,4 +1,4 @@
-"""Seat hours next to workload hours, per channel of a scope (DOMAIN.md §1 "Live channels in
+"""Seat hours next to workload hours, per channel of a scope (docs/domain.md §1 "Live channels in
 the cost comparison"), and the hour-by-hour rows a workforce planner reads.
 
 Pure over engine objects: the comparison, the calculator, the API and the exports all show

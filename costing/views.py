@@ -181,7 +181,7 @@ def _comparison_staffing_panels(rfq: Rfq, comparison: Comparison) -> list[dict[s
     ]
 
 
-# --- best value (DOMAIN.md §4) ------------------------------------------------------------
+# --- best value (docs/domain.md §4) ------------------------------------------------------------
 
 SORTS = ("cost", "score")
 

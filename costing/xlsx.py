@@ -2,7 +2,7 @@
 
 Pure: takes engine inputs, returns bytes. Every result is an Excel formula over the
 "Inputs" sheet, so a procurement user can change a volume or a rate in Excel and watch
-TCO, savings and ROI follow. The formulas restate DOMAIN.md §1–§2; tests evaluate them
+TCO, savings and ROI follow. The formulas restate docs/domain.md §1–§2; tests evaluate them
 and compare with the engine.
 
 Layout (cell positions are part of the contract with the tests):
@@ -12,7 +12,7 @@ Inputs
     B3..B8          volume_per_month, aht_minutes, productive_hours_per_fte_month,
                     coverage_hours_per_week, automation_deflection_pct, months — the
                     BACKLOG part of the scope (e-mail): its volume and volume-weighted AHT
-    B9              transition_months (double running, DOMAIN.md §2)
+    B9              transition_months (double running, docs/domain.md §2)
     B10..B16        in-house: fte (blank = derived), gross_salary_month,
                     employer_costs_pct, overhead_per_fte_month, licences_per_fte_month,
                     absence_pct, one_time
@@ -38,7 +38,7 @@ Scenarios
     D..H            handled, workload hours, FTE required, in-house FTE, in-house TCO
     then per offer  agents, TCO, savings (three columns each, from column I)
 
-Decision (DOMAIN.md §4: the three axes side by side, one column per offer from C)
+Decision (docs/domain.md §4: the three axes side by side, one column per offer from C)
     B3              strategic ("Yes"/"No", editable)
     row 5           header (offer names)
     rows 6..14      pricing model, break-even month (computed at export), savings
@@ -158,13 +158,13 @@ RESULT_ROWS: Mapping[str, int] = {
     "savings": 18,
     "savings_pct": 19,
     "roi_pct": 20,
-    # DOMAIN.md §1: both in-house options for the live channels (column B).
+    # docs/domain.md §1: both in-house options for the live channels (column B).
     "dedicated_fte": 22,
     "dedicated_monthly": 23,
     "combined_fte": 24,
     "combined_monthly": 25,
 }
-# The in-house live desk (DOMAIN.md §1): paid hours a week, shrinkage and the option the
+# The in-house live desk (docs/domain.md §1): paid hours a week, shrinkage and the option the
 # comparison uses ("Dedicated desk" or "Combined with own work", editable).
 DESK_ROWS: Mapping[str, int] = {
     "hours_per_week": 40,
@@ -292,14 +292,14 @@ def _cost_per_fte() -> str:
 
 @dataclass(frozen=True)
 class InHouseFormulas:
-    """The in-house side as formulas (DOMAIN.md §1): e-mail in whole people, each live desk
+    """The in-house side as formulas (docs/domain.md §1): e-mail in whole people, each live desk
     dedicated (seat hours / (1 − shrinkage) / paid hours, two decimals) or combined with
     own work (workload hours × hourly cost, nobody hired)."""
 
     people: str
     monthly: str
     one_time: str
-    # Both options side by side (DOMAIN.md §1), whichever the baseline chose.
+    # Both options side by side (docs/domain.md §1), whichever the baseline chose.
     dedicated_people: str = ""
     dedicated_monthly: str = ""
     combined_people: str = ""
@@ -369,7 +369,7 @@ def _fixed_monthly(offer: VendorOffer, column: str, agents: str) -> str:
 
 
 def _one_time(offer: VendorOffer, column: str, agents: str) -> str:
-    # DOMAIN.md §2: onboarding hours at the training rate, else the hourly rate (the engine
+    # docs/domain.md §2: onboarding hours at the training rate, else the hourly rate (the engine
     # refuses hours with neither, so a blank rate here only ever meets 0 hours).
     rate = "onboarding_hourly_rate" if offer.onboarding_hourly_rate is not None else "hourly_rate"
     return (
@@ -469,12 +469,12 @@ def _write_results(ws: Worksheet, *, title: str, offers: Sequence[tuple[str, Ven
     backlog_hours = _hours(_handled(volume), aht)
     shared = {
         "handled": f"{_handled(volume)}+{_inp('live_handled_per_month')}",
-        # DOMAIN.md §1: chat hours are divided by the concurrency (on "Hour by hour").
+        # docs/domain.md §1: chat hours are divided by the concurrency (on "Hour by hour").
         "workload_hours_per_month": f"{backlog_hours}+{_inp('live_workload_hours_per_month')}",
         # In-house and an hourly vendor staff the backlog's work and the live seat hours.
         "billable_hours_per_month": f"{backlog_hours}+{_inp('live_seat_hours_per_month')}",
         "fte_required": f"{_res('billable_hours_per_month')}/{productive_hours}",
-        # DOMAIN.md §1: a month is 4.2 weeks.
+        # docs/domain.md §1: a month is 4.2 weeks.
         "coverage_fte": f"{_inp('coverage_hours_per_week')}*{WEEKS_PER_MONTH}/{productive_hours}",
     }
     for name, formula in shared.items():
@@ -540,7 +540,7 @@ def _write_results(ws: Worksheet, *, title: str, offers: Sequence[tuple[str, Ven
                 "fixed_monthly": _fixed_monthly(offer, column, agents),
                 "one_time": _one_time(offer, column, agents),
                 **common(column),
-                # DOMAIN.md §2: the in-house desk runs on during the transition months.
+                # docs/domain.md §2: the in-house desk runs on during the transition months.
                 "tco": f"{_inp('months')}*{_res('monthly', column)}+{_res('one_time', column)}"
                 f"+{_inp('transition_months')}*{_res('monthly')}",
                 "savings": f"{in_house_tco}-{tco}",
@@ -639,7 +639,7 @@ def _write_scenarios(
     ws.column_dimensions["A"].width = 16
 
 
-# --- Decision (DOMAIN.md §4) ------------------------------------------------------------------
+# --- Decision (docs/domain.md §4) ------------------------------------------------------------------
 
 DECISION_STRATEGIC = "B3"
 DECISION_ROWS: Mapping[str, int] = {
@@ -732,7 +732,7 @@ def _write_decision(
         _set(ws, at["risk_limit"], f"={RISK_SHARE_OF_SAVINGS}*{at['savings']}", MONEY)
         ws[at["risk_within_limit"]] = f'=IF({at["risk"]}<={at["risk_limit"]},"{yes}","{no}")'
         if offer.excluded:
-            # DOMAIN.md §4: excluded whatever its price, risk or strategy: no formula.
+            # docs/domain.md §4: excluded whatever its price, risk or strategy: no formula.
             ws[at["recommendation"]] = exclude
         else:
             ws[at["recommendation"]] = (

@@ -1,5 +1,5 @@
 """The "Hour by hour" sheet of the comparison workbook: each live channel (chat, phone)
-staffed per open hour (DOMAIN.md §1 "Live channels in the cost comparison").
+staffed per open hour (docs/domain.md §1 "Live channels in the cost comparison").
 
 Self-contained: `write_staffing_sheet(workbook, …)` adds the sheet to any openpyxl workbook
 and returns the cells the other sheets read (the live part's volume, handled contacts,
@@ -194,10 +194,10 @@ def _write_channel(
         "concurrency": open_hours.concurrency,
         "max_occupancy_pct": open_hours.max_occupancy_pct,
         "handled": f"={at['volume_per_month']}*(1-{at['automation_deflection_pct']}/100)",
-        # DOMAIN.md §1: an agent carries `concurrency` contacts at once.
+        # docs/domain.md §1: an agent carries `concurrency` contacts at once.
         "workload_hours": f"={at['handled']}*{at['aht_minutes']}/{at['concurrency']}/60",
         "weights_total": f"={'+'.join(weights)}",
-        # DOMAIN.md §1: seat hours = 4.2 × days × Σ seats of an open day.
+        # docs/domain.md §1: seat hours = 4.2 × days × Σ seats of an open day.
         "seat_hours": f"={WEEKS_PER_MONTH}*{at['open_days_per_week']}*({'+'.join(seats)})",
     }
     for name, value in values.items():

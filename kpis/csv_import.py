@@ -3,7 +3,7 @@
 measured period (a pilot, a contract): it reads `start_date`, `end_date` and `targets` only.
 
 Accepted: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"), `,` or `;` between
-values (detected from the header). One number convention per file (DOMAIN.md §8, read by the
+values (detected from the header). One number convention per file (docs/domain.md §8, read by the
 one reader `common.numbers`): `;` goes with decimal commas (`1.500,50`, Dutch Excel), `,` with
 decimal points (`1,500.50`); a value in the other convention is an error naming its line and
 column. Dates as

@@ -1,5 +1,5 @@
 """The daily KPI day, reusable by every "measured period" whose vendor enters daily KPIs: a
-pilot today, a contract next (DOMAIN.md §6: same rules, form, CSV and API).
+pilot today, a contract next (docs/domain.md §6: same rules, form, CSV and API).
 
 Reuse points (code against these, do not copy them):
 
@@ -13,7 +13,7 @@ Reuse points (code against these, do not copy them):
   `kpi_days_import(...)` (all rows or none): the one write path.
 - `KpiPeriod`: the protocol a period implements (`start_date`, `end_date`, `vendor`,
   `targets`, `day_number(date)`, `final_until`).
-- Final days (DOMAIN.md §5): days up to `period.final_until` (None: none) are final. The form
+- Final days (docs/domain.md §5): days up to `period.final_until` (None: none) are final. The form
   refuses a change to them, unless built with `may_correct_final=True` (procurement) and
   given a written `reason`, which the write path stores on the entry (and so in its history).
   `kpi_day_upsert` decides `may_correct_final` from `by` (`by.is_procurement`); after the
@@ -266,7 +266,7 @@ class KpiDayForm(forms.Form):
             self._check_final_day(day)
 
     def _check_final_day(self, day: date) -> None:
-        """DOMAIN.md §5: a vendor may not change a day the decision was based on; procurement
+        """docs/domain.md §5: a vendor may not change a day the decision was based on; procurement
         may, with a written reason."""
         when = date_format(day, "DATE_FORMAT")
         if not self.may_correct_final:
@@ -337,7 +337,7 @@ class KpiDayForm(forms.Form):
                 )
 
     def _check_extras(self, numbers: dict[str, Decimal | int]) -> None:
-        """The extra KPIs' fields (DOMAIN.md §5 library): given together, plausible, and
+        """The extra KPIs' fields (docs/domain.md §5 library): given together, plausible, and
         consistent with each other — every error at once, each on its field."""
         given = {name for name in EXTRA_DAILY_FIELDS if self.cleaned_data.get(name) is not None}
         for name in EXTRA_DAILY_FIELDS:
@@ -392,14 +392,14 @@ class KpiDayForm(forms.Form):
         return data
 
 
-# --- Sums in the database (DOMAIN.md §5: pooled, never a mean) --------------------------------
+# --- Sums in the database (docs/domain.md §5: pooled, never a mean) --------------------------------
 
 
 class DatePlusDays(Func):
     """`date + n days` with `n` an expression (a column or a value), portable.
 
     PostgreSQL adds an integer to a date natively; SQLite needs its date() function. Used
-    for windows that differ per owner: day N is `start_date + N − 1` (DOMAIN.md §5).
+    for windows that differ per owner: day N is `start_date + N − 1` (docs/domain.md §5).
     """
 
     arity = 2

@@ -1,4 +1,4 @@
-"""THE KPI table (DOMAIN.md §5 and its KPI library), like Zulip's `FIELD_TYPE_DATA`: one row
+"""THE KPI table (docs/domain.md §5 and its KPI library), like Zulip's `FIELD_TYPE_DATA`: one row
 per KPI — key, label, unit, direction, the daily fields it is made of, its pooled formula,
 default target, remedy and reliability rule. Everything else is derived from it: the daily
 model fields of the extras, the form and its cross-field checks, the CSV columns and
@@ -77,7 +77,7 @@ class Kpi:
     default_target: Decimal | None
     remedy: str  # a code; its words in kpis.presentation.REMEDY_LABELS
     core: bool = False
-    # Reliability: "wilson" (DOMAIN.md §5: a 95% interval on numerator/denominator), or a
+    # Reliability: "wilson" (docs/domain.md §5: a 95% interval on numerator/denominator), or a
     # minimum sample (the term's name and the least it must reach in the window).
     wilson: bool = False
     min_sample: tuple[str, int] | None = None
@@ -94,7 +94,7 @@ class Kpi:
         return self.unit == "%"
 
 
-QA_MIN_SAMPLE = 50  # DOMAIN.md §5: the seed's QA sample, 50 interactions in the window
+QA_MIN_SAMPLE = 50  # docs/domain.md §5: the seed's QA sample, 50 interactions in the window
 
 DAILY_FIELDS: tuple[DailyField, ...] = (
     DailyField("tickets", _("tickets"), required=True, example="120"),

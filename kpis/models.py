@@ -1,5 +1,5 @@
 """The abstract rows every measured period shares (a pilot, a contract): the KPI day with its
-history, its database guards, and the targets (DOMAIN.md §5, §6). No concrete table lives
+history, its database guards, and the targets (docs/domain.md §5, §6). No concrete table lives
 here: each owner's model adds its foreign key and Meta, so its table stays its own."""
 
 from decimal import Decimal
@@ -37,9 +37,9 @@ TARGETS_MODEL_FIELDS = (*TARGET_FIELDS.values(), "extra_targets", "must_meet")
 
 
 class KpiTargets(models.Model):
-    """The five KPI targets of a measured period — a pilot, a contract (DOMAIN.md §5, §6)."""
+    """The five KPI targets of a measured period — a pilot, a contract (docs/domain.md §5, §6)."""
 
-    # The five KPI targets; the direction of each is fixed by DOMAIN.md §5.
+    # The five KPI targets; the direction of each is fixed by docs/domain.md §5.
     target_csat_pct = models.DecimalField(_("CSAT target (%) ≥"), default=Decimal("85"), **PCT)
     target_frt_minutes = models.DecimalField(
         _("first response time target (min) ≤"),
@@ -58,7 +58,7 @@ class KpiTargets(models.Model):
         _("cost per ticket target (€) ≤"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE
     )
 
-    # The tracked extra KPIs of the library (DOMAIN.md §5) with their targets, {key: "5.00"}
+    # The tracked extra KPIs of the library (docs/domain.md §5) with their targets, {key: "5.00"}
     # (none by default), and the tracked KPIs (core or extra) that must be met.
     extra_targets = models.JSONField(_("extra KPIs and their targets"), default=dict, blank=True)
     must_meet = models.JSONField(_("must-meet KPIs"), default=list, blank=True)
@@ -126,7 +126,7 @@ class KpiDay(models.Model):
         )
     del _name
     note = models.TextField(_("note"), blank=True)
-    # Procurement's written reason when it corrected a final day (DOMAIN.md §5); the history
+    # Procurement's written reason when it corrected a final day (docs/domain.md §5); the history
     # keeps it with the version it explains.
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     late = models.BooleanField(_("entered late"), default=False)

@@ -40,7 +40,7 @@ def kpi_label(key: str) -> str:
 
 
 def kpi_label_marked(key: str, *, must_meet: bool) -> str:
-    """The label, marked when the KPI must be met (DOMAIN.md §5: missed → stop)."""
+    """The label, marked when the KPI must be met (docs/domain.md §5: missed → stop)."""
     label = kpi_label(key)
     return gettext("%(kpi)s (must meet)") % {"kpi": label} if must_meet else label
 
@@ -50,7 +50,7 @@ def kpi_unit(key: str) -> str:
 
 
 def direction(key: str) -> str:
-    """DOMAIN.md §5: CSAT and FCR must reach the target (≥), the others stay under it (≤)."""
+    """docs/domain.md §5: CSAT and FCR must reach the target (≥), the others stay under it (≤)."""
     return "≥" if HIGHER_IS_BETTER[key] else "≤"
 
 

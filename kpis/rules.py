@@ -1,4 +1,4 @@
-"""The pilot KPI rules of DOMAIN.md §5, pure: no ORM. Selectors sum the daily entries in the
+"""The pilot KPI rules of docs/domain.md §5, pure: no ORM. Selectors sum the daily entries in the
 database and hand the sums here; pages, scorecards and alerts all judge KPIs with this module.
 
 Compute at full precision, compare against a target at full precision, round only for output.
@@ -48,7 +48,7 @@ __all__ = [
 KPI_KEYS: tuple[str, ...] = CORE_KEYS
 # Direction of each target: True when higher is better (≥), False when lower is better (≤).
 HIGHER_IS_BETTER = {k.key: k.higher_is_better for k in KPIS}
-# DOMAIN.md §5: the usual remedy per missed KPI (codes; the Django layer translates them).
+# docs/domain.md §5: the usual remedy per missed KPI (codes; the Django layer translates them).
 REMEDY = {k.key: k.remedy for k in KPIS}
 
 CHECKPOINT_DAYS = (30, 60, 90)
@@ -70,7 +70,7 @@ def q2(value: Decimal | None) -> Decimal | None:
 
 
 def s2(value: Decimal | None) -> str | None:
-    """API.md: decimals travel as strings with two decimals."""
+    """docs/api.md: decimals travel as strings with two decimals."""
     rounded = q2(value)
     return None if rounded is None else f"{rounded:.2f}"
 
@@ -155,7 +155,7 @@ class KpiTotals:
         return KpiTotals(**summed)
 
     def value(self, key: str) -> Decimal | None:
-        """DOMAIN.md §5: pooled over the window's days, never a mean of daily values:
+        """docs/domain.md §5: pooled over the window's days, never a mean of daily values:
         Σ numerator terms / Σ denominator × scale. A zero denominator has no value."""
         definition = KPIS_BY_KEY[key]
         denominator = self._sums[definition.denominator.name]
@@ -220,7 +220,7 @@ class KpiResult:
     @property
     def reliable(self) -> bool | None:
         """A met KPI whose interval still reaches past the target is 'met, not yet reliable';
-        QA is not yet reliable below its sample (DOMAIN.md §5). None: no rule applies, or
+        QA is not yet reliable below its sample (docs/domain.md §5). None: no rule applies, or
         the KPI is not met."""
         if not self.met:
             return None
@@ -298,7 +298,7 @@ def evaluate(
 ) -> Evaluation:
     """Judge a window: the five core KPIs and every tracked extra (a key of `targets`).
     `decision` marks the decision checkpoint, the only one with a verdict: at least 4 of the
-    5 core KPIs met, and no must-meet KPI missed (DOMAIN.md §5)."""
+    5 core KPIs met, and no must-meet KPI missed (docs/domain.md §5)."""
     must = set(must_meet)
     results = {
         key: judge(key, totals, targets[key], must_meet=key in must)
@@ -328,7 +328,7 @@ def evaluate(
     return Evaluation(results, met_count, coverage, verdict, missed)
 
 
-# --- Checkpoints (DOMAIN.md §5; day N of a pilot: `Pilot.date_of_day(N)`) -------------------
+# --- Checkpoints (docs/domain.md §5; day N of a pilot: `Pilot.date_of_day(N)`) -------------------
 
 
 def decision_checkpoint_day(length_days: int) -> int:

@@ -1,4 +1,4 @@
-"""The API schemas every measured period shares (API.md): a day's KPIs in and out, and the
+"""The API schemas every measured period shares (docs/api.md): a day's KPIs in and out, and the
 targets in and out. A pilot's and a contract's endpoints both use them."""
 
 import datetime as dt
@@ -16,7 +16,7 @@ from .rules import s2
 
 class TargetsIn(ObjectIn):
     """Each may be left out: it then takes its default (a pilot's from the quote and its RFQ,
-    else DOMAIN.md §5; a contract's from its pilot)."""
+    else docs/domain.md §5; a contract's from its pilot)."""
 
     csat_pct: Money | None = None
     frt_minutes: Money | None = None
@@ -80,7 +80,7 @@ KpiIn = _schema(
     base=ObjectIn,
 )
 
-# A day's KPIs out: decimals as strings with two decimals (API.md), an extra's field null
+# A day's KPIs out: decimals as strings with two decimals (docs/api.md), an extra's field null
 # when the day leaves it out.
 KpiEntryOut = _schema(
     "KpiEntryOut",
@@ -99,7 +99,7 @@ KpiEntryOut = _schema(
 )
 
 
-# --- A judged window (a pilot's scorecard, a contract's month), API.md --------------------------
+# --- A judged window (a pilot's scorecard, a contract's month), docs/api.md --------------------------
 
 
 class IntervalOut(Schema):
@@ -109,7 +109,7 @@ class IntervalOut(Schema):
 
 def scorecard_kpi_schema():
     """One judged KPI: its pooled value, target, met; `interval` (Wilson 95%, the KPIs the
-    table marks) and `reliable` where DOMAIN.md gives a rule (else null); `must_meet`."""
+    table marks) and `reliable` where docs/domain.md gives a rule (else null); `must_meet`."""
     return _schema(
         "ScorecardKpiOut",
         {
@@ -135,7 +135,7 @@ def scorecard_kpis_schema():
         "KpisOut",
         {k.key: _KPI_OUT if k.core else _KPI_OUT | None for k in KPIS},
         {k.key: Field(None, description=str(k.label)) for k in KPIS if not k.core},
-        doc="The five core KPIs and the tracked extra KPIs (DOMAIN.md §5).",
+        doc="The five core KPIs and the tracked extra KPIs (docs/domain.md §5).",
     )
 
 

@@ -1,9 +1,9 @@
-"""Default pilot targets from an awarded quote and its RFQ (DOMAIN.md §5).
+"""Default pilot targets from an awarded quote and its RFQ (docs/domain.md §5).
 
 Defaults come from the scope line of the pilot's own channel: a chat pilot from a chat +
 e-mail RFQ gets the chat line's targets, never the e-mail ones.
 
-- CSAT and FCR: the RFQ's `target_*` fields (which default to DOMAIN.md §5's 85 / 70).
+- CSAT and FCR: the RFQ's `target_*` fields (which default to docs/domain.md §5's 85 / 70).
 - FRT: the required response time of the pilot's channel in the scope, else the RFQ's
   `target_frt_minutes` (default 60).
 - AHT: the RFQ's `target_aht_minutes`, else the handle time of the pilot's channel in the scope.
@@ -36,7 +36,7 @@ from .rules import AHT, COST, CSAT, FCR, FRT
 
 ZERO = Decimal(0)
 
-# DOMAIN.md §5 defaults for a pilot made without a quote (AHT and cost have none: the user
+# docs/domain.md §5 defaults for a pilot made without a quote (AHT and cost have none: the user
 # must give them).
 DEFAULT_TARGETS: dict[str, Decimal] = {
     CSAT: Decimal("85"),
@@ -62,7 +62,7 @@ def _scope_channels(rfq: Rfq) -> list[RfqChannel]:
 def quote_channel_charge(quote: Quote, *, channel: str | None = None) -> ChannelCharge:
     """What the vendor bills a month for the pilot's (or contract's) channel, and the contacts
     it handles there (full precision; the whole scope when the channel is not in it). Only
-    the vendor's charges: the RFQ's own management (DOMAIN.md §2 `management_per_month`, the
+    the vendor's charges: the RFQ's own management (docs/domain.md §2 `management_per_month`, the
     buyer's vendor management and QA) is left out. Raises EngineInputError when the quote
     lacks what its pricing model needs."""
     rfq = quote.rfq
@@ -74,7 +74,7 @@ def quote_channel_charge(quote: Quote, *, channel: str | None = None) -> Channel
 
 
 def quote_cost_per_ticket(quote: Quote, *, channel: str | None = None) -> Decimal:
-    """DOMAIN.md §5: the default cost target, full precision (see `quote_channel_charge`)."""
+    """docs/domain.md §5: the default cost target, full precision (see `quote_channel_charge`)."""
     return quote_channel_charge(quote, channel=channel).cost_per_ticket
 
 
@@ -88,7 +88,7 @@ def defaults_from_quote(quote: Quote, *, channel: str | None = None) -> QuoteDef
     line = by_channel.get(channel)
     targets: dict[str, Decimal] = {
         CSAT: rfq.target_csat_pct,
-        # DOMAIN.md §5: the pilot channel's own required response time, else 60.
+        # docs/domain.md §5: the pilot channel's own required response time, else 60.
         FRT: rfq.target_frt_minutes
         if line is None or line.sla_response_minutes is None
         else line.sla_response_minutes,
@@ -109,7 +109,7 @@ def defaults_from_quote(quote: Quote, *, channel: str | None = None) -> QuoteDef
     return QuoteDefaults(vendor_id=quote.vendor_id, channel=channel, targets=targets, notes=notes)
 
 
-# --- The tracked extra KPIs and the must-meet set (DOMAIN.md §5 library) -----------------------
+# --- The tracked extra KPIs and the must-meet set (docs/domain.md §5 library) -----------------------
 
 # The plausible range of a target by unit: a percentage 0–100, NPS −100–100.
 _NPS_RANGE = (Decimal(-100), Decimal(100))
@@ -167,7 +167,7 @@ def tracked_kpis_clean(
 
 
 def extra_default_targets(channel: str | None) -> dict[str, Decimal]:
-    """The extras' default targets (DOMAIN.md §5 table) a form offers; the live-channel
+    """The extras' default targets (docs/domain.md §5 table) a form offers; the live-channel
     KPIs only for chat and phone."""
     return {
         k.key: k.default_target

@@ -1,4 +1,4 @@
-"""The KPI-day page pieces a pilot and a contract share (DOMAIN.md §6: a contract's vendor
+"""The KPI-day page pieces a pilot and a contract share (docs/domain.md §6: a contract's vendor
 enters its days exactly as in a pilot): the day's form with its history, the CSV upload
 page and the CSV download."""
 

@@ -1,4 +1,4 @@
-"""Pilot endpoints of API.md: create and read pilots, put and read daily KPIs.
+"""Pilot endpoints of docs/api.md: create and read pilots, put and read daily KPIs.
 
 A vendor reaches only its own pilots (another vendor's pilot is 404, so existence does not
 leak); managers read but may not write KPIs (403). Every write goes through a service, and a
@@ -54,7 +54,7 @@ class PilotIn(ObjectIn):
     start_date: SaneDate
     length_days: StrictInt
     targets: TargetsIn | None = None
-    # DOMAIN.md §5 library: the tracked extra KPIs with their targets, and the must-meet set.
+    # docs/domain.md §5 library: the tracked extra KPIs with their targets, and the must-meet set.
     extra_kpis: dict[str, StrictDecimal] | None = None
     must_meet: list[str] | None = None
 
@@ -137,7 +137,7 @@ def pilot_list_endpoint(request: HttpRequest):
 
 
 @router.get("/pilots/{id}", response=PilotOut, summary="One pilot")
-def pilot_detail_endpoint(request: HttpRequest, id: int):  # noqa: A002 - API.md's path name
+def pilot_detail_endpoint(request: HttpRequest, id: int):  # noqa: A002 - docs/api.md's path name
     check_role(request.auth, EVERYONE)
     return get_pilot_for_user(request.auth, id)
 
@@ -151,7 +151,7 @@ def kpi_put_endpoint(request: HttpRequest, id: int, date: SaneDate, payload: Kpi
     """The pilot's vendor or procurement. 201 for a new day, 200 when the day's entry was
     replaced (the old values stay in its history). 422 names the field for a date outside the
     pilot or in the future, a negative number, `csat_positive` > `csat_responses`,
-    `fcr_resolved` > `tickets`, or an implausible value; and for a final day (DOMAIN.md §5:
+    `fcr_resolved` > `tickets`, or an implausible value; and for a final day (docs/domain.md §5:
     the decision was based on it) unless procurement corrects it with a `reason`."""
     check_role(request.auth, KPI_WRITERS)
     pilot = get_pilot_for_user(request.auth, id)

@@ -14,7 +14,7 @@ class PilotsConfig(AppConfig):
     verbose_name = _("Pilots")
 
     def ready(self) -> None:
-        # DOMAIN.md §6: the last pilot verdict follows the vendor into sourcing.
+        # docs/domain.md §6: the last pilot verdict follows the vendor into sourcing.
         from procurement.standing import register_standing_provider
 
         from .standing import pilot_standing

@@ -1,4 +1,4 @@
-"""Demo pilots for `seed_demo` (API.md: "a pilot past day 60 with its daily KPIs").
+"""Demo pilots for `seed_demo` (docs/api.md: "a pilot past day 60 with its daily KPIs").
 
 1. From the awarded demo quote (else for the nearshore demo vendor): e-mail, 90 days, started
    70 days ago, daily KPIs for days 1–69 with three missing days and a few late ones.
@@ -42,7 +42,7 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class DayProfile:
-    """What a typical day of the channel looks like (DOMAIN.md §5's five KPIs)."""
+    """What a typical day of the channel looks like (docs/domain.md §5's five KPIs)."""
 
     tickets_per_weekday: int
     csat_response_rate: float
@@ -161,7 +161,7 @@ def seed_pilots(cast: dict, procurement: dict) -> list[str]:
         else:
             vendor = Vendor.objects.get(name=NEARSHORE_VENDOR)
             targets = dict(DEFAULT_TARGETS)
-        # DOMAIN.md §5 has no default for AHT and cost: the cost article's 10 minutes and a
+        # docs/domain.md §5 has no default for AHT and cost: the cost article's 10 minutes and a
         # nearshore €3.50 a ticket when the quote gives none.
         targets.setdefault(AHT, Decimal("10"))
         targets.setdefault(COST, Decimal("3.50"))

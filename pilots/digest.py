@@ -1,4 +1,4 @@
-"""The weekly digest (DOMAIN.md §7): every Monday morning each manager gets one e-mail with
+"""The weekly digest (docs/domain.md §7): every Monday morning each manager gets one e-mail with
 the running pilots (day N of M, KPIs met so far, coverage), the checkpoints due in the next
 7 days, the open alerts and — from `common.hooks.digest_sections`, registered by contracts —
 the contracts' latest standings.
@@ -98,7 +98,7 @@ def digest_data(*, as_of: date) -> dict:
             due_on = pilot.start_date + timedelta(days=day)
             if as_of <= due_on < as_of + timedelta(days=LOOKAHEAD_DAYS):
                 checkpoints.append(CheckpointLine(pilot, day, due_on, day == decision_day))
-    # The one alerts list: pilots' and contracts' open alerts (DOMAIN.md §6).
+    # The one alerts list: pilots' and contracts' open alerts (docs/domain.md §6).
     return {
         "lines": lines,
         "checkpoints": sorted(checkpoints, key=lambda c: c.due_on),

@@ -1,4 +1,4 @@
-"""Forms check and convert only (STYLE.md); the rules of a KPI day live in
+"""Forms check and convert only (docs/style.md); the rules of a KPI day live in
 `kpis.days.KpiDayForm`, the other rules in `services`."""
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class PilotForm(forms.Form):
     target_cost_per_ticket = decimal_field(
         capfirst(Pilot._meta.get_field("target_cost_per_ticket").verbose_name)
     )
-    # The KPI library (DOMAIN.md §5): an extra KPI's target (empty: not tracked), one field
+    # The KPI library (docs/domain.md §5): an extra KPI's target (empty: not tracked), one field
     # per extra of the KPI table; and the must-meet KPIs.
     for _kpi in KPIS:
         if not _kpi.core:

@@ -1,4 +1,4 @@
-"""Pilots, their daily KPI entries, the checkpoint scorecards and alerts (DOMAIN.md §5)."""
+"""Pilots, their daily KPI entries, the checkpoint scorecards and alerts (docs/domain.md §5)."""
 
 from datetime import date, timedelta
 
@@ -126,7 +126,7 @@ class Pilot(KpiTargets):
         start = date_format(self.start_date, "DATE_FORMAT")
         return f"{self.vendor} — {self.get_channel_display()} ({start})"
 
-    # --- Facts of the row (DOMAIN.md §5: day 1 is start_date; day N is start_date + N − 1) ---
+    # --- Facts of the row (docs/domain.md §5: day 1 is start_date; day N is start_date + N − 1) ---
 
     @property
     def end_date(self) -> date:
@@ -138,7 +138,7 @@ class Pilot(KpiTargets):
 
     @property
     def final_until(self) -> date | None:
-        """The last final day (DOMAIN.md §5): once the managers recorded the decision, the
+        """The last final day (docs/domain.md §5): once the managers recorded the decision, the
         days its scorecard covered (1 … the decision checkpoint) are final. None before."""
         if not self.decision:
             return None
@@ -215,7 +215,7 @@ class Scorecard(models.Model):
     kpis = models.JSONField(_("KPIs"))
     met_count = models.PositiveSmallIntegerField(_("KPIs met"))
     data_coverage_pct = models.DecimalField(_("data coverage (%)"), max_digits=5, decimal_places=2)
-    # Null, not "": API.md returns `verdict: null` on checkpoints that carry no verdict.
+    # Null, not "": docs/api.md returns `verdict: null` on checkpoints that carry no verdict.
     verdict = models.CharField(  # noqa: DJ001
         _("verdict"), max_length=20, choices=Verdict.choices, null=True, blank=True
     )
@@ -223,7 +223,7 @@ class Scorecard(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # Set when procurement corrected a day this scorecard covered after it was made
-    # (DOMAIN.md §5): the scorecard then says so; its figures stay as they were made.
+    # (docs/domain.md §5): the scorecard then says so; its figures stay as they were made.
     data_changed_at = models.DateTimeField(_("data changed"), null=True, blank=True)
     # When its e-mails went out: set by the outbox (common.outbox) once they are all sent.
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)

@@ -46,7 +46,7 @@ def verdict_reason(code: str | None) -> str:
 
 
 def scorecard_verdict_reason(scorecard) -> str:
-    """The verdict's reason; a stop forced by a missed must-meet KPI says so (DOMAIN.md §5)."""
+    """The verdict's reason; a stop forced by a missed must-meet KPI says so (docs/domain.md §5)."""
     missed_must = [
         item["kpi"] for item in (scorecard.details or {}).get("missed", []) if item.get("must_meet")
     ]

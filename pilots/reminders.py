@@ -1,4 +1,4 @@
-"""The next-morning missing-day reminder (DOMAIN.md §7): the users of a vendor whose pilot or
+"""The next-morning missing-day reminder (docs/domain.md §7): the users of a vendor whose pilot or
 contract lacks yesterday's entry get one reminder for that day, in their language.
 
 What lacks an entry comes from `common.hooks.missing_day_sources`: pilots register their own

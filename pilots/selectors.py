@@ -89,7 +89,7 @@ def get_pilot_for_user(user, pk: int) -> Pilot:
     return get_object_or_404(pilots_for_user(user), pk=pk)
 
 
-# --- Pilot pages: status, calendar, dashboard, list (DOMAIN.md §5) ----------------------------
+# --- Pilot pages: status, calendar, dashboard, list (docs/domain.md §5) ----------------------------
 
 
 def pilot_status_q(status: str, as_of: date) -> Q:
@@ -196,7 +196,7 @@ class WeekRow:
 
 @dataclass(frozen=True)
 class Projection:
-    """The decision checkpoint's verdict on the data so far (DOMAIN.md §5)."""
+    """The decision checkpoint's verdict on the data so far (docs/domain.md §5)."""
 
     decision_day: int
     window_days: int
@@ -270,7 +270,7 @@ def pilot_dashboard(*, pilot: Pilot, as_of: date) -> PilotDashboard:
     """Everything the dashboard shows, from ONE query of the pilot's entries.
 
     "So far" means the days that are over plus today once today's entry is in: today is not
-    missing while it lasts. Every window is pooled (DOMAIN.md §5), never a mean of days.
+    missing while it lasts. Every window is pooled (docs/domain.md §5), never a mean of days.
     """
     targets = pilot.targets
     length = pilot.length_days
@@ -416,7 +416,7 @@ def checkpoints_due(*, user, as_of: date, days: int) -> list[CheckpointDue]:
     Checkpoint N of a pilot is due on `start_date + N`, so it falls in the window exactly when
     `start_date` lies in `[as_of − N, as_of − N + days − 1]`. The few possible N (30, 60, 90 and
     the decision day of a pilot shorter than 60 days) become one OR of date ranges in SQL: only the pilots with a checkpoint in the window are loaded, however many
-    pilots run (DOMAIN.md §5)."""
+    pilots run (docs/domain.md §5)."""
     last = days - 1
 
     def starts(n: int) -> Q:

@@ -1,4 +1,4 @@
-"""Writes for pilots and their daily KPI entries (STYLE.md: services write, selectors read).
+"""Writes for pilots and their daily KPI entries (docs/style.md: services write, selectors read).
 
 A day's KPIs are written through `kpis.days` (the rules: `KpiDayForm`, one definition
 used by the form, the CSV import and the API alike); these wrappers bind it to the pilot.
@@ -68,7 +68,7 @@ def kpi_entry_upsert(
 
 
 def scorecards_mark_data_changed(*, pilot: Pilot, day: date) -> int:
-    """DOMAIN.md §5: procurement corrected a final day; every scorecard that covered it says
+    """docs/domain.md §5: procurement corrected a final day; every scorecard that covered it says
     its data changed after it was made (its figures stay as made)."""
     return Scorecard.objects.filter(pilot=pilot, window_from__lte=day, window_to__gte=day).update(
         data_changed_at=timezone.now()
@@ -147,7 +147,7 @@ def pilot_create(
 ) -> Pilot:
     """Create a pilot (procurement). `targets` maps the five KPI keys to targets;
     `extra_targets` the tracked extra KPIs to theirs (none by default) and `must_meet` names
-    the tracked KPIs that must be met (DOMAIN.md §5). The status follows the start date,
+    the tracked KPIs that must be met (docs/domain.md §5). The status follows the start date,
     which may lie in the past (a pilot recorded after it began)."""
     as_of = app_today() if as_of is None else as_of
     errors: dict[str, str] = {}

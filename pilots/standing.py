@@ -1,4 +1,4 @@
-"""The pilots' part of a vendor's standing in sourcing (DOMAIN.md §6, last bullet): the
+"""The pilots' part of a vendor's standing in sourcing (docs/domain.md §6, last bullet): the
 verdict of its last pilot that reached one. Registered with procurement's standing
 registry in `PilotsConfig.ready()` (procurement never imports pilots)."""
 

@@ -1,4 +1,4 @@
-"""Celery tasks: thin — they take ids and dates, and call the services (STYLE.md).
+"""Celery tasks: thin — they take ids and dates, and call the services (docs/style.md).
 
 - `pilots.evaluate_due_pilots(as_of=None)`: the daily sweep (Celery beat, 06:00 in the app's
   time zone). Finds due checkpoints from stored dates — never a countdown held in the broker.
@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 def _as_date(as_of: str | date | None) -> date:
     """An ISO date, or today in the app's time zone; a day after today is refused
-    (ValueError naming `as_of`): no job for a day that has not happened (DOMAIN.md §5)."""
+    (ValueError naming `as_of`): no job for a day that has not happened (docs/domain.md §5)."""
     return job_date(as_of)
 
 
@@ -45,7 +45,7 @@ EMAIL_BATCH_SIZE = 50  # scorecards per task: one SMTP connection each, batches 
 
 def enqueue_scorecard_emails(scorecard_ids: list[int]) -> None:
     """A task per batch of scorecards, after commit, so the worker finds the rows
-    (STYLE.md: never `.delay()` inside an open transaction). A broker that is down loses
+    (docs/style.md: never `.delay()` inside an open transaction). A broker that is down loses
     nothing: the next sweep queues the e-mails of scorecards without any."""
     ids = list(scorecard_ids)
     for start in range(0, len(ids), EMAIL_BATCH_SIZE):
@@ -62,7 +62,7 @@ def _enqueue(task, *args, countdown: int | None = None) -> None:
 
 
 def enqueue_alert_refresh(pilot_id: int) -> None:
-    """After the entry's transaction commits, off the request (DOMAIN.md §5). A broker that is
+    """After the entry's transaction commits, off the request (docs/domain.md §5). A broker that is
     down is logged; the entry stays saved and the daily sweep refreshes every pilot."""
     transaction.on_commit(partial(_enqueue, refresh_pilot_alerts, pilot_id))
 
@@ -106,7 +106,7 @@ def refresh_pilot_alerts(pilot_id: int) -> None:
     pilot_alerts_refresh(pilot_id=pilot_id, as_of=app_today())
 
 
-# --- Reminders and the weekly digest (DOMAIN.md §7) -------------------------------------------
+# --- Reminders and the weekly digest (docs/domain.md §7) -------------------------------------------
 
 
 @shared_task(name="pilots.send_missing_day_reminders")

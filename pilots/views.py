@@ -1,4 +1,4 @@
-"""Pilot pages. Views: access check → form → service → redirect (STYLE.md)."""
+"""Pilot pages. Views: access check → form → service → redirect (docs/style.md)."""
 
 from __future__ import annotations
 

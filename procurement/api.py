@@ -1,4 +1,4 @@
-"""Procurement endpoints of API.md: vendors, RFQs, invitations and quotes.
+"""Procurement endpoints of docs/api.md: vendors, RFQs, invitations and quotes.
 
 The endpoints call the same services and selectors as the pages, so the rules are one set.
 Roles: procurement (and admin) write; managers read (403 on writes); a vendor reads only the
@@ -48,7 +48,7 @@ QUOTE_WRITERS = frozenset(PROCUREMENT | VENDORS)
 
 
 def _dec(value: Decimal | None) -> str | None:
-    """API.md: decimals are strings with two decimals ("40500.00")."""
+    """docs/api.md: decimals are strings with two decimals ("40500.00")."""
     return s2_or_none(value)
 
 
@@ -130,7 +130,7 @@ def vendor_create(request: HttpRequest, payload: VendorIn):
 
 
 # Numbers are read strictly (common.strict) and decimals take at most two places: what the
-# API returns (API.md), so a value never comes back other than it went in.
+# API returns (docs/api.md), so a value never comes back other than it went in.
 
 
 def _bounded(kind: Any, name: str) -> Any:
@@ -140,7 +140,7 @@ def _bounded(kind: Any, name: str) -> Any:
 
 
 class ChannelIn(ApiIn):
-    """A live channel (chat, phone) also takes its queue settings (DOMAIN.md §1); left out,
+    """A live channel (chat, phone) also takes its queue settings (docs/domain.md §1); left out,
     they take the defaults: 80% within 20 s (phone) or 60 s (chat), 1 call or 1.7 chats."""
 
     channel: Literal["email", "chat", "phone"]
@@ -174,7 +174,7 @@ class InHouseIn(ApiIn):
     )
     one_time: _bounded(Money, "one_time") = Decimal("0")
     fte: _bounded(Money, "fte") | None = None
-    # DOMAIN.md §1: a live channel's in-house desk.
+    # docs/domain.md §1: a live channel's in-house desk.
     hours_per_week: _bounded(Money, "hours_per_week") = Decimal("40")
     shrinkage_pct: _bounded(Money, "shrinkage_pct") = Decimal("0")
     live_staffing: Literal["dedicated", "combined"] = "dedicated"
@@ -216,7 +216,7 @@ class RfqIn(ApiIn):
     strategic: bool = False
     weights: dict[str, StrictInt] | None = Field(
         None,
-        description="DOMAIN.md §4: whole numbers summing to 100 over cost, service, "
+        description="docs/domain.md §4: whole numbers summing to 100 over cost, service, "
         "compliance, scalability, risk, test_cases (criteria left out weigh 0).",
         examples=[DEFAULT_WEIGHTS],
     )
@@ -579,7 +579,7 @@ QuoteOut = create_model(
     submitted_at=(datetime | None, ...),
     entered_by_procurement=(bool, ...),
     has_offer_document=(bool, ...),
-    gaps=(list[str], Field(..., description="Unanswered checklist items (DOMAIN.md §3).")),
+    gaps=(list[str], Field(..., description="Unanswered checklist items (docs/domain.md §3).")),
     rate_flags=(list[QuoteRateFlagOut] | None, Field(None, description="Internal users only.")),
     risk=(str | None, Field(None, description="Σ probability × impact; internal users only.")),
     risks=(list[RiskOut] | None, Field(None, description="Internal users only.")),

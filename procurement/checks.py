@@ -1,4 +1,4 @@
-"""The checks shown on every quote and in the comparison (DOMAIN.md §3, §2, §4).
+"""The checks shown on every quote and in the comparison (docs/domain.md §3, §2, §4).
 
 Pure reads over a quote (with `vendor` selected and `risks` prefetched: no extra queries).
 """
@@ -68,7 +68,7 @@ RATE_FLAG_LABELS = {
     "above_market": _("above the market band"),
 }
 
-# Issue 24: one home for the verdict's words (DOMAIN.md §4), so the award memo and e-mails
+# Issue 24: one home for the verdict's words (docs/domain.md §4), so the award memo and e-mails
 # (procurement) and the comparison and its exports (costing.messages) say the same.
 EXCLUDE = "exclude"
 REASON_MUST_HAVE_OPEN = "must_have_open"
@@ -164,7 +164,7 @@ def quote_gaps(quote: Quote) -> list[str]:
 
 
 def quote_rate_flags(quote: Quote) -> list[RateFlag]:
-    """Rates outside the vendor's region band (DOMAIN.md §2)."""
+    """Rates outside the vendor's region band (docs/domain.md §2)."""
     return rate_flags(
         region=quote.vendor.region,
         hourly_rate=quote.hourly_rate,
@@ -173,7 +173,7 @@ def quote_rate_flags(quote: Quote) -> list[RateFlag]:
 
 
 def quote_risk(quote: Quote) -> Decimal:
-    """DOMAIN.md §4: Σ probability × impact over the quote's risk register (prefetched)."""
+    """docs/domain.md §4: Σ probability × impact over the quote's risk register (prefetched)."""
     return risk_total(
         [
             RiskItem(name=r.name, probability_pct=r.probability_pct, impact=r.impact)
@@ -184,7 +184,7 @@ def quote_risk(quote: Quote) -> Decimal:
 
 def quote_sla_shortfalls(quote: Quote) -> list[str]:
     """Channels of the scope whose offered response time is missing or slower than required
-    (DOMAIN.md §4). The engine's rule on this quote alone: the shortfalls do not depend on
+    (docs/domain.md §4). The engine's rule on this quote alone: the shortfalls do not depend on
     the other quotes or on the price, so the price inputs are neutral here."""
     channels = list(quote.rfq.channels.all())
     [score] = score_quotes(

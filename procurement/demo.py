@@ -51,7 +51,7 @@ VENDOR_DETAILS = {
 }
 
 # The cost article's worked example: 500 tickets a month, AHT 10 minutes, 160 productive
-# hours; in-house 1 FTE at €2,500 gross + 35% employer costs (DOMAIN.md §2).
+# hours; in-house 1 FTE at €2,500 gross + 35% employer costs (docs/domain.md §2).
 RFQ_DATA = {
     "title": "Webshop customer service 2026",
     "reference": DEMO_REFERENCE,
@@ -131,7 +131,7 @@ OFFSHORE_QUOTE = {
     "per_ticket_rate": Decimal("1.25"),
     "agents_offered": 2,
     "onboarding_hours_per_agent": Decimal("60"),
-    # DOMAIN.md §2: onboarding hours are priced at a training rate, never at €0 (offshore
+    # docs/domain.md §2: onboarding hours are priced at a training rate, never at €0 (offshore
     # €4–8 an hour in the cost article's 2025 rates).
     "onboarding_hourly_rate": Decimal("6"),
     "licences_per_agent_month": Decimal("25"),
@@ -194,7 +194,7 @@ ONSHORE_QUOTE = {
     "cert_soc2": True,
 }
 
-# Best value (DOMAIN.md §4): the buyer's weights, its deal-breakers and two test cases.
+# Best value (docs/domain.md §4): the buyer's weights, its deal-breakers and two test cases.
 WEIGHTS = {
     "cost": 35,
     "service": 20,

@@ -53,7 +53,7 @@ class QuoteChecks:
 
 
 def gap_groups(gaps: list[str]) -> list[GapGroup]:
-    """Gaps grouped by the checklist they come from (DOMAIN.md §3), empty groups left out."""
+    """Gaps grouped by the checklist they come from (docs/domain.md §3), empty groups left out."""
     missing = set(gaps)
     groups = []
     for key, points in CHECKLISTS.items():

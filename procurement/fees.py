@@ -1,4 +1,4 @@
-"""A quote's further fees (DOMAIN.md §2): `{label, amount, per: "month" | "once"}` rows.
+"""A quote's further fees (docs/domain.md §2): `{label, amount, per: "month" | "once"}` rows.
 
 One check for the form (a textarea, one fee a line: `reporting module; 250; month`), the
 API (a list of objects) and the service, which stores them as JSON with the amount as a

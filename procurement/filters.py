@@ -30,7 +30,7 @@ def _search(*lookups: str):
 
 
 def rate_flag_q(code: str) -> Q:
-    """Quotes whose rate lies outside their vendor's region band (DOMAIN.md §2), as SQL."""
+    """Quotes whose rate lies outside their vendor's region band (docs/domain.md §2), as SQL."""
     condition = Q(pk__in=[])
     for region, bands in RATE_BANDS.items():
         for rate, band in bands.items():

@@ -1,4 +1,4 @@
-"""Forms check and convert only (STYLE.md); the rules live in services."""
+"""Forms check and convert only (docs/style.md); the rules live in services."""
 
 from decimal import Decimal
 from typing import Any
@@ -128,7 +128,7 @@ RFQ_FORM_SECTIONS = (
 )
 
 
-# The in-house live desk's settings (DOMAIN.md §1) and the defaults an empty field takes.
+# The in-house live desk's settings (docs/domain.md §1) and the defaults an empty field takes.
 LIVE_DESK_DEFAULTS = {
     "ih_live_staffing": "dedicated",
     "ih_hours_per_week": Decimal("40"),
@@ -163,7 +163,7 @@ class RfqForm(forms.ModelForm):
         form_conventions(self)
         self.fields["reference"].required = False
         self.fields["transition_months"].required = False
-        # DOMAIN.md §1's live-desk settings: empty takes the default their help text states.
+        # docs/domain.md §1's live-desk settings: empty takes the default their help text states.
         for name in LIVE_DESK_DEFAULTS:
             self.fields[name].required = False
         self.fields["quote_deadline"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
@@ -196,7 +196,7 @@ class RfqForm(forms.ModelForm):
 
 class ChannelForm(forms.Form):
     """One channel of the scope; the RFQ form shows one per channel (e-mail, chat, phone).
-    A live channel (chat, phone) also takes its queue settings (DOMAIN.md §1): contacts an
+    A live channel (chat, phone) also takes its queue settings (docs/domain.md §1): contacts an
     agent carries at once, the service level, the answer time and optional hourly weights."""
 
     BASE_FIELDS = ("volume_per_month", "aht_minutes", "sla_response_minutes")
@@ -401,7 +401,7 @@ class InviteForm(forms.Form):
         return f"{vendor.name} ({vendor.get_region_display()}, {vendor.country})"
 
     def vendor_rows(self) -> list[tuple[Any, list[StandingNote]]]:
-        """Each checkbox shown with the vendor's standing (DOMAIN.md §6: shown where it is
+        """Each checkbox shown with the vendor's standing (docs/domain.md §6: shown where it is
         picked)."""
         choices = list(self["vendors"])
         standings = vendor_standings(int(str(c.data["value"])) for c in choices)
@@ -579,7 +579,7 @@ STATE_LABELS = {
 }
 
 
-# --- best value: weights, must-haves, test cases, ratings, award (DOMAIN.md §4) -------------
+# --- best value: weights, must-haves, test cases, ratings, award (docs/domain.md §4) -------------
 
 WEIGHT_LABELS = {
     "cost": _("Cost"),

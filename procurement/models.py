@@ -1,6 +1,6 @@
 """Vendors, RFQs with one scope, invitations, quotes on the standard template.
 
-Field names follow DOMAIN.md so the costing engine can be fed without translation
+Field names follow docs/domain.md so the costing engine can be fed without translation
 tables: a quote's `hourly_rate` is the engine's `hourly_rate`, and so on.
 """
 
@@ -73,7 +73,7 @@ class Vendor(models.Model):
         return self.website if scheme in ("http", "https") else ""
 
 
-# DOMAIN.md §4: the criteria of the weighted score, in display order.
+# docs/domain.md §4: the criteria of the weighted score, in display order.
 WEIGHT_KEYS: tuple[str, ...] = (
     "cost",
     "service",
@@ -93,7 +93,7 @@ DEFAULT_WEIGHTS: dict[str, int] = {
 
 
 class LiveStaffing(models.TextChoices):
-    """DOMAIN.md §1: how the in-house baseline staffs a live channel (chat, phone)."""
+    """docs/domain.md §1: how the in-house baseline staffs a live channel (chat, phone)."""
 
     DEDICATED = "dedicated", _("Dedicated desk: every open hour staffed by paid hours")
     COMBINED = "combined", _("Combined with own work: nobody hired, no service level")
@@ -147,7 +147,7 @@ class Rfq(models.Model):
     automation_deflection_pct = models.DecimalField(
         _("automated share of simple questions (%)"), default=Decimal("0"), **PCT
     )
-    # DOMAIN.md §2: months in which the in-house desk keeps running while the vendor ramps up.
+    # docs/domain.md §2: months in which the in-house desk keeps running while the vendor ramps up.
     transition_months = models.PositiveSmallIntegerField(
         _("transition (months of double running)"),
         default=0,
@@ -155,7 +155,7 @@ class Rfq(models.Model):
         help_text=_("The in-house desk keeps running while the vendor ramps up."),
     )
 
-    # KPI targets for a later pilot (DOMAIN.md §5 defaults).
+    # KPI targets for a later pilot (docs/domain.md §5 defaults).
     target_csat_pct = models.DecimalField(_("CSAT target (%)"), default=Decimal("85"), **PCT)
     target_frt_minutes = models.DecimalField(
         _("first response time target (min)"),
@@ -185,7 +185,7 @@ class Rfq(models.Model):
         help_text=_("Empty: the awarded quote's cost per ticket."),
     )
 
-    # In-house baseline (DOMAIN.md §2). Help texts state the default actually used.
+    # In-house baseline (docs/domain.md §2). Help texts state the default actually used.
     ih_gross_salary_month = models.DecimalField(
         _("gross salary a month (€)"),
         default=Decimal("2500"),
@@ -226,7 +226,7 @@ class Rfq(models.Model):
             "Default 160. E-mail's workload and a vendor's agents are counted over these hours."
         ),
     )
-    # DOMAIN.md §1: a live channel's in-house desk (chat, phone).
+    # docs/domain.md §1: a live channel's in-house desk (chat, phone).
     ih_hours_per_week = models.DecimalField(
         _("paid hours a week per FTE"),
         max_digits=5,
@@ -292,7 +292,7 @@ class Rfq(models.Model):
         _("customer service is strategically differentiating"), default=False
     )
 
-    # Best value (DOMAIN.md §4): the criteria's weights, whole numbers summing to 100.
+    # Best value (docs/domain.md §4): the criteria's weights, whole numbers summing to 100.
     weight_cost = models.PositiveSmallIntegerField(
         _("weight: cost"), default=40, validators=[MaxValueValidator(100)]
     )
@@ -418,7 +418,7 @@ class Rfq(models.Model):
     def open_hours_per_day(self) -> int | None:
         """Whole open hours a day (09:00–17:00 is 8; a closing time at or before the opening
         time runs past midnight; equal times: around the clock). None when the desk does not
-        open and close on the hour, which a live channel requires (DOMAIN.md §1)."""
+        open and close on the hour, which a live channel requires (docs/domain.md §1)."""
         if self.opens_at.minute or self.closes_at.minute:
             return None
         if self.opens_at.second or self.closes_at.second:
@@ -428,7 +428,7 @@ class Rfq(models.Model):
 
     @property
     def coverage_hours_per_week(self) -> Decimal:
-        """Opening hours a week (DOMAIN.md §1: a desk is staffed even when the queue is empty).
+        """Opening hours a week (docs/domain.md §1: a desk is staffed even when the queue is empty).
 
         A closing time of 00:00 means midnight, so 09:00–00:00 is 15 hours and 00:00–00:00
         is round the clock."""
@@ -440,7 +440,7 @@ class Rfq(models.Model):
 
     @property
     def weights(self) -> dict[str, int]:
-        """DOMAIN.md §4: the criteria's weights by criterion key (API.md `weights`)."""
+        """docs/domain.md §4: the criteria's weights by criterion key (docs/api.md `weights`)."""
         return {key: getattr(self, f"weight_{key}") for key in WEIGHT_KEYS}
 
 
@@ -466,7 +466,7 @@ class RfqChannel(models.Model):
         blank=True,
         validators=NON_NEGATIVE,
     )
-    # Live channels (chat, phone) only; empty for e-mail (DOMAIN.md §1 "Live channels").
+    # Live channels (chat, phone) only; empty for e-mail (docs/domain.md §1 "Live channels").
     concurrency = models.DecimalField(
         _("contacts an agent carries at once"),
         max_digits=4,
@@ -591,7 +591,7 @@ class ReportingFrequency(models.TextChoices):
 
 
 class Quote(models.Model):
-    """One vendor's answer to one RFQ on the standard quote template (DOMAIN.md §3).
+    """One vendor's answer to one RFQ on the standard quote template (docs/domain.md §3).
 
     `revision` is 0 while a draft and counts submissions and changes after submission;
     simple-history keeps every version with who, when and what changed.
@@ -645,7 +645,7 @@ class Quote(models.Model):
         blank=True,
         validators=NON_NEGATIVE,
     )
-    # Issue 24: priced like the onboarding hours, at the training rate (DOMAIN.md §2) —
+    # Issue 24: priced like the onboarding hours, at the training rate (docs/domain.md §2) —
     # never a field that looks priced and is not.
     training_hours_per_agent = models.DecimalField(
         _("training hours per agent"),
@@ -659,7 +659,7 @@ class Quote(models.Model):
             "(else the hourly rate) for every agent."
         ),
     )
-    # DOMAIN.md §2: prices the onboarding hours under every pricing model (else the hourly
+    # docs/domain.md §2: prices the onboarding hours under every pricing model (else the hourly
     # rate); onboarding hours with neither rate are refused, never priced at €0.
     onboarding_hourly_rate = models.DecimalField(
         _("training rate an hour (€)"), null=True, blank=True, validators=NON_NEGATIVE, **RATE
@@ -788,7 +788,7 @@ class Quote(models.Model):
 
 
 class RiskItem(models.Model):
-    """DOMAIN.md §4: risk = Σ probability × impact."""
+    """docs/domain.md §4: risk = Σ probability × impact."""
 
     quote = models.ForeignKey(
         Quote, on_delete=models.CASCADE, related_name="risks", verbose_name=_("quote")

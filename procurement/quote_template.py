@@ -1,4 +1,4 @@
-"""The standard quote template (DOMAIN.md §3: ask every vendor the same), section by section.
+"""The standard quote template (docs/domain.md §3: ask every vendor the same), section by section.
 
 One definition feeds the form, the quote page, a revision's snapshot and the API, so the
 sections can never drift apart.
@@ -127,7 +127,7 @@ MONEY_FIELDS = frozenset(
     }
 )
 
-# Which rate each pricing model needs before a quote can be submitted (DOMAIN.md §2 table).
+# Which rate each pricing model needs before a quote can be submitted (docs/domain.md §2 table).
 REQUIRED_RATES = {
     "hourly": ("hourly_rate",),
     "per_ticket": ("per_ticket_rate",),

@@ -1,4 +1,4 @@
-"""The quote-deadline reminder (DOMAIN.md §7): 48 hours before an RFQ's deadline, each user of
+"""The quote-deadline reminder (docs/domain.md §7): 48 hours before an RFQ's deadline, each user of
 an invited vendor that has not submitted a quote gets one reminder, in their language.
 
 "Once" is per (invitation, deadline): moving the deadline makes a new moment. The outbox

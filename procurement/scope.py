@@ -1,9 +1,9 @@
-"""A live channel's scope (DOMAIN.md §1 "Live channels"): its defaults, its hourly weights
+"""A live channel's scope (docs/domain.md §1 "Live channels"): its defaults, its hourly weights
 as the buyer types or pastes them, and the one check the form, the page and the API share.
 
 Hourly weights come from the buyer's own history: typed in as a list, or pasted from a
 spreadsheet column (one number per line; a header line, tabs, semicolons, Dutch decimal
-commas and thousands separators as the user's language writes them, DOMAIN.md §8). They are
+commas and thousands separators as the user's language writes them, docs/domain.md §8). They are
 stored as decimal strings.
 """
 
@@ -38,7 +38,7 @@ _CELL_SPLIT = re.compile(r"[\t;|]")
 
 
 def live_defaults(channel: str) -> dict[str, Decimal]:
-    """DOMAIN.md §1: 80% within 20 s (phone) or 60 s (chat); 1 call or 1.7 chats at once."""
+    """docs/domain.md §1: 80% within 20 s (phone) or 60 s (chat); 1 call or 1.7 chats at once."""
     return {
         "concurrency": DEFAULT_CONCURRENCY[channel],  # type: ignore[index]
         "service_level_pct": DEFAULT_SERVICE_LEVEL_PCT,

@@ -1,4 +1,4 @@
-"""A vendor's standing in sourcing (DOMAIN.md §6, last bullet): its last pilot verdict and,
+"""A vendor's standing in sourcing (docs/domain.md §6, last bullet): its last pilot verdict and,
 once contracts exist, its latest monthly standing, shown wherever a vendor is invited.
 
 Procurement sits below pilots and contracts and never imports them: those apps register a

@@ -1,4 +1,4 @@
-"""Celery tasks of procurement: thin, they take plain values and call a service (STYLE.md).
+"""Celery tasks of procurement: thin, they take plain values and call a service (docs/style.md).
 
 - `procurement.send_quote_reminders(at=None)`: the quote-deadline reminders due at `at`
   (ISO date-time; default now). Beat runs it hourly; the outbox makes it idempotent.
@@ -25,7 +25,7 @@ def as_moment(at: str | datetime | None) -> datetime:
 
 def job_moment(at: str | datetime | None) -> datetime:
     """A job's moment: a moment after now is refused (ValueError naming `at`): no job
-    reminds about a moment that has not happened (DOMAIN.md §5)."""
+    reminds about a moment that has not happened (docs/domain.md §5)."""
     moment = as_moment(at)
     message = future_moment_error(moment)
     if message:

@@ -48,7 +48,7 @@ def event_body(*, event_id: uuid.UUID, event_type: str, created_at: datetime, da
 
 def deliveries_record(event_type: str, items: list[dict]) -> list[Delivery]:
     """The listener of `common.events`: rows now (rolled back with the event), sends after
-    the commit (STYLE.md: never `.delay()` inside an open transaction)."""
+    the commit (docs/style.md: never `.delay()` inside an open transaction)."""
     endpoints = [e for e in Endpoint.objects.filter(active=True) if e.wants(event_type)]
     if not endpoints:
         return []

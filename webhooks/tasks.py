@@ -1,9 +1,9 @@
-"""Celery tasks: thin, they take ids and call the services (STYLE.md).
+"""Celery tasks: thin, they take ids and call the services (docs/style.md).
 
 - `webhooks.deliver(delivery_id)`: one attempt, enqueued after the event's commit.
 - `webhooks.send_due_deliveries()`: every 30 s (Celery beat): the retries that are due
   (next_attempt_at, exponential backoff) and any delivery whose task was lost. Retries are due
-  dates in the database, not countdowns held in the broker (STYLE.md; a Redis broker would
+  dates in the database, not countdowns held in the broker (docs/style.md; a Redis broker would
   also hand a long countdown out again after its visibility timeout).
 """
 

@@ -82,7 +82,7 @@ def evaluate_command_available() -> bool:
 
 
 def due_checkpoints(as_of) -> set[tuple[int, int]]:
-    """(pilot id, checkpoint day) that a sweep as of `as_of` must have made (DOMAIN.md §5)."""
+    """(pilot id, checkpoint day) that a sweep as of `as_of` must have made (docs/domain.md §5)."""
     from datetime import timedelta
 
     from pilots.models import Pilot

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         from pilots.models import Pilot, Scorecard
 
         # Decided-to-stop and closed pilots get no further scorecards: make every pilot a
-        # running one, so each checkpoint of DOMAIN.md §5 is due and the sweep has work.
+        # running one, so each checkpoint of docs/domain.md §5 is due and the sweep has work.
         Pilot.objects.update(status="running", decision="")
 
         try:

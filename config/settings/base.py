@@ -292,12 +292,12 @@ CELERY_BEAT_SCHEDULE = {
         # 06:00 in the app's time zone (CELERY_TIMEZONE).
         "schedule": crontab(hour=6, minute=0),
     },
-    # DOMAIN.md §6: close every contract month that is over (idempotent, catches up).
+    # docs/domain.md §6: close every contract month that is over (idempotent, catches up).
     "close-due-contract-months-daily": {
         "task": "contracts.close_due_months",
         "schedule": crontab(hour=6, minute=15),
     },
-    # DOMAIN.md §7: each reminder and digest is sent once per moment (the outbox).
+    # docs/domain.md §7: each reminder and digest is sent once per moment (the outbox).
     "send-quote-reminders-hourly": {
         "task": "procurement.send_quote_reminders",
         "schedule": crontab(minute=5),

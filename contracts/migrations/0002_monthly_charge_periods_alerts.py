@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
             model_name='review',
             name='review_kind_valid',
         ),
-        # DOMAIN.md §6: the quote's monthly cost "for reference" becomes the agreed monthly
+        # docs/domain.md §6: the quote's monthly cost "for reference" becomes the agreed monthly
         # charge, the base of the service credits; existing contracts take it from their
         # quote (the vendor's charge for the channel) where it can be worked out, else 0.
         migrations.RemoveField(

@@ -1,4 +1,4 @@
-"""The pure cost engine: Decimal in, Decimal out, no Django (STYLE.md: `costing/` is pure)."""
+"""The pure cost engine: Decimal in, Decimal out, no Django (docs/style.md: `costing/` is pure)."""
 
 from costing.engine.checklists import (
     CHECKLIST_KEYS,

@@ -1,11 +1,11 @@
-"""What a vendor bills a month for one channel of a multi-channel scope (DOMAIN.md §5: the
+"""What a vendor bills a month for one channel of a multi-channel scope (docs/domain.md §5: the
 pilot's default cost target; §6: a contract's default `monthly_charge`).
 
 The channel carries its own variable charge (hours or tickets of that channel) and a share of
 the vendor's fixed monthly charges (a subscription or mixed fee, licences, the vendor's
 management fee, monthly other fees), split over the channels by their share of handled
 contacts. The offer passed in must hold what the vendor bills only: the buyer's own vendor
-management and QA (`management_per_month` of DOMAIN.md §2) is no vendor charge. One-time
+management and QA (`management_per_month` of docs/domain.md §2) is no vendor charge. One-time
 costs are left out. Full precision; round at output.
 """
 
@@ -31,7 +31,7 @@ class ChannelCharge:
 
     @property
     def cost_per_ticket(self) -> Decimal:
-        """`(variable charge + share of fixed charges) / handled` (DOMAIN.md §5)."""
+        """`(variable charge + share of fixed charges) / handled` (docs/domain.md §5)."""
         return self.monthly / self.handled
 
 

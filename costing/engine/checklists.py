@@ -1,4 +1,4 @@
-"""The checklists that turn into hidden costs when a quote leaves a point open (DOMAIN.md §3).
+"""The checklists that turn into hidden costs when a quote leaves a point open (docs/domain.md §3).
 
 Keys only; labels live with the translations in the Django layer."""
 

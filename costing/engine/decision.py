@@ -1,4 +1,4 @@
-"""Risk, the outsource-or-not recommendation (DOMAIN.md §4) and rate bands (§2).
+"""Risk, the outsource-or-not recommendation (docs/domain.md §4) and rate bands (§2).
 
 Codes only: the Django layer turns them into translated text."""
 
@@ -23,7 +23,7 @@ from costing.engine.numbers import (
     to_decimal,
 )
 
-# DOMAIN.md §4: keep it in-house when the risk exceeds 70% of the savings.
+# docs/domain.md §4: keep it in-house when the risk exceeds 70% of the savings.
 RISK_SHARE_OF_SAVINGS = Decimal("0.7")
 
 OUTSOURCE = "outsource"
@@ -59,7 +59,7 @@ class RiskItem:
 
 @precise
 def risk_total(items: Iterable[RiskItem]) -> Decimal:
-    """risk = Σ probability × impact (DOMAIN.md §4)."""
+    """risk = Σ probability × impact (docs/domain.md §4)."""
     return sum((item.expected_cost for item in items), ZERO)
 
 
@@ -123,7 +123,7 @@ class RateBand:
     high: Decimal
 
 
-# DOMAIN.md §2: indicative 2025 rates from the cost article, € per hour and per ticket.
+# docs/domain.md §2: indicative 2025 rates from the cost article, € per hour and per ticket.
 RATE_BANDS: Mapping[Region, Mapping[str, RateBand]] = MappingProxyType(
     {
         Region.OFFSHORE: {

@@ -1,4 +1,4 @@
-"""Erlang C staffing for live channels: phone and chat (DOMAIN.md §1)."""
+"""Erlang C staffing for live channels: phone and chat (docs/domain.md §1)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def _next_erlang_b(blocking: Decimal, agents: int, traffic: Decimal) -> Decimal:
 
 
 def _erlang_c_from_b(blocking: Decimal, agents: int, traffic: Decimal) -> Decimal:
-    # Same as DOMAIN.md §1's Pw = X / (X + Y), rewritten in terms of Erlang B.
+    # Same as docs/domain.md §1's Pw = X / (X + Y), rewritten in terms of Erlang B.
     return agents * blocking / (agents - traffic * (ONE - blocking))
 
 
@@ -118,7 +118,7 @@ def staffing(
         if max_occupancy > HUNDRED:
             raise EngineInputError("max_occupancy_pct", "must be between 0 and 100")
 
-    # DOMAIN.md §1: a chat agent carrying several chats divides the handle time.
+    # docs/domain.md §1: a chat agent carrying several chats divides the handle time.
     effective_aht = aht / chats_at_once
     traffic = contacts * aht / (chats_at_once * interval * 60)
 

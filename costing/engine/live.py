@@ -1,4 +1,4 @@
-"""Live channels (chat, phone) staffed seat by seat per open hour (DOMAIN.md §1,
+"""Live channels (chat, phone) staffed seat by seat per open hour (docs/domain.md §1,
 "Live channels in the cost comparison").
 
 A queue is staffed for its arrivals hour by hour: each open hour gets the smallest number
@@ -35,7 +35,7 @@ from costing.engine.numbers import (
     whole_number,
 )
 
-# DOMAIN.md §1: the whitepaper counts a month as 4.2 weeks (same constant as workload.py,
+# docs/domain.md §1: the whitepaper counts a month as 4.2 weeks (same constant as workload.py,
 # which imports this module; kept here so the two never import each other in a cycle).
 WEEKS_PER_MONTH = Decimal("4.2")
 SECONDS_PER_HOUR = Decimal(3600)
@@ -49,7 +49,7 @@ class Channel(StrEnum):
 
 LIVE_CHANNELS = frozenset({Channel.CHAT, Channel.PHONE})
 
-# DOMAIN.md §1 defaults: 80% answered within 20 s (phone) or 60 s (chat); an agent
+# docs/domain.md §1 defaults: 80% answered within 20 s (phone) or 60 s (chat); an agent
 # carries 1 call or 1.7 chats at once (callcentrehelper's chat table: two chats ≈ 1.7).
 DEFAULT_SERVICE_LEVEL_PCT = Decimal(80)
 DEFAULT_ANSWER_SECONDS: dict[Channel, Decimal] = {
@@ -218,7 +218,7 @@ def seats_for_hour(
 @functools.lru_cache(maxsize=1024)
 @precise
 def live_staffing(*, handled: Decimal, aht_minutes: Decimal, open_hours: OpenHours) -> LiveStaffing:
-    """Seats per open hour and the month's seat hours (DOMAIN.md §1).
+    """Seats per open hour and the month's seat hours (docs/domain.md §1).
 
     contacts per open day = handled / (days × 4.2), shared out by the hourly weights;
     A_i = contacts_i × (AHT s / concurrency) / 3600; seat hours = 4.2 × days × Σ seats_i."""

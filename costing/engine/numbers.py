@@ -17,7 +17,7 @@ from decimal import (
 )
 from typing import ParamSpec, TypeVar
 
-# DOMAIN.md: compute at full precision, round only at output. 50 digits leave room for
+# docs/domain.md: compute at full precision, round only at output. 50 digits leave room for
 # the longest chains (Erlang recurrences, 60-month sums) far beyond cents.
 ENGINE_CONTEXT = Context(
     prec=50, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]

@@ -1,4 +1,4 @@
-"""Pessimistic / realistic / optimistic scenarios (DOMAIN.md §2)."""
+"""Pessimistic / realistic / optimistic scenarios (docs/domain.md §2)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def quote_scenarios(
     factors: Mapping[str, ScenarioFactors] = DEFAULT_SCENARIOS,
     transition_months: int = 0,
 ) -> dict[str, ScenarioOutcome]:
-    """DOMAIN.md §2: each quote in a comparison carries all three scenarios (TCO and
+    """docs/domain.md §2: each quote in a comparison carries all three scenarios (TCO and
     savings), so a quote that wins only when volumes are low shows it."""
     return {
         name: ScenarioOutcome(

@@ -1,4 +1,4 @@
-"""Best value, not only the cheapest (DOMAIN.md §4): every priced quote scored 0–100 on
+"""Best value, not only the cheapest (docs/domain.md §4): every priced quote scored 0–100 on
 cost, service, compliance, scalability, risk (and test cases once the RFQ has them),
 weighed by the RFQ's weights; must-haves left open exclude a quote.
 
@@ -41,7 +41,7 @@ DEFAULT_WEIGHTS: Mapping[str, int] = MappingProxyType(
 
 def check_weights(weights: Mapping[str, object]) -> dict[str, int]:
     """Whole numbers ≥ 0 per criterion summing to 100; a criterion left out weighs 0.
-    Every error names `weights` (API.md: 422 naming `weights`)."""
+    Every error names `weights` (docs/api.md: 422 naming `weights`)."""
     if not isinstance(weights, Mapping):
         raise EngineInputError("weights", "must map each criterion to a whole number")
     unknown = sorted(str(key) for key in weights if key not in CRITERIA)
@@ -144,7 +144,7 @@ class QuoteScore:
 
 def _ratio_score(best: Decimal, this: Decimal) -> Decimal:
     # 100 × best / this, capped at 100: an excluded quote may beat the eligible reference
-    # (DOMAIN.md §4: it is scored for display against the same reference, capped at 100).
+    # (docs/domain.md §4: it is scored for display against the same reference, capped at 100).
     if this == 0:
         return HUNDRED
     return min(HUNDRED, HUNDRED * best / this)
@@ -201,7 +201,7 @@ def score_quotes(
     weights: Mapping[str, object] = DEFAULT_WEIGHTS,
     has_test_cases: bool = False,
 ) -> list[QuoteScore]:
-    """Scores in the order of `quotes` (DOMAIN.md §4).
+    """Scores in the order of `quotes` (docs/domain.md §4).
 
     required_response_minutes: the scope's channels in order → required minutes (None = no
     requirement). Without test cases on the RFQ the `test_cases` criterion does not count:

@@ -1,4 +1,4 @@
-"""Total cost of ownership, in-house versus a vendor's quote (DOMAIN.md §2)."""
+"""Total cost of ownership, in-house versus a vendor's quote (docs/domain.md §2)."""
 
 from __future__ import annotations
 
@@ -42,14 +42,14 @@ class FeePer(StrEnum):
 
 
 class LiveStaffingChoice(StrEnum):
-    """How the in-house side staffs a live channel (DOMAIN.md §1): a dedicated desk (every
+    """How the in-house side staffs a live channel (docs/domain.md §1): a dedicated desk (every
     seat hour a paid hour) or combined with the staff's own work (nobody hired)."""
 
     DEDICATED = "dedicated"
     COMBINED = "combined"
 
 
-# DOMAIN.md §1: paid hours per FTE = hours a week × 4.2 (40 h → 168, the whitepaper's
+# docs/domain.md §1: paid hours per FTE = hours a week × 4.2 (40 h → 168, the whitepaper's
 # €2,400 / 168 = €14.29 an hour); shrinkage (breaks, meetings, training) 0–60%.
 DEFAULT_HOURS_PER_WEEK = Decimal(40)
 MAX_HOURS_PER_WEEK = Decimal(168)
@@ -58,7 +58,7 @@ MAX_SHRINKAGE_PCT = Decimal(60)
 
 @dataclass(frozen=True, slots=True)
 class OtherFee:
-    """A further fee of a quote (DOMAIN.md §2): monthly ones join the fixed monthly part,
+    """A further fee of a quote (docs/domain.md §2): monthly ones join the fixed monthly part,
     one-time ones fall in month 1."""
 
     label: str
@@ -80,7 +80,7 @@ class OtherFee:
 @dataclass(frozen=True, slots=True)
 class InHouse:
     """The in-house baseline. `fte=None` derives the FTE from the workload: whole people for
-    a backlog, seat hours over paid hours for a live channel (DOMAIN.md §1).
+    a backlog, seat hours over paid hours for a live channel (docs/domain.md §1).
 
     `live_staffing` chooses which in-house option the comparison uses for a live channel:
     a dedicated desk or the desk combined with the staff's own work."""
@@ -142,13 +142,13 @@ class InHouse:
             + self.overhead_per_fte_month
             + self.licences_per_fte_month
         )
-        # DOMAIN.md §2: vacation (24 days) and sickness (≥6 days) ≈ +10% on a full-timer.
+        # docs/domain.md §2: vacation (24 days) and sickness (≥6 days) ≈ +10% on a full-timer.
         return per_fte * (ONE + self.absence_pct / HUNDRED)
 
     @property
     @precise
     def paid_hours_per_fte_month(self) -> Decimal:
-        """DOMAIN.md §1: hours a week × 4.2 (40 h → 168)."""
+        """docs/domain.md §1: hours a week × 4.2 (40 h → 168)."""
         return self.hours_per_week * WEEKS_PER_MONTH
 
     @precise
@@ -164,7 +164,7 @@ class InHouse:
 class VendorOffer:
     """A vendor's quote. Rates a pricing model does not use are ignored. Onboarding hours
     are priced at the training rate under every model: `onboarding_hourly_rate`, else
-    `hourly_rate`; with neither, onboarding hours are an error, never €0 (DOMAIN.md §2)."""
+    `hourly_rate`; with neither, onboarding hours are an error, never €0 (docs/domain.md §2)."""
 
     pricing_model: PricingModel
     hourly_rate: Decimal | None = None
@@ -214,7 +214,7 @@ class VendorOffer:
 
     @property
     def training_rate(self) -> Decimal | None:
-        """DOMAIN.md §2: the quote's onboarding_hourly_rate, else its hourly_rate."""
+        """docs/domain.md §2: the quote's onboarding_hourly_rate, else its hourly_rate."""
         if self.onboarding_hourly_rate is not None:
             return self.onboarding_hourly_rate
         return self.hourly_rate
@@ -243,7 +243,7 @@ class VendorOffer:
                     "vendor.hourly_rate", "mixed pricing needs an hourly or a per-ticket rate"
                 )
             if self.hourly_rate is not None and self.per_ticket_rate is not None:
-                # DOMAIN.md §2 charges "whichever rate is given": two rates would be a guess.
+                # docs/domain.md §2 charges "whichever rate is given": two rates would be a guess.
                 raise EngineInputError(
                     "vendor.per_ticket_rate",
                     "mixed pricing takes an hourly or a per-ticket rate, not both",
@@ -252,7 +252,7 @@ class VendorOffer:
 
 @dataclass(frozen=True, slots=True)
 class InHouseOption:
-    """One way to staff the in-house side (DOMAIN.md §1): a dedicated desk or a desk
+    """One way to staff the in-house side (docs/domain.md §1): a dedicated desk or a desk
     combined with the staff's own work. `fte` is as shown (two decimals for a live desk)."""
 
     fte: Decimal
@@ -305,7 +305,7 @@ class OutsourcedCost:
     cost_per_ticket: Decimal
     fixed: Decimal
     variable: Decimal
-    # Double running (DOMAIN.md §2): the in-house monthly cost carried in each of the first
+    # Double running (docs/domain.md §2): the in-house monthly cost carried in each of the first
     # `transition_months`; part of the fixed costs.
     transition_months: int = 0
     transition_monthly: Decimal = ZERO
@@ -340,7 +340,7 @@ class CumulativeRow:
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
-    """Full-precision result; `as_dict()` rounds for the API (API.md, Costing)."""
+    """Full-precision result; `as_dict()` rounds for the API (docs/api.md, Costing)."""
 
     months: int
     workload_hours_per_month: Decimal
@@ -389,7 +389,7 @@ def _channels(workload: Demand) -> tuple[Workload, ...]:
 
 @precise
 def backlog_people(*, workload: Workload) -> Decimal:
-    """DOMAIN.md §1: whole people for a backlog; the seed staffs 0.52 FTE of work with
+    """docs/domain.md §1: whole people for a backlog; the seed staffs 0.52 FTE of work with
     1 FTE for coverage and peaks, and opening hours staff a desk even with an empty queue."""
     return Decimal(
         ceil_whole(workload.in_house_hours_per_month / workload.productive_hours_per_fte_month)
@@ -398,7 +398,7 @@ def backlog_people(*, workload: Workload) -> Decimal:
 
 @precise
 def dedicated_live_fte(*, in_house: InHouse, workload: Workload) -> Decimal:
-    """DOMAIN.md §1: every seat hour is a paid hour, shrinkage raises them:
+    """docs/domain.md §1: every seat hour is a paid hour, shrinkage raises them:
     seat hours / (1 − shrinkage) / paid hours, two decimals (the cost uses the FTE as
     shown), never rounded up to whole people (part-time contracts). The one-seat floor is
     the opening-hours coverage."""
@@ -432,7 +432,7 @@ def _option(*, fte: Decimal, monthly: Decimal, one_time: Decimal, months: int) -
 
 @precise
 def combined_option(*, in_house: InHouse, workload: Demand, months: int) -> InHouseOption:
-    """DOMAIN.md §1, the whitepaper's condition for doing it yourself: existing staff take
+    """docs/domain.md §1, the whitepaper's condition for doing it yourself: existing staff take
     each live channel between their other work, nobody is hired. Its cost is the time it
     takes: workload hours × hourly cost (monthly cost of one FTE / paid hours). No service
     level is guaranteed. A backlog channel keeps its whole people (and the one-time costs);
@@ -492,7 +492,7 @@ def outsourced_cost(
     transition_months: int = 0,
     in_house_monthly: Decimal = ZERO,
 ) -> OutsourcedCost:
-    """`transition_months` of double running carry `in_house_monthly` each (DOMAIN.md §2)."""
+    """`transition_months` of double running carry `in_house_monthly` each (docs/domain.md §2)."""
     months = check_months(months)
     transition_months = check_transition_months(transition_months, months)
     in_house_monthly = non_negative(in_house_monthly, "in_house.monthly")
@@ -501,7 +501,7 @@ def outsourced_cost(
 
     variable_monthly = ZERO
     if offer.hourly_rate is not None and model in (PricingModel.HOURLY, PricingModel.MIXED):
-        # DOMAIN.md §1: seat hours for a live channel, workload hours for a backlog.
+        # docs/domain.md §1: seat hours for a live channel, workload hours for a backlog.
         variable_monthly = offer.hourly_rate * workload.billable_hours_per_month
     elif offer.per_ticket_rate is not None and model in (
         PricingModel.PER_TICKET,
@@ -535,7 +535,7 @@ def outsourced_cost(
     one_time = upfront + offer.exit_fee
     transition = transition_months * in_house_monthly
 
-    # DOMAIN.md §2: tco = months × monthly + one_time and fixed = tco − variable. Summing
+    # docs/domain.md §2: tco = months × monthly + one_time and fixed = tco − variable. Summing
     # the two parts instead is the same sum, and keeps fixed + variable == tco exact to
     # the last of the 50 digits.
     variable = months * variable_monthly
@@ -563,7 +563,7 @@ def outsourced_cost(
 def cumulative_costs(
     *, in_house: InHouseCost, outsourced: OutsourcedCost, months: int
 ) -> tuple[CumulativeRow, ...]:
-    """DOMAIN.md §2: one-time costs fall in month 1, except the exit fee in the last month;
+    """docs/domain.md §2: one-time costs fall in month 1, except the exit fee in the last month;
     the transition's double running in months 1 … transition_months."""
     # Each row repeats the expression of its side's `tco`, so the last row is the TCO exactly.
     return tuple(
@@ -617,7 +617,7 @@ def estimate(
 
 
 def break_even_month(cumulative: tuple[CumulativeRow, ...]) -> int | None:
-    """DOMAIN.md §2: the first month from which the cumulative outsourced cost STAYS at or
+    """docs/domain.md §2: the first month from which the cumulative outsourced cost STAYS at or
     below the in-house cost up to the end of the term; None if there is none (so never
     when the savings are negative: an exit fee in the last month undoes the break-even)."""
     month = None
@@ -630,7 +630,7 @@ def break_even_month(cumulative: tuple[CumulativeRow, ...]) -> int | None:
 
 @precise
 def cost_per_handled_ticket(*, offer: VendorOffer, workload: Demand) -> Decimal:
-    """A pilot's default cost target (DOMAIN.md §5): what the quote costs a month per ticket
+    """A pilot's default cost target (docs/domain.md §5): what the quote costs a month per ticket
     the vendor handles, `outsourced.monthly / handled`, without one-time costs. Over gross
     volume a vendor billing exactly its quote would miss it whenever automation deflects."""
     handled = workload.handled

@@ -1,4 +1,4 @@
-"""Workload and staffing by hours (DOMAIN.md §1) — e-mail and tickets are a backlog."""
+"""Workload and staffing by hours (docs/domain.md §1) — e-mail and tickets are a backlog."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from costing.engine.numbers import (
     precise,
 )
 
-# DOMAIN.md §1: the whitepaper counts a month as 4.2 weeks (WEEKS_PER_MONTH, from live.py).
+# docs/domain.md §1: the whitepaper counts a month as 4.2 weeks (WEEKS_PER_MONTH, from live.py).
 DAYS_PER_MONTH = WEEKS_PER_MONTH * 7
 HOURS_PER_WEEK = Decimal(168)
 FULL_TIME_HOURS_PER_WEEK = Decimal(40)
@@ -33,7 +33,7 @@ class Workload:
 
     Without `open_hours` the channel is a backlog (e-mail, tickets): staffed by workload
     hours, with `coverage_hours_per_week` as an optional floor. With `open_hours` it is a
-    live queue (chat, phone): staffed by seats per open hour (DOMAIN.md §1), and coverage
+    live queue (chat, phone): staffed by seats per open hour (docs/domain.md §1), and coverage
     hours must be left out (the one-seat floor is the coverage)."""
 
     volume_per_month: Decimal
@@ -89,7 +89,7 @@ class Workload:
     @property
     @precise
     def workload_hours_per_month(self) -> Decimal:
-        # DOMAIN.md §1: an agent carries `concurrency` chats at once (phone and e-mail: 1).
+        # docs/domain.md §1: an agent carries `concurrency` chats at once (phone and e-mail: 1).
         hours = self.handled * self.aht_minutes / 60
         return hours if self.open_hours is None else hours / self.concurrency
 
@@ -105,7 +105,7 @@ class Workload:
     @property
     def billable_hours_per_month(self) -> Decimal:
         """What an hourly vendor bills: seat hours for a live channel (agents signed in to
-        the queue), workload hours for a backlog (DOMAIN.md §1–§2)."""
+        the queue), workload hours for a backlog (docs/domain.md §1–§2)."""
         staffing = self.staffing
         return self.workload_hours_per_month if staffing is None else staffing.seat_hours_per_month
 
@@ -129,14 +129,14 @@ class Workload:
     @property
     @precise
     def coverage_fte(self) -> Decimal:
-        """People needed to keep the desk open, even with an empty queue (DOMAIN.md §1)."""
+        """People needed to keep the desk open, even with an empty queue (docs/domain.md §1)."""
         if self.coverage_hours_per_week is None:
             return ZERO
         return self.coverage_hours_per_week * WEEKS_PER_MONTH / self.productive_hours_per_fte_month
 
     @precise
     def scaled(self, *, volume: Decimal, aht: Decimal) -> Workload:
-        """The same channel with volume and AHT multiplied (a scenario, DOMAIN.md §2)."""
+        """The same channel with volume and AHT multiplied (a scenario, docs/domain.md §2)."""
         return dataclasses.replace(
             self,
             volume_per_month=self.volume_per_month * volume,
@@ -147,7 +147,7 @@ class Workload:
 @dataclass(frozen=True, slots=True)
 class Scope:
     """Several channels of one scope, each staffed by its own rule; their hours add up
-    (dedicated teams, DOMAIN.md §1). Quacks like a `Workload` for the TCO."""
+    (dedicated teams, docs/domain.md §1). Quacks like a `Workload` for the TCO."""
 
     channels: tuple[Workload, ...]
 

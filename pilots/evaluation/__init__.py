@@ -1,4 +1,4 @@
-"""The evaluation of pilots (DOMAIN.md §5): checkpoints, scorecards, alerts, their e-mail and
+"""The evaluation of pilots (docs/domain.md §5): checkpoints, scorecards, alerts, their e-mail and
 the managers' decisions. One module per concept; the arrows point one way only:
 
     selectors ← alerts ← scorecards ← sweep          (tasks and the command call sweep)

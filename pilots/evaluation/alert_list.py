@@ -1,4 +1,4 @@
-"""The one alerts list (DOMAIN.md §5 and §6): the pilots' alerts and every room's registered
+"""The one alerts list (docs/domain.md §5 and §6): the pilots' alerts and every room's registered
 in `common.hooks.alert_sources` (contracts'), newest first, for the alerts page, the badge,
 the weekly digest and `GET /api/v1/alerts`.
 

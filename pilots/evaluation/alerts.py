@@ -1,4 +1,4 @@
-"""Alerts (DOMAIN.md §5, last bullet): open, refresh and close them.
+"""Alerts (docs/domain.md §5, last bullet): open, refresh and close them.
 
 One open alert per cause — (pilot, kind, key) — enforced by the partial unique constraint
 `alert_one_open_per_cause`; opening an alert that is already open changes nothing (the
@@ -45,7 +45,7 @@ from pilots.selectors import kpi_totals, open_alert_count_changed
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-OFF_TARGET_WINDOW_DAYS = 7  # DOMAIN.md §5: "a KPI whose last 7 days miss the target"
+OFF_TARGET_WINDOW_DAYS = 7  # docs/domain.md §5: "a KPI whose last 7 days miss the target"
 MONITORED_KINDS = (AlertKind.MISSING_DAY, AlertKind.KPI_OFF_TARGET)
 
 
@@ -203,7 +203,7 @@ def alerts_refresh(*, as_of: date, batch_size: int = BATCH_SIZE) -> None:
 
 
 def pilot_alerts_refresh(*, pilot_id: int, as_of: date) -> None:
-    """One pilot's missing-day and KPI alerts, right after a day's entry is saved (DOMAIN.md
+    """One pilot's missing-day and KPI alerts, right after a day's entry is saved (docs/domain.md
     §5: refreshed on entry, not only by the daily sweep). Seven queries at most."""
     batch = list(monitored_pilots(as_of=as_of).filter(pk=pilot_id))
     if batch:
@@ -228,7 +228,7 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
             continue  # not yet a week of days to judge: one bad first day is no trend
         pooled = week.get(pilot.pk, kpis.KpiTotals()).pooled()
         targets = pilot.targets
-        for key in targets:  # the five and the tracked extras (DOMAIN.md §5)
+        for key in targets:  # the five and the tracked extras (docs/domain.md §5)
             value = pooled[key]
             # No value (no tickets or no responses) is a missing-day matter, not off target.
             if value is not None and not kpis.is_met(key, value, targets[key]):

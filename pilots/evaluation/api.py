@@ -1,4 +1,4 @@
-"""Scorecard and alert endpoints of API.md (the evaluation work)."""
+"""Scorecard and alert endpoints of docs/api.md (the evaluation work)."""
 
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ class ScorecardOut(Schema):
     met_count: int
     data_coverage_pct: str
     verdict: str | None
-    # On a stop: each missed KPI with its gap and the usual remedy (DOMAIN.md §5).
+    # On a stop: each missed KPI with its gap and the usual remedy (docs/domain.md §5).
     gaps: list[GapOut]
     created_at: datetime
     emailed_at: datetime | None
-    # DOMAIN.md §5: a final day corrected after the scorecard was made (null: never).
+    # docs/domain.md §5: a final day corrected after the scorecard was made (null: never).
     data_changed_at: datetime | None
 
 
@@ -50,7 +50,7 @@ class AlertObjectOut(Schema):
 
 
 class AlertOut(Schema):
-    """One alert of the one list (DOMAIN.md §5, §6). `id` is "pilot-12" or "contract-5":
+    """One alert of the one list (docs/domain.md §5, §6). `id` is "pilot-12" or "contract-5":
     unique across the pilots' and the contracts' alerts (see `alert_list`)."""
 
     id: str
@@ -71,7 +71,7 @@ class AcknowledgeIn(Schema):
 
 
 def scorecard_out(card: Scorecard) -> dict:
-    """API.md: window {from, to}; each KPI {value, target, met, interval, reliable,
+    """docs/api.md: window {from, to}; each KPI {value, target, met, interval, reliable,
     must_meet}, the tracked extras beside the five; a stop's gaps; decimals as strings."""
     return {
         "id": card.pk,
@@ -95,7 +95,7 @@ def scorecard_out(card: Scorecard) -> dict:
     exclude_unset=True,  # an extra KPI the pilot does not track is left out of `kpis`
     summary="Every scorecard made for a pilot",
 )
-def list_scorecards(request: HttpRequest, id: int):  # noqa: A002 - API.md names it {id}
+def list_scorecards(request: HttpRequest, id: int):  # noqa: A002 - docs/api.md names it {id}
     """Procurement, managers and the pilot's own vendor; another vendor's pilot is 404."""
     check_role(request.auth, EVERYONE)
     pilot = get_pilot_for_user(request.auth, id)

@@ -1,4 +1,4 @@
-"""The managers' decision on the decision scorecard and the exit evaluation (DOMAIN.md §5)."""
+"""The managers' decision on the decision scorecard and the exit evaluation (docs/domain.md §5)."""
 
 from __future__ import annotations
 

@@ -85,7 +85,7 @@ def scorecard_url(scorecard: Scorecard) -> str:
 def scorecard_messages(
     scorecard: Scorecard, *, recipients: Sequence | None = None, entries: list | None = None
 ) -> list[EmailMultiAlternatives]:
-    """One message per language among the recipients (STYLE.md: one e-mail module), its
+    """One message per language among the recipients (docs/style.md: one e-mail module), its
     chart drawn once per language. `recipients` and `entries` (the window's days, oldest
     first): resolved already for a batch (`scorecard_recipients_by_pilot`,
     `daily_entries_by_scorecard`)."""

@@ -52,7 +52,7 @@ class KpiRow:
 
     @property
     def not_yet_reliable(self) -> bool:
-        """DOMAIN.md §5: met, but the 95% interval still reaches past the target."""
+        """docs/domain.md §5: met, but the 95% interval still reaches past the target."""
         return self.met and self.reliable is False
 
 
@@ -99,7 +99,7 @@ def scorecard_rows(scorecard: Scorecard) -> list[KpiRow]:
 
 
 def scorecard_missed(scorecard: Scorecard) -> list[MissedRow]:
-    """On a stop: each missed KPI with its gap and the usual remedy (DOMAIN.md §5)."""
+    """On a stop: each missed KPI with its gap and the usual remedy (docs/domain.md §5)."""
     return [
         MissedRow(
             key=item["kpi"],

@@ -214,7 +214,7 @@ def scorecard_recipients_by_pilot(pilots: Iterable[Pilot]) -> dict[int, list]:
     return result
 
 
-# --- Cost comparison for the decision scorecard (DOMAIN.md §2) -----------------------------
+# --- Cost comparison for the decision scorecard (docs/domain.md §2) -----------------------------
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The checkpoint sweep (DOMAIN.md §5): find what is due from stored dates, sum the KPIs in
+"""The checkpoint sweep (docs/domain.md §5): find what is due from stored dates, sum the KPIs in
 the database in batches, and write immutable scorecards exactly once.
 
 - a scorecard per (pilot, checkpoint day) is guaranteed by the unique constraint

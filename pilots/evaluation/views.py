@@ -1,5 +1,5 @@
 """Pages of the evaluation: scorecards (page and PDF), the decision, the exit evaluation and
-the alerts. Each view: access check → form → service → redirect (STYLE.md)."""
+the alerts. Each view: access check → form → service → redirect (docs/style.md)."""
 
 from __future__ import annotations
 
@@ -321,7 +321,7 @@ def _charts_cached(scorecard: Scorecard, rows) -> list:
 
 
 def _charts(scorecard: Scorecard, entries, rows) -> list:
-    """Per KPI: the daily value, the pooled value so far and the target (DOMAIN.md §5)."""
+    """Per KPI: the daily value, the pooled value so far and the target (docs/domain.md §5)."""
     pilot = scorecard.pilot
     series = daily_series(entries, period=pilot)
     markers = [

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# DOMAIN.md §1 defaults for the live channels already in scope: 80% answered within 60 s
+# docs/domain.md §1 defaults for the live channels already in scope: 80% answered within 60 s
 # (chat) or 20 s (phone); an agent carries 1.7 chats or 1 call at once; equal hourly weights.
 LIVE_DEFAULTS = {
     "chat": {"concurrency": Decimal("1.7"), "service_level_pct": 80, "answer_seconds": 60},

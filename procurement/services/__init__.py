@@ -1,4 +1,4 @@
-"""Writes for procurement (STYLE.md: services write, `<entity>_<action>(*, …, by)`).
+"""Writes for procurement (docs/style.md: services write, `<entity>_<action>(*, …, by)`).
 
 Every service checks who may do it (PermissionDenied → 403), validates with `full_clean()`
 and its own rules (ValidationError naming the field → form error or API 422), and runs in

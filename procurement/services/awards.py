@@ -1,4 +1,4 @@
-"""Award with approval: procurement proposes, a manager approves or rejects (DOMAIN.md §4,
+"""Award with approval: procurement proposes, a manager approves or rejects (docs/domain.md §4,
 issue 12). This is the only way an RFQ becomes awarded.
 
 The comparison (scores, best value, exclusions) lives in costing, above procurement: the

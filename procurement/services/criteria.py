@@ -1,4 +1,4 @@
-"""Best value criteria of an RFQ (DOMAIN.md §4): the weights, the must-haves and the test
+"""Best value criteria of an RFQ (docs/domain.md §4): the weights, the must-haves and the test
 cases (pilot step 2), the vendors' answers and the buyer's blind ratings.
 
 Services write (`<entity>_<action>(*, …, by)`), full_clean, one transaction; a
@@ -53,7 +53,7 @@ def _check_editable(rfq: Rfq, field: str) -> None:
 
 
 def clean_weights(weights: Mapping[str, Any]) -> dict[str, int]:
-    """Whole numbers ≥ 0 for the six criteria, summing to 100 (DOMAIN.md §4; the engine's
+    """Whole numbers ≥ 0 for the six criteria, summing to 100 (docs/domain.md §4; the engine's
     `check_weights` is the rule). Criteria left out weigh 0. Raises ValidationError naming
     `weights`, in the user's language."""
     try:
@@ -77,7 +77,7 @@ def clean_weights(weights: Mapping[str, Any]) -> dict[str, int]:
 
 
 def clean_must_haves(keys: Iterable[str]) -> list[str]:
-    """Checklist points (DOMAIN.md §3) in checklist order, each once."""
+    """Checklist points (docs/domain.md §3) in checklist order, each once."""
     keys = list(keys)
     unknown = [k for k in keys if k not in CHECKLIST_KEYS]
     if unknown:
@@ -166,7 +166,7 @@ def test_case_delete(*, test_case: TestCase, by: User) -> None:
 
 @transaction.atomic
 def test_cases_replace(*, rfq: Rfq, by: User, rows: Sequence[Mapping[str, Any]]) -> None:
-    """API.md `test_cases`: the list as given (an `id` keeps an existing case and its
+    """docs/api.md `test_cases`: the list as given (an `id` keeps an existing case and its
     answers; a case left out is removed)."""
     require_procurement(by)
     rfq = _locked_rfq(rfq)

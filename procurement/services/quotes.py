@@ -141,7 +141,7 @@ def _check_values(quote: Quote) -> None:
 
 def _check_submittable(quote: Quote) -> None:
     """A submitted quote must be priceable: a pricing model and the rates it needs
-    (DOMAIN.md §2). Everything else may stay open; it shows as a gap."""
+    (docs/domain.md §2). Everything else may stay open; it shows as a gap."""
     errors: dict[str, str] = {}
     if not quote.pricing_model:
         errors["pricing_model"] = _("Choose a pricing model before submitting.")
@@ -159,7 +159,7 @@ def _check_submittable(quote: Quote) -> None:
             errors["hourly_rate"] = _(
                 "A mixed price needs an hourly rate or a rate per ticket besides the monthly fee."
             )
-    # DOMAIN.md §2: onboarding and training hours are priced at the training rate, else the
+    # docs/domain.md §2: onboarding and training hours are priced at the training rate, else the
     # hourly rate; with neither they would cost €0 silently.
     if (
         (quote.onboarding_hours_per_agent or 0) + (quote.training_hours_per_agent or 0) > 0
@@ -302,7 +302,7 @@ def quote_submit_or_update(
     data: Mapping[str, Any],
     offer_document: UploadedFile | None = None,
 ) -> tuple[Quote, bool]:
-    """API.md: a POST submits the quote; a second POST revises it. Returns (quote, created).
+    """docs/api.md: a POST submits the quote; a second POST revises it. Returns (quote, created).
     The same POST twice at once: the second waits for the first (the invitation's lock) and
     revises it with no change, so it answers the quote as submitted (200), never a 500."""
     _lock_invitation(rfq_id=rfq.pk, vendor_id=vendor.pk)
@@ -320,7 +320,7 @@ RISK_FIELDS = ("name", "probability_pct", "impact")
 
 @transaction.atomic
 def risk_item_create(*, quote: Quote, by: User, data: Mapping[str, Any]) -> RiskItem:
-    """DOMAIN.md §4: the buyer's own register; vendors never see it."""
+    """docs/domain.md §4: the buyer's own register; vendors never see it."""
     require_procurement(by)
     risk = RiskItem(quote=quote, **{k: v for k, v in data.items() if k in RISK_FIELDS})
     save_with_history(risk, by=by)

@@ -99,7 +99,7 @@ def check_channels(channels: Sequence[Mapping[str, Any]]) -> None:
 
 
 def _live_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A live channel's settings with DOMAIN.md §1's defaults for those left out; e-mail is
+    """A live channel's settings with docs/domain.md §1's defaults for those left out; e-mail is
     a backlog and keeps none."""
     row = dict(row)
     if not is_live(row["channel"]):
@@ -131,7 +131,7 @@ def _normalise_rows(channels: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
 
 
 def _check_live_scope(*, rfq: Rfq, channels: Sequence[Mapping[str, Any]]) -> None:
-    """DOMAIN.md §1: a desk with a live channel opens and closes on the hour, and each live
+    """docs/domain.md §1: a desk with a live channel opens and closes on the hour, and each live
     channel's hourly weights give one weight per open hour."""
     for index, row in enumerate(channels):
         if not is_live(row["channel"]):

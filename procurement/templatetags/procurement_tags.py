@@ -86,7 +86,7 @@ def quote_value(name: str, value) -> str:
 
 @register.filter
 def expected_cost(risk):
-    """One risk's share of the total: probability × impact (DOMAIN.md §4)."""
+    """One risk's share of the total: probability × impact (docs/domain.md §4)."""
     return EngineRiskItem(
         name=risk.name, probability_pct=risk.probability_pct, impact=risk.impact
     ).expected_cost
@@ -138,7 +138,7 @@ def standing_notes(notes) -> dict:
 
 @register.simple_tag
 def best_value_checks(quote) -> dict:
-    """The quote's service-level shortfalls and open must-haves (DOMAIN.md §4)."""
+    """The quote's service-level shortfalls and open must-haves (docs/domain.md §4)."""
     return {
         "sla_shortfalls": [channel_label(c) for c in quote_sla_shortfalls(quote)],
         "open_must_haves": [checklist_label(k) for k in quote_open_must_haves(quote)],

@@ -1,4 +1,4 @@
-"""Procurement pages. Each view: access check → form → service → redirect (STYLE.md).
+"""Procurement pages. Each view: access check → form → service → redirect (docs/style.md).
 
 Roles: procurement (and admin) write; managers read the internal pages; vendors use the
 portal and their own quotes only. Vendor scoping lives in the selectors (404 for another

@@ -44,7 +44,7 @@ def rfq_invite(request: HttpRequest, pk: int) -> HttpResponse:
         )
     for warning in services.invitation_warnings(rfq):
         messages.warning(request, warning)
-    # DOMAIN.md §6: a stopped pilot or a poor month warns; it does not block.
+    # docs/domain.md §6: a stopped pilot or a poor month warns; it does not block.
     for warning in standing_warnings(i.vendor for i in invited):
         messages.warning(request, warning)
     return redirect("procurement:rfq_detail", rfq.pk)

@@ -75,7 +75,7 @@ def test_rfq_weights_and_must_haves_are_recorded_with_who_and_labels(objects, ca
 def test_a_kpi_correction_is_recorded_with_its_reason(objects, cast):
     pilot, entry = objects["pilot"], objects["entry"]  # day 2 of the pilot: 20 tickets
     # The managers decided on day 60 (set directly: the decision is not under test here), so
-    # day 2 is final and only procurement may correct it, with a reason (DOMAIN.md §5).
+    # day 2 is final and only procurement may correct it, with a reason (docs/domain.md §5).
     Pilot.objects.filter(pk=pilot.pk).update(decision="scale_up", status="decided")
     values = {
         "tickets": 25,

@@ -1,4 +1,4 @@
-"""DOMAIN.md §8 "Numbers as people type them": the one reader (`common.numbers`) and every
+"""docs/domain.md §8 "Numbers as people type them": the one reader (`common.numbers`) and every
 place a person types a number (each form field, pasted hourly weights, fee lines), in
 English and in Dutch. The expected values are the checks written in §8, by hand."""
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md §6: three poor months in a row raise one exit-review alert, open until a manager
+"""docs/domain.md §6: three poor months in a row raise one exit-review alert, open until a manager
 acknowledges it with a note (kept in the review log); an overdue review action raises an
 alert until it is done; missing days and KPIs off target over the last 7 days as for
 pilots."""

@@ -179,7 +179,7 @@ def test_a_contract_for_a_vendor_and_channel_needs_its_targets(api_as, procureme
         },
     )
     assert ok.status_code == 201
-    assert ok.json()["credit_cap_pct"] == "0.00"  # DOMAIN.md §6: credits default to 0
+    assert ok.json()["credit_cap_pct"] == "0.00"  # docs/domain.md §6: credits default to 0
     assert ok.json()["monthly_charge"] == "2750.50"
     assert Contract.objects.get().monthly_charge == Decimal("2750.50")
 

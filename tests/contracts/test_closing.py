@@ -1,4 +1,4 @@
-"""The monthly job (DOMAIN.md §6): months closed once each, catching up, with the pooled
+"""The monthly job (docs/domain.md §6): months closed once each, catching up, with the pooled
 KPIs, coverage, standing and service credit computed by hand; the scorecard e-mail once to
 the managers and to the vendor (each in their language; the vendor's without internal
 notes); the `evaluate_contracts` command."""

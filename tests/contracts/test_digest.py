@@ -1,4 +1,4 @@
-"""DOMAIN.md §7: the Monday digest for a manager with two running pilots and a contract."""
+"""docs/domain.md §7: the Monday digest for a manager with two running pilots and a contract."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The migration to `monthly_charge` (DOMAIN.md §6): an existing contract takes the quote's
+"""The migration to `monthly_charge` (docs/domain.md §6): an existing contract takes the quote's
 monthly vendor charge for its channel where the quote gives one, else 0.
 
 By hand: the cost article's quote, 500 e-mails a month at 10 minutes → 83.33 h × €18 =

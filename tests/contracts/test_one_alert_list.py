@@ -1,4 +1,4 @@
-"""DOMAIN.md §6 / API.md: contract alerts stand in the one alerts list beside the pilots'
+"""docs/domain.md §6 / docs/api.md: contract alerts stand in the one alerts list beside the pilots'
 (page, badge, `GET /api/v1/alerts` with `kind` and `object`), and `POST
 /api/v1/alerts/{id}/acknowledge` takes a manager's note; an exit review closes only so, its
 note kept in the review log. Ids: "pilot-N" and "contract-N", never ambiguous."""

@@ -92,7 +92,7 @@ def test_every_form_error_is_shown_at_once_and_nothing_is_saved(procurement_clie
         "target_aht_minutes",
         "months",
         "credit_pct_per_missed_kpi",
-        "monthly_charge",  # no quote to take it from (DOMAIN.md §6)
+        "monthly_charge",  # no quote to take it from (docs/domain.md §6)
     }
     assert not Contract.objects.exists()
     response = procurement_client.post(

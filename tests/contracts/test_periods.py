@@ -1,4 +1,4 @@
-"""DOMAIN.md §6 by hand: the term and periods of a contract (a short first or last month joins
+"""docs/domain.md §6 by hand: the term and periods of a contract (a short first or last month joins
 its neighbour), standings and service credits on the agreed monthly charge (pure)."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""DOMAIN.md §7: the quote-deadline reminder 48 hours ahead and the next-morning missing-day
+"""docs/domain.md §7: the quote-deadline reminder 48 hours ahead and the next-morning missing-day
 reminder — each exactly once per moment, across repeated runs and two concurrent workers,
 in the recipient's language, greeting by name."""
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md §6, last bullet: the latest contract standing follows the vendor into sourcing;
+"""docs/domain.md §6, last bullet: the latest contract standing follows the vendor into sourcing;
 a poor latest month warns when the vendor is invited, it never blocks."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The real thing (in the past: no job runs for a day to come, DOMAIN.md §5): reminders and the digest through two Celery worker subprocesses over
+"""The real thing (in the past: no job runs for a day to come, docs/domain.md §5): reminders and the digest through two Celery worker subprocesses over
 Redis (not eager), delivered to a real SMTP server on loopback — each e-mail exactly once
 across repeated runs and two workers running the same moment at once.
 

@@ -61,7 +61,7 @@ class QuoteFactory(DjangoModelFactory):
 
 
 class CompleteQuoteFactory(QuoteFactory):
-    """Answers every checklist point of DOMAIN.md §3 (for an e-mail scope): no gaps."""
+    """Answers every checklist point of docs/domain.md §3 (for an e-mail scope): no gaps."""
 
     training_hours_per_agent = Decimal("40")
     # Training included in the onboarding fee: priced at an explicit €0 an hour (issue 24),

@@ -1,4 +1,4 @@
-"""GET /api/v1/quotes/{id}/tco and GET /api/v1/rfqs/{id}/comparison (API.md)."""
+"""GET /api/v1/quotes/{id}/tco and GET /api/v1/rfqs/{id}/comparison (docs/api.md)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""POST /api/v1/costing/estimate, field for field as API.md, and a 422 per kind of bad input."""
+"""POST /api/v1/costing/estimate, field for field as docs/api.md, and a 422 per kind of bad input."""
 
 import copy
 from decimal import Decimal
@@ -7,7 +7,7 @@ import pytest
 
 URL = "/api/v1/costing/estimate"
 
-# API.md, Costing: the request example (the cost article's worked example).
+# docs/api.md, Costing: the request example (the cost article's worked example).
 API_EXAMPLE_REQUEST = {
     "months": 12,
     "volume_per_month": 500,
@@ -42,7 +42,7 @@ API_EXAMPLE_REQUEST = {
 API_EXAMPLE_RESPONSE_HEAD = {
     "workload_hours_per_month": "83.33",
     "fte_required": "0.52",
-    "staffing": None,  # API.md: null for e-mail
+    "staffing": None,  # docs/api.md: null for e-mail
     "in_house": {
         "fte": "1.00",
         "monthly": "3375.00",

@@ -1,5 +1,5 @@
 """POST /api/v1/costing/estimate for live channels and the pricing fixes of issue 11
-(API.md "Further request fields"; DOMAIN.md §1 "Live channels", §2)."""
+(docs/api.md "Further request fields"; docs/domain.md §1 "Live channels", §2)."""
 
 from decimal import Decimal
 
@@ -37,7 +37,7 @@ def test_the_phone_check_is_staffed_per_open_hour(api):
     assert float(first["service_level_pct"]) >= 80
     assert body["workload_hours_per_month"] == "400.00"
     assert body["fte_required"] == "5.25"
-    # DOMAIN.md §1: 840 seat hours / 168 paid hours = 5.00 FTE, not ceil(5.25) = 6.
+    # docs/domain.md §1: 840 seat hours / 168 paid hours = 5.00 FTE, not ceil(5.25) = 6.
     assert body["in_house"]["fte"] == "5.00"
     assert body["in_house"]["monthly"] == "16875.00"  # 5 × €3,375
     assert body["in_house"]["live_staffing"] == "dedicated"

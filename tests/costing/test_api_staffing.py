@@ -1,4 +1,4 @@
-"""POST /api/v1/costing/staffing: Erlang C as API.md, checked on callcentrehelper's example."""
+"""POST /api/v1/costing/staffing: Erlang C as docs/api.md, checked on callcentrehelper's example."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Best value through the comparison API and page, scored by hand (DOMAIN.md §4).
+"""Best value through the comparison API and page, scored by hand (docs/domain.md §4).
 
 The scope: e-mail (required within 240 min) and chat (within 2 min); in-house fixed at
 2 FTE × €2,500 × 1.35 = €6,750 a month, €81,000 over 12 months. Subscription quotes with
@@ -251,7 +251,7 @@ def test_the_exports_carry_scores_shortfalls_and_exclusions(
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     header = rows[0]
     by_vendor = {row[1]: dict(zip(header, row, strict=True)) for row in rows[2:]}
-    # DOMAIN.md §4: Bravo is excluded, so the cost reference is the lowest ELIGIBLE TCO,
+    # docs/domain.md §4: Bravo is excluded, so the cost reference is the lowest ELIGIBLE TCO,
     # Alpha's own 60,000: cost 100 → (4000 + 1500 + 2000 + 500 + 1000) / 100 = 90.00.
     assert by_vendor["Alpha"]["Score"] == "90.00"
     assert by_vendor["Alpha"]["Best value"] == "yes"

@@ -21,7 +21,7 @@ from tests.factories import VendorFactory
 
 @pytest.mark.django_db
 def test_the_scope_staffs_each_channel_by_its_own_rule(procurement_user):
-    # DOMAIN.md §1: e-mail a backlog (workload hours), chat a queue (seat hours per open
+    # docs/domain.md §1: e-mail a backlog (workload hours), chat a queue (seat hours per open
     # hour, concurrency 1.7); their hours add up (dedicated teams).
     rfq = RfqFactory(
         owner=procurement_user,
@@ -85,7 +85,7 @@ def test_the_in_house_baseline_maps_onto_the_engine(procurement_user):
 
 @pytest.mark.django_db
 def test_an_email_only_scope_is_staffed_by_workload_alone(procurement_user, vendor_a):
-    # E-mail is a backlog (DOMAIN.md §1): 0.52 FTE of work → 1 whole person, as in the
+    # E-mail is a backlog (docs/domain.md §1): 0.52 FTE of work → 1 whole person, as in the
     # cost article, however long the desk is open.
     rfq = RfqFactory(owner=procurement_user, ih_fte=None)
     QuoteFactory(rfq=rfq, vendor=vendor_a)
@@ -148,7 +148,7 @@ def test_a_quote_maps_one_to_one_and_adds_own_management(procurement_user, vendo
 
 @pytest.mark.django_db
 def test_onboarding_hours_without_any_rate_name_the_training_rate(procurement_user, vendor_a):
-    # DOMAIN.md §2: never priced at €0 silently.
+    # docs/domain.md §2: never priced at €0 silently.
     rfq = RfqFactory(owner=procurement_user)
     quote = QuoteFactory(
         rfq=rfq,

@@ -1,4 +1,4 @@
-"""Issue 20's corners of DOMAIN.md, each on a hand calculation: the in-house live desk
+"""Issue 20's corners of docs/domain.md, each on a hand calculation: the in-house live desk
 (§1: paid hours, dedicated FTE to two decimals, shrinkage, combined with own work), the
 break-even that holds to the end of the term (§2) and a queue beyond the engine's cap."""
 
@@ -141,7 +141,7 @@ def test_bad_in_house_staffing_names_the_field(fields, field):
     assert error.value.field == field
 
 
-# --- break-even (DOMAIN.md §2) ----------------------------------------------------------------
+# --- break-even (docs/domain.md §2) ----------------------------------------------------------------
 
 COST_ARTICLE = Workload(volume_per_month=500, aht_minutes=10)  # 83.33 h, 1 FTE in-house
 IN_HOUSE = InHouse(gross_salary_month=2500, employer_costs_pct=35)  # €3,375 a month

@@ -1,4 +1,4 @@
-"""Risk register, the outsource-or-not rule (DOMAIN.md §4), rate bands (§2), checklists (§3)."""
+"""Risk register, the outsource-or-not rule (docs/domain.md §4), rate bands (§2), checklists (§3)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Erlang C for live channels (DOMAIN.md §1), against callcentrehelper's published check."""
+"""Erlang C for live channels (docs/domain.md §1), against callcentrehelper's published check."""
 
 from decimal import Decimal, localcontext
 

@@ -1,4 +1,4 @@
-"""Live channels staffed seat by seat per open hour (DOMAIN.md §1, "Live channels in the
+"""Live channels staffed seat by seat per open hour (docs/domain.md §1, "Live channels in the
 cost comparison"): the two checks, an independent Erlang C hand calculation, properties."""
 
 import math
@@ -23,7 +23,7 @@ from costing.engine import (
 
 
 def phone_check_workload(**open_hours) -> Workload:
-    """DOMAIN.md: phone, 6,000 calls a month, 4 min, 09:00–17:00 on 5 days, 80/20."""
+    """docs/domain.md: phone, 6,000 calls a month, 4 min, 09:00–17:00 on 5 days, 80/20."""
     return Workload(
         volume_per_month=6000,
         aht_minutes=4,
@@ -34,7 +34,7 @@ def phone_check_workload(**open_hours) -> Workload:
 
 
 def chat_trickle_workload() -> Workload:
-    """DOMAIN.md: a trickle of chats from 09:00 to 23:00, 7 days."""
+    """docs/domain.md: a trickle of chats from 09:00 to 23:00, 7 days."""
     return Workload(
         volume_per_month=10,
         aht_minutes=8,
@@ -42,7 +42,7 @@ def chat_trickle_workload() -> Workload:
     )
 
 
-# --- DOMAIN.md's two checks --------------------------------------------------------------
+# --- docs/domain.md's two checks --------------------------------------------------------------
 
 
 def test_a_trickle_of_chat_gets_one_seat_every_open_hour():
@@ -76,7 +76,7 @@ def test_the_phone_check_priced_in_house_and_by_an_hourly_vendor():
         months=12,
     )
 
-    # DOMAIN.md §1: 840 seat hours / 168 paid hours = 5.00 FTE (the workload alone: 2.38);
+    # docs/domain.md §1: 840 seat hours / 168 paid hours = 5.00 FTE (the workload alone: 2.38);
     # no separate coverage FTE on top, not rounded up to whole people.
     assert result.in_house.fte == Decimal("5.00")
     assert result.in_house.monthly == 5 * Decimal(3375)
@@ -128,7 +128,7 @@ def test_defaults_follow_the_channel():
 
 
 def textbook_service_level(agents: int, traffic: float, aht: float, answer: float) -> float:
-    """DOMAIN.md §1 as printed: Pw = X / (X + Y), X = A^N/N! · N/(N−A), Y = Σ A^k/k!."""
+    """docs/domain.md §1 as printed: Pw = X / (X + Y), X = A^N/N! · N/(N−A), Y = Σ A^k/k!."""
     x = traffic**agents / math.factorial(agents) * agents / (agents - traffic)
     y = sum(traffic**k / math.factorial(k) for k in range(agents))
     pw = x / (x + y)
@@ -372,6 +372,6 @@ def test_every_open_hour_has_a_seat_and_seat_billing_covers_the_workload(fields,
     assert all(row.seats >= 1 and row.seats > row.erlangs for row in staffing.hours)
     assert staffing.peak_seats == max(row.seats for row in staffing.hours)
     assert cost.outsourced.variable_monthly >= rate * workload.workload_hours_per_month
-    # DOMAIN.md §1: seat hours over 168 paid hours, two decimals.
+    # docs/domain.md §1: seat hours over 168 paid hours, two decimals.
     expected = (Decimal(staffing.seat_hours_per_month) / 168).quantize(Decimal("0.01"))
     assert abs(cost.in_house.fte - expected) <= Decimal("0.01")

@@ -1,4 +1,4 @@
-"""Pricing that leaves nothing at €0 (DOMAIN.md §2): other fees, the transition's double
+"""Pricing that leaves nothing at €0 (docs/domain.md §2): other fees, the transition's double
 running, scenarios per quote and the pilot's cost target per handled ticket (§5)."""
 
 from decimal import Decimal, localcontext
@@ -173,7 +173,7 @@ def test_the_pilot_cost_target_divides_by_handled_tickets():
     monthly = Decimal("2.50") * 700 + 2 * 25 + 100  # €1,900
     with localcontext(ENGINE_CONTEXT):
         assert target == monthly / 700  # €2.71, not €1.90 over gross volume
-        # A vendor billing exactly its quote meets it (DOMAIN.md §5: Σcost / Σtickets ≤ target).
+        # A vendor billing exactly its quote meets it (docs/domain.md §5: Σcost / Σtickets ≤ target).
         assert monthly / 700 <= target
     assert q2(target) == Decimal("2.71")
 
@@ -190,7 +190,7 @@ def test_the_pilot_cost_target_needs_handled_tickets():
 
 
 def test_a_live_channels_scenarios_restaff_its_open_hours():
-    # The phone check (DOMAIN.md §1) priced by the hour: each scenario recomputes the seats.
+    # The phone check (docs/domain.md §1) priced by the hour: each scenario recomputes the seats.
     phone = Workload(
         volume_per_month=6000,
         aht_minutes=4,

@@ -74,7 +74,7 @@ def offers(draw, models=tuple(PricingModel)):
         else:
             ticket = draw(ticket_rates)
     training = draw(st.none() | hourly_rates)
-    # DOMAIN.md §2: onboarding hours need a training rate (never priced at €0 silently).
+    # docs/domain.md §2: onboarding hours need a training rate (never priced at €0 silently).
     onboarding_hours = (
         Decimal(0)
         if hourly is None and training is None
@@ -126,7 +126,7 @@ def test_tco_never_falls_as_the_term_grows(workload, in_house, offer, months):
 def test_break_even_month_agrees_with_the_cumulative_series(workload, in_house, offer, months):
     result = estimate(workload=workload, in_house=in_house, offer=offer, months=months)
 
-    # DOMAIN.md §2: the first month from which outsourced stays ≤ in-house to the end.
+    # docs/domain.md §2: the first month from which outsourced stays ≤ in-house to the end.
     holds_from = [
         row.month
         for row in result.cumulative

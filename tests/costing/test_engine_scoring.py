@@ -1,4 +1,4 @@
-"""Best value, not only the cheapest (DOMAIN.md §4), scored by hand."""
+"""Best value, not only the cheapest (docs/domain.md §4), scored by hand."""
 
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -10,7 +10,7 @@ from costing.engine.scoring import DEFAULT_WEIGHTS, QuoteScoreInput, check_weigh
 
 # The scope: e-mail within 240 min, phone within 1 min, chat without a required time.
 REQUIRED = {"email": 240, "phone": 1, "chat": None}
-POINTS = 24  # DOMAIN.md §3: 9 + 7 + 8 checklist points
+POINTS = 24  # docs/domain.md §3: 9 + 7 + 8 checklist points
 
 MANILA = QuoteScoreInput(
     key="manila",
@@ -155,7 +155,7 @@ def test_a_missing_must_have_excludes_the_cheaper_quote():
     assert results["cheaper"].must_haves_open == ("dpa",)
     assert not results["cheaper"].best_value
     assert results["next"].best_value
-    # DOMAIN.md §4: the lowest ELIGIBLE TCO (35,000) is the cost reference.
+    # docs/domain.md §4: the lowest ELIGIBLE TCO (35,000) is the cost reference.
     assert results["next"].as_dict()["scores"]["cost"] == "100.00"
     assert results["dearest"].as_dict()["scores"]["cost"] == "77.78"  # 100 × 35,000 / 45,000
     # The excluded quote is scored against the same reference, capped at 100 (not 116.67).

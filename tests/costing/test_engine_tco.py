@@ -1,4 +1,4 @@
-"""TCO, savings, ROI, break-even and scenarios (DOMAIN.md §2), to the cent."""
+"""TCO, savings, ROI, break-even and scenarios (docs/domain.md §2), to the cent."""
 
 from decimal import Decimal
 
@@ -22,7 +22,7 @@ COST_ARTICLE_WORKLOAD = Workload(volume_per_month=500, aht_minutes=10)
 COST_ARTICLE_IN_HOUSE = InHouse(gross_salary_month=2500, employer_costs_pct=35)
 NEARSHORE_QUOTE = VendorOffer(pricing_model="hourly", hourly_rate=18, onboarding_fee=2000)
 
-# API.md, Costing: the response example (its cumulative list is cut after month 2), with
+# docs/api.md, Costing: the response example (its cumulative list is cut after month 2), with
 # the further fields: `staffing` null for e-mail, `outsourced.transition` "0.00".
 API_EXAMPLE_RESPONSE = {
     "workload_hours_per_month": "83.33",
@@ -174,7 +174,7 @@ def test_mixed_with_a_per_ticket_rate():
 
 
 def test_onboarding_hours_per_agent_are_priced_at_the_hourly_rate():
-    # DOMAIN.md §2: 40–80 h per agent × the vendor's hourly rate.
+    # docs/domain.md §2: 40–80 h per agent × the vendor's hourly rate.
     offer = VendorOffer(
         pricing_model="hourly",
         hourly_rate=18,

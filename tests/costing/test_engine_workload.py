@@ -1,4 +1,4 @@
-"""Workload and staffing by hours (DOMAIN.md §1), with the seeds' worked examples."""
+"""Workload and staffing by hours (docs/domain.md §1), with the seeds' worked examples."""
 
 from decimal import Decimal, localcontext
 

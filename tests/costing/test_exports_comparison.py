@@ -90,7 +90,7 @@ def test_the_xlsx_holds_the_rfq_inputs_and_each_quote_cheapest_first(
     assert inputs[f"B{INPUT_ROWS['volume_per_month']}"].value == 500
     assert inputs[f"B{INPUT_ROWS['aht_minutes']}"].value == 10
     assert inputs[f"B{INPUT_ROWS['months']}"].value == 12
-    # An e-mail-only scope needs no opening-hours cover (e-mail is a backlog, DOMAIN.md §1).
+    # An e-mail-only scope needs no opening-hours cover (e-mail is a backlog, docs/domain.md §1).
     assert inputs[f"B{INPUT_ROWS['coverage_hours_per_week']}"].value in (None, 0)
     assert inputs[f"B{INPUT_ROWS['fte']}"].value == 1
     assert inputs[f"B{INPUT_ROWS['gross_salary_month']}"].value == 2500

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def phone_rfq(procurement_user):
-    """DOMAIN.md §1's check: 6,000 calls a month, 4 min, 09:00–17:00 on 5 days, 80/20."""
+    """docs/domain.md §1's check: 6,000 calls a month, 4 min, 09:00–17:00 on 5 days, 80/20."""
     return RfqFactory(
         owner=procurement_user,
         ih_fte=None,
@@ -64,7 +64,7 @@ def test_the_phone_check_through_the_comparison_api(api_as, procurement_user, ph
         "840.00",
         "400.00",
     )
-    assert body["in_house"]["fte"] == "5.00"  # 840 seat hours / 168 paid hours (DOMAIN.md §1)
+    assert body["in_house"]["fte"] == "5.00"  # 840 seat hours / 168 paid hours (docs/domain.md §1)
     (column,) = body["quotes"]
     # The hourly vendor bills the 840 seat hours, not the 400 workload hours.
     assert column["outsourced"]["monthly"] == "15120.00"
@@ -180,7 +180,7 @@ def test_the_exports_carry_the_scenarios_and_the_hour_by_hour_seats(
         )
     )
     header, in_house_row, quote_row = rows[0], rows[1], rows[-1]
-    # DOMAIN.md §1: both in-house options for the live desk, each on its own row. Dedicated:
+    # docs/domain.md §1: both in-house options for the live desk, each on its own row. Dedicated:
     # 840 seat hours / 168 = 5.00 FTE × €3,375 = €16,875; combined: 400 workload hours ×
     # €3,375 / 168 = €8,035.71 a month.
     options = {row[1]: row[4:8] for row in rows[2:4]}
@@ -188,7 +188,7 @@ def test_the_exports_carry_the_scenarios_and_the_hour_by_hour_seats(
     assert options["In-house: combined with own work (no service level)"][2] == "0.00"
     assert options["In-house: combined with own work (no service level)"][1] == "8035.71"
     pessimistic = column.scenarios["pessimistic"]
-    # Issue 20: each label says what it assumes (DOMAIN.md §2's default factors).
+    # Issue 20: each label says what it assumes (docs/domain.md §2's default factors).
     start = header.index("Pessimistic (volume ×1.2, AHT ×1.1) TCO")
     assert header[start : start + 6] == [
         "Pessimistic (volume ×1.2, AHT ×1.1) TCO",

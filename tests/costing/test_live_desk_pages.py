@@ -1,4 +1,4 @@
-"""DOMAIN.md §1 on the pages: the calculator and the comparison show the dedicated desk
+"""docs/domain.md §1 on the pages: the calculator and the comparison show the dedicated desk
 and the desk combined with own work for every live channel, with the whitepaper's
 warning; the RFQ's baseline (and the calculator) choose which one is compared; a queue
 too large names its volume field (issue 20 item 7)."""

@@ -1,6 +1,6 @@
 """Issue 24 item 2: one verdict everywhere. A comparison with an excluded quote: the API,
 the CSV, the XLSX (its Decision and Best value sheets), the award memo PDF and the
-proposal e-mail all say the same thing about each quote (DOMAIN.md §4).
+proposal e-mail all say the same thing about each quote (docs/domain.md §4).
 
 The scope is the cost article's: 500 e-mails at 10 minutes, in-house 1 FTE (€40,500 a
 year). Lisbon (nearshore, €18/h, every checklist point): 18 × 83.33 h × 12 + €2,000 =
@@ -28,7 +28,7 @@ from tests.factories import VendorFactory
 
 pytestmark = pytest.mark.django_db
 
-# The words each verdict code is shown with in English (DOMAIN.md §4).
+# The words each verdict code is shown with in English (docs/domain.md §4).
 LABELS = {"outsource": "Outsource", "keep_in_house": "Keep it in-house", "exclude": "Exclude"}
 
 

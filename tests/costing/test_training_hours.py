@@ -1,5 +1,5 @@
 """Issue 24 item 6: "Training hours per agent" on the quote template is priced, like the
-onboarding hours, at the training rate (DOMAIN.md §2: onboarding_hourly_rate, else
+onboarding hours, at the training rate (docs/domain.md §2: onboarding_hourly_rate, else
 hourly_rate) — no field that looks priced and is not."""
 
 from decimal import Decimal

@@ -15,7 +15,7 @@ NBSP = "\u00a0"
 
 def form_data(language="en", **changes):
     """What the browser posts for the default page, with changes; numbers as the page shows
-    them in `language` (DOMAIN.md §8: a Dutch page shows and reads 1,7)."""
+    them in `language` (docs/domain.md §8: a Dutch page shows and reads 1,7)."""
     data = {
         **CalculatorForm.default_data(),
         **StaffingForm.default_data("chat"),
@@ -395,7 +395,7 @@ def test_the_calculate_button_comes_after_every_input(procurement_client):
 # --- live channels and pricing fixes (issue 11) ---------------------------------------------
 
 PHONE_CHECK = {
-    # DOMAIN.md §1: 6,000 calls, 4 min, 09:00–17:00 on 5 days, 80/20, equal weights.
+    # docs/domain.md §1: 6,000 calls, 4 min, 09:00–17:00 on 5 days, 80/20, equal weights.
     "channel": "phone",
     "volume_per_month": "6000",
     "aht_minutes": "4",

@@ -329,7 +329,7 @@ def test_results_are_formulas_over_the_input_cells():
     assert sheet["B7"].value == "=Inputs!B3*(1-Inputs!B7/100)*Inputs!B4/60+Inputs!B38"
     assert sheet["B5"].value == "=B7/Inputs!B5"
     assert sheet["B6"].value == "=Inputs!B6*4.2/Inputs!B5"
-    # DOMAIN.md §1: a given FTE wins; else e-mail in whole people (its workload or its
+    # docs/domain.md §1: a given FTE wins; else e-mail in whole people (its workload or its
     # coverage) plus the live desk's seat hours (B38) / (1 − shrinkage B41) / (B40 × 4.2),
     # two decimals; "Combined with own work" (B42) takes the live workload hours (B37).
     backlog_people = (
@@ -353,14 +353,14 @@ def test_results_are_formulas_over_the_input_cells():
     assert sheet["C13"].value == (
         "=Inputs!C24+Inputs!C25*C9*Inputs!C20+Inputs!C27+Inputs!C32+Inputs!C29"
     )
-    # DOMAIN.md §2: the transition months carry the in-house monthly cost.
+    # docs/domain.md §2: the transition months carry the in-house monthly cost.
     assert sheet["C14"].value == "=Inputs!B8*C12+C13+Inputs!B9*B12"
     assert sheet["C15"].value == "=C14/((Inputs!B3+Inputs!B35)*Inputs!B8)"
     assert sheet["C18"].value == "=B14-C14"
     assert sheet["C19"].value == '=IF(B14=0,"",C18/B14*100)'
     assert sheet["C20"].value == '=IF(C14=0,"",C18/C14*100)'
     formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
-    # …plus the two in-house live options, FTE and monthly each (DOMAIN.md §1).
+    # …plus the two in-house live options, FTE and monthly each (docs/domain.md §1).
     assert len(formulas) == 5 + 2 * 9 + 3 + 4
 
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md §8 through real forms in Chromium, in English and in Dutch: the quote's fees and
+"""docs/domain.md §8 through real forms in Chromium, in English and in Dutch: the quote's fees and
 rates, the RFQ's handle time and the calculator read numbers as the user's language writes
 them, refuse what could mean two things with how to write it, and show back what was read."""
 

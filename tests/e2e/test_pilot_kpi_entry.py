@@ -1,5 +1,5 @@
 """A vendor enters two days' KPIs in a real headless Chromium and the dashboard shows them,
-pooled (DOMAIN.md §5: 9/10 and 80/100 give 80.91%, not 85%).
+pooled (docs/domain.md §5: 9/10 and 80/100 give 80.91%, not 85%).
 
 Dates are relative to the real today: the browser keeps its own clock (session cookies would
 expire under a frozen server clock), so the pilot starts five days ago.

@@ -219,7 +219,7 @@ def api_roles(allowed: set[str], ok=200, outsider=None) -> dict:
 
 
 EVERY_ROLE = INTERNAL | VENDORS
-# From API.md's "who" column.
+# From docs/api.md's "who" column.
 API_DRAFTED: dict[str, dict] = {
     "POST /api/v1/vendors": api_roles(PROCUREMENT, ok=201),
     "GET /api/v1/rfqs": api_roles(EVERY_ROLE),  # a vendor: only the RFQs it is invited to

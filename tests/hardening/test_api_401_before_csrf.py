@@ -1,5 +1,5 @@
 """401 before CSRF: a write to the JSON API without credentials, or with a wrong or revoked
-token, answers 401 (API.md), never Django's "CSRF check failed" 403. A signed-in browser
+token, answers 401 (docs/api.md), never Django's "CSRF check failed" 403. A signed-in browser
 session still needs the CSRF token (403 without it, see test_csrf.py).
 
 Checked with a client that enforces CSRF as a browser-facing server does, for every write in

@@ -2,7 +2,7 @@
 
 A private redis-server on a free loopback port is the broker (the shared one is never
 stopped). With it stopped, every KPI PUT still succeeds and is saved; once it is back, the
-sweep (`evaluate_pilots`, API.md) evaluates what was entered during the outage.
+sweep (`evaluate_pilots`, docs/api.md) evaluates what was entered during the outage.
 The long version with gunicorn and a real worker: benchmarks/drills/redis_down.py.
 """
 

@@ -1,4 +1,4 @@
-"""Alerts (DOMAIN.md §5): opened by the sweep for a missing day, a KPI off target over the
+"""Alerts (docs/domain.md §5): opened by the sweep for a missing day, a KPI off target over the
 last 7 days and a checkpoint reached; one open alert per cause; closed when the cause is
 gone. The alerts page and `GET /api/v1/alerts`."""
 

@@ -1,4 +1,4 @@
-"""API.md, Pilots: POST/GET pilots, PUT and GET a pilot's daily KPIs, with real bearer tokens."""
+"""docs/api.md, Pilots: POST/GET pilots, PUT and GET a pilot's daily KPIs, with real bearer tokens."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,7 +29,7 @@ PILOT_FIELDS = {
     "status",
     "day_number",
     "targets",
-    "extra_kpis",  # DOMAIN.md §5 library: the tracked extras with their targets
+    "extra_kpis",  # docs/domain.md §5 library: the tracked extras with their targets
     "must_meet",
 }
 KPI_FIELDS = {
@@ -122,7 +122,7 @@ def test_a_pilot_from_a_quote_takes_its_targets_from_the_rfq_and_the_tco(
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    # DOMAIN.md §5 defaults via the RFQ, AHT from the scope, cost = what the quote costs a
+    # docs/domain.md §5 defaults via the RFQ, AHT from the scope, cost = what the quote costs a
     # month per handled ticket: €18 × 83.33 h = €1,500 / 500 tickets (no one-time costs).
     assert body["targets"] == {
         "csat_pct": "85.00",

@@ -348,7 +348,7 @@ def test_more_rows_than_the_cap_are_refused_naming_the_cap(pilot):
     ]
 
 
-# --- DOMAIN.md §8: one number convention per file, by its delimiter ---------------------------
+# --- docs/domain.md §8: one number convention per file, by its delimiter ---------------------------
 
 # (delimiter, typed cost, stored cost) — None: refused on line 2, column "cost".
 CONVENTION_CHECKS = [

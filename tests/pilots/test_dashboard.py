@@ -56,7 +56,7 @@ def line(dash, key):
 def test_csat_is_pooled_over_days_not_averaged_on_the_page(
     vendor_a_client, manager_client, pilot, vendor_a_user
 ):
-    """DOMAIN.md §5: 9/10 and 80/100 give 80.91%, not 85%. Entered through the daily form."""
+    """docs/domain.md §5: 9/10 and 80/100 give 80.91%, not 85%. Entered through the daily form."""
     for day, responses, positive in ((date(2026, 3, 1), 10, 9), (date(2026, 3, 2), 100, 80)):
         data = good_values(tickets=responses, csat_responses=responses, csat_positive=positive,
                            fcr_resolved=responses // 2, qa_sampled=0)  # fmt: skip

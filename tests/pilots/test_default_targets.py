@@ -1,4 +1,4 @@
-"""DOMAIN.md §5 (issue 20 item 4): a pilot's default targets come from the scope line of its
+"""docs/domain.md §5 (issue 20 item 4): a pilot's default targets come from the scope line of its
 own channel, and the default cost target counts only what the vendor bills, its fixed
 monthly charges split over the channels by their share of handled contacts.
 

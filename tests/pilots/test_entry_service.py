@@ -216,7 +216,7 @@ def test_today_and_the_future_follow_the_apps_time_zone_not_utc(pilot, vendor_a_
 def test_entry_enqueues_its_alert_refresh_after_commit_and_saves_with_the_broker_down(
     pilot, vendor_a_user, django_capture_on_commit_callbacks
 ):
-    """DOMAIN.md §5: alerts are refreshed as soon as an entry is saved, after the commit and
+    """docs/domain.md §5: alerts are refreshed as soon as an entry is saved, after the commit and
     off the request; a broker that is down loses nothing (the entry is saved, the failure is
     logged, the daily sweep refreshes the alerts anyway)."""
     with (

@@ -1,4 +1,4 @@
-"""The OpenAPI document describes the evaluation endpoints exactly as API.md names them."""
+"""The OpenAPI document describes the evaluation endpoints exactly as docs/api.md names them."""
 
 import pytest
 
@@ -23,8 +23,8 @@ def test_openapi_has_the_scorecard_and_alert_endpoints(client):
         "verdict",
         "created_at",
         "emailed_at",
-        "data_changed_at",  # DOMAIN.md §5, beside API.md's fields
-        "gaps",  # API.md: a stop lists [{kpi, gap, remedy}]
+        "data_changed_at",  # docs/domain.md §5, beside docs/api.md's fields
+        "gaps",  # docs/api.md: a stop lists [{kpi, gap, remedy}]
     }
     assert set(schemas["WindowOut"]["properties"]) == {"from", "to"}
     assert set(schemas["ScorecardKpiOut"]["properties"]) == {
@@ -37,7 +37,7 @@ def test_openapi_has_the_scorecard_and_alert_endpoints(client):
     }
     assert set(schemas["IntervalOut"]["properties"]) == {"low", "high"}
     assert set(schemas["GapOut"]["properties"]) == {"kpi", "gap", "remedy", "must_meet"}
-    # Every KPI of the table, the five required (DOMAIN.md §5).
+    # Every KPI of the table, the five required (docs/domain.md §5).
     kpis = schemas["KpisOut"]
     assert set(kpis["properties"]) == set(KPI_KEYS)
     assert set(kpis["required"]) == set(CORE_KEYS)

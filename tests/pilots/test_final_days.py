@@ -1,4 +1,4 @@
-"""DOMAIN.md §5: once the managers recorded the decision, the days its scorecard covered are
+"""docs/domain.md §5: once the managers recorded the decision, the days its scorecard covered are
 final. A vendor's change to them is refused on every door (form, CSV, API 422 naming the
 date); procurement may correct a day with a written reason, and the scorecard then says its
 data changed after it was made."""

@@ -1,4 +1,4 @@
-"""No job for a day that has not happened (DOMAIN.md §5, API.md "Commands", issue 20 item 6):
+"""No job for a day that has not happened (docs/domain.md §5, docs/api.md "Commands", issue 20 item 6):
 every command refuses a `--date`/`--at` after today (now) with an error naming the option,
 every Celery job a future `as_of`/`at`, and nothing is made or sent."""
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md §5 in the pure KPI module."""
+"""docs/domain.md §5 in the pure KPI module."""
 
 from datetime import date
 from decimal import Decimal
@@ -62,7 +62,7 @@ def test_a_kpi_with_a_zero_denominator_has_no_value_and_is_not_met():
 
 
 def test_wilson_interval_of_85_percent_on_50_responses():
-    # DOMAIN.md §5's published figure uses p = 0.85 exactly (42.5 of 50).
+    # docs/domain.md §5's published figure uses p = 0.85 exactly (42.5 of 50).
     low, high = kpis.wilson_interval(successes=Decimal("42.5"), trials=50)
     assert (kpis.q2(low), kpis.q2(high)) == (Decimal("72.64"), Decimal("92.36"))
 

@@ -158,7 +158,7 @@ def test_the_vendor_list_shows_only_its_own_pilots(vendor_a_client, vendor_a, ve
 
 
 def test_the_quotes_cost_per_ticket_is_the_seeds_worked_example(procurement_user, vendor_a):
-    """DOMAIN.md §5: the quote's monthly cost per handled ticket, without one-time costs —
+    """docs/domain.md §5: the quote's monthly cost per handled ticket, without one-time costs —
     the cost article's €18/h × 83.33 h = €1,500 a month over 500 tickets."""
     quote = make_awarded_quote(vendor_a, procurement_user)
     assert f"{quote_cost_per_ticket(quote):.2f}" == "3.00"
@@ -307,7 +307,7 @@ def test_the_form_takes_another_channel_of_the_scope_and_ignores_nonsense(
 def test_with_30_percent_deflection_a_vendor_billing_its_quote_meets_the_cost_target(
     procurement_user, vendor_a
 ):
-    """DOMAIN.md §5: bots take 30% of 1,000 contacts; the vendor handles 700 at €2 a ticket
+    """docs/domain.md §5: bots take 30% of 1,000 contacts; the vendor handles 700 at €2 a ticket
     and bills exactly its quote, €1,400 a month. Over gross volume the target would be €1.40
     and the vendor would miss it; per handled ticket it is €2.00 and the vendor meets it."""
     quote = make_awarded_quote(vendor_a, procurement_user)

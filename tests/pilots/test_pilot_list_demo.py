@@ -73,6 +73,6 @@ def test_the_demo_pilot_comes_from_the_awarded_quote_when_there_is_one(procureme
     assert (pilot.vendor, pilot.quote) == (vendor, quote)
     assert (pilot.target_aht_minutes, pilot.target_cost_per_ticket) == (
         Decimal("10.00"),
-        Decimal("3.00"),  # €1,500 a month over 500 handled tickets (DOMAIN.md §5)
+        Decimal("3.00"),  # €1,500 a month over 500 handled tickets (docs/domain.md §5)
     )
     assert pilot.entries.first().entered_by == cast["vendor:Utrecht Klantcontact"]

@@ -337,7 +337,7 @@ def test_api_lists_every_scorecard_exactly_as_api_md(api_as, manager, quoted_pil
     body = response.json()
     assert [c["checkpoint_day"] for c in body] == [30, 60]
     day60 = body[1]
-    # API.md's fields, plus two additions a client may ignore: the id and, from DOMAIN.md
+    # docs/api.md's fields, plus two additions a client may ignore: the id and, from docs/domain.md
     # §5, when a final day of the window was corrected (null: never).
     assert set(day60) == {
         "id",

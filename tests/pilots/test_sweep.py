@@ -1,4 +1,4 @@
-"""The checkpoint sweep (DOMAIN.md §5, API.md): due from stored dates, pooled KPIs summed in
+"""The checkpoint sweep (docs/domain.md §5, docs/api.md): due from stored dates, pooled KPIs summed in
 the database, immutable scorecards made exactly once, catch-up, verdicts, failure isolation."""
 
 from datetime import date, timedelta
@@ -51,7 +51,7 @@ def test_day_30_scorecard_covers_days_1_to_30_and_carries_no_verdict(pilot_with_
 
 @pytest.mark.django_db
 def test_kpis_are_pooled_in_the_database_not_a_mean_of_days(pilot_with_days):
-    # DOMAIN.md §5: day 1 at 9/10 and day 2 at 80/100 is 80.91%, not 85%.
+    # docs/domain.md §5: day 1 at 9/10 and day 2 at 80/100 is 80.91%, not 85%.
     pilot = PilotFactory(start_date=START, length_days=30)
     add_days(pilot, [1], csat_responses=10, csat_positive=9)
     add_days(pilot, [2], csat_responses=100, csat_positive=80)

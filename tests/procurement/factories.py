@@ -54,7 +54,7 @@ class InvitationFactory(DjangoModelFactory):
     invited_by = factory.LazyAttribute(lambda o: o.rfq.owner)
 
 
-# Every point of the three checklists answered (DOMAIN.md §3).
+# Every point of the three checklists answered (docs/domain.md §3).
 COMPLETE_TEMPLATE = {
     "pricing_model": "hourly",
     "hourly_rate": Decimal("18"),

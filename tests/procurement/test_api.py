@@ -1,4 +1,4 @@
-"""The Procurement endpoints of API.md: paths, fields, roles and status codes."""
+"""The Procurement endpoints of docs/api.md: paths, fields, roles and status codes."""
 
 from decimal import Decimal
 
@@ -169,7 +169,7 @@ def test_procurement_creates_an_open_rfq_with_scope_and_baseline(api_as, procure
             "volume_per_month": 150,
             "aht_minutes": "10.00",
             "sla_response_minutes": "1.00",
-            # DOMAIN.md §1 defaults for a live chat left unset.
+            # docs/domain.md §1 defaults for a live chat left unset.
             "concurrency": "1.70",
             "service_level_pct": "80.00",
             "answer_seconds": "60.00",
@@ -447,7 +447,7 @@ def test_nul_characters_and_unknown_filters_are_422_not_500(
     assert "penalties" in _errors(api_as(vendor_a_user).post(f"/api/v1/rfqs/{rfq.pk}/quotes", body))
 
 
-# --- the in-house live desk (DOMAIN.md §1) -----------------------------------------------------
+# --- the in-house live desk (docs/domain.md §1) -----------------------------------------------------
 
 
 def test_an_rfq_takes_and_returns_its_live_desk_settings(api_as, procurement_user):

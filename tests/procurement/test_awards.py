@@ -190,7 +190,7 @@ def test_there_is_no_award_without_approval_through_any_channel(
         404,
         405,
     }
-    # No API operation awards (API.md): none names an award, and an RFQ's writes cannot
+    # No API operation awards (docs/api.md): none names an award, and an RFQ's writes cannot
     # set its status or awarded quote.
     paths = api.get("/api/v1/openapi.json").json()["paths"]
     assert not [path for path in paths if "award" in path]

@@ -59,7 +59,7 @@ def test_weights_must_be_positive_numbers(value):
 @pytest.mark.parametrize(
     ("value", "language", "hint"),
     [
-        ("12,5\n7", "en", "write 12.5"),  # DOMAIN.md §8: could mean two things
+        ("12,5\n7", "en", "write 12.5"),  # docs/domain.md §8: could mean two things
         ("1,2,3", "en", "Line 1"),
         ("12.5\n7", "nl", "schrijf 12,5"),
         ("1,2,3", "nl", "Regel 1"),

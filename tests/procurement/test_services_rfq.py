@@ -39,7 +39,7 @@ def test_it_creates_a_draft_rfq_with_its_scope_and_a_numbered_reference(procurem
         ("email", 500),
         ("chat", 150),
     }
-    # DOMAIN.md §5 defaults for a later pilot; cost article baseline defaults.
+    # docs/domain.md §5 defaults for a later pilot; cost article baseline defaults.
     assert rfq.target_csat_pct == Decimal("85")
     assert rfq.target_frt_minutes == Decimal("60")
     assert rfq.ih_gross_salary_month == Decimal("2500")

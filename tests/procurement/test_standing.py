@@ -1,4 +1,4 @@
-"""DOMAIN.md §6, last bullet: a vendor's standing follows it into sourcing. Inviting a
+"""docs/domain.md §6, last bullet: a vendor's standing follows it into sourcing. Inviting a
 vendor whose last pilot was stopped warns; it never blocks."""
 
 from datetime import date

@@ -8,7 +8,7 @@ from procurement.services import vendor_find_or_create
 
 
 class Command(BaseCommand):
-    help = "Create or update a user (API.md). With --api-token, print a new token alone on the last line."
+    help = "Create or update a user (docs/api.md). With --api-token, print a new token alone on the last line."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("email")

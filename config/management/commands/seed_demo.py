@@ -8,7 +8,7 @@ from procurement.demo import seed_cast, seed_procurement
 
 
 class Command(BaseCommand):
-    help = "Load a realistic demo (API.md). Safe to run twice: it updates what it made before."
+    help = "Load a realistic demo (docs/api.md). Safe to run twice: it updates what it made before."
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():

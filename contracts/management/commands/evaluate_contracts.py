@@ -1,4 +1,4 @@
-"""`manage.py evaluate_contracts [--date YYYY-MM-DD]` (API.md): closes every contract month
+"""`manage.py evaluate_contracts [--date YYYY-MM-DD]` (docs/api.md): closes every contract month
 that is over as of that date (default: today in the app's time zone) in this process, sends
 their e-mails before it returns — no worker needed — and prints one line per month closed."""
 

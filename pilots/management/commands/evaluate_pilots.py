@@ -1,4 +1,4 @@
-"""`manage.py evaluate_pilots [--date YYYY-MM-DD]` (API.md): the checkpoint sweep in this
+"""`manage.py evaluate_pilots [--date YYYY-MM-DD]` (docs/api.md): the checkpoint sweep in this
 process, as of that date (default: today in the app's time zone). It sends the scorecard
 e-mails before it returns — no worker needed — and prints one line per scorecard made."""
 
@@ -21,7 +21,7 @@ def emails_sent(n: int) -> str:
 
 def iso_date(value: str) -> date:
     """`--date` of this command, `evaluate_contracts` and `send_digest`: a plausible date
-    that is not after today (DOMAIN.md §5: no job for a day that has not happened)."""
+    that is not after today (docs/domain.md §5: no job for a day that has not happened)."""
     try:
         day = parse_sane_date(value)
     except ValueError as exc:

@@ -1,4 +1,4 @@
-"""`manage.py send_digest [--date YYYY-MM-DD]` (API.md): the weekly manager digest for that
+"""`manage.py send_digest [--date YYYY-MM-DD]` (docs/api.md): the weekly manager digest for that
 date's week (default: today in the app's time zone), sent in this process; one line per
 e-mail sent. A second run for the same week sends nothing new."""
 

@@ -1,4 +1,4 @@
-"""`manage.py send_reminders [--at YYYY-MM-DDTHH:MM]` (API.md): the quote-deadline and
+"""`manage.py send_reminders [--at YYYY-MM-DDTHH:MM]` (docs/api.md): the quote-deadline and
 missing-day reminders due at that moment (default: now; a moment without a zone is in the
 app's time zone), sent in this process; one line per e-mail sent. A second run for the same
 moment sends nothing new."""
@@ -22,7 +22,7 @@ def _moment(value: str | None) -> datetime:
         raise CommandError(
             f"--at: {value!r} is not a moment; use YYYY-MM-DDTHH:MM, e.g. 2027-03-08T07:00"
         ) from None
-    # DOMAIN.md §5: no job reminds about a moment that has not happened.
+    # docs/domain.md §5: no job reminds about a moment that has not happened.
     message = future_moment_error(moment)
     if message:
         raise CommandError(f"--at: {message}")
