@@ -1,27 +1,13 @@
-from decimal import Decimal
+"""Pilot words in templates (`{% load pilot_kpis %}`): statuses and verdicts, plus the KPI
+room's own filters (`kpis.templatetags.kpi_tags`), so a pilot template loads one library."""
 
 from django import template
 
-from kpis import presentation as kpi_presentation
+from kpis.templatetags import kpi_tags
 from pilots import presentation
 
 register = template.Library()
-
-
-@register.filter
-def kpi_label(key: str) -> str:
-    return kpi_presentation.kpi_label(key)
-
-
-@register.filter
-def kpi_value(value: Decimal | None, key: str) -> str:
-    """`{{ line.result.value|kpi_value:line.key }}` → 88.12% / 35.00 min / €3.21."""
-    return kpi_presentation.format_kpi(key, value)
-
-
-@register.filter
-def kpi_direction(key: str) -> str:
-    return kpi_presentation.direction(key)
+register.filters.update(kpi_tags.register.filters)
 
 
 @register.filter
@@ -32,21 +18,6 @@ def status_label(status: str, is_over: bool = False) -> str:
 @register.filter
 def status_badge(status: str) -> str:
     return presentation.status_badge(status)
-
-
-@register.filter
-def field_label(name: str) -> str:
-    return kpi_presentation.field_label(name)
-
-
-@register.filter
-def source_label(source: str) -> str:
-    return str(kpi_presentation.SOURCE_LABELS.get(source, source))
-
-
-@register.filter
-def get_item(mapping: dict, key):
-    return mapping.get(key)
 
 
 @register.filter
