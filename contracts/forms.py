@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from common.dates import SaneDateField
 from common.strict import StrictIntegerField
-from kpis.forms import DateInput, KpiEntryForm
+from kpis.forms import (
+    DateInput,
+    KpiEntryForm,
+    TrackedKpisForm,
+    extra_target_fields,
+    must_meet_field,
+)
 from kpis.forms import decimal_field as _decimal_field
 from kpis.models import TARGET_FIELDS
 from pilots.forms import QuoteChoiceField
@@ -37,7 +43,7 @@ def _label(name: str) -> str:
     return capfirst(Contract._meta.get_field(name).verbose_name)
 
 
-class ContractForm(forms.Form):
+class ContractForm(TrackedKpisForm):
     """A contract for a vendor and channel; `?pilot=` or `?quote=` prefills it."""
 
     pilot = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -66,6 +72,14 @@ class ContractForm(forms.Form):
     target_aht_minutes = _decimal_field(_label("target_aht_minutes"))
     target_fcr_pct = _decimal_field(_label("target_fcr_pct"))
     target_cost_per_ticket = _decimal_field(_label("target_cost_per_ticket"))
+    # The KPI library (docs/domain.md §5, §6): the pilot form's extras and must-meet choice.
+    vars().update(extra_target_fields())
+    must_meet = must_meet_field(
+        _(
+            "A must-meet KPI missed in a month adds one more credit step, whatever the count. "
+            "Only KPIs the contract tracks."
+        )
+    )
     monthly_charge = _decimal_field(
         _label("monthly_charge"),
         _(

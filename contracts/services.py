@@ -65,6 +65,7 @@ class ContractDefaults:
     pilot_id: int | None = None
     targets: dict[str, Decimal] = field(default_factory=dict)
     monthly_charge: Decimal | None = None
+    must_meet: list[str] = field(default_factory=list)
 
 
 def quote_monthly_charge(quote: Quote, *, channel: str | None) -> Decimal | None:
@@ -85,10 +86,11 @@ def contract_defaults_from_pilot(pilot: Pilot) -> ContractDefaults:
         channel=pilot.channel,
         quote_id=pilot.quote_id,
         pilot_id=pilot.pk,
-        targets=pilot.targets,
+        targets=pilot.targets,  # the five and the tracked extras
         monthly_charge=(
             quote_monthly_charge(quote, channel=pilot.channel) if quote is not None else None
         ),
+        must_meet=list(pilot.must_meet),
     )
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import EVERYONE, INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, line_chart_svg
 from kpis.csv_import import entries_csv, template_csv
+from kpis.definitions import CORE_KEYS
 from kpis.presentation import KPI_LABELS, direction, format_kpi, kpi_unit_or_points
 from kpis.rules import COST, KPI_KEYS
 from kpis.views import csv_download, kpi_csv_upload_page, kpi_entry_page
@@ -104,7 +105,14 @@ def _initial_from(request: HttpRequest) -> tuple[dict, object | None]:
             channel=defaults.channel,
             monthly_charge=defaults.monthly_charge,
         )
-        initial.update({f"target_{key}": value for key, value in defaults.targets.items()})
+        # The five targets and, from a pilot, its tracked extras and must-meets.
+        initial.update(
+            {
+                f"target_{key}" if key in CORE_KEYS else f"extra_{key}": value
+                for key, value in defaults.targets.items()
+            }
+        )
+        initial["must_meet"] = defaults.must_meet
     return initial, source
 
 
@@ -129,6 +137,8 @@ def contract_create(request: HttpRequest) -> HttpResponse:
                     credit_pct_per_missed_kpi=data["credit_pct_per_missed_kpi"],
                     credit_cap_pct=data["credit_cap_pct"],
                     monthly_charge=data.get("monthly_charge"),
+                    extra_targets=form.extra_targets(),
+                    must_meet=form.must_meet_keys(),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)

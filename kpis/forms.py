@@ -8,7 +8,10 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format, number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.strict import StrictDecimalField
@@ -22,7 +25,8 @@ from .days import (
     KpiDayForm,
     KpiPeriod,
 )
-from .definitions import EXTRA_DAILY_FIELDS
+from .definitions import EXTRA_DAILY_FIELDS, EXTRA_KEYS, KPIS
+from .targets import extra_target_range, tracked_kpis_clean
 
 
 class DateInput(forms.DateInput):
@@ -47,6 +51,71 @@ def decimal_field(label: str, help_text: str = "", required: bool = True) -> for
 
 def grouped(value: int | Decimal) -> str:
     return number_format(value, use_l10n=True, force_grouping=True)
+
+
+def extra_target_fields() -> dict[str, forms.Field]:
+    """The KPI library (docs/domain.md §5) in a pilot's or a contract's form: one optional
+    target field `extra_<key>` per extra KPI of the KPI table (empty: not tracked), checked
+    against the target's range like the other fields. Declare them in the form's class body
+    with `vars().update(extra_target_fields())`; `TrackedKpisForm` reads them."""
+    fields: dict[str, forms.Field] = {}
+    for definition in KPIS:
+        if definition.core:
+            continue
+        field = decimal_field(
+            format_lazy(
+                "{label} ({unit}) {direction}",
+                label=definition.label,
+                unit=definition.unit or _("points"),
+                direction=definition.direction,
+            ),
+            _("Optional: a target tracks this KPI; empty: not tracked."),
+            required=False,
+        )
+        low, high = extra_target_range(definition.key)
+        field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+        fields[f"extra_{definition.key}"] = field
+    return fields
+
+
+def must_meet_field(help_text: str) -> forms.MultipleChoiceField:
+    """The must-meet choice: any KPI of the table (the service accepts only tracked ones)."""
+    return forms.MultipleChoiceField(
+        label=_("Must-meet KPIs"),
+        choices=[(k.key, k.label) for k in KPIS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
+class TrackedKpisForm(forms.Form):
+    """A form with `extra_target_fields()` and a `must_meet` field: the tracked extras and
+    must-meets as the services take them, and a must-meet KPI that is not tracked refused on
+    the field, with the form's other errors."""
+
+    def extra_targets(self) -> dict[str, Decimal]:
+        """The tracked extra KPIs: those given a target."""
+        return {
+            key: self.cleaned_data[f"extra_{key}"]
+            for key in EXTRA_KEYS
+            if self.cleaned_data.get(f"extra_{key}") is not None
+        }
+
+    def must_meet_keys(self) -> list[str]:
+        return list(self.cleaned_data.get("must_meet") or [])
+
+    def clean(self):
+        data = super().clean()
+        if "must_meet" not in self.errors:
+            # An extra whose target is refused already says so on its own field.
+            must_meet = [k for k in self.must_meet_keys() if f"extra_{k}" not in self.errors]
+            try:
+                tracked_kpis_clean(extra_targets=self.extra_targets(), must_meet=must_meet)
+            except ValidationError as exc:
+                for message in exc.message_dict.get("must_meet", []):
+                    self.add_error("must_meet", message)
+        return data
 
 
 class KpiEntryForm(KpiDayForm):

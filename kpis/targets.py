@@ -116,6 +116,11 @@ _NPS_RANGE = (Decimal(-100), Decimal(100))
 _PCT_RANGE = (Decimal(0), Decimal(100))
 
 
+def extra_target_range(key: str) -> tuple[Decimal, Decimal]:
+    """The least and most an extra KPI's target may be: NPS −100 to 100, a percentage 0 to 100."""
+    return _NPS_RANGE if key == NPS else _PCT_RANGE
+
+
 def tracked_kpis_clean(
     *, extra_targets: Mapping[str, object] | None, must_meet: Iterable[str] | None
 ) -> tuple[dict[str, str], list[str]]:
@@ -138,7 +143,7 @@ def tracked_kpis_clean(
             target = Decimal(str(raw))
         except (InvalidOperation, ValueError):
             target = None
-        low, high = _NPS_RANGE if definition.key == NPS else _PCT_RANGE
+        low, high = extra_target_range(definition.key)
         if target is None or not target.is_finite() or not low <= target <= high:
             errors.setdefault("extra_targets", []).append(
                 _("The target of %(kpi)s must be a number from %(low)s to %(high)s.")

@@ -6,15 +6,20 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils.text import capfirst, format_lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from common.dates import SaneDateField
 from common.forms import form_conventions
 from common.strict import StrictIntegerField
-from kpis.definitions import EXTRA_KEYS, KPIS
-from kpis.forms import DateInput, decimal_field
+from kpis.forms import (
+    DateInput,
+    TrackedKpisForm,
+    decimal_field,
+    extra_target_fields,
+    must_meet_field,
+)
 from kpis.models import TARGET_FIELDS
 from procurement.models import Channel, Quote, QuoteStatus, Vendor
 from procurement.widgets import VendorSearchSelect
@@ -33,7 +38,7 @@ class QuoteChoiceField(forms.ModelChoiceField):
         return f"{quote.vendor.name} — {quote.rfq.reference} {quote.rfq.title}"
 
 
-class PilotForm(forms.Form):
+class PilotForm(TrackedKpisForm):
     """A pilot: from a quote (`?quote=<id>` prefills) or for a vendor directly."""
 
     quote = QuoteChoiceField(
@@ -70,28 +75,12 @@ class PilotForm(forms.Form):
     )
     # The KPI library (docs/domain.md §5): an extra KPI's target (empty: not tracked), one field
     # per extra of the KPI table; and the must-meet KPIs.
-    for _kpi in KPIS:
-        if not _kpi.core:
-            vars()[f"extra_{_kpi.key}"] = decimal_field(
-                format_lazy(
-                    "{label} ({unit}) {direction}",
-                    label=_kpi.label,
-                    unit=_kpi.unit or _("points"),
-                    direction=_kpi.direction,
-                ),
-                _("Optional: a target tracks this KPI; empty: not tracked."),
-                required=False,
-            )
-    del _kpi
-    must_meet = forms.MultipleChoiceField(
-        label=_("Must-meet KPIs"),
-        choices=[(k.key, k.label) for k in KPIS],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_(
+    vars().update(extra_target_fields())
+    must_meet = must_meet_field(
+        _(
             "A must-meet KPI missed at the decision checkpoint stops the pilot, whatever the "
             "count. Only KPIs the pilot tracks."
-        ),
+        )
     )
     managers = forms.ModelMultipleChoiceField(
         label=_("Managers to inform"),
@@ -116,17 +105,6 @@ class PilotForm(forms.Form):
 
     def targets(self) -> dict[str, Decimal | None]:
         return {key: self.cleaned_data.get(name) for key, name in TARGET_FIELDS.items()}
-
-    def extra_targets(self) -> dict[str, Decimal]:
-        """The tracked extra KPIs: those given a target."""
-        return {
-            key: self.cleaned_data[f"extra_{key}"]
-            for key in EXTRA_KEYS
-            if self.cleaned_data.get(f"extra_{key}") is not None
-        }
-
-    def must_meet_keys(self) -> list[str]:
-        return list(self.cleaned_data.get("must_meet") or [])
 
 
 class PilotFilterForm(forms.Form):

@@ -263,3 +263,129 @@ def test_the_review_breadcrumb_writes_the_date_in_the_users_language(manager_cli
     manager.save()
     html = manager_client.get(f"/contracts/{contract.pk}/reviews/new/").content.decode()
     assert "(17 jan 2027)" in html and "2027-01-17)" not in html  # issue 24: not ISO
+
+
+# --- The KPI library on the create page (docs/domain.md §5, §6) ---------------------------------
+
+EXTRA_KEYS_BY_HAND = ("service_level_pct", "abandon_pct", "nps", "qa_score_pct")
+
+
+def _direct_contract(vendor, **extra):
+    return {
+        "vendor": vendor.pk,
+        "channel": "chat",
+        "start_date": "2027-01-17",
+        "months": "12",
+        "target_csat_pct": "85",
+        "target_frt_minutes": "60",
+        "target_aht_minutes": "9.5",
+        "target_fcr_pct": "70",
+        "target_cost_per_ticket": "3.33",
+        "monthly_charge": "1500",
+        "credit_pct_per_missed_kpi": "5",
+        "credit_cap_pct": "15",
+        **extra,
+    }
+
+
+def test_the_form_offers_every_extra_kpi_prefilled_from_the_pilot(
+    procurement_client, procurement_user, vendor_a
+):
+    from kpis.definitions import KPIS
+
+    assert {k.key for k in KPIS if not k.core} == set(EXTRA_KEYS_BY_HAND)
+    _rfq, quote = make_rfq_and_quote(owner=procurement_user, vendor=vendor_a)
+    pilot = PilotFactory(
+        vendor=vendor_a,
+        quote=quote,
+        channel="email",
+        status=PilotStatus.DECIDED,
+        decision=Decision.SCALE_UP,
+        extra_targets={"abandon_pct": "5.00"},
+        must_meet=["abandon_pct", "csat_pct"],
+    )
+    page = procurement_client.get(f"/contracts/new/?pilot={pilot.pk}")
+    html = page.content.decode()
+    for key in EXTRA_KEYS_BY_HAND:
+        assert f'name="extra_{key}"' in html
+        assert f'name="must_meet" value="{key}"' in html
+    form = page.context["form"]
+    assert form.initial["extra_abandon_pct"] == Decimal("5.00")
+    assert "extra_nps" not in form.initial
+    assert form.initial["must_meet"] == ["abandon_pct", "csat_pct"]
+    checked = [i for i in html.split("<input") if "must_meet" in i and "checked" in i.split(">")[0]]
+    assert sorted(i.split('value="')[1].split('"')[0] for i in checked) == [
+        "abandon_pct",
+        "csat_pct",
+    ]
+    # From no pilot: nothing tracked beyond the five, nothing must-meet.
+    blank = procurement_client.get("/contracts/new/").context["form"]
+    assert not any(name.startswith("extra_") for name in blank.initial)
+    assert not blank.initial.get("must_meet")
+
+
+def test_posting_creates_the_contract_with_its_extras_and_must_meet(procurement_client, vendor_a):
+    response = procurement_client.post(
+        "/contracts/new/",
+        _direct_contract(
+            vendor_a,
+            extra_abandon_pct="5",
+            extra_qa_score_pct="85.5",
+            must_meet=["abandon_pct", "fcr_pct"],
+        ),
+    )
+    contract = Contract.objects.get()
+    assert response.status_code == 302
+    assert contract.extra_targets == {"abandon_pct": "5.00", "qa_score_pct": "85.50"}
+    assert contract.must_meet == ["fcr_pct", "abandon_pct"]  # the KPI table's order
+    assert contract.targets["abandon_pct"] == Decimal("5.00")
+
+
+def test_a_pilots_extras_cleared_on_the_form_are_not_tracked(
+    procurement_client, procurement_user, vendor_a
+):
+    _rfq, quote = make_rfq_and_quote(owner=procurement_user, vendor=vendor_a)
+    pilot = PilotFactory(
+        vendor=vendor_a,
+        quote=quote,
+        channel="email",
+        status=PilotStatus.DECIDED,
+        decision=Decision.SCALE_UP,
+        extra_targets={"abandon_pct": "5.00"},
+        must_meet=["abandon_pct"],
+    )
+    data = _direct_contract(vendor_a, pilot=pilot.pk, quote=quote.pk, channel="email")
+    response = procurement_client.post("/contracts/new/", data)
+    assert response.status_code == 302
+    contract = Contract.objects.get()
+    assert contract.extra_targets == {}
+    assert contract.must_meet == []
+
+
+def test_bad_extra_targets_are_refused_on_their_fields_with_the_other_errors(
+    procurement_client, vendor_a
+):
+    response = procurement_client.post(
+        "/contracts/new/",
+        _direct_contract(
+            vendor_a,
+            months="61",
+            extra_abandon_pct="150",
+            extra_nps="-101",
+            extra_qa_score_pct="abc",
+            must_meet=["service_level_pct"],  # not tracked: no target given
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {
+        "months",
+        "extra_abandon_pct",
+        "extra_nps",
+        "extra_qa_score_pct",
+        "must_meet",
+    }
+    assert "100" in errors["extra_abandon_pct"][0]
+    assert "-100" in errors["extra_nps"][0]
+    assert "service_level_pct" in errors["must_meet"][0]
+    assert Contract.objects.count() == 0
