@@ -23,6 +23,7 @@ from common import hooks, outbox
 from common.emails import absolute_url, make_message, recipient_name
 from common.models import OutboxMessage
 from kpis import rules as kpis
+from kpis.definitions import CORE_COUNT, CORE_KEYS
 
 from .evaluation.alert_list import AlertList
 from .models import Pilot, PilotStatus
@@ -38,9 +39,12 @@ class PilotLine:
     pilot: Pilot
     day: int
     length_days: int
-    met_count: int
+    met_count: int  # of the core KPIs
     coverage_pct: Decimal
     url: str
+    # The tracked extras' results so far (the KPI table's order), must-meets marked.
+    extras: tuple[kpis.KpiResult, ...] = ()
+    core_count: int = CORE_COUNT
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ def digest_data(*, as_of: date) -> dict:
             targets=pilot.targets,
             window_days=max(days_over, 1),
             decision=False,
+            must_meet=pilot.must_meet or (),
         )
         lines.append(
             PilotLine(
@@ -91,6 +96,7 @@ def digest_data(*, as_of: date) -> dict:
                 met_count=result.met_count,
                 coverage_pct=result.data_coverage_pct if days_over else Decimal(0),
                 url=absolute_url(reverse("pilots:pilot_detail", args=[pilot.pk])),
+                extras=tuple(r for key, r in result.kpis.items() if key not in CORE_KEYS),
             )
         )
         decision_day = kpis.decision_checkpoint_day(pilot.length_days)
