@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from costing.xlsx import INPUT_ROWS, RESULT_ROWS
 from costing.xlsx_sheets import MAX_SHEET_NAME, sheet_ref, sheet_title
@@ -158,3 +159,33 @@ def test_the_comparison_counts_gaps_in_the_right_number(
 
     assert gaps_summary(html, single) == one
     assert gaps_summary(html, double) == two
+
+
+@pytest.mark.parametrize(
+    ("singular", "plural", "values", "dutch_one", "dutch_two"),
+    [
+        (
+            "closes %(deadline)s · %(count)s quote in",
+            "closes %(deadline)s · %(count)s quotes in",
+            {"deadline": "5 mrt"},
+            "sluit 5 mrt · 1 offerte binnen",
+            "sluit 5 mrt · 2 offertes binnen",
+        ),
+        (
+            "over %(tickets)s ticket",
+            "over %(tickets)s tickets",
+            {},
+            "over 1 ticket",
+            "over 2 tickets",
+        ),
+    ],
+)
+def test_the_dutch_catalogue_has_both_numbers(singular, plural, values, dutch_one, dutch_two):
+    def say(n):
+        return translation.ngettext(singular, plural, n) % {**values, "count": n, "tickets": n}
+
+    with translation.override("nl"):
+        assert (say(1), say(2)) == (dutch_one, dutch_two)
+    with translation.override("en"):
+        assert say(1) == singular % {**values, "count": 1, "tickets": 1}
+        assert say(2) == plural % {**values, "count": 2, "tickets": 2}
