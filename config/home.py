@@ -96,7 +96,11 @@ def _procurement_blocks(user, now) -> list[Block]:
             Row(
                 reverse("procurement:rfq_detail", args=[rfq.pk]),
                 f"{rfq.reference} — {rfq.title}",
-                _("closes %(deadline)s · %(count)s quotes in")
+                ngettext(
+                    "closes %(deadline)s · %(count)s quote in",
+                    "closes %(deadline)s · %(count)s quotes in",
+                    rfq.submitted_count,
+                )
                 % {"deadline": format_deadline(rfq.quote_deadline), "count": rfq.submitted_count},
             )
             for rfq in rfqs

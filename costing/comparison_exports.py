@@ -16,7 +16,7 @@ from common.csvsafe import localized_csv
 from costing.comparison import Comparison, QuoteColumn
 from costing.engine import DEFAULT_SCENARIOS, q2
 from costing.messages import SCENARIO_LABELS, scenario_label
-from costing.xlsx import WorkbookOffer, build_comparison_workbook
+from costing.xlsx import WorkbookOffer, build_comparison_workbook, sheet_names
 from procurement.forms import WEIGHT_LABELS
 
 
@@ -58,7 +58,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
         transition_months=rfq.transition_months,
         live_channels=[(c.label, c.workload) for c in comparison.live_channels],
         opens_at_hour=rfq.opens_at.hour,
-        tables=[(gettext("Best value"), best_value_table(comparison))],
+        tables=[(sheet_names().best_value, best_value_table(comparison))],
     )
 
 

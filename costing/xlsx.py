@@ -91,13 +91,12 @@ from costing.engine.tco import check_months
 from costing.engine.workload import Demand, Scope
 from costing.messages import EXCLUDE, RECOMMENDATION_LABELS, SCENARIO_LABELS
 from costing.xlsx_cache import write_with_values
-from costing.xlsx_staffing import HOURLY, write_staffing_sheet
+from costing.xlsx_sheets import sheet_names, sheet_ref, sheet_title
+from costing.xlsx_staffing import write_staffing_sheet
 from procurement.models import PricingModel as PricingModelChoice
 
-INPUTS = "Inputs"
-DECISION = "Decision"
-RESULTS = "Results"
-SCENARIOS = "Scenarios"
+# The sheets' names are translated: costing.xlsx_sheets.sheet_names() (Inputs, Results,
+# Scenarios, Hour by hour, Decision, Best value in English), cited with sheet_ref().
 
 INPUT_ROWS: Mapping[str, int] = {
     "volume_per_month": 3,
@@ -259,7 +258,7 @@ _MONEY_ROWS = frozenset(
 
 def _inp(name: str, column: str = IN_HOUSE_COLUMN) -> str:
     row = INPUT_ROWS.get(name) or LIVE_ROWS.get(name) or DESK_ROWS.get(name) or OFFER_ROWS[name]
-    return f"{INPUTS}!{column}{row}"
+    return sheet_ref(sheet_names().inputs, f"{column}{row}")
 
 
 def _res(name: str, column: str = IN_HOUSE_COLUMN) -> str:
@@ -727,7 +726,12 @@ def _write_decision(
             if offer.break_even_month is not None
             else gettext("Not within the term")
         )
-        _set(ws, at["savings"], f"={RESULTS}!{_res('savings', column)}", MONEY)
+        _set(
+            ws,
+            at["savings"],
+            "=" + sheet_ref(sheet_names().results, _res("savings", column)),
+            MONEY,
+        )
         _set(ws, at["risk"], offer.risk, MONEY)
         _set(ws, at["risk_limit"], f"={RISK_SHARE_OF_SAVINGS}*{at['savings']}", MONEY)
         ws[at["risk_within_limit"]] = f'=IF({at["risk"]}<={at["risk_limit"]},"{yes}","{no}")'
@@ -799,11 +803,12 @@ def build_comparison_workbook(
         live_channels = [
             (str(c.open_hours.channel.value), c) for c in channels if c.open_hours is not None
         ]
+    names = sheet_names()
     workbook = Workbook()
     inputs = workbook.active
-    inputs.title = INPUTS
-    results = workbook.create_sheet(RESULTS)
-    scenarios_sheet = workbook.create_sheet(SCENARIOS)
+    inputs.title = names.inputs
+    results = workbook.create_sheet(names.results)
+    scenarios_sheet = workbook.create_sheet(names.scenarios)
     live = write_staffing_sheet(
         workbook,
         title=title,
@@ -831,27 +836,23 @@ def build_comparison_workbook(
         scenario_seat_hours=live.scenario_seat_hours,
     )
     _write_decision(
-        workbook.create_sheet(DECISION), title=title, offers=described, strategic=strategic
+        workbook.create_sheet(names.decision), title=title, offers=described, strategic=strategic
     )
-    for sheet_title, rows in tables:
-        _write_table(workbook.create_sheet(sheet_title[:31]), rows)
+    for name, rows in tables:
+        _write_table(workbook.create_sheet(sheet_title(name)), rows)
     # Every formula with its value beside it, for previewers that never calculate.
     return write_with_values(workbook)
 
 
 __all__ = [
-    "DECISION",
     "DECISION_ROWS",
     "DECISION_STRATEGIC",
     "WorkbookOffer",
-    "INPUTS",
     "INPUT_ROWS",
     "OFFER_ROWS",
-    "RESULTS",
     "RESULT_ROWS",
-    "SCENARIOS",
     "SCENARIO_COLUMNS",
-    "HOURLY",
     "LIVE_ROWS",
     "build_comparison_workbook",
+    "sheet_names",
 ]

@@ -24,7 +24,7 @@ from costing.engine import ENGINE_CONTEXT
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?(?:E[-+]?\d+)?)|(?P<str>\"[^\"]*\")"
-    r"|(?P<ref>(?:(?P<sheet>[A-Za-z]+|'[^']+')!)?\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+))"
+    r"|(?P<ref>(?:(?P<sheet>[A-Za-z]+|'(?:[^']|'')+')!)?\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+))"
     r"|(?P<func>[A-Z]+)\(|(?P<op><=|>=|<>|[-+*/=<>(),]))"
 )
 
@@ -96,7 +96,9 @@ class _Parser:
         if token["str"]:
             return ("str", token["str"][1:-1])
         if token["ref"]:
-            sheet = (token["sheet"] or self.sheet).strip("'")
+            sheet = token["sheet"] or self.sheet
+            if token["sheet"] and sheet.startswith("'"):
+                sheet = sheet[1:-1].replace("''", "'")
             return ("ref", sheet, f"{token['col']}{token['row']}")
         if token["func"]:
             args = [] if self._take(")") else [self._comparison()]

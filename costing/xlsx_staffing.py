@@ -36,9 +36,8 @@ from common.csvsafe import safe_cell_text
 from costing.engine import ScenarioFactors, Workload
 from costing.engine.live import WEEKS_PER_MONTH
 from costing.messages import SCENARIO_LABELS
+from costing.xlsx_sheets import sheet_names, sheet_ref
 
-HOURLY = "Hour by hour"
-SHEET_REF = f"'{HOURLY}'"
 TOTAL_ROWS: Mapping[str, int] = {
     "live_volume_per_month": 4,
     "live_handled_per_month": 5,
@@ -89,7 +88,7 @@ class LiveSheet:
 
 
 def _ref(cell: str) -> str:
-    return f"{SHEET_REF}!{cell}"
+    return sheet_ref(sheet_names().hourly, cell)
 
 
 def _period(opens_at_hour: int | None, hour: int) -> str:
@@ -110,7 +109,7 @@ def write_staffing_sheet(
 ) -> LiveSheet:
     """Adds the sheet; `channels` are (label, live Workload); `deflection_ref` is the cell
     that holds the automation deflection % (one input for the whole workbook)."""
-    ws = workbook.create_sheet(HOURLY)
+    ws = workbook.create_sheet(sheet_names().hourly)
     ws["A1"] = safe_cell_text(title)
     ws["A2"] = gettext(
         "Seats and service level per open hour are Erlang C values from the engine; "

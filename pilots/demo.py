@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from common.emails import absolute_url
@@ -254,7 +255,11 @@ def seed_scorecards() -> list[str]:
         )
     if created:
         lines.append(
-            _("%(count)s scorecards made as of %(date)s; their e-mail is sent to the managers.")
+            ngettext(
+                "%(count)s scorecard made as of %(date)s; its e-mail is sent to the managers.",
+                "%(count)s scorecards made as of %(date)s; their e-mail is sent to the managers.",
+                len(created),
+            )
             % {"count": len(created), "date": as_of.isoformat()}
         )
     return lines

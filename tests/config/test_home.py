@@ -92,7 +92,7 @@ def test_procurement_sees_quotes_to_review_deadlines_and_unanswered_invitations(
     assert count_of(html, "deadlines-this-week") == 1  # RFQ-LATER closes in 30 days
     deadlines = block(html, "deadlines-this-week")
     assert f'href="{reverse("procurement:rfq_detail", args=[work["soon"].pk])}"' in deadlines
-    assert "closes 5 Mar 2026, 10:00 CET · 1 quotes in" in deadlines
+    assert "closes 5 Mar 2026, 10:00 CET · 1 quote in" in deadlines
     # Lisbon on both RFQs (a draft is not an answer); Manila submitted.
     assert count_of(html, "invitations-unanswered") == 2
     assert "checkpoints-due" not in html  # a manager's block

@@ -42,7 +42,7 @@ from costing.xlsx import (
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>\"[^\"]*\")"
-    r"|(?P<ref>(?:(?P<sheet>[A-Za-z]+|'[^']+')!)?\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+))"
+    r"|(?P<ref>(?:(?P<sheet>[A-Za-z]+|'(?:[^']|'')+')!)?\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+))"
     r"|(?P<func>[A-Z]+)\(|(?P<op><=|>=|<>|[-+*/=<>(),]))"
 )
 
@@ -106,7 +106,9 @@ class _Parser:
         if token["str"]:
             return ("str", token["str"][1:-1])
         if token["ref"]:
-            sheet = (token["sheet"] or self.sheet).strip("'")
+            sheet = token["sheet"] or self.sheet
+            if token["sheet"] and sheet.startswith("'"):
+                sheet = sheet[1:-1].replace("''", "'")
             return ("ref", sheet, f"{token['col']}{token['row']}")
         if token["func"]:
             args = [] if self.take_op(")") else [self.comparison()]
@@ -586,10 +588,11 @@ def test_the_workbook_speaks_dutch_under_dutch():
         data, _ = workbook()
     loaded = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
 
-    assert loaded["Inputs"][f"A{INPUT_ROWS['months']}"].value == "Looptijd (maanden)"
-    assert loaded["Inputs"]["C19"].value == "Per uur"
-    assert loaded["Scenarios"]["A4"].value == "Pessimistisch"
-    assert loaded["Decision"][f"C{DECISION_ROWS['recommendation']}"].value == "Uitbesteden"
+    assert loaded.sheetnames == ["Invoer", "Resultaten", "Scenario's", "Per uur", "Besluit"]
+    assert loaded["Invoer"][f"A{INPUT_ROWS['months']}"].value == "Looptijd (maanden)"
+    assert loaded["Invoer"]["C19"].value == "Per uur"
+    assert loaded["Scenario's"]["A4"].value == "Pessimistisch"
+    assert loaded["Besluit"][f"C{DECISION_ROWS['recommendation']}"].value == "Uitbesteden"
 
 
 def test_user_text_cannot_become_a_formula():
