@@ -39,6 +39,7 @@ from tests.pilots.conftest import (  # noqa: F401 - fixtures
     smtp_settings,
     wait_until,
 )
+from tests.support import require_postgresql
 
 MONDAY = date(2026, 11, 30)  # a Monday that has happened (no job runs for a future day)
 
@@ -102,8 +103,7 @@ def test_a_cause_is_queued_once_however_often_the_job_runs():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_jobs_queueing_the_same_cause_at_once_leave_one_row_each():
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs PostgreSQL (SQLite runs one writer at a time)")
+    require_postgresql("the race needs PostgreSQL (SQLite runs one writer at a time)")
     _managers(20)
     barrier = threading.Barrier(2)
     counts, errors = [], []
