@@ -369,6 +369,15 @@ def build(
                 pilots.append(pilot)
             Pilot.objects.bulk_create(pilots, batch_size=BATCH)
             built.counts["pilots"] = len(pilots)
+            # Each pilot is followed by one or two managers (as in the app: whoever starts a
+            # pilot picks them), so a scorecard goes to 2–3 people, not to every manager.
+            managers = [u for u in users if u.role == Role.MANAGER]
+            links = [
+                Pilot.managers.through(pilot_id=pilot.pk, user_id=manager.pk)
+                for pilot in pilots
+                for manager in rng.sample(managers, 1 + (pilot.pk % 2))
+            ]
+            Pilot.managers.through.objects.bulk_create(links, batch_size=BATCH)
 
         # --- KPI entries: COPY, the factory's "good day" scaled per pilot -------------------
         with _Timer(built, "kpi entries (COPY)", verbose):

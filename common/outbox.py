@@ -141,7 +141,7 @@ def enqueue(kind: str, drafts: Iterable[Draft]) -> list[OutboxMessage]:
         rows.append(row)
     if not rows:
         return []
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=200)
     # With ignore_conflicts the ids are not returned: read back the rows this call inserted
     # (a racing job's rows for the same keys carry its own marker).
     return list(OutboxMessage.objects.filter(lease_token=marker).order_by("pk"))

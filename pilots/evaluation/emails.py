@@ -156,6 +156,8 @@ KIND = "pilot_scorecard"
 # Scorecards whose e-mails were never queued (the broker was down, a worker died before it
 # queued them) are queued by the daily sweep for this long.
 PENDING_EMAIL_DAYS = 14
+# Scorecards queued and sent together by `scorecard_emails_send_now`.
+SEND_NOW_CHUNK = 100
 
 
 def scorecard_emails_enqueue(*, scorecard_ids: Sequence[int]) -> list[OutboxMessage]:
@@ -195,9 +197,15 @@ def scorecard_emails_enqueue(*, scorecard_ids: Sequence[int]) -> list[OutboxMess
 
 def scorecard_emails_send_now(*, scorecard_ids: Sequence[int]) -> list[OutboxMessage]:
     """Queue and send in this process (the command, the demo: no worker needed); return the
-    messages sent — these and any earlier scorecard e-mail due again."""
-    scorecard_emails_enqueue(scorecard_ids=scorecard_ids)
-    return outbox.send_due(kinds=[KIND])
+    messages sent — these and any earlier scorecard e-mail due again. A long list (a sweep
+    after an outage) goes in chunks: queued, then sent, chunk after chunk, so no more than a
+    chunk's messages are rendered and held at once."""
+    ids = list(scorecard_ids)
+    sent: list[OutboxMessage] = []
+    for start in range(0, max(len(ids), 1), SEND_NOW_CHUNK):
+        scorecard_emails_enqueue(scorecard_ids=ids[start : start + SEND_NOW_CHUNK])
+        sent += outbox.send_due(kinds=[KIND])
+    return sent
 
 
 def _per_language(scorecard: Scorecard, entries: list):
