@@ -41,6 +41,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from .backends import CachedUserMixin
 from .models import Role
 from .services import user_from_company_account
 
@@ -169,7 +170,7 @@ def role_from_claims(claims: dict) -> str | None:
     return next((role for role in ROLE_PRECEDENCE if role in given and role in allowed), None)
 
 
-class CompanyAccountBackend(OIDCAuthenticationBackend):
+class CompanyAccountBackend(CachedUserMixin, OIDCAuthenticationBackend):
     """Signs in with the company's identity provider; silent (None) for any other sign-in."""
 
     get_settings = staticmethod(oidc_setting)

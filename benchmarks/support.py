@@ -28,6 +28,9 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 # Redis DB reserved for benchmarks (task messages published by the pages land here).
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+# The shared cache, as in production (CACHE_URL: sessions, the signed-in users' generation,
+# page fragments, the throttle); emptied whenever a run points the app at a database.
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/6")
 # Never a real key: benchmarks run production settings, which refuse to start without one.
 BENCH_SECRET_KEY = "bench-only-not-secret-4f9c2e7a1b8d6e3f0a5c9b2d7e4f1a8c"
 DB_PREFIX = "vp_bench"
@@ -82,6 +85,7 @@ def app_environment(db_url: str, **extra: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "CELERY_BROKER_URL": REDIS_URL,
+        "CACHE_URL": CACHE_URL,
         "EMAIL_URL": "memorymail://",
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
@@ -98,6 +102,14 @@ def setup_django(db_url: str, **extra: str) -> None:
     import django
 
     django.setup()
+    clear_cache()
+
+
+def clear_cache() -> None:
+    """Empty the bench's cache: nothing cached for another dataset may answer a request."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def point_django_at(name: str) -> None:
@@ -107,6 +119,7 @@ def point_django_at(name: str) -> None:
     _check_name(name)
     connections.close_all()
     connections["default"].settings_dict["NAME"] = name
+    clear_cache()
 
 
 def migrate(verbosity: int = 0) -> float:

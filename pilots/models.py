@@ -243,9 +243,10 @@ class Scorecard(models.Model):
 
 
 class ScorecardPdf(models.Model):
-    """A scorecard's PDF, rendered once per distinct page: `html_sha256` is the digest of the
-    HTML it was printed from (the reader's language and role, the decision recorded since,
-    …), so a stored PDF is served only while it says exactly what a new one would."""
+    """A scorecard's PDF, rendered once per distinct page: `html_sha256` is the digest of
+    everything the page is made of (`pilots.evaluation.pdf.pdf_version`: the rows it shows,
+    the reader's language and audience, the code and words that draw it), so a stored PDF is
+    found without drawing the page and served only while a new one would say the same."""
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="pdfs")
     html_sha256 = models.CharField(max_length=64)

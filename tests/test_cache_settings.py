@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
     "import json; from django.conf import settings as s; "
-    "print(json.dumps([s.CACHES['default']['BACKEND'], s.SESSION_ENGINE]))"
+    "print(json.dumps([s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.USER_CACHE]))"
 )
 
 
@@ -32,11 +32,13 @@ def test_without_cache_url_sessions_stay_in_the_database():
     assert settings_with({}) == [
         "django.core.cache.backends.locmem.LocMemCache",
         "django.contrib.sessions.backends.db",
+        False,
     ]
 
 
 def test_with_cache_url_the_cache_is_redis_and_sessions_read_from_it():
     assert settings_with({"CACHE_URL": "redis://127.0.0.1:6379/9"}) == [
         "django.core.cache.backends.redis.RedisCache",
-        "django.contrib.sessions.backends.cached_db",
+        "accounts.sessions",
+        True,
     ]

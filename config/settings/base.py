@@ -62,7 +62,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user kept per process while no user changed (accounts.user_cache).
+    "accounts.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -150,7 +151,8 @@ AUTH_USER_MODEL = "accounts.User"
 VENDOR_MODEL = "procurement.Vendor"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its get_user served by accounts.user_cache.
+    "accounts.backends.ModelBackend",
     # Single sign-on with the company's OIDC provider; answers nothing unless OIDC_* are set.
     "accounts.oidc.CompanyAccountBackend",
 ]
@@ -369,11 +371,15 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 
 # A shared cache (Redis) when CACHE_URL names one, e.g. redis://127.0.0.1:6379/1: the API
 # throttle, the alert badge and the page fragments are then shared by every gunicorn worker,
-# and sessions are read from it (`cached_db`: the cache first, the database behind it), which
-# takes the session query off every signed-in request. Without it each process keeps its own
-# memory cache and sessions stay in the database only (a per-process cache would keep a
-# signed-out session alive in the other processes).
+# and sessions are read from it (`accounts.sessions`: Django's `cached_db`, the cache first,
+# the database behind it), which takes the session query off every signed-in request; the
+# users' generation comes with the session, so each process keeps its signed-in users in
+# memory until any user changes (`accounts.user_cache`: no user query either). Without it
+# each process keeps its own memory cache, sessions stay in the database and every request
+# reads its user (a per-process cache would keep a signed-out session alive, or a
+# deactivated user signed in, in the other processes).
 CACHE_URL = env("CACHE_URL", default="")
+USER_CACHE = False
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -383,4 +389,5 @@ if CACHE_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "accounts.sessions"
+    USER_CACHE = True

@@ -3,7 +3,6 @@ the alerts. Each view: access check → form → service → redirect (docs/styl
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from django.contrib import messages
@@ -33,6 +32,7 @@ from . import decisions
 from .alert_list import AlertList, alert_acknowledge_by_id
 from .decisions import pilot_can_decide, pilot_can_exit_evaluate
 from .forms import DecisionForm, ExitEvaluationForm
+from .pdf import pdf_version
 from .scorecards import scorecard_is_decision, scorecard_missed, scorecard_rows
 from .selectors import (
     ALERT_STATUSES,
@@ -72,13 +72,19 @@ def scorecard_pdf(request: HttpRequest, pk: int, day: int) -> HttpResponse:
     from weasyprint import HTML  # heavy (Pango, fonts): loaded only when a PDF is asked for
 
     scorecard = get_scorecard_for_user(request.user, pilot_pk=pk, checkpoint_day=day)
-    context = scorecard_context(scorecard, user=request.user, for_print=True)
-    html = render_to_string("pilots/scorecard_pdf.html", context, request=request)
-    digest = hashlib.sha256(html.encode()).hexdigest()
-    stored = ScorecardPdf.objects.filter(scorecard=scorecard, html_sha256=digest).first()
+    # Stored under the version of everything the page is made of (pilots/evaluation/pdf.py):
+    # found without drawing the page.
+    digest = pdf_version(scorecard, user=request.user)
+    stored = (
+        ScorecardPdf.objects.filter(scorecard=scorecard, html_sha256=digest)
+        .values_list("content", flat=True)
+        .first()
+    )
     if stored is not None:
-        pdf = bytes(stored.content)  # the same page was printed before: no second rendering
+        pdf = bytes(stored)  # the same page was printed before: no second rendering
     else:
+        context = scorecard_context(scorecard, user=request.user, for_print=True)
+        html = render_to_string("pilots/scorecard_pdf.html", context, request=request)
         pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
         ScorecardPdf.objects.bulk_create(
             [ScorecardPdf(scorecard=scorecard, html_sha256=digest, content=pdf)],

@@ -195,6 +195,73 @@ def test_the_pdf_is_rendered_once_and_served_from_storage(
 
 
 @pytest.mark.django_db
+def test_a_stored_pdf_is_found_without_drawing_the_page(manager_client, quoted_pilot, monkeypatch):
+    url = reverse("pilots:scorecard_pdf", args=[quoted_pilot.pk, 60])
+    first = manager_client.get(url).content
+    drawn = []
+    real = evaluation_views.scorecard_context
+    monkeypatch.setattr(
+        evaluation_views, "scorecard_context", lambda *a, **k: drawn.append(1) or real(*a, **k)
+    )
+    assert manager_client.get(url).content == first
+    assert drawn == []
+
+
+def _change_entry(pilot):
+    entry = KpiEntry.objects.filter(pilot=pilot).order_by("day").first()
+    entry.tickets += 1
+    entry.save()
+
+
+def _change_pilot_by_update(pilot):
+    Pilot.objects.filter(pk=pilot.pk).update(decision_note="Set by a job")
+
+
+def _change_quote(pilot):
+    quote = pilot.quote
+    quote.onboarding_fee = (quote.onboarding_fee or Decimal(0)) + 100
+    quote.save()
+
+
+def _change_vendor_name(pilot):
+    vendor = pilot.vendor
+    vendor.name = "Alpha Contact Renamed"
+    vendor.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change", [_change_entry, _change_pilot_by_update, _change_quote, _change_vendor_name]
+)
+def test_any_change_to_what_the_pdf_shows_prints_it_anew(
+    manager_client, quoted_pilot, monkeypatch, change
+):
+    url = reverse("pilots:scorecard_pdf", args=[quoted_pilot.pk, 60])
+    manager_client.get(url)
+    renders = []
+    real = weasyprint.HTML.write_pdf
+    monkeypatch.setattr(
+        weasyprint.HTML, "write_pdf", lambda self, *a, **k: renders.append(1) or real(self, *a, **k)
+    )
+    change(quoted_pilot)
+    assert manager_client.get(url).content.startswith(b"%PDF-")
+    assert renders == [1]
+    assert ScorecardPdf.objects.filter(scorecard__pilot=quoted_pilot).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_reader_in_another_language_gets_the_pdf_in_theirs(manager, quoted_pilot, client):
+    url = reverse("pilots:scorecard_pdf", args=[quoted_pilot.pk, 60])
+    client.force_login(manager)
+    english = client.get(url).content
+    manager.language = "nl"
+    manager.save()
+    dutch = client.get(url).content
+    assert dutch.startswith(b"%PDF-") and dutch != english
+    assert ScorecardPdf.objects.filter(scorecard__pilot=quoted_pilot).count() == 2
+
+
+@pytest.mark.django_db
 def test_the_charts_are_drawn_once_and_follow_a_changed_entry_at_once(
     manager_client, manager, quoted_pilot, monkeypatch
 ):
