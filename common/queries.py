@@ -19,3 +19,11 @@ def count_of(related: QuerySet, fk: str) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def count_up_to(queryset: QuerySet, cap: int | None) -> int:
+    """How many rows, counted no further than `cap + 1` (a home page says "99+"): the count
+    stops early instead of reading every row as the data grows. `cap=None` counts all."""
+    if cap is None:
+        return queryset.count()
+    return queryset.order_by()[: cap + 1].count()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from common.formats import format_date, format_deadline
+from common.queries import count_up_to
 from contracts import selectors as contract_selectors
 from kpis.days import app_today
 from pilots import selectors as pilot_selectors
@@ -27,6 +28,9 @@ from procurement import selectors as procurement_selectors
 
 LIST_LENGTH = 5
 DEADLINE_WINDOW_DAYS = 7
+# Counts stop here ("99+"): a count that read every row would grow with the data (issue 22);
+# the list behind "All" has the exact number.
+COUNT_CAP = 99
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,22 @@ class Block:
     action_label: str | Promise = ""
     extra: dict = field(default_factory=dict)
 
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        """More than COUNT_CAP: counted no further."""
+        return self.count > self.cap
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.cap}+" if self.capped else str(self.count)
+
 
 def _procurement_blocks(user, now) -> list[Block]:
-    count, quotes = procurement_selectors.quotes_to_review(limit=LIST_LENGTH)
+    count, quotes = procurement_selectors.quotes_to_review(limit=LIST_LENGTH, cap=COUNT_CAP)
     to_review = Block(
         "quotes-to-review",
         gettext_lazy("Quotes to review"),
@@ -110,7 +127,9 @@ def _procurement_blocks(user, now) -> list[Block]:
         action_url=reverse("procurement:rfq_create"),
         action_label=gettext_lazy("New RFQ"),
     )
-    count, invitations = procurement_selectors.invitations_unanswered(limit=LIST_LENGTH)
+    count, invitations = procurement_selectors.invitations_unanswered(
+        limit=LIST_LENGTH, cap=COUNT_CAP, now=now
+    )
     unanswered = Block(
         "invitations-unanswered",
         gettext_lazy("Invitations not answered"),
@@ -144,7 +163,7 @@ def _award_block(key: str, title: Promise, empty: Promise) -> Block:
     return Block(
         key,
         title,
-        pending.count(),
+        count_up_to(pending, COUNT_CAP),
         [
             Row(
                 reverse("procurement:award_proposal", args=[p.pk]),
@@ -160,11 +179,13 @@ def _award_block(key: str, title: Promise, empty: Promise) -> Block:
 
 
 def _manager_blocks(user, today) -> list[Block]:
-    checkpoints = pilot_selectors.checkpoints_due(user=user, as_of=today, days=DEADLINE_WINDOW_DAYS)
+    count, checkpoints = pilot_selectors.checkpoints_due_first(
+        user=user, as_of=today, days=DEADLINE_WINDOW_DAYS, limit=LIST_LENGTH
+    )
     due = Block(
         "checkpoints-due",
         gettext_lazy("Checkpoints due this week"),
-        len(checkpoints),
+        count,
         [
             Row(
                 reverse("pilots:pilot_detail", args=[c.pilot.pk]),
@@ -172,12 +193,14 @@ def _manager_blocks(user, today) -> list[Block]:
                 _("day %(day)s scorecard on %(date)s")
                 % {"day": c.day, "date": format_date(c.due_on)},
             )
-            for c in checkpoints[:LIST_LENGTH]
+            for c in checkpoints
         ],
         gettext_lazy("No checkpoint falls due in the next seven days."),
         more_url=reverse("pilots:pilot_list"),
     )
-    count, pilots = pilot_selectors.pilots_awaiting_decision(user=user, limit=LIST_LENGTH)
+    count, pilots = pilot_selectors.pilots_awaiting_decision(
+        user=user, limit=LIST_LENGTH, cap=COUNT_CAP
+    )
     awaiting = Block(
         "pilots-awaiting-decision",
         gettext_lazy("Pilots awaiting your decision"),
@@ -198,7 +221,7 @@ def _manager_blocks(user, today) -> list[Block]:
     open_alerts = Block(
         "open-alerts",
         gettext_lazy("Open alerts"),
-        alerts.count(),
+        alerts.count(cap=COUNT_CAP),
         [Row(a.object_url, a.object_label, a.message) for a in alerts[:LIST_LENGTH]],
         gettext_lazy("No open alerts: every pilot is on track."),
         more_url=reverse("pilots:alert_list"),
@@ -213,7 +236,7 @@ def _manager_blocks(user, today) -> list[Block]:
 
 def _vendor_blocks(user, now, today) -> list[Block]:
     count, invitations = procurement_selectors.vendor_invitations_to_answer(
-        user=user, limit=LIST_LENGTH
+        user=user, limit=LIST_LENGTH, cap=COUNT_CAP, now=now
     )
     to_answer = Block(
         "invitations-to-answer",
@@ -230,7 +253,9 @@ def _vendor_blocks(user, now, today) -> list[Block]:
         gettext_lazy("No open request waits for your quote."),
         more_url=reverse("procurement:portal"),
     )
-    count, quotes = procurement_selectors.vendor_draft_quotes(user=user, limit=LIST_LENGTH)
+    count, quotes = procurement_selectors.vendor_draft_quotes(
+        user=user, limit=LIST_LENGTH, cap=COUNT_CAP
+    )
     drafts = Block(
         "quotes-in-draft",
         gettext_lazy("Quotes in draft"),

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from common import hooks
-from common.queries import count_of
+from common.queries import count_of, count_up_to
 from kpis.days import app_today, kpi_totals_by
 from kpis.rules import (
     HIGHER_IS_BETTER,
@@ -417,6 +417,11 @@ def checkpoints_due(*, user, as_of: date, days: int) -> list[CheckpointDue]:
     `start_date` lies in `[as_of − N, as_of − N + days − 1]`. The few possible N (30, 60, 90 and
     the decision day of a pilot shorter than 60 days) become one OR of date ranges in SQL: only the pilots with a checkpoint in the window are loaded, however many
     pilots run (docs/domain.md §5)."""
+    return _due_in_window(_checkpoint_window(user, as_of=as_of, days=days), as_of=as_of, days=days)
+
+
+def _checkpoint_window(user, *, as_of: date, days: int) -> QuerySet[Pilot]:
+    """The undecided pilots with a checkpoint due in the window (see `checkpoints_due`)."""
     last = days - 1
 
     def starts(n: int) -> Q:
@@ -429,24 +434,55 @@ def checkpoints_due(*, user, as_of: date, days: int) -> list[CheckpointDue]:
     window = Q()
     for n, lengths in lengths_by_day.items():
         window |= Q(length_days__in=lengths) & starts(n)
-    pilots = pilots_for_user(user).filter(
+    return pilots_for_user(user).filter(
         window, status__in=(PilotStatus.PLANNED, PilotStatus.RUNNING), start_date__lte=as_of
     )
+
+
+def _due_in_window(pilots, *, as_of: date, days: int) -> list[CheckpointDue]:
+    by_pk = {pilot.pk: pilot for pilot in pilots}
+    due = _due_days([(p.pk, p.start_date, p.length_days) for p in by_pk.values()], as_of, days)
+    return [CheckpointDue(by_pk[pk], day, due_on) for due_on, pk, day in due]
+
+
+def _due_days(rows, as_of: date, days: int) -> list[tuple[date, int, int]]:
+    """(due on, pilot pk, checkpoint day) of (pk, start date, length) rows, soonest first:
+    checkpoint N is due the day after pilot day N (`Pilot.date_of_day`)."""
+    end = as_of + timedelta(days=days)
     due = []
-    for pilot in pilots:
-        for day in pilot.checkpoint_days:
-            due_on = pilot.date_of_day(day) + timedelta(days=1)
-            if as_of <= due_on < as_of + timedelta(days=days):
-                due.append(CheckpointDue(pilot, day, due_on))
-    return sorted(due, key=lambda c: (c.due_on, c.pilot.pk))
+    for pk, start, length in rows:
+        for day in checkpoint_days(length):
+            try:
+                due_on = start + timedelta(days=day)
+            except OverflowError:
+                continue
+            if as_of <= due_on < end:
+                due.append((due_on, pk, day))
+    return sorted(due)
 
 
-def pilots_awaiting_decision(*, user, limit: int) -> tuple[int, list[Pilot]]:
+def checkpoints_due_first(
+    *, user, as_of: date, days: int, limit: int
+) -> tuple[int, list[CheckpointDue]]:
+    """How many checkpoints come due (`checkpoints_due`) and the first `limit` of them with
+    their pilots: the window's pilots are read as three columns (no model per row), only
+    the listed ones whole — two queries; a home page at 10× the data has hundreds in the
+    week."""
+    window = _checkpoint_window(user, as_of=as_of, days=days)
+    due = _due_days(window.values_list("pk", "start_date", "length_days"), as_of, days)
+    first = due[:limit]
+    whole = pilots_for_user(user).in_bulk([pk for _due_on, pk, _day in first])
+    return len(due), [CheckpointDue(whole[pk], day, due_on) for due_on, pk, day in first]
+
+
+def pilots_awaiting_decision(
+    *, user, limit: int, cap: int | None = None
+) -> tuple[int, list[Pilot]]:
     """Pilots whose decision scorecard (the one with a verdict) is made but not decided on.
     EXISTS, not a join with DISTINCT: the count stays an index scan as scorecards pile up."""
     with_verdict = Scorecard.objects.filter(pilot_id=OuterRef("pk"), verdict__isnull=False)
     pilots = pilots_for_user(user).filter(Exists(with_verdict), decision="")
-    return pilots.count(), list(pilots.order_by("start_date", "pk")[:limit])
+    return count_up_to(pilots, cap), list(pilots.order_by("start_date", "pk")[:limit])
 
 
 @dataclass(frozen=True)

@@ -338,7 +338,15 @@ class Rfq(models.Model):
         verbose_name_plural = _("RFQs")
         ordering = ["-created_at"]
         # The RFQ list's order (selectors.rfq_list): the page is read straight off the index.
-        indexes = [models.Index(fields=["-created_at", "-id"], name="rfq_newest")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="rfq_newest"),
+            # The RFQs taking quotes, nearest deadline first (home pages, issue 22).
+            models.Index(
+                fields=["quote_deadline", "id"],
+                name="rfq_open_deadline",
+                condition=models.Q(status="open"),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(term_months__range=(12, 24)), name="rfq_term_12_24"),
             models.CheckConstraint(
@@ -777,6 +785,14 @@ class Quote(models.Model):
         ordering = ["rfq", "vendor__name"]
         constraints = [
             models.UniqueConstraint(fields=["rfq", "vendor"], name="quote_one_per_vendor_per_rfq")
+        ]
+        indexes = [
+            # The newest submitted quotes (the procurement home, issue 22): read and stop.
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                name="quote_submitted_newest",
+                condition=models.Q(status="submitted"),
+            ),
         ]
 
     def __str__(self) -> str:

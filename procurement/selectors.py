@@ -34,7 +34,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.queries import count_of
+from common.queries import count_of, count_up_to
 
 from .models import (
     AwardProposal,
@@ -397,12 +397,13 @@ def get_quote_revision(*, quote: Quote, user, history_id: int):
 # --- What needs this person now (the home page, config/home.py) ----------------------------
 
 
-def quotes_to_review(*, limit: int) -> tuple[int, list[Quote]]:
-    """Submitted quotes on RFQs still being decided (open or closed), newest first."""
+def quotes_to_review(*, limit: int, cap: int | None = None) -> tuple[int, list[Quote]]:
+    """Submitted quotes on RFQs still being decided (open or closed), newest first (the
+    partial index `quote_submitted_newest` reads the newest few and stops)."""
     quotes = Quote.objects.filter(
         status=QuoteStatus.SUBMITTED, rfq__status__in=(RfqStatus.OPEN, RfqStatus.CLOSED)
     )
-    return quotes.count(), list(
+    return count_up_to(quotes, cap), list(
         quotes.select_related("rfq", "vendor").order_by("-submitted_at", "-pk")[:limit]
     )
 
@@ -426,8 +427,13 @@ def rfq_deadlines_within(*, now: datetime, days: int, limit: int) -> tuple[int, 
     return rfqs.count(), list(listed[:limit])
 
 
-def _unanswered(invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
-    """Invited or viewed, no quote submitted and not declined, on an RFQ still open.
+def _unanswered(
+    invitations: QuerySet[Invitation], *, now: datetime | None = None
+) -> QuerySet[Invitation]:
+    """Invited or viewed, no quote submitted and not declined, on an RFQ still open whose
+    quote deadline has not passed (after it a vendor can no longer answer: the RFQ's page
+    shows who never did). Open RFQs taking quotes are few whatever the history holds, so
+    the lists stay flat as the data grows (index `rfq_open_deadline`).
 
     Written as an anti-join (NOT EXISTS) rather than a filter on the `state` annotation: a
     filter on an annotated subquery runs the subquery once per invitation of every open RFQ
@@ -436,30 +442,43 @@ def _unanswered(invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
         rfq_id=OuterRef("rfq_id"), vendor_id=OuterRef("vendor_id"), status=QuoteStatus.SUBMITTED
     )
     return (
-        invitations.filter(rfq__status=RfqStatus.OPEN)
+        invitations.filter(
+            rfq__status=RfqStatus.OPEN, rfq__quote_deadline__gte=now or timezone.now()
+        )
         .exclude(status=InvitationStatus.DECLINED)
         .filter(~Exists(submitted))
         .select_related("rfq", "vendor")
     )
 
 
-def invitations_unanswered(*, limit: int) -> tuple[int, list[Invitation]]:
-    invitations = _unanswered(Invitation.objects.all())
-    return invitations.count(), list(invitations.order_by("rfq__quote_deadline", "pk")[:limit])
+def invitations_unanswered(
+    *, limit: int, cap: int | None = None, now: datetime | None = None
+) -> tuple[int, list[Invitation]]:
+    """Every vendor's invitations still to answer (the deadline not passed), the nearest
+    deadline first, counted up to `cap`."""
+    invitations = _unanswered(Invitation.objects.all(), now=now)
+    return count_up_to(invitations, cap), list(
+        invitations.order_by("rfq__quote_deadline", "pk")[:limit]
+    )
 
 
-def vendor_invitations_to_answer(*, user, limit: int) -> tuple[int, list[Invitation]]:
-    """A vendor's open requests without a submitted quote, the nearest deadline first."""
-    invitations = _unanswered(Invitation.objects.filter(vendor_id=user.vendor_id))
-    return invitations.count(), list(invitations.order_by("rfq__quote_deadline", "pk")[:limit])
+def vendor_invitations_to_answer(
+    *, user, limit: int, cap: int | None = None, now: datetime | None = None
+) -> tuple[int, list[Invitation]]:
+    """A vendor's open requests without a submitted quote that it can still answer, the
+    nearest deadline first."""
+    invitations = _unanswered(Invitation.objects.filter(vendor_id=user.vendor_id), now=now)
+    return count_up_to(invitations, cap), list(
+        invitations.order_by("rfq__quote_deadline", "pk")[:limit]
+    )
 
 
-def vendor_draft_quotes(*, user, limit: int) -> tuple[int, list[Quote]]:
+def vendor_draft_quotes(*, user, limit: int, cap: int | None = None) -> tuple[int, list[Quote]]:
     """A vendor's quotes still in draft on RFQs that take quotes."""
     quotes = Quote.objects.filter(
         vendor_id=user.vendor_id, status=QuoteStatus.DRAFT, rfq__status=RfqStatus.OPEN
     )
-    return quotes.count(), list(
+    return count_up_to(quotes, cap), list(
         quotes.select_related("rfq").order_by("rfq__quote_deadline", "pk")[:limit]
     )
 

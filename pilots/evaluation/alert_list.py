@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common import hooks
+from common.queries import count_up_to
 from pilots.models import Alert, AlertKind
 
 from .alerts import alert_acknowledge, alert_message
@@ -112,8 +113,12 @@ class AlertList:
     def all(self) -> AlertList:
         return self
 
-    def count(self) -> int:
-        return sum(_filtered(s.queryset(), self.status).count() for s in self._sources.values())
+    def count(self, cap: int | None = None) -> int:
+        """How many, counted no further than `cap + 1` when given (`count_up_to`)."""
+        total = sum(
+            count_up_to(_filtered(s.queryset(), self.status), cap) for s in self._sources.values()
+        )
+        return total if cap is None else min(total, cap + 1)
 
     def __len__(self) -> int:
         return self.count()

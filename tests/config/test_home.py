@@ -240,3 +240,20 @@ def test_after_an_award_procurement_still_finds_the_submitted_quotes(client):
     assert "2 submitted quotes are on decided RFQs" in section
     assert "No submitted quotes yet" not in section
     assert f'href="{reverse("procurement:quote_list")}?status=submitted"' in section
+
+
+def test_a_count_past_the_cap_reads_as_cap_plus(client, work, monkeypatch):
+    """Counts stop at COUNT_CAP (issue 22: no count reads every row as the data grows)."""
+    from config import home
+
+    monkeypatch.setattr(home, "COUNT_CAP", 1)
+    monkeypatch.setattr(home, "LIST_LENGTH", 1)
+    client.force_login(ProcurementUserFactory())
+
+    html = client.get(reverse("home")).content.decode()
+
+    unanswered = block(html, "invitations-unanswered")
+    assert ">1+</span>" in unanswered and 'aria-label="more than 1 items"' in unanswered
+    assert "See them all" in unanswered
+    quotes = block(html, "quotes-to-review")
+    assert ">1</span>" in quotes and "1 item" in quotes  # exactly at the cap: the number

@@ -104,3 +104,54 @@ def test_a_pilot_awaits_a_decision_once_its_verdict_scorecard_exists():
         )
     count, pilots = pilots_awaiting_decision(user=manager, limit=5)
     assert (count, [p.pk for p in pilots]) == (1, [waiting.pk])
+
+
+def test_an_invitation_past_its_deadline_is_no_longer_to_answer():
+    """After the deadline a vendor can no longer quote (procurement.services.quotes): the
+    homes list only what can still be answered."""
+    from django.utils import timezone
+
+    vendor = VendorFactory()
+    past = RfqFactory(status="open", quote_deadline=timezone.now() - timedelta(hours=1))
+    future = RfqFactory(status="open", quote_deadline=timezone.now() + timedelta(days=2))
+    InvitationFactory(rfq=past, vendor=vendor)
+    waiting = InvitationFactory(rfq=future, vendor=vendor)
+
+    count, rows = invitations_unanswered(limit=10)
+    assert (count, [i.pk for i in rows]) == (1, [waiting.pk])
+    user = VendorUserFactory(vendor=vendor)
+    assert vendor_invitations_to_answer(user=user, limit=5)[1] == [waiting]
+
+
+def test_counts_stop_at_the_cap_and_the_list_stays_the_first_few():
+    from common.queries import count_up_to
+
+    rfq = RfqFactory(status="open")
+    vendors = [VendorFactory() for _ in range(6)]
+    for vendor in vendors:
+        InvitationFactory(rfq=rfq, vendor=vendor)
+
+    assert invitations_unanswered(limit=2, cap=3)[0] == 4  # "3+": counted no further
+    assert invitations_unanswered(limit=2, cap=10)[0] == 6
+    assert invitations_unanswered(limit=2)[0] == 6
+    assert len(invitations_unanswered(limit=2, cap=3)[1]) == 2
+    assert count_up_to(Pilot.objects.all(), 0) == 0
+
+
+def test_the_first_checkpoints_due_are_those_of_the_whole_list(django_assert_num_queries):
+    from pilots.selectors import checkpoints_due_first
+
+    vendor = VendorFactory()
+    for back in (23, 24, 29, 53, 54, 59, 83, 89):
+        PilotFactory(vendor=vendor, length_days=90, start_date=AS_OF - timedelta(days=back))
+    manager = ManagerFactory()
+    everything = checkpoints_due(user=manager, as_of=AS_OF, days=7)
+
+    with django_assert_num_queries(2):
+        count, first = checkpoints_due_first(user=manager, as_of=AS_OF, days=7, limit=3)
+
+    assert count == len(everything) > 3
+    assert [(c.pilot.pk, c.day, c.due_on) for c in first] == [
+        (c.pilot.pk, c.day, c.due_on) for c in everything[:3]
+    ]
+    assert first[0].pilot.vendor.name == vendor.name  # the listed pilots are whole
