@@ -125,7 +125,12 @@ class Contract(KpiTargets):
                 condition=Q(monthly_charge__gte=0), name="contract_monthly_charge_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["status", "start_date"], name="contract_status_start")]
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="contract_status_start"),
+            # The list's order: a page read in order, its latest standing computed for that
+            # page only (issue 22: without it every contract's subqueries ran before the sort).
+            models.Index(fields=["-start_date", "-id"], name="contract_newest"),
+        ]
 
     def __str__(self) -> str:
         # The start date in the reader's language (breadcrumbs, pickers): "1 Mar 2026".

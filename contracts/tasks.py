@@ -18,7 +18,7 @@ from functools import partial
 from celery import shared_task
 from django.db import transaction
 
-from common import outbox
+from common import jobs, outbox
 from common.dates import job_date
 from common.models import OutboxMessage
 from pilots.selectors import app_today
@@ -36,22 +36,15 @@ def _as_date(as_of: str | None) -> date:
     return job_date(as_of)
 
 
-def _enqueue(task, *args) -> None:
-    """A broker that is down loses nothing: the work is found again from the database."""
-    try:
-        task.apply_async(args=args)
-    except Exception:
-        logger.exception("could not enqueue %s%s", task.name, args)
-
-
 def enqueue_period_emails(period_ids: list[int]) -> None:
     for period_id in period_ids:
-        transaction.on_commit(partial(_enqueue, send_period_email, period_id))
+        transaction.on_commit(partial(jobs.enqueue, send_period_email, period_id))
 
 
 def enqueue_alert_refresh(contract_id: int) -> None:
-    """After the entry's transaction commits, off the request (docs/domain.md §5)."""
-    transaction.on_commit(partial(_enqueue, refresh_alerts, contract_id))
+    """After the entry's transaction commits, off the request (docs/domain.md §5), at most one
+    per contract and window (`common.jobs.enqueue_coalesced`)."""
+    transaction.on_commit(partial(jobs.enqueue_coalesced, refresh_alerts, contract_id))
 
 
 @shared_task(name="contracts.close_due_months")

@@ -524,7 +524,8 @@ def kpi_day_upsert(
         if name in values
         and (form.cleaned_data.get(name) is not None or name in EXTRA_DAILY_FIELDS)
     }
-    if corrects_final_day(owner, day):
+    corrected_final = corrects_final_day(owner, day)
+    if corrected_final:
         cleaned["correction_reason"] = form.cleaned_data["reason"]
     for name in DECIMAL_FIELDS:
         cleaned[name] = cleaned[name].quantize(Decimal("0.01"))
@@ -538,10 +539,13 @@ def kpi_day_upsert(
         for name, value in cleaned.items():
             setattr(entry, name, value)
         # The database constraints stand behind the rules above; one-entry-per-day is settled
-        # by the unique constraint itself below, not by a racy look-up.
-        entry.full_clean(validate_constraints=False)
+        # by the unique constraint itself below, not by a racy look-up. The owner (locked
+        # above) and the writer exist: no query to prove it.
+        entry.full_clean(exclude=[owner_field, "entered_by"], validate_constraints=False)
         entry._history_user = by
         entry._change_reason = source
+        # For the caller: this write corrected a final day (as the locked owner said).
+        entry.corrected_final_day = corrected_final
         if not created:
             entry.save()
             _emit_saved(entry, owner_field=owner_field, created=False, source=source)

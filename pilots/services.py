@@ -23,7 +23,6 @@ from common.db import retry_on_conflict
 from kpis.days import (
     ImportResult,
     app_today,
-    corrects_final_day,
     kpi_day_upsert,
     kpi_days_import,
 )
@@ -61,7 +60,7 @@ def kpi_entry_upsert(
     )
     if pilot.status == PilotStatus.PLANNED:
         pilot_refresh_status(pilot=pilot, as_of=today)
-    if corrects_final_day(Pilot.objects.get(pk=pilot.pk), day):
+    if entry.corrected_final_day:
         scorecards_mark_data_changed(pilot=pilot, day=day)
     enqueue_alert_refresh(pilot.pk)
     return entry, created

@@ -20,7 +20,7 @@ from functools import partial
 from celery import shared_task
 from django.db import transaction
 
-from common import outbox
+from common import jobs, outbox
 from common.dates import job_date
 from common.models import OutboxMessage
 from kpis.days import app_today
@@ -50,21 +50,15 @@ def enqueue_scorecard_emails(scorecard_ids: list[int]) -> None:
     ids = list(scorecard_ids)
     for start in range(0, len(ids), EMAIL_BATCH_SIZE):
         batch = ids[start : start + EMAIL_BATCH_SIZE]
-        transaction.on_commit(partial(_enqueue, send_scorecard_emails, batch))
-
-
-def _enqueue(task, *args, countdown: int | None = None) -> None:
-    try:
-        task.apply_async(args=args, countdown=countdown)
-    except Exception:
-        # The work is found again from the database by the next daily sweep.
-        logger.exception("could not enqueue %s%s", task.name, args)
+        transaction.on_commit(partial(jobs.enqueue, send_scorecard_emails, batch))
 
 
 def enqueue_alert_refresh(pilot_id: int) -> None:
-    """After the entry's transaction commits, off the request (docs/domain.md §5). A broker that is
-    down is logged; the entry stays saved and the daily sweep refreshes every pilot."""
-    transaction.on_commit(partial(_enqueue, refresh_pilot_alerts, pilot_id))
+    """After the entry's transaction commits, off the request (docs/domain.md §5), at most one
+    per pilot and window (`common.jobs.enqueue_coalesced`: the refresh runs once the window
+    is over and reads every write of it). A broker that is down is logged; the entry stays
+    saved and the daily sweep refreshes every pilot."""
+    transaction.on_commit(partial(jobs.enqueue_coalesced, refresh_pilot_alerts, pilot_id))
 
 
 @shared_task(name="pilots.evaluate_due_pilots")
@@ -77,7 +71,7 @@ def evaluate_due_pilots(as_of: str | None = None) -> int:
     enqueue_scorecard_emails([pk for pk in emails.scorecards_without_email() if pk not in made])
     for pilot_id in result.failed_pilot_ids:
         transaction.on_commit(
-            partial(_enqueue, evaluate_pilot, pilot_id, day.isoformat(), countdown=300)
+            partial(jobs.enqueue, evaluate_pilot, pilot_id, day.isoformat(), countdown=300)
         )
     logger.info(
         "sweep as of %s: %d scorecards, %d pilots failed",

@@ -787,6 +787,8 @@ class Quote(models.Model):
             models.UniqueConstraint(fields=["rfq", "vendor"], name="quote_one_per_vendor_per_rfq")
         ]
         indexes = [
+            # The quote list's order (a page of 25 read in order, issue 22).
+            models.Index(fields=["-updated_at", "-id"], name="quote_newest"),
             # The newest submitted quotes (the procurement home, issue 22): read and stop.
             models.Index(
                 fields=["-submitted_at", "-id"],
