@@ -115,6 +115,24 @@ USERS_PER_ROLE = {"vendor": 40, "procurement": 8, "manager": 8, "anonymous": 1}
 VARIANTS_PER_STEP = 40
 
 
+def _wait_for_worker(base_url: str, timeout: float = 60.0) -> None:
+    """Send the worker a heartbeat (beat's job in production) and wait until /healthz says
+    it is alive, at most `timeout` s."""
+    from celery import current_app
+
+    current_app.send_task("common.heartbeat")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with (
+            contextlib.suppress(urllib.error.URLError, OSError),
+            urllib.request.urlopen(base_url + "/healthz", timeout=2) as response,
+        ):
+            if response.status == 200:
+                return
+        time.sleep(1)
+    print("warning: /healthz did not report a live worker within the wait", file=sys.stderr)
+
+
 def _lua_string(value: str) -> str:
     return '"' + (
         value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
@@ -612,10 +630,21 @@ def main(argv: list[str] | None = None) -> int:
     ]  # fmt: skip
     report: dict = {"meta": support.run_metadata(), "args": {**vars(args), "json": str(args.json)}}
     print(f"gunicorn: {args.workers} workers on {base_url} (logs in {workdir})")
+    # As in production: a Celery worker beside the web (it takes the alert refreshes the KPI
+    # writes enqueue, and /healthz answers 200 only while a worker is alive).
+    worker = [
+        sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker",
+        "--loglevel=WARNING", "--concurrency=1", "--hostname=bench-load@%h",
+    ]  # fmt: skip
     with contextlib.ExitStack() as stack:
         stack.enter_context(
             support.running(gunicorn, env=support.app_environment(db_url), log=error_log, port=port)
         )
+        stack.enter_context(
+            support.running(worker, env=support.app_environment(db_url), log=workdir / "worker.log")
+        )
+        print(f"celery: a worker (log in {workdir / 'worker.log'})")
+        _wait_for_worker(base_url)
         if args.proxy == "nginx":
             base_url = f"http://127.0.0.1:{stack.enter_context(nginx_proxy(workdir, port))}"
             print(f"nginx in front on {base_url}")
