@@ -257,3 +257,30 @@ def test_a_count_past_the_cap_reads_as_cap_plus(client, work, monkeypatch):
     assert "See them all" in unanswered
     quotes = block(html, "quotes-to-review")
     assert ">1</span>" in quotes and "1 item" in quotes  # exactly at the cap: the number
+
+
+def test_the_award_badge_is_counted_once_and_follows_every_change(client):
+    """Every internal page shows the pending awards in its navigation: counted once and kept
+    in the cache (issue 22) until a proposal changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    buyer = ProcurementUserFactory()
+    rfq = RfqFactory(owner=buyer, status="closed")
+    quote = QuoteFactory(rfq=rfq, vendor=VendorFactory(), status="submitted")
+    client.force_login(ManagerFactory())
+    page = reverse("pilots:alert_list")
+
+    def badge_and_counts():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(page).content.decode()
+        counted = [q for q in queries.captured_queries if "procurement_awardproposal" in q["sql"]]
+        return 'id="award-badge"' in html, len(counted)
+
+    assert badge_and_counts() == (False, 1)
+    assert badge_and_counts() == (False, 0)  # from the cache
+    proposal = AwardProposal.objects.create(rfq=rfq, quote=quote, reason="Best", proposed_by=buyer)
+    assert badge_and_counts() == (True, 1)
+    proposal.status = "approved"
+    proposal.save()
+    assert badge_and_counts() == (False, 1)
