@@ -531,7 +531,9 @@ def kpi_day_upsert(
         cleaned[name] = cleaned[name].quantize(Decimal("0.01"))
     lookup = {owner_field: owner, "day": day}
 
-    with transaction.atomic():
+    # Already one transaction (retry_on_conflict): no savepoint of its own — an error leaves
+    # this function and rolls the whole write back.
+    with transaction.atomic(savepoint=False):
         entry = entry_model.objects.select_for_update().filter(**lookup).first()
         created = entry is None
         if created:
