@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 
 from common import events
+from common.bulk import bulk_insert
 from common.dates import DATE_MIN
 from kpis import rules as kpis
 from kpis.rules import KpiTotals
@@ -212,7 +213,7 @@ def _evaluate_pilots(ids: list[int], *, as_of: date) -> tuple[list[Scorecard], l
         except Exception as exc:
             logger.exception("evaluation of pilot %s as of %s failed", pilot_id, as_of)
             failures[pilot_id] = exc
-    created = Scorecard.objects.bulk_create(cards) if cards else []
+    created = bulk_insert(cards)
     if created:
         checkpoint_alerts = [
             Alert(
@@ -223,7 +224,7 @@ def _evaluate_pilots(ids: list[int], *, as_of: date) -> tuple[list[Scorecard], l
             )
             for card in created
         ]
-        Alert.objects.bulk_create(checkpoint_alerts, ignore_conflicts=True)
+        bulk_insert(checkpoint_alerts, ignore_conflicts=True)
         open_alert_count_changed()
         events.emit(
             events.SCORECARD_READY,
