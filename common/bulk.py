@@ -23,9 +23,11 @@ with `ignore_conflicts=True` such rows are skipped (`ON CONFLICT DO NOTHING`) an
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TypeVar
@@ -47,6 +49,12 @@ def _json_default(value: object) -> object:
     raise TypeError(f"bulk_insert: cannot send {type(value).__name__} as JSON")
 
 
+def _has_pre_save(field: models.Field) -> bool:
+    if isinstance(field, models.DateField):  # DateTimeField too: only auto_now(_add) act
+        return bool(field.auto_now or field.auto_now_add)
+    return type(field).pre_save is not models.Field.pre_save
+
+
 def bulk_insert(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """Insert `objs` (one model, primary keys unset) in one statement; return them."""
     objs = list(objs)
@@ -66,7 +74,17 @@ def bulk_insert(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
     qn = connection.ops.quote_name
     columns = [f.column for f in fields]
     # jsonb_to_recordset matches the JSON keys to the column names it is told: the columns.
-    rows = [{f.column: f.pre_save(obj, add=True) for f in fields} for obj in objs]
+    # A field's value as saved: `pre_save` where it does something (auto_now_add, files),
+    # the attribute for the rest (pre_save's call per field and row cost more than the JSON).
+    hooked = [(f.column, f) for f in fields if _has_pre_save(f)]
+    plain = [(f.column, f.attname) for f in fields if not _has_pre_save(f)]
+    rows = []
+    for obj in objs:
+        values = obj.__dict__
+        row = {column: values[attname] for column, attname in plain}
+        for column, field in hooked:
+            row[column] = field.pre_save(obj, add=True)
+        rows.append(row)
     payload = json.dumps(rows, default=_json_default, separators=(",", ":"))
     definition = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for f in fields)
     names = ", ".join(qn(c) for c in columns)
@@ -89,3 +107,28 @@ def bulk_insert(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]
         obj._state.adding = False
         obj._state.db = using
     return objs
+
+
+@contextmanager
+def batches_kept_out_of_gc() -> Iterator[Callable[[], None]]:
+    """For a job that runs batch after batch and keeps what each batch made (the sweep's
+    scorecards, the closed months): yields `batch_done()`, which moves every object alive at
+    that moment out of the cyclic garbage collector's reach (`gc.freeze()`), so that its
+    full collections stop walking the results of the batches before, again and again; on
+    exit they are handed back (`gc.unfreeze()`) and collected as usual.
+
+    Measured on a 10,000-pilot sweep (20,000 scorecards of nested JSON kept): eight full
+    collections took 1.0 s of 8 s; with a freeze after each batch, 0.1–0.5 s. Garbage made
+    by a batch and caught in a freeze waits until the end of the job. Nothing is done when
+    objects are frozen already (a server that froze its imports before forking)."""
+    active = gc.get_freeze_count() == 0
+
+    def batch_done() -> None:
+        if active:
+            gc.freeze()
+
+    try:
+        yield batch_done
+    finally:
+        if active:
+            gc.unfreeze()

@@ -7,7 +7,9 @@ comparison of the decision scorecard.
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -106,7 +108,7 @@ def kpi_totals_for_windows(windows: Iterable[Window]) -> dict[tuple[int, int], K
     for (pilot_id, day), segments in plan.items():
         found = [parts[key] for key in ((pilot_id, cut) for cut in segments) if key in parts]
         if found:
-            result[(pilot_id, day)] = KpiTotals.total(found) if len(found) > 1 else found[0]
+            result[(pilot_id, day)] = functools.reduce(operator.add, found)
     return result
 
 
