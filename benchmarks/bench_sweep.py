@@ -224,9 +224,30 @@ def run(
         _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def floor_figures(job_seconds: float, floor_seconds: float) -> dict:
+    """A job beside its SQL floor (issue 22: within TARGET_FLOOR_RATIO× of it)."""
+    ratio = job_seconds / floor_seconds
+    return {
+        "job_seconds": round(job_seconds, 3),
+        "floor_seconds": round(floor_seconds, 3),
+        "ratio": round(ratio, 1),
+        "target_ratio": TARGET_FLOOR_RATIO,
+        "verdict": "ok" if ratio <= TARGET_FLOOR_RATIO else "not met",
+    }
+
+
+def floor_line(label: str, floor: dict) -> str:
+    return (
+        f"{label} {floor['job_seconds']} s, SQL floor {floor['floor_seconds']} s: "
+        f"{floor['ratio']}× (target ≤ {floor['target_ratio']}×: {floor['verdict']})"
+    )
+
+
 def _sql_floor(days: int) -> float:
     """Seconds for the raw GROUP BY of the sweep's sums: every pilot's entries summed per
-    checkpoint window (day 30 and day `days`), nothing else (the best of three)."""
+    checkpoint window (day 30 and day `days`), nothing else (the best of three). The least
+    SQL that reads the sweep's input; it writes nothing (the sweep writes 2 scorecards and
+    2–3 alerts a pilot) and reads no alert (the sweep's refresh reads the open ones)."""
     from django.db import connection
 
     start = AS_OF - timedelta(days=days)
@@ -280,6 +301,7 @@ def _measure(n_pilots: int, *, emails: int | None, smtp: bool = True, days: int 
         "queries_per_pilot": round(sweep_queries / n_pilots, 4),
         "sql_floor_seconds": round(floor_seconds, 3),
         "sweep_to_floor": round(sweep_seconds / floor_seconds, 1),
+        "floor": {"sweep": floor_figures(sweep_seconds, floor_seconds)},
         "meets_target": n_pilots / sweep_seconds >= TARGET_PILOTS_PER_SECOND
         and sweep_seconds / floor_seconds <= TARGET_FLOOR_RATIO,
     }
@@ -377,11 +399,7 @@ def _print_table(figures: dict) -> None:
         ("sweep queries", f"{figures['sweep_queries']:,}"),
         ("queries per batch", f"{figures['queries_per_batch']}"),
         ("queries per pilot", f"{figures['queries_per_pilot']}"),
-        (
-            "raw SQL floor",
-            f"{figures['sql_floor_seconds']} s: the sweep takes {figures['sweep_to_floor']}× "
-            f"(target ≤ {TARGET_FLOOR_RATIO}×)",
-        ),
+        ("sweep vs SQL floor", floor_line("sweep", figures["floor"]["sweep"])),
     ]
     if "emails_sent" in figures:
         rows += [
