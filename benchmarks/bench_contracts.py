@@ -29,12 +29,14 @@ from datetime import UTC, date, datetime, timedelta
 from benchmarks.bench_sweep import (
     ROOT,
     TARGET_FLOOR_RATIO,
+    Phases,
     QueryCounter,
     _admin_execute,
     _server_url,
     _with_database,
     floor_figures,
     floor_line,
+    phases_line,
 )
 
 BATCH_SIZE = 500
@@ -155,6 +157,7 @@ def _measure(n_contracts: int) -> dict:
     from django.core import mail
     from django.db import connection
 
+    from contracts import closing
     from contracts.closing import contracts_close_due_months
     from pilots.reminders import missing_day_reminders_send
 
@@ -162,7 +165,14 @@ def _measure(n_contracts: int) -> dict:
     floor_seconds = _sql_floor()
     counter = QueryCounter()
     batches = -(-n_contracts // BATCH_SIZE)
-    with connection.execute_wrapper(counter):
+    phases = Phases(
+        {
+            "build (kpis.rules, credits)": (closing, "period_build"),
+            "writes (periods)": (closing, "bulk_insert"),
+            "alert refresh": (closing, "contract_alerts_refresh"),
+        }
+    )
+    with connection.execute_wrapper(counter), connection.execute_wrapper(phases), phases:
         start = time.perf_counter()
         closed = contracts_close_due_months(as_of=AS_OF, batch_size=BATCH_SIZE).created
         seconds = time.perf_counter() - start
@@ -178,6 +188,7 @@ def _measure(n_contracts: int) -> dict:
         close_floor_seconds=round(floor_seconds, 3),
         close_to_floor=round(seconds / floor_seconds, 1),
         floor={"month closing": floor_figures(seconds, floor_seconds)},
+        close_phases=phases.figures(seconds),
     )
 
     # A worker is warm after its first task: load the URL conf and the templates once, as
@@ -262,6 +273,7 @@ def main() -> None:
     figures = run(args.contracts, args.pilots, args.vendors)
     print(json.dumps(figures, indent=2))
     print(floor_line("month closing", figures["floor"]["month closing"]))
+    print(f"phases: {phases_line(figures['close_phases'])}")
     print(f"(target: the job within {TARGET_FLOOR_RATIO}× of its SQL floor)")
 
 

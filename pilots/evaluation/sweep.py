@@ -34,6 +34,7 @@ from .selectors import Window, kpi_totals_for_windows
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+_NO_DAYS = KpiTotals()  # the sums of a window without entries
 
 
 @dataclass
@@ -206,11 +207,15 @@ def _evaluate_pilots(ids: list[int], *, as_of: date) -> tuple[list[Scorecard], l
     failures: dict[int, Exception] = {}
     for pilot_id, days in due.items():
         try:
+            pilot = by_id[pilot_id]
+            targets, must_meet = pilot.targets, pilot.must_meet_kpis  # once for its days
             cards.extend(
                 scorecard_build(
-                    pilot=by_id[pilot_id],
+                    pilot=pilot,
                     checkpoint_day=day,
-                    totals=totals.get((pilot_id, day), KpiTotals()),
+                    totals=totals.get((pilot_id, day), _NO_DAYS),
+                    targets=targets,
+                    must_meet=must_meet,
                 )
                 for day in days
             )
