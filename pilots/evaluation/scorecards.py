@@ -120,24 +120,15 @@ def scorecard_is_decision(scorecard: Scorecard) -> bool:
 # --- Building a scorecard (pure, from the database sums) ----------------------------------------
 
 
-def scorecard_build(
-    *,
-    pilot: Pilot,
-    checkpoint_day: int,
-    totals: KpiTotals,
-    targets: dict[str, Decimal] | None = None,
-    must_meet: list[str] | None = None,
-) -> Scorecard:
-    """An unsaved scorecard for days 1..checkpoint_day of the pilot. `targets` and
-    `must_meet`: the pilot's own (`pilot.targets`, `pilot.must_meet_kpis`), when the caller
-    has them already (the sweep, for each of a pilot's due checkpoints)."""
+def scorecard_build(*, pilot: Pilot, checkpoint_day: int, totals: KpiTotals) -> Scorecard:
+    """An unsaved scorecard for days 1..checkpoint_day of the pilot."""
     decision = checkpoint_day == pilot.decision_day
     result = kpis.evaluate(
         totals=totals,
-        targets=pilot.targets if targets is None else targets,
+        targets=pilot.targets,
         window_days=checkpoint_day,
         decision=decision,
-        must_meet=pilot.must_meet_kpis if must_meet is None else must_meet,
+        must_meet=pilot.must_meet_kpis,
     )
     months = Decimal(checkpoint_day) / 30
     card = Scorecard(

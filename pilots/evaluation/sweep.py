@@ -207,15 +207,11 @@ def _evaluate_pilots(ids: list[int], *, as_of: date) -> tuple[list[Scorecard], l
     failures: dict[int, Exception] = {}
     for pilot_id, days in due.items():
         try:
-            pilot = by_id[pilot_id]
-            targets, must_meet = pilot.targets, pilot.must_meet_kpis  # once for its days
             cards.extend(
                 scorecard_build(
-                    pilot=pilot,
+                    pilot=by_id[pilot_id],
                     checkpoint_day=day,
                     totals=totals.get((pilot_id, day), _NO_DAYS),
-                    targets=targets,
-                    must_meet=must_meet,
                 )
                 for day in days
             )
