@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common import events
+from common.bulk import bulk_insert
 from kpis import rules as kpis
 from kpis.days import kpi_totals_by
 from kpis.presentation import format_kpi, kpi_label
@@ -54,11 +55,15 @@ OFF_TARGET_WINDOW_DAYS = 7  # docs/domain.md §5, as for pilots: "the last 7 day
 MISSING_DAY_WINDOW = 31  # older gaps are the closed period's coverage, not a live alert
 # Alerts that close only by a manager's acknowledgement, never by themselves.
 STICKY_KINDS = (ContractAlertKind.EXIT_REVIEW,)
+_NO_DAYS = kpis.KpiTotals()  # the sums of a week without entries
 
 
-def contract_alerts_refresh(*, contract_ids: Iterable[int], as_of: date) -> None:
+def contract_alerts_refresh(
+    *, contract_ids: Iterable[int], as_of: date, contracts: Iterable[Contract] | None = None
+) -> None:
     """Open and close the alerts of these contracts as of `as_of` (the days before it are
-    over): eight queries at most, whatever their number."""
+    over): eight queries at most, whatever their number. `contracts`: the same contracts as
+    loaded (and locked) by the caller, current in memory, to spare reading them again."""
     ids = list(contract_ids)
     if not ids:
         return
@@ -66,7 +71,12 @@ def contract_alerts_refresh(*, contract_ids: Iterable[int], as_of: date) -> None
     wanted: dict[tuple[int, str, str], dict] = {}
 
     # 1. The contracts (dates, status, targets).
-    contracts = {c.pk: c for c in Contract.objects.filter(pk__in=ids)}
+    if contracts is None:
+        contracts_by_id = {c.pk: c for c in Contract.objects.filter(pk__in=ids)}
+    else:
+        contracts_by_id = {c.pk: c for c in contracts}
+        if set(contracts_by_id) != set(ids):
+            raise ValueError("contract_alerts_refresh: `contracts` must be the contract_ids'")
 
     # 2. The closed periods, oldest first: the trailing run of poor ones, and the last day
     # a closed period covers.
@@ -100,7 +110,7 @@ def contract_alerts_refresh(*, contract_ids: Iterable[int], as_of: date) -> None
         }
 
     # 4–5. Missing days and the last 7 days' KPIs of the running contracts.
-    _live_causes(contracts, closed_until, as_of=as_of, yesterday=yesterday, wanted=wanted)
+    _live_causes(contracts_by_id, closed_until, as_of=as_of, yesterday=yesterday, wanted=wanted)
 
     # 6. The alerts already raised: open ones to close, refresh or keep; an exit review raised
     # once for a run (even if acknowledged and closed since) is not raised again.
@@ -131,7 +141,7 @@ def contract_alerts_refresh(*, contract_ids: Iterable[int], as_of: date) -> None
         if to_refresh:  # 8.
             ContractAlert.objects.bulk_update(to_refresh, ["params"])
         if new:  # 9.
-            ContractAlert.objects.bulk_create(new, ignore_conflicts=True)
+            bulk_insert(new, ignore_conflicts=True)
             events.emit(
                 events.ALERT_OPENED,
                 (
@@ -200,7 +210,7 @@ def _live_causes(
         "contract_id",
     )
     for contract in watched:
-        pooled = week.get(contract.pk, kpis.KpiTotals()).pooled()
+        pooled = week.get(contract.pk, _NO_DAYS).pooled(kpis.KPI_KEYS)
         targets = contract.targets
         for key in kpis.KPI_KEYS:
             value = pooled[key]

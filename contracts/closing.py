@@ -28,6 +28,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from common import events
+from common.bulk import batches_kept_out_of_gc, bulk_insert
 from common.models import OutboxMessage
 from kpis.days import kpi_sums, totals_from_sums
 from kpis.rules import KpiTotals, q2, totals_snapshot
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 PENDING_EMAIL_DAYS = 14
+_NO_DAYS = KpiTotals()  # the sums of a calendar month without entries
 
 
 @dataclass
@@ -100,16 +102,18 @@ def contracts_close_due_months(
     result = CloseResult()
     candidates = contracts_to_close(as_of=as_of).order_by("pk")
     last_id = 0
-    while True:
-        ids = list(candidates.filter(pk__gt=last_id).values_list("pk", flat=True)[:batch_size])
-        if not ids:
-            return result
-        last_id = ids[-1]
-        with transaction.atomic():
-            created = _close_batch(ids, as_of=as_of)
-            if on_created is not None and created:
-                transaction.on_commit(partial(on_created, [p.pk for p in created]))
-        result.created.extend(created)
+    with batches_kept_out_of_gc() as batch_done:
+        while True:
+            ids = list(candidates.filter(pk__gt=last_id).values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                return result
+            last_id = ids[-1]
+            with transaction.atomic():
+                created = _close_batch(ids, as_of=as_of)
+                if on_created is not None and created:
+                    transaction.on_commit(partial(on_created, [p.pk for p in created]))
+            result.created.extend(created)
+            batch_done()
 
 
 def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
@@ -130,12 +134,14 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
         )
     )
     due: dict[int, list[Period]] = {}
+    # Contracts of a batch mostly share their terms (they start on the first of a month):
+    # each term's periods are worked out once.
+    periods_of: dict[tuple[date, int], list[Period]] = {}
     for contract in contracts:
-        months = [
-            p
-            for p in due_periods(contract.start_date, contract.months, as_of)
-            if (contract.pk, p.month) not in existing
-        ]
+        term = (contract.start_date, contract.months)
+        if term not in periods_of:
+            periods_of[term] = due_periods(*term, as_of)
+        months = [p for p in periods_of[term] if (contract.pk, p.month) not in existing]
         if months:
             due[contract.pk] = months
     created: list[ContractPeriod] = []
@@ -164,7 +170,7 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
                 period=period,
                 totals=totals_sum(
                     [
-                        by_month.get((pk, first), KpiTotals())
+                        by_month.get((pk, first), _NO_DAYS)
                         for first, _days, _length in period.calendar_months
                     ]
                 ),
@@ -173,7 +179,7 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
             for period in months
         ]
         # 4. One insert.
-        created = ContractPeriod.objects.bulk_create(cards)
+        created = bulk_insert(cards)
         events.emit(
             events.CONTRACT_MONTH_CLOSED,
             (
@@ -190,13 +196,18 @@ def _close_batch(ids: list[int], *, as_of: date) -> list[ContractPeriod]:
             ),
         )
     # 5. A contract whose term is over and whose last month is now closed has ended.
-    ended = [c.pk for c in contracts if as_of > c.end_date]
+    ended = [c for c in contracts if as_of > c.end_date]
     if ended:
-        Contract.objects.filter(pk__in=ended, status=ContractStatus.RUNNING).update(
+        Contract.objects.filter(pk__in=[c.pk for c in ended], status=ContractStatus.RUNNING).update(
             status=ContractStatus.ENDED
         )
-    # 6–11. The alerts of the batch (three poor months in a row, overdue actions).
-    contract_alerts_refresh(contract_ids=[c.pk for c in contracts], as_of=as_of)
+        for contract in ended:  # locked: as stored now
+            contract.status = ContractStatus.ENDED
+    # 6–10. The alerts of the batch (three poor months in a row, overdue actions), from the
+    # contracts locked above.
+    contract_alerts_refresh(
+        contract_ids=[c.pk for c in contracts], as_of=as_of, contracts=contracts
+    )
     return created
 
 

@@ -16,6 +16,8 @@ precision inside; cents only at output.
 from __future__ import annotations
 
 import calendar
+import functools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -132,7 +134,7 @@ def due_periods(start_date: date, months: int, as_of: date) -> list[Period]:
 
 def totals_sum(parts: list[KpiTotals]) -> KpiTotals:
     """Sums of several windows (a period's calendar months) as one window."""
-    return KpiTotals.total(parts)
+    return functools.reduce(operator.add, parts) if parts else KpiTotals()
 
 
 def standing(*, met_count: int, data_coverage_pct: Decimal) -> str:

@@ -425,14 +425,15 @@ class DatePlusDays(Func):
         )
 
 
-def kpi_sums() -> dict:
+def kpi_sums(only: Q | None = None) -> dict:
     """The aggregates a `KpiTotals` is made of, keyed `sum_<term>`: one Sum per term of the
-    KPI table (`kpis.definitions.SUM_TERMS`), over the days that have the term's fields.
+    KPI table (`kpis.definitions.SUM_TERMS`), over the days that have the term's fields
+    (and, with `only`, match it: one query can then sum a part of the days it reads).
 
     Aliases differ from the field names: an annotation named "tickets" would shadow the
     field inside F("tickets")."""
     weighted = DecimalField(max_digits=20, decimal_places=4)
-    sums: dict[str, object] = {"days_with_entry": Count("id")}
+    sums: dict[str, object] = {"days_with_entry": Count("id", filter=only)}
     for name, term in SUM_TERMS.items():
         expression = (
             ExpressionWrapper(F(term.field) * F(term.weight), output_field=weighted)
@@ -440,15 +441,15 @@ def kpi_sums() -> dict:
             else F(term.field)
         )
         only_when = Q(**{f"{field}__isnull": False for field in term.when}) if term.when else None
+        if only is not None:
+            only_when = only if only_when is None else only & only_when
         sums[name] = Sum(expression, filter=only_when)
     return {f"sum_{name}": aggregate for name, aggregate in sums.items()}
 
 
 def totals_from_sums(row: Mapping[str, object]) -> KpiTotals:
     """A `KpiTotals` from a row annotated with `kpi_sums()`."""
-    return KpiTotals.from_row(
-        {name[4:]: value for name, value in row.items() if name[:4] == "sum_"}
-    )
+    return KpiTotals.from_row(row, prefix="sum_")
 
 
 def kpi_totals_by(entries: QuerySet, by: str) -> dict[object, KpiTotals]:

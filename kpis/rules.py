@@ -6,10 +6,11 @@ Compute at full precision, compare against a target at full precision, round onl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from .definitions import (
     ABANDON,
@@ -76,6 +77,9 @@ def s2(value: Decimal | None) -> str | None:
 
 
 _DECIMAL_SUMS = frozenset(name for name, term in SUM_TERMS.items() if term.is_decimal)
+# (name, is a decimal sum) of every term, in the table's order: the jobs build tens of
+# thousands of totals a run from database rows, so that path does no more than convert.
+_TERMS: tuple[tuple[str, bool], ...] = tuple((name, name in _DECIMAL_SUMS) for name in SUM_TERMS)
 
 
 class KpiTotals:
@@ -135,12 +139,15 @@ class KpiTotals:
         return cls(days_with_entry=1, **sums)
 
     @classmethod
-    def from_row(cls, row: dict) -> KpiTotals:
-        """From an aggregate row whose missing sums are None."""
-        return cls(
-            days_with_entry=row.get("days_with_entry") or 0,
-            **{name: row.get(name) or 0 for name in SUM_TERMS},
-        )
+    def from_row(cls, row: Mapping[str, Any], prefix: str = "") -> KpiTotals:
+        """From an aggregate row whose missing sums are None, keyed `prefix + name`."""
+        values: dict[str, Decimal | int] = {
+            "days_with_entry": int(row.get(prefix + "days_with_entry") or 0)
+        }
+        for name, is_decimal in _TERMS:
+            value = row.get(prefix + name) or 0
+            values[name] = Decimal(value) if is_decimal else int(value)
+        return _totals_from_sums(values)
 
     @classmethod
     def total(cls, items: Iterable[KpiTotals]) -> KpiTotals:
@@ -151,8 +158,8 @@ class KpiTotals:
         return pooled
 
     def __add__(self, other: KpiTotals) -> KpiTotals:
-        summed = {name: self._sums[name] + other._sums[name] for name in self._sums}
-        return KpiTotals(**summed)
+        theirs = other._sums
+        return _totals_from_sums({name: value + theirs[name] for name, value in self._sums.items()})
 
     def value(self, key: str) -> Decimal | None:
         """docs/domain.md §5: pooled over the window's days, never a mean of daily values:
@@ -172,7 +179,11 @@ class KpiTotals:
 
 
 def _totals_from_sums(sums: dict[str, Decimal | int]) -> KpiTotals:
-    return KpiTotals(**sums)
+    """Totals from a complete dict of sums of the right types (no checks: the sums of
+    `from_row`, `__add__` and unpickling are made so)."""
+    totals = object.__new__(KpiTotals)
+    object.__setattr__(totals, "_sums", sums)
+    return totals
 
 
 def totals_snapshot(totals: KpiTotals) -> dict[str, int | str]:

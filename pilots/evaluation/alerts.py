@@ -34,19 +34,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from common import events
+from common.bulk import bulk_insert
 from kpis import rules as kpis
-from kpis.days import DatePlusDays
+from kpis.days import DatePlusDays, kpi_sums, totals_from_sums
 from kpis.models import TARGETS_MODEL_FIELDS
 from kpis.presentation import format_kpi, kpi_label
 from pilots.models import Alert, AlertKind, Decision, KpiEntry, Pilot, PilotStatus
 from pilots.presentation import verdict_label
-from pilots.selectors import kpi_totals, open_alert_count_changed
+from pilots.selectors import open_alert_count_changed
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 OFF_TARGET_WINDOW_DAYS = 7  # docs/domain.md §5: "a KPI whose last 7 days miss the target"
 MONITORED_KINDS = (AlertKind.MISSING_DAY, AlertKind.KPI_OFF_TARGET)
+_NO_DAYS = kpis.KpiTotals()  # the sums of a week without entries
 
 
 # --- Single alerts -------------------------------------------------------------------------
@@ -212,23 +214,40 @@ def pilot_alerts_refresh(*, pilot_id: int, as_of: date) -> None:
 
 
 def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
-    """Seven queries at most, whatever the batch size."""
+    """Five queries at most, whatever the batch size."""
     ids = [p.pk for p in batch]
     yesterday = as_of - timedelta(days=1)
+    week_from = as_of - timedelta(days=OFF_TARGET_WINDOW_DAYS)
     causes: dict[int, list[_Cause]] = {p.pk: [] for p in batch}
 
-    # 1. KPIs over the last 7 days (the same dates for every pilot: one query).
-    week = kpi_totals(
-        pilot_ids=ids, date_from=as_of - timedelta(days=OFF_TARGET_WINDOW_DAYS), date_to=yesterday
+    # 1. One pass over each pilot's days that are over: how many of its own days have an
+    # entry, and the KPI sums of the last 7 days (the same dates for every pilot).
+    in_window = Q(
+        day__gte=F("pilot__start_date"),
+        day__lte=DatePlusDays(
+            F("pilot__start_date"), Cast(F("pilot__length_days") - 1, output_field=IntegerField())
+        ),
     )
+    rows = (
+        KpiEntry.objects.filter(pilot_id__in=ids, day__lte=yesterday)
+        .order_by()
+        .values("pilot_id")
+        .annotate(n=Count("id", filter=in_window), **kpi_sums(only=Q(day__gte=week_from)))
+    )
+    counts: dict[int, int] = {}
+    week: dict[int, kpis.KpiTotals] = {}
+    for row in rows:
+        counts[row["pilot_id"]] = row["n"]
+        week[row["pilot_id"]] = totals_from_sums(row)
     for pilot in batch:
         if yesterday > pilot.end_date:
             continue  # the pilot is over: nothing left to watch live
         if (as_of - pilot.start_date).days < OFF_TARGET_WINDOW_DAYS:
             continue  # not yet a week of days to judge: one bad first day is no trend
-        pooled = week.get(pilot.pk, kpis.KpiTotals()).pooled()
         targets = pilot.targets
-        for key in targets:  # the five and the tracked extras (docs/domain.md §5)
+        # The five and the tracked extras (docs/domain.md §5).
+        pooled = week.get(pilot.pk, _NO_DAYS).pooled(targets)
+        for key in targets:
             value = pooled[key]
             # No value (no tickets or no responses) is a missing-day matter, not off target.
             if value is not None and not kpis.is_met(key, value, targets[key]):
@@ -240,26 +259,11 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
                     )
                 )
 
-    # 2. Days with an entry among the days that are over (per-pilot window: one query).
-    counts = dict(
-        KpiEntry.objects.filter(
-            pilot_id__in=ids,
-            day__gte=F("pilot__start_date"),
-            day__lte=DatePlusDays(
-                F("pilot__start_date"),
-                Cast(F("pilot__length_days") - 1, output_field=IntegerField()),
-            ),
-        )
-        .filter(day__lte=yesterday)
-        .values("pilot_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("pilot_id", "n")
-    )
+    # 2. Days with an entry among the days that are over (counted above).
     expected = {p.pk: max(0, min(p.length_days, (as_of - p.start_date).days)) for p in batch}
     short = [pk for pk in ids if counts.get(pk, 0) < expected[pk]]
 
-    # 3. Only for pilots with a gap: which days (one query).
+    # 2b. Only for pilots with a gap: which days (one query).
     if short:
         have: dict[int, set[date]] = {pk: set() for pk in short}
         for pilot_id, day in KpiEntry.objects.filter(
@@ -274,7 +278,7 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
                 if day not in have[pk]:
                     causes[pk].append(_Cause(AlertKind.MISSING_DAY, day.isoformat(), {}))
 
-    # 4. The open alerts of these kinds, to close and to refresh (one query).
+    # 3. The open alerts of these kinds, to close and to refresh (one query).
     open_alerts = list(
         Alert.objects.filter(pilot_id__in=ids, kind__in=MONITORED_KINDS, closed_at__isnull=True)
     )
@@ -288,7 +292,7 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
             to_refresh.append(alert)
     already = {(a.pilot_id, a.kind, a.key) for a in open_alerts}
 
-    # 5–7. Close, refresh, open (one query each).
+    # 4–6. Close, refresh, open (one query each).
     if to_close:
         Alert.objects.filter(pk__in=to_close).update(closed_at=timezone.now())
     if to_refresh:
@@ -299,7 +303,7 @@ def _refresh_batch(batch: list[Pilot], *, as_of: date) -> None:
         if (pk, kind, key) not in already
     ]
     if new:
-        Alert.objects.bulk_create(new, ignore_conflicts=True)
+        bulk_insert(new, ignore_conflicts=True)
         emit_alerts_opened(new)
     if to_close or new:
         open_alert_count_changed()

@@ -7,7 +7,9 @@ comparison of the decision scorecard.
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,12 +18,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    Case,
     F,
     IntegerField,
     QuerySet,
     Value,
+    When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Least
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
@@ -54,54 +58,57 @@ class Window:
     length_days: int
 
 
-# A window whose checkpoint day is the pilot's own length (a pilot shorter than 60 days
-# decides on its last day) is summed in the "length" slot, so that a batch runs at most one
-# query per standard checkpoint plus one: the number of queries per batch stays constant.
-_LENGTH_SLOT = 0
+# The standard checkpoints cut each pilot's days into segments: days 1–30, 31–60 and 61–90
+# (`kpis.CHECKPOINT_DAYS`). A window's sums are the sums of the segments it covers: day 60 =
+# 1–30 + 31–60. The last segment a pilot has ends at its own length (a 45-day pilot decides on
+# day 45: 1–30 + 31–45), so a pilot's last window too is whole segments.
+_CUTS = kpis.CHECKPOINT_DAYS
 
 
-def _slot(window: Window) -> int:
-    if window.checkpoint_day in kpis.CHECKPOINT_DAYS:
-        return window.checkpoint_day
-    if window.checkpoint_day == window.length_days:
-        return _LENGTH_SLOT
-    raise ValueError(f"checkpoint day {window.checkpoint_day} is not a checkpoint")
+def _segments_of(window: Window) -> tuple[int, ...]:
+    """The segments (named by their standard end day) that make up the window."""
+    day = window.checkpoint_day
+    if day not in _CUTS and day != min(window.length_days, _CUTS[-1]):
+        raise ValueError(f"checkpoint day {day} is not a checkpoint")
+    return tuple(cut for previous, cut in zip((0, *_CUTS), _CUTS, strict=False) if previous < day)
 
 
 def kpi_totals_for_windows(windows: Iterable[Window]) -> dict[tuple[int, int], KpiTotals]:
     """Sum each pilot's entries over days 1..N of its checkpoint, in the database.
 
-    At most four queries whatever the number of pilots: one per checkpoint slot (30, 60, 90
-    and "the pilot's last day"), each with a per-pilot window `start_date ≤ day ≤
-    start_date + N − 1` computed by the database. Windows without any entry are absent
-    from the result: use `KpiTotals()`.
+    ONE query whatever the number of pilots and windows: the entries of the pilots' days
+    1..min(length, 90), grouped by pilot and segment (days 1–30, 31–60, 61–90: the
+    per-pilot bounds are computed by the database from the pilot's start date); each window
+    is then the sum of its segments (day 60 = 1–30 + 31–60). Windows without any entry are
+    absent from the result: use `KpiTotals()`.
     """
-    by_slot: dict[int, list[Window]] = defaultdict(list)
-    for window in windows:
-        by_slot[_slot(window)].append(window)
-
-    result: dict[tuple[int, int], KpiTotals] = {}
-    for slot, slot_windows in sorted(by_slot.items()):
-        if slot == _LENGTH_SLOT:
-            last_offset = F("pilot__length_days") - Value(1)
-        else:
-            last_offset = Value(slot - 1)
-        rows = (
-            KpiEntry.objects.filter(
-                pilot_id__in=[w.pilot_id for w in slot_windows],
-                day__gte=F("pilot__start_date"),
-                day__lte=DatePlusDays(
-                    F("pilot__start_date"), Cast(last_offset, output_field=IntegerField())
-                ),
-            )
-            .order_by()
-            .values("pilot_id")
-            .annotate(**kpi_sums())
+    windows = list(windows)
+    if not windows:
+        return {}
+    plan = {(w.pilot_id, w.checkpoint_day): _segments_of(w) for w in windows}
+    start = F("pilot__start_date")
+    segment = Case(
+        *(When(day__lt=DatePlusDays(start, Value(cut)), then=Value(cut)) for cut in _CUTS[:-1]),
+        default=Value(_CUTS[-1]),
+        output_field=IntegerField(),
+    )
+    rows = (
+        KpiEntry.objects.filter(
+            pilot_id__in=sorted({w.pilot_id for w in windows}),
+            day__gte=start,
+            day__lt=DatePlusDays(start, Least(F("pilot__length_days"), Value(_CUTS[-1]))),
         )
-        day_of = {w.pilot_id: w.checkpoint_day for w in slot_windows}
-        for row in rows:
-            pilot_id = row["pilot_id"]
-            result[(pilot_id, day_of[pilot_id])] = totals_from_sums(row)
+        .annotate(segment=segment)
+        .order_by()
+        .values("pilot_id", "segment")
+        .annotate(**kpi_sums())
+    )
+    parts = {(row["pilot_id"], row["segment"]): totals_from_sums(row) for row in rows}
+    result: dict[tuple[int, int], KpiTotals] = {}
+    for (pilot_id, day), segments in plan.items():
+        found = [parts[key] for key in ((pilot_id, cut) for cut in segments) if key in parts]
+        if found:
+            result[(pilot_id, day)] = functools.reduce(operator.add, found)
     return result
 
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 
 from common import events
+from common.bulk import batches_kept_out_of_gc, bulk_insert
 from common.dates import DATE_MIN
 from kpis import rules as kpis
 from kpis.rules import KpiTotals
@@ -33,6 +34,7 @@ from .selectors import Window, kpi_totals_for_windows
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+_NO_DAYS = KpiTotals()  # the sums of a window without entries
 
 
 @dataclass
@@ -113,23 +115,27 @@ def sweep(
     pilots_mark_running(as_of=as_of)
     candidates = due_candidates(as_of=as_of).order_by("pk")
     last_id = 0
-    while True:
-        ids = list(candidates.filter(pk__gt=last_id).values_list("pk", flat=True)[:batch_size])
-        if not ids:
-            break
-        last_id = ids[-1]
-        try:
-            with transaction.atomic():
-                created, failed = _evaluate_pilots(ids, as_of=as_of)
-                if on_created is not None and created:
-                    transaction.on_commit(partial(on_created, [c.pk for c in created]))
-        except Exception:
-            # A database error sinks the whole batch: redo it pilot by pilot so that only
-            # the pilot at fault fails (and raises its alert).
-            logger.exception("evaluation batch %s..%s failed; retrying per pilot", ids[0], last_id)
-            created, failed = _evaluate_one_by_one(ids, as_of=as_of, on_created=on_created)
-        result.created.extend(created)
-        result.failed_pilot_ids.extend(failed)
+    with batches_kept_out_of_gc() as batch_done:
+        while True:
+            ids = list(candidates.filter(pk__gt=last_id).values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            last_id = ids[-1]
+            try:
+                with transaction.atomic():
+                    created, failed = _evaluate_pilots(ids, as_of=as_of)
+                    if on_created is not None and created:
+                        transaction.on_commit(partial(on_created, [c.pk for c in created]))
+            except Exception:
+                # A database error sinks the whole batch: redo it pilot by pilot so that only
+                # the pilot at fault fails (and raises its alert).
+                logger.exception(
+                    "evaluation batch %s..%s failed; retrying per pilot", ids[0], last_id
+                )
+                created, failed = _evaluate_one_by_one(ids, as_of=as_of, on_created=on_created)
+            result.created.extend(created)
+            result.failed_pilot_ids.extend(failed)
+            batch_done()
     alerts_refresh(as_of=as_of, batch_size=batch_size)
     return result
 
@@ -205,14 +211,14 @@ def _evaluate_pilots(ids: list[int], *, as_of: date) -> tuple[list[Scorecard], l
                 scorecard_build(
                     pilot=by_id[pilot_id],
                     checkpoint_day=day,
-                    totals=totals.get((pilot_id, day), KpiTotals()),
+                    totals=totals.get((pilot_id, day), _NO_DAYS),
                 )
                 for day in days
             )
         except Exception as exc:
             logger.exception("evaluation of pilot %s as of %s failed", pilot_id, as_of)
             failures[pilot_id] = exc
-    created = Scorecard.objects.bulk_create(cards) if cards else []
+    created = bulk_insert(cards)
     if created:
         checkpoint_alerts = [
             Alert(
@@ -223,7 +229,7 @@ def _evaluate_pilots(ids: list[int], *, as_of: date) -> tuple[list[Scorecard], l
             )
             for card in created
         ]
-        Alert.objects.bulk_create(checkpoint_alerts, ignore_conflicts=True)
+        bulk_insert(checkpoint_alerts, ignore_conflicts=True)
         open_alert_count_changed()
         events.emit(
             events.SCORECARD_READY,

@@ -220,6 +220,33 @@ def test_a_batch_takes_a_constant_number_of_queries():
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+def test_one_contract_due_or_five_closing_takes_the_same_queries():
+    """Issue 22: the months, the contracts that ended and every alert of the batch (poor
+    months, overdue actions, missing days, KPIs off target) in a constant number of queries:
+    one contract due or five, each with a gap and an overdue action."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(count: int) -> None:
+        for i in range(count):
+            contract = ContractFactory(start_date=date(2027, 1, 1), months=12)
+            january = dates(date(2027, 1, 1), date(2027, 1, 31))
+            add_days(contract, [d for d in january if d.day != 3 + i])
+            ReviewActionFactory(review__contract=contract, due_date=date(2027, 1, 20))
+
+    make(1)
+    with CaptureQueriesContext(connection) as one:
+        assert len(contracts_close_due_months(as_of=date(2027, 2, 10)).created) == 1
+    ContractPeriod.objects.all().delete()
+    ContractAlert.objects.all().delete()
+    make(4)  # five contracts due now, the first one again
+    with CaptureQueriesContext(connection) as five:
+        assert len(contracts_close_due_months(as_of=date(2027, 2, 10)).created) == 5
+    assert ContractAlert.objects.filter(kind=ContractAlertKind.ACTION_OVERDUE).count() == 5
+    assert ContractAlert.objects.filter(kind=ContractAlertKind.MISSING_DAY).exists()
+    assert len(five.captured_queries) == len(one.captured_queries)
+
+
 def test_the_scorecard_email_goes_once_to_managers_and_vendor_in_their_language():
     ManagerFactory(email="max@example.com", language="en")
     ManagerFactory(email="mies@example.com", language="nl")

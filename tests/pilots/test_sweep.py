@@ -315,3 +315,61 @@ def test_the_sweep_task_schedules_a_retry_for_a_failed_pilot_and_survives_a_brok
     # The retry task itself: it makes the scorecard once the cause is fixed.
     monkeypatch.setattr(sweep, "scorecard_build", real_build)
     assert tasks.evaluate_pilot.apply(args=[bad.pk, "2026-01-31"]).get() == 1
+
+
+# --- Set-based per batch (issue 22) -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_checkpoint_sums_are_one_query_and_equal_each_window_summed_alone():
+    """The sweep's sums come from one query (days 1–30, 31–60, 61–90 per pilot, added up);
+    each window equals its entries summed on their own, for every length of pilot."""
+    from kpis.days import kpi_totals
+    from pilots.evaluation.selectors import Window, kpi_totals_for_windows
+
+    windows = []
+    for i, length in enumerate([30, 45, 60, 75, 90]):
+        pilot = PilotFactory(start_date=START + timedelta(days=i), length_days=length)
+        # Varying days (one missing), and one entry past the pilot's last day: never summed.
+        for n in [d for d in range(1, length + 1) if d != 7]:
+            add_days(pilot, [n], csat_positive=n % 10, tickets=100 + n)
+        add_days(pilot, [length + 1], tickets=999)
+        windows += [Window(pilot.pk, day, length) for day in sweep.kpis.checkpoint_days(length)]
+    with CaptureQueriesContext(connection) as captured:
+        totals = kpi_totals_for_windows(windows)
+    assert len(captured.captured_queries) == 1
+    for window in windows:
+        pilot = Pilot.objects.get(pk=window.pilot_id)
+        alone = kpi_totals(
+            KpiEntry.objects.filter(
+                pilot=pilot,
+                day__gte=pilot.start_date,
+                day__lte=pilot.date_of_day(window.checkpoint_day),
+            )
+        )
+        assert totals[(window.pilot_id, window.checkpoint_day)] == alone, window
+
+
+def _due_pilots(count: int, start: date) -> date:
+    """`count` 60-day pilots, each with a missing day and a KPI off target, due at day 60."""
+    for i in range(count):
+        pilot = PilotFactory(start_date=start, length_days=60)
+        add_days(pilot, [n for n in range(1, 61) if n != 5 + i], **CSAT_MISS)
+    return start + timedelta(days=60)
+
+
+@pytest.mark.django_db
+def test_one_pilot_due_or_five_the_sweep_takes_the_same_queries():
+    """Scorecards, checkpoint alerts, the missing-day and KPI alerts: a constant number of
+    queries per batch, whatever the batch holds (1 pilot or 5, two checkpoints each)."""
+    one = _sweep_queries(_due_pilots(1, START), batch_size=500)
+    assert Scorecard.objects.count() == 2
+    Scorecard.objects.all().delete()
+    Alert.objects.all().delete()
+    KpiEntry.objects.all().delete()
+    Pilot.objects.all().delete()
+    five = _sweep_queries(_due_pilots(5, START), batch_size=500)
+    assert Scorecard.objects.count() == 10
+    assert Alert.objects.filter(kind=AlertKind.MISSING_DAY, closed_at=None).count() == 5
+    assert Alert.objects.filter(kind=AlertKind.KPI_OFF_TARGET, closed_at=None).count() == 5
+    assert five == one
