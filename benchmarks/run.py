@@ -111,7 +111,13 @@ BODIES: dict[str, dict] = {
 
 BASELINE = Target("Baseline: bare page", "bench_baseline", "manager")
 BASELINE_LAYOUT = Target("Baseline: layout page", "bench_baseline_layout", "manager")
-OPTIONAL_MODULES = ("bench_comparison", "bench_dashboard", "bench_sweep", "bench_live")
+OPTIONAL_MODULES = (
+    "bench_comparison",
+    "bench_dashboard",
+    "bench_sweep",
+    "bench_live",
+    "bench_templates",
+)
 ENGINE_TARGET_US = 1000.0  # issue 4: a 24-month estimate under 1 ms
 SWEEP_TARGET_PER_S = 500.0  # issue 6: at least 500 pilots/s
 LOAD_TARGET = "p95 < 300 ms at 50 users, 0 errors (make load)"
@@ -602,6 +608,11 @@ def main(argv: list[str] | None = None) -> int:
     print()
     support.print_table(headers, rows)
     print(f"\n(load: {LOAD_TARGET}; server time in-process, no network)")
+    if modules.get("bench_templates", {}).get("status") == "ok":
+        from benchmarks import bench_templates
+
+        print("\nTemplate rendering per page (bench_templates; before = the previous run):")
+        bench_templates.print_table(modules["bench_templates"]["figures"])
 
     def plain(run: dict) -> dict:
         return {
