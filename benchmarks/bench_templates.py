@@ -346,7 +346,9 @@ def print_table(figures: dict) -> None:
             rows.append(row)
     support.print_table(headers, rows)
     if before:
-        print(f"(before: {before.get('git_commit', '?')[:12]}, the previous run)")
+        print(
+            f"(before: {(before.get('git_commit') or 'not a git checkout')[:12]}, the previous run)"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
