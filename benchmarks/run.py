@@ -127,6 +127,7 @@ OPTIONAL_MODULES = (
     "bench_sweep",
     "bench_contracts",
     "bench_live",
+    "bench_templates",
 )
 ENGINE_TARGET_US = 1000.0  # issue 4: a 24-month estimate under 1 ms
 SWEEP_TARGET_PER_S = 500.0  # issue 6: at least 500 pilots/s
@@ -636,6 +637,11 @@ def main(argv: list[str] | None = None) -> int:
     print()
     support.print_table(headers, rows)
     print(f"\n(load: {LOAD_TARGET}; server time in-process, no network)")
+    if modules.get("bench_templates", {}).get("status") == "ok":
+        from benchmarks import bench_templates
+
+        print("\nTemplate rendering per page (bench_templates; before = the previous run):")
+        bench_templates.print_table(modules["bench_templates"]["figures"])
 
     def plain(run: dict) -> dict:
         return {

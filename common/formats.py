@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.translation import get_language
 
 
@@ -25,20 +25,51 @@ def _to_decimal(value) -> Decimal | None:
         return None
 
 
-def format_decimal(value, places: int = 2) -> str:
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
+# Per language: how Python's "1,234.56" becomes the language's, where it groups by three
+# (en, nl); None where Django's number_format has to do it.
+_SEPARATORS: dict[str | None, dict[int, str] | None] = {}
+
+
+def _separators(language: str | None) -> dict[int, str] | None:
+    try:
+        return _SEPARATORS[language]
+    except KeyError:
+        found = None
+        if get_format("NUMBER_GROUPING", language) == 3:
+            decimal_separator = str(get_format("DECIMAL_SEPARATOR", language))
+            thousand_separator = str(get_format("THOUSAND_SEPARATOR", language))
+            found = {ord(","): thousand_separator, ord("."): decimal_separator}
+        _SEPARATORS[language] = found
+        return found
+
+
+def _decimal_text(value, places: int, language: str | None) -> str:
     number = _to_decimal(value)
     if number is None:
         return "—"
-    quantum = Decimal(1).scaleb(-places)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
     rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    return number_format(rounded, places, use_l10n=True, force_grouping=True)
+    separators = _separators(language)
+    if separators is None or not rounded.is_finite() or rounded.adjusted() > 100:
+        return number_format(rounded, places, use_l10n=True, force_grouping=True)
+    # What number_format makes of it, without its look-ups per call (a comparison page
+    # formats some 400 amounts, issue 22): groups of three, never "-0.00".
+    if not rounded:
+        rounded = abs(rounded)
+    return f"{rounded:,f}".translate(separators)
+
+
+def format_decimal(value, places: int = 2) -> str:
+    return _decimal_text(value, places, get_language())
 
 
 def format_eur(value, places: int = 2) -> str:
-    text = format_decimal(value, places)
+    language = get_language()
+    text = _decimal_text(value, places, language)
     if text == "—":
         return text
-    if (get_language() or "en").startswith("nl"):
+    if (language or "en").startswith("nl"):
         return f"€\u00a0{text}"
     return f"€{text}"
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import INTERNAL, role_required
+from common.fragments import fragment_key, rows_digest
 from costing.calculator import calculate
 from costing.charts import comparison_chart, cumulative_chart, staffing_chart
 from costing.comparison import Comparison, build_comparison, sort_columns
@@ -22,7 +27,7 @@ from costing.messages import OUT_OF_RANGE, engine_error_text
 from costing.selectors import rfq_for_costing, submitted_quotes_for_comparison
 from costing.staffing import staffing_rows
 from procurement.forms import WEIGHT_LABELS
-from procurement.models import Rfq
+from procurement.models import Quote, Rfq
 from procurement.selectors import rfq_actions
 
 STAFFING_CHANNELS = (("chat", _("Live chat")), ("phone", _("Phone")))
@@ -111,34 +116,78 @@ def _scenario_rows(form: CalculatorForm) -> list[dict[str, Any]]:
     ]
 
 
+def _term(request: HttpRequest, rfq: Rfq) -> tuple[TermForm, int]:
+    """The comparison's term: the chosen one (12–24 months), else the RFQ's."""
+    term_form = TermForm(request.GET if "months" in request.GET else {"months": rfq.term_months})
+    months = term_form.cleaned_data["months"] if term_form.is_valid() else rfq.term_months
+    return term_form, months
+
+
 def _comparison_for(request: HttpRequest, rfq: Rfq) -> tuple[TermForm, Comparison | None, str]:
     """The comparison at the chosen term (default: the RFQ's); an error text when the RFQ
     itself cannot be priced."""
-    term_form = TermForm(request.GET if "months" in request.GET else {"months": rfq.term_months})
-    months = term_form.cleaned_data["months"] if term_form.is_valid() else rfq.term_months
+    term_form, months = _term(request, rfq)
+    comparison, error = _build(rfq, submitted_quotes_for_comparison(rfq), months)
+    return term_form, comparison, error
+
+
+def _build(rfq: Rfq, quotes: Iterable[Quote], months: int) -> tuple[Comparison | None, str]:
     try:
-        comparison = build_comparison(
-            rfq=rfq, quotes=submitted_quotes_for_comparison(rfq), months=months
-        )
+        return build_comparison(rfq=rfq, quotes=quotes, months=months), ""
     except EngineInputError as exc:
-        return term_form, None, engine_error_text(exc)
-    return term_form, comparison, ""
+        return None, engine_error_text(exc)
+
+
+# The comparison's HTML is kept under a digest of every row it is computed from (the RFQ, its
+# channels and test cases, each submitted quote with its vendor, risks and answers), the term,
+# the sort and the language: any change to any of them is a new key, so the page is never
+# stale, and a comparison viewed again skips both the engine and the template (issue 22).
+COMPARISON_CACHE_SECONDS = 3600
+
+
+def comparison_cache_key(*, rfq: Rfq, quotes: list[Quote], months: int, sort: str) -> str:
+    rows: list[Any] = [rfq, *rfq.channels.all(), *rfq.test_cases.all()]
+    for quote in quotes:
+        rows += [quote, quote.vendor, quote.rfq, *quote.rfq.channels.all()]
+        rows += [*quote.risks.all(), *quote.test_case_answers.all()]
+    return fragment_key(
+        "comparison", rfq.pk, rows_digest(rows), months, sort, get_language() or "-"
+    )
 
 
 @role_required(INTERNAL)
 @require_GET
 def comparison(request: HttpRequest, pk: int) -> HttpResponse:
     rfq = rfq_for_costing(pk=pk)
-    term_form, result, error = _comparison_for(request, rfq)
+    term_form, months = _term(request, rfq)
+    sort = _sort(request)
+    quotes = list(submitted_quotes_for_comparison(rfq))
+    key = comparison_cache_key(rfq=rfq, quotes=quotes, months=months, sort=sort)
+    cached = cache.get(key)
+    if cached is None:
+        result, error = _build(rfq, quotes, months)
+        body = render_to_string(
+            "costing/_comparison_body.html",
+            {
+                "rfq": rfq,
+                "comparison": result,
+                "error": error,
+                "chart": comparison_chart(result) if result else "",
+                "staffing_panels": _comparison_staffing_panels(rfq, result) if result else [],
+                "scenario_rows": result.scenario_rows if result else [],
+                **_best_value_context(rfq, result, sort),
+            },
+        )
+        cached = {"body": str(body), "priced": result is not None}
+        cache.set(key, cached, COMPARISON_CACHE_SECONDS)
     context = {
         "rfq": rfq,
         "term_form": term_form,
-        "comparison": result,
-        "error": error,
-        "chart": comparison_chart(result) if result else "",
-        "staffing_panels": _comparison_staffing_panels(rfq, result) if result else [],
-        "scenario_rows": result.scenario_rows if result else [],
-        **_best_value_context(request, rfq, result),
+        "months": months,
+        "sort": sort,
+        "priced": cached["priced"],
+        "actions": rfq_actions(rfq, request.user),
+        "comparison_body": mark_safe(cached["body"]),  # noqa: S308 - our own rendered template
     }
     return render(request, "costing/comparison.html", context)
 
@@ -186,14 +235,16 @@ def _comparison_staffing_panels(rfq: Rfq, comparison: Comparison) -> list[dict[s
 SORTS = ("cost", "score")
 
 
-def _best_value_context(request: HttpRequest, rfq: Rfq, result: Comparison | None) -> dict:
-    """The columns in the chosen order (`?sort=cost` by TCO, `?sort=score` best first) and
-    one row per criterion that counts (test cases once the RFQ has some)."""
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "cost"
+def _sort(request: HttpRequest) -> str:
+    """`?sort=cost` by TCO (the default), `?sort=score` best first."""
+    return request.GET["sort"] if request.GET.get("sort") in SORTS else "cost"
+
+
+def _best_value_context(rfq: Rfq, result: Comparison | None, sort: str) -> dict:
+    """The columns in the chosen order and one row per criterion that counts (test cases
+    once the RFQ has some)."""
     has_test_cases = bool(rfq.test_cases.all())
     return {
-        "actions": rfq_actions(rfq, request.user),
-        "sort": sort,
         "columns": sort_columns(result.columns, by=sort) if result else [],
         "test_cases_pending": bool(result and result.test_cases_pending),
         "criteria_rows": [

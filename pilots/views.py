@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import INTERNAL, PROCUREMENT, VENDORS, role_required
 from common.charts import HLine, Series, VMarker, line_chart_svg
+from common.fragments import fragment_key, rows_digest
 from kpis.csv_import import entries_csv, template_csv
 from kpis.forms import KpiEntryForm
 from kpis.presentation import KPI_LABELS, direction, format_kpi, kpi_unit_or_points
@@ -28,6 +29,7 @@ from kpis.views import csv_download, kpi_csv_upload_page, kpi_entry_page, parse_
 from procurement.models import Channel, Quote, QuoteStatus
 
 from . import services
+from .evaluation.views import scorecards_panel_context
 from .forms import PilotFilterForm, PilotForm
 from .models import Alert, Pilot
 from .selectors import (
@@ -222,6 +224,15 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.user.is_internal
         else None
     )
+    # The checkpoints panel changes with the scorecards (made by the sweep, e-mailed by the
+    # outbox), not with the entries: its HTML is kept under a digest of the pilot and its
+    # scorecards as read (the one query the panel needs anyway). The template's fragments
+    # also vary on the viewer's role: one role's links never reach another.
+    panel = scorecards_panel_context(pilot=pilot, user=request.user)
+    cards = [checkpoint["card"] for checkpoint in panel["checkpoints"]]
+    scorecards_key = fragment_key(
+        "pilot-scorecards", pilot.pk, rows_digest([pilot, *cards]), get_language()
+    )
     return render(
         request,
         "pilots/pilot_detail.html",
@@ -230,6 +241,8 @@ def pilot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dash": dashboard,
             "charts": charts,
             "dash_key": key,
+            "panel": panel,
+            "scorecards_key": scorecards_key,
             "can_write": _can_write(request.user),
             # Entry opens on day 1 and stays open after the end, for late days and corrections.
             "can_enter": _can_write(request.user) and dashboard.day >= 1,

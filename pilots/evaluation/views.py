@@ -197,8 +197,16 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": _status_tabs(),
             "note_max": ALERT_NOTE_MAX,
+            # Each row's acknowledge URL from one reversed pattern, not a `{% url %}` per row.
+            "ack_url": _acknowledge_url_parts(),
         },
     )
+
+
+def _acknowledge_url_parts() -> tuple[str, str]:
+    """The acknowledge URL around its alert id: ("/pilots/alerts/", "/acknowledge/")."""
+    head, tail = reverse("pilots:alert_acknowledge", args=["0"]).rsplit("/0/", 1)
+    return f"{head}/", f"/{tail}"
 
 
 def _status_tabs() -> list[tuple[str, str]]:

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import INTERNAL, PROCUREMENT, role_required
+from common.formats import format_deadline
 
 from .. import selectors, services
 from ..display import quote_checks
@@ -23,6 +26,7 @@ from ..forms import (
 )
 from ..models import InvitationStatus, QuoteStatus, Rfq
 from ..scope import weights_count_error
+from ..templatetags.procurement_tags import channel_label
 from .base import INVALID, paginate, query_without_page
 
 
@@ -32,11 +36,27 @@ def rfq_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=selectors.rfq_list(user=request.user), request=request
     )
     page = paginate(request, filters.qs)
+    _list_rows(page.object_list)
     return render(
         request,
         "procurement/rfq_list.html",
         {"form": filters.form, "page": page, "query": query_without_page(request)},
     )
+
+
+def _list_rows(rfqs) -> None:
+    """What each row shows, worked out once per row here rather than by tags and filters per
+    cell (issue 22): the link from one reversed prefix, the channels as one text, the
+    deadline formatted. The template escapes the texts as before."""
+    link = reverse("procurement:rfq_detail", args=[0])
+    head, tail = link.rsplit("/0/", 1)
+    for rfq in rfqs:
+        rfq.detail_url = f"{head}/{rfq.pk}/{tail}"
+        rfq.channels_text = ", ".join(
+            f"{channel_label(channel.channel)} ({localize(channel.volume_per_month)})"
+            for channel in rfq.channels.all()
+        )
+        rfq.deadline_text = format_deadline(rfq.quote_deadline)
 
 
 def _weights_beside_other_errors(form: RfqForm, channels: list) -> None:
