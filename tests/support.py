@@ -22,3 +22,23 @@ def require_postgresql(why: str = "row locks need PostgreSQL") -> None:
     from django.db import connection
 
     require_service(connection.vendor == "postgresql", f"PostgreSQL ({why})")
+
+
+def settings_probe(code: str, env: dict[str, str]) -> object:
+    """Run `code` (which prints one JSON line last) in a fresh Python with Django set up under
+    `env` over this environment; return what it printed, decoded. For settings read at
+    import time, which a test cannot override in its own process."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -1,13 +1,8 @@
 """Production renders every template from the cached loader (issue 22): each template is
 read and compiled once per process, never per request."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.support import settings_probe
 
-ROOT = Path(__file__).resolve().parent.parent
 PROBE = (
     "import json; from django.template import engines; "
     "loaders = engines['django'].engine.template_loaders; "
@@ -18,21 +13,14 @@ PROBE = (
 
 
 def loaders_under(settings_module: str) -> list:
-    environ = dict(os.environ)
-    environ.update(
-        DJANGO_SETTINGS_MODULE=settings_module,
-        SECRET_KEY="test-only-not-secret-template-loader-probe-0123456789",
-        DEBUG="false",
+    return settings_probe(
+        PROBE,
+        {
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "SECRET_KEY": "test-only-not-secret-template-loader-probe-0123456789",
+            "DEBUG": "false",
+        },
     )
-    out = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + PROBE],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_production_uses_the_cached_template_loader():
