@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 import pytest
 import time_machine
@@ -70,7 +71,21 @@ def test_stored_content_is_read_once_a_batch_and_inlined_in_every_message(store)
         (image,) = [a for a in message.attachments if hasattr(a, "get_content_type")]
         assert image["Content-ID"] == "<pic>"
         assert image.get_payload(decode=True) == PNG
-        assert b"Content-ID: <pic>" in message.message().as_bytes()
+        # On the wire, parsed back: related(alternative(text, html), the image), intact.
+        parsed = message_from_bytes(message.message().as_bytes(), policy=policy.default)
+        assert parsed.get_content_type() == "multipart/related"
+        types = [p.get_content_type() for p in parsed.walk()]
+        assert types == [
+            "multipart/related",
+            "multipart/alternative",
+            "text/plain",
+            "text/html",
+            "image/png",
+        ]
+        (wire_image,) = [p for p in parsed.walk() if p.get_content_type() == "image/png"]
+        assert wire_image["Content-ID"] == "<pic>"
+        assert wire_image.get_content() == PNG
+        assert 'src="cid:pic"' in parsed.get_body(("html",)).get_content()
 
 
 @pytest.mark.django_db
