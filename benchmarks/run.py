@@ -401,6 +401,14 @@ def _module_row(name: str, data: dict) -> list[str]:
             f"(≤ {f['target_ratio']}×: {f['verdict']})"
             for job, f in floors.items()
         )
+    if name == "bench_sweep" and "messages_per_second" in figures:
+        # Issue 22: the scorecard e-mails, one process (bench_sweep.TARGET_EMAILS_PER_SECOND).
+        emails_ok = "ok" if figures.get("emails_meet_target") else "MISS"
+        summary = (
+            f"e-mails {figures['messages_per_second']}/s (≥ 150: {emails_ok}), "
+            f"send only {figures.get('send_only_messages_per_second')}/s, "
+            f"{figures.get('email_queries_per_message')} queries a message; {summary}"
+        )
     queries = str(figures.get("queries", figures.get("queries_per_batch", "")))
     p50 = figures.get("p50_ms", "")
     p95 = figures.get("p95_ms", "")

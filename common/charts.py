@@ -321,9 +321,12 @@ def describe(chart: Chart) -> str:
     return " ".join(parts) if parts else gettext("No data yet")
 
 
-def layout(chart: Chart) -> Layout:
+def layout(chart: Chart, *, described: bool = True) -> Layout:
+    """`described=False`: without the text equivalent (a PNG carries none: the e-mail's
+    table says it)."""
     width, height = chart.width, chart.height
-    out = Layout(width=width, height=height, title=chart.title, description=describe(chart))
+    description = describe(chart) if described else ""
+    out = Layout(width=width, height=height, title=chart.title, description=description)
     title = Text(8, 17, chart.title, TEXT_COLOR, size=13, bold=True)
     out.items.append(title)
     points = [(float(x), float(y)) for s in chart.series for x, y in s.points if y is not None]
@@ -591,4 +594,4 @@ def to_png(plans: Sequence[Layout]) -> bytes:
 
 
 def charts_png(charts: Sequence[Chart]) -> bytes:
-    return to_png([layout(chart) for chart in charts])
+    return to_png([layout(chart, described=False) for chart in charts])

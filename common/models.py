@@ -42,7 +42,9 @@ class OutboxMessage(models.Model):
     html = models.TextField(_("HTML"), blank=True)
     reply_to = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
-    # [{"filename", "mimetype", "content_id", "content" (base64)}]: e.g. the scorecard chart.
+    # [{"filename", "mimetype", "content_id", "content" (base64)}], or instead of "content" a
+    # stored attachment's "store" and "key" (common.outbox.StoredAttachment: the scorecard
+    # chart, kept once per scorecard and language, read once per batch when sent).
     attachments = models.JSONField(default=list, blank=True)
     mixed_subtype = models.CharField(max_length=20, default="mixed")
     created_at = models.DateTimeField(_("queued"), default=timezone.now)

@@ -12,6 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Case, DateTimeField, Value, When
 from django.urls import reverse
 from django.utils import translation
 
@@ -85,15 +86,20 @@ def period_emails_enqueue(*, period_ids: Sequence[int]) -> list[OutboxMessage]:
     return outbox.enqueue(KIND, drafts)
 
 
-def _settled(settled: outbox.Settled) -> None:
-    """`emailed_at` once every message of the month went (or failed for good)."""
-    if settled.sent:
-        ContractPeriod.objects.filter(pk=settled.object_id, emailed_at=None).update(
-            emailed_at=settled.last_sent_at
+def _settled(settled: list[outbox.Settled]) -> None:
+    """`emailed_at` once every message of the month went (or failed for good): one UPDATE
+    for the batch's months."""
+    sent = [s for s in settled if s.sent]
+    if sent:
+        ContractPeriod.objects.filter(pk__in=[s.object_id for s in sent], emailed_at=None).update(
+            emailed_at=Case(
+                *[When(pk=s.object_id, then=Value(s.last_sent_at)) for s in sent],
+                output_field=DateTimeField(),
+            )
         )
 
 
-outbox.on_settled(KIND, _settled)
+outbox.on_settled_many(KIND, _settled)
 
 
 def period_messages(

@@ -262,6 +262,25 @@ class ScorecardPdf(models.Model):
         return f"{self.scorecard} — PDF {self.html_sha256[:8]}"
 
 
+class ScorecardChart(models.Model):
+    """A scorecard's KPI trend chart (PNG) in one language, drawn once for its e-mails
+    (`pilots.evaluation.emails`): every recipient of that language, every retry and rerun
+    attaches this one (a stored attachment of `common.outbox`, not a copy per message)."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="charts")
+    language = models.CharField(max_length=10)
+    png = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "language"], name="scorecard_chart_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard} — chart ({self.language})"
+
+
 class AlertKind(models.TextChoices):
     MISSING_DAY = "missing_day", _("Missing day's entry")
     KPI_OFF_TARGET = "kpi_off_target", _("KPI off target over the last 7 days")

@@ -2,6 +2,11 @@
 scorecard and recipient in the outbox, `common.outbox`), plain text and HTML, with the KPI trend drawn as a small inline PNG by `common.charts` (a CID attachment: mail clients do not
 render SVG, and no image is fetched from the internet).
 
+The chart is drawn once per scorecard and language and stored (`ScorecardChart`): the outbox
+rows name it (a stored attachment, `CHART_STORE`) instead of carrying a copy each, and the
+sender reads a batch's charts in one query, so two recipients of one language, a retry or a
+rerun never draw it again.
+
 Rendering goes through `common.emails.make_message("pilot-scorecard", …)`.
 """
 
@@ -15,7 +20,8 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Exists, OuterRef
+from django.db import transaction
+from django.db.models import Case, DateTimeField, Exists, OuterRef, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,7 +33,7 @@ from common.formats import format_decimal
 from common.models import OutboxMessage
 from kpis.presentation import kpi_label, kpi_unit_or_points
 from kpis.selectors import daily_series
-from pilots.models import AlertKind, Scorecard
+from pilots.models import Alert, AlertKind, Scorecard, ScorecardChart
 from pilots.presentation import verdict_label
 
 from .alerts import alert_open, alerts_close
@@ -40,6 +46,7 @@ from .selectors import (
 )
 
 CHART_CID = "scorecard-trend"
+CHART_STORE = "pilots.scorecard_chart"  # the outbox's name for the stored charts
 
 # --- The trend chart: the same renderer as the pages, drawn as PNG ---------------------------
 
@@ -118,6 +125,26 @@ def scorecard_message(
     series: dict[str, list],
     url: str,
 ) -> EmailMultiAlternatives:
+    """The whole message, its chart drawn and attached (the outbox path attaches the stored
+    chart instead: `scorecard_emails_enqueue`)."""
+    message, png = _render(scorecard, to=to, language=language, series=series, url=url)
+    image = MIMEImage(png, "png")
+    image.add_header("Content-ID", f"<{CHART_CID}>")
+    image.add_header("Content-Disposition", "inline", filename="trend.png")
+    message.attach(image)
+    return message
+
+
+def _render(
+    scorecard: Scorecard,
+    *,
+    to: Sequence[str],
+    language: str,
+    series: dict[str, list],
+    url: str,
+    chart: bool = True,
+) -> tuple[EmailMultiAlternatives, bytes | None]:
+    """The message without its image, and the chart (when `chart`) drawn in `language`."""
     pilot = scorecard.pilot
     with translation.override(language):
         rows = scorecard_rows(scorecard)
@@ -135,19 +162,113 @@ def scorecard_message(
             "decision_url": url + "#decision",
             "chart_cid": CHART_CID,
         }
-        png = trend_chart_png(
-            series=series,
-            targets={row.key: row.target for row in rows},
-            days=scorecard.checkpoint_day,
-        )
+        png = _chart_png(scorecard, rows, series) if chart else None
     message = make_message("pilot-scorecard", to=to, context=context, language=language)
     # HTML and its inline image belong together: multipart/related (RFC 2387).
     message.mixed_subtype = "related"
-    image = MIMEImage(png, "png")
-    image.add_header("Content-ID", f"<{CHART_CID}>")
-    image.add_header("Content-Disposition", "inline", filename="trend.png")
-    message.attach(image)
-    return message
+    return message, png
+
+
+def _chart_png(scorecard: Scorecard, rows: list, series: dict[str, list]) -> bytes:
+    """In the active language."""
+    return trend_chart_png(
+        series=series,
+        targets={row.key: row.target for row in rows},
+        days=scorecard.checkpoint_day,
+    )
+
+
+def chart_attachment(scorecard_id: int, language: str) -> outbox.StoredAttachment:
+    """The stored chart of a scorecard in a language, as the outbox attaches it (inline)."""
+    return outbox.StoredAttachment(
+        store=CHART_STORE,
+        key=f"{scorecard_id}:{language}",
+        filename="trend.png",
+        mimetype="image/png",
+        content_id=CHART_CID,
+    )
+
+
+class _Charts:
+    """The charts of a batch of scorecards: which are stored already (read once, the keys
+    only, when the first message is rendered) and those this call draws (saved with its
+    outbox rows)."""
+
+    def __init__(self, scorecard_ids: Sequence[int]) -> None:
+        self.scorecard_ids = list(scorecard_ids)
+        self.stored: set[tuple[int, str]] | None = None
+        self.drawn: dict[tuple[int, str], bytes] = {}
+
+    def needed(self, scorecard_id: int, language: str) -> bool:
+        if self.stored is None:
+            self.stored = set(
+                ScorecardChart.objects.filter(scorecard_id__in=self.scorecard_ids).values_list(
+                    "scorecard_id", "language"
+                )
+            )
+        key = (scorecard_id, language)
+        return key not in self.stored and key not in self.drawn
+
+    def add(self, scorecard_id: int, language: str, png: bytes) -> None:
+        self.drawn[(scorecard_id, language)] = png
+
+    def save(self) -> None:
+        """One INSERT; a chart another job stored meanwhile stays (the same drawing)."""
+        ScorecardChart.objects.bulk_create(
+            [
+                ScorecardChart(scorecard_id=scorecard_id, language=language, png=png)
+                for (scorecard_id, language), png in self.drawn.items()
+            ],
+            ignore_conflicts=True,
+            batch_size=100,
+        )
+        self.drawn.clear()
+
+
+def _stored_charts(keys: list[str]) -> dict[str, bytes]:
+    """The outbox's resolver: the charts of a batch in one query ("<scorecard id>:<language>"
+    → PNG). A chart missing (never stored) is drawn and stored now."""
+    wanted: dict[tuple[int, str], str] = {}
+    for key in keys:
+        scorecard_id, _sep, language = key.partition(":")
+        if scorecard_id.isdigit() and language:
+            wanted[(int(scorecard_id), language)] = key
+    found: dict[str, bytes] = {}
+    rows = ScorecardChart.objects.filter(
+        scorecard_id__in={scorecard_id for scorecard_id, _language in wanted}
+    ).values_list("scorecard_id", "language", "png")
+    for scorecard_id, language, png in rows:
+        if (scorecard_id, language) in wanted:
+            found[wanted[(scorecard_id, language)]] = bytes(png)
+    missing = [pair for pair, key in wanted.items() if key not in found]
+    if missing:
+        for pair, png in _draw_charts(missing).items():
+            found[wanted[pair]] = png
+    return found
+
+
+def _draw_charts(pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], bytes]:
+    """Draw and store the charts of these (scorecard, language) pairs (a row queued before the
+    charts were stored, a chart deleted): the rare path."""
+    scorecards = {
+        c.pk: c
+        for c in Scorecard.objects.select_related("pilot").filter(
+            pk__in={scorecard_id for scorecard_id, _language in pairs}
+        )
+    }
+    entries = daily_entries_by_scorecard(list(scorecards.values()))
+    charts = _Charts(list(scorecards))
+    for scorecard_id, language in pairs:
+        scorecard = scorecards.get(scorecard_id)
+        if scorecard is None:
+            continue  # deleted: its e-mail waits, then fails for good
+        series = daily_series(entries[scorecard.pk], period=scorecard.pilot)
+        with translation.override(language):
+            png = _chart_png(scorecard, scorecard_rows(scorecard), series)
+        charts.add(scorecard_id, language, png)
+    drawn = dict(charts.drawn)
+    charts.save()
+    return drawn
 
 
 # --- Through the outbox (common.outbox): one message per recipient, each once -----------------
@@ -171,6 +292,7 @@ def scorecard_emails_enqueue(*, scorecard_ids: Sequence[int]) -> list[OutboxMess
     )
     recipients = scorecard_recipients_by_pilot({c.pilot_id: c.pilot for c in scorecards}.values())
     entries = daily_entries_by_scorecard(scorecards)
+    charts = _Charts([c.pk for c in scorecards])
     drafts = []
     for scorecard in scorecards:
         users = recipients[scorecard.pilot_id]
@@ -182,17 +304,22 @@ def scorecard_emails_enqueue(*, scorecard_ids: Sequence[int]) -> list[OutboxMess
                 params={"attempts": 0, "error": _("nobody to e-mail: no active manager")},
             )
             continue
-        render = _per_language(scorecard, entries[scorecard.pk])
+        render = _per_language(scorecard, entries[scorecard.pk], charts)
         drafts += [
             outbox.Draft(
                 cause=f"scorecard:{scorecard.pk}",
                 recipient=user,
                 render=partial(render, user),
                 object_id=scorecard.pk,
+                attachments=(chart_attachment(scorecard.pk, _language(user)),),
             )
             for user in users
         ]
-    return outbox.enqueue(KIND, drafts)
+    # The rows and the charts they name commit together.
+    with transaction.atomic():
+        rows = outbox.enqueue(KIND, drafts)
+        charts.save()
+    return rows
 
 
 def scorecard_emails_send_now(*, scorecard_ids: Sequence[int]) -> list[OutboxMessage]:
@@ -208,18 +335,31 @@ def scorecard_emails_send_now(*, scorecard_ids: Sequence[int]) -> list[OutboxMes
     return sent
 
 
-def _per_language(scorecard: Scorecard, entries: list):
-    """A renderer that draws the message (and its chart) once per language."""
+def _language(user) -> str:
+    return user.language or settings.LANGUAGE_CODE
+
+
+def _per_language(scorecard: Scorecard, entries: list, charts: _Charts):
+    """A renderer that renders the message once per language; the chart is drawn only when
+    none is stored for the scorecard and language (it is attached by reference)."""
     cache: dict[str, EmailMultiAlternatives] = {}
     series = daily_series(entries, period=scorecard.pilot)
     url = scorecard_url(scorecard)
 
     def render(user, *, unsubscribe_url=None) -> EmailMultiAlternatives:
-        language = user.language or settings.LANGUAGE_CODE
+        language = _language(user)
         if language not in cache:
-            cache[language] = scorecard_message(
-                scorecard, to=[user.email], language=language, series=series, url=url
+            message, png = _render(
+                scorecard,
+                to=[user.email],
+                language=language,
+                series=series,
+                url=url,
+                chart=charts.needed(scorecard.pk, language),
             )
+            if png is not None:
+                charts.add(scorecard.pk, language, png)
+            cache[language] = message
         return cache[language]
 
     return render
@@ -239,23 +379,39 @@ def scorecards_without_email(*, now=None) -> list[int]:
     )
 
 
-def _settled(settled: outbox.Settled) -> None:
-    """Every message of a scorecard is sent or failed for good: `emailed_at` is the last
-    accepted send (the API's `emailed_at`); the `email_failed` alert closes once all went."""
-    card = Scorecard.objects.filter(pk=settled.object_id).values("pilot_id", "checkpoint_day")
-    card = card.first()
-    if card is None:
+def _settled(settled: list[outbox.Settled]) -> None:
+    """Every message of these scorecards is sent or failed for good: `emailed_at` is the last
+    accepted send (the API's `emailed_at`); the `email_failed` alert closes once all went.
+    Set-based: three queries at most for a batch, whatever its scorecards."""
+    cards = {
+        pk: (pilot_id, str(day))
+        for pk, pilot_id, day in Scorecard.objects.filter(
+            pk__in=[s.object_id for s in settled]
+        ).values_list("pk", "pilot_id", "checkpoint_day")
+    }
+    sent = [s for s in settled if s.sent and s.object_id in cards]
+    if sent:
+        Scorecard.objects.filter(pk__in=[s.object_id for s in sent], emailed_at=None).update(
+            emailed_at=Case(
+                *[When(pk=s.object_id, then=Value(s.last_sent_at)) for s in sent],
+                output_field=DateTimeField(),
+            )
+        )
+    done = {cards[s.object_id] for s in settled if not s.failed and s.object_id in cards}
+    if not done:
         return
-    if settled.sent:
-        Scorecard.objects.filter(pk=settled.object_id, emailed_at=None).update(
-            emailed_at=settled.last_sent_at
-        )
-    if not settled.failed:
-        alerts_close(
-            pilot_ids=[card["pilot_id"]],
-            kind=AlertKind.EMAIL_FAILED,
-            key=str(card["checkpoint_day"]),
-        )
+    # Such alerts are rare: find the open ones first, close those of these checkpoints.
+    open_alerts = Alert.objects.filter(
+        closed_at=None,
+        kind=AlertKind.EMAIL_FAILED,
+        pilot_id__in={pilot_id for pilot_id, _key in done},
+    ).values_list("pilot_id", "key")
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for pilot_id, key in open_alerts:
+        if (pilot_id, key) in done:
+            by_key[key].append(pilot_id)
+    for key, pilot_ids in by_key.items():
+        alerts_close(pilot_ids=pilot_ids, kind=AlertKind.EMAIL_FAILED, key=key)
 
 
 def _attempt_failed(row: OutboxMessage, error: str) -> None:
@@ -272,5 +428,6 @@ def _attempt_failed(row: OutboxMessage, error: str) -> None:
         )
 
 
-outbox.on_settled(KIND, _settled)
+outbox.on_settled_many(KIND, _settled)
 outbox.on_attempt_failed(KIND, _attempt_failed)
+outbox.on_stored_content(CHART_STORE, _stored_charts)
