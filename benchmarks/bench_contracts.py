@@ -20,22 +20,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from benchmarks.bench_sweep import (
-    ROOT,
     TARGET_FLOOR_RATIO,
     Phases,
     QueryCounter,
-    _admin_execute,
-    _server_url,
-    _with_database,
     floor_figures,
     floor_line,
+    own_database,
     phases_line,
 )
 
@@ -220,49 +214,20 @@ def _measure(n_contracts: int) -> dict:
 
 
 def run(n_contracts: int = 2_000, n_pilots: int = 2_000, n_vendors: int = 200) -> dict:
-    server = _server_url()
-    name = f"vp_bench_contracts_{uuid.uuid4().hex[:8]}"
-    _admin_execute(server, f'CREATE DATABASE "{name}"')
-    original_name = None
-    try:
-        from django.conf import settings
-
-        if settings.configured:
-            # Inside `make bench`: Django is set up already; point the connection at ours.
-            from django.db import connections
-
-            connections.close_all()
-            original_name = connections["default"].settings_dict["NAME"]
-            connections["default"].settings_dict["NAME"] = name
-        else:
-            os.environ["DATABASE_URL"] = _with_database(server, name)
-            os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"  # locmem e-mail
-            os.environ.setdefault("LOG_LEVEL", "WARNING")
-            sys.path.insert(0, str(ROOT))
-            import django
-
-            django.setup()
+    with own_database("vp_bench_contracts"):
         from django.core.management import call_command
         from django.db import connection
+        from django.test import override_settings
 
         call_command("migrate", verbosity=0)
         start = time.perf_counter()
         loaded = _load(n_contracts, n_pilots, n_vendors)
         load_seconds = time.perf_counter() - start
-        from django.test import override_settings
-
         # In memory (`make bench` runs with the production settings): `mail.outbox` counts.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             figures = _measure(n_contracts)
         connection.close()
         return {**loaded, "load_seconds": round(load_seconds, 2), **figures}
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if original_name is not None:
-            connections["default"].settings_dict["NAME"] = original_name
-        _admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ times:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -242,16 +243,33 @@ def run(
 ) -> dict:
     """`emails`: how many of the new scorecards to e-mail (None: all, 0: none); `smtp`: to a
     local SMTP sink (else Django's in-memory backend)."""
+    with own_database("vp_bench_sweep"):
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        load_start = time.perf_counter()
+        loaded = _load(n_pilots, days)
+        load_seconds = time.perf_counter() - load_start
+        figures = _measure(n_pilots, emails=emails, smtp=smtp, days=days)
+        connection.close()
+        return {**loaded, "days": days, "load_seconds": round(load_seconds, 2), **figures}
+
+
+@contextlib.contextmanager
+def own_database(prefix: str):
+    """A throwaway PostgreSQL database `<prefix>_<random>` for one bench module, dropped at
+    the end. Inside `make bench` Django is set up already (and the connection may still name
+    a database an earlier module dropped): the connection is pointed at ours and back after.
+    Alone, Django is set up on it with the test settings (e-mail in memory)."""
     server = _server_url()
-    name = f"vp_bench_sweep_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     _admin_execute(server, f'CREATE DATABASE "{name}"')
     original_name = None
     try:
         from django.conf import settings
 
         if settings.configured:
-            # Inside `make bench`: Django is set up already, and the connection may still
-            # name a database an earlier module dropped. Point it at ours explicitly.
             from django.db import connections
 
             connections.close_all()
@@ -265,16 +283,7 @@ def run(
             import django
 
             django.setup()
-        from django.core.management import call_command
-        from django.db import connection
-
-        call_command("migrate", verbosity=0)
-        load_start = time.perf_counter()
-        loaded = _load(n_pilots, days)
-        load_seconds = time.perf_counter() - load_start
-        figures = _measure(n_pilots, emails=emails, smtp=smtp, days=days)
-        connection.close()
-        return {**loaded, "days": days, "load_seconds": round(load_seconds, 2), **figures}
+        yield name
     finally:
         from django.db import connections
 
