@@ -9,14 +9,15 @@ the session (`get_many`), so a request whose user is known in this process and w
 generation did not move runs no user query and no extra cache call.
 
 Correctness first:
-- a change to any user (post_save/post_delete, and `touch()` after a queryset `update()`)
-  sets a new generation once its transaction commits; every process drops its users at its
+- a change to any user or vendor (post_save/post_delete, and `touch()` after a queryset
+  `update()`) sets a new generation once its transaction commits; every process drops its users at its
   next request, so a deactivated user, a changed role or a new password (the session hash
   check) take effect on the next request everywhere;
 - without a shared cache (`USER_CACHE` False: per-process memory caches could not tell the
   other processes) every request reads its user as Django does;
 - each request gets its own instance built from the stored field values (a view that
-  changes `request.user` changes nothing another request sees).
+  changes `request.user` changes nothing another request sees); a vendor user comes with
+  its vendor (the navigation shows its name on every page).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ _request_generation: contextvars.ContextVar[str | None] = contextvars.ContextVar
     "users_generation", default=None
 )
 _lock = threading.Lock()
-_users: OrderedDict[tuple[str, object], tuple] = OrderedDict()  # (generation, pk) → values
+# (generation, pk) → (the user's field values, its vendor's or None)
+_users: OrderedDict[tuple[str, object], tuple] = OrderedDict()
 _stats = {"hits": 0, "misses": 0}
 
 
@@ -76,15 +78,21 @@ def get_user(user_id, load: Callable[[object], object | None]):
     generation = _request_generation.get() or generation_from_cache()
     model = get_user_model()
     key = (generation, model._meta.pk.to_python(user_id))
-    values = _users.get(key)
-    if values is not None:
+    stored = _users.get(key)
+    if stored is not None:
         _stats["hits"] += 1
-        fields = [f.attname for f in model._meta.concrete_fields]
-        return model.from_db("default", fields, values)
+        values, vendor_values = stored
+        user = _from_values(model, values)
+        if vendor_values is not None:  # the navigation names a vendor user's company
+            vendor_field = model._meta.get_field("vendor")
+            user._state.fields_cache["vendor"] = _from_values(
+                vendor_field.related_model, vendor_values
+            )
+        return user
     _stats["misses"] += 1
     user = load(user_id)
     if user is not None:
-        values = tuple(getattr(user, f.attname) for f in model._meta.concrete_fields)
+        values = (_values(user), _values(user.vendor) if getattr(user, "vendor_id", None) else None)
         with _lock:
             if _users and next(iter(_users))[0] != generation:
                 _users.clear()  # another generation: every user stored so far is old
@@ -92,6 +100,14 @@ def get_user(user_id, load: Callable[[object], object | None]):
             while len(_users) > MAX_USERS:
                 _users.popitem(last=False)
     return user
+
+
+def _values(instance) -> tuple:
+    return tuple(getattr(instance, f.attname) for f in instance._meta.concrete_fields)
+
+
+def _from_values(model, values: tuple):
+    return model.from_db("default", [f.attname for f in model._meta.concrete_fields], values)
 
 
 def touch() -> None:

@@ -15,3 +15,9 @@ class ProcurementConfig(AppConfig):
 
         post_save.connect(pending_count_changed, sender=AwardProposal, dispatch_uid="award_count")
         post_delete.connect(pending_count_changed, sender=AwardProposal, dispatch_uid="award_del")
+        # A vendor user's company is kept with the signed-in user (accounts.user_cache).
+        from accounts import user_cache
+
+        from .models import Vendor
+
+        post_save.connect(user_cache.on_user_changed, sender=Vendor, dispatch_uid="vendor_users")

@@ -13,7 +13,7 @@ from django.urls import path
 
 from accounts import user_cache
 from accounts.models import Role
-from tests.factories import ManagerFactory
+from tests.factories import ManagerFactory, VendorUserFactory
 
 
 def whoami(request):
@@ -21,6 +21,8 @@ def whoami(request):
     if not user.is_authenticated:
         return HttpResponse("anonymous")
     answer = f"{user.email} {user.role} {user.full_name}"
+    if user.vendor_id:
+        answer += f" of {user.vendor.name}"
     user.full_name = "changed by a view"  # must not leak into the next request
     return HttpResponse(answer)
 
@@ -123,3 +125,20 @@ def test_choosing_a_language_is_a_change_every_process_sees(signed_in, settings)
     client.get("/whoami/")
     assert get_user_model().objects.get(pk=user.pk).language == "nl"
     assert cache.get(user_cache.GENERATION_KEY) != before
+
+
+def test_a_vendor_user_comes_with_its_vendor_and_a_renamed_vendor_shows_at_once():
+    with CACHED:
+        cache.clear()
+        user = VendorUserFactory(full_name="Vera", vendor__name="Alpha Contact")
+        client = Client()
+        client.force_login(user)
+        client.get("/whoami/")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/whoami/")
+        assert response.content.decode().endswith("Vera of Alpha Contact")
+        assert queries.captured_queries == []  # neither the user nor its vendor read again
+        vendor = user.vendor
+        vendor.name = "Alpha Contact Group"
+        vendor.save()
+        assert client.get("/whoami/").content.decode().endswith("of Alpha Contact Group")
