@@ -119,6 +119,10 @@ class Pilot(KpiTargets):
             models.Index(fields=["status", "start_date"], name="pilot_status_start"),
             # The pilot list's order (selectors.pilots_for_list).
             models.Index(fields=["-start_date", "-id"], name="pilot_newest"),
+            # The manager's home: undecided pilots in start order, read and stop (issue 22).
+            models.Index(
+                fields=["start_date", "id"], name="pilot_undecided", condition=Q(decision="")
+            ),
         ]
 
     def __str__(self) -> str:
