@@ -29,7 +29,7 @@ def test_without_cache_url_sessions_stay_in_the_database():
 
 def test_with_cache_url_the_cache_is_redis_and_sessions_read_from_it():
     assert settings_with({"CACHE_URL": "redis://127.0.0.1:6379/9"}) == [
-        "django.core.cache.backends.redis.RedisCache",
+        "common.cache.RedisCache",
         "accounts.sessions",
         True,
     ]

@@ -383,7 +383,7 @@ USER_CACHE = False
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "TIMEOUT": 300,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
